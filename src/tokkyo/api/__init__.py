@@ -1,0 +1,1 @@
+"""The JPO-compatible Patent Information Retrieval API."""

@@ -1,0 +1,83 @@
+"""What every API route needs: the store, the accounts policy, settings, and the
+per-request plumbing (Bearer token, client address, the access log)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi import Request
+from sqlalchemy import event
+
+from tokkyo.accounts.policy import Policy
+from tokkyo.api.answer_cache import AnswerCache
+from tokkyo.config import Settings
+from tokkyo.store.database import Database
+from tokkyo.store.engine import write_connection
+from tokkyo.store.repositories import access_log
+
+
+@dataclass(frozen=True, slots=True)
+class ApiContext:
+    settings: Settings
+    database: Database
+    policy: Policy
+    answers: AnswerCache = field(default_factory=AnswerCache)
+
+    def read(self) -> sa.Connection:
+        return self.database.engine.connect()
+
+    def write(self) -> sa.Connection:
+        return write_connection(self.database.engine)
+
+    def origin(self, request: Request) -> str:
+        return self.settings.public_origin or str(request.base_url).rstrip("/")
+
+
+def limit_waits(engine: sa.Engine, milliseconds: int) -> None:
+    """Every statement of the server gives up after `milliseconds` (an API call must answer:
+    waiting longer becomes statusCode 302). SQLite waits that long for a lock at most;
+    PostgreSQL cancels statements that run longer. Set on each checkout, so connections
+    pooled before the server started get it too."""
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        if engine.dialect.name == "sqlite":
+            cursor.execute(f"PRAGMA busy_timeout = {milliseconds}")
+        elif engine.dialect.name == "postgresql":
+            cursor.execute(f"SET statement_timeout = {milliseconds}")
+            dbapi_connection.commit()
+        cursor.close()
+
+
+def is_timeout(exc: BaseException) -> bool:
+    """Whether a database error means "gave up waiting" (302), not a fault (999)."""
+    if not isinstance(exc, sa.exc.OperationalError):
+        return False
+    text = str(exc.orig).lower()
+    return "database is locked" in text or "statement timeout" in text or (
+        "canceling statement" in text) or "lock timeout" in text
+
+
+def context_of(request: Request) -> ApiContext:
+    return request.app.state.api
+
+
+def bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def log_entry(ctx: ApiContext, conn: sa.Connection, request: Request, *, login_id: str,
+              service: str, law: str, operation: str, status_code: str, http_status: int,
+              size: int) -> None:
+    access_log.write(conn, access_log.Entry(
+        at=ctx.policy.clock.now(), login_id=login_id, ip=client_ip(request), service=service,
+        law=law, operation=operation, status_code=status_code, http_status=http_status,
+        bytes=size))

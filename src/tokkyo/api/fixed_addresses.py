@@ -1,0 +1,33 @@
+"""`jpp_fixed_address` when the loaded data holds no URL (jpo-api.md §11): the J-PlatPat
+URL shape on tokkyo's own origin, with a token the portal can verify."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import sqlalchemy as sa
+
+from tokkyo.api.answers import Answer
+from tokkyo.model.laws import Law
+from tokkyo.store.tables import applications
+
+SEGMENTS = {Law.PATENT: ("PU", "1"), Law.DESIGN: ("DE", "3"), Law.TRADEMARK: ("TR", "4")}
+
+
+def token(secret: bytes, law: Law, number: str) -> str:
+    return hmac.new(secret, f"{law.value}|{number}".encode(), hashlib.sha256).hexdigest().upper()
+
+
+def url(secret: bytes, origin: str, law: Law, number: str) -> str:
+    segment, digit = SEGMENTS[law]
+    return (f"{origin}/c1800/{segment}/JP-{number[:4]}-{number[4:]}/"
+            f"{token(secret, law, number)}/{digit}0/ja")
+
+
+def answer(conn: sa.Connection, secret: bytes, origin: str, law: Law, number: str) -> Answer:
+    known = conn.execute(sa.select(applications.c.id).where(
+        applications.c.law == law.value, applications.c.application_number == number)).first()
+    if known is None:
+        return Answer("107", {})
+    return Answer("100", {"URL": url(secret, origin, law, number)})

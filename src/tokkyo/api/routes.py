@@ -1,0 +1,204 @@
+"""The domestic operations: `GET /api/{law}/v1/{operation}/{params}` (jpo-api.md §1–§9).
+
+Checks run in the order of §4: token (210), per-minute limit (303), daily cap (203),
+forbidden characters (208), parameter form (204, or 107 where the operation has no 204),
+era (111), lookup (100/107/108). A unit of the daily cap is reserved atomically before the
+lookup and given back when the answer does not count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Request, Response
+
+from tokkyo.accounts import quotas
+from tokkyo.accounts import service as accounts
+from tokkyo.accounts.errors import InvalidToken
+from tokkyo.accounts.quotas import Meter
+from tokkyo.accounts.service import Principal
+from tokkyo.api import answers, envelope, fixed_addresses, operations, signed_links
+from tokkyo.api.context import ApiContext, bearer, context_of, is_timeout, log_entry
+from tokkyo.api.documents import document_lookup, zip_bytes, zip_response
+from tokkyo.api.found import Found
+from tokkyo.api.problems import problem
+from tokkyo.model.laws import Law
+
+router = APIRouter()
+log = logging.getLogger("tokkyo.api")
+
+
+def quota_headers(m: Meter, remain: int, now: dt.datetime) -> dict[str, str]:
+    seconds = max(0, int((m.reset_at - now).total_seconds()))
+    return {"RateLimit-Limit": str(m.cap), "RateLimit-Remaining": str(remain),
+            "RateLimit-Reset": str(seconds),
+            "X-Quota-Reset": m.reset_at.astimezone(dt.timezone(dt.timedelta(hours=9)))
+            .isoformat()}
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    response: Response
+    status: str              # the statusCode (or "zip"), for the access log
+    login_id: str = ""
+
+
+Lookup = Callable[[sa.Connection], Found]
+
+
+def metered(ctx: ApiContext, request: Request, *, service: str, law: str, operation: str,
+            precheck: str | None, lookup: Lookup, render: Callable[..., Response]) -> Reply:
+    """One API call: token (210), lookup (read only, usually cached), then one write
+    transaction that applies the per-minute limit (303), the daily cap (203) or the
+    parameter problem (208/204/111/107), counts the call and logs it. The answer follows
+    the order of jpo-api.md §4 whatever order the work is done in."""
+    counted = request.method == "GET"
+    family = "opd" if service == "opd" else "domestic"
+    token = bearer(request)
+    found: Found | None = None
+    try:
+        with ctx.read() as conn:
+            try:
+                if token is None:
+                    raise InvalidToken("no Bearer token")
+                principal = accounts.authenticate(conn, ctx.policy, token, service)
+            except InvalidToken:
+                return logged(ctx, request, Reply(render("210"), "210"), service, law,
+                               operation)
+            if precheck is None:
+                found = lookup(conn)
+    except Exception as exc:
+        return logged(ctx, request, _fault(request, exc, render, ""), service, law, operation)
+    who = principal.login_id
+    now = ctx.policy.clock.now()
+    try:
+        with ctx.write() as conn, conn.begin():
+            m = quotas.meter(conn, ctx.policy, principal, service, law, operation)
+            reply = _metered_reply(conn, ctx, principal, m, family, counted, precheck, found,
+                                   render, now)
+            if counted:
+                _log_row(ctx, conn, request, reply, service, law, operation)
+    except Exception as exc:          # rolled back: nothing was counted
+        return logged(ctx, request, _fault(request, exc, render, who), service, law,
+                      operation)
+    return reply
+
+
+def _fault(request: Request, exc: Exception, render: Callable[..., Response], who: str
+           ) -> Reply:
+    """302 when the database kept the call waiting too long, 999 for anything else."""
+    if is_timeout(exc):
+        return Reply(render("302"), "302", who)
+    log.error("unexpected error answering %s %s", request.method, request.url.path,
+              exc_info=exc)
+    return Reply(render("999"), "999", who)
+
+
+def _metered_reply(conn: sa.Connection, ctx: ApiContext, principal: Principal, m: Meter,
+                   family: str, counted: bool, precheck: str | None, found: Found | None,
+                   render: Callable[..., Response], now: dt.datetime) -> Reply:
+    who = principal.login_id
+    if counted and not quotas.admit(conn, ctx.policy, principal, family):
+        return Reply(render("303", headers={"Retry-After": "60"}), "303", who)
+    if precheck not in (None, "107"):
+        code = "203" if quotas.remaining(conn, m) == 0 else precheck
+        return Reply(render(code), code, who)
+    remain = quotas.reserve(conn, m) if counted else quotas.remaining(conn, m)
+    if remain is None:
+        return Reply(render("203"), "203", who)
+    headers = quota_headers(m, remain, now)
+    if found is None:                          # precheck 107: counted, no lookup needed
+        return Reply(render("107", remain=remain, headers=headers), "107", who)
+    return Reply(found.render(remain, headers), found.status, who)
+
+
+def _log_row(ctx: ApiContext, conn: sa.Connection, request: Request, reply: Reply,
+             service: str, law: str, operation: str) -> None:
+    log_entry(ctx, conn, request, login_id=reply.login_id, service=service, law=law,
+              operation=operation, status_code=reply.status,
+              http_status=reply.response.status_code, size=len(reply.response.body or b""))
+
+
+def logged(ctx: ApiContext, request: Request, reply: Reply, service: str, law: str,
+            operation: str) -> Reply:
+    """Log a call answered before metering (no token, unknown URL, a fault)."""
+    if request.method != "GET":
+        return reply
+    try:
+        with ctx.write() as conn, conn.begin():
+            _log_row(ctx, conn, request, reply, service, law, operation)
+    except sa.exc.SQLAlchemyError as exc:
+        # The answer still goes out; the store could not take its log entry.
+        log.warning("access log entry dropped (%s): %s %s", type(exc).__name__, operation,
+                    reply.status)
+    return reply
+
+
+def answered(request: Request, reply: Reply) -> Response:
+    """HEAD gets the headers of the GET answer, without its body."""
+    if request.method == "HEAD":
+        return Response(status_code=reply.response.status_code,
+                        headers=dict(reply.response.headers))
+    return reply.response
+
+
+@router.api_route("/api/{law}/v1/{operation}/{params:path}", methods=["GET", "HEAD"],
+                  include_in_schema=False)
+def domestic(request: Request, law: str, operation: str, params: str) -> Response:
+    ctx = context_of(request)
+    values = tuple(params.split("/"))
+    located = operations.find(law, operation, values)
+    if located is None:
+        return answered(request, logged(ctx, request, Reply(envelope.response("301"), "301"),
+                                         "api", law, operation))
+    which, op = located
+
+    def lookup(conn: sa.Connection) -> Found:
+        if op.is_document:
+            return document_lookup(ctx, request, conn, which, op, values[0])
+        answer = ctx.answers.get(conn, (which, op.name, values),
+                                 lambda: _data(ctx, request, conn, which, op.name, values))
+        return Found(answer.status, lambda remain, headers: envelope.response(
+            answer.status, answer.data, remain, headers))
+
+    reply = metered(ctx, request, service="api", law=which.value, operation=op.name,
+                    precheck=operations.check(which, op, values), lookup=lookup,
+                    render=envelope.response)
+    return answered(request, reply)
+
+
+def _data(ctx: ApiContext, request: Request, conn: sa.Connection, law: Law, operation: str,
+          values: tuple[str, ...]) -> answers.Answer:
+    answer = answers.answer(conn, law, operation, values)
+    if answer.status == "107" and operation == "jpp_fixed_address":
+        answer = fixed_addresses.answer(conn, ctx.policy.secret, ctx.origin(request), law,
+                                        values[0])
+    return answer
+
+
+@router.get("/api-files/{law}/{name}", include_in_schema=False)
+def api_file(request: Request, law: str, name: str) -> Response:
+    """A large document ZIP behind a signed link (no Bearer token; the link is the key)."""
+    ctx = context_of(request)
+    query = request.query_params
+    path = f"/api-files/{law}/{name}"
+    now = int(ctx.policy.clock.now().timestamp())
+    why = signed_links.verify(ctx.policy.secret, path, query.get("Expires", ""),
+                              query.get("KeyId", ""), query.get("Signature", ""), now)
+    prefix, _, rest = name.partition("_")
+    op = next((o for o in operations.OPERATIONS.values() if o.zip_prefix == prefix), None)
+    number = rest.removesuffix(".zip")
+    if why is not None:
+        return problem(403, why)
+    if op is None or not operations.APPLICATION.match(number) or law not in (
+            x.value for x in op.laws):
+        return problem(404, f"no document bundle {name}")
+    with ctx.read() as conn:
+        data = zip_bytes(ctx, conn, Law(law), op, number)
+    if isinstance(data, str):
+        return problem(404, f"no documents for {name}")
+    return zip_response(op, number, data, {})

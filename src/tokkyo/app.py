@@ -1,0 +1,100 @@
+"""The application factory: `create_app(settings)` builds one tokkyo web application."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from tokkyo import __version__
+from tokkyo.accounts import statistics
+from tokkyo.accounts.policy import Policy
+from tokkyo.api import envelope
+from tokkyo.api.context import ApiContext, limit_waits
+from tokkyo.api.problems import problem
+from tokkyo.config import Settings, load_settings
+from tokkyo.store.database import Database
+
+log = logging.getLogger("tokkyo")
+JPO_PREFIXES = ("/api/", "/opdapi/")
+ALLOW = "GET, HEAD, OPTIONS"
+
+
+def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    db = database or Database.open(settings)
+    policy = Policy.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        with db.engine.begin() as conn:
+            pruned = statistics.prune(conn, policy)
+        if pruned:
+            log.info("access log: %d entries past the retention removed", pruned)
+        yield
+        if database is None:
+            db.close()
+
+    app = FastAPI(title="tokkyo", version=__version__, lifespan=lifespan,
+                  description="An open, self-hostable patent information platform: the JPO "
+                              "Patent Information Retrieval API, search and documents.")
+    app.state.settings = settings
+    app.state.database = db
+    app.state.api = ApiContext(settings, db, policy)
+    limit_waits(db.engine, settings.api_timeout_ms)
+
+    from tokkyo.api.admin_routes import router as admin_router
+    from tokkyo.api.auth_routes import router_for
+    from tokkyo.api.opd_routes import router as opd_router
+    from tokkyo.api.openapi import install as install_openapi
+    from tokkyo.api.routes import router as api_router
+    from tokkyo.portal.routes import router as portal_router
+
+    app.include_router(router_for(settings.token_path))
+    app.include_router(api_router)
+    app.include_router(opd_router)
+    app.include_router(admin_router)
+    app.include_router(portal_router)
+    install_openapi(app)
+    _install_error_handlers(app)
+    return app
+
+
+def _jpo_path(request: Request) -> bool:
+    return request.url.path.startswith(JPO_PREFIXES)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    """On the JPO paths every answer is the envelope; elsewhere a JSON problem body."""
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _jpo_path(request):
+            if request.method == "OPTIONS":
+                return Response(status_code=204, headers={"Allow": ALLOW})
+            answer = envelope.response("301")
+            if exc.status_code == 405:
+                answer.status_code = 405
+                answer.headers["Allow"] = ALLOW
+            return answer
+        return problem(exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        if _jpo_path(request):
+            return envelope.response("204")
+        return problem(422, "the request does not have the required form",
+                       errors=[{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")}
+                               for e in exc.errors()])
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        if _jpo_path(request):
+            return envelope.response("999")
+        return problem(500, "an unexpected error; it has been logged")

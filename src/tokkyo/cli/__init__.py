@@ -1,0 +1,1 @@
+"""The `tokkyo` command: one module per command group."""

@@ -1,0 +1,44 @@
+"""What every command needs: settings and the store, built when the command runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+
+from tokkyo.config import Settings, load_settings
+from tokkyo.store.database import Database
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def settings(**overrides: object) -> Settings:
+    return load_settings(**overrides)
+
+
+def database(config: Settings | None = None) -> Database:
+    return Database.open(config or settings())
+
+
+@contextmanager
+def opened(config: Settings | None = None, *, upgrade: bool = False) -> Iterator[Database]:
+    """The store for one command, closed afterwards; `upgrade` migrates it first."""
+    db = database(config)
+    try:
+        if upgrade:
+            db.upgrade()
+        yield db
+    finally:
+        db.close()
+
+
+def samples_dir() -> Path:
+    """The sample corpus of a source checkout (`samples/` at the repository root)."""
+    here = Path(__file__).resolve()
+    for candidate in (here.parents[3] / "samples", Path.cwd() / "samples"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("no samples/ folder: run the demo from a tokkyo checkout")

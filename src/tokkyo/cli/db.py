@@ -1,0 +1,33 @@
+"""`tokkyo db`: schema migrations."""
+
+from __future__ import annotations
+
+import typer
+
+from tokkyo.cli import context
+from tokkyo.store import migrate
+
+app = typer.Typer(help="Database schema: upgrade, check, current revision.", no_args_is_help=True)
+
+
+@app.command()
+def upgrade() -> None:
+    """Apply every migration not yet applied (safe to run again)."""
+    with context.opened(upgrade=True) as db:
+        context.console.print(f"schema at {migrate.current_revision(db.engine)} "
+                              f"({db.engine.url.render_as_string(hide_password=True)})")
+
+
+@app.command()
+def current() -> None:
+    """Print the revision the database is at."""
+    with context.opened() as db:
+        context.console.print(migrate.current_revision(db.engine) or "(empty database)")
+
+
+@app.command()
+def check() -> None:
+    """Fail when the tables and the migrations differ (`alembic check`)."""
+    with context.opened() as db:
+        migrate.check(db.engine)
+        context.console.print("tables and migrations agree")

@@ -1,0 +1,76 @@
+"""`tokkyo ingest PATH...`: load files, folders and ZIPs, with progress and a summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tokkyo.cli import context
+from tokkyo.ingest import items
+from tokkyo.ingest.service import STATUSES, Ingestor, RunReport, default_workers
+from tokkyo.search.indexer import BigramIndexer
+from tokkyo.store.database import Database
+
+
+def run_ingest(db: Database, paths: list[Path], batch_size: int, workers: int | None,
+               quiet: bool = False) -> RunReport:
+    ingestor = Ingestor(db.engine, db.blobs, indexer=BigramIndexer.for_engine(db.engine),
+                        batch_size=batch_size,
+                        workers=default_workers() if workers is None else workers,
+                        label="ingest " + " ".join(str(p) for p in paths))
+    total = items.count(paths)
+    with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), TextColumn("{task.description}"),
+                  console=context.console, disable=quiet, transient=False) as progress:
+        task = progress.add_task("", total=total)
+
+        def advance(name: str) -> None:
+            if "!" not in name:        # archive members: the archive counts once
+                progress.advance(task)
+            progress.update(task, description=Path(name.split("!")[0]).name[-40:])
+
+        report = ingestor.run(items.walk(paths), on_item=advance)
+        progress.update(task, completed=total, description="")
+    return report
+
+
+def print_report(report: RunReport) -> None:
+    console = context.console
+    if report.interrupted:
+        console.print(f"[yellow]{len(report.interrupted)} batch(es) of an earlier run were "
+                      "interrupted and marked failed; nothing of them was written.")
+    for outcome in report.outcomes:
+        if outcome.status in ("quarantined", "failed"):
+            console.print(f"[red]{outcome.status}[/red] {outcome.reason}")
+        elif outcome.status == "skipped":
+            console.print(f"[dim]skipped {outcome.reason}")
+    problems = sum(len(o.problems) for o in report.outcomes)
+    table = Table(title="ingest summary")
+    for status in STATUSES:
+        table.add_column(status, justify="right")
+    counts = report.counts
+    table.add_row(*(str(counts[s]) for s in STATUSES))
+    console.print(table)
+    if problems:
+        console.print(f"{problems} validation problem(s) noted; see `tokkyo report quality`.")
+
+
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="Files, folders or ZIP archives to load."),
+    batch_size: int = typer.Option(None, help="Files per batch (default: the setting)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Load files, folders and ZIPs; the format is detected from the content.
+
+    Exit status 0 when everything loaded (or was unchanged), 1 when anything was
+    quarantined or a batch failed.
+    """
+    config = context.settings()
+    with context.opened(config, upgrade=True) as db:
+        report = run_ingest(db, paths, batch_size or config.ingest_batch_size,
+                            config.ingest_workers, quiet)
+    print_report(report)
+    raise typer.Exit(0 if report.ok else 1)

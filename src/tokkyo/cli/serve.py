@@ -1,0 +1,86 @@
+"""`tokkyo serve` and `tokkyo demo`."""
+
+from __future__ import annotations
+
+import typer
+import uvicorn
+from fastapi import FastAPI
+
+from tokkyo.accounts import service as accounts
+from tokkyo.accounts.passwords import generate_password
+from tokkyo.accounts.policy import Policy
+from tokkyo.app import create_app
+from tokkyo.cli import context
+from tokkyo.cli.ingest import print_report, run_ingest
+from tokkyo.config import Settings
+from tokkyo.store import migrate
+from tokkyo.store.database import Database
+from tokkyo.store.repositories import users
+
+
+def serve(
+    host: str = typer.Option(None, help="Address to listen on (default: the setting)."),
+    port: int = typer.Option(None, help="Port to listen on (default: the setting)."),
+    workers: int = typer.Option(1, help="Server processes sharing the port."),
+) -> None:
+    """Serve tokkyo over HTTP."""
+    config = context.settings(host=host, port=port)
+    with context.opened(config) as db:
+        if migrate.current_revision(db.engine) is None:
+            context.errors.print("[red]the database has no schema yet: run `tokkyo db upgrade` "
+                                 "(or `tokkyo demo`)")
+            raise typer.Exit(2)
+        banner = f"tokkyo serving on http://{config.host}:{config.port}/"
+        if workers > 1:
+            # Each process builds its own app (and store connections) from the settings.
+            context.console.print(f"{banner} ({workers} processes)")
+            uvicorn.run("tokkyo.app:create_app", factory=True, host=config.host,
+                        port=config.port, workers=workers, log_level="info")
+            return
+        _run(create_app(config, db), config.host, config.port, banner)
+
+
+def demo(
+    host: str = typer.Option(None, help="Address to listen on."),
+    port: int = typer.Option(None, help="Port to listen on."),
+    no_serve: bool = typer.Option(False, "--no-serve", help="Load the samples, do not serve."),
+) -> None:
+    """Set up the embedded store, load the sample corpus, and serve it."""
+    config = context.settings(host=host, port=port)
+    samples = context.samples_dir()
+    with context.opened(config, upgrade=True) as db:
+        report = run_ingest(db, [samples / "jp-gazette", samples / "jpo-api" / "real"],
+                            config.ingest_batch_size, config.ingest_workers)
+        print_report(report)
+        if not report.ok:
+            raise typer.Exit(1)
+        _demo_account(db, config)
+        if no_serve:
+            return
+        base = f"http://{config.host}:{config.port}"
+        _run(create_app(config, db), config.host, config.port,
+             f"tokkyo demo on {base}/  (try {base}/documents, "
+             f"{base}/d/JP/patent/pub/2021044377, {base}/search?q=電池)")
+
+
+DEMO_ID = "demo-user1"
+
+
+def _demo_account(db: Database, config: Settings) -> None:
+    """A user to try the API with, made once with a random password kept in the data
+    folder (`demo-account.txt`), so a new demo needs no operator."""
+    note = config.data_path / "demo-account.txt"
+    with db.engine.begin() as conn:
+        if users.by_login(conn, DEMO_ID) is None:
+            password = generate_password()
+            accounts.add_user(conn, Policy.from_settings(config), DEMO_ID, password,
+                              name="tokkyo demo")
+            note.write_text(f"ID {DEMO_ID}\npassword {password}\n", "utf-8")
+            note.chmod(0o600)
+    if note.exists():
+        context.console.print(f"demo account ({note}): " + " ".join(note.read_text().split()))
+
+
+def _run(app: FastAPI, host: str, port: int, banner: str) -> None:
+    context.console.print(banner)
+    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -1,0 +1,1 @@
+"""Reading documents and cases for people and programs (the portal's data twins)."""

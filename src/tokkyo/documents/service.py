@@ -1,0 +1,121 @@
+"""Documents and cases as the portal and the JSON views show them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from tokkyo.documents.jsonable import jsonable
+from tokkyo.model.kinds import GAZETTE_KINDS
+from tokkyo.model.laws import Law
+from tokkyo.search.index import find
+from tokkyo.store.repositories import case_reader, publications, sources
+from tokkyo.store.tables import applications
+from tokkyo.store.tables import publications as publications_table
+
+STAGES = ("app", "pub", "reg")
+
+
+class NotFound(LookupError):
+    """No document or case under that number."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRef:
+    country: str
+    law: str
+    stage: str
+    number: str
+
+    @property
+    def path(self) -> str:
+        return f"/d/{self.country}/{self.law}/{self.stage}/{self.number}"
+
+
+def ref_of(country: str, kind: str, number: str) -> DocumentRef:
+    gazette = GAZETTE_KINDS[kind]
+    return DocumentRef(country, gazette.law.value, gazette.stage, number)
+
+
+def list_documents(conn: sa.Connection, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    total = conn.execute(sa.select(sa.func.count()).select_from(publications_table)).scalar_one()
+    rows = conn.execute(sa.select(publications_table.c.country, publications_table.c.kind,
+                                  publications_table.c.number, publications_table.c.date,
+                                  publications_table.c.title)
+                        .order_by(publications_table.c.date.desc(), publications_table.c.id)
+                        .limit(limit).offset(offset)).all()
+    return {"total": total, "limit": limit, "offset": offset, "documents": [
+        {"country": r.country, "kind": r.kind, "number": r.number,
+         "date": r.date.isoformat() if r.date else "", "title": r.title,
+         "url": ref_of(r.country, r.kind, r.number).path} for r in rows]}
+
+
+def document(conn: sa.Connection, ref: DocumentRef) -> dict[str, Any]:
+    if ref.stage == "app":
+        return case(conn, Law(ref.law), ref.number)
+    kinds = [k.code for k in GAZETTE_KINDS.values()
+             if k.law.value == ref.law and k.stage == ref.stage]
+    row = conn.execute(sa.select(publications_table.c.id, publications_table.c.kind,
+                                 publications_table.c.source_id)
+                       .where(publications_table.c.country == ref.country,
+                              publications_table.c.kind.in_(kinds),
+                              publications_table.c.number == ref.number)).first()
+    if row is None:
+        raise NotFound(f"no {ref.law} {ref.stage} document {ref.country} {ref.number}")
+    pub = publications.load(conn, row.id)
+    source = sources.by_id(conn, row.source_id)
+    view = jsonable(pub)
+    view["paragraphs"] = [dict(p, label=f"【{p['number']}】" if p["number"] else "")
+                          for p in view["paragraphs"]]
+    view["source"] = _source_view(source)
+    view["history"] = [_source_view(v) for v in sources.history(conn, source.key)]
+    view["case"] = f"/d/{ref.country}/{ref.law}/app/{pub.application_number}"
+    return view
+
+
+def case(conn: sa.Connection, law: Law, number: str) -> dict[str, Any]:
+    record = case_reader.load_case(conn, law, number)
+    if record is None:
+        raise NotFound(f"no {law.value} application {number}")
+    view = jsonable(record)
+    view["documents"] = [
+        {"kind": r.kind, "number": r.number, "date": r.date.isoformat() if r.date else "",
+         "title": r.title, "url": ref_of(r.country, r.kind, r.number).path}
+        for r in publications.list_for_application(conn, record.id)]
+    return view
+
+
+def _source_view(version: sources.SourceVersion) -> dict[str, Any]:
+    return {"key": version.key, "version": version.version, "format": version.format,
+            "name": version.name, "sha256": version.blob_sha256,
+            "ingested_at": version.ingested_at.isoformat(),
+            "superseded_at": version.superseded_at.isoformat() if version.superseded_at else None}
+
+
+def text_search(conn: sa.Connection, query: str, limit: int = 50) -> dict[str, Any]:
+    """Substring search over titles, abstracts, claims and paragraphs (n-gram index)."""
+    hits = find(conn, query)
+    by_pub: dict[int, list[dict[str, Any]]] = {}
+    for hit in hits:
+        by_pub.setdefault(hit.publication_id, []).append(
+            {"field": hit.field, "position": hit.position})
+    rows = conn.execute(sa.select(publications_table.c.id, publications_table.c.country,
+                                  publications_table.c.kind, publications_table.c.number,
+                                  publications_table.c.title)
+                        .where(publications_table.c.id.in_(list(by_pub)))
+                        .order_by(publications_table.c.id)).all() if by_pub else []
+    return {"query": query, "total": len(rows), "documents": [
+        {"number": r.number, "kind": r.kind, "title": r.title,
+         "url": ref_of(r.country, r.kind, r.number).path, "matches": by_pub[r.id]}
+        for r in rows[:limit]]}
+
+
+def overview(conn: sa.Connection) -> dict[str, Any]:
+    counts = sources.counts(conn)
+    counts["applications"] = conn.execute(
+        sa.select(sa.func.count()).select_from(applications)).scalar_one()
+    counts["documents"] = conn.execute(
+        sa.select(sa.func.count()).select_from(publications_table)).scalar_one()
+    return counts

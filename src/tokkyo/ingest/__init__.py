@@ -1,0 +1,1 @@
+"""Ingest: one reader per format, batch loading, quarantine and quality reports."""

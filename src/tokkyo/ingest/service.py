@@ -1,0 +1,212 @@
+"""Loading source items in batches that commit whole or not at all.
+
+For each batch, items are first read (`prepare`: outside any transaction, in worker
+processes when there is much to read); their bytes go to the blob store
+(content-addressed, so a crash leaves at most unreferenced blobs). Then one transaction
+records the batch's versions and data and commits. If the database refuses one item,
+that transaction is rolled back and the batch is loaded again with a savepoint per
+item, so only the refused item is quarantined. A batch that cannot commit is marked
+failed and nothing of it is written. While one batch is written, workers read the next.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from itertools import islice
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from tokkyo.ingest.apply import IndexQueue, apply, quarantine
+from tokkyo.ingest.indexer import Indexer
+from tokkyo.ingest.items import SourceItem
+from tokkyo.ingest.prepare import Prepared, Refused, SkippedItem, prepare
+from tokkyo.store.blobs import BlobStore
+from tokkyo.store.engine import write_connection
+from tokkyo.store.repositories import batches
+
+STATUSES = ("loaded", "unchanged", "replaced", "skipped", "quarantined", "failed")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    name: str
+    status: str
+    key: str = ""
+    format: str = ""
+    kind: str = ""
+    reason: str = ""
+    problems: tuple[str, ...] = ()
+
+
+@dataclass
+class RunReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+    batches: list[int] = field(default_factory=list)
+    interrupted: list[int] = field(default_factory=list)
+
+    @property
+    def counts(self) -> Counter[str]:
+        return Counter(o.status for o in self.outcomes)
+
+    @property
+    def ok(self) -> bool:
+        counts = self.counts
+        return counts["quarantined"] == 0 and counts["failed"] == 0
+
+
+def default_workers() -> int:
+    """Reader processes beside the writer: one per CPU, at most four. The writer spends
+    much of its time waiting on the database, so it does not need a CPU of its own."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+class Ingestor:
+    def __init__(self, engine: Engine, blob_store: BlobStore, *, indexer: Indexer | None,
+                 batch_size: int = 200, workers: int = 0, label: str = "") -> None:
+        """`workers`: reader processes; 0 reads in this process. They start only when the
+        first batch is full, so small runs pay no start-up cost."""
+        self.engine = engine
+        self.blobs = blob_store
+        self.indexer = indexer
+        self.batch_size = batch_size
+        self.workers = workers
+        self.label = label
+
+    def run(self, items: Iterable[SourceItem],
+            on_item: Callable[[str], None] | None = None) -> RunReport:
+        report = RunReport()
+        with write_connection(self.engine) as conn, conn.begin():
+            _lock(conn)
+            report.interrupted = batches.recover_interrupted(conn)
+        iterator = iter(items)
+        first = list(islice(iterator, self.batch_size))
+        parallel = self.workers > 0 and len(first) == self.batch_size
+        with self._pool(parallel) as pool:
+            reading = self._read(pool, first)
+            while reading:
+                prepared = [_result(r, on_item) for r in reading]
+                chunk = list(islice(iterator, self.batch_size))
+                reading = self._read(pool, chunk)      # read ahead while this batch loads
+                report.outcomes += self._load(prepared, report)
+        return report
+
+    @contextmanager
+    def _pool(self, parallel: bool) -> Iterator[ProcessPoolExecutor | None]:
+        if not parallel:
+            yield None
+            return
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
+            yield pool
+
+    def _read(self, pool: ProcessPoolExecutor | None, chunk: list[SourceItem]
+              ) -> list[Future[Prepared] | Prepared]:
+        work = partial(prepare, blobs=self.blobs, indexer=self.indexer)
+        if pool is None:
+            return [work(item) for item in chunk]
+        return [pool.submit(work, item) for item in chunk]
+
+    def _load(self, prepared: list[Prepared], report: RunReport) -> list[Outcome]:
+        with write_connection(self.engine) as conn:
+            with conn.begin():
+                batch_id = batches.start(conn, self.label)
+            report.batches.append(batch_id)
+            try:
+                try:
+                    return self._commit(conn, batch_id, prepared, isolate=False)
+                except _Refusal:
+                    # The database refused one item: the batch was rolled back. Load it again
+                    # with a savepoint per item, so that only the refused item is quarantined.
+                    return self._commit(conn, batch_id, prepared, isolate=True)
+            except Exception as exc:
+                with conn.begin():
+                    batches.fail(conn, batch_id, f"{type(exc).__name__}: {exc}")
+                return [Outcome(e.name, "failed",
+                                reason=f"batch {batch_id} failed and was rolled back: "
+                                       f"{type(exc).__name__}: {exc}")
+                        for e in prepared]
+
+    def _commit(self, conn: sa.Connection, batch_id: int, prepared: list[Prepared], *,
+                isolate: bool) -> list[Outcome]:
+        """One transaction for the batch. Without `isolate`, items share it with no
+        savepoints (savepoints are costly: SQLite's FTS5 flushes its index at each one)."""
+        with conn.begin():
+            _lock(conn)
+            to_index: IndexQueue = []
+            outcomes = [self._one(conn, batch_id, entry, to_index, isolate)
+                        for entry in prepared]
+            # Indexed last: on SQLite, FTS5 flushes its pending index at every statement
+            # that opens a statement journal (any INSERT … RETURNING), so index writes
+            # interleaved with the other tables would cost a flush per document.
+            if self.indexer is not None:
+                for pub_id, entries in to_index:
+                    self.indexer.add(conn, pub_id, entries)
+            tally = Counter(o.status for o in outcomes)
+            batches.finish(conn, batch_id, loaded=tally["loaded"],
+                           unchanged=tally["unchanged"], replaced=tally["replaced"],
+                           quarantined=tally["quarantined"])
+        return outcomes
+
+    def _one(self, conn: sa.Connection, batch_id: int, entry: Prepared, to_index: IndexQueue,
+             isolate: bool) -> Outcome:
+        if isinstance(entry, SkippedItem):
+            return Outcome(entry.name, "skipped", reason=entry.reason)
+        if isinstance(entry, Refused):
+            quarantine(conn, batch_id, entry)
+            return Outcome(entry.name, "quarantined", format=entry.format, reason=entry.reason)
+        parsed = entry.parsed
+        if not isolate:
+            try:
+                status = apply(conn, batch_id, entry, self.indexer, to_index)
+            except _REFUSALS as exc:
+                raise _Refusal from exc
+        else:
+            savepoint = conn.begin_nested()
+            try:
+                status = apply(conn, batch_id, entry, self.indexer, to_index)
+            except _REFUSALS as exc:
+                savepoint.rollback()
+                refused = Refused(entry.name, entry.size,
+                                  f"{entry.name}: refused by the store: {_short(exc)}",
+                                  parsed.format, entry.blob)
+                quarantine(conn, batch_id, refused)
+                return Outcome(entry.name, "quarantined", format=parsed.format,
+                               reason=refused.reason)
+            savepoint.commit()
+        return Outcome(entry.name, status, parsed.key, parsed.format, parsed.kind,
+                       problems=parsed.problems)
+
+
+# What the database (or a value check on the way to it) says when it refuses one item.
+_REFUSALS = (sa.exc.IntegrityError, sa.exc.DataError, ValueError)
+
+
+class _Refusal(Exception):
+    """Raised inside a shared batch transaction to roll it back and isolate the item."""
+
+
+def _result(reading: Future[Prepared] | Prepared, on_item: Callable[[str], None] | None
+            ) -> Prepared:
+    prepared = reading.result() if isinstance(reading, Future) else reading
+    if on_item:
+        on_item(prepared.name)
+    return prepared
+
+
+def _lock(conn: sa.Connection) -> None:
+    """One ingest writer at a time (SQLite: BEGIN IMMEDIATE already serialises writers)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(7311730)"))
+
+
+def _short(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.splitlines()[0][:300]

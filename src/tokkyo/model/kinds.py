@@ -1,0 +1,45 @@
+"""Kinds of JPO gazette publications and their WIPO ST.16 kind codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tokkyo.model.laws import Law
+
+
+@dataclass(frozen=True, slots=True)
+class GazetteKind:
+    """A `kind-of-jp` value of the `jp-official-gazette` format."""
+
+    code: str
+    law: Law
+    stage: str          # "pub" (laid open), "reg" (registered), portal.md §7
+    st16: str           # default ST.16 kind when the document does not say
+    name_ja: str
+    name_en: str
+
+
+GAZETTE_KINDS: dict[str, GazetteKind] = {
+    kind.code: kind
+    for kind in (
+        GazetteKind("A", Law.PATENT, "pub", "A", "公開特許公報",
+                    "Published unexamined patent application"),
+        GazetteKind("T", Law.PATENT, "pub", "A", "公表特許公報",
+                    "Published Japanese translation of a PCT application"),
+        GazetteKind("B", Law.PATENT, "reg", "B2", "特許公報", "Patent specification"),
+        GazetteKind("U", Law.UTILITY, "reg", "U", "登録実用新案公報",
+                    "Registered utility model"),
+        GazetteKind("Y", Law.UTILITY, "reg", "Y2", "実用新案登録公報",
+                    "Examined utility model registration"),
+        GazetteKind("S", Law.DESIGN, "reg", "S", "意匠公報", "Design gazette"),
+    )
+}
+
+
+def gazette_kind(code: str) -> GazetteKind:
+    try:
+        return GAZETTE_KINDS[code]
+    except KeyError:
+        known = ", ".join(GAZETTE_KINDS)
+        raise ValueError(f"kind-of-jp {code!r} is not a JPO gazette kind tokkyo knows "
+                         f"({known})") from None

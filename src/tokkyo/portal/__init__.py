@@ -1,0 +1,1 @@
+"""The portal: pages for people, each with a JSON data twin."""

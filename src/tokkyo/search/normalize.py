@@ -1,0 +1,24 @@
+"""Text normalisation applied identically to indexed text and to queries (portal.md §2).
+
+N1 width (NFKC), N2 Latin case, N3 whitespace runs to one space are always on for
+text fields; the optional kana, long-vowel and ヴ folds (N4–N6) belong to queries and
+are applied by the query layer to both sides of a verified match.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """NFKC, case-folded, whitespace runs collapsed to one space, trimmed."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return _SPACE.sub(" ", folded).strip()
+
+
+def normalise_name(text: str) -> str:
+    """Names match without any spaces (`渡辺一豊` finds `渡辺　一豊`)."""
+    return normalise_text(text).replace(" ", "")

@@ -1,0 +1,57 @@
+"""PostgreSQL backend: a tsvector of bigram tokens per unit, with a GIN index.
+
+A phrase of bigram tokens (`a <-> b <-> c`) matches where the query is a substring; a
+1-character query is a prefix match (`az:*`). Entries are written as tsvector literals
+built where the file is read (a reader process), which costs PostgreSQL half of what
+`to_tsvector` costs. Rows go with their publication (ON DELETE CASCADE).
+
+Known limit, for the search issue: tsvector keeps positions up to 16,383 and at most 256
+positions per lexeme, so in a very long unit, or one where a bigram occurs more than 256
+times, a phrase can miss an occurrence (a false negative; `find` verifies candidates, so
+there are no false positives).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from tokkyo.search.grams import bigram_tokens, prefix_of, query_bigrams
+from tokkyo.store.bulk import insert_rows
+
+MAX_POSITION = 16383
+_DELETE = sa.text("DELETE FROM search_grams WHERE publication_id = :publication_id")
+
+
+class PostgresGramsBackend:
+    name = "postgresql-tsvector"
+
+    def encode(self, normalised: str) -> str:
+        """A tsvector literal: each bigram with its positions (`abzcd:1,7 cdzef:2`)."""
+        positions: dict[str, list[str]] = {}
+        for i, token in enumerate(bigram_tokens(normalised)[:MAX_POSITION], 1):
+            found = positions.get(token)
+            if found is None:
+                positions[token] = [str(i)]
+            elif len(found) < 256:
+                found.append(str(i))
+        return " ".join(f"{token}:{','.join(at)}" for token, at in positions.items())
+
+    def add(self, connection: sa.Connection, publication_id: int,
+            entries: Sequence[tuple[int, str]]) -> None:
+        # COPY parses each literal with tsvector's input function.
+        insert_rows(connection, "search_grams", [
+            {"unit_key": key, "publication_id": publication_id, "grams": grams}
+            for key, grams in entries])
+
+    def remove(self, connection: sa.Connection, publication_id: int,
+               entries: Sequence[tuple[int, str]]) -> None:
+        connection.execute(_DELETE, {"publication_id": publication_id})
+
+    def candidates(self, connection: sa.Connection, query: str) -> list[int]:
+        tsquery = f"{prefix_of(query)}:*" if len(query) == 1 else " <-> ".join(query_bigrams(query))
+        rows = connection.execute(sa.text("SELECT unit_key FROM search_grams "
+                                          "WHERE grams @@ to_tsquery('simple', :q)"),
+                                  {"q": tsquery})
+        return [r[0] for r in rows]

@@ -1,0 +1,43 @@
+"""Text units: what the index holds one entry for (the title, the abstract, each claim,
+each description paragraph), and the integer key naming each unit.
+
+The key packs the publication id, the field and the unit's position, so the index needs
+no table of its own to say which text an entry stands for:
+`publication_id << 20 | field << 16 | position`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tokkyo.model.documents import Publication
+
+FIELD_CODES = {"TI": 1, "AB": 2, "CL": 3, "DE": 4}
+FIELDS_BY_CODE = {code: field for field, code in FIELD_CODES.items()}
+MAX_POSITION = 0xFFFF
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRef:
+    publication_id: int
+    field: str
+    position: int
+
+
+def unit_key(publication_id: int, field: str, position: int) -> int:
+    if not 0 <= position <= MAX_POSITION:
+        raise ValueError(f"text unit {field} {position} is beyond the {MAX_POSITION} units a "
+                         "field can index")
+    return (publication_id << 20) | (FIELD_CODES[field] << 16) | position
+
+
+def unit_ref(key: int) -> UnitRef:
+    return UnitRef(key >> 20, FIELDS_BY_CODE[(key >> 16) & 0xF], key & MAX_POSITION)
+
+
+def texts_of(pub: Publication) -> list[tuple[str, int, str]]:
+    """(field, position, raw text) of every unit of a publication."""
+    units = [("TI", 0, pub.title), ("AB", 0, pub.abstract)]
+    units += [("CL", i, c.text) for i, c in enumerate(pub.claims)]
+    units += [("DE", i, p.text) for i, p in enumerate(pub.paragraphs)]
+    return units

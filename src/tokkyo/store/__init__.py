@@ -1,0 +1,1 @@
+"""The one store of tokkyo: SQLAlchemy tables, engine setup, blobs, repositories, migrations."""

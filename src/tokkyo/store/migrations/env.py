@@ -1,0 +1,44 @@
+"""Alembic environment: one set of migrations for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic import context
+
+from tokkyo.store.engine import make_engine
+from tokkyo.store.tables import BACKEND_TABLES, metadata
+
+config = context.config
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool,
+                   compare_to: Any) -> bool:
+    """Leave the backend-specific search index tables (and FTS5's shadow tables) alone."""
+    if type_ == "table" and name and name.startswith(BACKEND_TABLES):
+        return False
+    if type_ in {"index", "column"} and getattr(obj, "table", None) is not None:
+        return not obj.table.name.startswith(BACKEND_TABLES)
+    return True
+
+
+def run_migrations(connection: Any) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        include_object=include_object,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = config.attributes.get("connection")
+if connection is not None:
+    run_migrations(connection)
+else:
+    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    with engine.connect() as conn:
+        run_migrations(conn)
+    engine.dispose()

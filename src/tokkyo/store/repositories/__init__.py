@@ -1,0 +1,1 @@
+"""Repositories: every query of the store lives here. They never commit; callers do."""

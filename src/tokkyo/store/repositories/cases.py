@@ -1,0 +1,246 @@
+"""Writing what a source says about a case, section by section.
+
+A section carried by a source replaces that section of the case whole: the rows it had
+are deleted and the source's rows written (the previous source version stays in the
+history). Sections a source does not carry are left alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from tokkyo.model.cases import CaseUpdate, Family, NumberReference, Priority, Progress
+from tokkyo.model.citations import Citations
+from tokkyo.model.classifications import Scheme
+from tokkyo.model.dossier import DocumentBody
+from tokkyo.model.laws import Law
+from tokkyo.model.parties import Party, PartyRole
+from tokkyo.model.registrations import Registration
+from tokkyo.model.trademarks import TrademarkInfo
+from tokkyo.store.bulk import insert_rows
+from tokkyo.store.repositories import legal_events, parties
+from tokkyo.store.repositories.rows import row_of
+from tokkyo.store.tables import (
+    applications,
+    case_sections,
+    citations,
+    classifications,
+    document_bodies,
+    dossier_documents,
+    dossier_groups,
+    family_divisionals,
+    family_parents,
+    goods_services,
+    priorities,
+    registrations,
+    trademark_texts,
+)
+from tokkyo.store.tables import parties as parties_table
+
+
+def application_id(conn: sa.Connection, law: Law, number: str) -> int | None:
+    return conn.execute(sa.select(applications.c.id).where(
+        applications.c.law == law.value, applications.c.application_number == number)
+    ).scalar_one_or_none()
+
+
+def ensure_application(conn: sa.Connection, law: Law, number: str) -> int:
+    found = application_id(conn, law, number)
+    if found is not None:
+        return found
+    return conn.execute(sa.insert(applications).values(law=law.value, application_number=number)
+                        .returning(applications.c.id)).scalar_one()
+
+
+def apply_update(conn: sa.Connection, update: CaseUpdate, source_id: int,
+                 blob_shas: Sequence[str] = ()) -> int:
+    """Write every section `update` carries; returns the application id."""
+    app_id = ensure_application(conn, update.law, update.application_number)
+    sections: list[str] = []
+    if update.progress is not None:
+        _progress(conn, app_id, update.progress)
+        sections.append("progress")
+    if update.priorities is not None:
+        _replace_priorities(conn, app_id, update.priorities)
+        sections.append("priorities")
+    if update.family is not None:
+        _family(conn, app_id, update.family)
+        sections.append("family")
+    if update.registration is not None:
+        _registration(conn, app_id, update.registration)
+        sections.append("registration")
+    if update.citations is not None:
+        _citations(conn, app_id, update.citations)
+        sections.append("citations")
+    if update.fixed_address is not None:
+        conn.execute(sa.update(applications).where(applications.c.id == app_id)
+                     .values(fixed_address_url=update.fixed_address))
+        sections.append("fixed_address")
+    if update.numbers is not None:
+        _numbers(conn, app_id, update.numbers)
+        sections.append("numbers")
+    if update.trademark is not None:
+        _trademark(conn, app_id, update.trademark)
+        sections.append("trademark")
+    if update.bodies:
+        _bodies(conn, app_id, update.bodies, blob_shas, source_id)
+    for section in sections:
+        _mark_section(conn, app_id, section, source_id)
+    if {"progress", "registration"} & set(sections):
+        legal_events.refresh(conn, app_id, update.law)
+    return app_id
+
+
+def _mark_section(conn: sa.Connection, app_id: int, section: str, source_id: int) -> None:
+    where = (case_sections.c.application_id == app_id) & (case_sections.c.section == section)
+    if conn.execute(sa.select(case_sections.c.section).where(where)).first():
+        conn.execute(sa.update(case_sections).where(where).values(source_id=source_id))
+    else:
+        conn.execute(sa.insert(case_sections).values(application_id=app_id, section=section,
+                                                     source_id=source_id))
+
+
+_PROGRESS_COLUMNS = ("title", "filing_date", "publication_number", "ad_publication_number",
+                     "national_publication_number", "ad_national_publication_number",
+                     "publication_date", "registration_number", "registration_date",
+                     "international_application_number", "international_publication_number",
+                     "international_publication_date", "erasure_identifier", "expire_date",
+                     "disappearance_date", "design_class", "principal_design_application_number")
+
+
+def _progress(conn: sa.Connection, app_id: int, info: Progress) -> None:
+    values = {c: getattr(info, c) for c in _PROGRESS_COLUMNS if getattr(info, c) is not None}
+    conn.execute(sa.update(applications).where(applications.c.id == app_id).values(**values))
+    _replace_case_parties(conn, app_id, (PartyRole.APPLICANT, PartyRole.ATTORNEY,
+                                         PartyRole.INVENTOR), info.parties)
+    conn.execute(sa.delete(dossier_groups).where(dossier_groups.c.application_id == app_id))
+    for position, group in enumerate(info.dossier):
+        group_id = conn.execute(sa.insert(dossier_groups).values(
+            application_id=app_id, position=position, number_type=group.number_type,
+            number=group.number).returning(dossier_groups.c.id)).scalar_one()
+        insert_rows(conn, dossier_documents, [
+            row_of(doc, group_id=group_id, application_id=app_id, position=i)
+            for i, doc in enumerate(group.documents)])
+
+
+def _replace_case_parties(conn: sa.Connection, app_id: int, roles: Sequence[PartyRole],
+                          rows: Sequence[Party]) -> None:
+    conn.execute(sa.delete(parties_table).where(
+        parties_table.c.application_id == app_id, parties_table.c.publication_id.is_(None),
+        parties_table.c.role.in_([r.value for r in roles])))
+    parties.insert(conn, app_id, None, rows)
+    parties.learn_names(conn, rows, origin="case")
+
+
+def _replace_priorities(conn: sa.Connection, app_id: int, rows: Sequence[Priority]) -> None:
+    conn.execute(sa.delete(priorities).where(priorities.c.application_id == app_id,
+                                             priorities.c.publication_id.is_(None)))
+    if rows:
+        conn.execute(sa.insert(priorities), [row_of(p, application_id=app_id, position=i)
+                                             for i, p in enumerate(rows)])
+
+
+def _family(conn: sa.Connection, app_id: int, family: Family) -> None:
+    conn.execute(sa.delete(family_parents).where(family_parents.c.application_id == app_id,
+                                                 family_parents.c.publication_id.is_(None)))
+    conn.execute(sa.delete(family_divisionals)
+                 .where(family_divisionals.c.application_id == app_id))
+    if family.parent is not None:
+        conn.execute(sa.insert(family_parents).values(
+            row_of(family.parent, rename={"application_number": "parent_application_number"},
+                   application_id=app_id)))
+    if family.divisionals:
+        conn.execute(sa.insert(family_divisionals), [
+            row_of(d, application_id=app_id, position=i) for i, d in enumerate(family.divisionals)])
+
+
+def _registration(conn: sa.Connection, app_id: int, reg: Registration) -> None:
+    conn.execute(sa.delete(registrations).where(registrations.c.application_id == app_id))
+    conn.execute(sa.insert(registrations).values(
+        row_of(reg, exclude=("right_holders",), application_id=app_id)))
+    _replace_case_parties(conn, app_id, (PartyRole.RIGHT_HOLDER,), reg.right_holders)
+
+
+def _citations(conn: sa.Connection, app_id: int, cites: Citations) -> None:
+    conn.execute(sa.delete(citations).where(citations.c.application_id == app_id,
+                                            citations.c.publication_id.is_(None)))
+    for kind, rows in (("patent", cites.patents), ("non-patent", cites.non_patents)):
+        if rows:
+            conn.execute(sa.insert(citations), [
+                row_of(c, rename={"order": "citation_order"}, application_id=app_id, kind=kind,
+                       position=i) for i, c in enumerate(rows)])
+
+
+def _numbers(conn: sa.Connection, app_id: int, refs: NumberReference) -> None:
+    mapping = {"publication_number": "ad_publication_number",
+               "national_publication_number": "ad_national_publication_number"}
+    values = {mapping.get(name, name): value for name, value in row_of(refs).items()
+              if value is not None}
+    if values:
+        conn.execute(sa.update(applications).where(applications.c.id == app_id).values(**values))
+
+
+def _trademark(conn: sa.Connection, app_id: int, info: TrademarkInfo) -> None:
+    conn.execute(sa.delete(trademark_texts).where(trademark_texts.c.application_id == app_id))
+    conn.execute(sa.delete(goods_services).where(goods_services.c.application_id == app_id))
+    conn.execute(sa.delete(classifications).where(
+        classifications.c.application_id == app_id, classifications.c.publication_id.is_(None),
+        classifications.c.scheme == Scheme.VIENNA.value))
+    texts = [{"application_id": app_id, "kind": "display", "position": 0, "text": info.display}]
+    texts += [{"application_id": app_id, "kind": "reading", "position": i, "text": t}
+              for i, t in enumerate(info.readings)]
+    conn.execute(sa.insert(trademark_texts), texts)
+    if info.goods_services:
+        conn.execute(sa.insert(goods_services), [
+            {"application_id": app_id, "position": i, "nice_class": g.nice_class,
+             "names": g.names, "similar_codes": " ".join(g.similar_codes)}
+            for i, g in enumerate(info.goods_services)])
+    if info.vienna_codes:
+        conn.execute(sa.insert(classifications), [
+            {"application_id": app_id, "publication_id": None, "scheme": Scheme.VIENNA.value,
+             "position": i, "code": code, "raw": code, "main": False, "facet": ""}
+            for i, code in enumerate(info.vienna_codes)])
+
+
+def _bodies(conn: sa.Connection, app_id: int, bodies: Sequence[DocumentBody],
+            shas: Sequence[str], source_id: int) -> None:
+    for body, sha in zip(bodies, shas, strict=True):
+        code = body.document_code or _code_from_dossier(conn, app_id, body.document_number)
+        where = ((document_bodies.c.application_id == app_id)
+                 & (document_bodies.c.document_number == body.document_number)
+                 & (document_bodies.c.file_name == body.file_name))
+        existing = conn.execute(sa.select(document_bodies.c.id, document_bodies.c.blob_sha256)
+                                .where(where)).first()
+        values = {"document_code": code, "blob_sha256": sha, "media_type": body.media_type,
+                  "source_id": source_id}
+        if existing is None:
+            conn.execute(sa.insert(document_bodies).values(
+                application_id=app_id, document_number=body.document_number,
+                file_name=body.file_name, **values))
+        elif existing.blob_sha256 != sha:
+            conn.execute(sa.update(document_bodies).where(document_bodies.c.id == existing.id)
+                         .values(**values))
+
+
+def _code_from_dossier(conn: sa.Connection, app_id: int, document_number: str) -> str:
+    return conn.execute(sa.select(dossier_documents.c.document_code).where(
+        dossier_documents.c.application_id == app_id,
+        dossier_documents.c.document_number == document_number).limit(1)
+    ).scalar_one_or_none() or ""
+
+
+def bodies_changed(conn: sa.Connection, update: CaseUpdate, shas: Sequence[str]) -> bool:
+    """Whether any body of `update` is new or differs from the stored one."""
+    app_id = application_id(conn, update.law, update.application_number)
+    if app_id is None:
+        return True
+    for body, sha in zip(update.bodies, shas, strict=True):
+        stored = conn.execute(sa.select(document_bodies.c.blob_sha256).where(
+            document_bodies.c.application_id == app_id,
+            document_bodies.c.document_number == body.document_number,
+            document_bodies.c.file_name == body.file_name)).scalar_one_or_none()
+        if stored != sha:
+            return True
+    return False

@@ -1,0 +1,141 @@
+"""Published documents with their text, and the search units the index is built from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+
+from tokkyo.model.cases import ParentApplication, Priority
+from tokkyo.model.citations import NonPatentCitation, PatentCitation
+from tokkyo.model.classifications import Classification, Scheme
+from tokkyo.model.documents import Amendment, Claim, Drawing, Paragraph, Publication
+from tokkyo.model.laws import Law
+from tokkyo.model.parties import PartyRole
+from tokkyo.store.bulk import insert_rows
+from tokkyo.store.repositories import parties
+from tokkyo.store.repositories.cases import ensure_application
+from tokkyo.store.repositories.rows import obj_of, row_of
+from tokkyo.store.tables import (
+    amendments,
+    applications,
+    citations,
+    claims,
+    classifications,
+    drawings,
+    family_parents,
+    paragraphs,
+    priorities,
+    publications,
+)
+from tokkyo.store.tables import parties as parties_table
+
+_SCALARS = ("country", "kind", "st16_kind", "law", "number", "date", "filing_date", "title",
+            "abstract", "language", "registration_number", "registration_date",
+            "number_of_claims", "examination_requested", "filing_form", "total_pages",
+            "representative_figure")
+_CHILDREN = (claims, paragraphs, drawings, amendments)
+_OWNED = (parties_table, priorities, classifications, citations, family_parents)
+
+
+def find(conn: sa.Connection, country: str, kind: str, number: str) -> int | None:
+    return conn.execute(sa.select(publications.c.id).where(
+        publications.c.country == country, publications.c.kind == kind,
+        publications.c.number == number)).scalar_one_or_none()
+
+
+def write(conn: sa.Connection, pub: Publication, source_id: int, existing: int | None
+          ) -> int:
+    """Insert the publication, or replace the content of `existing`, the stored one with
+    the same number (the caller has looked it up with `find`)."""
+    app_id = ensure_application(conn, pub.law, pub.application_number)
+    values = {name: getattr(pub, name) for name in _SCALARS}
+    values["law"] = pub.law.value
+    if existing is None:
+        pub_id = conn.execute(sa.insert(publications).values(
+            application_id=app_id, source_id=source_id, **values)
+            .returning(publications.c.id)).scalar_one()
+    else:
+        pub_id = existing
+        _clear(conn, pub_id)
+        conn.execute(sa.update(publications).where(publications.c.id == pub_id).values(
+            application_id=app_id, source_id=source_id, **values))
+    _children(conn, app_id, pub_id, pub)
+    parties.learn_names(conn, pub.parties, origin="gazette")
+    return pub_id
+
+
+def _clear(conn: sa.Connection, pub_id: int) -> None:
+    for table in _CHILDREN + _OWNED:
+        conn.execute(sa.delete(table).where(table.c.publication_id == pub_id))
+
+
+def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
+    insert_rows(conn, table, rows)
+
+
+def _children(conn: sa.Connection, app_id: int, pub_id: int, pub: Publication) -> None:
+    owner = {"publication_id": pub_id}
+    _insert(conn, claims, [row_of(c, position=i, **owner) for i, c in enumerate(pub.claims)])
+    _insert(conn, paragraphs, [row_of(p, position=i, **owner)
+                               for i, p in enumerate(pub.paragraphs)])
+    _insert(conn, drawings, [row_of(d, position=i, **owner) for i, d in enumerate(pub.drawings)])
+    _insert(conn, amendments, [row_of(a, position=i, **owner)
+                               for i, a in enumerate(pub.amendments)])
+    owned = {"application_id": app_id, "publication_id": pub_id}
+    parties.insert(conn, app_id, pub_id, pub.parties)
+    _insert(conn, priorities, [row_of(p, position=i, **owned)
+                               for i, p in enumerate(pub.priorities)])
+    _insert(conn, classifications, [
+        row_of(c, position=i, **owned) | {"scheme": c.scheme.value}
+        for i, c in enumerate(pub.classifications)])
+    for kind, rows in (("patent", pub.patent_citations), ("non-patent", pub.non_patent_citations)):
+        _insert(conn, citations, [row_of(c, rename={"order": "citation_order"}, kind=kind,
+                                         position=i, **owned) for i, c in enumerate(rows)])
+    if pub.parent is not None:
+        conn.execute(sa.insert(family_parents).values(
+            row_of(pub.parent, rename={"application_number": "parent_application_number"},
+                   **owned)))
+
+
+def load(conn: sa.Connection, pub_id: int) -> Publication:
+    row = conn.execute(sa.select(publications, applications.c.application_number)
+                       .join(applications, applications.c.id == publications.c.application_id)
+                       .where(publications.c.id == pub_id)).one()
+    app_id = row.application_id
+
+    def children(table: sa.Table) -> Sequence[sa.Row]:
+        return conn.execute(sa.select(table).where(table.c.publication_id == pub_id)
+                            .order_by(table.c.position)).all()
+
+    parent = conn.execute(sa.select(family_parents).where(
+        family_parents.c.publication_id == pub_id)).first()
+    cites = children(citations)
+    rename = {"order": "citation_order"}
+    return Publication(
+        **{name: getattr(row, name) for name in _SCALARS if name != "law"},
+        law=Law(row.law), application_number=row.application_number,
+        claims=tuple(obj_of(Claim, r._mapping) for r in children(claims)),
+        paragraphs=tuple(obj_of(Paragraph, r._mapping) for r in children(paragraphs)),
+        drawings=tuple(obj_of(Drawing, r._mapping) for r in children(drawings)),
+        amendments=tuple(obj_of(Amendment, r._mapping) for r in children(amendments)),
+        parties=parties.select(conn, app_id, pub_id, tuple(PartyRole)),
+        priorities=tuple(obj_of(Priority, r._mapping) for r in children(priorities)),
+        classifications=tuple(obj_of(Classification, r._mapping, scheme=Scheme(r.scheme))
+                              for r in children(classifications)),
+        patent_citations=tuple(obj_of(PatentCitation, r._mapping, rename) for r in cites
+                               if r.kind == "patent"),
+        non_patent_citations=tuple(obj_of(NonPatentCitation, r._mapping, rename) for r in cites
+                                   if r.kind == "non-patent"),
+        parent=obj_of(ParentApplication, parent._mapping,
+                      rename={"application_number": "parent_application_number"})
+        if parent else None,
+    )
+
+
+def list_for_application(conn: sa.Connection, app_id: int) -> list[sa.Row]:
+    return list(conn.execute(sa.select(publications.c.id, publications.c.country,
+                                       publications.c.kind, publications.c.number,
+                                       publications.c.date, publications.c.title)
+                             .where(publications.c.application_id == app_id)
+                             .order_by(publications.c.date, publications.c.id)))

@@ -1,0 +1,42 @@
+"""Turning model values into rows and back, where column names follow attribute names."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+@functools.cache
+def field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+def row_of(obj: Any, exclude: tuple[str, ...] = (), rename: Mapping[str, str] | None = None,
+           **extra: Any) -> dict[str, Any]:
+    names = field_names(type(obj))
+    if rename or exclude:
+        rename = rename or {}
+        row = {rename.get(n, n): getattr(obj, n) for n in names if n not in exclude}
+    else:
+        row = {n: getattr(obj, n) for n in names}
+    row.update(extra)
+    return row
+
+
+def obj_of(cls: type[T], row: Mapping[str, Any], rename: Mapping[str, str] | None = None,
+           **extra: Any) -> T:
+    """`rename` maps attribute names to column names."""
+    rename = rename or {}
+    values = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if f.name in extra:
+            continue
+        column = rename.get(f.name, f.name)
+        if column in row:
+            values[f.name] = row[column]
+    values.update(extra)
+    return cls(**values)

@@ -1,0 +1,84 @@
+"""All tables of the store, on one `MetaData` with named constraints."""
+
+from tokkyo.store.tables.accounts import (
+    access_log,
+    contacts,
+    login_failures,
+    quota_counters,
+    quota_grants,
+    rate_events,
+    tokens,
+    user_ids,
+    users,
+)
+from tokkyo.store.tables.base import metadata
+from tokkyo.store.tables.cases import (
+    applications,
+    case_sections,
+    dossier_documents,
+    dossier_groups,
+    family_divisionals,
+    family_parents,
+    goods_services,
+    legal_events,
+    priorities,
+    registrations,
+    trademark_texts,
+)
+from tokkyo.store.tables.ingest import batches, blobs, quarantine, sources
+from tokkyo.store.tables.publications import (
+    amendments,
+    claims,
+    drawings,
+    paragraphs,
+    publications,
+)
+from tokkyo.store.tables.shared import (
+    citations,
+    classifications,
+    document_bodies,
+    parties,
+    party_names,
+)
+
+__all__ = [
+    "access_log",
+    "amendments",
+    "applications",
+    "batches",
+    "blobs",
+    "case_sections",
+    "citations",
+    "claims",
+    "classifications",
+    "contacts",
+    "document_bodies",
+    "dossier_documents",
+    "dossier_groups",
+    "drawings",
+    "family_divisionals",
+    "family_parents",
+    "goods_services",
+    "legal_events",
+    "login_failures",
+    "metadata",
+    "paragraphs",
+    "parties",
+    "party_names",
+    "priorities",
+    "publications",
+    "quarantine",
+    "quota_counters",
+    "quota_grants",
+    "rate_events",
+    "registrations",
+    "sources",
+    "tokens",
+    "trademark_texts",
+    "user_ids",
+    "users",
+]
+
+#: Tables the migrations create outside this MetaData, per backend: the bigram index
+#: (FTS5 virtual table and its shadow tables on SQLite, tsvector table on PostgreSQL).
+BACKEND_TABLES = ("search_fts", "search_grams")

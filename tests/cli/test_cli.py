@@ -1,0 +1,118 @@
+"""The `tokkyo` command as a user runs it: a real process, real files, real databases."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import GAZETTE, REAL, SAMPLES
+from tokkyo.store import migrate
+
+
+def tokkyo(*args, env, check=None):
+    result = subprocess.run([sys.executable, "-m", "tokkyo.cli.main", *args], env=env,
+                            capture_output=True, text=True, timeout=300)
+    if check is not None:
+        assert result.returncode == check, result.stdout + result.stderr
+    return result
+
+
+@pytest.fixture
+def env(database_url, tmp_path):
+    """SQLite or PostgreSQL (the `backend` parameter), data folder in a temporary place."""
+    return dict(os.environ, TOKKYO_DATA_DIR=str(tmp_path / "data"),
+                TOKKYO_DATABASE_URL=database_url, COLUMNS="200", TOKKYO_INGEST_WORKERS="0")
+
+
+def summary(output: str) -> dict[str, int]:
+    lines = output.splitlines()
+    header = next(i for i, line in enumerate(lines) if "loaded" in line and "quarantined" in line)
+    names = [c.strip() for c in lines[header].strip("┃│ ").replace("┃", "│").split("│")]
+    values = next(line for line in lines[header + 1:] if any(ch.isdigit() for ch in line))
+    numbers = [int(c.strip()) for c in values.strip("│ ").split("│")]
+    return dict(zip(names, numbers, strict=True))
+
+
+def test_ingest_then_again(env):
+    first = tokkyo("ingest", "--quiet", str(GAZETTE), str(REAL), env=env, check=0)
+    assert summary(first.stdout) == {"loaded": 20, "unchanged": 4, "replaced": 0, "skipped": 0,
+                                     "quarantined": 0, "failed": 0}
+    second = tokkyo("ingest", "--quiet", str(GAZETTE), str(REAL), env=env, check=0)
+    assert summary(second.stdout)["unchanged"] == 24
+
+
+def test_ingest_reports_quarantine_and_exits_1(env, tmp_path):
+    bad = tmp_path / "ep.xml"
+    bad.write_bytes((SAMPLES / "foreign" / "ep-v1-0-A1.xml").read_bytes())
+    result = tokkyo("ingest", "--quiet", str(GAZETTE), str(bad), str(tmp_path / "missing.xml"),
+                    env=env, check=1)
+    assert summary(result.stdout)["quarantined"] == 2
+    assert summary(result.stdout)["loaded"] == 3
+    text = " ".join(result.stdout.split())
+    assert f"quarantined {bad}: unknown format: an EPO publication-server document" in text
+    assert f"{tmp_path / 'missing.xml'}: no such file or folder" in text
+
+
+def test_quarantine_report_lists_refused_files(env, tmp_path):
+    bad = tmp_path / "cut.xml"
+    bad.write_bytes((GAZETTE / "jp_example3.xml").read_bytes()[:5000])
+    tokkyo("ingest", "--quiet", str(bad), env=env, check=1)
+    [row] = json.loads(tokkyo("report", "quarantine", "--json", env=env, check=0).stdout)
+    assert row["name"] == str(bad) and row["batch_id"] == 1
+    assert row["reason"].startswith(f"{bad}: file cut off: the document ends before its root")
+    assert len(row["blob_sha256"]) == 64
+    assert "file cut off" in tokkyo("report", "quarantine", env=env, check=0).stdout
+
+
+def test_ingest_skips_schema_files(env, tmp_path):
+    (tmp_path / "jp-a.dtd").write_text("<!ELEMENT jp-official-gazette ANY>")
+    result = tokkyo("ingest", "--quiet", str(tmp_path / "jp-a.dtd"), env=env, check=0)
+    assert summary(result.stdout)["skipped"] == 1
+    assert "a DTD (document type definition), not a document" in result.stdout
+
+
+def test_quality_report(env):
+    tokkyo("ingest", "--quiet", str(GAZETTE), str(REAL), env=env, check=0)
+    report = json.loads(tokkyo("report", "quality", "--json", env=env, check=0).stdout)
+    gazette = next(c for c in report["completeness"] if c["source"] == "gazette")
+    assert gazette["kind"] == "A" and gazette["total"] == 3
+    assert gazette["present"] == {"title": 3, "abstract": 3, "claims": 3, "description": 3,
+                                  "classifications": 3, "applicants": 3}
+    cases = next(c for c in report["completeness"] if c["source"] == "cases")
+    assert cases["total"] == 5 and cases["present"]["progress"] == 1
+    formats = {row[0]: row[1] for row in report["problems"]}
+    assert formats == {"jp-gazette": 3, "jpo-api-json": 13, "jpo-api-zip": 3, "jpo-document": 4}
+    text = tokkyo("report", "quality", env=env, check=0).stdout
+    assert "completeness: gazette" in text and "100% (3)" in text
+
+
+def test_db_commands(env):
+    tokkyo("db", "upgrade", env=env, check=0)
+    assert tokkyo("db", "current", env=env, check=0).stdout.strip() == migrate.head_revision()
+    assert "agree" in tokkyo("db", "check", env=env, check=0).stdout
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_serve_refuses_an_empty_database(tmp_path, backend):
+    env = dict(os.environ, TOKKYO_DATA_DIR=str(tmp_path / "empty"), TOKKYO_DATABASE_URL="")
+    result = tokkyo("serve", "--port", "1", env=env, check=2)
+    assert "the database has no schema yet: run `tokkyo db upgrade`" in " ".join(
+        result.stderr.split())
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_settings_lists_every_variable(env):
+    text = tokkyo("settings", env={**env, "TOKKYO_INGEST_BATCH_SIZE": "7"}, check=0).stdout
+    assert "TOKKYO_DATABASE_URL" in text and "TOKKYO_INGEST_WORKERS" in text
+    assert "7" in text
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_bad_setting_is_a_clear_error(env):
+    result = tokkyo("settings", env={**env, "TOKKYO_INGEST_BATCH_SIZE": "zero"})
+    assert result.returncode != 0
+    assert "TOKKYO_INGEST_BATCH_SIZE='zero': invalid literal for int()" in result.stderr
