@@ -23,7 +23,7 @@ ALLOWED: dict[str, set[str]] = {
     "documents": {"model", "store", "search", "errors"},
     "api": {"model", "store", "search", "ingest", "documents", "accounts", "errors",
             "config"},
-    "portal": {"model", "store", "search", "documents", "errors", "config"},
+    "portal": {"model", "store", "search", "documents", "accounts", "errors", "config"},
     "cli": {"model", "store", "search", "ingest", "documents", "accounts", "api", "portal",
             "app", "config", "errors"},
     "app": {"api", "portal", "documents", "accounts", "store", "config", "errors"},

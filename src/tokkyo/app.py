@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -23,6 +25,7 @@ from tokkyo.store.database import Database
 log = logging.getLogger("tokkyo")
 JPO_PREFIXES = ("/api/", "/opdapi/")
 ALLOW = "GET, HEAD, OPTIONS"
+STATIC = Path(__file__).parent / "portal" / "static"
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -53,13 +56,18 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from tokkyo.api.opd_routes import router as opd_router
     from tokkyo.api.openapi import install as install_openapi
     from tokkyo.api.routes import router as api_router
+    from tokkyo.portal.exports import router as exports_router
+    from tokkyo.portal.pages import router as pages_router
     from tokkyo.portal.routes import router as portal_router
 
     app.include_router(router_for(settings.token_path))
     app.include_router(api_router)
     app.include_router(opd_router)
     app.include_router(admin_router)
+    app.include_router(pages_router)
+    app.include_router(exports_router)
     app.include_router(portal_router)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     install_openapi(app)
     _install_error_handlers(app)
     return app

@@ -106,6 +106,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("api_timeout_ms", 20000,
             "How long (milliseconds) an API call may wait for the database before it "
             "answers 302.", _positive_int),
+    Setting("csv_max_rows", 3000,
+            "Most rows a result-list CSV without abstracts may have (portal.md §6).",
+            _positive_int),
+    Setting("csv_max_rows_with_abstract", 500,
+            "Most rows a result-list CSV with abstracts may have.", _positive_int),
     Setting("host", "127.0.0.1", "Address `tokkyo serve` listens on."),
     Setting("port", 8000, "Port `tokkyo serve` listens on.", _positive_int),
 )
@@ -134,6 +139,8 @@ class Settings:
     bundle_link_threshold: int = 10 * 1024 * 1024
     signed_link_seconds: int = 300
     api_timeout_ms: int = 20000
+    csv_max_rows: int = 3000
+    csv_max_rows_with_abstract: int = 500
     host: str = "127.0.0.1"
     port: int = 8000
     extra: Mapping[str, Any] = field(default_factory=dict)

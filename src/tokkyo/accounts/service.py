@@ -309,3 +309,21 @@ def authenticate(conn: sa.Connection, policy: Policy, access_token: str, service
     if not (row.opd if service == "opd" else row.api):
         raise InvalidToken(f"account not entitled to {service}")
     return Principal(row.user_id, row.login_id, row.role, row.api, row.opd)
+
+
+def session_user(conn: sa.Connection, policy: Policy, refresh_token: str) -> Principal:
+    """The user of a portal session (the refresh token of a password login, kept in an
+    HttpOnly cookie): InvalidToken when it is unknown, revoked, expired or not active."""
+    row = token_rows.find(conn, tokens.token_hash(policy.secret, refresh_token))
+    if (row is None or row.kind != "refresh" or row.revoked_at is not None
+            or row.expires_at <= policy.clock.now() or row.user_status != "active"
+            or row.login_id is None):
+        raise InvalidToken("no active session")
+    return Principal(row.user_id, row.login_id, row.role, row.api, row.opd)
+
+
+def end_session(conn: sa.Connection, policy: Policy, refresh_token: str) -> None:
+    """Sign out: revoke every token of the session the refresh token belongs to."""
+    row = token_rows.find(conn, tokens.token_hash(policy.secret, refresh_token))
+    if row is not None:
+        token_rows.revoke_session(conn, row.session, policy.clock.now())

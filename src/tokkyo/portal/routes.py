@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from starlette.responses import Response
 
 from tokkyo.documents import service
 from tokkyo.model.laws import Law
+from tokkyo.portal import document_page
+from tokkyo.portal.i18n import Translator, language_of
+from tokkyo.portal.web import render, wants_html
 
 router = APIRouter()
 
 
 def _conn(request: Request) -> Any:
     return request.app.state.database.engine.connect()
-
-
-@router.get("/", summary="What this tokkyo holds")
-def index(request: Request) -> dict[str, Any]:
-    with _conn(request) as conn:
-        counts = service.overview(conn)
-    return {"service": "tokkyo", "holds": counts,
-            "links": {"documents": "/documents", "search": "/search?q=電池",
-                      "health": "/health"}}
 
 
 @router.get("/health", summary="Liveness and database check")
@@ -39,17 +35,34 @@ def documents(request: Request, limit: int = Query(50, ge=1, le=500),
         return service.list_documents(conn, limit, offset)
 
 
-@router.get("/d/{country}/{law}/{stage}/{number}", summary="A document by permalink")
+@router.get("/d/{country}/{law}/{stage}/{number}", summary="A document by permalink",
+            response_model=None)
 def document(request: Request, country: str, law: str, stage: str, number: str
-             ) -> dict[str, Any]:
+             ) -> dict[str, Any] | Response:
+    """JSON for programs; the document page for browsers (Accept: text/html)."""
+    html = wants_html(request)
+    t = Translator(language_of(request))
     if law not in {x.value for x in Law} or stage not in service.STAGES:
+        if html:
+            return render(request, "error.html", status_code=404, heading=t("error.notfound"),
+                          message=f"{law}/{stage}", back="/")
         raise HTTPException(404, f"no such document address: {law}/{stage}")
     with _conn(request) as conn:
         try:
-            return service.document(conn, service.DocumentRef(country.upper(), law, stage,
+            view = service.document(conn, service.DocumentRef(country.upper(), law, stage,
                                                               number))
         except service.NotFound as exc:
+            if html:
+                return render(request, "error.html", status_code=404,
+                              heading=t("error.notfound"), message=str(exc), back="/")
             raise HTTPException(404, str(exc)) from None
+        if not html:
+            return view
+        settings = request.app.state.settings
+        origin = settings.public_origin or str(request.base_url).rstrip("/")
+        d = document_page.page(conn, view, law=law, stage=stage, number=number, t=t,
+                               origin=origin, on=dt.date.today())
+    return render(request, "document.html", d=d)
 
 
 @router.get("/search", summary="Substring search over the full text")

@@ -31,6 +31,10 @@ class IndexBackend(Protocol):
     def remove(self, connection: sa.Connection, publication_id: int,
                entries: Sequence[tuple[int, str]]) -> None: ...
 
+    def units(self, query: str) -> sa.Subquery:
+        """Keys of the units whose normalised text contains `query` (column `unit_key`)."""
+        ...
+
     def candidates(self, connection: sa.Connection, query: str) -> list[int]: ...
 
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from tokkyo.model.documents import Publication
 from tokkyo.search.index import IndexBackend, backend_named
-from tokkyo.search.normalize import normalise_text
+from tokkyo.search.normalize import normalise_field
 from tokkyo.search.units import texts_of, unit_key
 from tokkyo.store.repositories import unit_texts
 
@@ -33,7 +33,7 @@ class BigramIndexer:
         backend = self.backend
         out = []
         for field, position, text in texts:
-            normalised = normalise_text(text)
+            normalised = normalise_field(field, text)
             if normalised:
                 out.append((field, position, backend.encode(normalised)))
         return out

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from tokkyo.search.units import NAME_FIELDS
+
 _SPACE = re.compile(r"\s+")
 
 
@@ -22,3 +24,8 @@ def normalise_text(text: str) -> str:
 def normalise_name(text: str) -> str:
     """Names match without any spaces (`渡辺一豊` finds `渡辺　一豊`)."""
     return normalise_text(text).replace(" ", "")
+
+
+def normalise_field(field: str, text: str) -> str:
+    """The normalisation a unit of `field` is indexed and matched with."""
+    return normalise_name(text) if field in NAME_FIELDS else normalise_text(text)

@@ -49,9 +49,18 @@ class PostgresGramsBackend:
                entries: Sequence[tuple[int, str]]) -> None:
         connection.execute(_DELETE, {"publication_id": publication_id})
 
+    def match(self, query: str) -> str:
+        """The tsquery: a phrase of bigrams, or a prefix for one character."""
+        if len(query) == 1:
+            return f"{prefix_of(query)}:*"
+        return " <-> ".join(query_bigrams(query))
+
+    def units(self, query: str) -> sa.Subquery:
+        """Keys of the units containing `query`, as a subquery with column `unit_key`."""
+        return (sa.text("SELECT unit_key FROM search_grams "
+                        "WHERE grams @@ to_tsquery('simple', :q)")
+                .bindparams(sa.bindparam("q", self.match(query), unique=True))
+                .columns(sa.column("unit_key", sa.BigInteger)).subquery())
+
     def candidates(self, connection: sa.Connection, query: str) -> list[int]:
-        tsquery = f"{prefix_of(query)}:*" if len(query) == 1 else " <-> ".join(query_bigrams(query))
-        rows = connection.execute(sa.text("SELECT unit_key FROM search_grams "
-                                          "WHERE grams @@ to_tsquery('simple', :q)"),
-                                  {"q": tsquery})
-        return [r[0] for r in rows]
+        return [r[0] for r in connection.execute(sa.select(self.units(query).c.unit_key))]

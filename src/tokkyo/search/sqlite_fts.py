@@ -34,11 +34,17 @@ class SqliteFtsBackend:
         if entries:
             connection.exec_driver_sql(_DELETE, list(entries))
 
-    def candidates(self, connection: sa.Connection, query: str) -> list[int]:
+    def match(self, query: str) -> str:
+        """The FTS5 query: a phrase of bigrams, or a prefix for one character."""
         if len(query) == 1:
-            match = f"{prefix_of(query)}*"
-        else:
-            match = '"' + " ".join(query_bigrams(query)) + '"'
-        rows = connection.execute(
-            sa.text("SELECT rowid FROM search_fts WHERE search_fts MATCH :m"), {"m": match})
-        return [r[0] for r in rows]
+            return f"{prefix_of(query)}*"
+        return '"' + " ".join(query_bigrams(query)) + '"'
+
+    def units(self, query: str) -> sa.Subquery:
+        """Keys of the units containing `query`, as a subquery with column `unit_key`."""
+        return (sa.text("SELECT rowid AS unit_key FROM search_fts WHERE search_fts MATCH :m")
+                .bindparams(sa.bindparam("m", self.match(query), unique=True))
+                .columns(sa.column("unit_key", sa.BigInteger)).subquery())
+
+    def candidates(self, connection: sa.Connection, query: str) -> list[int]:
+        return [r[0] for r in connection.execute(sa.select(self.units(query).c.unit_key))]

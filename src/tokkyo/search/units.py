@@ -1,5 +1,5 @@
 """Text units: what the index holds one entry for (the title, the abstract, each claim,
-each description paragraph), and the integer key naming each unit.
+each description paragraph, each party's name), and the integer key naming each unit.
 
 The key packs the publication id, the field and the unit's position, so the index needs
 no table of its own to say which text an entry stands for:
@@ -11,8 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tokkyo.model.documents import Publication
+from tokkyo.store.repositories.unit_texts import ROLE_FIELDS
 
-FIELD_CODES = {"TI": 1, "AB": 2, "CL": 3, "DE": 4}
+FIELD_CODES = {"TI": 1, "AB": 2, "CL": 3, "DE": 4, "AP": 5, "IN": 6, "AG": 7}
+#: Fields that hold names: indexed and matched without spaces (portal.md §2, N3).
+NAME_FIELDS = frozenset({"AP", "IN", "AG"})
+
 FIELDS_BY_CODE = {code: field for field, code in FIELD_CODES.items()}
 MAX_POSITION = 0xFFFF
 
@@ -40,4 +44,5 @@ def texts_of(pub: Publication) -> list[tuple[str, int, str]]:
     units = [("TI", 0, pub.title), ("AB", 0, pub.abstract)]
     units += [("CL", i, c.text) for i, c in enumerate(pub.claims)]
     units += [("DE", i, p.text) for i, p in enumerate(pub.paragraphs)]
+    units += [(ROLE_FIELDS[p.role.value], i, p.name) for i, p in enumerate(pub.parties)]
     return units

@@ -1,4 +1,5 @@
-"""The raw text of index units: title, abstract, claims and paragraphs of publications."""
+"""The raw text of index units: title, abstract, claims, paragraphs and party names of
+publications."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
-from tokkyo.store.tables import claims, paragraphs, publications
+from tokkyo.store.tables import claims, paragraphs, parties, publications
+
+#: The name field of each party role (right holders are searched as applicants, AP).
+ROLE_FIELDS = {"applicant": "AP", "right-holder": "AP", "inventor": "IN", "attorney": "AG"}
 
 
 def of_publication(conn: sa.Connection, publication_id: int) -> list[tuple[str, int, str]]:
@@ -22,6 +26,9 @@ def of_publication(conn: sa.Connection, publication_id: int) -> list[tuple[str, 
     units += [("DE", r.position, r.text) for r in conn.execute(
         sa.select(paragraphs.c.position, paragraphs.c.text).where(
             paragraphs.c.publication_id == publication_id))]
+    units += [(ROLE_FIELDS[r.role], r.position, r.name) for r in conn.execute(
+        sa.select(parties.c.role, parties.c.position, parties.c.name).where(
+            parties.c.publication_id == publication_id))]
     return units
 
 
@@ -49,4 +56,13 @@ def texts(conn: sa.Connection, refs: Sequence[tuple[int, str, int]]
                 key = (row.publication_id, field, row.position)
                 if key in wanted:
                     out[key] = row.text
+    if by_field.keys() & {"AP", "IN", "AG"}:
+        ids = list(by_field.get("AP", set()) | by_field.get("IN", set())
+                   | by_field.get("AG", set()))
+        for row in conn.execute(sa.select(parties.c.publication_id, parties.c.role,
+                                          parties.c.position, parties.c.name)
+                                .where(parties.c.publication_id.in_(ids))):
+            key = (row.publication_id, ROLE_FIELDS[row.role], row.position)
+            if key in wanted:
+                out[key] = row.name
     return out

@@ -26,6 +26,7 @@ from tokkyo.store.tables.cases import (
     trademark_texts,
 )
 from tokkyo.store.tables.ingest import batches, blobs, quarantine, sources
+from tokkyo.store.tables.portal import saved_formulas
 from tokkyo.store.tables.publications import (
     amendments,
     claims,
@@ -72,6 +73,7 @@ __all__ = [
     "quota_grants",
     "rate_events",
     "registrations",
+    "saved_formulas",
     "sources",
     "tokens",
     "trademark_texts",

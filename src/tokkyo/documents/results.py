@@ -1,0 +1,137 @@
+"""Search results as the portal (and any other client) uses them: simple search, form search and
+logical expressions, all turned into one expression, parsed once, run by the engine and
+shown back fully bracketed (portal.md §1, §3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from tokkyo.documents.summaries import CaseSummary, statuses_of, summaries
+from tokkyo.model.numbers import JPNumber, NumberError, parse_number
+from tokkyo.search import engine
+from tokkyo.search.query import Parsed, QueryError, parse, show
+from tokkyo.search.variants import Folds
+
+LAWS = ("all", "patent", "design", "trademark")
+#: The fields one part of a simple search looks in, per screen (portal.md §1).
+SIMPLE_FIELDS = {"all": ("TX", "AP", "IN"), "patent": ("TX", "AP", "IN"),
+                 "design": ("AR", "AP", "IN"), "trademark": ("CN", "GS", "AP")}
+_PARTS = re.compile(r'"((?:[^"]|"")*)"|(\S+)')
+_NUMBERISH = re.compile(r"[0-9０-９]")
+
+
+@dataclass
+class Results:
+    expression: str               # what the user asked, canonical (fully bracketed)
+    law: str
+    folds: Folds
+    sort: str
+    total: int
+    offset: int
+    limit: int
+    rows: list[CaseSummary]
+    warnings: list[str] = field(default_factory=list)
+    numbers: list[JPNumber] = field(default_factory=list)
+    data_as_of: dt.datetime | None = None
+
+    @property
+    def page(self) -> int:
+        return self.offset // self.limit + 1 if self.limit else 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.limit)) if self.limit else 1
+
+
+def quote(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+def simple_parts(text: str) -> list[str]:
+    """The box split on whitespace; a double-quoted part keeps its spaces."""
+    return [(m[1].replace('""', '"') if m[1] is not None else m[2])
+            for m in _PARTS.finditer(text.replace("\u3000", " "))]
+
+
+def numbers_in(parts: list[str], law: str) -> list[JPNumber]:
+    """Readings of every part that parses as a number (shown above the hits)."""
+    found: list[JPNumber] = []
+    for part in parts:
+        if not _NUMBERISH.search(part):
+            continue
+        try:
+            found += parse_number(part)
+        except NumberError:
+            continue
+    return [n for n in found if law == "all" or n.law is None or
+            n.law.value in ({"patent", "utility"} if law == "patent" else {law})]
+
+
+def simple_expression(text: str, law: str) -> str:
+    """The logical expression a simple search stands for: parts ORed, each in the
+    screen's text and name fields; a part that is a number also looks it up by number."""
+    if law not in LAWS:
+        raise ValueError(f"unknown law {law!r}")
+    terms = []
+    for part in simple_parts(text):
+        fields = [f"{quote(part)}/{f}" for f in SIMPLE_FIELDS[law]]
+        if _NUMBERISH.search(part):
+            try:
+                parse_number(part)
+                fields += [f"{quote(part)}/AN", f"{quote(part)}/PN", f"{quote(part)}/RN"]
+            except NumberError:
+                pass
+        terms.append("[" + "+".join(fields) + "]" if len(fields) > 1 else fields[0])
+    return "+".join(terms)
+
+
+def form_expression(rows: list[tuple[str, str, str]]) -> str:
+    """Form search: each row is (field, keywords, AND|OR within the row); rows are ANDed."""
+    atoms = []
+    for field_code, keywords, joiner in rows:
+        words = simple_parts(keywords)
+        if not words or not field_code:
+            continue
+        op = "*" if joiner.upper() == "AND" else "+"
+        atoms.append("[" + op.join(f"{quote(w)}/{field_code}" for w in words) + "]"
+                     if len(words) > 1 else f"{quote(words[0])}/{field_code}")
+    return "*".join(atoms)
+
+
+def parse_for(expression: str, law: str) -> Parsed:
+    return parse(expression, screen=law)
+
+
+def run(conn: sa.Connection, expression: str, *, law: str = "all", folds: Folds | None = None,
+        sort: str = "relevance", offset: int = 0, limit: int = 50,
+        on: dt.date | None = None, lang: str = "en") -> Results:
+    """Parse and run an expression; QueryError when it does not parse."""
+    folds = folds or Folds()
+    parsed = parse_for(expression, law)
+    on = on or dt.date.today()
+
+    def status_of(ids: list[int]) -> dict[int, str]:
+        return {i: r.status.value for i, r in statuses_of(conn, list(ids), on).items()}
+
+    found = engine.search(conn, parsed.tree, law=law, folds=folds, sort=sort, offset=offset,
+                          limit=limit, status_of=status_of)
+    return Results(expression=show(parsed.tree), law=law, folds=folds, sort=sort,
+                   total=found.total, offset=offset, limit=limit,
+                   rows=summaries(conn, found.ids, on),
+                   warnings=[w.message(lang) for w in parsed.warnings])
+
+
+def all_ids(conn: sa.Connection, expression: str, *, law: str, folds: Folds, sort: str,
+            limit: int) -> tuple[int, list[int]]:
+    """Hit count and up to `limit` ids in order (CSV export)."""
+    parsed = parse_for(expression, law)
+    found = engine.search(conn, parsed.tree, law=law, folds=folds, sort=sort, limit=limit)
+    return found.total, found.ids
+
+
+__all__ = ["LAWS", "QueryError", "Results", "all_ids", "form_expression", "numbers_in",
+           "run", "simple_expression", "simple_parts"]

@@ -1,0 +1,168 @@
+"""Case summaries for result lists and CSV: one row per case, read in a few batch
+queries whatever the page size, plus the true status of each case (model/status.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from tokkyo.model.kinds import GAZETTE_KINDS
+from tokkyo.model.status import StatusFacts, StatusReading, status_on
+from tokkyo.store.tables import (
+    applications,
+    classifications,
+    dossier_documents,
+    parties,
+    publications,
+    registrations,
+)
+
+CHUNK = 500
+REFUSAL_CODES = ("A02",)              # decision of refusal
+WITHDRAWAL_CODES = ("A151", "A152")   # withdrawal / abandonment notices (proposed)
+
+
+@dataclass
+class CaseSummary:
+    id: int
+    law: str
+    application_number: str
+    filing_date: dt.date | None
+    title: str = ""
+    abstract: str = ""
+    document_kind: str = ""            # kind of the latest publication (A, B, T ...)
+    document_number: str = ""          # its number ("" when the case has none)
+    publication_date: dt.date | None = None
+    publication_number: str = ""       # unexamined publication (10-digit key)
+    examined_number: str = ""
+    registration_number: str = ""
+    registration_date: dt.date | None = None
+    applicants: list[str] = field(default_factory=list)
+    fi: list[str] = field(default_factory=list)
+    design_class: str = ""
+    status: StatusReading | None = None
+
+    @property
+    def stage(self) -> str:
+        """Stage of the document the row shows: pub, reg or app."""
+        if self.document_kind:
+            return GAZETTE_KINDS[self.document_kind].stage
+        return "reg" if self.registration_number else "app"
+
+    @property
+    def permalink(self) -> str:
+        if self.document_kind:
+            return f"/d/JP/{self.law}/{self.stage}/{self.document_number}"
+        return f"/d/JP/{self.law}/app/{self.application_number}"
+
+    @property
+    def case_link(self) -> str:
+        return f"/d/JP/{self.law}/app/{self.application_number}"
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield list(ids[start:start + CHUNK])
+
+
+def summaries(conn: sa.Connection, ids: Sequence[int], on: dt.date | None = None
+              ) -> list[CaseSummary]:
+    """Summaries of the cases `ids`, in that order."""
+    on = on or dt.date.today()
+    found: dict[int, CaseSummary] = {}
+    for chunk in _chunks(ids):
+        _load_chunk(conn, chunk, found)
+    statuses = statuses_of(conn, ids, on)
+    out = []
+    for i in ids:
+        if i in found:
+            found[i].status = statuses.get(i)
+            out.append(found[i])
+    return out
+
+
+def _load_chunk(conn: sa.Connection, chunk: list[int], found: dict[int, CaseSummary]) -> None:
+    a = applications.c
+    for r in conn.execute(sa.select(applications).where(a.id.in_(chunk))):
+        found[r.id] = CaseSummary(
+            id=r.id, law=r.law, application_number=r.application_number,
+            filing_date=r.filing_date, title=r.title, publication_date=r.publication_date,
+            publication_number=r.ad_publication_number,
+            registration_number=r.registration_number, registration_date=r.registration_date,
+            design_class=r.design_class)
+    p = publications.c
+    rows = conn.execute(sa.select(p.application_id, p.kind, p.number, p.date, p.title,
+                                  p.abstract, p.filing_date, p.registration_number)
+                        .where(p.application_id.in_(chunk))
+                        .order_by(p.application_id, p.date, p.id)).all()
+    for r in rows:                      # later publications overwrite earlier ones
+        s = found[r.application_id]
+        s.document_kind, s.document_number = r.kind, r.number
+        s.title = r.title or s.title
+        s.abstract = r.abstract or s.abstract
+        s.filing_date = s.filing_date or r.filing_date
+        if r.kind in ("A", "T", "U"):
+            s.publication_number = s.publication_number or r.number
+            s.publication_date = s.publication_date or r.date
+        elif r.kind in ("B", "Y"):
+            s.examined_number = r.number
+        if r.registration_number:
+            s.registration_number = s.registration_number or r.registration_number
+        if s.publication_date is None:
+            s.publication_date = r.date
+    names = conn.execute(sa.select(parties.c.application_id, parties.c.name)
+                         .where(parties.c.application_id.in_(chunk),
+                                parties.c.role.in_(("applicant", "right-holder")))
+                         .order_by(parties.c.application_id, parties.c.publication_id.is_(None),
+                                   parties.c.position)).all()
+    for r in names:
+        if r.name not in found[r.application_id].applicants:
+            found[r.application_id].applicants.append(r.name)
+    codes = conn.execute(sa.select(classifications.c.application_id, classifications.c.code)
+                         .where(classifications.c.application_id.in_(chunk),
+                                classifications.c.scheme == "fi")
+                         .order_by(classifications.c.application_id,
+                                   classifications.c.position)).all()
+    for r in codes:
+        if r.code not in found[r.application_id].fi:
+            found[r.application_id].fi.append(r.code)
+
+
+def statuses_of(conn: sa.Connection, ids: Sequence[int], on: dt.date) -> dict[int, StatusReading]:
+    """The true status of each case on the date `on`."""
+    out: dict[int, StatusReading] = {}
+    for chunk in _chunks(list(ids)):
+        apps = {r.id: r for r in conn.execute(
+            sa.select(applications.c.id, applications.c.registration_number,
+                      applications.c.expire_date, applications.c.disappearance_date,
+                      applications.c.erasure_identifier).where(applications.c.id.in_(chunk)))}
+        regs = {r.application_id: r for r in conn.execute(
+            sa.select(registrations).where(registrations.c.application_id.in_(chunk)))}
+        pubs = {r.application_id: r.registration_number for r in conn.execute(
+            sa.select(publications.c.application_id, publications.c.registration_number)
+            .where(publications.c.application_id.in_(chunk)))}
+        ended = {(r.application_id, r.document_code) for r in conn.execute(
+            sa.select(dossier_documents.c.application_id, dossier_documents.c.document_code)
+            .where(dossier_documents.c.application_id.in_(chunk),
+                   dossier_documents.c.document_code.in_(REFUSAL_CODES + WITHDRAWAL_CODES)))}
+        for app_id in chunk:
+            app, reg = apps.get(app_id), regs.get(app_id)
+            if app is None:
+                continue
+            facts = StatusFacts(
+                registration_number=(reg.registration_number if reg else "")
+                or app.registration_number or pubs.get(app_id, "") or "",
+                disappearance_date=(reg.disappearance_date if reg else None)
+                or app.disappearance_date,
+                expire_date=(reg.expire_date if reg else None) or app.expire_date,
+                next_annuity_date=reg.next_annuity_date if reg else None,
+                last_paid_year=reg.last_paid_year if reg else None,
+                erasure_identifier=(reg.erasure_identifier if reg else "")
+                or app.erasure_identifier,
+                refused=any((app_id, c) in ended for c in REFUSAL_CODES),
+                withdrawn=any((app_id, c) in ended for c in WITHDRAWAL_CODES))
+            out[app_id] = status_on(facts, on)
+    return out

@@ -1,0 +1,104 @@
+"""The document page (portal.md §9, §10): bibliography, parties, legal status with ST.27
+events, abstract, claims, description, classifications, citations, prosecution history,
+the case's documents and its fixed addresses, built from the documents service's view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+
+from tokkyo.documents.summaries import statuses_of
+from tokkyo.model.legal_status import detailed_event
+from tokkyo.portal.i18n import Translator
+from tokkyo.store.tables import applications
+
+CLASS_FIELDS = {"fi": "FI", "ipc": "IP", "f-term": "FT", "theme": "TC", "cpc": "CP",
+                "locarno": "LC", "jp-design": "DC", "d-term": "DT", "nice": "NC",
+                "similar-group": "SC", "vienna": "VC"}
+STAGE_CODES = {"app": "0", "pub": "1", "reg": "5"}
+LAW_CODES = {"patent": "1", "utility": "2", "design": "3", "trademark": "4"}
+SECTIONS = {"patent": "PU", "utility": "PU", "design": "DE", "trademark": "TR"}
+
+
+def _day(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def _meaning(code: str) -> str:
+    try:
+        return detailed_event(code).text
+    except ValueError:
+        return ""
+
+
+def fixed_addresses(origin: str, law: str, stage: str, number: str, lang: str) -> list[str]:
+    own = f"{origin}/d/JP/{law}/{stage}/{number}"
+    shaped = f"JP-{number[:4]}-{number[4:]}" if len(number) == 10 else f"JP-{number}"
+    jplatpat = (f"{origin}/c1801/{SECTIONS[law]}/{shaped}/"
+                f"{LAW_CODES[law]}{STAGE_CODES[stage]}/{lang}")
+    return [own, jplatpat]
+
+
+def page(conn: sa.Connection, view: dict[str, Any], *, law: str, stage: str, number: str,
+         t: Translator, origin: str, on: dt.date) -> dict[str, Any]:
+    """The template's `d` for a publication view or a case view."""
+    is_case = "progress" in view
+    progress = view.get("progress") or {}
+    title = view.get("title") or progress.get("title", "")
+    app_number = view.get("application_number", number)
+    biblio: list[tuple[str, str]] = [(t("col.application"), app_number)]
+    if not is_case:
+        biblio += [(t("col.document"), f"{view['kind']} {view['number']}"),
+                   (t("col.publication"), view.get("date") or ""),
+                   (t("col.filing"), view.get("filing_date") or "")]
+    else:
+        biblio += [(t("col.filing"), progress.get("filing_date") or ""),
+                   (t("col.publication_number"), progress.get("ad_publication_number", "")),
+                   (t("col.registration"), progress.get("registration_number", "")),
+                   (t("col.registration_date"), progress.get("registration_date") or "")]
+    biblio = [(k, v) for k, v in biblio if v]
+    parties = [(p["role"], p["name"]) for p in view.get("parties", [])]
+    if is_case:
+        parties += [(p["role"], p["name"]) for p in progress.get("parties", [])]
+    classes: dict[str, list[str]] = {}
+    for c in view.get("classifications", []):
+        classes.setdefault(c["scheme"], []).append(c["code"])
+    citations = [c.get("document_number", "") for c in view.get("patent_citations", [])]
+    citations += [c.get("document_number", "") for c in
+                  (view.get("citations") or {}).get("patents", [])]
+    citations += [c.get("title", "") or c.get("document_number", "")
+                  for c in view.get("non_patent_citations", [])]
+    history = []
+    for group in progress.get("dossier", []) or []:
+        for doc in group.get("documents", []):
+            history.append({"date": _day(doc.get("legal_date")), "code": doc.get(
+                "document_code", ""), "name": doc.get("description", "")})
+    events = [{"date": _day(e["date"]), "st27": e["st27_code"], "meaning": _meaning(
+        e["st27_code"]), "national": e.get("national_code", ""),
+        "description": e.get("description", "")} for e in view.get("events", [])]
+    app_id = view.get("id") if is_case else conn.execute(
+        sa.select(applications.c.id).where(applications.c.law == law,
+                                           applications.c.application_number == app_number)
+    ).scalar()
+    status = statuses_of(conn, [app_id], on).get(app_id) if app_id else None
+    heading = f"{t('law.' + law)} {app_number}" if is_case else (
+        f"JP {view['number']} {view['kind']}")
+    sections = ["biblio", "status", "abstract", "claims", "description", "classes",
+                "citations", "history", "documents", "fixed"]
+    claims = view.get("claims", [])
+    paragraphs = [dict(p, heading="") for p in view.get("paragraphs", [])]
+    return {
+        "heading": heading, "title": title, "biblio": biblio, "parties": parties,
+        "status": status, "events": events, "abstract": view.get("abstract", ""),
+        "claims": claims, "paragraphs": paragraphs,
+        "classes": sorted(classes.items()), "class_fields": CLASS_FIELDS,
+        "citations": [c for c in citations if c], "history": history,
+        "documents": view.get("documents", []) + ([{"kind": "app", "number": app_number,
+                                                    "date": "", "url": view["case"]}]
+                                                   if "case" in view else []),
+        "fixed": fixed_addresses(origin, law, stage, number, t.lang),
+        "sections": [s for s in sections if s not in ("abstract", "claims", "description")
+                     or view.get({"description": "paragraphs"}.get(s, s))],
+    }

@@ -1,0 +1,236 @@
+"""Search portal pages (portal.md §1, §4, §5, §7): simple search, per-law forms, results
+with their permalinks, number lookup, sign-in. Server-rendered; JavaScript only enhances."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Query, Request
+from starlette.responses import RedirectResponse, Response
+
+from tokkyo.accounts import service as accounts
+from tokkyo.accounts.errors import InvalidCredentials
+from tokkyo.documents import results as searching
+from tokkyo.documents import service
+from tokkyo.documents.summaries import summaries
+from tokkyo.model.numbers import NumberError, parse_number
+from tokkyo.portal.i18n import Translator, language_of
+from tokkyo.portal.web import SESSION_COOKIE, render, wants_html
+from tokkyo.search.engine import SORTS
+from tokkyo.search.query import FIELDS, QueryError
+from tokkyo.search.variants import Folds
+
+router = APIRouter(include_in_schema=False)
+PER_PAGE = 50
+SCREEN_FIELDS = {
+    "patent": ("TX", "TI", "AB", "CL", "DE", "AP", "IN", "AG", "FI", "FT", "TC", "IP", "AN",
+               "PN", "RN", "AD", "PD", "RD", "KD", "ST"),
+    "design": ("AR", "AP", "IN", "AG", "DC", "DT", "LC", "AN", "RN", "AD", "RD", "ST"),
+    "trademark": ("TM", "CN", "GS", "AP", "AG", "NC", "SC", "VC", "AN", "RN", "AD", "RD",
+                  "ST"),
+}
+DEFAULT_ROWS = {"patent": ("TX", "AP", "FI", "FT", "PD"), "design": ("AR", "AP", "DC", "LC", "RD"),
+                "trademark": ("TM", "CN", "NC", "SC", "AP")}
+
+
+def _flags(values: list[str] | str | None) -> str:
+    if isinstance(values, str):
+        values = list(values)
+    return Folds.from_flags("".join(values or [])).flags
+
+
+def _db(request: Request) -> Any:
+    return request.app.state.database.engine.connect()
+
+
+def query_path(law: str, expression: str, flags: str = "", **extra: Any) -> str:
+    params = {"e": expression, "n": flags, "v": "1", **extra}
+    return f"/q/{law}?{urlencode(params)}"
+
+
+def query_error(request: Request, exc: QueryError, expression: str, status: int = 400
+                ) -> Response:
+    lang = language_of(request)
+    t = Translator(lang)
+    return render(request, "error.html", status_code=status, heading=t("error.query"),
+                  message=exc.message(lang), source=expression, position=exc.position,
+                  back=request.headers.get("referer", "/"))
+
+
+@router.get("/", response_model=None)
+def home(request: Request) -> Response | dict[str, Any]:
+    with _db(request) as conn:
+        counts = service.overview(conn)
+    if not wants_html(request):
+        return {"service": "tokkyo", "holds": counts,
+                "links": {"documents": "/documents", "search": "/search?q=電池",
+                          "portal": "/q/all?e=電池", "health": "/health"}}
+    return render(request, "home.html", laws=searching.LAWS, law="all", q="", holds=counts)
+
+
+@router.get("/simple")
+def simple(request: Request, q: str = Query(""), law: str = Query("all")) -> Response:
+    lang = language_of(request)
+    if law not in searching.LAWS:
+        law = "all"
+    if not q.strip():
+        return render(request, "home.html", status_code=400, laws=searching.LAWS, law=law,
+                      q=q, error=Translator(lang)("error.empty"))
+    expression = searching.simple_expression(q, law)
+    numbers = "&".join(f"num={p}" for p in searching.simple_parts(q))
+    return RedirectResponse(query_path(law, expression) + ("&" + numbers if numbers else "")
+                            + f"&lang={lang}", status_code=303)
+
+
+@router.get("/search/{law}")
+def law_form(request: Request, law: str, e: str = Query("")) -> Response:
+    if law not in SCREEN_FIELDS:
+        return render(request, "error.html", status_code=404,
+                      heading=Translator(language_of(request))("error.notfound"),
+                      message=law, back="/")
+    t = Translator(language_of(request))
+    fields = [(code, FIELDS[code].label(t.lang)) for code in SCREEN_FIELDS[law]]
+    return render(request, "law_search.html", law=law, fields=fields,
+                  default_fields=DEFAULT_ROWS[law], expression=e, flags="")
+
+
+@router.get("/search/{law}/run")
+def law_run(request: Request, law: str) -> Response:
+    params = request.query_params
+    rows = [(params.get(f"f{i}", ""), params.get(f"k{i}", ""), params.get(f"o{i}", "OR"))
+            for i in range(10)]
+    parts = [p for p in (searching.form_expression(rows), params.get("e", "").strip()) if p]
+    expression = "*".join(f"[{p}]" if len(parts) > 1 else p for p in parts)
+    if not expression:
+        return law_form(request, law)
+    flags = _flags(params.getlist("n"))
+    return RedirectResponse(query_path(law, expression, flags), status_code=303)
+
+
+@router.get("/q/{law}", response_model=None)
+def results(request: Request, law: str, e: str = Query(""), n: str = Query(""),
+            sort: str = Query("relevance"), page: int = Query(1, ge=1, le=100000),
+            num: list[str] = Query(default=[])) -> Response | dict[str, Any]:
+    lang = language_of(request)
+    if law not in searching.LAWS:
+        return render(request, "error.html", status_code=404,
+                      heading=Translator(lang)("error.notfound"), message=law, back="/")
+    sort = sort if sort in SORTS else "relevance"
+    folds = Folds.from_flags(n)
+    try:
+        with _db(request) as conn, conn.begin():
+            found = searching.run(conn, e, law=law, folds=folds, sort=sort,
+                                  offset=(page - 1) * PER_PAGE, limit=PER_PAGE, lang=lang)
+    except QueryError as exc:
+        if not wants_html(request):
+            return {"error": {"position": exc.position, "code": exc.code,
+                              "message": exc.message(lang)}}
+        return query_error(request, exc, e)
+    numbers = searching.numbers_in(num, law) if num else []
+    if not wants_html(request):
+        return {"expression": found.expression, "law": law, "total": found.total,
+                "page": found.page, "pages": found.pages, "sort": found.sort,
+                "warnings": found.warnings,
+                "hits": [{"application": r.application_number, "law": r.law,
+                          "document": r.document_number, "kind": r.document_kind,
+                          "title": r.title, "applicants": r.applicants,
+                          "filing_date": r.filing_date.isoformat() if r.filing_date else "",
+                          "publication_date": r.publication_date.isoformat()
+                          if r.publication_date else "",
+                          "status": r.status.status.value if r.status else "",
+                          "url": r.permalink} for r in found.rows]}
+    permalink = query_path(law, found.expression, folds.flags)
+    csv_limits = request.app.state.settings
+
+    def page_link(number: int) -> str:
+        return query_path(law, found.expression, folds.flags, sort=found.sort, page=number)
+
+    return render(request, "results.html", r=found, numbers=numbers, permalink=permalink,
+                  base_path=f"/q/{law}", sorts=SORTS, page_link=page_link,
+                  csv_path=f"/q/{law}/csv?" + urlencode({"e": found.expression,
+                                                          "n": folds.flags,
+                                                          "sort": found.sort}),
+                  csv_limit=csv_limits.csv_max_rows,
+                  csv_abstract_limit=csv_limits.csv_max_rows_with_abstract)
+
+
+@router.get("/number")
+def number(request: Request, q: str = Query("")) -> Response:
+    readings: list[Any] = []
+    cases: list[Any] = []
+    error = ""
+    if q.strip():
+        try:
+            readings = parse_number(q)
+        except NumberError as exc:
+            error = str(exc)
+        if readings:
+            expression = "+".join(f"{searching.quote(q)}/{f}" for f in ("AN", "PN", "RN"))
+            try:
+                with _db(request) as conn, conn.begin():
+                    found = searching.run(conn, expression, law="all", limit=PER_PAGE,
+                                          lang=language_of(request))
+                cases = found.rows
+            except QueryError as exc:
+                error = exc.message(language_of(request))
+    return render(request, "number.html", status_code=400 if error else 200, q=q,
+                  readings=readings, cases=cases, error=error)
+
+
+@router.get("/c1801/{section}/{number}/{code}/{lang}")
+def fixed_address(request: Request, section: str, number: str, code: str, lang: str
+                  ) -> Response:
+    """J-PlatPat simplified fixed addresses (portal.md §7) → tokkyo pages."""
+    laws = {"1": "patent", "2": "utility", "3": "design", "4": "trademark"}
+    stages = {"0": "app", "1": "pub", "5": "reg"}
+    if (len(code) != 2 or code[0] not in laws or code[1] not in stages
+            or not number.startswith("JP-") or lang not in ("ja", "en")):
+        return render(request, "error.html", status_code=404,
+                      heading=Translator(language_of(request))("error.notfound"),
+                      message=request.url.path, back="/")
+    digits = number[3:].replace("-", "")
+    return RedirectResponse(f"/d/JP/{laws[code[0]]}/{stages[code[1]]}/{digits}?lang={lang}",
+                            status_code=301)
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = Query("/")) -> Response:
+    return render(request, "login.html", next=next if next.startswith("/") else "/")
+
+
+@router.post("/login")
+def login(request: Request, username: str = Form(""), password: str = Form(""),
+          next: str = Form("/")) -> Response:
+    ctx = request.app.state.api
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    try:
+        with ctx.write() as conn, conn.begin():
+            answer = accounts.login(conn, ctx.policy, username, password)
+    except InvalidCredentials:
+        return render(request, "login.html", status_code=401, next=target, user=None,
+                      error=Translator(language_of(request))("signin.failed"))
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(SESSION_COOKIE, answer.refresh_token, httponly=True, samesite="lax",
+                        max_age=8 * 3600, secure=request.url.scheme == "https")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request) -> Response:
+    ctx = request.app.state.api
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        with ctx.write() as conn, conn.begin():
+            accounts.end_session(conn, ctx.policy, token)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+__all__ = ["query_path", "router", "summaries", "today"]

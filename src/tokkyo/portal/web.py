@@ -1,0 +1,95 @@
+"""What every portal page shares: templates, language, the signed-in user, CSRF tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from tokkyo.accounts import service as accounts
+from tokkyo.accounts.errors import InvalidToken
+from tokkyo.accounts.service import Principal
+from tokkyo.documents.summaries import CaseSummary
+from tokkyo.portal.i18n import COOKIE, LANGS, Translator, language_of
+
+SESSION_COOKIE = "tokkyo_session"
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+def date(value: dt.date | None) -> str:
+    return value.strftime("%Y/%m/%d") if value else ""
+
+
+def app_label(row: CaseSummary) -> str:
+    n = row.application_number
+    prefix = {"patent": "特願", "utility": "実願", "design": "意願", "trademark": "商願"}[row.law]
+    return f"{prefix}{n[:4]}-{n[4:]}"
+
+
+def document_label(row: CaseSummary) -> str:
+    n = row.document_number
+    if row.document_kind in ("A", "U"):
+        return f"{'特開' if row.document_kind == 'A' else '実開'}{n[:4]}-{n[4:]}"
+    if row.document_kind == "T":
+        return f"特表{n[:4]}-{n[4:]}"
+    if row.document_kind in ("B", "Y", "S"):
+        return {"B": "特許", "Y": "実登", "S": "意匠登録"}[row.document_kind] + n
+    if row.registration_number:
+        return {"patent": "特許", "utility": "実登", "design": "意匠登録",
+                "trademark": "商標登録"}[row.law] + row.registration_number
+    return app_label(row)
+
+
+def current_user(request: Request) -> Principal | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    ctx = request.app.state.api
+    with ctx.read() as conn:
+        try:
+            return accounts.session_user(conn, ctx.policy, token)
+        except InvalidToken:
+            return None
+
+
+def csrf_token(request: Request) -> str:
+    """Bound to the session cookie (or to nothing for visitors); checked on every POST."""
+    secret = request.app.state.api.policy.secret
+    session = request.cookies.get(SESSION_COOKIE, "")
+    return hmac.new(secret, b"csrf:" + session.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def csrf_ok(request: Request, sent: str) -> bool:
+    return hmac.compare_digest(csrf_token(request), sent or "")
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any
+           ) -> Response:
+    lang = language_of(request)
+    other = next(x for x in LANGS if x != lang)
+    query = dict(request.query_params) if request.method == "GET" else {}
+    query["lang"] = other
+    # after a POST the switch goes to the page's GET address, not to the form's target
+    path = request.url.path if request.method == "GET" else context.pop("canonical", "/")
+    context.setdefault("user", current_user(request))
+    response = templates.TemplateResponse(request, template, {
+        "lang": lang, "t": Translator(lang), "date": date, "app_label": app_label,
+        "document_label": document_label, "csrf": csrf_token(request),
+        "here": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
+        "switch_lang": f"{path}?{urlencode(query)}", **context},
+        status_code=status_code)
+    if request.query_params.get("lang") in LANGS:
+        response.set_cookie(COOKIE, lang, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+def wants_html(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and "application/json" not in accept.split(",")[0]

@@ -1,0 +1,106 @@
+"""End to end in a real browser: Debian's Chromium driven by Playwright (never Playwright's
+own browser download). Simple search → result list → document page → CSV download →
+save a formula → export → import; the English switch. Screenshots of each main page are
+kept as test artifacts in build/test-artifacts/ (docs/screenshots/ holds the README's)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.portal.conftest import PASSWORD, USER
+
+CHROMIUM = os.environ.get("TOKKYO_TEST_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "test-artifacts"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() and not os.environ.get("TOKKYO_REQUIRE_BROWSER"),
+    reason=f"no Chromium at {CHROMIUM} (apt-get install chromium); CI installs it")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_search_to_document_to_csv_to_formulas(browser, portal, tmp_path):
+    context = browser.new_context(accept_downloads=True, locale="ja-JP",
+                                  viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.goto(f"{portal.base}/login")
+    page.fill("input[name=username]", USER)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-form button")
+    page.wait_for_url(f"{portal.base}/")
+    shot(page, "01-simple-search")
+
+    page.fill("#q", "電池 ウェーハ")
+    page.click("#simple-form button")
+    page.wait_for_selector("#results")
+    assert page.inner_text("#hit-count") == "2件"
+    assert "電池/TX" in page.inner_text("#interpreted")
+    shot(page, "02-result-list")
+
+    page.click("a.doc >> nth=0")
+    page.wait_for_selector("#doc-title")
+    assert "請求項1" in page.content()
+    assert page.inner_text("#status-text")
+    shot(page, "03-document")
+    page.go_back()
+    page.wait_for_selector("#results")
+
+    with page.expect_download() as caught:
+        page.click("#csv-plain")
+    saved = tmp_path / "result.csv"
+    caught.value.save_as(saved)
+    rows = list(csv.reader(io.StringIO(saved.read_bytes()[3:].decode("utf-8"))))
+    assert rows[0][0] == "文献番号" and len(rows) == 3
+    assert {r[0] for r in rows[1:]} == {"特開2021-044377", "特開2021-044249"}
+
+    page.fill("#save-formula input[name=name]", "電池とウェーハ")
+    page.click("#save-formula button")
+    page.wait_for_selector("#formulas")
+    assert "電池とウェーハ" in page.inner_text("#formulas")
+    shot(page, "04-formulas")
+
+    with page.expect_download() as caught:
+        page.click("#export")
+    exported = tmp_path / "formulas.json"
+    caught.value.save_as(exported)
+    assert "電池とウェーハ" in exported.read_text("utf-8")
+
+    page.click("#formulas button")                    # delete it
+    page.wait_for_selector("#formulas tr.empty")
+    page.set_input_files("#import-form input[type=file]", str(exported))
+    page.click("#import-form button")
+    page.wait_for_selector("#formulas")
+    assert "電池とウェーハ" in page.inner_text("#formulas")
+
+    page.click("#lang-switch")
+    page.wait_for_selector("text=Saved search formulas")
+    page.goto(f"{portal.base}/")
+    assert "Simple search" in page.content()          # remembered
+    page.goto(f"{portal.base}/q/all?e=%E9%9B%BB%E6%B1%A0*%5B")
+    assert "Position 5" in page.inner_text("#message")
+    shot(page, "05-error-en")
+    context.close()
+    DOCS.mkdir(parents=True, exist_ok=True)
+    for name in ("02-result-list", "03-document"):
+        shutil.copyfile(ARTIFACTS / f"{name}.png", DOCS / f"{name}.png")

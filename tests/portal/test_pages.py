@@ -1,0 +1,161 @@
+"""Portal pages over real HTTP: simple search, results with their canonical expression,
+malformed expressions (a page that points at the position, never a server error), number
+lookup, the document page with legal status, fixed addresses, languages, and JSON."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+
+def test_simple_search_redirects_to_the_canonical_query_and_lists_hits(portal):
+    client = portal.client()
+    answer = client.get("/simple", params={"q": "ウェーハ", "law": "all"})
+    assert answer.status_code == 303
+    target = answer.headers["location"]
+    assert parse_qs(urlsplit(target).query)["e"] == ['["ウェーハ"/TX+"ウェーハ"/AP+"ウェーハ"/IN]']
+    page = client.get(target)
+    assert page.status_code == 200
+    assert 'id="hit-count">1件' in page.text
+    assert "特開2021-044377" in page.text
+    assert "ウェーハの加工方法" in page.text
+
+
+def test_simple_search_parts_are_ored_and_numbers_are_looked_up(portal):
+    client = portal.client()
+    target = client.get("/simple", params={"q": "ウェーハ 特願2020-123456"}).headers["location"]
+    page = client.get(target)
+    assert 'id="hit-count">2件' in page.text
+    assert "2020123456" in page.text          # the number reading shown above the hits
+    assert "立体配線構造体の製造方法" in page.text
+
+
+def test_empty_simple_search_says_so(portal):
+    page = portal.client(lang="en").get("/simple", params={"q": "  "})
+    assert page.status_code == 400
+    assert "Type keywords or a number." in page.text
+
+
+@pytest.mark.parametrize(("expression", "column"), [
+    ("電池*[", 5), ("a b", 3), ("-a", 1), ("(a+b)", 6), ("x/ZZ", 2), ('"abc', 1),
+    ("20201340/AD", 1), ("H01X/FI", 1), ("]", 1), ("*", 1),
+])
+def test_malformed_expressions_get_a_page_that_points_at_the_position(portal, expression,
+                                                                        column):
+    ja = portal.client("ja").get("/q/all", params={"e": expression})
+    assert ja.status_code == 400
+    assert f"{column}文字目：" in ja.text
+    en = portal.client("en").get("/q/all", params={"e": expression})
+    assert en.status_code == 400
+    assert f"Position {column}: " in en.text
+    assert "The expression could not be read" in en.text
+
+
+@pytest.mark.parametrize("expression", [
+    "", "[[[[[[[[[[[[[[[[[[a]]]]]]]]]]]]]]]]]", "a" * 3000, "+".join("x" * 250), "\x00",
+    "/", "//", "(", ")/TX", "<>", "a,,b", "電池,100C,正極", "?", "???/TM", "%", "'; DROP",
+])
+def test_no_query_produces_a_server_error(portal, expression):
+    for law in ("all", "patent", "design", "trademark"):
+        answer = portal.client().get(f"/q/{law}", params={"e": expression})
+        assert answer.status_code in (200, 400), (law, expression, answer.text[:300])
+
+
+def test_the_form_search_builds_an_expression(portal):
+    client = portal.client()
+    answer = client.get("/search/patent/run", params={
+        "f0": "TI", "k0": "ウェーハ 電池", "o0": "OR", "f1": "FI", "k1": "H01L21/78",
+        "o1": "OR", "n": "4"})
+    assert answer.status_code == 303
+    query = parse_qs(urlsplit(answer.headers["location"]).query)
+    assert query["e"] == ['["ウェーハ"/TI+"電池"/TI]*"H01L21/78"/FI']
+    assert query["n"] == ["4"]
+    page = client.get(answer.headers["location"])
+    assert 'id="hit-count">1件' in page.text
+    assert "[ウェーハ/TI+電池/TI]*H01L21/78/FI" in page.text
+
+
+def test_results_are_sorted_and_paged_by_request(portal):
+    page = portal.client().get("/q/all", params={"e": "A/KD", "sort": "date"})
+    assert page.status_code == 200
+    assert 'id="hit-count">3件' in page.text
+    assert '<option value="date" selected>' in page.text
+
+
+def test_results_answer_json_to_programs(portal):
+    answer = portal.client().get("/q/all", params={"e": "電池"},
+                                 headers={"Accept": "application/json"})
+    assert answer.headers["content-type"].startswith("application/json")
+    body = answer.json()
+    assert body["total"] == 1 and body["expression"] == "電池/TX"
+    assert body["hits"][0]["application"] == "2020185474"
+    bad = portal.client().get("/q/all", params={"e": "電池*"},
+                              headers={"Accept": "application/json"}).json()
+    assert bad["error"]["position"] == 3
+
+
+def test_number_lookup_accepts_every_form(portal):
+    client = portal.client()
+    for text in ("特願2020-123456", "特開2021-090037", "特許第7533889号", "503090037",
+                 "JP.2021090037.A"):
+        page = client.get("/number", params={"q": text})
+        assert page.status_code == 200, text
+        assert "立体配線構造体の製造方法" in page.text, text
+    both = client.get("/number", params={"q": "2020123456"})
+    assert both.text.count("<tr><td>") == 2       # application and publication readings
+    wrong = client.get("/number", params={"q": "特願20-"})
+    assert wrong.status_code == 400
+
+
+def test_document_page_shows_text_classes_and_status(portal):
+    page = portal.client().get("/d/JP/patent/pub/2021044377")
+    assert page.status_code == 200
+    for expected in ("ウェーハの加工方法", "請求項1", "【0001】", "H01L21/78@M", "5F063AA04",
+                     "株式会社ディスコ", "審査中", "/c1801/PU/JP-2021-044377/11/ja"):
+        assert expected in page.text, expected
+
+
+def test_case_page_shows_true_status_events_and_history(portal):
+    page = portal.client("en").get("/d/JP/patent/app/2020123456")
+    assert page.status_code == 200
+    assert 'id="status-text"><strong>In force</strong>' in page.text
+    assert "at least until 2027/08/05" in page.text
+    assert "paid through year 3" in page.text
+    assert "A12" in page.text and "A63" in page.text        # ST.27 with the JP event
+    assert "A131" in page.text                               # prosecution history
+
+
+def test_missing_documents_are_a_clear_404(portal):
+    page = portal.client("en").get("/d/JP/patent/pub/2099999999")
+    assert page.status_code == 404
+    assert "Not found" in page.text
+    assert portal.client().get("/d/JP/patent/pub/2099999999",
+                               headers={"Accept": "application/json"}).status_code == 404
+
+
+def test_jplatpat_fixed_addresses_redirect(portal):
+    answer = portal.client().get("/c1801/PU/JP-2020-123456/10/ja")
+    assert answer.status_code == 301
+    assert answer.headers["location"] == "/d/JP/patent/app/2020123456?lang=ja"
+    assert portal.client().get("/c1801/PU/JP-2020-123456/99/ja").status_code == 404
+
+
+def test_language_switch_is_remembered(portal):
+    client = portal.client("ja")
+    assert "簡易検索" in client.get("/").text
+    english = client.get("/", params={"lang": "en"})
+    assert "Simple search" in english.text
+    assert english.cookies.get("tokkyo_lang") == "en"
+    assert "Simple search" in client.get("/search/patent").text
+    assert "Patents / utility models" in client.get("/search/patent").text
+
+
+def test_every_page_exists_in_both_languages(portal):
+    for lang, word in (("ja", "簡易検索"), ("en", "Simple search")):
+        client = portal.client(lang)
+        for path in ("/", "/search/patent", "/search/design", "/search/trademark", "/number",
+                     "/me/formulas", "/login", "/d/JP/patent/pub/2021044377"):
+            page = client.get(path, params={"lang": lang})
+            assert page.status_code == 200, path
+            assert word in page.text, (lang, path)
