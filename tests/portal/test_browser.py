@@ -36,8 +36,10 @@ def browser():
 
 
 def shot(page, name: str) -> None:
+    """The whole page as an artifact; the first screen of it for the README."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-screen.png"))
 
 
 def test_search_to_document_to_csv_to_formulas(browser, portal, tmp_path):
@@ -103,4 +105,4 @@ def test_search_to_document_to_csv_to_formulas(browser, portal, tmp_path):
     context.close()
     DOCS.mkdir(parents=True, exist_ok=True)
     for name in ("02-result-list", "03-document"):
-        shutil.copyfile(ARTIFACTS / f"{name}.png", DOCS / f"{name}.png")
+        shutil.copyfile(ARTIFACTS / f"{name}-screen.png", DOCS / f"{name}.png")
