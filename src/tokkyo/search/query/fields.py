@@ -1,7 +1,8 @@
 """Field codes of the logical-expression language (portal.md §3.3), as data.
 
-J-PlatPat codes other than `FT` are unconfirmed; ALIASES maps codes confirmed later (or
-other spellings) onto these, so saved formulas keep working.
+Only `FT` is a confirmed J-PlatPat code; the others are commonly cited or defined by tokkyo.
+ALIASES maps codes written by users (J-PlatPat codes confirmed later, other spellings) onto
+tokkyo codes, so saved formulas keep working when a code is added.
 """
 
 from __future__ import annotations
@@ -9,59 +10,92 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-PU = frozenset({"patent", "utility"})
-ALL = frozenset({"patent", "utility", "design", "trademark"})
+#: Field types; the parser reads each value with its field's type (values.py).
+TYPES = frozenset({"text", "fi", "fterm", "theme", "ipc", "cpc", "number", "date", "code",
+                   "mark"})
+LAWS = ("patent", "utility", "design", "trademark")
+
+_PU = frozenset({"patent", "utility"})
+_PUD = frozenset({"patent", "utility", "design"})
+_ALL = frozenset(LAWS)
+_D = frozenset({"design"})
+_T = frozenset({"trademark"})
 
 
 @dataclass(frozen=True, slots=True)
 class Field:
+    """One field code: its value type, the laws it applies to and its labels."""
+
     code: str
-    type: str            # text, fi, fterm, theme, ipc, cpc, number, date, code, mark
+    type: str
     laws: frozenset[str]
     en: str
     ja: str
+    status: str = "tokkyo"   # confirmed | proposed | tokkyo (portal.md §3.3)
+    foreign: bool = False    # only foreign documents carry it (searched on patent screens)
 
     def label(self, lang: str) -> str:
+        """The field's name in the UI language ("ja" or "en")."""
         return self.ja if lang == "ja" else self.en
 
 
-_ROWS = [
-    ("TX", "text", PU, "full text", "全文"), ("TI", "text", PU, "title", "発明の名称"),
-    ("AB", "text", PU, "abstract", "要約"), ("CL", "text", PU, "claims", "請求の範囲"),
-    ("DE", "text", PU, "description", "詳細な説明"), ("FI", "fi", PU, "FI", "FI"),
-    ("FT", "fterm", PU, "F-term", "Fターム"), ("TC", "theme", PU, "theme code", "テーマコード"),
-    ("IP", "ipc", PU, "IPC", "IPC"), ("CP", "cpc", PU, "CPC", "CPC"),
-    ("AP", "text", ALL, "applicant / right holder", "出願人/権利者"),
-    ("IN", "text", frozenset({"patent", "utility", "design"}), "inventor / creator",
-     "発明者/創作者"),
-    ("AG", "text", ALL, "agent", "代理人"),
-    ("AN", "number", ALL, "application number", "出願番号"),
-    ("PN", "number", ALL, "publication number", "公開・公表番号"),
-    ("RN", "number", ALL, "registration number", "登録番号"),
-    ("AD", "date", ALL, "filing date", "出願日"), ("PD", "date", ALL, "publication date", "公知日"),
-    ("RD", "date", ALL, "registration date", "登録日"), ("KD", "code", ALL, "kind code", "種別"),
-    ("ST", "code", ALL, "legal status", "ステータス"), ("CC", "code", ALL, "country", "国"),
-    ("AR", "text", frozenset({"design"}), "article name", "意匠に係る物品"),
-    ("DC", "code", frozenset({"design"}), "Japanese design class", "日本意匠分類"),
-    ("DT", "code", frozenset({"design"}), "D-term", "Dターム"),
-    ("LC", "code", frozenset({"design"}), "Locarno class", "ロカルノ分類"),
-    ("TM", "mark", frozenset({"trademark"}), "mark text", "商標（検索用）"),
-    ("CN", "text", frozenset({"trademark"}), "pronunciation", "称呼"),
-    ("GS", "text", frozenset({"trademark"}), "goods / services", "指定商品・役務"),
-    ("NC", "code", frozenset({"trademark"}), "Nice class", "区分"),
-    ("SC", "code", frozenset({"trademark"}), "similar-group code", "類似群コード"),
-    ("VC", "code", frozenset({"trademark"}), "Vienna code", "図形等分類"),
+_TABLE = [
+    Field("TX", "text", _PU, "full text", "全文", "proposed"),
+    Field("TI", "text", _PU, "title", "発明の名称", "proposed"),
+    Field("AB", "text", _PU, "abstract", "要約", "proposed"),
+    Field("CL", "text", _PU, "claims", "請求の範囲", "proposed"),
+    Field("DE", "text", _PU, "description", "発明の詳細な説明"),
+    Field("FI", "fi", _PU, "FI", "FI", "proposed"),
+    Field("FT", "fterm", _PU, "F-term", "Fターム", "confirmed"),
+    Field("TC", "theme", _PU, "theme code", "テーマコード", "proposed"),
+    Field("IP", "ipc", _PU, "IPC", "IPC", "proposed"),
+    Field("CP", "cpc", _PU, "CPC", "CPC", foreign=True),
+    Field("AP", "text", _ALL, "applicant/right holder", "出願人/権利者", "proposed"),
+    Field("IN", "text", _PUD, "inventor/creator", "発明者/創作者", "proposed"),
+    Field("AG", "text", _ALL, "agent", "代理人"),
+    Field("AN", "number", _ALL, "application number", "出願番号"),
+    Field("PN", "number", _ALL, "publication number", "公報番号"),
+    Field("RN", "number", _ALL, "registration number", "登録番号"),
+    Field("AD", "date", _ALL, "filing date", "出願日"),
+    Field("PD", "date", _ALL, "publication date", "公知日"),
+    Field("RD", "date", _ALL, "registration date", "登録日"),
+    Field("KD", "code", _ALL, "kind code", "種別コード"),
+    Field("ST", "code", _ALL, "legal status", "法的状態"),
+    Field("CC", "code", _PU, "country of publication", "発行国", foreign=True),
+    Field("AR", "text", _D, "article name", "意匠に係る物品"),
+    Field("DC", "code", _D, "Japanese design class", "日本意匠分類"),
+    Field("DT", "code", _D, "D-term", "Dターム"),
+    Field("LC", "code", _D, "Locarno class", "ロカルノ分類"),
+    Field("TM", "mark", _T, "mark text", "商標"),
+    Field("CN", "text", _T, "pronunciation", "称呼"),
+    Field("GS", "text", _T, "goods/services", "指定商品・役務"),
+    Field("NC", "code", _T, "Nice class", "区分"),
+    Field("SC", "code", _T, "similar-group code", "類似群コード"),
+    Field("VC", "code", _T, "Vienna code", "ウィーン図形分類"),
 ]
-FIELDS: dict[str, Field] = {r[0]: Field(*r) for r in _ROWS}
-ALIASES: dict[str, str] = {"PA": "AP", "IPC": "IP"}
-DEFAULT_FIELD = {"patent": "TX", "utility": "TX", "design": "AR", "trademark": "TM",
-                 "all": "TX"}
+FIELDS: dict[str, Field] = {f.code: f for f in _TABLE}
+
+#: Code as a user may write it -> tokkyo code. Add J-PlatPat codes here once confirmed.
+ALIASES: dict[str, str] = {"FT": "FT"}
+
+#: The field of a value written without `/CODE`, per screen (portal.md §3.2 rule 3).
+DEFAULT_FIELD: dict[str, str] = {"patent": "TX", "utility": "TX", "design": "AR",
+                                 "trademark": "TM", "all": "TX"}
 SCREENS = frozenset(DEFAULT_FIELD)
+#: Laws searched on each screen; "all" allows every field.
+SCREEN_LAWS: dict[str, frozenset[str]] = {"patent": _PU, "utility": frozenset({"utility"}),
+                                          "design": _D, "trademark": _T, "all": _ALL}
 
 
 def field_code(text: str) -> str | None:
-    """The canonical code for `text` (case-insensitive, aliases resolved), or None."""
+    """The tokkyo code `text` names (case-insensitive, full-width letters allowed, aliases
+    resolved), or None when it names no field."""
     upper = unicodedata.normalize("NFKC", text).upper()
-    if upper in FIELDS:
-        return upper
-    return ALIASES.get(upper)
+    if upper in ALIASES:
+        return ALIASES[upper]
+    return upper if upper in FIELDS else None
+
+
+def applies(code: str, screen: str) -> bool:
+    """Whether field `code` may be used on `screen` (every field on screen "all")."""
+    return bool(FIELDS[code].laws & SCREEN_LAWS[screen])

@@ -1,11 +1,23 @@
-"""The canonical, fully bracketed form of a parsed expression (portal.md §3.2 rule 6):
-what the user is shown, what permalinks carry, and what parses back to the same tree."""
+"""The canonical, fully bracketed form of a parsed expression (portal.md §3.2 rule 6): what
+the user is shown, what permalinks carry, and what parses back to an equal tree.
+
+- every And / Or / AndNot is wrapped in `[ ]`, except the root;
+- every atom is `value/CODE`, with its field even when it was the screen's default;
+- a value is double-quoted (`"` written `""`) when it is empty or holds whitespace, a
+  delimiter `* + - [ ] ( )`, a quote, a `,` (text, mark, code), a leading `/`, or a
+  trailing `/` + letters that could read as a field;
+- text proximity is `t1,5C,t2`; codes are canonical (`H01M8/02`, `4F100AB01.A`,
+  `4F100<A,B;AB01,AK41>`); dates are `YYYYMMDD:YYYYMMDD` (`A:`, `:B` when open, one
+  `YYYYMMDD` for a single day); a number is its canonical key when that reads back to the
+  same readings, else the number as typed.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from tokkyo.search.query.ast import (
-    And,
-    AndNot,
+    OPERATORS,
     Atom,
     Code,
     DateRange,
@@ -16,37 +28,58 @@ from tokkyo.search.query.ast import (
     Mark,
     Node,
     NumberValue,
-    Or,
     Text,
     Theme,
     Value,
 )
 from tokkyo.search.query.fields import field_code
+from tokkyo.search.query.lexer import looks_like_code
+from tokkyo.search.query.values import BadValue, number_value
 
-_SPECIAL = set('*+-[]()" \t\r\n\u3000＊＋－［］（）＂')
-
-
-def quote_if_needed(value: str, comma: bool = True) -> str:
-    needs = (any(c in _SPECIAL or c.isspace() for c in value) or value.startswith("/")
-             or (comma and "," in value) or _looks_fielded(value) or value == "")
-    return '"' + value.replace('"', '""') + '"' if needs else value
+_SPECIAL = frozenset('*+-[]()"')
 
 
-def _looks_fielded(value: str) -> bool:
+def needs_quotes(value: str, *, comma: bool = True) -> bool:
+    """Whether `value` must be quoted to read back as one literal value."""
+    if not value or value.startswith("/"):
+        return True
+    if any(c in _SPECIAL or c.isspace() for c in value) or (comma and "," in value):
+        return True
     _, slash, tail = value.rpartition("/")
-    return bool(slash) and (field_code(tail) is not None
-                            or (tail.isascii() and tail.isalpha() and 1 <= len(tail) <= 3))
+    return bool(slash) and (field_code(tail) is not None or looks_like_code(tail))
 
 
-def show_value(value: Value) -> str:
+def quote(value: str, *, comma: bool = True) -> str:
+    """`value` as a chunk: as is, or in double quotes with `"` doubled."""
+    if needs_quotes(value, comma=comma):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _date(day: dt.date | None) -> str:
+    return "" if day is None else day.strftime("%Y%m%d")
+
+
+def _number(value: NumberValue, field: str, raw: str) -> str:
+    keys = list(dict.fromkeys(key for _, key in value.keys))
+    if len(keys) == 1:
+        try:
+            if number_value(keys[0], field) == value:
+                return quote(keys[0])
+        except BadValue:
+            pass
+    return raw or quote(keys[0] if keys else "")
+
+
+def show_value(value: Value, field: str = "", raw: str = "") -> str:
+    """The canonical text of one value of `field` (`raw`: the value as typed, used for a
+    number whose key alone would read differently)."""
     if isinstance(value, Text):
-        out = quote_if_needed(value.parts[0])
+        out = quote(value.parts[0])
         for gap, part in zip(value.gaps, value.parts[1:], strict=True):
-            out += f",{gap.distance}{'C' if gap.ordered else 'N'},{quote_if_needed(part)}"
+            out += f",{gap.distance}{'C' if gap.ordered else 'N'},{quote(part)}"
         return out
-    if isinstance(value, Fi):
-        return value.code + ("?" if value.prefix else "")
-    if isinstance(value, Ipc):
+    if isinstance(value, Fi | Ipc):
         return value.code + ("?" if value.prefix else "")
     if isinstance(value, FtermSet):
         return f"{value.theme}<{','.join(value.additionals)};{','.join(value.terms)}>"
@@ -55,23 +88,30 @@ def show_value(value: Value) -> str:
     if isinstance(value, Theme):
         return value.code
     if isinstance(value, DateRange):
-        return value.text
+        if value.start is not None and value.start == value.end:
+            return _date(value.start)
+        return f"{_date(value.start)}:{_date(value.end)}"
     if isinstance(value, NumberValue):
-        return quote_if_needed(value.text)
+        return _number(value, field, raw)
     if isinstance(value, Mark):
-        return quote_if_needed(value.pattern)
-    assert isinstance(value, Code)
-    return quote_if_needed(value.code + ("?" if value.prefix else ""), comma=False)
+        return quote(value.pattern)
+    if isinstance(value, Code):
+        return quote(value.code + ("?" if value.prefix else ""))
+    raise TypeError(f"not a query value: {value!r}")
+
+
+def show_atom(atom: Atom) -> str:
+    """`value/CODE`."""
+    return f"{show_value(atom.value, atom.field, atom.raw)}/{atom.field}"
 
 
 def _show(node: Node, root: bool) -> str:
     if isinstance(node, Atom):
-        return f"{show_value(node.value)}/{node.field}"
-    op = "*" if isinstance(node, And) else "+" if isinstance(node, Or) else "-"
-    assert isinstance(node, And | Or | AndNot)
-    text = f"{_show(node.left, False)}{op}{_show(node.right, False)}"
+        return show_atom(node)
+    text = f"{_show(node.left, False)}{OPERATORS[type(node)]}{_show(node.right, False)}"
     return text if root else f"[{text}]"
 
 
 def show(tree: Node) -> str:
+    """The fully bracketed canonical form of `tree` (the root is not bracketed)."""
     return _show(tree, True)
