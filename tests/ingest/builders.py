@@ -21,6 +21,12 @@ def gazette_copy(serial: int, source: Path = EXAMPLE1) -> bytes:
                      f"<doc-number>2019{900000 + serial:06d}</doc-number>".encode(), 1))
 
 
+def retitled_copy(serial: int, title: str) -> bytes:
+    """`gazette_copy(serial)` with the invention title replaced."""
+    return gazette_copy(serial).replace("ウェーハの加工方法</invention-title>".encode(),
+                                        f"{title}</invention-title>".encode(), 1)
+
+
 def write_gazette_copies(folder: Path, count: int) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import GAZETTE, REAL, ingest
-from tests.ingest.builders import EXAMPLE1
+from tests.ingest.builders import retitled_copy
 from tokkyo.documents import results
 from tokkyo.search.query import QueryError
 from tokkyo.search.variants import Folds
@@ -20,12 +20,8 @@ def corpus(db, tmp_path):
     folder = tmp_path / "titled"
     folder.mkdir()
     for serial, title in enumerate(TITLES):
-        data = (EXAMPLE1.read_bytes()
-                .replace("ウェーハの加工方法</invention-title>".encode(),
-                         f"{title}</invention-title>".encode(), 1)
-                .replace(b"<doc-number>2021044377<", f"<doc-number>202190000{serial}<".encode())
-                .replace(b"<doc-number>2019165329<", f"<doc-number>201990000{serial}<".encode())
-                .replace(b"<date>20210318</date>", f"<date>2021031{serial + 1}</date>".encode()))
+        data = retitled_copy(serial, title).replace(
+            b"<date>20210318</date>", f"<date>2021031{serial + 1}</date>".encode())
         (folder / f"t{serial}.xml").write_bytes(data)
     report = ingest(db, GAZETTE, REAL, folder)
     assert report.counts.get("loaded", 0) >= 3

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from tests.conftest import GAZETTE, ingest
-from tests.ingest.builders import EXAMPLE1
+from tests.ingest.builders import EXAMPLE1, retitled_copy
 from tokkyo.ingest.items import SourceItem
 from tokkyo.ingest.readers import parse
 from tokkyo.search import grams
@@ -26,12 +26,7 @@ def three_titles(db, tmp_path):
     folder = tmp_path / "titled"
     folder.mkdir()
     for serial, title in enumerate(TITLES):
-        data = (EXAMPLE1.read_bytes()
-                .replace("ウェーハの加工方法</invention-title>".encode(),
-                         f"{title}</invention-title>".encode(), 1)
-                .replace(b"<doc-number>2021044377<", f"<doc-number>202190000{serial}<".encode())
-                .replace(b"<doc-number>2019165329<", f"<doc-number>201990000{serial}<".encode()))
-        (folder / f"t{serial}.xml").write_bytes(data)
+        (folder / f"t{serial}.xml").write_bytes(retitled_copy(serial, title))
     assert base.title == "ウェーハの加工方法"
     report = ingest(db, folder)
     assert report.counts == {"loaded": 3}
@@ -106,3 +101,12 @@ def test_grams_are_ascii_letters_and_end_marked():
 def test_normalisation():
     assert normalise_text("ｻｰﾊﾞｰ　ＡＢＣ  def") == "サーバー abc def"
     assert normalise_name("渡辺　一豊") == "渡辺一豊"
+
+
+def test_names_are_found_without_their_spaces(three_titles):
+    db, ids = three_titles
+    with db.engine.connect() as conn:
+        # the real gazette writes 「松本  昂」; names are indexed and matched without spaces
+        spaced = find(conn, "松本 昂", ["AG"])
+        joined = find(conn, "松本昂", ["AG"])
+    assert {h.publication_id for h in spaced} == {h.publication_id for h in joined} == set(ids)

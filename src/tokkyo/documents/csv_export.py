@@ -5,6 +5,7 @@ and a leading `'` on cells that a spreadsheet would read as a formula."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable, Sequence
 
@@ -16,8 +17,9 @@ BOM = "\ufeff"
 Column = tuple[str, Callable[[CaseSummary], str]]
 
 
-def _date(value: object) -> str:
-    return value.strftime("%Y/%m/%d") if value else ""  # type: ignore[attr-defined]
+def slash_date(value: dt.date | None) -> str:
+    """Dates as the portal and its CSV show them: YYYY/MM/DD."""
+    return value.strftime("%Y/%m/%d") if value else ""
 
 
 def columns(with_abstract: bool, origin: str, document_label: Callable[[CaseSummary], str],
@@ -25,8 +27,8 @@ def columns(with_abstract: bool, origin: str, document_label: Callable[[CaseSumm
     cols: list[Column] = [
         ("col.document", document_label),
         ("col.application", app_label),
-        ("col.filing", lambda r: _date(r.filing_date)),
-        ("col.publication", lambda r: _date(r.publication_date)),
+        ("col.filing", lambda r: slash_date(r.filing_date)),
+        ("col.publication", lambda r: slash_date(r.publication_date)),
         ("col.title", lambda r: r.title),
         ("col.applicant", lambda r: "; ".join(r.applicants)),
         ("col.fi", lambda r: "; ".join(r.fi)),

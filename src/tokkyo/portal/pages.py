@@ -3,7 +3,6 @@ with their permalinks, number lookup, sign-in. Server-rendered; JavaScript only 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,7 +13,6 @@ from tokkyo.accounts import service as accounts
 from tokkyo.accounts.errors import InvalidCredentials
 from tokkyo.documents import results as searching
 from tokkyo.documents import service
-from tokkyo.documents.summaries import summaries
 from tokkyo.model.numbers import NumberError, parse_number
 from tokkyo.portal.i18n import Translator, language_of
 from tokkyo.portal.web import SESSION_COOKIE, render, wants_html
@@ -229,8 +227,3 @@ def logout(request: Request) -> Response:
     return response
 
 
-def today() -> dt.date:
-    return dt.date.today()
-
-
-__all__ = ["query_path", "router", "summaries", "today"]

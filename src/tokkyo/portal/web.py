@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 from pathlib import Path
@@ -16,15 +15,12 @@ from starlette.responses import Response
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.errors import InvalidToken
 from tokkyo.accounts.service import Principal
+from tokkyo.documents.csv_export import slash_date
 from tokkyo.documents.summaries import CaseSummary
 from tokkyo.portal.i18n import COOKIE, LANGS, Translator, language_of
 
 SESSION_COOKIE = "tokkyo_session"
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-
-
-def date(value: dt.date | None) -> str:
-    return value.strftime("%Y/%m/%d") if value else ""
 
 
 def app_label(row: CaseSummary) -> str:
@@ -48,6 +44,13 @@ def document_label(row: CaseSummary) -> str:
 
 
 def current_user(request: Request) -> Principal | None:
+    """The signed-in user, read once per request (kept on request.state)."""
+    if "portal_user" not in request.state._state:
+        request.state.portal_user = _session_user(request)
+    return request.state.portal_user
+
+
+def _session_user(request: Request) -> Principal | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         return None
@@ -80,7 +83,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     path = request.url.path if request.method == "GET" else context.pop("canonical", "/")
     context.setdefault("user", current_user(request))
     response = templates.TemplateResponse(request, template, {
-        "lang": lang, "t": Translator(lang), "date": date, "app_label": app_label,
+        "lang": lang, "t": Translator(lang), "date": slash_date, "app_label": app_label,
         "document_label": document_label, "csrf": csrf_token(request),
         "here": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
         "switch_lang": f"{path}?{urlencode(query)}", **context},

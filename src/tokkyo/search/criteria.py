@@ -9,7 +9,6 @@ scratch table. Classification, number, date and code atoms are plain SQL on the 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -19,6 +18,7 @@ from tokkyo.search import query as q
 from tokkyo.search.index import IndexBackend
 from tokkyo.search.normalize import normalise_name, normalise_text
 from tokkyo.search.proximity import near
+from tokkyo.search.query.ast import normalise_mark
 from tokkyo.search.scratch import Scratch
 from tokkyo.search.units import FIELD_CODES, NAME_FIELDS
 from tokkyo.search.variants import Folds, expand, fold
@@ -182,7 +182,7 @@ class Compiler:
         hits = {app_id for app_id, text in self.connection.execute(
             sa.select(trademark_texts.c.application_id, trademark_texts.c.text)
             .where(trademark_texts.c.kind == "display"))
-            if pattern.fullmatch(mark_text(text))}
+            if pattern.fullmatch(normalise_mark(text))}
         return self.scratch.put(hits)
 
     # -- classifications ------------------------------------------------------------------
@@ -366,11 +366,6 @@ def field_of(unit_key: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
 
 def publication_of(unit_key: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
     return unit_key.op(">>")(sa.literal_column("20"))
-
-
-def mark_text(text: str) -> str:
-    """Mark text as the TM field compares it: N1 width and N2 case only (portal.md §2)."""
-    return unicodedata.normalize("NFKC", text).casefold()
 
 
 def match_code(code: str, value: q.Code) -> bool:

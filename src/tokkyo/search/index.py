@@ -13,8 +13,8 @@ from typing import Protocol
 
 import sqlalchemy as sa
 
-from tokkyo.search.normalize import normalise_text
-from tokkyo.search.units import UnitRef, unit_ref
+from tokkyo.search.normalize import normalise_field, normalise_text
+from tokkyo.search.units import FIELD_CODES, UnitRef, unit_ref
 from tokkyo.store.repositories import unit_texts
 
 
@@ -56,13 +56,16 @@ def backend_named(dialect: str) -> IndexBackend:
 
 def find(connection: sa.Connection, query: str, fields: Sequence[str] = ()) -> list[UnitRef]:
     """Units whose normalised text contains the normalised `query` (verified)."""
-    needle = normalise_text(query)
-    if not needle:
+    if not normalise_text(query):
         return []
-    refs = [unit_ref(key) for key in backend_for(connection).candidates(connection, needle)]
+    backend = backend_for(connection)
+    refs: set[UnitRef] = set()
+    for needle in {normalise_field(f, query) for f in (fields or FIELD_CODES)} - {""}:
+        refs |= {unit_ref(key) for key in backend.candidates(connection, needle)}
     if fields:
-        refs = [r for r in refs if r.field in fields]
+        refs = {r for r in refs if r.field in fields}
     texts = unit_texts.texts(connection, [(r.publication_id, r.field, r.position) for r in refs])
     hits = [r for r in refs
-            if needle in normalise_text(texts.get((r.publication_id, r.field, r.position), ""))]
+            if normalise_field(r.field, query) in normalise_field(
+                r.field, texts.get((r.publication_id, r.field, r.position), ""))]
     return sorted(hits, key=lambda r: (r.publication_id, r.field, r.position))
