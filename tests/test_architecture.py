@@ -24,9 +24,11 @@ ALLOWED: dict[str, set[str]] = {
     "api": {"model", "store", "search", "ingest", "documents", "accounts", "errors",
             "config"},
     "portal": {"model", "store", "search", "documents", "accounts", "errors", "config"},
+    # the bulk site shares the portal's look, language and session
+    "bulk": {"model", "store", "accounts", "portal", "errors", "config"},
     "cli": {"model", "store", "search", "ingest", "documents", "accounts", "api", "portal",
-            "app", "config", "errors"},
-    "app": {"api", "portal", "documents", "accounts", "store", "config", "errors"},
+            "bulk", "app", "config", "errors"},
+    "app": {"api", "portal", "bulk", "documents", "accounts", "store", "config", "errors"},
 }
 FORBIDDEN_NAMES = {"utils", "util", "helpers", "helper", "common", "misc"}
 

@@ -19,6 +19,7 @@ from tokkyo.accounts.policy import Policy
 from tokkyo.api import envelope
 from tokkyo.api.context import ApiContext, limit_waits
 from tokkyo.api.problems import problem
+from tokkyo.bulk.access import BulkContext
 from tokkyo.config import Settings, load_settings
 from tokkyo.store.database import Database
 
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = db
     app.state.api = ApiContext(settings, db, policy)
+    app.state.bulk = BulkContext.build(settings, db, policy)
     limit_waits(db.engine, settings.api_timeout_ms)
 
     from tokkyo.api.admin_routes import router as admin_router
@@ -56,6 +58,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from tokkyo.api.opd_routes import router as opd_router
     from tokkyo.api.openapi import install as install_openapi
     from tokkyo.api.routes import router as api_router
+    from tokkyo.bulk.catalogue_routes import router as bulk_catalogue_router
+    from tokkyo.bulk.download_routes import router as bulk_download_router
+    from tokkyo.bulk.routes import router as bulk_router
     from tokkyo.portal.exports import router as exports_router
     from tokkyo.portal.pages import router as pages_router
     from tokkyo.portal.routes import router as portal_router
@@ -67,6 +72,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(pages_router)
     app.include_router(exports_router)
     app.include_router(portal_router)
+    app.include_router(bulk_catalogue_router)
+    app.include_router(bulk_download_router)
+    app.include_router(bulk_router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     install_openapi(app)
     _install_error_handlers(app)

@@ -111,6 +111,20 @@ SETTINGS: tuple[Setting, ...] = (
             _positive_int),
     Setting("csv_max_rows_with_abstract", 500,
             "Most rows a result-list CSV with abstracts may have.", _positive_int),
+    Setting("bulk_link_hours", 24,
+            "How long a bulk download link stays valid (any number of range requests).",
+            _positive_int),
+    Setting("bulk_link_kid", 1,
+            "Key id new bulk links are sealed with; raise it to rotate keys (older ids "
+            "stay valid until their links expire).", _positive_int),
+    Setting("bulk_revoked_kids", "",
+            "Key ids whose bulk links are refused at once, separated by commas."),
+    Setting("bulk_terms_version", "2026-04",
+            "Version of the bulk terms of use; users accept a new version before their "
+            "next download."),
+    Setting("bulk_max_downloads", 4,
+            "Downloads one user may run at the same time (per server process).",
+            _positive_int),
     Setting("host", "127.0.0.1", "Address `tokkyo serve` listens on."),
     Setting("port", 8000, "Port `tokkyo serve` listens on.", _positive_int),
 )
@@ -141,6 +155,11 @@ class Settings:
     api_timeout_ms: int = 20000
     csv_max_rows: int = 3000
     csv_max_rows_with_abstract: int = 500
+    bulk_link_hours: int = 24
+    bulk_link_kid: int = 1
+    bulk_revoked_kids: str = ""
+    bulk_terms_version: str = "2026-04"
+    bulk_max_downloads: int = 4
     host: str = "127.0.0.1"
     port: int = 8000
     extra: Mapping[str, Any] = field(default_factory=dict)

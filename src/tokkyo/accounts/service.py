@@ -36,6 +36,7 @@ from tokkyo.store.repositories.users import ContactRow, UserRow
 log = logging.getLogger("tokkyo.accounts")
 
 ROLES = ("user", "provider", "admin")
+SERVICES = ("api", "opd", "bulk", "archive")
 ISSUABLE = ("submitted", "verifying", "approved")
 
 
@@ -110,7 +111,7 @@ def register(conn: sa.Connection, policy: Policy, form: RegistrationForm) -> int
         raise AccountError("the purpose of use is required")
     if form.desired_id:
         _free_id(conn, form.desired_id)
-    unknown = set(form.services) - {"api", "opd", "bulk", "archive"}
+    unknown = set(form.services) - set(SERVICES)
     if unknown:
         raise AccountError(f"unknown services {sorted(unknown)}")
     now = policy.clock.now()
@@ -151,17 +152,21 @@ def reject(conn: sa.Connection, policy: Policy, pk: int, reason: str) -> None:
 
 
 def add_user(conn: sa.Connection, policy: Policy, login_id: str, password: str,
-             role: str = "user", name: str = "") -> int:
-    """An approved, active user at once (scripts, operators)."""
+             role: str = "user", name: str = "",
+             services: Sequence[str] = SERVICES) -> int:
+    """An approved, active user at once (scripts, operators), entitled to `services`."""
     if role not in ROLES:
         raise AccountError(f"role {role!r} is not one of {', '.join(ROLES)}")
+    unknown = set(services) - set(SERVICES)
+    if unknown:
+        raise AccountError(f"unknown services {sorted(unknown)}; known: {', '.join(SERVICES)}")
     check_new_password(password)
     now = policy.clock.now()
     new_id = _free_id(conn, login_id)
     pk = users.insert(conn, login_id=new_id, status="active", role=role, kind="corporate",
                       name=name or new_id, password_hash=hash_password(password),
                       consent_version="operator", consent_at=now, created_at=now,
-                      updated_at=now)
+                      updated_at=now, **{s: s in services for s in SERVICES})
     users.record_id(conn, pk, new_id, now)
     return pk
 
@@ -295,7 +300,8 @@ def refresh(conn: sa.Connection, policy: Policy, refresh_token: str) -> TokenAns
 
 def authenticate(conn: sa.Connection, policy: Policy, access_token: str, service: str
                  ) -> Principal:
-    """The user a Bearer access token speaks for, entitled to `service` (api or opd)."""
+    """The user a Bearer access token speaks for, entitled to `service` (api or opd; for
+    bulk the caller checks the entitlement)."""
     row = token_rows.find(conn, tokens.token_hash(policy.secret, access_token))
     now = policy.clock.now()
     if row is None or row.kind != "access":
@@ -306,7 +312,8 @@ def authenticate(conn: sa.Connection, policy: Policy, access_token: str, service
         raise InvalidToken("expired token")
     if row.user_status != "active" or row.login_id is None:
         raise InvalidToken("account not active")
-    if not (row.opd if service == "opd" else row.api):
+    # api and opd are checked here; other services (bulk) check their own entitlement
+    if not {"api": row.api, "opd": row.opd}.get(service, True):
         raise InvalidToken(f"account not entitled to {service}")
     return Principal(row.user_id, row.login_id, row.role, row.api, row.opd)
 

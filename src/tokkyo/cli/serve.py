@@ -11,6 +11,7 @@ from tokkyo.accounts.passwords import generate_password
 from tokkyo.accounts.policy import Policy
 from tokkyo.app import create_app
 from tokkyo.cli import context
+from tokkyo.cli.bulk import publish_samples
 from tokkyo.cli.ingest import print_report, run_ingest
 from tokkyo.config import Settings
 from tokkyo.store import migrate
@@ -55,12 +56,13 @@ def demo(
         if not report.ok:
             raise typer.Exit(1)
         _demo_account(db, config)
+        publish_samples(db, config)
         if no_serve:
             return
         base = f"http://{config.host}:{config.port}"
         _run(create_app(config, db), config.host, config.port,
              f"tokkyo demo on {base}/  (try {base}/documents, "
-             f"{base}/d/JP/patent/pub/2021044377, {base}/search?q=電池)")
+             f"{base}/d/JP/patent/pub/2021044377, {base}/search?q=電池, {base}/bulk)")
 
 
 DEMO_ID = "demo-user1"

@@ -31,9 +31,14 @@ def _run(work: object) -> object:
 def add(login_id: str = typer.Argument(..., help="The ID (8-15 of 0-9 a-z - _ .)."),
         password: str = typer.Option(..., help="At least 10 characters."),
         role: str = typer.Option("user", help="user, provider or admin."),
-        name: str = typer.Option("", help="Organisation or person.")) -> None:
+        name: str = typer.Option("", help="Organisation or person."),
+        services: str = typer.Option("api,opd,bulk,archive",
+                                     help="Services the user may use, comma-separated.")
+        ) -> None:
     """Create an approved, active user at once."""
-    _run(lambda conn, policy: accounts.add_user(conn, policy, login_id, password, role, name))
+    wanted = [s.strip() for s in services.split(",") if s.strip()]
+    _run(lambda conn, policy: accounts.add_user(conn, policy, login_id, password, role, name,
+                                                wanted))
     context.console.print(f"user {login_id} added ({role})")
 
 

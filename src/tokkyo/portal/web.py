@@ -73,8 +73,11 @@ def csrf_ok(request: Request, sent: str) -> bool:
     return hmac.compare_digest(csrf_token(request), sent or "")
 
 
-def render(request: Request, template: str, status_code: int = 200, **context: Any
-           ) -> Response:
+def render(request: Request, template: str, status_code: int = 200, *,
+           env: Jinja2Templates | None = None, translator: type[Translator] = Translator,
+           **context: Any) -> Response:
+    """A page in the chosen language; `env`/`translator` let other sites of the same
+    look (the bulk site) render their own templates and messages."""
     lang = language_of(request)
     other = next(x for x in LANGS if x != lang)
     query = dict(request.query_params) if request.method == "GET" else {}
@@ -82,8 +85,8 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     # after a POST the switch goes to the page's GET address, not to the form's target
     path = request.url.path if request.method == "GET" else context.pop("canonical", "/")
     context.setdefault("user", current_user(request))
-    response = templates.TemplateResponse(request, template, {
-        "lang": lang, "t": Translator(lang), "date": slash_date, "app_label": app_label,
+    response = (env or templates).TemplateResponse(request, template, {
+        "lang": lang, "t": translator(lang), "date": slash_date, "app_label": app_label,
         "document_label": document_label, "csrf": csrf_token(request),
         "here": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
         "switch_lang": f"{path}?{urlencode(query)}", **context},

@@ -27,6 +27,15 @@ from tokkyo.store.tables.cases import (
 )
 from tokkyo.store.tables.ingest import batches, blobs, quarantine, sources
 from tokkyo.store.tables.portal import saved_formulas
+from tokkyo.store.tables.products import (
+    announcements,
+    archive_orders,
+    downloads,
+    files,
+    products,
+    releases,
+    revoked_links,
+)
 from tokkyo.store.tables.publications import (
     amendments,
     claims,
@@ -45,7 +54,9 @@ from tokkyo.store.tables.shared import (
 __all__ = [
     "access_log",
     "amendments",
+    "announcements",
     "applications",
+    "archive_orders",
     "batches",
     "blobs",
     "case_sections",
@@ -56,9 +67,11 @@ __all__ = [
     "document_bodies",
     "dossier_documents",
     "dossier_groups",
+    "downloads",
     "drawings",
     "family_divisionals",
     "family_parents",
+    "files",
     "goods_services",
     "legal_events",
     "login_failures",
@@ -67,12 +80,15 @@ __all__ = [
     "parties",
     "party_names",
     "priorities",
+    "products",
     "publications",
     "quarantine",
     "quota_counters",
     "quota_grants",
     "rate_events",
     "registrations",
+    "releases",
+    "revoked_links",
     "saved_formulas",
     "sources",
     "tokens",

@@ -1,0 +1,73 @@
+"""The products tokkyo provides from the data it holds (bulk.md §3.2).
+
+Each product names the builder that makes its files from the store; operators may edit
+titles and descriptions in the database, `ensure_products` only adds what is missing
+and refreshes the shipped texts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from tokkyo.store.repositories import products as product_rows
+
+
+@dataclass(frozen=True, slots=True)
+class ProductSpec:
+    id: str
+    builder: str
+    title_ja: str
+    title_en: str
+    description_ja: str
+    description_en: str
+    laws: str
+    format: str
+    schema: str
+    frequency: str
+    schedule: str
+    archive_unit: str
+
+
+PRODUCTS: tuple[ProductSpec, ...] = (
+    ProductSpec(
+        "jp-gazette-a", "gazette",
+        "公開特許公報（全文XML）", "JP unexamined patent publications, full text (XML)",
+        "公開特許公報の全文を受領したままのXML（jp-official-gazette）で、発行日ごとにZIPにまとめて"
+        "提供します。各ファイルにSHA-256、収録件数、収録期間を付します。",
+        "Unexamined patent publications as received (jp-official-gazette XML), one ZIP per "
+        "issue day, each with its SHA-256, record count and period covered.",
+        "patent", "ZIP of jp-official-gazette XML", "jp-official-gazette, jp-a.dtd V4.7",
+        "daily", "each business day by 10:00 JST", "jp-publications"),
+    ProductSpec(
+        "case-progress", "progress",
+        "経過情報（JSON Lines）", "Case progress (JSON Lines)",
+        "出願ごとの経過情報を、特許情報取得APIの経過情報（app_progress）の data と同じ形の"
+        "JSON Lines で提供します。差分は更新された出願のみを含みます。",
+        "One line per case: the `data` object of the API's app_progress operation. A delta "
+        "holds the cases updated since the previous release.",
+        "patent utility design trademark", "JSON Lines (UTF-8)", "jpo-api app_progress v1",
+        "daily", "each day by 06:00 JST", "case-data"),
+    ProductSpec(
+        "legal-status", "legal-status",
+        "法的状態イベント（WIPO ST.27, CSV）", "Legal status events (WIPO ST.27, CSV)",
+        "出願ごとの法的状態イベントを WIPO ST.27 のコードと元の日本のイベントとともに CSV で"
+        "提供します。",
+        "Legal status events per case as WIPO ST.27 codes with the JP event they come from, "
+        "as CSV (UTF-8).",
+        "patent utility design trademark", "CSV (UTF-8, RFC 4180)", "WIPO ST.27 (2023)",
+        "daily", "each day by 06:00 JST", "case-data"),
+)
+
+BY_ID = {p.id: p for p in PRODUCTS}
+
+
+def ensure_products(conn: sa.Connection) -> None:
+    for position, spec in enumerate(PRODUCTS):
+        product_rows.save_product(
+            conn, spec.id, builder=spec.builder, title_ja=spec.title_ja,
+            title_en=spec.title_en, description_ja=spec.description_ja,
+            description_en=spec.description_en, laws=spec.laws, format=spec.format,
+            schema=spec.schema, frequency=spec.frequency, schedule=spec.schedule,
+            archive_unit=spec.archive_unit, position=position)

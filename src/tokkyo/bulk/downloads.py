@@ -1,0 +1,115 @@
+"""Serving a file: whole or one range, resumable, streamed in chunks (bulk.md §5).
+
+Strong `ETag: "sha256-{hex}"` (the bytes of a file id never change), `Last-Modified`,
+`If-Range` (a mismatch sends the whole file), `If-None-Match` (304), `Content-Length`,
+`Content-Disposition`, `Repr-Digest` (RFC 9530) and `HEAD`. The file is read with
+`pread` in worker threads one chunk at a time, so memory stays flat for any size.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import AsyncIterator, Callable
+from email.utils import format_datetime
+from urllib.parse import quote
+
+import anyio
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from tokkyo.bulk import ranges
+
+CHUNK = 1 << 20
+
+
+def etag_of(sha256: str) -> str:
+    return f'"sha256-{sha256}"'
+
+
+def _disposition(name: str) -> str:
+    ascii_name = name.encode("ascii", "replace").decode().replace('"', "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
+def _matches(header: str, etag: str) -> bool:
+    return header.strip() == "*" or etag in [t.strip() for t in header.split(",")]
+
+
+class Served:
+    """What a download answer sends: status, headers, and the byte span of the body."""
+
+    def __init__(self, status: int, headers: dict[str, str], start: int = 0,
+                 length: int = 0) -> None:
+        self.status = status
+        self.headers = headers
+        self.start = start
+        self.length = length
+
+    @property
+    def byte_range(self) -> str:
+        return f"{self.start}-{self.start + self.length - 1}" if self.length else ""
+
+
+def plan(request: Request, *, name: str, size: int, sha256: str, media_type: str,
+         modified: object) -> Served:
+    """Decide the answer from the request's Range and conditional headers."""
+    etag = etag_of(sha256)
+    headers = {
+        "ETag": etag, "Accept-Ranges": "bytes", "Content-Type": media_type,
+        "Content-Disposition": _disposition(name), "Cache-Control": "private, no-transform",
+        "Repr-Digest": f"sha-256=:{base64.b64encode(bytes.fromhex(sha256)).decode()}:",
+    }
+    if hasattr(modified, "astimezone"):
+        headers["Last-Modified"] = format_datetime(modified, usegmt=True)  # type: ignore[arg-type]
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match and _matches(if_none_match, etag):
+        return Served(304, {k: v for k, v in headers.items()
+                            if k in ("ETag", "Last-Modified", "Cache-Control")})
+    asked = request.headers.get("range")
+    if_range = request.headers.get("if-range")
+    if asked and if_range is not None and if_range.strip() != etag:
+        asked = None                      # the file changed (or a date): send it whole
+    try:
+        chosen = ranges.parse(asked, size)
+    except ranges.Unsatisfiable:
+        headers["Content-Range"] = f"bytes */{size}"
+        return Served(416, headers)
+    if chosen is None:
+        headers["Content-Length"] = str(size)
+        return Served(200, headers, 0, size)
+    headers["Content-Range"] = chosen.content_range(size)
+    headers["Content-Length"] = str(chosen.length)
+    return Served(206, headers, chosen.start, chosen.length)
+
+
+async def _chunks(path: str, start: int, length: int, done: Callable[[int], None]
+                  ) -> AsyncIterator[bytes]:
+    fd = os.open(path, os.O_RDONLY)
+    sent = 0
+    try:
+        position, left = start, length
+        while left > 0:
+            data = await anyio.to_thread.run_sync(os.pread, fd, min(CHUNK, left), position)
+            if not data:
+                break
+            position += len(data)
+            left -= len(data)
+            sent += len(data)
+            yield data
+    finally:
+        os.close(fd)
+        done(sent)
+
+
+def respond(request: Request, served: Served, path: str, done: Callable[[int], None]
+            ) -> Response:
+    """The answer; `done(bytes_sent)` runs when the body has been sent (or abandoned)."""
+    if request.method == "HEAD" or served.status not in (200, 206):
+        done(0)
+        response = Response(status_code=served.status, headers=served.headers)
+        if request.method == "HEAD" and "Content-Length" in served.headers:
+            response.headers["Content-Length"] = served.headers["Content-Length"]
+        return response
+    return StreamingResponse(_chunks(path, served.start, served.length, done),
+                             status_code=served.status, headers=served.headers)
