@@ -218,3 +218,29 @@ def test_the_client_refuses_unusable_names_from_a_server():
     for bad in ("", ".", "..", "../x", "a/b", "a\\b", "x\x00"):
         with pytest.raises(BulkError, match="unusable name"):
             _plain(bad)
+
+
+def test_a_file_missing_from_storage_is_a_clear_503_not_a_crash(site, tmp_path):
+    import sqlalchemy as sa
+
+    from tokkyo.store.repositories import products as rows
+    from tokkyo.store.tables import downloads, files
+
+    source = tmp_path / "lost.bin"
+    source.write_bytes(b"bytes that will be lost" * 100)
+    db = site.database()
+    with write_connection(db.engine) as conn, conn.begin():
+        sha, size = db.blobs.put_file(source)
+        release = rows.releases_of(conn, "jp-gazette-a")[0].id
+        file_id = rows.insert_file(conn, release_id=release, name="lost.bin", bytes=size,
+                                   sha256=sha, media_type="application/octet-stream",
+                                   status="current", created_at=dt.datetime.now(dt.UTC))
+    db.blobs.path(sha).unlink()
+    url = site.link("bulk-user1", file_id)
+    answer = httpx.get(url)
+    _refused(answer, 503, "unavailable")
+    assert answer.headers["retry-after"] == "3600"
+    assert httpx.head(url).status_code == 200          # the record is still there
+    with write_connection(db.engine) as conn, conn.begin():   # leave the release as it was
+        conn.execute(sa.delete(downloads).where(downloads.c.file_id == file_id))
+        conn.execute(sa.delete(files).where(files.c.id == file_id))

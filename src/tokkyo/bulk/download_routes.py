@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 from collections import Counter
@@ -16,9 +17,11 @@ from tokkyo.bulk.access import Grant, check_link
 from tokkyo.bulk.errors import LinkRefused
 from tokkyo.bulk.web import context_of, refusal
 from tokkyo.portal.web import current_user
+from tokkyo.store.blobs import BlobMissing
 from tokkyo.store.engine import write_connection
 from tokkyo.store.repositories import bulk_activity
 
+log = logging.getLogger("tokkyo.bulk")
 router = APIRouter(include_in_schema=False)
 
 
@@ -94,17 +97,27 @@ def download(request: Request, token: str, name: str) -> Response:
         _log(request, grant, served, 0)
         return response
     streaming = request.method == "GET" and served.status in (200, 206)
-    if streaming and not RUNNING.enter(grant.user.id, ctx.settings.bulk_max_downloads):
-        return refusal(request, 429, "busy",
-                       f"at most {ctx.settings.bulk_max_downloads} downloads at a time; "
-                       "try again when one has finished", {"Retry-After": "10"})
+    handle = None
+    if streaming:
+        try:
+            handle = ctx.blobs.open(file.sha256)
+        except BlobMissing:
+            log.error("bulk file %s (%s) is missing from the file store", file.id, file.sha256)
+            return refusal(request, 503, "unavailable",
+                           "this file cannot be read from storage right now; the operator "
+                           "has been told", {"Retry-After": "3600"})
+        if not RUNNING.enter(grant.user.id, ctx.settings.bulk_max_downloads):
+            handle.close()
+            return refusal(request, 429, "busy",
+                           f"at most {ctx.settings.bulk_max_downloads} downloads at a time; "
+                           "try again when one has finished", {"Retry-After": "10"})
 
     def done(sent: int) -> None:
         if streaming:
             RUNNING.leave(grant.user.id)
         _log(request, grant, served, sent)
 
-    return downloads.respond(request, served, str(ctx.blobs.path(file.sha256)), done)
+    return downloads.respond(request, served, handle, done)
 
 
 def _log(request: Request, grant: Grant, served: downloads.Served, sent: int) -> None:

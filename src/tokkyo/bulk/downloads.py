@@ -2,16 +2,16 @@
 
 Strong `ETag: "sha256-{hex}"` (the bytes of a file id never change), `Last-Modified`,
 `If-Range` (a mismatch sends the whole file), `If-None-Match` (304), `Content-Length`,
-`Content-Disposition`, `Repr-Digest` (RFC 9530) and `HEAD`. The file is read with
-`pread` in worker threads one chunk at a time, so memory stays flat for any size.
+`Content-Disposition`, `Repr-Digest` (RFC 9530) and `HEAD`. The file is read from the
+file store in worker threads one chunk at a time, so memory stays flat for any size.
 """
 
 from __future__ import annotations
 
 import base64
-import os
 from collections.abc import AsyncIterator, Callable
 from email.utils import format_datetime
+from typing import BinaryIO
 from urllib.parse import quote
 
 import anyio
@@ -83,33 +83,36 @@ def plan(request: Request, *, name: str, size: int, sha256: str, media_type: str
     return Served(206, headers, chosen.start, chosen.length)
 
 
-async def _chunks(path: str, start: int, length: int, done: Callable[[int], None]
+async def _chunks(handle: BinaryIO, start: int, length: int, done: Callable[[int], None]
                   ) -> AsyncIterator[bytes]:
-    fd = os.open(path, os.O_RDONLY)
     sent = 0
     try:
-        position, left = start, length
+        await anyio.to_thread.run_sync(handle.seek, start)
+        left = length
         while left > 0:
-            data = await anyio.to_thread.run_sync(os.pread, fd, min(CHUNK, left), position)
+            data = await anyio.to_thread.run_sync(handle.read, min(CHUNK, left))
             if not data:
                 break
-            position += len(data)
             left -= len(data)
             sent += len(data)
             yield data
     finally:
-        os.close(fd)
+        handle.close()
         done(sent)
 
 
-def respond(request: Request, served: Served, path: str, done: Callable[[int], None]
-            ) -> Response:
-    """The answer; `done(bytes_sent)` runs when the body has been sent (or abandoned)."""
-    if request.method == "HEAD" or served.status not in (200, 206):
+def respond(request: Request, served: Served, handle: BinaryIO | None,
+            done: Callable[[int], None]) -> Response:
+    """The answer; `done(bytes_sent)` runs when the body has been sent (or abandoned).
+    `handle` is the file opened from the file store (any FileStore: local disk now); it
+    is closed when the body is done, or at once when there is no body to send."""
+    if handle is None or request.method == "HEAD" or served.status not in (200, 206):
+        if handle is not None:
+            handle.close()
         done(0)
         response = Response(status_code=served.status, headers=served.headers)
         if request.method == "HEAD" and "Content-Length" in served.headers:
             response.headers["Content-Length"] = served.headers["Content-Length"]
         return response
-    return StreamingResponse(_chunks(path, served.start, served.length, done),
+    return StreamingResponse(_chunks(handle, served.start, served.length, done),
                              status_code=served.status, headers=served.headers)

@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from tokkyo.bulk.access import BulkContext
 from tokkyo.portal import web as portal_web
 from tokkyo.portal.i18n import Translator, language_of
+from tokkyo.store.repositories import bulk_activity
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(env=jinja2.Environment(
@@ -50,7 +51,6 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
            ) -> Response:
     ctx = context_of(request)
     with ctx.database.engine.connect() as conn:
-        from tokkyo.store.repositories import bulk_activity
         windows = bulk_activity.maintenance_windows(conn, ctx.now())
     return portal_web.render(request, template, status_code, env=templates,
                              translator=BulkTranslator, maintenance=windows, **context)

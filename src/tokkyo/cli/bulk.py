@@ -26,6 +26,7 @@ from tokkyo.cli import context
 from tokkyo.store.blobs import LocalBlobStore
 from tokkyo.store.repositories import bulk_activity
 from tokkyo.store.repositories import products as rows
+from tokkyo.store.tables.products import ANNOUNCEMENT_CATEGORIES
 
 app = typer.Typer(help="Bulk data: publish products, replace files, announce; download them.",
                   no_args_is_help=True)
@@ -131,7 +132,6 @@ def announce(category: str = typer.Option(..., help="new-data, replacement, outa
              ends: str = typer.Option("", help="Maintenance end (ISO 8601 with offset).")
              ) -> None:
     """Post an announcement (a maintenance window pauses downloads with 503)."""
-    from tokkyo.store.tables.products import ANNOUNCEMENT_CATEGORIES
     if category not in ANNOUNCEMENT_CATEGORIES:
         raise typer.BadParameter(f"{category!r} is not one of "
                                  f"{', '.join(ANNOUNCEMENT_CATEGORIES)}")
