@@ -6,9 +6,12 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import os
+import time
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from tests.api.server import SECRET
 from tests.bulk.conftest import API_ONLY, PASSWORD
@@ -18,7 +21,9 @@ from tokkyo.bulk import links
 from tokkyo.bulk.client import BulkClient
 from tokkyo.bulk.errors import BulkError, ChecksumMismatch
 from tokkyo.store.engine import write_connection
+from tokkyo.store.repositories import products as rows
 from tokkyo.store.repositories import users
+from tokkyo.store.tables import downloads, files
 
 
 @pytest.fixture(scope="module")
@@ -98,9 +103,6 @@ def test_an_interrupted_download_resumes_byte_identical(site, zip_entry, url, tm
     assert hashlib.sha256(target.read_bytes()).hexdigest() == zip_entry["sha256"]
     assert not part.exists()
     with site.database().engine.connect() as conn:   # the log shows the ranged request
-        import sqlalchemy as sa
-
-        from tokkyo.store.tables import downloads
         ranges = conn.execute(sa.select(downloads.c.byte_range, downloads.c.http_status)
                               .where(downloads.c.byte_range != "")).all()
     assert any(r.http_status == 206 and r.byte_range.endswith(f"-{zip_entry['bytes'] - 1}")
@@ -221,11 +223,6 @@ def test_the_client_refuses_unusable_names_from_a_server():
 
 
 def test_a_file_missing_from_storage_is_a_clear_503_not_a_crash(site, tmp_path):
-    import sqlalchemy as sa
-
-    from tokkyo.store.repositories import products as rows
-    from tokkyo.store.tables import downloads, files
-
     source = tmp_path / "lost.bin"
     source.write_bytes(b"bytes that will be lost" * 100)
     db = site.database()
@@ -244,3 +241,46 @@ def test_a_file_missing_from_storage_is_a_clear_503_not_a_crash(site, tmp_path):
     with write_connection(db.engine) as conn, conn.begin():   # leave the release as it was
         conn.execute(sa.delete(downloads).where(downloads.c.file_id == file_id))
         conn.execute(sa.delete(files).where(files.c.id == file_id))
+
+
+def test_at_most_four_downloads_at_a_time_per_user(site, tmp_path):
+    source = tmp_path / "large.bin"
+    with source.open("wb") as out:
+        for _ in range(64):
+            out.write(os.urandom(1 << 20))
+    db = site.database()
+    with write_connection(db.engine) as conn, conn.begin():
+        sha, size = db.blobs.put_file(source)
+        release = rows.releases_of(conn, "jp-gazette-a")[0].id
+        file_id = rows.insert_file(conn, release_id=release, name="large.bin", bytes=size,
+                                   sha256=sha, media_type="application/octet-stream",
+                                   status="current", created_at=dt.datetime.now(dt.UTC))
+    url = site.link("bulk-user1", file_id)
+    clients = [httpx.Client(timeout=60) for _ in range(5)]
+    streams = []
+    try:
+        for client in clients[:4]:       # four downloads started, none read to the end
+            stream = client.stream("GET", url)
+            answer = stream.__enter__()
+            assert answer.status_code == 200
+            streams.append(stream)
+        fifth = clients[4].get(url)
+        assert fifth.status_code == 429 and fifth.headers["retry-after"] == "10"
+        assert "at most 4 downloads at a time" in fifth.json()["message"]
+        other = site.link("bulk-user2", file_id)      # another user is not held up
+        assert httpx.head(other).status_code == 200
+    finally:
+        for stream in streams:
+            stream.__exit__(None, None, None)
+        for client in clients:
+            client.close()
+    for _ in range(50):                  # the abandoned downloads are let go
+        if httpx.get(url, headers={"Range": "bytes=0-9"}).status_code == 206:
+            break
+        time.sleep(0.2)
+    else:
+        raise AssertionError("the four abandoned downloads were never released")
+    with write_connection(db.engine) as conn, conn.begin():
+        conn.execute(sa.delete(downloads).where(downloads.c.file_id == file_id))
+        conn.execute(sa.delete(files).where(files.c.id == file_id))
+    db.blobs.path(sha).unlink()
