@@ -3,11 +3,12 @@ with their permalinks, number lookup, sign-in. Server-rendered; JavaScript only 
 
 from __future__ import annotations
 
+import time
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from fastapi import APIRouter, Form, Query, Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.errors import InvalidCredentials
@@ -15,13 +16,17 @@ from tokkyo.documents import results as searching
 from tokkyo.documents import service
 from tokkyo.model.numbers import NumberError, parse_number
 from tokkyo.portal.i18n import Translator, language_of
-from tokkyo.portal.web import SESSION_COOKIE, render, wants_html
+from tokkyo.portal.web import SESSION_COOKIE, current_user, render, wants_html
+from tokkyo.search import formulas
 from tokkyo.search.engine import SORTS
+from tokkyo.search.formulas import Formula
 from tokkyo.search.query import FIELDS, QueryError
 from tokkyo.search.variants import Folds
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 50
+#: "Data as of" is read from the whole sources table; it is kept this long per process.
+AS_OF_SECONDS = 60.0
 SCREEN_FIELDS = {
     "patent": ("TX", "TI", "AB", "CL", "DE", "AP", "IN", "AG", "FI", "FT", "TC", "IP", "AN",
                "PN", "RN", "AD", "PD", "RD", "KD", "ST"),
@@ -41,6 +46,16 @@ def _flags(values: list[str] | str | None) -> str:
 
 def _db(request: Request) -> Any:
     return request.app.state.database.engine.connect()
+
+
+def freshness(request: Request, conn: Any) -> list[service.SourceFreshness]:
+    """Data as of, per source (portal.md §1), read at most once a minute per process."""
+    cached = getattr(request.app.state, "portal_as_of", None)
+    now = time.monotonic()
+    if cached is None or now - cached[0] > AS_OF_SECONDS:
+        cached = (now, service.data_as_of(conn))
+        request.app.state.portal_as_of = cached
+    return cached[1]
 
 
 def query_path(law: str, expression: str, flags: str = "", **extra: Any) -> str:
@@ -111,42 +126,93 @@ def law_run(request: Request, law: str) -> Response:
 def results(request: Request, law: str, e: str = Query(""), n: str = Query(""),
             sort: str = Query("relevance"), page: int = Query(1, ge=1, le=100000),
             num: list[str] = Query(default=[])) -> Response | dict[str, Any]:
-    lang = language_of(request)
     if law not in searching.LAWS:
-        return render(request, "error.html", status_code=404,
-                      heading=Translator(lang)("error.notfound"), message=law, back="/")
+        return not_found(request, law)
+    return show_results(request, law, e, Folds.from_flags(n), sort, page, num)
+
+
+@router.get("/q/s/{formula_id:int}", response_model=None)
+def saved_query(request: Request, formula_id: int, sort: str = Query(""),
+                page: int = Query(1, ge=1, le=100000)) -> Response | dict[str, Any]:
+    """A saved formula's permalink (portal.md §7): only its owner can open it."""
+    t = Translator(language_of(request))
+    user = current_user(request)
+    if user is None:
+        if not wants_html(request):
+            return JSONResponse({"error": {"status": 401, "message": t("signin.formula")}},
+                                status_code=401)
+        return render(request, "error.html", status_code=401, heading=t("error.signin"),
+                      message=t("signin.formula"),
+                      back=f"/login?next={quote_plus(request.url.path)}")
+    with _db(request) as conn:
+        formula = next((f for f in formulas.list_formulas(conn, user.user_pk)
+                        if f.id == formula_id), None)
+    if formula is None:
+        message = t("formulas.notyours", id=formula_id)
+        if not wants_html(request):
+            return JSONResponse({"error": {"status": 404, "message": message}},
+                                status_code=404)
+        return render(request, "error.html", status_code=404, heading=t("error.notfound"),
+                      message=message, back="/me/formulas")
+    options = formula.options
+    return show_results(request, formula.law, formula.expression,
+                        Folds.from_flags(str(options.get("n", ""))),
+                        sort or str(options.get("sort", "relevance")), page, [],
+                        formula=formula)
+
+
+def not_found(request: Request, what: str) -> Response:
+    return render(request, "error.html", status_code=404,
+                  heading=Translator(language_of(request))("error.notfound"), message=what,
+                  back="/")
+
+
+def show_results(request: Request, law: str, e: str, folds: Folds, sort: str, page: int,
+                 num: list[str], formula: Formula | None = None
+                 ) -> Response | dict[str, Any]:
+    """The result page (or its JSON) of one expression: a query permalink or a formula."""
+    lang = language_of(request)
     sort = sort if sort in SORTS else "relevance"
-    folds = Folds.from_flags(n)
     try:
         with _db(request) as conn, conn.begin():
             found = searching.run(conn, e, law=law, folds=folds, sort=sort,
                                   offset=(page - 1) * PER_PAGE, limit=PER_PAGE, lang=lang)
+            as_of = freshness(request, conn)
     except QueryError as exc:
         if not wants_html(request):
-            return {"error": {"position": exc.position, "code": exc.code,
-                              "message": exc.message(lang)}}
+            return JSONResponse({"error": {"position": exc.position, "code": exc.code,
+                                           "message": exc.message(lang)}}, status_code=400)
         return query_error(request, exc, e)
     numbers = searching.numbers_in(num, law) if num else []
+    permalink = (f"/q/s/{formula.id}" if formula is not None
+                 else query_path(law, found.expression, folds.flags))
     if not wants_html(request):
         return {"expression": found.expression, "law": law, "total": found.total,
                 "page": found.page, "pages": found.pages, "sort": found.sort,
-                "warnings": found.warnings,
+                "warnings": found.warnings, "permalink": permalink,
+                "formula": formula.as_json() if formula is not None else None,
+                "data_as_of": [s.as_json() for s in as_of],
+                "numbers": [{"kind": x.kind.value, "key": x.key, "note": x.note}
+                            for x in numbers],
                 "hits": [{"application": r.application_number, "law": r.law,
                           "document": r.document_number, "kind": r.document_kind,
                           "title": r.title, "applicants": r.applicants,
                           "filing_date": r.filing_date.isoformat() if r.filing_date else "",
                           "publication_date": r.publication_date.isoformat()
                           if r.publication_date else "",
+                          "registration": r.registration_number,
                           "status": r.status.status.value if r.status else "",
                           "url": r.permalink} for r in found.rows]}
-    permalink = query_path(law, found.expression, folds.flags)
     csv_limits = request.app.state.settings
 
     def page_link(number: int) -> str:
+        if formula is not None:
+            return f"/q/s/{formula.id}?" + urlencode({"sort": found.sort, "page": number})
         return query_path(law, found.expression, folds.flags, sort=found.sort, page=number)
 
     return render(request, "results.html", r=found, numbers=numbers, permalink=permalink,
-                  base_path=f"/q/{law}", sorts=SORTS, page_link=page_link,
+                  formula=formula, as_of=as_of,
+                  base_path=request.url.path, sorts=SORTS, page_link=page_link,
                   csv_path=f"/q/{law}/csv?" + urlencode({"e": found.expression,
                                                           "n": folds.flags,
                                                           "sort": found.sort}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 from pathlib import Path
@@ -20,6 +21,7 @@ from tokkyo.documents.summaries import CaseSummary
 from tokkyo.portal.i18n import COOKIE, LANGS, Translator, language_of
 
 SESSION_COOKIE = "tokkyo_session"
+JST = dt.timezone(dt.timedelta(hours=9), "JST")
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
@@ -41,6 +43,15 @@ def document_label(row: CaseSummary) -> str:
         return {"patent": "特許", "utility": "実登", "design": "意匠登録",
                 "trademark": "商標登録"}[row.law] + row.registration_number
     return app_label(row)
+
+
+def jst_stamp(moment: dt.datetime | None) -> str:
+    """A moment as the portal shows it: Japan time, `YYYY/MM/DD HH:MM JST`."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(JST).strftime("%Y/%m/%d %H:%M JST")
 
 
 def current_user(request: Request) -> Principal | None:
@@ -83,8 +94,8 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     path = request.url.path if request.method == "GET" else context.pop("canonical", "/")
     context.setdefault("user", current_user(request))
     response = templates.TemplateResponse(request, template, {
-        "lang": lang, "t": Translator(lang), "date": slash_date, "app_label": app_label,
-        "document_label": document_label, "csrf": csrf_token(request),
+        "lang": lang, "t": Translator(lang), "date": slash_date, "stamp": jst_stamp,
+        "app_label": app_label, "document_label": document_label, "csrf": csrf_token(request),
         "here": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
         "switch_lang": f"{path}?{urlencode(query)}", **context},
         status_code=status_code)
