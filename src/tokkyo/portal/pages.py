@@ -3,6 +3,7 @@ with their permalinks, number lookup, sign-in. Server-rendered; JavaScript only 
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 from urllib.parse import quote_plus, urlencode
@@ -12,11 +13,12 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.errors import InvalidCredentials
+from tokkyo.documents import fixed_addresses, service
 from tokkyo.documents import results as searching
-from tokkyo.documents import service
+from tokkyo.model.laws import Law
 from tokkyo.model.numbers import NumberError, parse_number
 from tokkyo.portal.i18n import Translator, language_of
-from tokkyo.portal.web import SESSION_COOKIE, current_user, render, wants_html
+from tokkyo.portal.web import SESSION_COOKIE, current_user, hit_json, render, wants_html
 from tokkyo.search import formulas
 from tokkyo.search.engine import SORTS
 from tokkyo.search.formulas import Formula
@@ -69,7 +71,7 @@ def query_error(request: Request, exc: QueryError, expression: str, status: int 
     t = Translator(lang)
     return render(request, "error.html", status_code=status, heading=t("error.query"),
                   message=exc.message(lang), source=expression, position=exc.position,
-                  back=request.headers.get("referer", "/"))
+                  code=exc.code, back=request.headers.get("referer", "/"))
 
 
 @router.get("/", response_model=None)
@@ -105,6 +107,11 @@ def law_form(request: Request, law: str, e: str = Query("")) -> Response:
                       message=law, back="/")
     t = Translator(language_of(request))
     fields = [(code, FIELDS[code].label(t.lang)) for code in SCREEN_FIELDS[law]]
+    if not wants_html(request):
+        return JSONResponse({"law": law, "fields": [{"code": c, "label": label}
+                                                    for c, label in fields],
+                             "default_fields": list(DEFAULT_ROWS[law]), "run": f"/search/{law}/run",
+                             "expression": e})
     return render(request, "law_search.html", law=law, fields=fields,
                   default_fields=DEFAULT_ROWS[law], expression=e, flags="")
 
@@ -138,9 +145,6 @@ def saved_query(request: Request, formula_id: int, sort: str = Query(""),
     t = Translator(language_of(request))
     user = current_user(request)
     if user is None:
-        if not wants_html(request):
-            return JSONResponse({"error": {"status": 401, "message": t("signin.formula")}},
-                                status_code=401)
         return render(request, "error.html", status_code=401, heading=t("error.signin"),
                       message=t("signin.formula"),
                       back=f"/login?next={quote_plus(request.url.path)}")
@@ -148,12 +152,8 @@ def saved_query(request: Request, formula_id: int, sort: str = Query(""),
         formula = next((f for f in formulas.list_formulas(conn, user.user_pk)
                         if f.id == formula_id), None)
     if formula is None:
-        message = t("formulas.notyours", id=formula_id)
-        if not wants_html(request):
-            return JSONResponse({"error": {"status": 404, "message": message}},
-                                status_code=404)
         return render(request, "error.html", status_code=404, heading=t("error.notfound"),
-                      message=message, back="/me/formulas")
+                      message=t("formulas.notyours", id=formula_id), back="/me/formulas")
     options = formula.options
     return show_results(request, formula.law, formula.expression,
                         Folds.from_flags(str(options.get("n", ""))),
@@ -179,9 +179,6 @@ def show_results(request: Request, law: str, e: str, folds: Folds, sort: str, pa
                                   offset=(page - 1) * PER_PAGE, limit=PER_PAGE, lang=lang)
             as_of = freshness(request, conn)
     except QueryError as exc:
-        if not wants_html(request):
-            return JSONResponse({"error": {"position": exc.position, "code": exc.code,
-                                           "message": exc.message(lang)}}, status_code=400)
         return query_error(request, exc, e)
     numbers = searching.numbers_in(num, law) if num else []
     permalink = (f"/q/s/{formula.id}" if formula is not None
@@ -194,15 +191,7 @@ def show_results(request: Request, law: str, e: str, folds: Folds, sort: str, pa
                 "data_as_of": [s.as_json() for s in as_of],
                 "numbers": [{"kind": x.kind.value, "key": x.key, "note": x.note}
                             for x in numbers],
-                "hits": [{"application": r.application_number, "law": r.law,
-                          "document": r.document_number, "kind": r.document_kind,
-                          "title": r.title, "applicants": r.applicants,
-                          "filing_date": r.filing_date.isoformat() if r.filing_date else "",
-                          "publication_date": r.publication_date.isoformat()
-                          if r.publication_date else "",
-                          "registration": r.registration_number,
-                          "status": r.status.status.value if r.status else "",
-                          "url": r.permalink} for r in found.rows]}
+                "hits": [hit_json(r) for r in found.rows]}
     csv_limits = request.app.state.settings
 
     def page_link(number: int) -> str:
@@ -239,6 +228,11 @@ def number(request: Request, q: str = Query("")) -> Response:
                 cases = found.rows
             except QueryError as exc:
                 error = exc.message(language_of(request))
+    if not wants_html(request):
+        return JSONResponse({"q": q, "error": error, "readings": [
+            {"kind": n.kind.value, "law": n.law.value if n.law else None, "key": n.key,
+             "note": n.note} for n in readings], "cases": [hit_json(r) for r in cases]},
+            status_code=400 if error else 200)
     return render(request, "number.html", status_code=400 if error else 200, q=q,
                   readings=readings, cases=cases, error=error)
 
@@ -257,6 +251,28 @@ def fixed_address(request: Request, section: str, number: str, code: str, lang: 
     digits = number[3:].replace("-", "")
     return RedirectResponse(f"/d/JP/{laws[code[0]]}/{stages[code[1]]}/{digits}?lang={lang}",
                             status_code=301)
+
+
+@router.get("/c1800/{section}/{number}/{token}/{code}/{lang}")
+def token_address(request: Request, section: str, number: str, token: str, code: str,
+                  lang: str) -> Response:
+    """The API's fixed-address shape (jpo-api.md §11, portal.md §7) → the case page. A
+    tokkyo token is checked against this server's key; a J-PlatPat token (same shape,
+    another key) is accepted and ignored. `X-Tokkyo-Token` says which it was."""
+    laws = {"1": ("PU", Law.PATENT), "2": ("PU", Law.UTILITY), "3": ("DE", Law.DESIGN),
+            "4": ("TR", Law.TRADEMARK)}
+    shape = re.fullmatch(r"JP-(\d{4})-(\d{6})", number)
+    if (len(code) != 2 or code[0] not in laws or code[1] != "0" or shape is None
+            or laws[code[0]][0] != section or not fixed_addresses.TOKEN.fullmatch(token)
+            or lang not in ("ja", "en")):
+        return render(request, "error.html", status_code=404,
+                      heading=Translator(language_of(request))("error.notfound"),
+                      message=request.url.path, back="/")
+    law = laws[code[0]][1]
+    digits = shape[1] + shape[2]
+    ours = fixed_addresses.is_ours(request.app.state.api.policy.secret, law, digits, token)
+    return RedirectResponse(f"/d/JP/{law.value}/app/{digits}?lang={lang}", status_code=301,
+                            headers={"X-Tokkyo-Token": "verified" if ours else "foreign"})
 
 
 @router.get("/login")

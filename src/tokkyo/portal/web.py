@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.errors import InvalidToken
@@ -86,6 +86,14 @@ def csrf_ok(request: Request, sent: str) -> bool:
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any
            ) -> Response:
+    """The page; an error page answers JSON to a client that does not ask for HTML."""
+    if template == "error.html" and not wants_html(request):
+        return JSONResponse({"error": {
+            "status": status_code, "heading": context.get("heading", ""),
+            "message": context.get("message", ""),
+            **({"code": context["code"]} if context.get("code") else {}),
+            **({"position": context["position"], "source": context.get("source", "")}
+               if context.get("position") is not None else {})}}, status_code=status_code)
     lang = language_of(request)
     other = next(x for x in LANGS if x != lang)
     query = dict(request.query_params) if request.method == "GET" else {}
@@ -102,6 +110,18 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     if request.query_params.get("lang") in LANGS:
         response.set_cookie(COOKIE, lang, max_age=365 * 86400, samesite="lax")
     return response
+
+
+def hit_json(row: CaseSummary) -> dict[str, Any]:
+    """One result row as programs get it (results, saved formulas, number lookup)."""
+    return {"application": row.application_number, "law": row.law,
+            "document": row.document_number, "kind": row.document_kind, "title": row.title,
+            "applicants": row.applicants,
+            "filing_date": row.filing_date.isoformat() if row.filing_date else "",
+            "publication_date": row.publication_date.isoformat()
+            if row.publication_date else "",
+            "registration": row.registration_number,
+            "status": row.status.status.value if row.status else "", "url": row.permalink}
 
 
 def wants_html(request: Request) -> bool:
