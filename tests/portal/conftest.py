@@ -12,11 +12,13 @@ import httpx
 import pytest
 
 from tests.api.server import SECRET, Server
-from tests.conftest import GAZETTE, REAL, ingest
+from tests.conftest import EXAMPLES, GAZETTE, REAL, fresh_database, ingest
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.policy import Policy
 from tokkyo.config import load_settings
+from tokkyo.store.blobs import LocalBlobStore
 from tokkyo.store.database import Database
+from tokkyo.store.engine import make_engine
 
 USER = "portal-user1"
 PASSWORD = "portal-password-1"
@@ -59,3 +61,48 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
         yield Portal(server, data)
     finally:
         server.stop()
+
+
+OTHER_USER = "portal-user2"
+OTHER_PASSWORD = "portal-password-2"
+
+
+@dataclass
+class Store(Portal):
+    """A running tokkyo on one backend, loaded with the gazettes, the recorded answers and
+    the SPEC's test cases (designs and trademarks), with two users."""
+    backend: str = "sqlite"
+
+    def signed_in(self, login_id: str, password: str, lang: str = "ja") -> httpx.Client:
+        client = self.client(lang)
+        answer = client.post("/login", data={"username": login_id, "password": password,
+                                             "next": "/"})
+        assert answer.status_code == 303, answer.text
+        return client
+
+
+def spec_cases() -> list[Path]:
+    """The SPEC examples that describe a case (as tests/api loads them)."""
+    return sorted(p for p in EXAMPLES.glob("*__200__100.json")
+                  if not any(op in p.name for op in ("app_doc_cont", "applicant_attorney_cd",
+                                                     "pct_national_phase")))
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+          ) -> Iterator[Store]:
+    folder = tmp_path_factory.mktemp(f"portal-{request.param}")
+    with fresh_database(request.param, request, folder) as url:
+        db = Database(make_engine(url), LocalBlobStore(folder / "blobs"))
+        report = ingest(db, GAZETTE, REAL, *spec_cases())
+        assert report.ok, [o.reason for o in report.outcomes if o.reason]
+        with db.engine.begin() as conn:
+            policy = Policy(secret=SECRET.encode())
+            accounts.add_user(conn, policy, USER, PASSWORD)
+            accounts.add_user(conn, policy, OTHER_USER, OTHER_PASSWORD)
+        db.close()
+        server = Server(url, folder)
+        try:
+            yield Store(server, folder, request.param)
+        finally:
+            server.stop()

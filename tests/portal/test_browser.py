@@ -1,13 +1,15 @@
 """End to end in a real browser: Debian's Chromium driven by Playwright (never Playwright's
-own browser download). Simple search → result list → document page → CSV download →
-save a formula → export → import; the English switch. Screenshots of each main page are
-kept as test artifacts in build/test-artifacts/ (docs/screenshots/ holds the README's)."""
+own browser download). Simple search → result list → document page → its claims address →
+CSV download → save a formula → export → import; the English switch. Screenshots of each
+main page are kept as test artifacts in build/test-artifacts/ (docs/screenshots/ holds the
+README's)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -65,6 +67,11 @@ def test_search_to_document_to_csv_to_formulas(browser, portal, tmp_path):
     assert "請求項1" in page.content()
     assert page.inner_text("#status-text")
     shot(page, "03-document")
+    page.click("#tabs a[data-section=claims]")       # a section address: a plain link
+    page.wait_for_url(re.compile(r"/d/JP/patent/pub/\d{10}/claims\?lang=ja$"))
+    assert "請求項1" in page.content() and page.locator("#biblio").count() == 0
+    page.go_back()
+    page.wait_for_selector("#doc-title")
     page.go_back()
     page.wait_for_selector("#results")
 

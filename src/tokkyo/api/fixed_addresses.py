@@ -3,20 +3,14 @@ URL shape on tokkyo's own origin, with a token the portal can verify."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 import sqlalchemy as sa
 
 from tokkyo.api.answers import Answer
+from tokkyo.documents.fixed_addresses import token
 from tokkyo.model.laws import Law
 from tokkyo.store.tables import applications
 
 SEGMENTS = {Law.PATENT: ("PU", "1"), Law.DESIGN: ("DE", "3"), Law.TRADEMARK: ("TR", "4")}
-
-
-def token(secret: bytes, law: Law, number: str) -> str:
-    return hmac.new(secret, f"{law.value}|{number}".encode(), hashlib.sha256).hexdigest().upper()
 
 
 def url(secret: bytes, origin: str, law: Law, number: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,3 +120,41 @@ def overview(conn: sa.Connection) -> dict[str, Any]:
     counts["documents"] = conn.execute(
         sa.select(sa.func.count()).select_from(publications_table)).scalar_one()
     return counts
+
+
+#: Which source formats make up each source the portal names in "data as of".
+SOURCE_KINDS = {"jp-gazette": "gazette", "jp-official-gazette": "gazette",
+                "jpo-api-json": "api-mirror", "jpo-api-zip": "api-mirror",
+                "jpo-document": "api-mirror", "ep-patent-document": "exchange",
+                "us-patent-application": "exchange", "us-patent-grant": "exchange"}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFreshness:
+    """How fresh one source is (portal.md §1 "data as of")."""
+    source: str                        # gazette | api-mirror | exchange | other
+    loaded_at: dt.datetime             # UTC
+    latest_publication: dt.date | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"source": self.source, "loaded_at": self.loaded_at.isoformat(),
+                "latest_publication": self.latest_publication.isoformat()
+                if self.latest_publication else None}
+
+
+def data_as_of(conn: sa.Connection) -> list[SourceFreshness]:
+    """Per source, the last load and the newest publication date it brought."""
+    merged: dict[str, SourceFreshness] = {}
+    for row in sources.freshness(conn):
+        kind = SOURCE_KINDS.get(row.format, "other")
+        loaded = row.loaded_at if row.loaded_at.tzinfo else row.loaded_at.replace(tzinfo=dt.UTC)
+        was = merged.get(kind)
+        if was is not None:
+            newest = max((d for d in (was.latest_publication, row.latest_publication) if d),
+                         default=None)
+            loaded = max(loaded, was.loaded_at)
+        else:
+            newest = row.latest_publication
+        merged[kind] = SourceFreshness(kind, loaded, newest)
+    order = ("gazette", "api-mirror", "exchange", "other")
+    return sorted(merged.values(), key=lambda s: order.index(s.source))

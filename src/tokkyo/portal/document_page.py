@@ -9,7 +9,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tokkyo.documents.fixed_addresses import token
+from tokkyo.documents.jsonable import jsonable
 from tokkyo.documents.summaries import statuses_of
+from tokkyo.model.laws import Law
 from tokkyo.model.legal_status import detailed_event
 from tokkyo.portal.i18n import Translator
 from tokkyo.store.tables import applications
@@ -19,6 +22,8 @@ CLASS_FIELDS = {"fi": "FI", "ipc": "IP", "f-term": "FT", "theme": "TC", "cpc": "
                 "similar-group": "SC", "vienna": "VC"}
 STAGE_CODES = {"app": "0", "pub": "1", "reg": "5"}
 LAW_CODES = {"patent": "1", "utility": "2", "design": "3", "trademark": "4"}
+#: Sections with their own address, /d/…/{section} (portal.md §7, §9).
+ADDRESSABLE = ("claims", "description", "history", "status")
 SECTIONS = {"patent": "PU", "utility": "PU", "design": "DE", "trademark": "TR"}
 
 
@@ -33,17 +38,55 @@ def _meaning(code: str) -> str:
         return ""
 
 
-def fixed_addresses(origin: str, law: str, stage: str, number: str, lang: str) -> list[str]:
+def fixed_addresses(origin: str, law: str, stage: str, number: str, lang: str,
+                    secret: bytes = b"") -> list[str]:
+    """The tokkyo permalink, the J-PlatPat simplified shape and, for a case, the API's
+    token shape (/c1800, jpo-api.md §11) when the server's key is given."""
     own = f"{origin}/d/JP/{law}/{stage}/{number}"
     shaped = f"JP-{number[:4]}-{number[4:]}" if len(number) == 10 else f"JP-{number}"
     jplatpat = (f"{origin}/c1801/{SECTIONS[law]}/{shaped}/"
                 f"{LAW_CODES[law]}{STAGE_CODES[stage]}/{lang}")
-    return [own, jplatpat]
+    found = [own, jplatpat]
+    if secret and stage == "app" and len(number) == 10:
+        found.append(f"{origin}/c1800/{SECTIONS[law]}/{shaped}/"
+                     f"{token(secret, Law(law), number)}/{LAW_CODES[law]}0/{lang}")
+    return found
+
+
+def tabs(sections: list[str], base: str, only: str, lang: str) -> list[tuple[str, str]]:
+    """(section, link) per tab: addressable sections link to their own address, the others
+    to their place on the whole page, so the tabs work without JavaScript."""
+    whole = f"{base}?lang={lang}"
+    links = [("all", whole)]
+    for s in sections:
+        if s in ADDRESSABLE:
+            links.append((s, f"{base}/{s}?lang={lang}"))
+        else:
+            links.append((s, f"{whole}#{s}" if only else f"#{s}"))
+    return links
+
+
+def section_json(d: dict[str, Any], section: str) -> dict[str, Any]:
+    """A section address answering a program (Accept: application/json)."""
+    body: dict[str, Any] = {"address": d["address"], "section": section,
+                            "heading": d["heading"], "title": d["title"]}
+    if section == "claims":
+        body["claims"] = jsonable(d["claims"])
+    elif section == "description":
+        body["paragraphs"] = jsonable(d["paragraphs"])
+    elif section == "history":
+        body["history"] = jsonable(d["history"])
+    else:
+        body["status"] = jsonable(d["status"]) if d["status"] else None
+        body["events"] = jsonable(d["events"])
+    body["case"] = d["case"]
+    return body
 
 
 def page(conn: sa.Connection, view: dict[str, Any], *, law: str, stage: str, number: str,
-         t: Translator, origin: str, on: dt.date) -> dict[str, Any]:
-    """The template's `d` for a publication view or a case view."""
+         t: Translator, origin: str, on: dt.date, only: str = "", base: str = "",
+         secret: bytes = b"") -> dict[str, Any]:
+    """The template's `d` for a publication view or a case view; `only` one section."""
     is_case = "progress" in view
     progress = view.get("progress") or {}
     title = view.get("title") or progress.get("title", "")
@@ -87,6 +130,9 @@ def page(conn: sa.Connection, view: dict[str, Any], *, law: str, stage: str, num
         f"JP {view['number']} {view['kind']}")
     sections = ["biblio", "status", "abstract", "claims", "description", "classes",
                 "citations", "history", "documents", "fixed"]
+    present = [s for s in sections if s not in ("abstract", "claims", "description")
+               or view.get({"description": "paragraphs"}.get(s, s))]
+    base = base or f"/d/JP/{law}/{stage}/{number}"
     claims = view.get("claims", [])
     paragraphs = [dict(p, heading="") for p in view.get("paragraphs", [])]
     return {
@@ -98,7 +144,8 @@ def page(conn: sa.Connection, view: dict[str, Any], *, law: str, stage: str, num
         "documents": view.get("documents", []) + ([{"kind": "app", "number": app_number,
                                                     "date": "", "url": view["case"]}]
                                                    if "case" in view else []),
-        "fixed": fixed_addresses(origin, law, stage, number, t.lang),
-        "sections": [s for s in sections if s not in ("abstract", "claims", "description")
-                     or view.get({"description": "paragraphs"}.get(s, s))],
+        "fixed": fixed_addresses(origin, law, stage, number, t.lang, secret),
+        "sections": present, "only": only, "address": base + (f"/{only}" if only else ""),
+        "tabs": tabs(present, base, only, t.lang),
+        "case": view.get("case") or (base if is_case else ""), "is_case": is_case,
     }

@@ -8,13 +8,20 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from tokkyo.documents import csv_export
 from tokkyo.documents import results as searching
 from tokkyo.documents.summaries import summaries
 from tokkyo.portal.i18n import Translator, language_of
-from tokkyo.portal.web import app_label, csrf_ok, current_user, document_label, render
+from tokkyo.portal.web import (
+    app_label,
+    csrf_ok,
+    current_user,
+    document_label,
+    render,
+    wants_html,
+)
 from tokkyo.search import formulas
 from tokkyo.search.engine import SORTS
 from tokkyo.search.formulas import Formula, FormulaError
@@ -85,6 +92,14 @@ def _formula_error(request: Request, exc: FormulaError, status: int = 400, **con
 
 @router.get("/me/formulas")
 def formulas_page(request: Request) -> Response:
+    if not wants_html(request):
+        user = current_user(request)
+        if user is None:
+            return _refuse(request, 401, Translator(language_of(request))("signin.needed"))
+        with request.app.state.database.engine.connect() as conn:
+            found = formulas.list_formulas(conn, user.user_pk)
+        return JSONResponse({"limit": formulas.MAX_FORMULAS, "formulas": [
+            {"id": f.id, "permalink": f"/q/s/{f.id}", **f.as_json()} for f in found]})
     return _formulas_page(request)
 
 

@@ -3,25 +3,32 @@ with their permalinks, number lookup, sign-in. Server-rendered; JavaScript only 
 
 from __future__ import annotations
 
+import re
+import time
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from fastapi import APIRouter, Form, Query, Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.errors import InvalidCredentials
+from tokkyo.documents import fixed_addresses, service
 from tokkyo.documents import results as searching
-from tokkyo.documents import service
+from tokkyo.model.laws import Law
 from tokkyo.model.numbers import NumberError, parse_number
 from tokkyo.portal.i18n import Translator, language_of
-from tokkyo.portal.web import SESSION_COOKIE, render, wants_html
+from tokkyo.portal.web import SESSION_COOKIE, current_user, hit_json, render, wants_html
+from tokkyo.search import formulas
 from tokkyo.search.engine import SORTS
+from tokkyo.search.formulas import Formula
 from tokkyo.search.query import FIELDS, QueryError
 from tokkyo.search.variants import Folds
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 50
+#: "Data as of" is read from the whole sources table; it is kept this long per process.
+AS_OF_SECONDS = 60.0
 SCREEN_FIELDS = {
     "patent": ("TX", "TI", "AB", "CL", "DE", "AP", "IN", "AG", "FI", "FT", "TC", "IP", "AN",
                "PN", "RN", "AD", "PD", "RD", "KD", "ST"),
@@ -43,6 +50,16 @@ def _db(request: Request) -> Any:
     return request.app.state.database.engine.connect()
 
 
+def freshness(request: Request, conn: Any) -> list[service.SourceFreshness]:
+    """Data as of, per source (portal.md §1), read at most once a minute per process."""
+    cached = getattr(request.app.state, "portal_as_of", None)
+    now = time.monotonic()
+    if cached is None or now - cached[0] > AS_OF_SECONDS:
+        cached = (now, service.data_as_of(conn))
+        request.app.state.portal_as_of = cached
+    return cached[1]
+
+
 def query_path(law: str, expression: str, flags: str = "", **extra: Any) -> str:
     params = {"e": expression, "n": flags, "v": "1", **extra}
     return f"/q/{law}?{urlencode(params)}"
@@ -54,7 +71,7 @@ def query_error(request: Request, exc: QueryError, expression: str, status: int 
     t = Translator(lang)
     return render(request, "error.html", status_code=status, heading=t("error.query"),
                   message=exc.message(lang), source=expression, position=exc.position,
-                  back=request.headers.get("referer", "/"))
+                  code=exc.code, back=request.headers.get("referer", "/"))
 
 
 @router.get("/", response_model=None)
@@ -90,6 +107,11 @@ def law_form(request: Request, law: str, e: str = Query("")) -> Response:
                       message=law, back="/")
     t = Translator(language_of(request))
     fields = [(code, FIELDS[code].label(t.lang)) for code in SCREEN_FIELDS[law]]
+    if not wants_html(request):
+        return JSONResponse({"law": law, "fields": [{"code": c, "label": label}
+                                                    for c, label in fields],
+                             "default_fields": list(DEFAULT_ROWS[law]), "run": f"/search/{law}/run",
+                             "expression": e})
     return render(request, "law_search.html", law=law, fields=fields,
                   default_fields=DEFAULT_ROWS[law], expression=e, flags="")
 
@@ -111,42 +133,75 @@ def law_run(request: Request, law: str) -> Response:
 def results(request: Request, law: str, e: str = Query(""), n: str = Query(""),
             sort: str = Query("relevance"), page: int = Query(1, ge=1, le=100000),
             num: list[str] = Query(default=[])) -> Response | dict[str, Any]:
-    lang = language_of(request)
     if law not in searching.LAWS:
-        return render(request, "error.html", status_code=404,
-                      heading=Translator(lang)("error.notfound"), message=law, back="/")
+        return not_found(request, law)
+    return show_results(request, law, e, Folds.from_flags(n), sort, page, num)
+
+
+@router.get("/q/s/{formula_id:int}", response_model=None)
+def saved_query(request: Request, formula_id: int, sort: str = Query(""),
+                page: int = Query(1, ge=1, le=100000)) -> Response | dict[str, Any]:
+    """A saved formula's permalink (portal.md §7): only its owner can open it."""
+    t = Translator(language_of(request))
+    user = current_user(request)
+    if user is None:
+        return render(request, "error.html", status_code=401, heading=t("error.signin"),
+                      message=t("signin.formula"),
+                      back=f"/login?next={quote_plus(request.url.path)}")
+    with _db(request) as conn:
+        formula = next((f for f in formulas.list_formulas(conn, user.user_pk)
+                        if f.id == formula_id), None)
+    if formula is None:
+        return render(request, "error.html", status_code=404, heading=t("error.notfound"),
+                      message=t("formulas.notyours", id=formula_id), back="/me/formulas")
+    options = formula.options
+    return show_results(request, formula.law, formula.expression,
+                        Folds.from_flags(str(options.get("n", ""))),
+                        sort or str(options.get("sort", "relevance")), page, [],
+                        formula=formula)
+
+
+def not_found(request: Request, what: str) -> Response:
+    return render(request, "error.html", status_code=404,
+                  heading=Translator(language_of(request))("error.notfound"), message=what,
+                  back="/")
+
+
+def show_results(request: Request, law: str, e: str, folds: Folds, sort: str, page: int,
+                 num: list[str], formula: Formula | None = None
+                 ) -> Response | dict[str, Any]:
+    """The result page (or its JSON) of one expression: a query permalink or a formula."""
+    lang = language_of(request)
     sort = sort if sort in SORTS else "relevance"
-    folds = Folds.from_flags(n)
     try:
         with _db(request) as conn, conn.begin():
             found = searching.run(conn, e, law=law, folds=folds, sort=sort,
                                   offset=(page - 1) * PER_PAGE, limit=PER_PAGE, lang=lang)
+            as_of = freshness(request, conn)
     except QueryError as exc:
-        if not wants_html(request):
-            return {"error": {"position": exc.position, "code": exc.code,
-                              "message": exc.message(lang)}}
         return query_error(request, exc, e)
     numbers = searching.numbers_in(num, law) if num else []
+    permalink = (f"/q/s/{formula.id}" if formula is not None
+                 else query_path(law, found.expression, folds.flags))
     if not wants_html(request):
         return {"expression": found.expression, "law": law, "total": found.total,
                 "page": found.page, "pages": found.pages, "sort": found.sort,
-                "warnings": found.warnings,
-                "hits": [{"application": r.application_number, "law": r.law,
-                          "document": r.document_number, "kind": r.document_kind,
-                          "title": r.title, "applicants": r.applicants,
-                          "filing_date": r.filing_date.isoformat() if r.filing_date else "",
-                          "publication_date": r.publication_date.isoformat()
-                          if r.publication_date else "",
-                          "status": r.status.status.value if r.status else "",
-                          "url": r.permalink} for r in found.rows]}
-    permalink = query_path(law, found.expression, folds.flags)
+                "warnings": found.warnings, "permalink": permalink,
+                "formula": formula.as_json() if formula is not None else None,
+                "data_as_of": [s.as_json() for s in as_of],
+                "numbers": [{"kind": x.kind.value, "key": x.key, "note": x.note}
+                            for x in numbers],
+                "hits": [hit_json(r) for r in found.rows]}
     csv_limits = request.app.state.settings
 
     def page_link(number: int) -> str:
+        if formula is not None:
+            return f"/q/s/{formula.id}?" + urlencode({"sort": found.sort, "page": number})
         return query_path(law, found.expression, folds.flags, sort=found.sort, page=number)
 
     return render(request, "results.html", r=found, numbers=numbers, permalink=permalink,
-                  base_path=f"/q/{law}", sorts=SORTS, page_link=page_link,
+                  formula=formula, as_of=as_of,
+                  base_path=request.url.path, sorts=SORTS, page_link=page_link,
                   csv_path=f"/q/{law}/csv?" + urlencode({"e": found.expression,
                                                           "n": folds.flags,
                                                           "sort": found.sort}),
@@ -173,6 +228,11 @@ def number(request: Request, q: str = Query("")) -> Response:
                 cases = found.rows
             except QueryError as exc:
                 error = exc.message(language_of(request))
+    if not wants_html(request):
+        return JSONResponse({"q": q, "error": error, "readings": [
+            {"kind": n.kind.value, "law": n.law.value if n.law else None, "key": n.key,
+             "note": n.note} for n in readings], "cases": [hit_json(r) for r in cases]},
+            status_code=400 if error else 200)
     return render(request, "number.html", status_code=400 if error else 200, q=q,
                   readings=readings, cases=cases, error=error)
 
@@ -191,6 +251,28 @@ def fixed_address(request: Request, section: str, number: str, code: str, lang: 
     digits = number[3:].replace("-", "")
     return RedirectResponse(f"/d/JP/{laws[code[0]]}/{stages[code[1]]}/{digits}?lang={lang}",
                             status_code=301)
+
+
+@router.get("/c1800/{section}/{number}/{token}/{code}/{lang}")
+def token_address(request: Request, section: str, number: str, token: str, code: str,
+                  lang: str) -> Response:
+    """The API's fixed-address shape (jpo-api.md §11, portal.md §7) → the case page. A
+    tokkyo token is checked against this server's key; a J-PlatPat token (same shape,
+    another key) is accepted and ignored. `X-Tokkyo-Token` says which it was."""
+    laws = {"1": ("PU", Law.PATENT), "2": ("PU", Law.UTILITY), "3": ("DE", Law.DESIGN),
+            "4": ("TR", Law.TRADEMARK)}
+    shape = re.fullmatch(r"JP-(\d{4})-(\d{6})", number)
+    if (len(code) != 2 or code[0] not in laws or code[1] != "0" or shape is None
+            or laws[code[0]][0] != section or not fixed_addresses.TOKEN.fullmatch(token)
+            or lang not in ("ja", "en")):
+        return render(request, "error.html", status_code=404,
+                      heading=Translator(language_of(request))("error.notfound"),
+                      message=request.url.path, back="/")
+    law = laws[code[0]][1]
+    digits = shape[1] + shape[2]
+    ours = fixed_addresses.is_ours(request.app.state.api.policy.secret, law, digits, token)
+    return RedirectResponse(f"/d/JP/{law.value}/app/{digits}?lang={lang}", status_code=301,
+                            headers={"X-Tokkyo-Token": "verified" if ours else "foreign"})
 
 
 @router.get("/login")

@@ -40,13 +40,29 @@ def documents(request: Request, limit: int = Query(50, ge=1, le=500),
 def document(request: Request, country: str, law: str, stage: str, number: str
              ) -> dict[str, Any] | Response:
     """JSON for programs; the document page for browsers (Accept: text/html)."""
+    return _document(request, country, law, stage, number, "")
+
+
+@router.get("/d/{country}/{law}/{stage}/{number}/{section}",
+            summary="One section of a document: claims, description, history or status",
+            response_model=None)
+def document_section(request: Request, country: str, law: str, stage: str, number: str,
+                     section: str) -> dict[str, Any] | Response:
+    """A section address (portal.md §7): the page with only that section, or its JSON."""
+    return _document(request, country, law, stage, number, section)
+
+
+def _document(request: Request, country: str, law: str, stage: str, number: str,
+              section: str) -> dict[str, Any] | Response:
     html = wants_html(request)
     t = Translator(language_of(request))
-    if law not in {x.value for x in Law} or stage not in service.STAGES:
+    if (law not in {x.value for x in Law} or stage not in service.STAGES
+            or (section and section not in document_page.ADDRESSABLE)):
+        what = f"{law}/{stage}" + (f"/{section}" if section else "")
         if html:
             return render(request, "error.html", status_code=404, heading=t("error.notfound"),
-                          message=f"{law}/{stage}", back="/")
-        raise HTTPException(404, f"no such document address: {law}/{stage}")
+                          message=what, back="/")
+        raise HTTPException(404, f"no such document address: {what}")
     with _conn(request) as conn:
         try:
             view = service.document(conn, service.DocumentRef(country.upper(), law, stage,
@@ -56,12 +72,16 @@ def document(request: Request, country: str, law: str, stage: str, number: str
                 return render(request, "error.html", status_code=404,
                               heading=t("error.notfound"), message=str(exc), back="/")
             raise HTTPException(404, str(exc)) from None
-        if not html:
+        if not html and not section:
             return view
         settings = request.app.state.settings
         origin = settings.public_origin or str(request.base_url).rstrip("/")
         d = document_page.page(conn, view, law=law, stage=stage, number=number, t=t,
-                               origin=origin, on=dt.date.today())
+                               origin=origin, on=dt.date.today(), only=section,
+                               base=f"/d/{country.upper()}/{law}/{stage}/{number}",
+                               secret=request.app.state.api.policy.secret)
+    if not html:
+        return document_page.section_json(d, section)
     return render(request, "document.html", d=d)
 
 

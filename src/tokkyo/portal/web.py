@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 from pathlib import Path
@@ -10,7 +11,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.errors import InvalidToken
@@ -20,6 +21,7 @@ from tokkyo.documents.summaries import CaseSummary
 from tokkyo.portal.i18n import COOKIE, LANGS, Translator, language_of
 
 SESSION_COOKIE = "tokkyo_session"
+JST = dt.timezone(dt.timedelta(hours=9), "JST")
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
@@ -41,6 +43,15 @@ def document_label(row: CaseSummary) -> str:
         return {"patent": "特許", "utility": "実登", "design": "意匠登録",
                 "trademark": "商標登録"}[row.law] + row.registration_number
     return app_label(row)
+
+
+def jst_stamp(moment: dt.datetime | None) -> str:
+    """A moment as the portal shows it: Japan time, `YYYY/MM/DD HH:MM JST`."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(JST).strftime("%Y/%m/%d %H:%M JST")
 
 
 def current_user(request: Request) -> Principal | None:
@@ -76,8 +87,16 @@ def csrf_ok(request: Request, sent: str) -> bool:
 def render(request: Request, template: str, status_code: int = 200, *,
            env: Jinja2Templates | None = None, translator: type[Translator] = Translator,
            **context: Any) -> Response:
-    """A page in the chosen language; `env`/`translator` let other sites of the same
-    look (the bulk site) render their own templates and messages."""
+    """The page in the chosen language; an error page answers JSON to a client that does
+    not ask for HTML. `env`/`translator` let other sites of the same look (the bulk site)
+    render their own templates and messages."""
+    if template == "error.html" and not wants_html(request):
+        return JSONResponse({"error": {
+            "status": status_code, "heading": context.get("heading", ""),
+            "message": context.get("message", ""),
+            **({"code": context["code"]} if context.get("code") else {}),
+            **({"position": context["position"], "source": context.get("source", "")}
+               if context.get("position") is not None else {})}}, status_code=status_code)
     lang = language_of(request)
     other = next(x for x in LANGS if x != lang)
     query = dict(request.query_params) if request.method == "GET" else {}
@@ -86,14 +105,26 @@ def render(request: Request, template: str, status_code: int = 200, *,
     path = request.url.path if request.method == "GET" else context.pop("canonical", "/")
     context.setdefault("user", current_user(request))
     response = (env or templates).TemplateResponse(request, template, {
-        "lang": lang, "t": translator(lang), "date": slash_date, "app_label": app_label,
-        "document_label": document_label, "csrf": csrf_token(request),
+        "lang": lang, "t": translator(lang), "date": slash_date, "stamp": jst_stamp,
+        "app_label": app_label, "document_label": document_label, "csrf": csrf_token(request),
         "here": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
         "switch_lang": f"{path}?{urlencode(query)}", **context},
         status_code=status_code)
     if request.query_params.get("lang") in LANGS:
         response.set_cookie(COOKIE, lang, max_age=365 * 86400, samesite="lax")
     return response
+
+
+def hit_json(row: CaseSummary) -> dict[str, Any]:
+    """One result row as programs get it (results, saved formulas, number lookup)."""
+    return {"application": row.application_number, "law": row.law,
+            "document": row.document_number, "kind": row.document_kind, "title": row.title,
+            "applicants": row.applicants,
+            "filing_date": row.filing_date.isoformat() if row.filing_date else "",
+            "publication_date": row.publication_date.isoformat()
+            if row.publication_date else "",
+            "registration": row.registration_number,
+            "status": row.status.status.value if row.status else "", "url": row.permalink}
 
 
 def wants_html(request: Request) -> bool:

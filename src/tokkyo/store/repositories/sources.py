@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from tokkyo.store.tables import blobs, quarantine, sources
+from tokkyo.store.tables import blobs, publications, quarantine, sources
 from tokkyo.store.types import now_utc
 
 
@@ -90,3 +90,22 @@ def counts(conn: sa.Connection) -> dict[str, int]:
         "quarantined": conn.execute(sa.select(sa.func.count()).select_from(quarantine))
         .scalar_one(),
     }
+
+
+@dataclass(frozen=True, slots=True)
+class FormatFreshness:
+    format: str
+    loaded_at: dt.datetime          # the last time a file of this format was loaded
+    latest_publication: dt.date | None   # the newest publication date it brought
+
+
+def freshness(conn: sa.Connection) -> list[FormatFreshness]:
+    """Per source format: when data of it was last loaded, and the newest publication
+    date among the documents it holds (what "data as of" is read from)."""
+    loaded = conn.execute(sa.select(sources.c.format, sa.func.max(sources.c.ingested_at))
+                          .group_by(sources.c.format)).all()
+    newest = dict(conn.execute(
+        sa.select(sources.c.format, sa.func.max(publications.c.date))
+        .join(publications, publications.c.source_id == sources.c.id)
+        .group_by(sources.c.format)).all())
+    return [FormatFreshness(fmt, at, newest.get(fmt)) for fmt, at in sorted(loaded)]
