@@ -263,3 +263,22 @@ def test_mark_wildcards_and_exactness():
 
 def test_full_width_question_mark_is_a_wildcard_too():
     assert value_of("？テック/TM") == Mark("?テック")
+
+
+def test_a_question_mark_inside_quotes_is_itself():
+    """portal.md §3.2: inside quotes every character is literal, so only a bare `?` is the
+    mark wildcard."""
+    from tokkyo.search.query import parse, show
+
+    assert value_of('"Local Specialty"?/TM') == Mark("Local Specialty?")
+    literal = value_of('"ab?"/TM')
+    assert literal == Mark("ab?", (2,)) and literal.exact
+    assert literal.regex().fullmatch("ab?") and not literal.regex().fullmatch("abc")
+    mixed = value_of('"Q?"?/TM')
+    assert mixed.pieces == ["Q?", ""]
+    assert mixed.regex().fullmatch("q?&a") and not mixed.regex().fullmatch("qa")
+    for typed, shown in (('"Local Specialty"?/TM', '"Local Specialty"?/TM'),
+                         ('"ab?"/TM', '"ab?"/TM'), ('"Q?"?/TM', '"Q?"?/TM'),
+                         ("?テック?/TM", "?テック?/TM")):
+        assert show(parse(typed).tree) == shown
+        assert parse(show(parse(typed).tree)).tree == parse(typed).tree

@@ -108,20 +108,35 @@ class Code:
 
 @dataclass(frozen=True, slots=True)
 class Mark:
-    """A mark-text pattern as typed: `?` is any run of characters (also none)."""
+    """A mark-text pattern as typed: `?` is any run of characters (also none), except a
+    `?` typed inside quotes, which is itself (`literal` holds those positions)."""
 
     pattern: str
+    literal: tuple[int, ...] = ()
+
+    @property
+    def pieces(self) -> list[str]:
+        """The literal runs between the wildcards."""
+        out, current = [], []
+        for i, char in enumerate(self.pattern):
+            if char == "?" and i not in self.literal:
+                out.append("".join(current))
+                current = []
+            else:
+                current.append(char)
+        out.append("".join(current))
+        return out
 
     @property
     def exact(self) -> bool:
         """True when the pattern has no wildcard: the mark text must equal it."""
-        return "?" not in self.pattern
+        return len(self.pieces) == 1
 
     def regex(self) -> re.Pattern[str]:
         """A pattern to `fullmatch` against mark text normalised with N1–N2 only (NFKC,
         case-folded; portal.md §2)."""
-        folded = normalise_mark(self.pattern)
-        return re.compile(".*".join(re.escape(piece) for piece in folded.split("?")), re.S)
+        return re.compile(".*".join(re.escape(normalise_mark(piece)) for piece in self.pieces),
+                          re.S)
 
 
 def normalise_mark(text: str) -> str:

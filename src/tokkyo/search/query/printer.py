@@ -93,8 +93,10 @@ def show_value(value: Value, field: str = "", raw: str = "") -> str:
         return f"{_date(value.start)}:{_date(value.end)}"
     if isinstance(value, NumberValue):
         return _number(value, field, raw)
-    if isinstance(value, Mark):
-        return quote(value.pattern)
+    if isinstance(value, Mark):   # wildcards bare, literal runs quoted where they must be
+        return "?".join("" if not piece else '"' + piece.replace('"', '""') + '"'
+                        if "?" in piece or needs_quotes(piece) else piece
+                        for piece in value.pieces)
     if isinstance(value, Code):
         return quote(value.code + ("?" if value.prefix else ""))
     raise TypeError(f"not a query value: {value!r}")

@@ -234,7 +234,9 @@ def value_for(field: str, text: str, quoted: Sequence[bool] | None = None) -> Va
     if not text.strip():
         raise BadValue("empty")
     if kind == "mark":
-        return Mark(text)
+        flags = quoted if quoted is not None else [False] * len(text)
+        return Mark(text, tuple(i for i, (c, q) in enumerate(zip(text, flags, strict=True))
+                                if c == "?" and q))
     text = unicodedata.normalize("NFKC", text)  # codes, dates: full-width letters and digits
     if kind == "fi":
         return fi_value(text)
