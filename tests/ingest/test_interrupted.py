@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -18,6 +19,30 @@ from tokkyo.store.tables import batches, claims, paragraphs, publications
 
 COPIES = 240
 BATCH = 30
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _assert_gone(pids: list[int]) -> None:
+    """The reader processes of a killed ingest end by themselves (no orphans)."""
+    deadline = time.monotonic() + 20
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [p for p in alive if Path(f"/proc/{p}").exists()
+                 and "Z" not in Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1][:3]]
+    assert not alive, f"reader processes {alive} outlived the killed ingest"
 
 
 def _kill_during_a_batch(db, folder, env) -> int | None:
@@ -37,8 +62,10 @@ def _kill_during_a_batch(db, folder, env) -> int | None:
             started = [r.id for r in rows if r.status == "started"]
             if done and started:
                 time.sleep(0.05)          # well inside the batch's transaction
+                readers = _children(process.pid)
                 os.kill(process.pid, signal.SIGKILL)
                 process.wait()
+                _assert_gone(readers)
                 return started[0]
             time.sleep(0.01)
         return None

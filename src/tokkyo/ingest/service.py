@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -104,7 +106,8 @@ class Ingestor:
             yield None
             return
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(self.workers, mp_context=context,
+                                 initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
             yield pool
 
     def _read(self, pool: ProcessPoolExecutor | None, chunk: list[SourceItem]
@@ -210,3 +213,14 @@ def _lock(conn: sa.Connection) -> None:
 def _short(exc: Exception) -> str:
     text = str(getattr(exc, "orig", None) or exc)
     return text.splitlines()[0][:300]
+
+
+def exit_with_parent(parent: int) -> None:
+    """In a reader process: end when the ingest that started it is gone (killed with
+    SIGKILL, say), instead of waiting forever for work that will never come."""
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(0)
+    threading.Thread(target=watch, daemon=True, name="tokkyo-parent-watch").start()
