@@ -208,3 +208,29 @@ def test_publish_rolls_back_whole_on_failure(loaded):
         rows.insert_release(conn, id="jp-gazette-a-20261121-1", product_id="jp-gazette-a",
                             type="delta", published_at=NOW, revision=1)
     assert table_counts(db.engine) == before
+
+
+def test_a_delta_holds_the_issue_days_loaded_since_the_last_release(loaded, tmp_path):
+    """A publication that arrives after the backfile makes its whole issue day a new file
+    of the next delta; products with nothing new publish nothing."""
+    from tests.ingest.builders import gazette_copy
+
+    db, blobs, work = loaded
+    start = dt.datetime.now(dt.UTC)       # ingest stamps rows with the real clock
+    first = _publish(db, blobs, work, "jp-gazette-a", release_type="backfile", now=start)
+    _publish(db, blobs, work, "legal-status", release_type="backfile", now=start)
+    late = tmp_path / "late"
+    late.mkdir()
+    (late / "late.xml").write_bytes(gazette_copy(7))
+    ingest(db, late)
+    later = start + dt.timedelta(days=1)
+    delta = _publish(db, blobs, work, "jp-gazette-a", now=later)
+    assert delta.release_id and delta.release_id != first.release_id
+    with db.engine.connect() as conn:
+        manifest = manifests.manifest(conn, delta.release_id)
+    files = {f["name"]: f for f in manifest["files"]}
+    assert manifest["type"] == "delta"
+    assert files["jp-gazette-a-20210318.zip"]["records"]["total"] == 4
+    completeness = blobs.path(files["completeness.csv"]["sha256"]).read_text("utf-8")
+    assert "2021900007,present" in completeness
+    assert _publish(db, blobs, work, "legal-status", now=later).release_id is None

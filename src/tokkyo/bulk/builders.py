@@ -50,7 +50,7 @@ class Built:
 @dataclass(frozen=True, slots=True)
 class BuildRequest:
     product_id: str
-    since: dt.date | None
+    since: dt.datetime | None          # data loaded since this instant; None: everything
     today: dt.date
     workdir: Path
     blobs: BlobStore
@@ -106,12 +106,6 @@ def _completeness(request: BuildRequest, rows: list[tuple[str, str, str, str]],
                      coverage_from=built.period_from, coverage_to=built.period_to)
 
 
-def _since_instant(since: dt.date | None) -> dt.datetime | None:
-    if since is None:
-        return None
-    return dt.datetime.combine(since, dt.time(), JST).astimezone(dt.UTC)
-
-
 def progress(conn: sa.Connection, request: BuildRequest) -> Built:
     """JSON Lines: the app_progress `data` of every case (backfile) or of the cases
     updated since a day (delta)."""
@@ -119,7 +113,7 @@ def progress(conn: sa.Connection, request: BuildRequest) -> Built:
     path = request.workdir / name
     out = BuiltFile(name, path, "application/x-ndjson")
     with path.open("w", encoding="utf-8", newline="\n") as handle:
-        for row in bulk_sources.cases_with(conn, "progress", _since_instant(request.since)):
+        for row in bulk_sources.cases_with(conn, "progress", request.since):
             law = Law(row.law)
             record = case_reader.load_case(conn, law, row.application_number)
             if record is None:
@@ -164,7 +158,8 @@ def _single(out: BuiltFile, request: BuildRequest) -> Built:
     if out.total == 0:
         out.path.unlink(missing_ok=True)
         return Built()
-    return Built([out], request.since or out.coverage_from, out.coverage_to or request.today)
+    start = request.since.astimezone(JST).date() if request.since else out.coverage_from
+    return Built([out], start, out.coverage_to or request.today)
 
 
 BUILDERS: dict[str, Builder] = {"gazette": gazette, "progress": progress,

@@ -43,8 +43,10 @@ def _release_id(conn: sa.Connection, product_id: str, day: dt.date) -> str:
 
 
 def publish(conn: sa.Connection, blobs: LocalBlobStore, product_id: str, *,
-            release_type: str = "delta", since: dt.date | None = None,
+            release_type: str = "delta", since: dt.date | dt.datetime | None = None,
             now: dt.datetime, workdir: Path) -> Published:
+    """A release of what was loaded since `since` (a day: from 00:00 JST; default for a
+    delta: since the product's last release), or of everything (backfile)."""
     product = rows.product(conn, product_id)
     if product is None:
         raise NotFound(f"no product {product_id!r}")
@@ -53,6 +55,12 @@ def publish(conn: sa.Connection, blobs: LocalBlobStore, product_id: str, *,
     if release_type == "backfile" and since is not None:
         raise BulkError("a backfile covers everything; --since is for deltas")
     today = now.astimezone(JST).date()
+    if isinstance(since, dt.date) and not isinstance(since, dt.datetime):
+        since = dt.datetime.combine(since, dt.time(), JST)
+    if release_type == "delta" and since is None:
+        last = rows.releases_of(conn, product_id, limit=1)
+        if last:
+            since = last[0].published_at
     result = Published(product_id)
     workdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=workdir, prefix="publish-") as tmp:

@@ -58,7 +58,9 @@ def _day(text: str) -> dt.date | None:
 @app.command(name="publish")
 def publish_cmd(product: str = typer.Argument(..., help="Product id (see `tokkyo bulk "
                                                         "products`) or `all`."),
-                since: str = typer.Option("", help="Delta from this day (YYYY-MM-DD)."),
+                since: str = typer.Option("", help="Delta of what was loaded since this day "
+                                                   "(YYYY-MM-DD, from 00:00 JST); default: "
+                                                   "since the product's last release."),
                 backfile: bool = typer.Option(False, help="Publish everything as a backfile.")
                 ) -> None:
     """Build a release of a product from the store (only what changed is published)."""

@@ -17,9 +17,9 @@ from tokkyo.store.tables import (
 )
 
 
-def gazettes(conn: sa.Connection, kind: str, since: dt.date | None,
-             until: dt.date | None = None) -> list[sa.Row]:
-    """Publications of a kind with the gazette file they were read from, by date."""
+def gazettes(conn: sa.Connection, kind: str, since: dt.datetime | None) -> list[sa.Row]:
+    """Publications of a kind with the gazette file they were read from, by date: every
+    issue day (whole) on which something was loaded since an instant (all when None)."""
     query = (sa.select(publications.c.number, publications.c.date,
                        publications.c.application_id, sources.c.blob_sha256,
                        sources.c.name.label("source_name"))
@@ -28,9 +28,11 @@ def gazettes(conn: sa.Connection, kind: str, since: dt.date | None,
                     publications.c.date.is_not(None))
              .order_by(publications.c.date, publications.c.number))
     if since is not None:
-        query = query.where(publications.c.date >= since)
-    if until is not None:
-        query = query.where(publications.c.date <= until)
+        touched = (sa.select(publications.c.date)
+                   .join(sources, sources.c.id == publications.c.source_id)
+                   .where(publications.c.country == "JP", publications.c.kind == kind,
+                          sources.c.ingested_at >= since))
+        query = query.where(publications.c.date.in_(touched))
     return list(conn.execute(query))
 
 
@@ -62,7 +64,9 @@ def cases_with(conn: sa.Connection, section: str, since: dt.datetime | None
     yield from conn.execute(query)
 
 
-def legal_status_rows(conn: sa.Connection, since: dt.date | None) -> Iterator[sa.Row]:
+def legal_status_rows(conn: sa.Connection, since: dt.datetime | None) -> Iterator[sa.Row]:
+    """Every event of the cases updated since an instant (all cases when None): an event
+    dated long ago but loaded today belongs in today's delta."""
     query = (sa.select(applications.c.law, applications.c.application_number,
                        legal_events.c.position, legal_events.c.date,
                        legal_events.c.st27_code, legal_events.c.national_code,
@@ -71,5 +75,5 @@ def legal_status_rows(conn: sa.Connection, since: dt.date | None) -> Iterator[sa
              .order_by(applications.c.law, applications.c.application_number,
                        legal_events.c.position))
     if since is not None:
-        query = query.where(legal_events.c.date >= since)
+        query = query.where(applications.c.updated_at >= since)
     yield from conn.execute(query)
