@@ -3,6 +3,7 @@ per-request plumbing (Bearer token, client address, the access log)."""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +15,7 @@ from tokkyo.accounts.policy import Policy
 from tokkyo.api.answer_cache import AnswerCache
 from tokkyo.config import Settings
 from tokkyo.store.database import Database
-from tokkyo.store.engine import write_connection
+from tokkyo.store.engine import counting_connection, write_connection
 from tokkyo.store.repositories import access_log
 
 
@@ -30,6 +31,10 @@ class ApiContext:
 
     def write(self) -> sa.Connection:
         return write_connection(self.database.engine)
+
+    def metering(self) -> AbstractContextManager[sa.Connection]:
+        """Where a call is counted and logged (see `counting_connection`)."""
+        return counting_connection(self.database.engine)
 
     def origin(self, request: Request) -> str:
         return self.settings.public_origin or str(request.base_url).rstrip("/")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -68,3 +70,17 @@ def _configure_sqlite(engine: Engine) -> None:
 def write_connection(engine: Engine) -> sa.Connection:
     """A connection whose transactions take the write lock at once on SQLite."""
     return engine.connect().execution_options(**{WRITE_OPTION: True})
+
+
+@contextmanager
+def counting_connection(engine: Engine) -> Iterator[sa.Connection]:
+    """The connection an API call is counted on (`repositories.quotas.charge`). SQLite: one
+    write transaction for all the statements made on it. PostgreSQL: autocommit, so that
+    the count is one round trip holding the ID's lock only inside the server, and every
+    other statement (the log entry) commits on its own, outside that lock."""
+    with write_connection(engine) as conn:
+        if engine.dialect.name == "postgresql":
+            yield conn.execution_options(isolation_level="AUTOCOMMIT")
+        else:
+            with conn.begin():
+                yield conn
