@@ -21,6 +21,8 @@ SQLITE_PRAGMAS = (
     "PRAGMA cache_size=-65536",
 )
 
+POSTGRES_POOL_SIZE = 15
+
 
 def normalise_url(url: str) -> str:
     """Accept `postgresql://` and `postgres://` URLs and use the psycopg 3 driver for them."""
@@ -40,6 +42,11 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         kwargs["connect_args"] = {"timeout": 30}
     else:
         kwargs["pool_pre_ping"] = True
+        # Keep as many connections as the pool may open (SQLAlchemy's default keeps 5 of
+        # 15 and closes the rest on return): a server under load would otherwise open a
+        # PostgreSQL session every few calls. At most 15 per process, as before.
+        kwargs["pool_size"] = POSTGRES_POOL_SIZE
+        kwargs["max_overflow"] = 0
     engine = sa.create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
