@@ -135,9 +135,12 @@ def charge(conn: sa.Connection, user_pk: int, family: str, now: dt.datetime, lim
     """
     if conn.dialect.name != "postgresql":
         admitted = admit(conn, user_pk, family, now, limit, window)
-        before = used(conn, user_pk, day, law, operation)
-        taken = reserve(conn, user_pk, day, law, operation, cap) if admitted and take else None
-        return Charge(admitted, taken, before)
+        if not (admitted and take):
+            return Charge(admitted, None, used(conn, user_pk, day, law, operation))
+        taken = reserve(conn, user_pk, day, law, operation, cap)
+        if taken is not None:
+            return Charge(True, taken, taken - 1)
+        return Charge(True, None, used(conn, user_pk, day, law, operation))
     import psycopg
 
     raw = conn.connection.dbapi_connection
