@@ -10,7 +10,7 @@ from tokkyo.accounts import quotas
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.clock import Clock, jst_day, next_reset
 from tokkyo.accounts.policy import Policy
-from tokkyo.store.engine import write_connection
+from tokkyo.store.engine import counting_connection, write_connection
 
 T0 = dt.datetime(2026, 11, 21, 14, 59, 59, tzinfo=dt.UTC)      # 23:59:59 JST
 
@@ -75,6 +75,50 @@ def test_rolling_minute(db):
     later = policy(T0 + dt.timedelta(seconds=60, microseconds=1))
     with write_connection(db.engine) as conn, conn.begin():
         assert quotas.admit(conn, later, who, "domestic")     # the first call left the window
+
+
+def test_charge_is_exact_under_concurrency(db):
+    """40 calls of one ID at once, 30 a minute, cap 25: 30 admitted and recorded, 25 of
+    them take a unit (remaining 24..0 each once), 5 find the cap reached, 10 are refused."""
+    p = policy(caps={("patent", "app_progress"): 25}, rate_limits={"domestic": 30, "opd": 5})
+    who = principal(db, p)
+
+    def call(_i: int) -> quotas.Charged:
+        with counting_connection(db.engine) as conn:
+            m = quotas.meter(conn, p, who, "api", "patent", "app_progress")
+            return quotas.charge(conn, p, who, m, "domestic", take=True)
+
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(call, range(40)))
+    admitted = [c for c in got if c.admitted]
+    assert len(admitted) == 30
+    assert sorted(c.remain for c in admitted if c.remain is not None) == list(range(25))
+    assert all(c.remain is None for c in got if not c.admitted)
+    with counting_connection(db.engine) as conn:
+        m = quotas.meter(conn, p, who, "api", "patent", "app_progress")
+        assert quotas.remaining(conn, m) == 0
+        late = policy(T0 + dt.timedelta(seconds=59), caps={("patent", "app_progress"): 25})
+        assert not quotas.charge(conn, late, who, m, "domestic", take=False).admitted
+        assert quotas.charge(conn, late, who, m, "opd", take=False) == quotas.Charged(
+            True, None, 0)                                  # admitted, nothing taken
+
+
+def test_charge_counts_a_new_day_and_remaining(db):
+    p = policy(caps={("patent", "app_progress"): 2})
+    who = principal(db, p)
+    with counting_connection(db.engine) as conn:
+        m = quotas.meter(conn, p, who, "api", "patent", "app_progress")
+        assert quotas.charge(conn, p, who, m, "domestic", take=True) == quotas.Charged(
+            True, 1, 2)
+        assert quotas.charge(conn, p, who, m, "domestic", take=False) == quotas.Charged(
+            True, None, 1)                                  # a 208/204: no unit taken
+        assert quotas.charge(conn, p, who, m, "domestic", take=True).remain == 0
+        assert quotas.charge(conn, p, who, m, "domestic", take=True) == quotas.Charged(
+            True, None, 0)
+    tomorrow = policy(T0 + dt.timedelta(seconds=1), caps={("patent", "app_progress"): 2})
+    with counting_connection(db.engine) as conn:
+        m = quotas.meter(conn, tomorrow, who, "api", "patent", "app_progress")
+        assert quotas.charge(conn, tomorrow, who, m, "domestic", take=True).remain == 1
 
 
 def test_corporate_and_provider_grants(db):

@@ -51,6 +51,29 @@ def reserve(conn: sa.Connection, m: Meter) -> int | None:
     return None if used is None else m.cap - used
 
 
+@dataclass(frozen=True, slots=True)
+class Charged:
+    """One counted call met the limits: `admitted` by the per-minute limit (and recorded);
+    `remain` after the unit it took (None when it took none: cap reached, not admitted or
+    not asked to); `remaining` before the call."""
+
+    admitted: bool
+    remain: int | None
+    remaining: int
+
+
+def charge(conn: sa.Connection, policy: Policy, principal: Principal, m: Meter, family: str,
+           *, take: bool) -> Charged:
+    """The per-minute limit and, when admitted and `take`, one unit of the day's cap, as
+    one atomic step for the ID (see `store.repositories.quotas.charge` for the connection
+    it needs)."""
+    c = quotas.charge(conn, principal.user_pk, family, policy.clock.now(),
+                      policy.rate_limits[family], policy.rate_window, m.day, m.law,
+                      m.operation, m.cap, take=take)
+    return Charged(c.admitted, None if c.taken is None else m.cap - c.taken,
+                   max(0, m.cap - c.used))
+
+
 def release(conn: sa.Connection, m: Meter) -> None:
     quotas.release(conn, m.user_pk, m.day, m.law, m.operation)
 

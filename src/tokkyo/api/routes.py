@@ -52,9 +52,9 @@ Lookup = Callable[[sa.Connection], Found]
 
 def metered(ctx: ApiContext, request: Request, *, service: str, law: str, operation: str,
             precheck: str | None, lookup: Lookup, render: Callable[..., Response]) -> Reply:
-    """One API call: token (210), lookup (read only, usually cached), then one write
-    transaction that applies the per-minute limit (303), the daily cap (203) or the
-    parameter problem (208/204/111/107), counts the call and logs it. The answer follows
+    """One API call: token (210), lookup (read only, usually cached), then the count: the
+    per-minute limit (303), the daily cap (203) or the parameter problem (208/204/111/107)
+    in one atomic step for the ID (`quotas.charge`), and the log entry. The answer follows
     the order of jpo-api.md §4 whatever order the work is done in."""
     counted = request.method == "GET"
     family = "opd" if service == "opd" else "domestic"
@@ -76,13 +76,13 @@ def metered(ctx: ApiContext, request: Request, *, service: str, law: str, operat
     who = principal.login_id
     now = ctx.policy.clock.now()
     try:
-        with ctx.write() as conn, conn.begin():
+        with ctx.metering() as conn:
             m = quotas.meter(conn, ctx.policy, principal, service, law, operation)
             reply = _metered_reply(conn, ctx, principal, m, family, counted, precheck, found,
                                    render, now)
             if counted:
-                _log_row(ctx, conn, request, reply, service, law, operation)
-    except Exception as exc:          # rolled back: nothing was counted
+                _log_counted(ctx, conn, request, reply, service, law, operation)
+    except Exception as exc:          # nothing was counted
         return logged(ctx, request, _fault(request, exc, render, who), service, law,
                       operation)
     return reply
@@ -102,18 +102,39 @@ def _metered_reply(conn: sa.Connection, ctx: ApiContext, principal: Principal, m
                    family: str, counted: bool, precheck: str | None, found: Found | None,
                    render: Callable[..., Response], now: dt.datetime) -> Reply:
     who = principal.login_id
-    if counted and not quotas.admit(conn, ctx.policy, principal, family):
-        return Reply(render("303", headers={"Retry-After": "60"}), "303", who)
-    if precheck not in (None, "107"):
-        code = "203" if quotas.remaining(conn, m) == 0 else precheck
+    takes = precheck in (None, "107")
+    if counted:
+        charged = quotas.charge(conn, ctx.policy, principal, m, family, take=takes)
+        if not charged.admitted:
+            return Reply(render("303", headers={"Retry-After": "60"}), "303", who)
+        remaining, remain = charged.remaining, charged.remain
+    else:
+        remaining = quotas.remaining(conn, m)
+        remain = remaining
+    if not takes:
+        code = "203" if remaining == 0 else str(precheck)
         return Reply(render(code), code, who)
-    remain = quotas.reserve(conn, m) if counted else quotas.remaining(conn, m)
     if remain is None:
         return Reply(render("203"), "203", who)
     headers = quota_headers(m, remain, now)
     if found is None:                          # precheck 107: counted, no lookup needed
         return Reply(render("107", remain=remain, headers=headers), "107", who)
     return Reply(found.render(remain, headers), found.status, who)
+
+
+def _log_counted(ctx: ApiContext, conn: sa.Connection, request: Request, reply: Reply,
+                 service: str, law: str, operation: str) -> None:
+    """The log entry of a counted call. On PostgreSQL the count is already committed (see
+    `ApiContext.metering`): when the entry cannot be written the answer still goes out,
+    as in `logged`."""
+    if conn.dialect.name != "postgresql":
+        _log_row(ctx, conn, request, reply, service, law, operation)
+        return
+    try:
+        _log_row(ctx, conn, request, reply, service, law, operation)
+    except sa.exc.SQLAlchemyError as exc:
+        log.warning("access log entry dropped (%s): %s %s", type(exc).__name__, operation,
+                    reply.status)
 
 
 def _log_row(ctx: ApiContext, conn: sa.Connection, request: Request, reply: Reply,

@@ -4,11 +4,16 @@
 absent, then `UPDATE … SET used = used + 1 WHERE used < cap RETURNING used`), so parallel
 requests of one ID can never overshoot, on SQLite (one writer at a time) as on PostgreSQL
 (row lock on the counter).
+
+`charge` is what an API call does: the per-minute check and, when admitted, the day's
+unit. On PostgreSQL it is one round trip that takes the ID's lock and lets it go in the
+server, so calls of one ID queue for microseconds, not for client round trips.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -78,3 +83,79 @@ def lock_user(conn: sa.Connection, user_pk: int) -> None:
     SQLite the write transaction already does)."""
     if conn.dialect.name == "postgresql":
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(1, :pk)"), {"pk": user_pk})
+
+
+class Charge(NamedTuple):
+    """What `charge` did: whether the per-minute limit admitted the call, the day's count
+    after taking a unit (None when none was taken: not asked, not admitted or cap reached),
+    and the day's count before the call."""
+
+    admitted: bool
+    taken: int | None
+    used: int
+
+
+# PostgreSQL: one simple-query message of two statements, which the server runs as one
+# implicit transaction (the connection is in autocommit). The first takes the ID's lock;
+# the second, planned after it with a fresh snapshot, sees every earlier call of the ID.
+# The upsert takes the unit in one step whether or not the day's row exists yet.
+_CHARGE_PG = """\
+SELECT pg_advisory_xact_lock(1, %(pk)s);
+WITH pruned AS (
+    DELETE FROM rate_events
+    WHERE user_id = %(pk)s AND family = %(family)s AND at <= %(since)s),
+recent AS (
+    SELECT count(*) AS n FROM rate_events
+    WHERE user_id = %(pk)s AND family = %(family)s AND at > %(since)s),
+admitted AS (
+    INSERT INTO rate_events (user_id, family, at)
+    SELECT %(pk)s, %(family)s, %(now)s FROM recent WHERE n < %(limit)s
+    RETURNING id),
+taken AS (
+    INSERT INTO quota_counters AS q (user_id, day, law, operation, used)
+    SELECT %(pk)s, %(day)s, %(law)s, %(operation)s, 1 FROM admitted
+    WHERE %(take)s AND %(cap)s > 0
+    ON CONFLICT (user_id, day, law, operation) DO UPDATE SET used = q.used + 1
+    WHERE q.used < %(cap)s
+    RETURNING q.used)
+SELECT EXISTS (SELECT FROM admitted), (SELECT used FROM taken),
+       coalesce((SELECT used FROM quota_counters WHERE user_id = %(pk)s AND day = %(day)s
+                 AND law = %(law)s AND operation = %(operation)s), 0)"""
+
+
+def charge(conn: sa.Connection, user_pk: int, family: str, now: dt.datetime, limit: int,
+           window: dt.timedelta, day: dt.date, law: str, operation: str, cap: int, *,
+           take: bool) -> Charge:
+    """Apply the per-minute limit (record the call when admitted) and, when admitted and
+    `take`, take one unit of the day's cap, atomically for the ID.
+
+    SQLite: the caller holds the write transaction (`write_connection`), which serialises
+    everything. PostgreSQL: `conn` must be in autocommit (isolation_level="AUTOCOMMIT");
+    the work is one round trip in its own transaction, committed when this returns.
+    """
+    if conn.dialect.name != "postgresql":
+        admitted = admit(conn, user_pk, family, now, limit, window)
+        if not (admitted and take):
+            return Charge(admitted, None, used(conn, user_pk, day, law, operation))
+        taken = reserve(conn, user_pk, day, law, operation, cap)
+        if taken is not None:
+            return Charge(True, taken, taken - 1)
+        return Charge(True, None, used(conn, user_pk, day, law, operation))
+    import psycopg
+
+    raw = conn.connection.dbapi_connection
+    if raw is None or not raw.autocommit:
+        raise ValueError("charge on PostgreSQL needs a connection in autocommit")
+    params = {"pk": user_pk, "family": family, "now": now, "since": now - window,
+              "limit": limit, "day": day, "law": law, "operation": operation, "cap": cap,
+              "take": take}
+    try:
+        # Client-side binding: the only way to send two statements in one message.
+        with psycopg.ClientCursor(raw) as cursor:
+            cursor.execute(_CHARGE_PG, params)
+            cursor.nextset()
+            row = cursor.fetchone()
+    except psycopg.Error as exc:
+        raise sa.exc.DBAPIError.instance(_CHARGE_PG, params, exc, psycopg.Error) from exc
+    assert row is not None
+    return Charge(bool(row[0]), row[1], row[2])
