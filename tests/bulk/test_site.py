@@ -164,3 +164,18 @@ def test_maintenance_pauses_downloads_with_a_banner(site):
         with write_connection(db.engine) as conn, conn.begin():
             conn.execute(sa.delete(announcements).where(announcements.c.id == pk))
     assert httpx.get(url).status_code == 200           # and resumes afterwards
+
+
+def test_no_open_redirect_after_the_terms_form(site):
+    browser = site.browser("bulk-user1")
+    page = browser.get("/bulk/terms?next=//evil.example/x")
+    assert "//evil.example" not in page.text
+    for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example",
+                   "javascript:alert(1)"):
+        answer = browser.post("/bulk/terms", data={"csrf": _csrf(page), "next": target})
+        assert answer.status_code in (303, 403), target
+        if answer.status_code == 303:
+            assert answer.headers["location"] == "/bulk", target
+    with site.api("bulk-user1") as client:
+        since = client.get("/bulk/api/v1/products/jp-gazette-a/releases?since=../../x")
+    assert since.status_code == 422 and "is not YYYY-MM-DD" in since.json()["message"]
