@@ -4,13 +4,21 @@ from the real gazette files, numbers, dates, proximity, NOT, folds, sorting."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
+
 import pytest
+import sqlalchemy as sa
 
 from tests.conftest import GAZETTE, REAL, ingest
 from tests.ingest.builders import retitled_copy
 from tokkyo.documents import results
-from tokkyo.search.query import QueryError
+from tokkyo.search import engine
+from tokkyo.search.criteria import WEIGHTS
+from tokkyo.search.index import find
+from tokkyo.search.query import QueryError, parse
 from tokkyo.search.variants import Folds
+from tokkyo.store.tables import applications, publications
 
 TITLES = ["リチウムイオン二次電池の正極材料", "燃料電池用セパレータ", "電池"]
 
@@ -136,3 +144,98 @@ def test_malformed_expression_raises_with_position(corpus):
     with corpus.engine.connect() as conn, conn.begin(), pytest.raises(QueryError) as caught:
         results.run(conn, "電池*[")
     assert caught.value.position == 4
+
+
+def _expected_order(db, ids, sort):
+    """Hits ordered as the spec says, computed in Python from the stored dates: a case's
+    publication date is its own (API mirror) or else its latest publication's; its filing
+    date its own or else its earliest publication's; newest first, then the higher id."""
+    with db.engine.connect() as conn:
+        cases = {r.id: r for r in conn.execute(
+            sa.select(applications.c.id, applications.c.publication_date,
+                      applications.c.filing_date).where(applications.c.id.in_(ids)))}
+        pubs = conn.execute(sa.select(publications.c.application_id, publications.c.date,
+                                      publications.c.filing_date)
+                            .where(publications.c.application_id.in_(ids))).all()
+
+    def key(app_id):
+        case = cases[app_id]
+        own = case.publication_date if sort == "date" else case.filing_date
+        dates = [p.date if sort == "date" else p.filing_date for p in pubs
+                 if p.application_id == app_id]
+        dates = [d for d in dates if d is not None]
+        value = own or ((max if sort == "date" else min)(dates) if dates else None)
+        return (value is not None, value or dt.date.min, app_id)
+
+    return sorted(ids, key=key, reverse=True)
+
+
+@pytest.mark.parametrize("sort", ["date", "filing"])
+def test_sort_by_date_follows_the_stored_dates(corpus, sort):
+    expression = "電池+ウェーハ+脱酸素剤+立体配線構造体/TI"
+    with corpus.engine.connect() as conn, conn.begin():
+        found = engine.search(conn, parse(expression).tree, sort=sort, limit=100)
+    assert found.total == len(found.ids) >= 6
+    assert found.ids == _expected_order(corpus, found.ids, sort)
+
+
+def test_a_page_past_the_end_still_counts_every_hit(corpus):
+    with corpus.engine.connect() as conn, conn.begin():
+        beyond = results.run(conn, "電池/TI", limit=2, offset=10, sort="date")
+        everything = results.run(conn, "電池/TI", limit=100)
+        none = results.run(conn, "電池/TI", limit=0)
+    assert beyond.total == everything.total == none.total == 4
+    assert beyond.rows == [] and none.rows == []
+
+
+def test_relevance_is_the_sum_of_matched_unit_weights_then_date(corpus):
+    """Scores recomputed from the verified units `index.find` returns: every matched unit
+    of each positive term counts its field's weight; ties go to the newest case."""
+    with corpus.engine.connect() as conn, conn.begin():
+        found = engine.search(conn, parse("電池/TI*電池-燃料/TI").tree, sort="relevance",
+                              limit=10)
+        refs = find(conn, "電池", ["TI"]) + find(conn, "電池", ["TI", "AB", "CL", "DE"])
+        owner = {r.id: r.application_id for r in conn.execute(
+            sa.select(publications.c.id, publications.c.application_id))}
+    assert found.total == 3
+    score = Counter()
+    for ref in refs:
+        score[owner[ref.publication_id]] += WEIGHTS[ref.field]
+    by_date = _expected_order(corpus, found.ids, "date")
+    assert found.ids == sorted(by_date, key=lambda i: -score[i])      # stable: date breaks ties
+
+
+def test_dates_beside_and_and_not_filter_the_other_side(corpus):
+    # the titled copies are published 2021-03-11, -12 and -13; the real battery gazette later
+    assert apps(corpus, "20210311:20210312/PD*電池/TI") == ["2019900000", "2019900001"]
+    assert apps(corpus, "電池/TI*20210311:20210312/PD") == ["2019900000", "2019900001"]
+    assert apps(corpus, "電池/TI-20210311:20210312/PD") == ["2019900002", "2020185474"]
+    assert apps(corpus, "20210311:20210313/PD*20210312/PD") == ["2019900001"]
+    assert apps(corpus, "[電池/TI*20210311/PD]+燃料/TI") == ["2019900000", "2019900001"]
+    assert apps(corpus, "電池/TI*2019/AD") == apps(corpus, "2019/AD*電池/TI")
+
+
+def test_proximity_chains_and_one_character_parts(corpus):
+    # 「リチウムイオン二次電池の正極材料」: 5 characters, then 1, between the three terms
+    assert apps(corpus, "リチウム,5C,電池,1C,正極/TI") == ["2019900000"]
+    assert apps(corpus, "リチウム,5C,電池,0C,正極/TI") == []
+    assert apps(corpus, "正極,1N,電池,5N,リチウム/TI") == ["2019900000"]
+    assert apps(corpus, "池,1C,正/TI") == ["2019900000"]
+    assert apps(corpus, "池,0C,正/TI") == []
+    # 「燃料電池用セパレータ」, with and without a fold that gives a part two spellings
+    assert apps(corpus, "セパレータ,0C,燃料電池用/TI") == []
+    assert apps(corpus, "セパレータ,0N,燃料電池用/TI") == ["2019900001"]
+    assert apps(corpus, "せぱれーた,0N,燃料電池用/TI", folds=Folds(kana=True)) == ["2019900001"]
+    assert apps(corpus, "せぱれーた,0C,燃料電池用/TI", folds=Folds(kana=True)) == []
+
+
+@pytest.mark.parametrize("sort", ["relevance", "date", "filing", "number"])
+def test_pages_put_together_give_the_whole_order(corpus, sort):
+    tree = parse("電池+ウェーハ+脱酸素剤").tree
+    with corpus.engine.connect() as conn, conn.begin():
+        whole = engine.search(conn, tree, sort=sort, limit=100)
+        pages = [engine.search(conn, tree, sort=sort, offset=o, limit=2)
+                 for o in range(0, whole.total + 2, 2)]
+    assert whole.total >= 6
+    assert [i for p in pages for i in p.ids] == whole.ids
+    assert {p.total for p in pages} == {whole.total}

@@ -121,13 +121,16 @@ def _load_chunk(conn: sa.Connection, chunk: list[int], found: dict[int, CaseSumm
     for r in names:
         if r.name not in found[r.application_id].applicants:
             found[r.application_id].applicants.append(r.name)
-    codes = conn.execute(sa.select(classifications.c.application_id, classifications.c.code)
-                         .where(classifications.c.application_id.in_(chunk),
-                                classifications.c.scheme == "fi")
+    # The scheme is filtered here, not in SQL: with `scheme = 'fi'` in the WHERE clause
+    # SQLite (no statistics) walks every FI code in the (scheme, code) index rather than
+    # the page's cases in the application_id index (193 ms instead of 0.2 at 100 k cases).
+    codes = conn.execute(sa.select(classifications.c.application_id, classifications.c.code,
+                                   classifications.c.scheme)
+                         .where(classifications.c.application_id.in_(chunk))
                          .order_by(classifications.c.application_id,
                                    classifications.c.position)).all()
     for r in codes:
-        if r.code not in found[r.application_id].fi:
+        if r.scheme == "fi" and r.code not in found[r.application_id].fi:
             found[r.application_id].fi.append(r.code)
 
 

@@ -20,7 +20,7 @@ from tokkyo.search.normalize import normalise_name, normalise_text
 from tokkyo.search.proximity import near
 from tokkyo.search.query.ast import normalise_mark
 from tokkyo.search.scratch import Scratch
-from tokkyo.search.units import FIELD_CODES, NAME_FIELDS
+from tokkyo.search.units import FIELD_CODES, FIELDS_BY_CODE, MAX_POSITION, NAME_FIELDS
 from tokkyo.search.variants import Folds, expand, fold
 from tokkyo.store.repositories import unit_texts
 from tokkyo.store.tables import (
@@ -72,6 +72,7 @@ class Compiler:
     folds: Folds = field(default_factory=Folds)
     status_of: Callable[[Iterable[int]], dict[int, str]] | None = None
     _scratch: Scratch | None = None
+    _units: dict[q.Atom, sa.CTE] = field(default_factory=dict)
 
     @property
     def scratch(self) -> Scratch:
@@ -84,66 +85,114 @@ class Compiler:
         return normalise_name(text) if field_code in NAME_FIELDS else normalise_text(text)
 
     def _unit_keys(self, needle_of: Callable[[str], str], units: Sequence[str]) -> sa.Select:
-        """Unit keys (column `unit_key`) of `units` fields containing the term, any spelling."""
-        selects = []
+        """Unit keys (column `unit_key`) of `units` fields containing the term, any spelling.
+
+        Fields whose normalisation gives the same needle share one index lookup (TX looks
+        up a term once for its four fields, not once per field)."""
+        fields_of: dict[str, list[int]] = {}
         for unit_field in units:
             for spelling in expand(needle_of(unit_field), self.folds):
-                if not spelling:
-                    continue
-                sub = self.backend.units(spelling)
-                selects.append(sa.select(sub.c.unit_key).where(
-                    field_of(sub.c.unit_key) == FIELD_CODES[unit_field]))
+                if spelling:
+                    fields_of.setdefault(spelling, []).append(FIELD_CODES[unit_field])
+        selects = []
+        for spelling, codes in fields_of.items():
+            sub = self.backend.units(spelling)
+            field = field_of(sub.c.unit_key)
+            selects.append(sa.select(sub.c.unit_key).where(
+                field == codes[0] if len(codes) == 1 else field.in_(codes)))
         if not selects:
             return sa.select(sa.literal(-1).label("unit_key")).where(sa.false())
         return selects[0] if len(selects) == 1 else sa.union(*selects)
 
     def text_units(self, atom: q.Atom) -> sa.Select | None:
-        """Matching unit keys of a single-part text atom (None for other atoms)."""
+        """Matching units of a single-part text atom (columns `unit_key` and
+        `application_id`), None for other atoms. The lookup is one named CTE per atom,
+        shared by the atom's hit set and the relevance score, so the index is read and
+        each unit's case looked up once per search."""
         value = atom.value
         spec = TEXT_FIELDS.get(atom.field)
         if spec is None or not isinstance(value, q.Text) or value.gaps or not spec.units:
             return None
-        return self._unit_keys(lambda f: self._normalise(f, value.parts[0]), spec.units)
+        cte = self._units.get(atom)
+        if cte is None:
+            keys = self._unit_keys(lambda f: self._normalise(f, value.parts[0]),
+                                   spec.units).subquery()
+            owner = publications.c.id == publication_of(keys.c.unit_key)
+            cte = (sa.select(keys.c.unit_key, publications.c.application_id)
+                   .select_from(keys).join(publications, owner)
+                   .cte(f"units_{len(self._units) + 1}"))
+            self._units[atom] = cte
+        return sa.select(cte.c.unit_key, cte.c.application_id)
 
     def text(self, atom: q.Atom, value: q.Text) -> sa.Select:
         spec = TEXT_FIELDS[atom.field]
         parts: list[sa.Select] = []
         if spec.units:
-            if not value.gaps:
-                keys = self._unit_keys(lambda f: self._normalise(f, value.parts[0]),
-                                       spec.units).subquery()
-                parts.append(sa.select(publications.c.application_id).where(
-                    publications.c.id.in_(sa.select(publication_of(keys.c.unit_key)))))
+            units = self.text_units(atom)
+            if units is not None:
+                found = units.subquery()
+                parts.append(sa.select(found.c.application_id))
             else:
                 parts.append(self.scratch.put(self._proximity(spec.units, value)))
         if spec.case:
-            parts.append(self.scratch.put(self._case_text(spec, atom.field, value)))
+            # cases without publications (API mirror) whose own title or names match;
+            # left out of the SQL when there are none, as is usual for a gazette corpus
+            cases = self._case_text(spec, atom.field, value)
+            if cases or not parts:
+                parts.append(self.scratch.put(cases))
         return parts[0] if len(parts) == 1 else sa.union(*parts)
 
     def _proximity(self, units: Sequence[str], value: q.Text) -> set[int]:
-        """Applications with a unit holding every part, linked as the gaps say (verified)."""
+        """Applications with a unit holding every part, linked as the gaps say (verified).
+
+        One index lookup per part for all the fields (the unit key carries the field), one
+        read of the candidate texts, one lookup of their cases."""
         gaps = [(g.distance, g.ordered) for g in value.gaps]
-        hits: set[int] = set()
+        selects = [self._near_keys(units, value)]
+        if selects[0] is None:
+            # each part as a plain select: SQLite does not nest compound selects (a part
+            # with two spellings is a UNION)
+            selects = [sa.select(self._unit_keys(lambda f, p=p: self._normalise(f, p), units)
+                                 .subquery().c.unit_key) for p in value.parts]
+        keys = self.connection.execute(sa.intersect(*selects) if len(selects) > 1
+                                       else selects[0]).scalars().all()
+        refs = [(k >> 20, FIELDS_BY_CODE[(k >> 16) & 0xF], k & MAX_POSITION) for k in keys]
+        texts = unit_texts.texts(self.connection, refs)
+        parts = {f: [fold(self._normalise(f, p), self.folds) for p in value.parts]
+                 for f in units}
+        matched = {ref[0] for ref in refs
+                   if near(fold(self._normalise(ref[1], texts.get(ref, "")), self.folds),
+                           parts[ref[1]], gaps)}
+        if not matched:
+            return set()
+        return set(self.connection.execute(
+            sa.select(publications.c.application_id)
+            .where(publications.c.id.in_(sorted(matched)))).scalars())
+
+    def _near_keys(self, units: Sequence[str], value: q.Text) -> sa.Select | None:
+        """Candidate units of a proximity atom narrowed by the backend's own proximity
+        search, when every field normalises every part to one spelling; None otherwise.
+        The window covers the whole chain: every gap plus every part's length."""
+        fields_of: dict[tuple[str, ...], list[int]] = {}
         for unit_field in units:
-            selects = [self._unit_keys(lambda f, p=p: self._normalise(f, p), (unit_field,))
-                       for p in value.parts]
-            keys = self.connection.execute(sa.intersect(*selects) if len(selects) > 1
-                                           else selects[0]).scalars().all()
-            refs = [(k >> 20, unit_field, k & 0xFFFF) for k in keys]
-            texts = unit_texts.texts(self.connection, refs)
-            parts = [fold(self._normalise(unit_field, p), self.folds) for p in value.parts]
-            matched = {ref[0] for ref in refs
-                       if near(fold(self._normalise(unit_field, texts.get(ref, "")), self.folds),
-                               parts, gaps)}
-            if matched:
-                hits |= set(self.connection.execute(
-                    sa.select(publications.c.application_id)
-                    .where(publications.c.id.in_(sorted(matched)))).scalars())
-        return hits
+            parts = [expand(self._normalise(unit_field, p), self.folds) for p in value.parts]
+            if any(len(spellings) != 1 or not spellings[0] for spellings in parts):
+                return None
+            fields_of.setdefault(tuple(s[0] for s in parts), []).append(FIELD_CODES[unit_field])
+        window = sum(g.distance for g in value.gaps) + sum(len(p) for p in value.parts) + 2
+        selects = []
+        for parts, codes in fields_of.items():
+            sub = self.backend.near_units(parts, window)
+            if sub is None:
+                return None
+            selects.append(sa.select(sub.c.unit_key).where(field_of(sub.c.unit_key).in_(codes)))
+        return selects[0] if len(selects) == 1 else sa.union(*selects)
 
     def _case_rows(self, spec: TextField) -> Iterable[tuple[int, str]]:
         """(application id, text) of the case-level texts a field covers."""
         if spec.case == "title":
+            # Only cases with a title of their own (mirror cases) and no publication; the
+            # partial index ix_applications_titled holds exactly the titled ones.
             has_pub = sa.exists().where(publications.c.application_id == applications.c.id)
             return self.connection.execute(
                 sa.select(applications.c.id, applications.c.title)
@@ -186,6 +235,9 @@ class Compiler:
         return self.scratch.put(hits)
 
     # -- classifications ------------------------------------------------------------------
+    def _starts(self, column: sa.ColumnElement[str], prefix: str) -> sa.ColumnElement[bool]:
+        return starts_with(column, prefix, self.connection.dialect.name)
+
     def _scheme(self, schemes: Sequence[str], condition: sa.ColumnElement[bool]) -> sa.Select:
         return (sa.select(classifications.c.application_id)
                 .where(classifications.c.scheme.in_(schemes), condition))
@@ -196,15 +248,15 @@ class Compiler:
             return self._scheme(("fi",), sa.or_(code == value.code,
                                                 classifications.c.facet == value.code))
         if value.prefix:
-            return self._scheme(("fi",), code.startswith(value.code, autoescape=True))
+            return self._scheme(("fi",), self._starts(code, value.code))
         return self._scheme(("fi",), sa.or_(
-            code == value.code, code.startswith(value.code + ",", autoescape=True),
-            code.startswith(value.code + "@", autoescape=True)))
+            code == value.code, self._starts(code, value.code + ","),
+            self._starts(code, value.code + "@")))
 
     def ipc(self, value: q.Ipc, scheme: str) -> sa.Select:
         code = classifications.c.code
         if value.prefix:
-            return self._scheme((scheme,), code.startswith(value.code, autoescape=True))
+            return self._scheme((scheme,), self._starts(code, value.code))
         return self._scheme((scheme,), code == value.code)
 
     def fterm(self, value: q.Fterm) -> sa.Select:
@@ -213,10 +265,10 @@ class Compiler:
         if value.additional:
             full = len(value.code) == 4
             condition = (code == f"{stem}.{value.additional}" if full else
-                         sa.and_(code.startswith(stem, autoescape=True),
+                         sa.and_(self._starts(code, stem),
                                  code.endswith("." + value.additional, autoescape=True)))
             return self._scheme(("f-term",), condition)
-        return self._scheme(("f-term",), code.startswith(stem, autoescape=True))
+        return self._scheme(("f-term",), self._starts(code, stem))
 
     def fterm_set(self, value: q.FtermSet) -> sa.Select:
         """Some one-to-one pairing of the additional codes with the terms is present."""
@@ -224,8 +276,7 @@ class Compiler:
         rows = self.connection.execute(
             sa.select(classifications.c.application_id, classifications.c.code)
             .where(classifications.c.scheme == "f-term",
-                   sa.or_(*[classifications.c.code.startswith(s + ".", autoescape=True)
-                            for s in stems])))
+                   sa.or_(*[self._starts(classifications.c.code, s + ".") for s in stems])))
         found: dict[int, set[str]] = {}
         for app_id, code in rows:
             found.setdefault(app_id, set()).add(code)
@@ -238,12 +289,11 @@ class Compiler:
         return self._scheme(("theme", "f-term"), sa.or_(
             sa.and_(classifications.c.scheme == "theme", code == value.code),
             sa.and_(classifications.c.scheme == "f-term",
-                    code.startswith(value.code, autoescape=True))))
+                    self._starts(code, value.code))))
 
     def code(self, field_code: str, value: q.Code) -> sa.Select:
         def match(column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
-            return (column.startswith(value.code, autoescape=True) if value.prefix
-                    else column == value.code)
+            return self._starts(column, value.code) if value.prefix else column == value.code
 
         if field_code == "KD":
             return sa.select(publications.c.application_id).where(
@@ -313,15 +363,8 @@ class Compiler:
         return selects[0] if len(selects) == 1 else sa.union(*selects)
 
     def date(self, field_code: str, value: q.DateRange) -> sa.Select:
-        def within(column: sa.ColumnElement[dt.date]) -> sa.ColumnElement[bool]:
-            conditions = [column.is_not(None)]
-            if value.start is not None:
-                conditions.append(column >= value.start)
-            if value.end is not None:
-                conditions.append(column <= value.end)
-            return sa.and_(*conditions)
-
         a = applications.c
+        within = _within(value)
         if field_code == "AD":
             return sa.select(a.id.label("application_id")).where(within(a.filing_date))
         if field_code == "PD":
@@ -332,6 +375,27 @@ class Compiler:
             sa.select(a.id.label("application_id")).where(within(a.registration_date)),
             sa.select(registrations.c.application_id)
             .where(within(registrations.c.registration_date)))
+
+    def date_filter(self, atom: q.Atom, case_id: sa.ColumnElement[int]
+                    ) -> sa.ColumnElement[bool] | None:
+        """A date atom as a condition on one case (`case_id`), for AND and AND-NOT with
+        another set: each hit of the other side is checked by index seeks (the latest
+        publication date through ix_publications_application_id_date) instead of the
+        date range's whole set being built and intersected. None for other atoms."""
+        value = atom.value
+        if not isinstance(value, q.DateRange):
+            return None
+        a = applications.c
+        within = _within(value)
+        own = sa.exists().where(a.id == case_id)
+        if atom.field == "AD":
+            return own.where(within(a.filing_date))
+        if atom.field == "PD":
+            return sa.or_(own.where(within(a.publication_date)), sa.exists().where(
+                publications.c.application_id == case_id, within(publications.c.date)))
+        return sa.or_(own.where(within(a.registration_date)), sa.exists().where(
+            registrations.c.application_id == case_id,
+            within(registrations.c.registration_date)))
 
     # -- dispatch -------------------------------------------------------------------------
     def atom(self, atom: q.Atom) -> sa.Select:
@@ -359,6 +423,18 @@ class Compiler:
         raise TypeError(f"no search for {type(value).__name__} values")
 
 
+def _within(value: q.DateRange) -> Callable[[sa.ColumnElement[dt.date]], sa.ColumnElement[bool]]:
+    def within(column: sa.ColumnElement[dt.date]) -> sa.ColumnElement[bool]:
+        conditions = [column.is_not(None)]
+        if value.start is not None:
+            conditions.append(column >= value.start)
+        if value.end is not None:
+            conditions.append(column <= value.end)
+        return sa.and_(*conditions)
+
+    return within
+
+
 def field_of(unit_key: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
     """The field code packed into a unit key (search/units.py)."""
     return unit_key.op(">>")(sa.literal_column("16")).op("&")(sa.literal_column("15"))
@@ -366,6 +442,22 @@ def field_of(unit_key: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
 
 def publication_of(unit_key: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
     return unit_key.op(">>")(sa.literal_column("20"))
+
+
+def starts_with(column: sa.ColumnElement[str], prefix: str, dialect: str
+                ) -> sa.ColumnElement[bool]:
+    """`column` starts with `prefix`, as a range an index on the column can use (a LIKE
+    cannot: SQLite's LIKE ignores ASCII case, PostgreSQL's needs a pattern index):
+    `prefix <= column < upper`, `upper` being `prefix` with its last character one code
+    point higher. Compared in code point order: SQLite's BINARY collation, and "C" on
+    PostgreSQL (its indexes on codes are built with COLLATE "C", migration 0004)."""
+    if dialect == "postgresql":
+        column = column.collate("C")
+    stem = prefix.rstrip(chr(0x10FFFF))
+    if not stem:
+        return column >= prefix
+    upper = stem[:-1] + chr(ord(stem[-1]) + 1)
+    return sa.and_(column >= prefix, column < upper)
 
 
 def match_code(code: str, value: q.Code) -> bool:

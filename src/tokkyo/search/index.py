@@ -37,6 +37,12 @@ class IndexBackend(Protocol):
 
     def candidates(self, connection: sa.Connection, query: str) -> list[int]: ...
 
+    def near_units(self, parts: Sequence[str], window: int) -> sa.Subquery | None:
+        """Keys of the units where every part occurs with at most `window` index
+        positions between the first and the last (in any order): a superset of a
+        proximity match, to verify. None where the backend cannot narrow so."""
+        ...
+
 
 def backend_for(connection: sa.Connection) -> IndexBackend:
     return backend_named(connection.dialect.name)

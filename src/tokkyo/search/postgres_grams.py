@@ -55,6 +55,10 @@ class PostgresGramsBackend:
             return f"{prefix_of(query)}:*"
         return " <-> ".join(query_bigrams(query))
 
+    def near_units(self, parts: Sequence[str], window: int) -> sa.Subquery | None:
+        """Not narrowed here: tsquery's `<N>` says an exact distance, not "at most"."""
+        return None
+
     def units(self, query: str) -> sa.Subquery:
         """Keys of the units containing `query`, as a subquery with column `unit_key`."""
         return (sa.text("SELECT unit_key FROM search_grams "

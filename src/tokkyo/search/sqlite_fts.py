@@ -40,6 +40,16 @@ class SqliteFtsBackend:
             return f"{prefix_of(query)}*"
         return '"' + " ".join(query_bigrams(query)) + '"'
 
+    def _phrase(self, query: str) -> str:
+        return f"{prefix_of(query)}*" if len(query) == 1 else self.match(query)
+
+    def near_units(self, parts: Sequence[str], window: int) -> sa.Subquery | None:
+        """FTS5's NEAR: one bigram per character position, so positions are characters."""
+        match = f"NEAR({' '.join(self._phrase(p) for p in parts)}, {window})"
+        return (sa.text("SELECT rowid AS unit_key FROM search_fts WHERE search_fts MATCH :m")
+                .bindparams(sa.bindparam("m", match, unique=True))
+                .columns(sa.column("unit_key", sa.BigInteger)).subquery())
+
     def units(self, query: str) -> sa.Subquery:
         """Keys of the units containing `query`, as a subquery with column `unit_key`."""
         return (sa.text("SELECT rowid AS unit_key FROM search_fts WHERE search_fts MATCH :m")

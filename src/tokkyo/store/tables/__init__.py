@@ -100,3 +100,6 @@ __all__ = [
 #: Tables the migrations create outside this MetaData, per backend: the bigram index
 #: (FTS5 virtual table and its shadow tables on SQLite, tsvector table on PostgreSQL).
 BACKEND_TABLES = ("search_fts", "search_grams")
+#: Indexes the migrations create outside this MetaData on one backend only: the
+#: code-point-order index of classification codes on PostgreSQL (migration 0004).
+BACKEND_INDEXES = ("ix_classifications_scheme_code_c",)

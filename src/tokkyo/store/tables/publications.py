@@ -33,6 +33,8 @@ publications = sa.Table(
     sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=False, index=True),
     sa.UniqueConstraint("country", "kind", "number"),
     sa.CheckConstraint(one_of("kind", KINDS), name="kind_known"),
+    # A case's latest publication date in one seek (search: sort by date).
+    sa.Index("ix_publications_application_id_date", "application_id", "date", "filing_date"),
     sa.CheckConstraint(digits("number", (7, 10)), name="number_digits"),
 )
 

@@ -1,0 +1,62 @@
+"""Code prefixes as index ranges (`starts_with`): the same rows as a plain
+`str.startswith`, on SQLite and PostgreSQL, for prefixes ending in 'Z', '/', ',' and '@',
+lower case and the empty prefix; and the range is what the query plan uses."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from tokkyo.search.criteria import Compiler, starts_with
+from tokkyo.search.index import backend_for
+from tokkyo.search.query import ast as q
+
+CODES = ["H01L21/78", "H01L21/78@M", "H01L21/", "H01L21", "H01L210", "H01L2100", "H01L21Z",
+         "H01L21[", "H01L22/00", "A01BZ", "A01BZZ", "A01B[", "A01C", "5F063AA04", "5F063",
+         "5F064AA01", "B01D53/14,311", "B01D53/14", "B01D53/140", "h01l21/78", "H01M10/54@Z",
+         "H01M10/54@ZA", "H01M10/54A"]
+PREFIXES = ["H01L21/", "H01L21", "H01L2", "A01BZ", "A01B", "Z", "5F063", "5F063AA04",
+            "B01D53/14,", "B01D53/14", "h01l", "H01M10/54@Z", "H01M10/54@", ""]
+
+
+@pytest.fixture
+def codes(db):
+    table = sa.Table("prefix_codes", sa.MetaData(), sa.Column("code", sa.Text, nullable=False))
+    with db.engine.begin() as conn:
+        table.create(conn)
+        conn.execute(sa.insert(table), [{"code": c} for c in CODES])
+    yield db, table
+    with db.engine.begin() as conn:
+        table.drop(conn)
+
+
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_prefix_range_matches_exactly_the_codes_that_start_with_it(codes, prefix):
+    db, table = codes
+    with db.engine.connect() as conn:
+        found = conn.execute(sa.select(table.c.code).where(
+            starts_with(table.c.code, prefix, conn.dialect.name))).scalars().all()
+    assert sorted(found) == sorted(c for c in CODES if c.startswith(prefix))
+
+
+def test_prefix_of_the_last_code_point_has_no_upper_bound(codes):
+    db, table = codes
+    with db.engine.connect() as conn:
+        found = conn.execute(sa.select(table.c.code).where(
+            starts_with(table.c.code, "H" + chr(0x10FFFF), conn.dialect.name))).scalars().all()
+    assert found == []          # only codes >= the prefix, and there are none
+
+
+def test_fi_prefix_search_uses_the_classification_index(db):
+    """The range reaches the (scheme, code) index; a LIKE never did on SQLite."""
+    with db.engine.connect() as conn:
+        compiler = Compiler(conn, backend_for(conn))
+        select = compiler.fi(q.Fi(code="H01L21/", prefix=True))
+        sql = str(select.compile(conn, compile_kwargs={"literal_binds": True}))
+        if conn.dialect.name == "sqlite":
+            plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+            assert "ix_classifications_scheme_code" in plan
+        else:
+            conn.exec_driver_sql("SET enable_seqscan = off")
+            plan = " ".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql))
+            assert "ix_classifications_scheme_code_c" in plan
