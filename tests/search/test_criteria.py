@@ -1,20 +1,24 @@
 """Code prefixes as index ranges (`starts_with`): the same rows as a plain
 `str.startswith`, on SQLite and PostgreSQL, for prefixes ending in 'Z', '/', ',' and '@',
-lower case and the empty prefix; and the range is what the query plan uses."""
+lower case and the empty prefix; and the range is what the query plan uses. Suffixes
+(`ends_with`, the F-term additional code) as exact as `str.endswith`, case included; the
+case of a matched text unit read from the narrow publications index on SQLite."""
 
 from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
 
-from tokkyo.search.criteria import Compiler, starts_with
+from tokkyo.search.criteria import Compiler, ends_with, starts_with
 from tokkyo.search.index import backend_for
 from tokkyo.search.query import ast as q
+from tokkyo.store.tables import applications, classifications
 
 CODES = ["H01L21/78", "H01L21/78@M", "H01L21/", "H01L21", "H01L210", "H01L2100", "H01L21Z",
          "H01L21[", "H01L22/00", "A01BZ", "A01BZZ", "A01B[", "A01C", "5F063AA04", "5F063",
          "5F064AA01", "B01D53/14,311", "B01D53/14", "B01D53/140", "h01l21/78", "H01M10/54@Z",
-         "H01M10/54@ZA", "H01M10/54A"]
+         "H01M10/54@ZA", "H01M10/54A", "5F063AA04.B", "5F063AA04.b", "5F063AB12.B",
+         "5F063AA04.BB", "B"]
 PREFIXES = ["H01L21/", "H01L21", "H01L2", "A01BZ", "A01B", "Z", "5F063", "5F063AA04",
             "B01D53/14,", "B01D53/14", "h01l", "H01M10/54@Z", "H01M10/54@", ""]
 
@@ -60,3 +64,58 @@ def test_fi_prefix_search_uses_the_classification_index(db):
             conn.exec_driver_sql("SET enable_seqscan = off")
             plan = " ".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql))
             assert "ix_classifications_scheme_code_c" in plan
+
+
+@pytest.mark.parametrize("suffix", [".B", ".b", "B", ".BB", "@Z", "/78", "5F063AA04.B",
+                                    "X5F063AA04.B", ""])
+def test_suffix_matches_exactly_the_codes_that_end_with_it(codes, suffix):
+    db, table = codes
+    with db.engine.connect() as conn:
+        found = conn.execute(sa.select(table.c.code).where(
+            ends_with(table.c.code, suffix))).scalars().all()
+    assert sorted(found) == sorted(c for c in CODES if c.endswith(suffix))
+
+
+def _fterm_codes(db, codes: list[str]) -> None:
+    with db.engine.begin() as conn:
+        for n, code in enumerate(codes):
+            app_id = conn.execute(sa.insert(applications).values(
+                law="patent", application_number=f"20201000{n:02d}")
+                .returning(applications.c.id)).scalar_one()
+            conn.execute(sa.insert(classifications).values(
+                application_id=app_id, scheme="f-term", position=0, code=code))
+
+
+def test_fterm_additional_code_is_matched_case_sensitively(db):
+    """A viewpoint-only F-term with an additional code: the range on the stem, then the
+    exact suffix (a LIKE ignored case on SQLite and matched `.b` for `.B`)."""
+    _fterm_codes(db, ["5F063AA04.B", "5F063AA05.b", "5F063AB04.B", "5F063AA06.BB",
+                      "5F063AA07"])
+    with db.engine.connect() as conn:
+        compiler = Compiler(conn, backend_for(conn))
+        select = compiler.fterm(q.Fterm("5F063", "AA", "B"))
+        found = conn.execute(
+            sa.select(classifications.c.code)
+            .where(classifications.c.application_id.in_(select))
+        ).scalars().all()
+        assert found == ["5F063AA04.B"]
+        if conn.dialect.name == "sqlite":
+            sql = str(select.compile(conn, compile_kwargs={"literal_binds": True}))
+            plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+            assert "ix_classifications_scheme_code" in plan
+
+
+def test_matched_units_find_their_case_through_the_narrow_index(db):
+    """SQLite reads (id, application_id) from ix_publications_id_application_id rather
+    than the wide publications row (migration 0006); PostgreSQL gets the plain join."""
+    with db.engine.connect() as conn:
+        compiler = Compiler(conn, backend_for(conn))
+        units = compiler.text_units(q.Atom("AB", q.Text(("電池",))))
+        assert units is not None
+        sql = str(units.compile(conn, compile_kwargs={"literal_binds": True}))
+        assert ("INDEXED BY ix_publications_id_application_id" in sql) == (
+            conn.dialect.name == "sqlite")
+        conn.execute(units).all()            # the index exists: the statement runs
+        if conn.dialect.name == "sqlite":
+            plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+            assert "COVERING INDEX ix_publications_id_application_id" in plan

@@ -11,8 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from tokkyo.search import query as q
 from tokkyo.search.index import IndexBackend
@@ -33,6 +36,31 @@ from tokkyo.store.tables import (
     registrations,
     trademark_texts,
 )
+
+
+class _IndexedBy(sa.TableClause):
+    """A table read through one named index: `name INDEXED BY index` on SQLite (whose
+    planner cannot be told otherwise and SQLAlchemy renders no hint for), the plain
+    table elsewhere."""
+
+    inherit_cache = True
+    index = "ix_publications_id_application_id"          # migration 0006
+
+
+@compiles(_IndexedBy)
+def _plain(element: _IndexedBy, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.visit_table(element, **kw)
+
+
+@compiles(_IndexedBy, "sqlite")
+def _indexed_by(element: _IndexedBy, compiler: SQLCompiler, **kw: Any) -> str:
+    text = compiler.visit_table(element, **kw)
+    return f"{text} INDEXED BY {element.index}" if kw.get("asfrom") else text
+
+
+#: Publications as (id, application_id), read from ix_publications_id_application_id.
+OWNERS = _IndexedBy("publications", sa.column("id", sa.Integer),
+                    sa.column("application_id", sa.Integer))
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +145,11 @@ class Compiler:
         if cte is None:
             keys = self._unit_keys(lambda f: self._normalise(f, value.parts[0]),
                                    spec.units).subquery()
-            owner = publications.c.id == publication_of(keys.c.unit_key)
-            cte = (sa.select(keys.c.unit_key, publications.c.application_id)
-                   .select_from(keys).join(publications, owner)
+            # The case of each unit from the narrow (id, application_id) index, not the
+            # wide row (SQLite would take the rowid: it is asked for by name).
+            owner = OWNERS.c.id == publication_of(keys.c.unit_key)
+            cte = (sa.select(keys.c.unit_key, OWNERS.c.application_id)
+                   .select_from(keys).join(OWNERS, owner)
                    .cte(f"units_{len(self._units) + 1}"))
             self._units[atom] = cte
         return sa.select(cte.c.unit_key, cte.c.application_id)
@@ -166,8 +196,8 @@ class Compiler:
         if not matched:
             return set()
         return set(self.connection.execute(
-            sa.select(publications.c.application_id)
-            .where(publications.c.id.in_(sorted(matched)))).scalars())
+            sa.select(OWNERS.c.application_id)
+            .where(OWNERS.c.id.in_(sorted(matched)))).scalars())
 
     def _near_keys(self, units: Sequence[str], value: q.Text) -> sa.Select | None:
         """Candidate units of a proximity atom narrowed by the backend's own proximity
@@ -266,7 +296,7 @@ class Compiler:
             full = len(value.code) == 4
             condition = (code == f"{stem}.{value.additional}" if full else
                          sa.and_(self._starts(code, stem),
-                                 code.endswith("." + value.additional, autoescape=True)))
+                                 ends_with(code, "." + value.additional)))
             return self._scheme(("f-term",), condition)
         return self._scheme(("f-term",), self._starts(code, stem))
 
@@ -458,6 +488,16 @@ def starts_with(column: sa.ColumnElement[str], prefix: str, dialect: str
         return column >= prefix
     upper = stem[:-1] + chr(ord(stem[-1]) + 1)
     return sa.and_(column >= prefix, column < upper)
+
+
+def ends_with(column: sa.ColumnElement[str], suffix: str) -> sa.ColumnElement[bool]:
+    """`column` ends with `suffix`, compared exactly (case included) like `starts_with`,
+    on both databases: its last characters equal the suffix (SQLite's LIKE would ignore
+    ASCII case). Meant beside a `starts_with` range, which is what the index reads."""
+    if not suffix:
+        return sa.true()
+    tail = sa.func.substr(column, sa.func.length(column) - (len(suffix) - 1))
+    return sa.and_(sa.func.length(column) >= len(suffix), tail == suffix)
 
 
 def match_code(code: str, value: q.Code) -> bool:

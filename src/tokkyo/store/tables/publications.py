@@ -35,6 +35,9 @@ publications = sa.Table(
     sa.CheckConstraint(one_of("kind", KINDS), name="kind_known"),
     # A case's latest publication date in one seek (search: sort by date).
     sa.Index("ix_publications_application_id_date", "application_id", "date", "filing_date"),
+    # A publication's case without reading its wide row (search: the case of each matched
+    # text unit; SQLite reaches it through INDEXED BY, search/criteria.py).
+    sa.Index("ix_publications_id_application_id", "id", "application_id"),
     sa.CheckConstraint(digits("number", (7, 10)), name="number_digits"),
 )
 
