@@ -65,7 +65,7 @@ from tokkyo.search.indexer import BigramIndexer  # noqa: E402
 from tokkyo.search.normalize import normalise_text  # noqa: E402
 from tokkyo.store.bulk import insert_rows  # noqa: E402
 from tokkyo.store.database import Database  # noqa: E402
-from tokkyo.store.engine import normalise_url  # noqa: E402
+from tokkyo.store.engine import normalise_url, refresh_statistics  # noqa: E402
 from tokkyo.store.repositories import sources  # noqa: E402
 from tokkyo.store.tables import (  # noqa: E402
     applications,
@@ -295,6 +295,8 @@ def build(db: Database, size: int, existing: set[str], seed: int = 7) -> float:
                                  "USING gin (grams)")
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("ANALYZE")
+    else:               # what ingest does at the end of a run (store/engine.py)
+        refresh_statistics(db.engine)
     return time.perf_counter() - started
 
 

@@ -31,7 +31,7 @@ from tokkyo.ingest.indexer import Indexer
 from tokkyo.ingest.items import SourceItem
 from tokkyo.ingest.prepare import Prepared, Refused, SkippedItem, prepare
 from tokkyo.store.blobs import BlobStore
-from tokkyo.store.engine import write_connection
+from tokkyo.store.engine import refresh_statistics, write_connection
 from tokkyo.store.repositories import batches
 
 STATUSES = ("loaded", "unchanged", "replaced", "skipped", "quarantined", "failed")
@@ -98,6 +98,10 @@ class Ingestor:
                 chunk = list(islice(iterator, self.batch_size))
                 reading = self._read(pool, chunk)      # read ahead while this batch loads
                 report.outcomes += self._load(prepared, report)
+        counts = report.counts
+        if counts["loaded"] or counts["replaced"]:
+            # once per run, not per batch: the planner's statistics (SQLite; bounded cost)
+            refresh_statistics(self.engine)
         return report
 
     @contextmanager
