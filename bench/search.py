@@ -21,12 +21,13 @@ Build: documents are written straight into the tables in batches of 5000 (the co
 rows the store's write path fills for them) and indexed with tokkyo's own indexer
 (`BigramIndexer.prepare` / `add`: the entries ingest writes). On PostgreSQL the GIN index
 is dropped during the build and created again at the end (the same index, built at once),
-then ANALYZE runs, as autovacuum would. `--sqlite-path` / `--postgres-db` keep the database
-and reuse it, so a later run only measures queries. Queries: tokkyo's whole search (parse,
-atoms to SQL, set operations, count, first page of 50 by relevance, summaries of the page)
-next to the reference: one bare index lookup for the query's first term in the same run
-(FTS5 MATCH or tsvector @@, count only). Printed: hits, p50/p95 in ms and the ratio of
-medians.
+then ANALYZE runs, as autovacuum would; on SQLite the build ends with the bounded
+ANALYZE an ingest run ends with (`refresh_statistics`). `--sqlite-path` / `--postgres-db`
+keep the database and reuse it, so a later run only measures queries. Queries: tokkyo's
+whole search (parse, atoms to SQL, set operations, count, first page of 50 by relevance,
+summaries of the page) next to the reference: one bare index lookup for the query's first
+term in the same run (FTS5 MATCH or tsvector @@, count only). Printed: hits, p50/p95 in
+ms and the ratio of medians.
 """
 
 from __future__ import annotations
