@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -49,10 +48,6 @@ class BulkContext:
 
     def now(self) -> dt.datetime:
         return self.policy.clock.now()
-
-    @property
-    def workdir(self) -> Path:
-        return self.settings.data_path / "bulk-work"
 
 
 def bulk_user(conn: sa.Connection, ctx: BulkContext, user_pk: int, *,
