@@ -3,23 +3,29 @@ an interrupted download resumed byte for byte, refused links and path traversal.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import hashlib
 import os
+import threading
 import time
 
 import httpx
 import pytest
 import sqlalchemy as sa
+import uvicorn
 
-from tests.api.server import SECRET
+from tests.api.server import SECRET, free_port
 from tests.bulk.conftest import API_ONLY, PASSWORD
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.policy import Policy
+from tokkyo.app import create_app
 from tokkyo.bulk import links
 from tokkyo.bulk.client import BulkClient
 from tokkyo.bulk.errors import BulkError, ChecksumMismatch
+from tokkyo.config import load_settings
+from tokkyo.store.database import Database
 from tokkyo.store.engine import write_connection
 from tokkyo.store.repositories import products as rows
 from tokkyo.store.repositories import users
@@ -284,3 +290,88 @@ def test_at_most_four_downloads_at_a_time_per_user(site, tmp_path):
         conn.execute(sa.delete(downloads).where(downloads.c.file_id == file_id))
         conn.execute(sa.delete(files).where(files.c.id == file_id))
     db.blobs.path(sha).unlink()
+
+
+@pytest.fixture
+def large_file(site, tmp_path):
+    """A 64 MB file in the release: larger than what loopback buffers hold."""
+    source = tmp_path / "large-span.bin"
+    with source.open("wb") as out:
+        for _ in range(64):
+            out.write(os.urandom(1 << 20))
+    db = site.database()
+    with write_connection(db.engine) as conn, conn.begin():
+        sha, size = db.blobs.put_file(source)
+        release = rows.releases_of(conn, "jp-gazette-a")[0].id
+        file_id = rows.insert_file(conn, release_id=release, name="large-span.bin",
+                                   bytes=size, sha256=sha, media_type="application/octet-stream",
+                                   status="current", created_at=dt.datetime.now(dt.UTC))
+    yield file_id, sha, size
+    with write_connection(db.engine) as conn, conn.begin():
+        conn.execute(sa.delete(downloads).where(downloads.c.file_id == file_id))
+        conn.execute(sa.delete(files).where(files.c.id == file_id))
+    db.blobs.path(sha).unlink()
+    db.close()
+
+
+@pytest.fixture
+def plain_server(site):
+    """The same app under plain uvicorn, which has no zero-copy send: the file is streamed
+    in chunks read in worker threads."""
+    settings = load_settings(database_url=site.url, data_dir=str(site.data), secret_key=SECRET,
+                             bulk_terms_version="2026-04", environ={})
+    db = Database.open(settings)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, db), host="127.0.0.1",
+                                           port=port, log_level="warning"))
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+    db.close()
+
+
+def _logged_bytes(site, file_id: int) -> list[int]:
+    with site.database().engine.connect() as conn:
+        return [row.bytes for row in conn.execute(
+            sa.select(downloads.c.bytes).where(downloads.c.file_id == file_id)
+            .order_by(downloads.c.id))]
+
+
+def _download_then_abandon(url: str) -> str:
+    """Read the whole file once (checking its digest), then only its first MB."""
+    with httpx.stream("GET", url, timeout=60) as answer:
+        digest = hashlib.sha256()
+        for chunk in answer.iter_raw(1 << 20):
+            digest.update(chunk)
+    with httpx.stream("GET", url, timeout=60) as answer:
+        got = 0
+        for chunk in answer.iter_raw(65536):
+            got += len(chunk)
+            if got >= 1 << 20:
+                break
+    return digest.hexdigest()
+
+
+@pytest.mark.parametrize("server", ["zero-copy (tokkyo serve)", "streamed (plain uvicorn)"])
+def test_whole_and_abandoned_downloads_are_logged_with_the_bytes_sent(site, large_file,
+                                                                        server, request):
+    file_id, sha, size = large_file
+    url = site.link("bulk-user1", file_id)
+    if server.startswith("streamed"):
+        url = request.getfixturevalue("plain_server") + url.removeprefix(site.base)
+    assert _download_then_abandon(url) == sha
+    for _ in range(100):                  # the abandoned one is logged when the server notices
+        logged = _logged_bytes(site, file_id)
+        if len(logged) == 2:
+            break
+        time.sleep(0.1)
+    assert logged[0] == size
+    assert 1 << 20 <= logged[1] < size, logged
+    ranged = httpx.get(url, headers={"Range": "bytes=1000-1999"})
+    assert ranged.status_code == 206 and len(ranged.content) == 1000

@@ -2,25 +2,29 @@
 
 Strong `ETag: "sha256-{hex}"` (the bytes of a file id never change), `Last-Modified`,
 `If-Range` (a mismatch sends the whole file), `If-None-Match` (304), `Content-Length`,
-`Content-Disposition`, `Repr-Digest` (RFC 9530) and `HEAD`. The file is read from the
-file store in worker threads one chunk at a time, so memory stays flat for any size.
+`Content-Disposition`, `Repr-Digest` (RFC 9530) and `HEAD`. Where the server offers the
+ASGI zero-copy send extension (`tokkyo serve` does), the body goes from the file to the
+socket in the kernel; elsewhere the file is read in worker threads one chunk at a time.
+Either way memory stays flat for any size.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from email.utils import format_datetime
 from typing import BinaryIO
 from urllib.parse import quote
 
 import anyio
 from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from tokkyo.bulk import ranges
 
 CHUNK = 1 << 20
+ZERO_COPY = "http.response.zerocopysend"
 
 
 def etag_of(sha256: str) -> str:
@@ -83,22 +87,52 @@ def plan(request: Request, *, name: str, size: int, sha256: str, media_type: str
     return Served(206, headers, chosen.start, chosen.length)
 
 
-async def _chunks(handle: BinaryIO, start: int, length: int, done: Callable[[int], None]
-                  ) -> AsyncIterator[bytes]:
-    sent = 0
-    try:
-        await anyio.to_thread.run_sync(handle.seek, start)
-        left = length
-        while left > 0:
-            data = await anyio.to_thread.run_sync(handle.read, min(CHUNK, left))
+class SpanResponse(Response):
+    """`length` bytes of an open file from `start`; `done(bytes_sent)` once the body has
+    been sent or abandoned, and the file closed."""
+
+    def __init__(self, served: Served, handle: BinaryIO, done: Callable[[int], None]) -> None:
+        super().__init__(status_code=served.status, headers=served.headers)
+        self.start, self.length = served.start, served.length
+        self.handle = handle
+        self.done = done
+        self.sent = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await send({"type": "http.response.start", "status": self.status_code,
+                        "headers": self.raw_headers})
+            if ZERO_COPY in scope.get("extensions", {}):
+                await send({"type": ZERO_COPY, "file": self.handle, "offset": self.start,
+                            "count": self.length, "more_body": False})
+                self.sent = self.handle.tell() - self.start
+            else:
+                async with anyio.create_task_group() as group:
+                    group.start_soon(_cancel_on_disconnect, receive, group.cancel_scope)
+                    await self._stream(send)
+                    group.cancel_scope.cancel()
+        finally:
+            self.handle.close()
+            with anyio.CancelScope(shield=True):      # the log is written off the loop
+                await anyio.to_thread.run_sync(self.done, self.sent)
+
+    async def _stream(self, send: Send) -> None:
+        """Chunk by chunk, each read in a worker thread."""
+        await anyio.to_thread.run_sync(self.handle.seek, self.start)
+        while self.sent < self.length:
+            data = await anyio.to_thread.run_sync(self.handle.read,
+                                                  min(CHUNK, self.length - self.sent))
             if not data:
                 break
-            left -= len(data)
-            sent += len(data)
-            yield data
-    finally:
-        handle.close()
-        done(sent)
+            await send({"type": "http.response.body", "body": data, "more_body": True})
+            self.sent += len(data)
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+async def _cancel_on_disconnect(receive: Receive, scope: anyio.CancelScope) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+    scope.cancel()
 
 
 def respond(request: Request, served: Served, handle: BinaryIO | None,
@@ -114,5 +148,4 @@ def respond(request: Request, served: Served, handle: BinaryIO | None,
         if request.method == "HEAD" and "Content-Length" in served.headers:
             response.headers["Content-Length"] = served.headers["Content-Length"]
         return response
-    return StreamingResponse(_chunks(handle, served.start, served.length, done),
-                             status_code=served.status, headers=served.headers)
+    return SpanResponse(served, handle, done)

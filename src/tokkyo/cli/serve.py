@@ -14,6 +14,7 @@ from tokkyo.cli import context
 from tokkyo.cli.bulk import publish_samples
 from tokkyo.cli.ingest import print_report, run_ingest
 from tokkyo.config import Settings
+from tokkyo.server.zerocopy import ZeroCopyH11Protocol
 from tokkyo.store import migrate
 from tokkyo.store.database import Database
 from tokkyo.store.repositories import users
@@ -36,7 +37,8 @@ def serve(
             # Each process builds its own app (and store connections) from the settings.
             context.console.print(f"{banner} ({workers} processes)")
             uvicorn.run("tokkyo.app:create_app", factory=True, host=config.host,
-                        port=config.port, workers=workers, log_level="info")
+                        port=config.port, workers=workers, log_level="info",
+                        http=ZeroCopyH11Protocol)
             return
         _run(create_app(config, db), config.host, config.port, banner)
 
@@ -85,4 +87,4 @@ def _demo_account(db: Database, config: Settings) -> None:
 
 def _run(app: FastAPI, host: str, port: int, banner: str) -> None:
     context.console.print(banner)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", http=ZeroCopyH11Protocol)

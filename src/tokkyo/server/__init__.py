@@ -1,0 +1,1 @@
+"""The HTTP server tokkyo runs under: uvicorn, with the ASGI zero-copy send extension."""
