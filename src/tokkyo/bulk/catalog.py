@@ -7,10 +7,12 @@ and refreshes the shipped texts.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from tokkyo.bulk.status import Schedule
 from tokkyo.store.repositories import products as product_rows
 
 
@@ -28,6 +30,7 @@ class ProductSpec:
     frequency: str
     schedule: str
     archive_unit: str
+    due: Schedule                 # when each publish run is due (the status page)
 
 
 PRODUCTS: tuple[ProductSpec, ...] = (
@@ -39,7 +42,8 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "Unexamined patent publications as received (jp-official-gazette XML), one ZIP per "
         "issue day, each with its SHA-256, record count and period covered.",
         "patent", "ZIP of jp-official-gazette XML", "jp-official-gazette, jp-a.dtd V4.7",
-        "daily", "each business day by 10:00 JST", "jp-publications"),
+        "daily", "each business day by 10:00 JST", "jp-publications",
+        Schedule("business-days", dt.time(10, 0))),
     ProductSpec(
         "case-progress", "progress",
         "経過情報（JSON Lines）", "Case progress (JSON Lines)",
@@ -48,7 +52,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "One line per case: the `data` object of the API's app_progress operation. A delta "
         "holds the cases updated since the previous release.",
         "patent utility design trademark", "JSON Lines (UTF-8)", "jpo-api app_progress v1",
-        "daily", "each day by 06:00 JST", "case-data"),
+        "daily", "each day by 06:00 JST", "case-data", Schedule("daily", dt.time(6, 0))),
     ProductSpec(
         "legal-status", "legal-status",
         "法的状態イベント（WIPO ST.27, CSV）", "Legal status events (WIPO ST.27, CSV)",
@@ -57,7 +61,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "Legal status events per case as WIPO ST.27 codes with the JP event they come from, "
         "as CSV (UTF-8).",
         "patent utility design trademark", "CSV (UTF-8, RFC 4180)", "WIPO ST.27 (2023)",
-        "daily", "each day by 06:00 JST", "case-data"),
+        "daily", "each day by 06:00 JST", "case-data", Schedule("daily", dt.time(6, 0))),
 )
 
 BY_ID = {p.id: p for p in PRODUCTS}

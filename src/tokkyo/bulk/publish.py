@@ -74,6 +74,7 @@ def publish(conn: sa.Connection, blobs: LocalBlobStore, product_id: str, *,
                 result.unchanged.append(item.name)
                 continue
             stored.append((item, sha, size))
+    rows.record_run(conn, product_id, now)
     if not any(item.name != COMPLETENESS for item, _, _ in stored):
         return result
     release_id = _release_id(conn, product_id, today)

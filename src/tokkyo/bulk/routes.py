@@ -4,17 +4,18 @@ downloads and archive orders. Server-rendered in Japanese and English."""
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.errors import AccountError
-from tokkyo.bulk import archive, manifests
+from tokkyo.bulk import archive, catalog, manifests, status
 from tokkyo.bulk.access import accept_terms, bulk_user, link_path
 from tokkyo.bulk.errors import BulkError, TermsNotAccepted
-from tokkyo.bulk.web import context_of, refusal, render
+from tokkyo.bulk.web import context_of, refusal, render, wants_json
 from tokkyo.portal.web import csrf_ok, current_user
 from tokkyo.store.engine import write_connection
 from tokkyo.store.repositories import bulk_activity
@@ -22,6 +23,7 @@ from tokkyo.store.repositories import products as rows
 from tokkyo.store.repositories.users import ContactRow
 
 router = APIRouter(prefix="/bulk", include_in_schema=False)
+INCIDENT_DAYS = dt.timedelta(days=90)
 
 
 def _sign_in(request: Request) -> Response:
@@ -40,6 +42,37 @@ def home(request: Request) -> Response:
                      if d.status != "current"] if user else [])
     return render(request, "bulk_home.html", listing=listing, news=news,
                   replaced={d.file_id: d for d in replaced}.values())
+
+
+@router.get("/status")
+def status_page(request: Request) -> Response:
+    """Per product, the last publishing run against its schedule; recent incidents."""
+    ctx = context_of(request)
+    now = ctx.now()
+    with ctx.database.engine.connect() as conn:
+        products = [(p, status.status_of(catalog.BY_ID[p.id].due if p.id in catalog.BY_ID
+                                         else None, p.last_run_at, now),
+                     next(iter(rows.releases_of(conn, p.id, limit=1)), None))
+                    for p in rows.product_listing(conn)]
+        incidents = bulk_activity.incidents_since(conn, now - INCIDENT_DAYS, now)
+    if wants_json(request):
+        return JSONResponse({
+            "checkedAt": now.isoformat(),
+            "products": [{"id": p.id, "state": s.state, "schedule": p.schedule,
+                          "lastRun": _iso(s.last_run), "lateSince": _iso(s.late_since),
+                          "nextDue": _iso(s.next_due),
+                          "lastRelease": r.id if r else None,
+                          "lastReleaseAt": _iso(r.published_at if r else None)}
+                         for p, s, r in products],
+            "incidents": [{"id": a.id, "category": a.category, "publishedAt":
+                           _iso(a.published_at), "title": a.title_en}
+                          for a in incidents]})
+    return render(request, "bulk_status.html", products=products, incidents=incidents,
+                  days=INCIDENT_DAYS.days)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.astimezone(status.JST).isoformat() if value else None
 
 
 @router.get("/products/{product_id}")

@@ -32,6 +32,16 @@ def announcements_until(conn: sa.Connection, now: dt.datetime, limit: int = 50
                                        announcements.c.id.desc()).limit(limit)))
 
 
+def incidents_since(conn: sa.Connection, since: dt.datetime, now: dt.datetime
+                    ) -> list[sa.Row]:
+    """Outages, recoveries and maintenance announced between `since` and `now`, newest
+    first (the status page)."""
+    return list(conn.execute(sa.select(announcements).where(
+        announcements.c.category.in_(("outage", "recovery", "maintenance")),
+        announcements.c.published_at > since, announcements.c.published_at <= now)
+        .order_by(announcements.c.published_at.desc(), announcements.c.id.desc())))
+
+
 def maintenance_windows(conn: sa.Connection, now: dt.datetime) -> list[sa.Row]:
     """Maintenance windows announced and not yet over, soonest first."""
     return list(conn.execute(sa.select(announcements).where(

@@ -19,6 +19,11 @@ def save_product(conn: sa.Connection, product_id: str, **fields: Any) -> None:
         conn.execute(sa.insert(products).values(id=product_id, **fields))
 
 
+def record_run(conn: sa.Connection, product_id: str, at: dt.datetime) -> None:
+    conn.execute(sa.update(products).where(products.c.id == product_id)
+                 .values(last_run_at=at))
+
+
 def product(conn: sa.Connection, product_id: str) -> sa.Row | None:
     return conn.execute(sa.select(products).where(products.c.id == product_id)).first()
 

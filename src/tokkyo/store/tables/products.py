@@ -32,6 +32,8 @@ products = sa.Table(
     text("archive_unit"),
     sa.Column("position", sa.Integer, nullable=False, default=0),
     sa.Column("created_at", UTCDateTime, nullable=False, default=now_utc),
+    # the last completed `tokkyo bulk publish` run, whether or not it found anything new
+    sa.Column("last_run_at", UTCDateTime, nullable=True),
     sa.CheckConstraint("length(id) BETWEEN 1 AND 60", name="id_length"),
 )
 
