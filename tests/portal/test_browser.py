@@ -1,8 +1,8 @@
 """End to end in a real browser: Debian's Chromium driven by Playwright (never Playwright's
 own browser download). Simple search → result list → document page → its claims address →
 CSV download → save a formula → export → import; the English switch. Screenshots of each
-main page are kept as test artifacts in build/test-artifacts/ (docs/screenshots/ holds the
-README's)."""
+main page are kept as test artifacts in build/test-artifacts/; with
+TOKKYO_UPDATE_SCREENSHOTS=1 the README's (docs/screenshots/) are refreshed from them."""
 
 from __future__ import annotations
 
@@ -110,6 +110,7 @@ def test_search_to_document_to_csv_to_formulas(browser, portal, tmp_path):
     assert "Position 5" in page.inner_text("#message")
     shot(page, "05-error-en")
     context.close()
-    DOCS.mkdir(parents=True, exist_ok=True)
-    for name in ("02-result-list", "03-document"):
-        shutil.copyfile(ARTIFACTS / f"{name}-screen.png", DOCS / f"{name}.png")
+    if os.environ.get("TOKKYO_UPDATE_SCREENSHOTS"):
+        DOCS.mkdir(parents=True, exist_ok=True)
+        for name in ("02-result-list", "03-document"):
+            shutil.copyfile(ARTIFACTS / f"{name}-screen.png", DOCS / f"{name}.png")
