@@ -123,7 +123,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Version of the bulk terms of use; users accept a new version before their "
             "next download."),
     Setting("bulk_max_downloads", 4,
-            "Downloads one user may run at the same time (per server process).",
+            "Downloads one user may run at the same time (across the server processes).",
             _positive_int),
     Setting("host", "127.0.0.1", "Address `tokkyo serve` listens on."),
     Setting("port", 8000, "Port `tokkyo serve` listens on.", _positive_int),

@@ -8,6 +8,8 @@ import base64
 import datetime as dt
 import hashlib
 import os
+import subprocess
+import sys
 import threading
 import time
 
@@ -16,7 +18,7 @@ import pytest
 import sqlalchemy as sa
 import uvicorn
 
-from tests.api.server import SECRET, free_port
+from tests.api.server import SECRET, Server, free_port
 from tests.bulk.conftest import API_ONLY, PASSWORD
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.policy import Policy
@@ -24,6 +26,7 @@ from tokkyo.app import create_app
 from tokkyo.bulk import links
 from tokkyo.bulk.client import BulkClient
 from tokkyo.bulk.errors import BulkError, ChecksumMismatch
+from tokkyo.bulk.slots import DownloadSlots
 from tokkyo.config import load_settings
 from tokkyo.store.database import Database
 from tokkyo.store.engine import write_connection
@@ -249,47 +252,67 @@ def test_a_file_missing_from_storage_is_a_clear_503_not_a_crash(site, tmp_path):
         conn.execute(sa.delete(files).where(files.c.id == file_id))
 
 
-def test_at_most_four_downloads_at_a_time_per_user(site, tmp_path):
-    source = tmp_path / "large.bin"
-    with source.open("wb") as out:
-        for _ in range(64):
-            out.write(os.urandom(1 << 20))
-    db = site.database()
-    with write_connection(db.engine) as conn, conn.begin():
-        sha, size = db.blobs.put_file(source)
-        release = rows.releases_of(conn, "jp-gazette-a")[0].id
-        file_id = rows.insert_file(conn, release_id=release, name="large.bin", bytes=size,
-                                   sha256=sha, media_type="application/octet-stream",
-                                   status="current", created_at=dt.datetime.now(dt.UTC))
-    url = site.link("bulk-user1", file_id)
-    clients = [httpx.Client(timeout=60) for _ in range(5)]
+@pytest.mark.parametrize("servers", [1, 2])
+def test_at_most_four_downloads_at_a_time_per_user(site, large_file, servers):
+    """Across server processes: with two servers on one data folder, two downloads run on
+    each, and a fifth is refused by either."""
+    file_id, _, _ = large_file
+    bases = [site.base]
+    extra = None
+    if servers == 2:
+        extra = Server(site.url, site.data, bulk_terms_version="2026-04")
+        bases.append(extra.base)
+    path = site.link("bulk-user1", file_id).removeprefix(site.base)
+    clients = [httpx.Client(timeout=60) for _ in range(7)]
     streams = []
     try:
-        for client in clients[:4]:       # four downloads started, none read to the end
-            stream = client.stream("GET", url)
+        for k, client in enumerate(clients[:4]):   # four started, none read to the end
+            stream = client.stream("GET", bases[k % len(bases)] + path)
             answer = stream.__enter__()
             assert answer.status_code == 200
             streams.append(stream)
-        fifth = clients[4].get(url)
-        assert fifth.status_code == 429 and fifth.headers["retry-after"] == "10"
-        assert "at most 4 downloads at a time" in fifth.json()["message"]
-        other = site.link("bulk-user2", file_id)      # another user is not held up
-        assert httpx.head(other).status_code == 200
+        for base, client in zip(bases, clients[4:6], strict=False):
+            fifth = client.get(base + path)
+            assert fifth.status_code == 429 and fifth.headers["retry-after"] == "10"
+            assert "at most 4 downloads at a time" in fifth.json()["message"]
+        other = site.link("bulk-user2", file_id).removeprefix(site.base)
+        assert clients[6].head(bases[-1] + other).status_code == 200  # others not held up
     finally:
         for stream in streams:
             stream.__exit__(None, None, None)
         for client in clients:
             client.close()
-    for _ in range(50):                  # the abandoned downloads are let go
-        if httpx.get(url, headers={"Range": "bytes=0-9"}).status_code == 206:
-            break
-        time.sleep(0.2)
-    else:
-        raise AssertionError("the four abandoned downloads were never released")
-    with write_connection(db.engine) as conn, conn.begin():
-        conn.execute(sa.delete(downloads).where(downloads.c.file_id == file_id))
-        conn.execute(sa.delete(files).where(files.c.id == file_id))
-    db.blobs.path(sha).unlink()
+    try:
+        for _ in range(50):              # the abandoned downloads are let go
+            if httpx.get(bases[-1] + path, headers={"Range": "bytes=0-9"}).status_code == 206:
+                break
+            time.sleep(0.2)
+        else:
+            raise AssertionError("the four abandoned downloads were never released")
+    finally:
+        if extra is not None:
+            extra.stop()
+
+
+def test_a_slot_is_free_again_when_its_holder_dies(tmp_path):
+    """A download slot is a kernel lock: a process killed mid-download frees it."""
+    slots = DownloadSlots(tmp_path)
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from pathlib import Path; from tokkyo.bulk.slots import "
+        "DownloadSlots; s = DownloadSlots(Path(sys.argv[1])); "
+        "held = [s.take(7, 2), s.take(7, 2)]; print(all(held), flush=True); time.sleep(60)"),
+        str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "True"
+        assert slots.take(7, 2) is None                  # both held by the other process
+        assert slots.take(8, 2) is not None              # another user's are separate
+    finally:
+        holder.kill()
+        holder.wait()
+    mine = slots.take(7, 2)
+    assert mine is not None
+    mine.release()
+    mine.release()                                       # releasing twice is harmless
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-import threading
-from collections import Counter
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
@@ -15,6 +13,7 @@ from tokkyo.accounts.errors import InvalidToken
 from tokkyo.bulk import downloads
 from tokkyo.bulk.access import Grant, check_link
 from tokkyo.bulk.errors import LinkRefused
+from tokkyo.bulk.slots import DownloadSlots
 from tokkyo.bulk.web import context_of, refusal
 from tokkyo.portal.web import current_user
 from tokkyo.store.blobs import BlobMissing
@@ -23,28 +22,6 @@ from tokkyo.store.repositories import bulk_activity
 
 log = logging.getLogger("tokkyo.bulk")
 router = APIRouter(include_in_schema=False)
-
-
-class Running:
-    """Downloads in progress per user in this process (bulk.md §4: at most N at once)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._count: Counter[int] = Counter()
-
-    def enter(self, user_pk: int, limit: int) -> bool:
-        with self._lock:
-            if self._count[user_pk] >= limit:
-                return False
-            self._count[user_pk] += 1
-            return True
-
-    def leave(self, user_pk: int) -> None:
-        with self._lock:
-            self._count[user_pk] -= 1
-
-
-RUNNING = Running()
 
 
 def _caller(request: Request) -> int | None:
@@ -98,6 +75,7 @@ def download(request: Request, token: str, name: str) -> Response:
         return response
     streaming = request.method == "GET" and served.status in (200, 206)
     handle = None
+    slot = None
     if streaming:
         try:
             handle = ctx.blobs.open(file.sha256)
@@ -106,15 +84,17 @@ def download(request: Request, token: str, name: str) -> Response:
             return refusal(request, 503, "unavailable",
                            "this file cannot be read from storage right now; the operator "
                            "has been told", {"Retry-After": "3600"})
-        if not RUNNING.enter(grant.user.id, ctx.settings.bulk_max_downloads):
+        slot = DownloadSlots(ctx.settings.data_path / "run" / "downloads").take(
+            grant.user.id, ctx.settings.bulk_max_downloads)
+        if slot is None:
             handle.close()
             return refusal(request, 429, "busy",
                            f"at most {ctx.settings.bulk_max_downloads} downloads at a time; "
                            "try again when one has finished", {"Retry-After": "10"})
 
     def done(sent: int) -> None:
-        if streaming:
-            RUNNING.leave(grant.user.id)
+        if slot is not None:
+            slot.release()
         _log(request, grant, served, sent)
 
     return downloads.respond(request, served, handle, done)
