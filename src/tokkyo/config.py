@@ -114,6 +114,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("bulk_link_hours", 24,
             "How long a bulk download link stays valid (any number of range requests).",
             _positive_int),
+    Setting("bulk_archive_link_days", 30,
+            "How long the download links of a ready archive order's staging set stay "
+            "valid (bulk.md §7).", _positive_int),
     Setting("bulk_link_kid", 1,
             "Key id new bulk links are sealed with; raise it to rotate keys (older ids "
             "stay valid until their links expire).", _positive_int),
@@ -156,6 +159,7 @@ class Settings:
     csv_max_rows: int = 3000
     csv_max_rows_with_abstract: int = 500
     bulk_link_hours: int = 24
+    bulk_archive_link_days: int = 30
     bulk_link_kid: int = 1
     bulk_revoked_kids: str = ""
     bulk_terms_version: str = "2026-04"

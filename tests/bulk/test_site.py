@@ -7,12 +7,15 @@ import datetime as dt
 import hashlib
 
 import httpx
+import pytest
 import sqlalchemy as sa
 from lxml import etree
 
+from tests.api.server import SECRET
 from tests.bulk.conftest import PASSWORD
-from tokkyo.bulk import publish
+from tokkyo.bulk import links, publish
 from tokkyo.bulk.client import BulkClient
+from tokkyo.bulk.errors import LinkRefused
 from tokkyo.store.engine import write_connection
 from tokkyo.store.repositories import bulk_activity
 from tokkyo.store.tables import announcements, users
@@ -124,6 +127,48 @@ def test_archive_orders_through_the_pages(site):
     assert wrong.status_code == 400 and "it can go to delivered" in wrong.json()["message"]
     ready = user.get("/bulk/archive").text
     assert 'data-status="ready"' in ready and "case-progress-" in ready
+    assert f'href="/bulk/archive/{order_id}/links.txt"' in ready
+
+
+def test_a_ready_order_is_a_staging_set_with_30_day_links(site):
+    user = site.browser("bulk-user1")
+    page = user.get("/bulk/archive")
+    placed = user.post("/bulk/archive", data={"csrf": _csrf(page), "unit": "case-data",
+                                              "delivery": "online", "purpose": "mirror"})
+    assert placed.status_code == 303
+    admin = site.browser("bulk-admin1")
+    queue = admin.get("/bulk/admin/archive")
+    order_id = queue.text.split('class="order" data-id="')[1].split('"')[0]
+    early = user.get(f"/bulk/archive/{order_id}/links.txt",
+                     headers={"Accept": "application/json"})
+    assert early.status_code == 409
+    assert early.json()["message"] == (f"archive order {order_id} is requested; its files "
+                                       "can be downloaded once it is ready")
+    for state in ("verifying", "approved", "sized", "preparing", "ready"):
+        assert admin.post(f"/bulk/admin/archive/{order_id}",
+                          data={"csrf": _csrf(queue), "to": state}).status_code == 303
+    sums = user.get(f"/bulk/archive/{order_id}/SHA256SUMS")
+    listed = user.get(f"/bulk/archive/{order_id}/links.txt")
+    assert sums.status_code == listed.status_code == 200
+    assert listed.headers["cache-control"] == "private, no-store"
+    expected = dict(reversed(line.split("  ", 1)) for line in sums.text.splitlines())
+    urls = listed.text.splitlines()
+    assert len(urls) == len(expected) >= 2          # case progress and legal status
+    keys = links.LinkKeys(SECRET.encode(), 1)
+    now = dt.datetime.now(dt.UTC)
+    for url in urls:
+        assert url.startswith(f"{site.base}/bulk/dl/")
+        token, name = url.removeprefix(f"{site.base}/bulk/dl/").split("/")
+        assert links.open_token(keys, token, now + dt.timedelta(days=29)).file_id
+        with pytest.raises(LinkRefused, match="expired"):
+            links.open_token(keys, token, now + dt.timedelta(days=31))
+        answer = httpx.get(url)                      # no session needed: the link is enough
+        assert hashlib.sha256(answer.content).hexdigest() == expected[name]
+    other = site.browser("bulk-user2").get(f"/bulk/archive/{order_id}/links.txt",
+                                           headers={"Accept": "application/json"})
+    assert other.status_code == 404 and "of yours" in other.json()["message"]
+    assert user.get(f"/bulk/archive/{order_id}/secrets.txt").status_code == 404
+    assert httpx.get(f"{site.base}/bulk/archive/{order_id}/links.txt").status_code == 303
 
 
 def test_registration_form(site):

@@ -30,6 +30,7 @@ class BulkContext:
     blobs: LocalBlobStore
     link_lifetime: dt.timedelta
     terms_version: str
+    archive_link_lifetime: dt.timedelta
 
     @classmethod
     def build(cls, settings: Settings, database: Database, policy: Policy) -> BulkContext:
@@ -44,7 +45,8 @@ class BulkContext:
         return cls(settings, database, policy,
                    links.LinkKeys(policy.secret, settings.bulk_link_kid, revoked),
                    LocalBlobStore(settings.blob_path),
-                   dt.timedelta(hours=settings.bulk_link_hours), settings.bulk_terms_version)
+                   dt.timedelta(hours=settings.bulk_link_hours), settings.bulk_terms_version,
+                   dt.timedelta(days=settings.bulk_archive_link_days))
 
     def now(self) -> dt.datetime:
         return self.policy.clock.now()
@@ -70,8 +72,10 @@ def accept_terms(conn: sa.Connection, ctx: BulkContext, user_pk: int) -> None:
     users.update(conn, user_pk, consent_version=ctx.terms_version, consent_at=ctx.now())
 
 
-def link_path(conn: sa.Connection, ctx: BulkContext, user: UserRow, file_id: int) -> str:
-    """A fresh signed download path for the user and the file."""
+def link_path(conn: sa.Connection, ctx: BulkContext, user: UserRow, file_id: int,
+              lifetime: dt.timedelta | None = None) -> str:
+    """A fresh signed download path for the user and the file (valid for `lifetime`,
+    default the site's link lifetime)."""
     row = rows.file(conn, file_id)
     if row is None:
         raise NotFound(f"no file {file_id}")
@@ -79,7 +83,7 @@ def link_path(conn: sa.Connection, ctx: BulkContext, user: UserRow, file_id: int
     token, _ = links.issue(ctx.keys, row.id, row.sha256, user.id,
                            links.fingerprint(ctx.policy.secret, user.login_id or "",
                                              user.password_hash or ""),
-                           ctx.now(), ctx.link_lifetime)
+                           ctx.now(), lifetime or ctx.link_lifetime)
     return f"/bulk/dl/{token}/{row.name}"
 
 

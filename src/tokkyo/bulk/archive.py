@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from tokkyo.bulk.access import BulkContext
-from tokkyo.bulk.errors import BulkError, NotEntitled, NotFound, SplitUnit
+from tokkyo.bulk.access import BulkContext, link_path
+from tokkyo.bulk.errors import BulkError, NotEntitled, NotFound, NotReady, SplitUnit
 from tokkyo.store.repositories import bulk_activity
 from tokkyo.store.repositories import products as rows
 from tokkyo.store.repositories.users import UserRow
@@ -93,3 +93,17 @@ def files_of_order(conn: sa.Connection, order_id: int) -> list[sa.Row]:
         for product_id in units.get(unit, []):
             found.extend(rows.current_files_of_product(conn, product_id))
     return found
+
+
+def staging_set(conn: sa.Connection, ctx: BulkContext, user: UserRow, order_id: int
+                ) -> list[tuple[sa.Row, str]]:
+    """The online delivery of a ready (or delivered) order of the user: each file with a
+    download path valid for the archive link lifetime (bulk.md §7: 30 days)."""
+    row = bulk_activity.order(conn, order_id)
+    if row is None or row.user_id != user.id:
+        raise NotFound(f"no archive order {order_id} of yours")
+    if row.status not in ("ready", "delivered"):
+        raise NotReady(f"archive order {order_id} is {row.status}; its files can be "
+                       "downloaded once it is ready")
+    return [(f, link_path(conn, ctx, user, f.id, ctx.archive_link_lifetime))
+            for f in files_of_order(conn, order_id)]

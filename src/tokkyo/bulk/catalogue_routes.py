@@ -13,18 +13,13 @@ from tokkyo.accounts.errors import InvalidToken
 from tokkyo.bulk import feeds, manifests
 from tokkyo.bulk.access import bulk_user, link_path
 from tokkyo.bulk.errors import BulkError
-from tokkyo.bulk.web import context_of, refusal
+from tokkyo.bulk.web import context_of, origin, refusal
 from tokkyo.portal.i18n import language_of
 from tokkyo.store.repositories import bulk_activity
 from tokkyo.store.repositories import products as rows
 from tokkyo.store.repositories.users import UserRow
 
 router = APIRouter(prefix="/bulk", tags=["bulk"])
-
-
-def _origin(request: Request) -> str:
-    ctx = context_of(request)
-    return ctx.settings.public_origin or str(request.base_url).rstrip("/")
 
 
 def _token_user(request: Request) -> UserRow | Response:
@@ -86,7 +81,7 @@ def link(request: Request, file_id: int) -> Response:
         except BulkError as exc:
             return refusal(request, exc.status, getattr(exc, "reason", "not-found"), str(exc))
     expires = ctx.now() + ctx.link_lifetime
-    return JSONResponse({"url": _origin(request) + path, "expires_at": expires.isoformat()},
+    return JSONResponse({"url": origin(request) + path, "expires_at": expires.isoformat()},
                         headers={"Cache-Control": "no-store"})
 
 
@@ -121,12 +116,12 @@ def _announcements(request: Request) -> list[object]:
 
 @router.get("/announcements.atom", summary="Announcements (Atom)")
 def atom(request: Request) -> Response:
-    body = feeds.atom(_announcements(request), _origin(request), language_of(request))
+    body = feeds.atom(_announcements(request), origin(request), language_of(request))
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 
 
 @router.get("/announcements.json", summary="Announcements (JSON Feed)")
 def json_feed(request: Request) -> Response:
-    return JSONResponse(feeds.json_feed(_announcements(request), _origin(request),
+    return JSONResponse(feeds.json_feed(_announcements(request), origin(request),
                                         language_of(request)),
                         media_type="application/feed+json")

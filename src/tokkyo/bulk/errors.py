@@ -35,6 +35,12 @@ class TermsNotAccepted(BulkError):
     status = 403
 
 
+class NotReady(BulkError):
+    """An archive order's files were asked for before the order is ready."""
+
+    status = 409
+
+
 class SplitUnit(BulkError):
     """An archive order that names less than a whole unit (seed 000 §4)."""
 

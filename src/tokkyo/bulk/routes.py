@@ -8,14 +8,14 @@ import datetime as dt
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.errors import AccountError
 from tokkyo.bulk import archive, catalog, manifests, status
 from tokkyo.bulk.access import accept_terms, bulk_user, link_path
 from tokkyo.bulk.errors import BulkError, TermsNotAccepted
-from tokkyo.bulk.web import context_of, refusal, render, wants_json
+from tokkyo.bulk.web import context_of, origin, refusal, render, wants_json
 from tokkyo.portal.web import csrf_ok, current_user
 from tokkyo.store.engine import write_connection
 from tokkyo.store.repositories import bulk_activity
@@ -253,6 +253,31 @@ async def archive_order(request: Request) -> Response:
     except BulkError as exc:
         return refusal(request, exc.status, "order", str(exc))
     return RedirectResponse("/bulk/archive", status_code=303)
+
+
+@router.get("/archive/{order_id}/{name}")
+def archive_staging(request: Request, order_id: int, name: str) -> Response:
+    """A ready order's online delivery (bulk.md §7): `links.txt` (one download address per
+    line, valid for TOKKYO_BULK_ARCHIVE_LINK_DAYS; `wget -c -i links.txt` fetches the
+    set) and `SHA256SUMS` (for `sha256sum -c`)."""
+    if name not in ("links.txt", "SHA256SUMS"):
+        return refusal(request, 404, "not-found", f"an order has links.txt and SHA256SUMS, "
+                       f"not {name!r}")
+    principal = current_user(request)
+    if principal is None:
+        return _sign_in(request)
+    ctx = context_of(request)
+    try:
+        with ctx.database.engine.connect() as conn:
+            user = bulk_user(conn, ctx, principal.user_pk)
+            staged = archive.staging_set(conn, ctx, user, order_id)
+    except BulkError as exc:
+        return refusal(request, exc.status, "order", str(exc))
+    if name == "SHA256SUMS":
+        body = "".join(f"{f.sha256}  {f.name}\n" for f, _ in staged)
+    else:
+        body = "".join(f"{origin(request)}{path}\n" for _, path in staged)
+    return PlainTextResponse(body, headers={"Cache-Control": "private, no-store"})
 
 
 @router.get("/admin/archive")

@@ -56,6 +56,11 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
                              translator=BulkTranslator, maintenance=windows, **context)
 
 
+def origin(request: Request) -> str:
+    """The site's public origin (TOKKYO_PUBLIC_ORIGIN, else the request's)."""
+    return context_of(request).settings.public_origin or str(request.base_url).rstrip("/")
+
+
 def wants_json(request: Request) -> bool:
     accept = request.headers.get("accept", "")
     return "application/json" in accept or "text/html" not in accept
