@@ -134,3 +134,14 @@ def test_a_client_that_goes_away_ends_the_send_and_the_position_says_how_far(ser
     assert app.finished.wait(20), "the app's send did not return after the client left"
     assert 0 < app.seen["position"] < SIZE
     assert httpx.get(f"{base}/span?offset=0&count=5", timeout=10).status_code == 206
+
+
+def test_one_connection_carries_several_spans(served, big_file):
+    """Keep-alive: after a span the connection reads the next request."""
+    base, _ = served
+    data = big_file.read_bytes()
+    with httpx.Client(base_url=base, timeout=60) as client:
+        for offset, count in ((0, 10), (5 << 20, 2 << 20), (SIZE - 3, 3), (7, 7)):
+            answer = client.get(f"/span?offset={offset}&count={count}")
+            assert answer.content == data[offset:offset + count]
+        assert client.get("/chunked").content == data
