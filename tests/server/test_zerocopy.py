@@ -56,8 +56,9 @@ class FileApp:
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
                 return
             offset, count = int(query["offset"]), int(query["count"])
+            promised = int(query.get("promise", count))
             await send({"type": "http.response.start", "status": 206,
-                        "headers": [(b"content-length", str(count).encode())]})
+                        "headers": [(b"content-length", str(promised).encode())]})
             await send({"type": EXTENSION, "file": handle, "offset": offset, "count": count})
             self.seen["position"] = handle.tell()
             self.finished.set()
@@ -145,3 +146,14 @@ def test_one_connection_carries_several_spans(served, big_file):
             answer = client.get(f"/span?offset={offset}&count={count}")
             assert answer.content == data[offset:offset + count]
         assert client.get("/chunked").content == data
+
+
+def test_a_file_shorter_than_its_span_ends_the_connection_not_the_server(served):
+    base, app = served
+    app.finished.clear()
+    # the app promises 100 bytes more than the file has past the offset
+    with pytest.raises(httpx.RemoteProtocolError):
+        httpx.get(f"{base}/span?offset={SIZE - 50}&count=150&promise=150", timeout=10)
+    assert app.finished.wait(10)
+    assert app.seen["position"] == SIZE                 # what there was went out
+    assert httpx.get(f"{base}/span?offset=0&count=5", timeout=10).status_code == 206

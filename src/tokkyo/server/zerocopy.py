@@ -89,6 +89,12 @@ async def _send_file(cycle: RequestResponseCycle, plain_send: Any,
                     cycle.transport.close()
                     return
                 file.seek(offset + sent)
+                if sent < count:
+                    # the file ended early (truncated under us): the framing promised
+                    # more, so the connection cannot go on; the client sees a short body
+                    cycle.disconnected = True
+                    cycle.transport.close()
+                    return
             else:
                 cycle.transport.write(piece)
     if not more_body:
