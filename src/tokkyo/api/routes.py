@@ -150,7 +150,7 @@ def logged(ctx: ApiContext, request: Request, reply: Reply, service: str, law: s
     if request.method != "GET":
         return reply
     try:
-        with ctx.write() as conn, conn.begin():
+        with ctx.metering() as conn:
             _log_row(ctx, conn, request, reply, service, law, operation)
     except sa.exc.SQLAlchemyError as exc:
         # The answer still goes out; the store could not take its log entry.
