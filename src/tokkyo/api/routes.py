@@ -52,14 +52,17 @@ Lookup = Callable[[sa.Connection], Found]
 
 def metered(ctx: ApiContext, request: Request, *, service: str, law: str, operation: str,
             precheck: str | None, lookup: Lookup, render: Callable[..., Response]) -> Reply:
-    """One API call: token (210), lookup (read only, usually cached), then the count: the
-    per-minute limit (303), the daily cap (203) or the parameter problem (208/204/111/107)
-    in one atomic step for the ID (`quotas.charge`), and the log entry. The answer follows
-    the order of jpo-api.md §4 whatever order the work is done in."""
+    """One API call: token (210), the day's cap and lookup (read only, usually cached),
+    then the count: the per-minute limit (303), the daily cap (203) or the parameter
+    problem (208/204/111/107) in one atomic step for the ID (`quotas.charge`), and the log
+    entry. Only the count and the log entry are written, in one write transaction on
+    SQLite: everything else is done before it, so that the write lock is held briefly.
+    The answer follows the order of jpo-api.md §4 whatever order the work is done in."""
     counted = request.method == "GET"
     family = "opd" if service == "opd" else "domestic"
     token = bearer(request)
     found: Found | None = None
+    who = ""
     try:
         with ctx.read() as conn:
             try:
@@ -69,15 +72,16 @@ def metered(ctx: ApiContext, request: Request, *, service: str, law: str, operat
             except InvalidToken:
                 return logged(ctx, request, Reply(render("210"), "210"), service, law,
                                operation)
+            who = principal.login_id
+            m = quotas.meter(conn, ctx.policy, principal, service, law, operation)
             if precheck is None:
                 found = lookup(conn)
     except Exception as exc:
-        return logged(ctx, request, _fault(request, exc, render, ""), service, law, operation)
-    who = principal.login_id
+        return logged(ctx, request, _fault(request, exc, render, who), service, law,
+                      operation)
     now = ctx.policy.clock.now()
     try:
         with ctx.metering() as conn:
-            m = quotas.meter(conn, ctx.policy, principal, service, law, operation)
             reply = _metered_reply(conn, ctx, principal, m, family, counted, precheck, found,
                                    render, now)
             if counted:
