@@ -186,9 +186,8 @@ def domestic(request: Request, law: str, operation: str, params: str) -> Respons
         if op.is_document:
             return document_lookup(ctx, request, conn, which, op, values[0])
         answer = ctx.answers.get(conn, (which, op.name, values),
-                                 lambda: _data(ctx, request, conn, which, op.name, values))
-        return Found(answer.status, lambda remain, headers: envelope.response(
-            answer.status, answer.data, remain, headers))
+                                 lambda: _encoded(ctx, request, conn, which, op.name, values))
+        return Found(answer.code, answer.response)
 
     reply = metered(ctx, request, service="api", law=which.value, operation=op.name,
                     precheck=operations.check(which, op, values), lookup=lookup,
@@ -196,13 +195,14 @@ def domestic(request: Request, law: str, operation: str, params: str) -> Respons
     return answered(request, reply)
 
 
-def _data(ctx: ApiContext, request: Request, conn: sa.Connection, law: Law, operation: str,
-          values: tuple[str, ...]) -> answers.Answer:
+def _encoded(ctx: ApiContext, request: Request, conn: sa.Connection, law: Law,
+             operation: str, values: tuple[str, ...]) -> envelope.Encoded:
+    """The answer of one operation, its data serialised once for the answer cache."""
     answer = answers.answer(conn, law, operation, values)
     if answer.status == "107" and operation == "jpp_fixed_address":
         answer = fixed_addresses.answer(conn, ctx.policy.secret, ctx.origin(request), law,
                                         values[0])
-    return answer
+    return envelope.Encoded.of(answer.status, answer.data)
 
 
 @router.get("/api-files/{law}/{name}", include_in_schema=False)
