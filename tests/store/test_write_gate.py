@@ -11,7 +11,13 @@ import pytest
 import sqlalchemy as sa
 
 from tokkyo.api.context import is_timeout, limit_waits
-from tokkyo.store.engine import SQLITE_POOL_SIZE, counting_connection, set_write_wait
+from tokkyo.store.engine import (
+    SQLITE_POOL_SIZE,
+    WRITE_OPTION,
+    counting,
+    counting_connection,
+    set_write_wait,
+)
 
 
 def test_writers_queue_without_busy_errors(sqlite_db):
@@ -90,3 +96,22 @@ def test_pool_keeps_its_connections(sqlite_db):
             assert set(pool.map(call, range(SQLITE_POOL_SIZE))) == {1234}
     assert len(opened) <= SQLITE_POOL_SIZE
     assert engine.pool.checkedin() == SQLITE_POOL_SIZE
+
+
+def test_count_on_the_connection_a_call_read_on(db):
+    """A call reads, then counts on the same connection; the connection then goes back to
+    the pool as it came (no write option on SQLite, no autocommit on PostgreSQL)."""
+    engine = db.engine
+    with engine.connect() as conn:
+        with conn.begin():
+            conn.exec_driver_sql("SELECT 1")
+        with counting(conn) as counted:
+            counted.exec_driver_sql("CREATE TABLE counted_probe (n INTEGER)")
+            counted.exec_driver_sql("INSERT INTO counted_probe VALUES (1)")
+        assert not conn.get_execution_options().get(WRITE_OPTION)
+        raw = conn.connection.dbapi_connection
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT n FROM counted_probe").scalar_one() == 1
+        if engine.dialect.name == "postgresql":
+            assert conn.connection.dbapi_connection is raw      # the same, reset
+            assert not raw.autocommit

@@ -15,7 +15,12 @@ from tokkyo.accounts.policy import Policy
 from tokkyo.api.answer_cache import AnswerCache
 from tokkyo.config import Settings
 from tokkyo.store.database import Database
-from tokkyo.store.engine import counting_connection, set_write_wait, write_connection
+from tokkyo.store.engine import (
+    counting,
+    counting_connection,
+    set_write_wait,
+    write_connection,
+)
 from tokkyo.store.repositories import access_log
 
 
@@ -32,10 +37,14 @@ class ApiContext:
     def write(self) -> sa.Connection:
         return write_connection(self.database.engine)
 
-    def metering(self) -> AbstractContextManager[sa.Connection]:
-        """Where a call is counted and logged, or only logged (see `counting_connection`):
-        on SQLite a write transaction begun at this process's turn for the write lock."""
-        return counting_connection(self.database.engine)
+    def metering(self, conn: sa.Connection | None = None
+                 ) -> AbstractContextManager[sa.Connection]:
+        """Where a call is counted and logged, or only logged (see `counting`): on `conn`,
+        the connection the call read on, or on a connection of its own. On SQLite a write
+        transaction begun at this process's turn for the write lock."""
+        if conn is None:
+            return counting_connection(self.database.engine)
+        return counting(conn)
 
     def origin(self, request: Request) -> str:
         return self.settings.public_origin or str(request.base_url).rstrip("/")

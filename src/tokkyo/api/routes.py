@@ -64,29 +64,26 @@ def metered(ctx: ApiContext, request: Request, *, service: str, law: str, operat
     found: Found | None = None
     who = ""
     try:
-        with ctx.read() as conn:
-            try:
-                if token is None:
-                    raise InvalidToken("no Bearer token")
-                principal = accounts.authenticate(conn, ctx.policy, token, service)
-            except InvalidToken:
-                return logged(ctx, request, Reply(render("210"), "210"), service, law,
-                               operation)
-            who = principal.login_id
-            m = quotas.meter(conn, ctx.policy, principal, service, law, operation)
-            if precheck is None:
-                found = lookup(conn)
-    except Exception as exc:
-        return logged(ctx, request, _fault(request, exc, render, who), service, law,
-                      operation)
-    now = ctx.policy.clock.now()
-    try:
-        with ctx.metering() as conn:
-            reply = _metered_reply(conn, ctx, principal, m, family, counted, precheck, found,
-                                   render, now)
-            if counted:
-                _log_counted(ctx, conn, request, reply, service, law, operation)
-    except Exception as exc:          # nothing was counted
+        with ctx.read() as conn:                     # one connection for the whole call
+            with conn.begin():
+                try:
+                    if token is None:
+                        raise InvalidToken("no Bearer token")
+                    principal = accounts.authenticate(conn, ctx.policy, token, service)
+                except InvalidToken:
+                    return logged(ctx, request, Reply(render("210"), "210"), service, law,
+                                  operation)
+                who = principal.login_id
+                m = quotas.meter(conn, ctx.policy, principal, service, law, operation)
+                if precheck is None:
+                    found = lookup(conn)
+            now = ctx.policy.clock.now()
+            with ctx.metering(conn) as counting:
+                reply = _metered_reply(counting, ctx, principal, m, family, counted,
+                                       precheck, found, render, now)
+                if counted:
+                    _log_counted(ctx, counting, request, reply, service, law, operation)
+    except Exception as exc:          # SQLite: nothing was counted (rolled back)
         return logged(ctx, request, _fault(request, exc, render, who), service, law,
                       operation)
     return reply

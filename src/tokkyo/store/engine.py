@@ -126,14 +126,26 @@ def set_write_wait(engine: Engine, milliseconds: int) -> None:
 
 @contextmanager
 def counting_connection(engine: Engine) -> Iterator[sa.Connection]:
-    """The connection an API call is counted on (`repositories.quotas.charge`). SQLite: one
-    write transaction for all the statements made on it, begun when it is this process's
-    turn at the write lock (`write_gate`). PostgreSQL: autocommit, so that the count is
-    one round trip holding the ID's lock only inside the server, and every other statement
-    (the log entry) commits on its own, outside that lock."""
-    with write_connection(engine) as conn:
-        if engine.dialect.name == "postgresql":
-            yield conn.execution_options(isolation_level="AUTOCOMMIT")
-        else:
-            with _GATES[engine].held(), conn.begin():
-                yield conn
+    """A connection of its own to count an API call on (see `counting`)."""
+    with engine.connect() as conn, counting(conn) as counted:
+        yield counted
+
+
+@contextmanager
+def counting(conn: sa.Connection) -> Iterator[sa.Connection]:
+    """Count an API call on `conn` (`repositories.quotas.charge`), a connection with no
+    transaction open: the one the call read on, so that a call checks out one connection.
+    SQLite: one write transaction for all the statements made on it, begun when it is this
+    process's turn at the write lock (`write_gate`). PostgreSQL: autocommit (reset when the
+    connection goes back to the pool), so that the count is one round trip holding the
+    ID's lock only inside the server, and every other statement (the log entry) commits
+    on its own, outside that lock."""
+    if conn.dialect.name == "postgresql":
+        yield conn.execution_options(isolation_level="AUTOCOMMIT")
+        return
+    conn.execution_options(**{WRITE_OPTION: True})
+    try:
+        with _GATES[conn.engine].held(), conn.begin():
+            yield conn
+    finally:
+        conn.execution_options(**{WRITE_OPTION: False})
