@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -143,9 +143,10 @@ def counting(conn: sa.Connection) -> Iterator[sa.Connection]:
     if conn.dialect.name == "postgresql":
         yield conn.execution_options(isolation_level="AUTOCOMMIT")
         return
+    gate = _GATES.get(conn.engine)           # an engine not made by make_engine has none
     conn.execution_options(**{WRITE_OPTION: True})
     try:
-        with _GATES[conn.engine].held(), conn.begin():
+        with gate.held() if gate is not None else nullcontext(), conn.begin():
             yield conn
     finally:
         conn.execution_options(**{WRITE_OPTION: False})
