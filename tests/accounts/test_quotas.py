@@ -6,11 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
+import sqlalchemy as sa
+
 from tokkyo.accounts import quotas
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.clock import Clock, jst_day, next_reset
 from tokkyo.accounts.policy import Policy
 from tokkyo.store.engine import counting_connection, write_connection
+from tokkyo.store.repositories.quotas import PRUNE_EVERY
+from tokkyo.store.tables import rate_events
 
 T0 = dt.datetime(2026, 11, 21, 14, 59, 59, tzinfo=dt.UTC)      # 23:59:59 JST
 
@@ -75,6 +79,22 @@ def test_rolling_minute(db):
     later = policy(T0 + dt.timedelta(seconds=60, microseconds=1))
     with write_connection(db.engine) as conn, conn.begin():
         assert quotas.admit(conn, later, who, "domestic")     # the first call left the window
+
+
+def test_events_that_left_the_window_go_now_and_then(db):
+    """One call a minute and a limit of one: each call is admitted (the events left in the
+    table are outside the window and do not count), and the table keeps only the events
+    since the last prune, not one per call."""
+    who = principal(db, policy())
+    for minute in range(3 * PRUNE_EVERY):
+        at = policy(T0 + dt.timedelta(seconds=61 * minute), rate_limits={"domestic": 1,
+                                                                          "opd": 1})
+        with write_connection(db.engine) as conn, conn.begin():
+            assert quotas.admit(conn, at, who, "domestic")
+    with db.engine.connect() as conn:
+        kept = conn.execute(sa.select(sa.func.count()).select_from(rate_events).where(
+            rate_events.c.user_id == who.user_pk)).scalar_one()
+    assert 1 <= kept <= PRUNE_EVERY
 
 
 def test_charge_is_exact_under_concurrency(db):

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from tests.api.conftest import PASSWORD
 from tests.api.server import Server
 from tokkyo.store.repositories import users
-from tokkyo.store.tables import quota_counters
+from tokkyo.store.tables import access_log, quota_counters
 
 DIVISIONAL = "/api/patent/v1/divisional_app_info/2020123456"       # default cap: 30
 
@@ -43,7 +43,15 @@ def test_fifty_clients_one_id_cap_thirty(api):
         used = conn.execute(sa.select(quota_counters.c.used).where(
             quota_counters.c.user_id == user.id,
             quota_counters.c.operation == "divisional_app_info")).scalar_one()
+        logged = conn.execute(sa.select(access_log).where(
+            access_log.c.login_id == login_id,
+            access_log.c.operation == "divisional_app_info")).all()
     assert used == 30
+    # every call in the access log: ID, time, IP, operation, status
+    assert sorted(row.status_code for row in logged) == ["100"] * 30 + ["203"] * 20
+    assert {(row.ip, row.service, row.law, row.http_status) for row in logged} == {
+        ("127.0.0.1", "api", "patent", 200)}
+    assert all(row.at is not None for row in logged)
 
 
 def test_counts_reset_at_midnight_jst(api):
@@ -99,6 +107,12 @@ def test_ten_a_minute_then_303(api):
         assert head.headers["ratelimit-remaining"] == "395"
     finally:
         server.stop()
+    with api.database.engine.connect() as conn:
+        logged = conn.execute(sa.select(access_log.c.status_code, access_log.c.http_status)
+                              .where(access_log.c.login_id == login_id,
+                                     access_log.c.service == "api")
+                              .order_by(access_log.c.id)).all()
+    assert [tuple(row) for row in logged] == [("100", 200)] * 10 + [("303", 429)]
     later = Server(api.url, api.data, now="2026-11-21T12:01:01+09:00")
     try:
         answer = later.get("/api/patent/v1/app_progress/2020123456", token).json()["result"]

@@ -15,7 +15,12 @@ from tokkyo.accounts.policy import Policy
 from tokkyo.api.answer_cache import AnswerCache
 from tokkyo.config import Settings
 from tokkyo.store.database import Database
-from tokkyo.store.engine import counting_connection, write_connection
+from tokkyo.store.engine import (
+    counting,
+    counting_connection,
+    set_write_wait,
+    write_connection,
+)
 from tokkyo.store.repositories import access_log
 
 
@@ -32,9 +37,14 @@ class ApiContext:
     def write(self) -> sa.Connection:
         return write_connection(self.database.engine)
 
-    def metering(self) -> AbstractContextManager[sa.Connection]:
-        """Where a call is counted and logged (see `counting_connection`)."""
-        return counting_connection(self.database.engine)
+    def metering(self, conn: sa.Connection | None = None
+                 ) -> AbstractContextManager[sa.Connection]:
+        """Where a call is counted and logged, or only logged (see `counting`): on `conn`,
+        the connection the call read on, or on a connection of its own. On SQLite a write
+        transaction begun at this process's turn for the write lock."""
+        if conn is None:
+            return counting_connection(self.database.engine)
+        return counting(conn)
 
     def origin(self, request: Request) -> str:
         return self.settings.public_origin or str(request.base_url).rstrip("/")
@@ -42,15 +52,17 @@ class ApiContext:
 
 def limit_waits(engine: sa.Engine, milliseconds: int) -> None:
     """Every statement of the server gives up after `milliseconds` (an API call must answer:
-    waiting longer becomes statusCode 302). SQLite waits that long for a lock at most;
-    PostgreSQL cancels statements that run longer. Set on checkout, so connections pooled
-    before the server started get it too; on PostgreSQL once per connection (a committed
-    SET lasts for the session; the pool's `info` is cleared when a connection is
-    replaced), which spares every call two round trips."""
+    waiting longer becomes statusCode 302). SQLite waits that long for a lock at most (and
+    for its turn among the writers of this process, `set_write_wait`); PostgreSQL cancels
+    statements that run longer. Set on checkout, so connections pooled before the server
+    started get it too, but once per connection (the setting lasts for the connection;
+    the pool's `info` is cleared when a connection is replaced), which spares every call a
+    statement on SQLite and two round trips on PostgreSQL."""
+    set_write_wait(engine, milliseconds)
+
     @event.listens_for(engine, "checkout")
     def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        if engine.dialect.name == "postgresql" and (
-                record.info.get("statement_timeout") == milliseconds):
+        if record.info.get("statement_timeout") == milliseconds:
             return
         cursor = dbapi_connection.cursor()
         if engine.dialect.name == "sqlite":
@@ -58,8 +70,8 @@ def limit_waits(engine: sa.Engine, milliseconds: int) -> None:
         elif engine.dialect.name == "postgresql":
             cursor.execute(f"SET statement_timeout = {milliseconds}")
             dbapi_connection.commit()
-            record.info["statement_timeout"] = milliseconds
         cursor.close()
+        record.info["statement_timeout"] = milliseconds
 
 
 def is_timeout(exc: BaseException) -> bool:

@@ -7,6 +7,7 @@ each status code with its exact message and HTTP status (§4).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.responses import Response
@@ -52,3 +53,25 @@ def response(code: str, data: Any = None, remain: int | None = None,
     """The HTTP answer of one statusCode (JSON, UTF-8)."""
     return Response(dumps(body(code, data, remain)), status_code=http_status(code),
                     media_type="application/json", headers=headers)
+
+
+@dataclass(frozen=True, slots=True)
+class Encoded:
+    """An answer with its `data` serialised once (the answer cache keeps it this way):
+    each call then serialises only the envelope around it. `response` writes the same
+    bytes as the function `response` does for the same code, data and count."""
+
+    code: str
+    data: bytes
+
+    @classmethod
+    def of(cls, code: str, data: Any) -> Encoded:
+        return cls(code, dumps(body(code, data)["result"]["data"]))
+
+    def response(self, remain: int | None, headers: dict[str, str] | None = None
+                 ) -> Response:
+        head = body(self.code, None, remain)["result"]
+        del head["data"]                 # the last key: it follows, already serialised
+        content = b'{"result":' + dumps(head)[:-1] + b',"data":' + self.data + b"}}"
+        return Response(content, status_code=http_status(self.code),
+                        media_type="application/json", headers=headers)

@@ -52,37 +52,38 @@ Lookup = Callable[[sa.Connection], Found]
 
 def metered(ctx: ApiContext, request: Request, *, service: str, law: str, operation: str,
             precheck: str | None, lookup: Lookup, render: Callable[..., Response]) -> Reply:
-    """One API call: token (210), lookup (read only, usually cached), then the count: the
-    per-minute limit (303), the daily cap (203) or the parameter problem (208/204/111/107)
-    in one atomic step for the ID (`quotas.charge`), and the log entry. The answer follows
-    the order of jpo-api.md §4 whatever order the work is done in."""
+    """One API call: token (210), the day's cap and lookup (read only, usually cached),
+    then the count: the per-minute limit (303), the daily cap (203) or the parameter
+    problem (208/204/111/107) in one atomic step for the ID (`quotas.charge`), and the log
+    entry. Only the count and the log entry are written, in one write transaction on
+    SQLite: everything else is done before it, so that the write lock is held briefly.
+    The answer follows the order of jpo-api.md §4 whatever order the work is done in."""
     counted = request.method == "GET"
     family = "opd" if service == "opd" else "domestic"
     token = bearer(request)
     found: Found | None = None
+    who = ""
     try:
-        with ctx.read() as conn:
-            try:
-                if token is None:
-                    raise InvalidToken("no Bearer token")
-                principal = accounts.authenticate(conn, ctx.policy, token, service)
-            except InvalidToken:
-                return logged(ctx, request, Reply(render("210"), "210"), service, law,
-                               operation)
-            if precheck is None:
-                found = lookup(conn)
-    except Exception as exc:
-        return logged(ctx, request, _fault(request, exc, render, ""), service, law, operation)
-    who = principal.login_id
-    now = ctx.policy.clock.now()
-    try:
-        with ctx.metering() as conn:
-            m = quotas.meter(conn, ctx.policy, principal, service, law, operation)
-            reply = _metered_reply(conn, ctx, principal, m, family, counted, precheck, found,
-                                   render, now)
-            if counted:
-                _log_counted(ctx, conn, request, reply, service, law, operation)
-    except Exception as exc:          # nothing was counted
+        with ctx.read() as conn:                     # one connection for the whole call
+            with conn.begin():
+                try:
+                    if token is None:
+                        raise InvalidToken("no Bearer token")
+                    principal = accounts.authenticate(conn, ctx.policy, token, service)
+                except InvalidToken:
+                    return logged(ctx, request, Reply(render("210"), "210"), service, law,
+                                  operation)
+                who = principal.login_id
+                m = quotas.meter(conn, ctx.policy, principal, service, law, operation)
+                if precheck is None:
+                    found = lookup(conn)
+            now = ctx.policy.clock.now()
+            with ctx.metering(conn) as counting:
+                reply = _metered_reply(counting, ctx, principal, m, family, counted,
+                                       precheck, found, render, now)
+                if counted:
+                    _log_counted(ctx, counting, request, reply, service, law, operation)
+    except Exception as exc:          # SQLite: nothing was counted (rolled back)
         return logged(ctx, request, _fault(request, exc, render, who), service, law,
                       operation)
     return reply
@@ -150,7 +151,7 @@ def logged(ctx: ApiContext, request: Request, reply: Reply, service: str, law: s
     if request.method != "GET":
         return reply
     try:
-        with ctx.write() as conn, conn.begin():
+        with ctx.metering() as conn:
             _log_row(ctx, conn, request, reply, service, law, operation)
     except sa.exc.SQLAlchemyError as exc:
         # The answer still goes out; the store could not take its log entry.
@@ -182,9 +183,8 @@ def domestic(request: Request, law: str, operation: str, params: str) -> Respons
         if op.is_document:
             return document_lookup(ctx, request, conn, which, op, values[0])
         answer = ctx.answers.get(conn, (which, op.name, values),
-                                 lambda: _data(ctx, request, conn, which, op.name, values))
-        return Found(answer.status, lambda remain, headers: envelope.response(
-            answer.status, answer.data, remain, headers))
+                                 lambda: _encoded(ctx, request, conn, which, op.name, values))
+        return Found(answer.code, answer.response)
 
     reply = metered(ctx, request, service="api", law=which.value, operation=op.name,
                     precheck=operations.check(which, op, values), lookup=lookup,
@@ -192,13 +192,14 @@ def domestic(request: Request, law: str, operation: str, params: str) -> Respons
     return answered(request, reply)
 
 
-def _data(ctx: ApiContext, request: Request, conn: sa.Connection, law: Law, operation: str,
-          values: tuple[str, ...]) -> answers.Answer:
+def _encoded(ctx: ApiContext, request: Request, conn: sa.Connection, law: Law,
+             operation: str, values: tuple[str, ...]) -> envelope.Encoded:
+    """The answer of one operation, its data serialised once for the answer cache."""
     answer = answers.answer(conn, law, operation, values)
     if answer.status == "107" and operation == "jpp_fixed_address":
         answer = fixed_addresses.answer(conn, ctx.policy.secret, ctx.origin(request), law,
                                         values[0])
-    return answer
+    return envelope.Encoded.of(answer.status, answer.data)
 
 
 @router.get("/api-files/{law}/{name}", include_in_schema=False)

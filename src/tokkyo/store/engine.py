@@ -3,25 +3,40 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from tokkyo.store.write_gate import WriteGate
+
 WRITE_OPTION = "tokkyo_write"
+
+SQLITE_BUSY_TIMEOUT_MS = 30000
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=30000",
+    f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
     "PRAGMA cache_size=-65536",
 )
 
 POSTGRES_POOL_SIZE = 15
+
+#: SQLite connections kept open, and how many more may open at once. The server answers
+#: each call on up to 40 threads (anyio's default), one connection each; with the default
+#: pool (5 kept) every busy second opened and closed connections, each running the
+#: pragmas below. Kept connections cost memory only (their page cache, up to cache_size).
+SQLITE_POOL_SIZE = 16
+SQLITE_POOL_OVERFLOW = 24
+
+#: The write gate of each SQLite engine (see `tokkyo.store.write_gate`).
+_GATES: WeakKeyDictionary[Engine, WriteGate] = WeakKeyDictionary()
 
 #: Rows SQLite's ANALYZE reads per index (PRAGMA analysis_limit): statistics good enough
 #: for the planner at a cost that does not grow with the database.
@@ -43,7 +58,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         database = sa.engine.make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"timeout": 30}
+        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        if database and database != ":memory:":
+            kwargs["pool_size"] = SQLITE_POOL_SIZE
+            kwargs["max_overflow"] = SQLITE_POOL_OVERFLOW
     else:
         kwargs["pool_pre_ping"] = True
         # Keep as many connections as the pool may open (SQLAlchemy's default keeps 5 of
@@ -58,6 +76,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
 
 def _configure_sqlite(engine: Engine) -> None:
+    _GATES[engine] = WriteGate(SQLITE_BUSY_TIMEOUT_MS / 1000)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin, so that
@@ -95,15 +115,38 @@ def refresh_statistics(engine: Engine) -> None:
         conn.exec_driver_sql("ANALYZE")
 
 
+def set_write_wait(engine: Engine, milliseconds: int) -> None:
+    """How long a writer of this process waits for its turn at SQLite's write lock (the
+    gate); the caller sets SQLite's own `busy_timeout` to the same value. Nothing on
+    PostgreSQL."""
+    gate = _GATES.get(engine)
+    if gate is not None:
+        gate.timeout = milliseconds / 1000
+
+
 @contextmanager
 def counting_connection(engine: Engine) -> Iterator[sa.Connection]:
-    """The connection an API call is counted on (`repositories.quotas.charge`). SQLite: one
-    write transaction for all the statements made on it. PostgreSQL: autocommit, so that
-    the count is one round trip holding the ID's lock only inside the server, and every
-    other statement (the log entry) commits on its own, outside that lock."""
-    with write_connection(engine) as conn:
-        if engine.dialect.name == "postgresql":
-            yield conn.execution_options(isolation_level="AUTOCOMMIT")
-        else:
-            with conn.begin():
-                yield conn
+    """A connection of its own to count an API call on (see `counting`)."""
+    with engine.connect() as conn, counting(conn) as counted:
+        yield counted
+
+
+@contextmanager
+def counting(conn: sa.Connection) -> Iterator[sa.Connection]:
+    """Count an API call on `conn` (`repositories.quotas.charge`), a connection with no
+    transaction open: the one the call read on, so that a call checks out one connection.
+    SQLite: one write transaction for all the statements made on it, begun when it is this
+    process's turn at the write lock (`write_gate`). PostgreSQL: autocommit (reset when the
+    connection goes back to the pool), so that the count is one round trip holding the
+    ID's lock only inside the server, and every other statement (the log entry) commits
+    on its own, outside that lock."""
+    if conn.dialect.name == "postgresql":
+        yield conn.execution_options(isolation_level="AUTOCOMMIT")
+        return
+    gate = _GATES.get(conn.engine)           # an engine not made by make_engine has none
+    conn.execution_options(**{WRITE_OPTION: True})
+    try:
+        with gate.held() if gate is not None else nullcontext(), conn.begin():
+            yield conn
+    finally:
+        conn.execution_options(**{WRITE_OPTION: False})

@@ -23,11 +23,14 @@ class Entry:
     bytes: int = 0
 
 
+_INSERT = sa.insert(access_log)          # built once: every API call writes an entry
+
+
 def write(conn: sa.Connection, entry: Entry) -> None:
-    conn.execute(sa.insert(access_log).values(
-        at=entry.at, login_id=entry.login_id, ip=entry.ip, service=entry.service,
-        law=entry.law, operation=entry.operation, status_code=entry.status_code,
-        http_status=entry.http_status, bytes=entry.bytes))
+    conn.execute(_INSERT, {
+        "at": entry.at, "login_id": entry.login_id, "ip": entry.ip, "service": entry.service,
+        "law": entry.law, "operation": entry.operation, "status_code": entry.status_code,
+        "http_status": entry.http_status, "bytes": entry.bytes})
 
 
 def of_user(conn: sa.Connection, login_id: str, limit: int = 100) -> list[Entry]:

@@ -33,13 +33,17 @@ def insert(conn: sa.Connection, *, user_pk: int, kind: str, token_hash: str, ses
                                           expires_at=expires_at))
 
 
+# Built once: every API call looks its token up.
+_FIND = (sa.select(
+    tokens.c.id, tokens.c.user_id, tokens.c.kind, tokens.c.session, tokens.c.issued_at,
+    tokens.c.expires_at, tokens.c.revoked_at, users.c.login_id,
+    users.c.status.label("user_status"), users.c.role, users.c.api, users.c.opd)
+    .join(users, users.c.id == tokens.c.user_id)
+    .where(tokens.c.token_hash == sa.bindparam("token_hash")))
+
+
 def find(conn: sa.Connection, token_hash: str) -> TokenRow | None:
-    row = conn.execute(sa.select(
-        tokens.c.id, tokens.c.user_id, tokens.c.kind, tokens.c.session, tokens.c.issued_at,
-        tokens.c.expires_at, tokens.c.revoked_at, users.c.login_id,
-        users.c.status.label("user_status"), users.c.role, users.c.api, users.c.opd)
-        .join(users, users.c.id == tokens.c.user_id)
-        .where(tokens.c.token_hash == token_hash)).first()
+    row = conn.execute(_FIND, {"token_hash": token_hash}).first()
     return TokenRow(**row._mapping) if row is not None else None
 
 

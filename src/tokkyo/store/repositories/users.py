@@ -110,9 +110,14 @@ def contacts_of(conn: sa.Connection, pk: int) -> list[ContactRow]:
             for r in rows]
 
 
+# Built once: read on every API call (the day's cap), so it is worth sparing SQLAlchemy
+# the construction and the cache key of a new statement each time.
+_GRANTS_OF = (sa.select(quota_grants).where(quota_grants.c.user_id == sa.bindparam("pk"))
+              .order_by(quota_grants.c.law, quota_grants.c.operation))
+
+
 def grants_of(conn: sa.Connection, pk: int) -> list[GrantRow]:
-    rows = conn.execute(sa.select(quota_grants).where(quota_grants.c.user_id == pk)
-                        .order_by(quota_grants.c.law, quota_grants.c.operation)).all()
+    rows = conn.execute(_GRANTS_OF, {"pk": pk}).all()
     return [GrantRow(r.law, r.operation, r.factor, r.cap, r.reason) for r in rows]
 
 
