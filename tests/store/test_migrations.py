@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 
 from tokkyo.store import migrate
-from tokkyo.store.tables import applications, blobs, publications, sources
+from tokkyo.store.tables import applications, blobs, publications, search_owners, sources
 
 
 def test_alembic_check_finds_no_difference(db):
@@ -73,3 +74,31 @@ def test_timestamps_come_back_aware(db):
         created = conn.execute(sa.select(blobs.c.created_at)).scalar_one()
     assert created.tzinfo is not None
     assert abs(created - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
+
+
+def test_0007_fills_search_owners_from_the_stored_publications(db):
+    """Upgrading a database of 0006 with publications in it notes every publication's
+    case in search_owners (search reads nothing else for it); downgrading drops it."""
+    config = migrate.alembic_config(db.engine)
+    with db.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0006")
+    assert "search_owners" not in sa.inspect(db.engine).get_table_names()
+    with db.engine.begin() as conn:
+        conn.execute(sa.insert(blobs).values(sha256="d" * 64, size=1))
+        source_id = conn.execute(sa.insert(sources).values(
+            version=1, key="k", format="x", blob_sha256="d" * 64, fingerprint="d" * 64)
+            .returning(sources.c.id)).scalar_one()
+        for app_id, number in ((7, "2019000007"), (9, "2019000009")):
+            conn.execute(sa.insert(applications).values(
+                id=app_id, law="patent", application_number=number))
+        for pub_id, app_id in ((3, 7), (4, 9), (5, 7)):
+            conn.execute(sa.insert(publications).values(
+                id=pub_id, application_id=app_id, source_id=source_id, country="JP",
+                kind="A", st16_kind="A", law="patent", number=f"202100000{pub_id}",
+                title="", abstract="", language="ja"))
+    migrate.upgrade(db.engine)
+    with db.engine.connect() as conn:
+        owners = conn.execute(sa.select(search_owners).order_by(
+            search_owners.c.publication_id)).all()
+    assert [tuple(r) for r in owners] == [(3, 7), (4, 9), (5, 7)]

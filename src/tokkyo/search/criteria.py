@@ -11,11 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
 
 from tokkyo.search import query as q
 from tokkyo.search.index import IndexBackend
@@ -34,33 +31,14 @@ from tokkyo.store.tables import (
     parties,
     publications,
     registrations,
+    search_owners,
     trademark_texts,
 )
 
-
-class _IndexedBy(sa.TableClause):
-    """A table read through one named index: `name INDEXED BY index` on SQLite (whose
-    planner cannot be told otherwise and SQLAlchemy renders no hint for), the plain
-    table elsewhere."""
-
-    inherit_cache = True
-    index = "ix_publications_id_application_id"          # migration 0006
-
-
-@compiles(_IndexedBy)
-def _plain(element: _IndexedBy, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.visit_table(element, **kw)
-
-
-@compiles(_IndexedBy, "sqlite")
-def _indexed_by(element: _IndexedBy, compiler: SQLCompiler, **kw: Any) -> str:
-    text = compiler.visit_table(element, **kw)
-    return f"{text} INDEXED BY {element.index}" if kw.get("asfrom") else text
-
-
-#: Publications as (id, application_id), read from ix_publications_id_application_id.
-OWNERS = _IndexedBy("publications", sa.column("id", sa.Integer),
-                    sa.column("application_id", sa.Integer))
+#: The case of each indexed publication (publication_id, application_id), kept with
+#: the index (search/indexer.py): read for every matched unit instead of the wide
+#: publications row.
+OWNERS = search_owners
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,9 +119,7 @@ class Compiler:
             return None
         keys = self._unit_keys(lambda f: self._normalise(f, value.parts[0]),
                                spec.units).subquery()
-        # The case of each unit from the narrow (id, application_id) index, not the wide
-        # row (SQLite would take the rowid: it is asked for by name).
-        owner = OWNERS.c.id == publication_of(keys.c.unit_key)
+        owner = OWNERS.c.publication_id == publication_of(keys.c.unit_key)
         return (sa.select(keys.c.unit_key, OWNERS.c.application_id)
                 .select_from(keys).join(OWNERS, owner))
 
@@ -199,7 +175,7 @@ class Compiler:
             return set()
         return set(self.connection.execute(
             sa.select(OWNERS.c.application_id)
-            .where(OWNERS.c.id.in_(sorted(matched)))).scalars())
+            .where(OWNERS.c.publication_id.in_(sorted(matched)))).scalars())
 
     def _near_keys(self, units: Sequence[str], value: q.Text) -> sa.Select | None:
         """Candidate units of a proximity atom narrowed by the backend's own proximity
