@@ -19,7 +19,8 @@ says that the corpus is generated.
 
 Build: documents are written straight into the tables in batches of 5000 (the columns and
 rows the store's write path fills for them) and indexed with tokkyo's own indexer
-(`BigramIndexer.prepare` / `add`: the entries ingest writes). On PostgreSQL the GIN index
+(`BigramIndexer.prepare` / `add`: the entries ingest writes, and each publication's case
+in `search_owners`). On PostgreSQL the GIN index
 is dropped during the build and created again at the end (the same index, built at once),
 then ANALYZE runs, as autovacuum would; on SQLite the build ends with the bounded
 ANALYZE an ingest run ends with (`refresh_statistics`). `--sqlite-path` / `--postgres-db`
