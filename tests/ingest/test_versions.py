@@ -8,10 +8,13 @@ import sqlalchemy as sa
 
 from tests.conftest import GAZETTE, REAL, table_counts
 from tests.conftest import ingest as ingest_paths
-from tests.ingest.builders import EXAMPLE1
+from tests.ingest.builders import APP1, EXAMPLE1
+from tokkyo.documents import results
 from tokkyo.model.laws import Law
 from tokkyo.search.index import find
 from tokkyo.store.repositories import case_reader, publications, sources
+from tokkyo.store.tables import applications, search_owners
+from tokkyo.store.tables import publications as publications_table
 
 
 def ingest(db, *paths):
@@ -87,3 +90,32 @@ def test_batches_are_logged(db):
     with db.engine.connect() as conn:
         rows = conn.execute(sa.text("SELECT status, loaded FROM batches ORDER BY id")).all()
     assert [tuple(r) for r in rows] == [("done", 3)]
+
+
+def _owners(conn) -> dict[int, int]:
+    return dict(conn.execute(sa.select(search_owners.c.publication_id,
+                                       search_owners.c.application_id)).all())
+
+
+def test_search_owners_follow_every_indexed_publication_to_its_case(db, tmp_path):
+    """search_owners (the case search reads for each matched unit) names exactly the
+    stored case of every indexed publication, also after a replacement that moves the
+    publication to another application, in the same batch as the index entries."""
+    ingest(db, GAZETTE, REAL)
+    with db.engine.connect() as conn:
+        stored = dict(conn.execute(sa.select(publications_table.c.id,
+                                             publications_table.c.application_id)).all())
+        assert stored and _owners(conn) == stored
+    moved = tmp_path / "jp_example1_other_application.xml"
+    moved.write_bytes(EXAMPLE1.read_bytes().replace(
+        b"<doc-number>" + APP1 + b"</doc-number>", b"<doc-number>2019777777</doc-number>", 1))
+    assert ingest(db, moved).counts == {"replaced": 1}
+    with db.engine.connect() as conn, conn.begin():
+        pub_id = publications.find(conn, "JP", "A", "2021044377")
+        case_id = conn.execute(sa.select(applications.c.id).where(
+            applications.c.application_number == "2019777777")).scalar_one()
+        assert _owners(conn)[pub_id] == case_id
+        assert _owners(conn) == dict(conn.execute(sa.select(
+            publications_table.c.id, publications_table.c.application_id)).all())
+        found = results.run(conn, "ウェーハの加工方法/TI")
+        assert [r.application_number for r in found.rows] == ["2019777777"]

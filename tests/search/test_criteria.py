@@ -52,14 +52,15 @@ def test_prefix_of_the_last_code_point_has_no_upper_bound(codes):
 
 
 def test_fi_prefix_search_uses_the_classification_index(db):
-    """The range reaches the (scheme, code) index; a LIKE never did on SQLite."""
+    """The range reaches the (scheme, code) index; a LIKE never did on SQLite. There the
+    index also holds the case (migration 0007): no classifications row is read."""
     with db.engine.connect() as conn:
         compiler = Compiler(conn, backend_for(conn))
         select = compiler.fi(q.Fi(code="H01L21/", prefix=True))
         sql = str(select.compile(conn, compile_kwargs={"literal_binds": True}))
         if conn.dialect.name == "sqlite":
             plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
-            assert "ix_classifications_scheme_code" in plan
+            assert "COVERING INDEX ix_classifications_scheme_code_application_id" in plan
         else:
             conn.exec_driver_sql("SET enable_seqscan = off")
             plan = " ".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql))
@@ -105,17 +106,16 @@ def test_fterm_additional_code_is_matched_case_sensitively(db):
             assert "ix_classifications_scheme_code" in plan
 
 
-def test_matched_units_find_their_case_through_the_narrow_index(db):
-    """SQLite reads (id, application_id) from ix_publications_id_application_id rather
-    than the wide publications row (migration 0006); PostgreSQL gets the plain join."""
+def test_matched_units_find_their_case_in_search_owners(db):
+    """The case of each matched unit comes from search_owners (migration 0007), on SQLite
+    by its rowid, the publication id: one narrow row, not the wide publications row."""
     with db.engine.connect() as conn:
         compiler = Compiler(conn, backend_for(conn))
         units = compiler.text_units(q.Atom("AB", q.Text(("電池",))))
         assert units is not None
         sql = str(units.compile(conn, compile_kwargs={"literal_binds": True}))
-        assert ("INDEXED BY ix_publications_id_application_id" in sql) == (
-            conn.dialect.name == "sqlite")
-        conn.execute(units).all()            # the index exists: the statement runs
+        assert "search_owners" in sql and "JOIN publications" not in sql
+        conn.execute(units).all()            # the table exists: the statement runs
         if conn.dialect.name == "sqlite":
             plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
-            assert "COVERING INDEX ix_publications_id_application_id" in plan
+            assert "SEARCH search_owners USING INTEGER PRIMARY KEY" in plan

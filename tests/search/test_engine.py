@@ -14,6 +14,7 @@ from tests.conftest import GAZETTE, REAL, ingest
 from tests.ingest.builders import retitled_copy
 from tokkyo.documents import results
 from tokkyo.search import engine
+from tokkyo.search import query as q
 from tokkyo.search.criteria import WEIGHTS
 from tokkyo.search.index import find
 from tokkyo.search.query import QueryError, parse
@@ -239,3 +240,49 @@ def test_pages_put_together_give_the_whole_order(corpus, sort):
     assert whole.total >= 6
     assert [i for p in pages for i in p.ids] == whole.ids
     assert {p.total for p in pages} == {whole.total}
+
+
+def _expected_hits(conn, tree):
+    """The tree's hit set from each atom's own hits, combined in Python."""
+    if isinstance(tree, q.Atom):
+        return set(engine.search(conn, tree, limit=1000).ids)
+    left, right = _expected_hits(conn, tree.left), _expected_hits(conn, tree.right)
+    if isinstance(tree, q.And):
+        return left & right
+    if isinstance(tree, q.Or):
+        return left | right
+    return left - right
+
+
+@pytest.mark.parametrize("expression", [
+    "[電池/TI+ウェーハ]-燃料/TI",
+    "電池/TI*[ウェーハ+リチウム/TI]-[燃料/TI*セパレータ/TI]",
+    "[電池/TI-燃料/TI]+[ウェーハ-電池]",
+    "電池/TI+電池/TI",
+    "電池*電池/TI-電池/TI",
+    "20210311:20210313/PD+ウェーハ/TI",            # a date under OR gives rows of its own
+    "[20210311:20210312/PD+20210313/PD]*電池/TI",
+    "電池/TI*[20210311/PD+燃料/TI]",
+    "H01L21/?/FI*[ウェーハ/TI+電池/TI]",
+    "ディスコ/AP-H01L21/78/FI",
+])
+def test_operators_combine_the_atoms_own_hits(corpus, expression):
+    """AND, OR and AND-NOT (one grouping with a flag per atom, search/combine.py) find
+    exactly what the atoms' own hit sets give combined as sets."""
+    tree = parse(expression).tree
+    with corpus.engine.connect() as conn, conn.begin():
+        found = engine.search(conn, tree, limit=1000)
+        expected = _expected_hits(conn, tree)
+    assert found.total == len(found.ids) == len(expected)
+    assert set(found.ids) == expected
+
+
+def test_a_term_written_twice_counts_twice(corpus):
+    """Relevance sums over the positive terms as written: `電池/TI+電池/TI` scores every
+    title hit twice, which leaves the order as `電池/TI` alone gives it."""
+    with corpus.engine.connect() as conn, conn.begin():
+        once = engine.search(conn, parse("電池/TI").tree, limit=100)
+        twice = engine.search(conn, parse("電池/TI+電池/TI").tree, limit=100)
+        mixed = engine.search(conn, parse("電池/TI*電池-燃料/TI").tree, limit=100)
+    assert twice.ids == once.ids and twice.total == once.total == 4
+    assert mixed.total == 3

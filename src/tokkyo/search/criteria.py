@@ -11,11 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
 
 from tokkyo.search import query as q
 from tokkyo.search.index import IndexBackend
@@ -34,33 +31,14 @@ from tokkyo.store.tables import (
     parties,
     publications,
     registrations,
+    search_owners,
     trademark_texts,
 )
 
-
-class _IndexedBy(sa.TableClause):
-    """A table read through one named index: `name INDEXED BY index` on SQLite (whose
-    planner cannot be told otherwise and SQLAlchemy renders no hint for), the plain
-    table elsewhere."""
-
-    inherit_cache = True
-    index = "ix_publications_id_application_id"          # migration 0006
-
-
-@compiles(_IndexedBy)
-def _plain(element: _IndexedBy, compiler: SQLCompiler, **kw: Any) -> str:
-    return compiler.visit_table(element, **kw)
-
-
-@compiles(_IndexedBy, "sqlite")
-def _indexed_by(element: _IndexedBy, compiler: SQLCompiler, **kw: Any) -> str:
-    text = compiler.visit_table(element, **kw)
-    return f"{text} INDEXED BY {element.index}" if kw.get("asfrom") else text
-
-
-#: Publications as (id, application_id), read from ix_publications_id_application_id.
-OWNERS = _IndexedBy("publications", sa.column("id", sa.Integer),
-                    sa.column("application_id", sa.Integer))
+#: The case of each indexed publication (publication_id, application_id), kept with
+#: the index (search/indexer.py): read for every matched unit instead of the wide
+#: publications row.
+OWNERS = search_owners
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +78,6 @@ class Compiler:
     folds: Folds = field(default_factory=Folds)
     status_of: Callable[[Iterable[int]], dict[int, str]] | None = None
     _scratch: Scratch | None = None
-    _units: dict[q.Atom, sa.CTE] = field(default_factory=dict)
 
     @property
     def scratch(self) -> Scratch:
@@ -134,25 +111,17 @@ class Compiler:
 
     def text_units(self, atom: q.Atom) -> sa.Select | None:
         """Matching units of a single-part text atom (columns `unit_key` and
-        `application_id`), None for other atoms. The lookup is one named CTE per atom,
-        shared by the atom's hit set and the relevance score, so the index is read and
-        each unit's case looked up once per search."""
+        `application_id`), None for other atoms. A search reads it once per atom: the
+        same rows give the atom's hits and its part of the relevance (`combine.py`)."""
         value = atom.value
         spec = TEXT_FIELDS.get(atom.field)
         if spec is None or not isinstance(value, q.Text) or value.gaps or not spec.units:
             return None
-        cte = self._units.get(atom)
-        if cte is None:
-            keys = self._unit_keys(lambda f: self._normalise(f, value.parts[0]),
-                                   spec.units).subquery()
-            # The case of each unit from the narrow (id, application_id) index, not the
-            # wide row (SQLite would take the rowid: it is asked for by name).
-            owner = OWNERS.c.id == publication_of(keys.c.unit_key)
-            cte = (sa.select(keys.c.unit_key, OWNERS.c.application_id)
-                   .select_from(keys).join(OWNERS, owner)
-                   .cte(f"units_{len(self._units) + 1}"))
-            self._units[atom] = cte
-        return sa.select(cte.c.unit_key, cte.c.application_id)
+        keys = self._unit_keys(lambda f: self._normalise(f, value.parts[0]),
+                               spec.units).subquery()
+        owner = OWNERS.c.publication_id == publication_of(keys.c.unit_key)
+        return (sa.select(keys.c.unit_key, OWNERS.c.application_id)
+                .select_from(keys).join(OWNERS, owner))
 
     def text(self, atom: q.Atom, value: q.Text) -> sa.Select:
         spec = TEXT_FIELDS[atom.field]
@@ -164,13 +133,22 @@ class Compiler:
                 parts.append(sa.select(found.c.application_id))
             else:
                 parts.append(self.scratch.put(self._proximity(spec.units, value)))
-        if spec.case:
-            # cases without publications (API mirror) whose own title or names match;
-            # left out of the SQL when there are none, as is usual for a gazette corpus
-            cases = self._case_text(spec, atom.field, value)
-            if cases or not parts:
-                parts.append(self.scratch.put(cases))
+        cases = self.case_matches(atom)
+        if cases is not None:
+            parts.append(cases)
+        if not parts:
+            parts.append(self.scratch.put(()))
         return parts[0] if len(parts) == 1 else sa.union(*parts)
+
+    def case_matches(self, atom: q.Atom) -> sa.Select | None:
+        """Cases without publications (API mirror) whose own title or names match a text
+        atom (column `application_id`); None when there are none, as is usual for a
+        gazette corpus, so that they are left out of the SQL."""
+        spec = TEXT_FIELDS.get(atom.field)
+        if spec is None or not spec.case or not isinstance(atom.value, q.Text):
+            return None
+        cases = self._case_text(spec, atom.field, atom.value)
+        return self.scratch.put(cases) if cases else None
 
     def _proximity(self, units: Sequence[str], value: q.Text) -> set[int]:
         """Applications with a unit holding every part, linked as the gaps say (verified).
@@ -197,7 +175,7 @@ class Compiler:
             return set()
         return set(self.connection.execute(
             sa.select(OWNERS.c.application_id)
-            .where(OWNERS.c.id.in_(sorted(matched)))).scalars())
+            .where(OWNERS.c.publication_id.in_(sorted(matched)))).scalars())
 
     def _near_keys(self, units: Sequence[str], value: q.Text) -> sa.Select | None:
         """Candidate units of a proximity atom narrowed by the backend's own proximity

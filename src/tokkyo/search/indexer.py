@@ -1,4 +1,5 @@
-"""The bigram index as ingest uses it (implements `tokkyo.ingest.indexer.Indexer`)."""
+"""The bigram index as ingest uses it (implements `tokkyo.ingest.indexer.Indexer`): a
+publication's entries, and its case in `search_owners`, written and removed together."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from tokkyo.model.documents import Publication
 from tokkyo.search.index import IndexBackend, backend_named
 from tokkyo.search.normalize import normalise_field
 from tokkyo.search.units import texts_of, unit_key
-from tokkyo.store.repositories import unit_texts
+from tokkyo.store.repositories import search_owners, unit_texts
 
 # (field, position, entry) per unit, without the publication id it gets later.
 Prepared = list[tuple[str, int, str]]
@@ -44,8 +45,10 @@ class BigramIndexer:
     def add(self, connection: sa.Connection, publication_id: int, prepared: Prepared) -> None:
         entries = [(unit_key(publication_id, f, p), entry) for f, p, entry in prepared]
         self.backend.add(connection, publication_id, entries)
+        search_owners.record(connection, publication_id)
 
     def remove(self, connection: sa.Connection, publication_id: int) -> None:
         texts = unit_texts.of_publication(connection, publication_id)
         entries = [(unit_key(publication_id, f, p), entry) for f, p, entry in self._entries(texts)]
         self.backend.remove(connection, publication_id, entries)
+        search_owners.forget(connection, publication_id)

@@ -42,6 +42,7 @@ from tokkyo.store.tables.publications import (
     drawings,
     paragraphs,
     publications,
+    search_owners,
 )
 from tokkyo.store.tables.shared import (
     citations,
@@ -90,6 +91,7 @@ __all__ = [
     "releases",
     "revoked_links",
     "saved_formulas",
+    "search_owners",
     "sources",
     "tokens",
     "trademark_texts",

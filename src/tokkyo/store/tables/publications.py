@@ -35,10 +35,19 @@ publications = sa.Table(
     sa.CheckConstraint(one_of("kind", KINDS), name="kind_known"),
     # A case's latest publication date in one seek (search: sort by date).
     sa.Index("ix_publications_application_id_date", "application_id", "date", "filing_date"),
-    # A publication's case without reading its wide row (search: the case of each matched
-    # text unit; SQLite reaches it through INDEXED BY, search/criteria.py).
-    sa.Index("ix_publications_id_application_id", "id", "application_id"),
     sa.CheckConstraint(digits("number", (7, 10)), name="number_digits"),
+)
+
+# The case of each indexed publication, kept by the search indexer beside its index
+# entries (search/indexer.py): search finds the case of every matched text unit here, one
+# narrow row keyed by the publication id (SQLite's rowid), not in the wide publications
+# row (migration 0007).
+search_owners = sa.Table(
+    "search_owners", metadata,
+    sa.Column("publication_id", sa.Integer,
+              sa.ForeignKey("publications.id", ondelete="CASCADE"), primary_key=True,
+              autoincrement=False),
+    sa.Column("application_id", sa.Integer, nullable=False),
 )
 
 claims = sa.Table(

@@ -54,7 +54,9 @@ classifications = sa.Table(
     sa.Column("main", sa.Boolean, nullable=False, default=False),
     text("facet"),
     sa.CheckConstraint(one_of("scheme", SCHEMES), name="scheme_known"),
-    sa.Index("ix_classifications_scheme_code", "scheme", "code"),
+    # The cases of a code or code prefix from the index alone (search; migration 0007).
+    sa.Index("ix_classifications_scheme_code_application_id", "scheme", "code",
+             "application_id"),
 )
 
 citations = sa.Table(

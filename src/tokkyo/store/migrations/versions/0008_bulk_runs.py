@@ -1,7 +1,7 @@
 """bulk: when each product's publishing last ran (the status page)
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 
 - bulk_products.last_run_at: the last completed `tokkyo bulk publish` run of the
   product, whether or not it found anything new; the status page compares it with the
@@ -15,8 +15,8 @@ from alembic import op
 
 from tokkyo.store.types import UTCDateTime
 
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
