@@ -119,3 +119,30 @@ def test_search_owners_follow_every_indexed_publication_to_its_case(db, tmp_path
             publications_table.c.id, publications_table.c.application_id)).all())
         found = results.run(conn, "ウェーハの加工方法/TI")
         assert [r.application_number for r in found.rows] == ["2019777777"]
+
+
+def test_two_versions_of_one_publication_in_one_batch(db, tmp_path):
+    """The first version's index entries are still queued when the second arrives: they
+    are dropped from the queue, not removed from an index that never had them."""
+    folder = tmp_path / "both"
+    folder.mkdir()
+    (folder / "a_first.xml").write_bytes(EXAMPLE1.read_bytes())
+    (folder / "b_corrected.xml").write_bytes(EXAMPLE1.read_bytes().replace(
+        "ウェーハの加工方法</invention-title>".encode(),
+        "ウェーハの分割方法</invention-title>".encode(), 1))
+    report = ingest_paths(db, folder)
+    assert report.counts == {"loaded": 1, "replaced": 1}
+    with db.engine.connect() as conn:
+        pub_id = publications.find(conn, "JP", "A", "2021044377")
+        assert {h.publication_id for h in find(conn, "ウェーハの分割方法", ["TI"])} == {pub_id}
+        assert find(conn, "ウェーハの加工方法", ["TI"]) == []
+        assert {h.publication_id for h in find(conn, "分割", ["TI"])} == {pub_id}
+        if db.engine.dialect.name == "sqlite":
+            for table in ("search_fts",):
+                conn.exec_driver_sql(f"INSERT INTO {table}({table}, rank) "
+                                     "VALUES ('integrity-check', 1)")
+    # a later correction still replaces cleanly
+    assert ingest_paths(db, EXAMPLE1).counts == {"replaced": 1}
+    with db.engine.connect() as conn:
+        assert {h.publication_id for h in find(conn, "ウェーハの加工方法", ["TI"])} == {pub_id}
+        assert find(conn, "ウェーハの分割方法", ["TI"]) == []

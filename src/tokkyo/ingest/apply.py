@@ -44,7 +44,12 @@ def apply(conn: sa.Connection, batch_id: int, entry: Ready, indexer: Indexer | N
     if isinstance(payload, Publication):
         existing = publications.find(conn, payload.country, payload.kind, payload.number)
         if existing is not None and indexer is not None:
-            indexer.remove(conn, existing)
+            queued = [item for item in to_index if item[0] == existing]
+            if queued:
+                # an earlier version in this batch: its entries are not in the index yet
+                to_index[:] = [item for item in to_index if item[0] != existing]
+            else:
+                indexer.remove(conn, existing)
         pub_id = publications.write(conn, payload, version.id, existing)
         if indexer is not None:
             to_index.append((pub_id, entry.index_entries))

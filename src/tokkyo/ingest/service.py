@@ -177,10 +177,12 @@ class Ingestor:
                 raise _Refusal from exc
         else:
             savepoint = conn.begin_nested()
+            queued = list(to_index)
             try:
                 status = apply(conn, batch_id, entry, self.indexer, to_index)
             except _REFUSALS as exc:
                 savepoint.rollback()
+                to_index[:] = queued               # the index queue goes back with the rows
                 refused = Refused(entry.name, entry.size,
                                   f"{entry.name}: refused by the store: {_short(exc)}",
                                   parsed.format, entry.blob)
