@@ -99,22 +99,28 @@ class SpanResponse(Response):
         self.sent = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        sent_all = False
         try:
             await send({"type": "http.response.start", "status": self.status_code,
                         "headers": self.raw_headers})
             if ZERO_COPY in scope.get("extensions", {}):
                 await send({"type": ZERO_COPY, "file": self.handle, "offset": self.start,
-                            "count": self.length, "more_body": False})
+                            "count": self.length, "more_body": True})
                 self.sent = self.handle.tell() - self.start
             else:
                 async with anyio.create_task_group() as group:
                     group.start_soon(_cancel_on_disconnect, receive, group.cancel_scope)
                     await self._stream(send)
                     group.cancel_scope.cancel()
+            sent_all = self.sent == self.length
         finally:
             self.handle.close()
-            with anyio.CancelScope(shield=True):      # the log is written off the loop
+            # logged before the answer ends, so a client that has the whole file sees its
+            # download in the log; written off the event loop
+            with anyio.CancelScope(shield=True):
                 await anyio.to_thread.run_sync(self.done, self.sent)
+        if sent_all:
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     async def _stream(self, send: Send) -> None:
         """Chunk by chunk, each read in a worker thread."""
@@ -126,7 +132,6 @@ class SpanResponse(Response):
                 break
             await send({"type": "http.response.body", "body": data, "more_body": True})
             self.sent += len(data)
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 async def _cancel_on_disconnect(receive: Receive, scope: anyio.CancelScope) -> None:
