@@ -18,7 +18,7 @@ import httpx
 import pytest
 import uvicorn
 
-from tokkyo.server.zerocopy import EXTENSION, ZeroCopyH11Protocol
+from tokkyo.server.zerocopy import EXTENSION, POSITION, ZeroCopyH11Protocol
 
 SIZE = 48 * 1024 * 1024            # larger than any loopback socket buffer
 
@@ -104,7 +104,7 @@ def test_the_extension_is_offered_and_spans_arrive_exactly(served, big_file):
         assert answer.content == data[offset:offset + count]
         assert app.finished.wait(10)
         assert app.seen["position"] == offset + count      # the file is just past the span
-    assert EXTENSION in app.seen["extensions"]
+    assert app.seen["extensions"][EXTENSION] == {POSITION: True}
 
 
 def test_spans_without_a_length_are_sent_chunked(served, big_file):

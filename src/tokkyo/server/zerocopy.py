@@ -10,7 +10,8 @@ their bytes through Python. The app sends, after `http.response.start`::
 
 and the server sends `count` bytes of `file` from `offset` (default: the file's position
 and the rest of the file). Afterwards the file's position is just past the bytes that
-were sent, so an app can tell how much reached the socket when the client went away.
+were sent, so an app can tell how much reached the socket when the client went away; the
+scope says so (`scope["extensions"][EXTENSION][POSITION]`), as the spec leaves it open.
 Where the loop or transport cannot `sendfile` (TLS, other event loops), asyncio falls back
 to reading and writing chunks. h11 still frames the body (Content-Length or chunked):
 the span is handed to h11 as a placeholder of the right length and never materialised.
@@ -26,6 +27,9 @@ import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol, RequestResponseCycle
 
 EXTENSION = "http.response.zerocopysend"
+# said in the extension's scope entry: after a send the file position is past what was
+# sent (the spec does not say what a server does with it)
+POSITION = "position_after_send"
 
 
 class _Span:
@@ -46,7 +50,7 @@ class ZeroCopyH11Protocol(H11Protocol):
         cycle = getattr(self, "cycle", None)
         if cycle is not None and not getattr(cycle, "zero_copy", False):
             cycle.zero_copy = True                        # type: ignore[attr-defined]
-            cycle.scope.setdefault("extensions", {})[EXTENSION] = {}
+            cycle.scope.setdefault("extensions", {})[EXTENSION] = {POSITION: True}
             plain_send = cycle.send
 
             async def send(message: Any) -> None:
