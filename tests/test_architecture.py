@@ -24,8 +24,9 @@ ALLOWED: dict[str, set[str]] = {
     "api": {"model", "store", "search", "ingest", "documents", "accounts", "errors",
             "config"},
     "portal": {"model", "store", "search", "documents", "accounts", "errors", "config"},
-    # the bulk site shares the portal's look, language and session
-    "bulk": {"model", "store", "accounts", "portal", "errors", "config"},
+    # the bulk site shares the portal's look, language and session, and sends files with
+    # the zero-copy extension of tokkyo's server
+    "bulk": {"model", "store", "accounts", "portal", "errors", "config", "server"},
     # the HTTP server (uvicorn + the zero-copy send extension) knows nothing of tokkyo
     "server": set(),
     "cli": {"model", "store", "search", "ingest", "documents", "accounts", "api", "portal",

@@ -22,10 +22,10 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from tokkyo.bulk import ranges
+from tokkyo.server.zerocopy import EXTENSION as ZERO_COPY
+from tokkyo.server.zerocopy import POSITION
 
 CHUNK = 1 << 20
-ZERO_COPY = "http.response.zerocopysend"
-POSITION = "position_after_send"      # tokkyo serve: the file position says what was sent
 
 
 def etag_of(sha256: str) -> str:

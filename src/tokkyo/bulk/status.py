@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-JST = dt.timezone(dt.timedelta(hours=9))
+from tokkyo.bulk.builders import JST
 
 
 @dataclass(frozen=True, slots=True)
