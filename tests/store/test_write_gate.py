@@ -17,6 +17,7 @@ from tokkyo.store.engine import (
     counting,
     counting_connection,
     set_write_wait,
+    write_connection,
 )
 
 
@@ -39,6 +40,58 @@ def test_writers_queue_without_busy_errors(sqlite_db):
         list(pool.map(write, range(40)))
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM gate_probe").scalar_one() == 40
+
+
+def test_every_writer_takes_its_turn(sqlite_db):
+    """The portal's, the bulk site's and ingest's writes (`write_connection`) queue on the
+    same gate as the API's counts: mixed, with a 1 ms busy_timeout each, none meets
+    "database is locked", and the gate is given back only once COMMIT has run (a writer
+    let in before it would find SQLite's lock still taken)."""
+    engine = sqlite_db.engine
+    limit_waits(engine, 5000)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE gate_mixed (n INTEGER)")
+
+    def write(i: int) -> None:
+        if i % 2:
+            with counting_connection(engine) as conn:
+                conn.exec_driver_sql("PRAGMA busy_timeout = 1")
+                conn.execute(sa.text("INSERT INTO gate_mixed VALUES (:n)"), {"n": i})
+                time.sleep(0.003)
+            return
+        with write_connection(engine) as conn:
+            with conn.begin():
+                conn.exec_driver_sql("PRAGMA busy_timeout = 1")
+                conn.execute(sa.text("INSERT INTO gate_mixed VALUES (:n)"), {"n": i})
+                time.sleep(0.003)
+            with conn.begin():          # a second transaction on the same connection
+                conn.execute(sa.text("INSERT INTO gate_mixed VALUES (:n)"), {"n": -i})
+
+    with ThreadPoolExecutor(40) as pool:
+        list(pool.map(write, range(60)))
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM gate_mixed").scalar_one() == 90
+
+
+def test_a_writer_of_the_portal_holds_the_gate(sqlite_db):
+    """While a `write_connection` transaction is open, an API count waits for it (then
+    times out), and gets its turn once it has ended, also by a rollback."""
+    engine = sqlite_db.engine
+    set_write_wait(engine, 200)
+    with write_connection(engine) as conn:
+        with conn.begin():
+            started = time.monotonic()
+            with pytest.raises(sa.exc.OperationalError) as caught, \
+                    counting_connection(engine):
+                pass
+            assert is_timeout(caught.value)
+            assert 0.15 < time.monotonic() - started < 2     # the gate's wait, not SQLite's
+        with counting_connection(engine) as counted:      # committed: free
+            counted.exec_driver_sql("SELECT 1")
+        transaction = conn.begin()
+        transaction.rollback()
+    with counting_connection(engine) as counted:          # rolled back: free
+        counted.exec_driver_sql("SELECT 1")
 
 
 def test_waiting_too_long_is_a_timeout(sqlite_db):

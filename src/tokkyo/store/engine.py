@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from tokkyo.store.write_gate import WriteGate
+from tokkyo.store.write_gate import GatedConnection, WriteGate
 
 WRITE_OPTION = "tokkyo_write"
 
@@ -58,7 +58,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         database = sa.engine.make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+                                  "factory": GatedConnection}
         if database and database != ":memory:":
             kwargs["pool_size"] = SQLITE_POOL_SIZE
             kwargs["max_overflow"] = SQLITE_POOL_OVERFLOW
@@ -76,7 +77,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
 
 def _configure_sqlite(engine: Engine) -> None:
-    _GATES[engine] = WriteGate(SQLITE_BUSY_TIMEOUT_MS / 1000)
+    gate = _GATES[engine] = WriteGate(SQLITE_BUSY_TIMEOUT_MS / 1000)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -91,28 +92,50 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
         # Writers ask for the write lock up front (`write_connection`), so that two writers
-        # queue on busy_timeout instead of failing when a read lock cannot be upgraded.
+        # queue instead of failing when a read lock cannot be upgraded; first for their
+        # turn among this process's writers (the gate, given back by the connection once
+        # its transaction has ended), then for SQLite's lock (busy_timeout: other processes).
         if connection.get_execution_options().get(WRITE_OPTION):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            raw = connection.connection.dbapi_connection
+            gated = isinstance(raw, GatedConnection)
+            if gated:
+                gate.acquire()
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                if gated:
+                    gate.release()
+                raise
+            if gated:
+                raw.hold(gate)
         else:
             connection.exec_driver_sql("BEGIN")
 
 
 def write_connection(engine: Engine) -> sa.Connection:
-    """A connection whose transactions take the write lock at once on SQLite."""
+    """A connection whose transactions take the write lock at once on SQLite, after their
+    turn among this process's writers (the write gate)."""
     return engine.connect().execution_options(**{WRITE_OPTION: True})
 
 
 def refresh_statistics(engine: Engine) -> None:
     """Give SQLite's planner fresh statistics (sqlite_stat1) after a load: without them it
     guesses, and once chose a scan where an index seek was right. A bounded ANALYZE
-    (ANALYSIS_LIMIT rows per index), so it costs about the same at any size. Nothing on
-    PostgreSQL, where autovacuum analyses tables that changed."""
+    (ANALYSIS_LIMIT rows per index), so it costs about the same at any size, of the
+    ordinary tables only: ANALYZE counts every row of a table without an index, and the
+    full-text index's shadow tables (search_fts_data: gigabytes at 1 M documents) are
+    such tables, which the planner never needs (queries reach them through the virtual
+    table). Analysing them made the statistics of a 910 k database take 184 s. Nothing
+    on PostgreSQL, where autovacuum analyses tables that changed."""
     if engine.dialect.name != "sqlite":
         return
     with write_connection(engine) as conn, conn.begin():
+        tables = [name for _schema, name, kind, *_ in
+                  conn.exec_driver_sql("PRAGMA main.table_list")
+                  if kind == "table" and not name.startswith("sqlite_")]
         conn.exec_driver_sql(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
-        conn.exec_driver_sql("ANALYZE")
+        for name in sorted(tables):
+            conn.exec_driver_sql(f'ANALYZE main."{name}"')
 
 
 def set_write_wait(engine: Engine, milliseconds: int) -> None:
@@ -143,10 +166,9 @@ def counting(conn: sa.Connection) -> Iterator[sa.Connection]:
     if conn.dialect.name == "postgresql":
         yield conn.execution_options(isolation_level="AUTOCOMMIT")
         return
-    gate = _GATES.get(conn.engine)           # an engine not made by make_engine has none
     conn.execution_options(**{WRITE_OPTION: True})
     try:
-        with gate.held() if gate is not None else nullcontext(), conn.begin():
+        with conn.begin():
             yield conn
     finally:
         conn.execution_options(**{WRITE_OPTION: False})

@@ -8,6 +8,12 @@ writers of one process therefore queue on a Python lock first and take SQLite's 
 only when it is their turn: within the process the lock passes from one writer to the
 next at once, and SQLite's busy handler is left to arbitrate between processes.
 
+Every write transaction of the process takes its turn here: the API's counts, the portal's
+and the bulk site's writes and ingest batches (`store/engine.py` takes the gate when a
+write connection begins and gives it back once its COMMIT or ROLLBACK has run). A writer
+that polled SQLite's lock beside the queue would be overtaken by every queued writer and
+could wait its whole timeout under load.
+
 A writer waits on the gate no longer than the timeout it would have waited for SQLite's
 lock (`busy_timeout`), then fails as SQLite would ("database is locked"); in the worst
 case (another process keeps the lock) a writer waits twice that timeout in all.
@@ -17,8 +23,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import sqlalchemy as sa
 
@@ -30,13 +34,47 @@ class WriteGate:
         self.timeout = timeout
         self._lock = threading.Lock()
 
-    @contextmanager
-    def held(self) -> Iterator[None]:
+    def acquire(self) -> None:
+        """Wait for this process's turn; OperationalError ("database is locked") after
+        `timeout` seconds."""
         if not self._lock.acquire(timeout=self.timeout):
             raise sa.exc.OperationalError(
                 "BEGIN IMMEDIATE", None, sqlite3.OperationalError(
                     "database is locked (waited for the other writers of this process)"))
+
+    def release(self) -> None:
+        self._lock.release()
+
+
+class GatedConnection(sqlite3.Connection):
+    """A sqlite3 connection that gives its write gate back when its write transaction
+    ends: after COMMIT or ROLLBACK has run (SQLAlchemy's commit and rollback events fire
+    before), so that the next writer finds SQLite's lock free, or when it is closed."""
+
+    gate: WriteGate | None = None          # the gate this connection holds, if any
+
+    def hold(self, gate: WriteGate) -> None:
+        self.gate = gate
+
+    def _leave(self) -> None:
+        gate, self.gate = self.gate, None
+        if gate is not None:
+            gate.release()
+
+    def commit(self) -> None:
         try:
-            yield
+            super().commit()
         finally:
-            self._lock.release()
+            self._leave()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._leave()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._leave()
