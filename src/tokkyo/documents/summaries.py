@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -68,14 +69,16 @@ def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
         yield list(ids[start:start + CHUNK])
 
 
-def summaries(conn: sa.Connection, ids: Sequence[int], on: dt.date | None = None
-              ) -> list[CaseSummary]:
-    """Summaries of the cases `ids`, in that order."""
+def summaries(conn: sa.Connection, ids: Sequence[int], on: dt.date | None = None, *,
+              abstracts: bool = False) -> list[CaseSummary]:
+    """Summaries of the cases `ids`, in that order; the abstracts (long texts) are read
+    only when asked for (CSV with abstracts)."""
     on = on or dt.date.today()
     found: dict[int, CaseSummary] = {}
+    statuses: dict[int, StatusReading] = {}
     for chunk in _chunks(ids):
-        _load_chunk(conn, chunk, found)
-    statuses = statuses_of(conn, ids, on)
+        apps, pubs = _load_chunk(conn, chunk, found, abstracts)
+        statuses.update(_statuses(conn, chunk, apps, pubs, on))
     out = []
     for i in ids:
         if i in found:
@@ -84,9 +87,22 @@ def summaries(conn: sa.Connection, ids: Sequence[int], on: dt.date | None = None
     return out
 
 
-def _load_chunk(conn: sa.Connection, chunk: list[int], found: dict[int, CaseSummary]) -> None:
+_STATUS_COLUMNS = (applications.c.registration_number, applications.c.expire_date,
+                   applications.c.disappearance_date, applications.c.erasure_identifier)
+
+
+def _load_chunk(conn: sa.Connection, chunk: list[int], found: dict[int, CaseSummary],
+                abstracts: bool) -> tuple[dict[int, Any], dict[int, str]]:
+    """Fill `found` with the chunk's summaries; returns what the status needs of the rows
+    read on the way (the cases' status columns, each case's publication registration
+    number), so that it is not read twice."""
     a = applications.c
-    for r in conn.execute(sa.select(applications).where(a.id.in_(chunk))):
+    apps = {}
+    for r in conn.execute(sa.select(a.id, a.law, a.application_number, a.filing_date, a.title,
+                                    a.publication_date, a.ad_publication_number,
+                                    a.registration_date, a.design_class,
+                                    *_STATUS_COLUMNS).where(a.id.in_(chunk))):
+        apps[r.id] = r
         found[r.id] = CaseSummary(
             id=r.id, law=r.law, application_number=r.application_number,
             filing_date=r.filing_date, title=r.title, publication_date=r.publication_date,
@@ -94,11 +110,15 @@ def _load_chunk(conn: sa.Connection, chunk: list[int], found: dict[int, CaseSumm
             registration_number=r.registration_number, registration_date=r.registration_date,
             design_class=r.design_class)
     p = publications.c
+    abstract = p.abstract if abstracts else sa.literal("").label("abstract")
     rows = conn.execute(sa.select(p.application_id, p.kind, p.number, p.date, p.title,
-                                  p.abstract, p.filing_date, p.registration_number)
+                                  abstract, p.filing_date, p.registration_number)
                         .where(p.application_id.in_(chunk))
                         .order_by(p.application_id, p.date, p.id)).all()
+    pubs: dict[int, str] = {}
     for r in rows:                      # later publications overwrite earlier ones
+        if r.registration_number:
+            pubs[r.application_id] = r.registration_number
         s = found[r.application_id]
         s.document_kind, s.document_number = r.kind, r.number
         s.title = r.title or s.title
@@ -132,6 +152,7 @@ def _load_chunk(conn: sa.Connection, chunk: list[int], found: dict[int, CaseSumm
     for r in codes:
         if r.scheme == "fi" and r.code not in found[r.application_id].fi:
             found[r.application_id].fi.append(r.code)
+    return apps, pubs
 
 
 def statuses_of(conn: sa.Connection, ids: Sequence[int], on: dt.date) -> dict[int, StatusReading]:
@@ -139,33 +160,42 @@ def statuses_of(conn: sa.Connection, ids: Sequence[int], on: dt.date) -> dict[in
     out: dict[int, StatusReading] = {}
     for chunk in _chunks(list(ids)):
         apps = {r.id: r for r in conn.execute(
-            sa.select(applications.c.id, applications.c.registration_number,
-                      applications.c.expire_date, applications.c.disappearance_date,
-                      applications.c.erasure_identifier).where(applications.c.id.in_(chunk)))}
-        regs = {r.application_id: r for r in conn.execute(
-            sa.select(registrations).where(registrations.c.application_id.in_(chunk)))}
+            sa.select(applications.c.id, *_STATUS_COLUMNS).where(applications.c.id.in_(chunk)))}
         pubs = {r.application_id: r.registration_number for r in conn.execute(
             sa.select(publications.c.application_id, publications.c.registration_number)
-            .where(publications.c.application_id.in_(chunk)))}
-        ended = {(r.application_id, r.document_code) for r in conn.execute(
-            sa.select(dossier_documents.c.application_id, dossier_documents.c.document_code)
-            .where(dossier_documents.c.application_id.in_(chunk),
-                   dossier_documents.c.document_code.in_(REFUSAL_CODES + WITHDRAWAL_CODES)))}
-        for app_id in chunk:
-            app, reg = apps.get(app_id), regs.get(app_id)
-            if app is None:
-                continue
-            facts = StatusFacts(
-                registration_number=(reg.registration_number if reg else "")
-                or app.registration_number or pubs.get(app_id, "") or "",
-                disappearance_date=(reg.disappearance_date if reg else None)
-                or app.disappearance_date,
-                expire_date=(reg.expire_date if reg else None) or app.expire_date,
-                next_annuity_date=reg.next_annuity_date if reg else None,
-                last_paid_year=reg.last_paid_year if reg else None,
-                erasure_identifier=(reg.erasure_identifier if reg else "")
-                or app.erasure_identifier,
-                refused=any((app_id, c) in ended for c in REFUSAL_CODES),
-                withdrawn=any((app_id, c) in ended for c in WITHDRAWAL_CODES))
-            out[app_id] = status_on(facts, on)
+            .where(publications.c.application_id.in_(chunk),
+                   publications.c.registration_number != ""))}
+        out.update(_statuses(conn, chunk, apps, pubs, on))
+    return out
+
+
+def _statuses(conn: sa.Connection, chunk: list[int], apps: dict[int, Any], pubs: dict[int, str],
+              on: dt.date) -> dict[int, StatusReading]:
+    """The status of each case of `chunk`, given its status columns (`apps`) and a
+    registration number of its publications (`pubs`); reads its registration and the
+    dossier documents that end a case."""
+    out: dict[int, StatusReading] = {}
+    regs = {r.application_id: r for r in conn.execute(
+        sa.select(registrations).where(registrations.c.application_id.in_(chunk)))}
+    ended = {(r.application_id, r.document_code) for r in conn.execute(
+        sa.select(dossier_documents.c.application_id, dossier_documents.c.document_code)
+        .where(dossier_documents.c.application_id.in_(chunk),
+               dossier_documents.c.document_code.in_(REFUSAL_CODES + WITHDRAWAL_CODES)))}
+    for app_id in chunk:
+        app, reg = apps.get(app_id), regs.get(app_id)
+        if app is None:
+            continue
+        facts = StatusFacts(
+            registration_number=(reg.registration_number if reg else "")
+            or app.registration_number or pubs.get(app_id, "") or "",
+            disappearance_date=(reg.disappearance_date if reg else None)
+            or app.disappearance_date,
+            expire_date=(reg.expire_date if reg else None) or app.expire_date,
+            next_annuity_date=reg.next_annuity_date if reg else None,
+            last_paid_year=reg.last_paid_year if reg else None,
+            erasure_identifier=(reg.erasure_identifier if reg else "")
+            or app.erasure_identifier,
+            refused=any((app_id, c) in ended for c in REFUSAL_CODES),
+            withdrawn=any((app_id, c) in ended for c in WITHDRAWAL_CODES))
+        out[app_id] = status_on(facts, on)
     return out

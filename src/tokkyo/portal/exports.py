@@ -59,7 +59,7 @@ def csv_download(request: Request, law: str, e: str = Query(""), n: str = Query(
                 key = "csv.limit" if abstract else "csv.limit.plain"
                 return _refuse(request, 413, t(key, total=total, limit=limit,
                                                plain=settings.csv_max_rows))
-            rows = summaries(conn, ids)
+            rows = summaries(conn, ids, abstracts=bool(abstract))
     except QueryError as exc:
         return _refuse(request, 400, exc.message(lang))
     origin = settings.public_origin or str(request.base_url).rstrip("/")
