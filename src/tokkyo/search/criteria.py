@@ -69,6 +69,20 @@ LAW_GROUPS = {"patent": ("patent", "utility"), "utility": ("utility",),
               "design": ("design",), "trademark": ("trademark",)}
 
 
+# The case-level texts (`Compiler._case_rows`), built once: every text search reads one.
+# Only cases with a title of their own (mirror cases) and no publication; the partial
+# index ix_applications_titled holds exactly the titled ones.
+_TITLED_CASES = (sa.select(applications.c.id, applications.c.title)
+                 .where(applications.c.title != "", ~sa.exists().where(
+                     publications.c.application_id == applications.c.id)))
+_CASE_PARTIES = (sa.select(parties.c.application_id, parties.c.name)
+                 .where(parties.c.publication_id.is_(None),
+                        parties.c.role.in_(sa.bindparam("roles", expanding=True))))
+_READINGS = (sa.select(trademark_texts.c.application_id, trademark_texts.c.text)
+             .where(trademark_texts.c.kind == "reading"))
+_GOODS = sa.select(goods_services.c.application_id, goods_services.c.names)
+
+
 @dataclass
 class Compiler:
     """Compiles atoms for one search on one connection."""
@@ -202,23 +216,12 @@ class Compiler:
     def _case_rows(self, spec: TextField) -> Iterable[tuple[int, str]]:
         """(application id, text) of the case-level texts a field covers."""
         if spec.case == "title":
-            # Only cases with a title of their own (mirror cases) and no publication; the
-            # partial index ix_applications_titled holds exactly the titled ones.
-            has_pub = sa.exists().where(publications.c.application_id == applications.c.id)
-            return self.connection.execute(
-                sa.select(applications.c.id, applications.c.title)
-                .where(applications.c.title != "", ~has_pub))
+            return self.connection.execute(_TITLED_CASES)
         if spec.case == "party":
-            return self.connection.execute(
-                sa.select(parties.c.application_id, parties.c.name)
-                .where(parties.c.publication_id.is_(None),
-                       parties.c.role.in_(spec.roles)))
+            return self.connection.execute(_CASE_PARTIES, {"roles": list(spec.roles)})
         if spec.case == "reading":
-            return self.connection.execute(
-                sa.select(trademark_texts.c.application_id, trademark_texts.c.text)
-                .where(trademark_texts.c.kind == "reading"))
-        return self.connection.execute(
-            sa.select(goods_services.c.application_id, goods_services.c.names))
+            return self.connection.execute(_READINGS)
+        return self.connection.execute(_GOODS)
 
     def _case_text(self, spec: TextField, field_code: str, value: q.Text) -> set[int]:
         name_like = field_code in NAME_FIELDS
