@@ -199,6 +199,18 @@ def test_api_token_addresses_are_verified_and_redirect_to_the_case(store):
     assert store.client().get(moved.headers["location"]).status_code == 200
 
 
+def test_api_fixed_addresses_are_on_the_origin_asked(store):
+    """An address made here is on the origin the call came to, also when the same answer
+    was cached for a call to another origin (a server reached by two names)."""
+    api_token = store.server.token(USER, PASSWORD)
+    urls = [store.server.get("/api/patent/v1/jpp_fixed_address/2019165329", api_token,
+                             headers={"Host": host}).json()["result"]["data"]["URL"]
+            for host in ("one.example", "two.example", "one.example")]
+    assert [u.split("/c1800/")[0] for u in urls] == [
+        "http://one.example", "http://two.example", "http://one.example"]
+    assert len({u.split("/c1800/")[1] for u in urls}) == 1
+
+
 def test_jplatpat_token_addresses_are_accepted_for_every_law(store):
     real = ("/c1800/PU/JP-2020-123456/186AE6828C0FA152B99E21C174948495B09F7186518B0AC4DB6"
             "CD83E8D3E0ECC/10/ja")                    # the recorded jpp_fixed_address URL

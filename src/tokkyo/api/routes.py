@@ -182,7 +182,9 @@ def domestic(request: Request, law: str, operation: str, params: str) -> Respons
     def lookup(conn: sa.Connection) -> Found:
         if op.is_document:
             return document_lookup(ctx, request, conn, which, op, values[0])
-        answer = ctx.answers.get(conn, (which, op.name, values),
+        # a fixed address made here (no recorded URL) is on the origin the call came to
+        origin = ctx.origin(request) if op.name == "jpp_fixed_address" else ""
+        answer = ctx.answers.get(conn, (which, op.name, values, origin),
                                  lambda: _encoded(ctx, request, conn, which, op.name, values))
         return Found(answer.code, answer.response)
 
