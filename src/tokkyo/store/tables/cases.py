@@ -50,6 +50,14 @@ applications = sa.Table(
     # Cases with a title of their own (API mirror), scanned by title searches.
     sa.Index("ix_applications_titled", "id", sqlite_where=sa.text("title != ''"),
              postgresql_where=sa.text("title != ''")),
+    # The cases that carry their own dates (API mirror), read by every date sort of hits
+    # (search/engine.py) instead of each hit's wide row (migration 0009).
+    sa.Index("ix_applications_publication_dated", "id", "publication_date",
+             sqlite_where=sa.text("publication_date IS NOT NULL"),
+             postgresql_where=sa.text("publication_date IS NOT NULL")),
+    sa.Index("ix_applications_filing_dated", "id", "filing_date",
+             sqlite_where=sa.text("filing_date IS NOT NULL"),
+             postgresql_where=sa.text("filing_date IS NOT NULL")),
 )
 
 case_sections = sa.Table(
