@@ -130,9 +130,16 @@ def refresh_statistics(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return
     with write_connection(engine) as conn, conn.begin():
-        tables = [name for _schema, name, kind, *_ in
-                  conn.exec_driver_sql("PRAGMA main.table_list")
-                  if kind == "table" and not name.startswith("sqlite_")]
+        # from sqlite_master, not PRAGMA table_list (SQLite 3.37+; an older SQLite
+        # ignores an unknown pragma, which would silently analyse nothing): a virtual
+        # table's shadow tables are named after it
+        listed = conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'table'").all()
+        virtual = [name for name, sql in listed
+                   if (sql or "").upper().startswith("CREATE VIRTUAL TABLE")]
+        tables = [name for name, _sql in listed
+                  if not name.startswith("sqlite_") and name not in virtual
+                  and not any(name.startswith(v + "_") for v in virtual)]
         conn.exec_driver_sql(f"PRAGMA analysis_limit = {ANALYSIS_LIMIT}")
         for name in sorted(tables):
             conn.exec_driver_sql(f'ANALYZE main."{name}"')
