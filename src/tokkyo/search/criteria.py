@@ -195,19 +195,19 @@ class Compiler:
         """Candidate units of a proximity atom narrowed by the backend's own proximity
         search, when every field normalises every part to one spelling; None otherwise.
 
-        The backend's window (`near_window`) holds every text where the parts are linked
-        as the gaps say, in either order; the order, where the query asks for one, and
-        the exact distances are checked on the candidates' texts."""
+        The backend's candidates hold every text where the parts are linked as the gaps
+        say (SQLite: within a window, in either order; PostgreSQL: each link's exact
+        distances and order); the candidates' texts are checked in Python all the same."""
         fields_of: dict[tuple[str, ...], list[int]] = {}
         for unit_field in units:
             parts = [expand(self._normalise(unit_field, p), self.folds) for p in value.parts]
             if any(len(spellings) != 1 or not spellings[0] for spellings in parts):
                 return None
             fields_of.setdefault(tuple(s[0] for s in parts), []).append(FIELD_CODES[unit_field])
-        distances = [g.distance for g in value.gaps]
+        gaps = [(g.distance, g.ordered) for g in value.gaps]
         selects = []
         for parts, codes in fields_of.items():
-            sub = self.backend.near_units(parts, near_window(parts, distances))
+            sub = self.backend.near_units(parts, gaps)
             if sub is None:
                 return None
             selects.append(sa.select(sub.c.unit_key).where(field_of(sub.c.unit_key).in_(codes)))
@@ -447,16 +447,6 @@ def _within(value: q.DateRange) -> Callable[[sa.ColumnElement[dt.date]], sa.Colu
         return sa.and_(*conditions)
 
     return within
-
-
-def near_window(parts: Sequence[str], distances: Sequence[int]) -> int:
-    """The window of a NEAR over the bigram index (one token per character, a phrase of
-    n characters n - 1 tokens, or 1 for one character) that holds every chain of `parts`
-    linked within `distances` characters, in any order: the tokens between the first
-    phrase and the last are each gap plus one, and the middle phrases. Checked against
-    `near` on random texts (tests/search/test_proximity.py); a window too narrow would
-    lose hits, one too wide only costs verification."""
-    return sum(d + 1 for d in distances) + sum(len(p) for p in parts[1:-1])
 
 
 def field_of(unit_key: sa.ColumnElement[int]) -> sa.ColumnElement[int]:

@@ -37,10 +37,11 @@ class IndexBackend(Protocol):
 
     def candidates(self, connection: sa.Connection, query: str) -> list[int]: ...
 
-    def near_units(self, parts: Sequence[str], window: int) -> sa.Subquery | None:
-        """Keys of the units where every part occurs with at most `window` index
-        positions between the first and the last (in any order): a superset of a
-        proximity match, to verify. None where the backend cannot narrow so."""
+    def near_units(self, parts: Sequence[str], gaps: Sequence[tuple[int, bool]]
+                   ) -> sa.Subquery | None:
+        """Keys of a superset of the units where the parts occur linked by `gaps`
+        ((distance in characters, ordered) per link, as `proximity.near` reads them), to
+        verify. None where the backend cannot narrow so."""
         ...
 
 

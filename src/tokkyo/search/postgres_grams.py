@@ -55,16 +55,42 @@ class PostgresGramsBackend:
             return f"{prefix_of(query)}:*"
         return " <-> ".join(query_bigrams(query))
 
-    def near_units(self, parts: Sequence[str], window: int) -> sa.Subquery | None:
-        """Not narrowed here: tsquery's `<N>` says an exact distance, not "at most"."""
-        return None
+    def _operand(self, part: str) -> str:
+        return f"({self.match(part)})"
+
+    def _link(self, left: str, right: str, distance: int) -> list[str]:
+        """`right` starting 0..`distance` characters after `left` ends, as tsquery's
+        `L <N> R`, which holds where R's first position is N after L's last: a phrase
+        of n characters ends on its bigram at n - 2 from its start (a prefix, one
+        character, at 0), and `right` starts at len(left) + gap."""
+        shift = 2 if len(left) > 1 else 1
+        return [f"{self._operand(left)} <{gap + shift}> {self._operand(right)}"
+                for gap in range(distance + 1)]
+
+    def near_units(self, parts: Sequence[str], gaps: Sequence[tuple[int, bool]]
+                   ) -> sa.Subquery | None:
+        """Every link as a disjunction of exact distances (`<N>` for each allowed gap,
+        both orders where the link has none), the links ANDed. Exact for a chain of two
+        parts; a chain of more may link its links through different occurrences of a
+        middle part (a superset). GIN finds the units holding every part and checks the
+        positions of those alone."""
+        links = []
+        for (distance, ordered), left, right in zip(gaps, parts, parts[1:], strict=False):
+            options = self._link(left, right, distance)
+            if not ordered:
+                options += self._link(right, left, distance)
+            links.append("(" + " | ".join(options) + ")")
+        return self._select(" & ".join(links))
+
+    def _select(self, tsquery: str) -> sa.Subquery:
+        return (sa.text("SELECT unit_key FROM search_grams "
+                        "WHERE grams @@ to_tsquery('simple', :q)")
+                .bindparams(sa.bindparam("q", tsquery, unique=True))
+                .columns(sa.column("unit_key", sa.BigInteger)).subquery())
 
     def units(self, query: str) -> sa.Subquery:
         """Keys of the units containing `query`, as a subquery with column `unit_key`."""
-        return (sa.text("SELECT unit_key FROM search_grams "
-                        "WHERE grams @@ to_tsquery('simple', :q)")
-                .bindparams(sa.bindparam("q", self.match(query), unique=True))
-                .columns(sa.column("unit_key", sa.BigInteger)).subquery())
+        return self._select(self.match(query))
 
     def candidates(self, connection: sa.Connection, query: str) -> list[int]:
         return [r[0] for r in connection.execute(sa.select(self.units(query).c.unit_key))]

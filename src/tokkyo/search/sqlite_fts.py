@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from tokkyo.search.grams import bigram_document, prefix_of, query_bigrams
+from tokkyo.search.proximity import near_window
 
 # Driver-level statements: rows go to sqlite3's executemany untouched.
 _INSERT = "INSERT INTO search_fts(rowid, grams) VALUES (?, ?)"
@@ -43,8 +44,15 @@ class SqliteFtsBackend:
     def _phrase(self, query: str) -> str:
         return f"{prefix_of(query)}*" if len(query) == 1 else self.match(query)
 
-    def near_units(self, parts: Sequence[str], window: int) -> sa.Subquery | None:
-        """FTS5's NEAR: one bigram per character position, so positions are characters."""
+    def near_units(self, parts: Sequence[str], gaps: Sequence[tuple[int, bool]]
+                   ) -> sa.Subquery | None:
+        """FTS5's NEAR over the window that holds every chain (`near_window`): unordered,
+        and one window for the whole chain, so a superset."""
+        return self.within(parts, near_window(parts, [d for d, _ in gaps]))
+
+    def within(self, parts: Sequence[str], window: int) -> sa.Subquery:
+        """Units holding every part with at most `window` tokens between the first and
+        the last, in any order (FTS5's NEAR; one bigram per character position)."""
         match = f"NEAR({' '.join(self._phrase(p) for p in parts)}, {window})"
         return (sa.text("SELECT rowid AS unit_key FROM search_fts WHERE search_fts MATCH :m")
                 .bindparams(sa.bindparam("m", match, unique=True))
