@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import itertools
 import math
 import os
@@ -60,6 +61,7 @@ import sqlalchemy as sa
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+from tokkyo.app import freeze_heap  # noqa: E402
 from tokkyo.config import load_settings  # noqa: E402
 from tokkyo.documents import csv_export, results  # noqa: E402
 from tokkyo.documents.summaries import summaries  # noqa: E402
@@ -372,16 +374,38 @@ def first_term(expression: str) -> str:
     return re.split(r"[*+\-\[\](),/]", expression.strip("["))[0] or "電池"
 
 
-def timed(fn: Callable[[], object], repeat: int, cpu: list[float] | None = None
-          ) -> list[float]:
-    """Wall-clock ms of each call; the bench process's CPU ms of each go to `cpu`."""
+class GcClock:
+    """Milliseconds Python's cyclic garbage collector ran (gc.callbacks), so that a slow
+    call can be told apart from a collection that happened to fall into it."""
+
+    def __init__(self) -> None:
+        self.total = 0.0
+        self._started = 0.0
+        gc.callbacks.append(self._tick)
+
+    def _tick(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.total += (time.perf_counter() - self._started) * 1000
+
+
+GC = GcClock()
+
+
+def timed(fn: Callable[[], object], repeat: int, cpu: list[float] | None = None,
+          collected: list[float] | None = None) -> list[float]:
+    """Wall-clock ms of each call; the bench process's CPU ms of each go to `cpu`, the
+    garbage collector's ms within each to `collected`."""
     out = []
     for _ in range(repeat):
-        started, processor = time.perf_counter(), time.process_time()
+        started, processor, gc_before = time.perf_counter(), time.process_time(), GC.total
         fn()
         out.append((time.perf_counter() - started) * 1000)
         if cpu is not None:
             cpu.append((time.process_time() - processor) * 1000)
+        if collected is not None:
+            collected.append(GC.total - gc_before)
     return out
 
 
@@ -422,6 +446,9 @@ def warm(db: Database) -> None:
 
 
 def run_queries(db: Database, repeat: int) -> None:
+    # as a server process does once started (tokkyo.app.freeze_heap): else the full
+    # collections walk the corpus generator's objects too, and land in the timed calls
+    print(f"  heap frozen: {freeze_heap():,} objects (as `tokkyo serve` does at start-up)")
     with db.engine.connect() as conn:
         for label, expression in QUERIES:
             def tokkyo(expression: str = expression) -> None:
@@ -431,7 +458,8 @@ def run_queries(db: Database, repeat: int) -> None:
             term = first_term(expression)
             first = timed(tokkyo, 1)[0]
             cpu: list[float] = []
-            ours = timed(tokkyo, repeat, cpu)
+            collected: list[float] = []
+            ours = timed(tokkyo, repeat, cpu, collected)
             bare = timed(lambda t=term: bare_lookup(conn, t), repeat)
             with conn.begin():
                 total = results.run(conn, expression, limit=1).total
@@ -440,7 +468,8 @@ def run_queries(db: Database, repeat: int) -> None:
                   f"p50 {statistics.median(ours):8.1f} ms  p95 {p95(ours):8.1f} ms  "
                   f"max {max(ours):8.1f} ms  "
                   f"bare lookup p50 {statistics.median(bare):7.2f} ms  ×{ratio:6.1f}  "
-                  f"cpu p50 {statistics.median(cpu):7.1f} ms")
+                  f"cpu p50 {statistics.median(cpu):7.1f} ms  gc {sum(collected):6.1f} ms "
+                  f"(max {max(collected):5.1f})")
         with conn.begin():
             total, ids = results.all_ids(conn, "材", law="all",
                                          folds=results.Folds(), sort="date", limit=3000)

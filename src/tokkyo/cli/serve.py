@@ -36,11 +36,11 @@ def serve(
         if workers > 1:
             # Each process builds its own app (and store connections) from the settings.
             context.console.print(f"{banner} ({workers} processes)")
-            uvicorn.run("tokkyo.app:create_app", factory=True, host=config.host,
+            uvicorn.run("tokkyo.app:served_app", factory=True, host=config.host,
                         port=config.port, workers=workers, log_level="info",
                         http=ZeroCopyH11Protocol)
             return
-        _run(create_app(config, db), config.host, config.port, banner)
+        _run(create_app(config, db, serving=True), config.host, config.port, banner)
 
 
 def demo(
@@ -62,7 +62,7 @@ def demo(
         if no_serve:
             return
         base = f"http://{config.host}:{config.port}"
-        _run(create_app(config, db), config.host, config.port,
+        _run(create_app(config, db, serving=True), config.host, config.port,
              f"tokkyo demo on {base}/  (try {base}/documents, "
              f"{base}/d/JP/patent/pub/2021044377, {base}/search?q=電池, {base}/bulk)")
 
