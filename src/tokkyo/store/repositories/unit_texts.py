@@ -32,15 +32,37 @@ def of_publication(conn: sa.Connection, publication_id: int) -> list[tuple[str, 
     return units
 
 
+#: (publication id, position) pairs per statement: two parameters each, well under
+#: SQLite's 32,766 and PostgreSQL's 65,535.
+PAIRS_PER_STATEMENT = 5000
+
+
+def _exact_rows(conn: sa.Connection, table: sa.Table, asked: list[tuple[int, int]]
+                ) -> sa.CursorResult:
+    """(publication_id, position, text) of exactly these (publication id, position)
+    pairs: a VALUES list joined to the (publication_id, position) index, one seek per
+    pair. Two IN lists read every asked position of every asked publication (four times
+    the rows for a proximity search's candidates), and a row-value IN makes SQLite scan.
+    A driver-level statement: SQLAlchemy took 10 ms to compile a VALUES of 500 rows,
+    which the database then ran in 1.4."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    rows = ", ".join([f"({mark}, {mark})"] * len(asked))
+    return conn.exec_driver_sql(
+        f"WITH wanted(p, q) AS (VALUES {rows}) "
+        f"SELECT t.publication_id, t.position, t.text FROM wanted "
+        f"JOIN {table.name} t ON t.publication_id = wanted.p AND t.position = wanted.q",
+        tuple(value for pair in asked for value in pair))
+
+
 def texts(conn: sa.Connection, refs: Sequence[tuple[int, str, int]]
           ) -> dict[tuple[int, str, int], str]:
     """The texts of the given (publication id, field, position) units."""
     out: dict[tuple[int, str, int], str] = {}
     by_field: dict[str, set[int]] = {}
-    positions: dict[str, set[int]] = {}
+    pairs: dict[str, list[tuple[int, int]]] = {}
     for pub_id, field, position in refs:
         by_field.setdefault(field, set()).add(pub_id)
-        positions.setdefault(field, set()).add(position)
+        pairs.setdefault(field, []).append((pub_id, position))
     if by_field.keys() & {"TI", "AB"}:
         ids = list(by_field.get("TI", set()) | by_field.get("AB", set()))
         for row in conn.execute(sa.select(publications.c.id, publications.c.title,
@@ -50,17 +72,11 @@ def texts(conn: sa.Connection, refs: Sequence[tuple[int, str, int]]
             out[(row.id, "AB", 0)] = row.abstract
     wanted = set(refs)
     for field, table in (("CL", claims), ("DE", paragraphs)):
-        if field in by_field:
-            # the positions asked for, as a second list: the (publication_id, position)
-            # index reads those rows only, where a row-value IN would make SQLite scan
-            rows = conn.execute(sa.select(table.c.publication_id, table.c.position,
-                                          table.c.text)
-                                .where(table.c.publication_id.in_(list(by_field[field])),
-                                       table.c.position.in_(sorted(positions[field]))))
-            for row in rows:
-                key = (row.publication_id, field, row.position)
-                if key in wanted:
-                    out[key] = row.text
+        asked = sorted(set(pairs.get(field, ())))
+        for start in range(0, len(asked), PAIRS_PER_STATEMENT):
+            chunk = asked[start:start + PAIRS_PER_STATEMENT]
+            for pub_id, position, text in _exact_rows(conn, table, chunk):
+                out[(pub_id, field, position)] = text
     if by_field.keys() & {"AP", "IN", "AG"}:
         ids = list(by_field.get("AP", set()) | by_field.get("IN", set())
                    | by_field.get("AG", set()))
