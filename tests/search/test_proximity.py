@@ -101,3 +101,12 @@ def test_the_sqlite_window_is_tight(texts_index, count):
 def test_the_window_counts_gaps_and_middle_parts():
     assert near_window(["ウェーハ", "分割"], [5]) == 6
     assert near_window(["リチウム", "電池", "正極"], [5, 1]) == 6 + 2 + 2
+
+
+def test_postgresql_leaves_wide_distances_to_the_python_check():
+    backend = PostgresGramsBackend()
+    assert backend.near_units(["ウェーハ", "分割"], [(10, False)]) is not None   # 22
+    assert backend.near_units(["ウェーハ", "分割"], [(20, True)]) is not None    # 21
+    assert backend.near_units(["ウェーハ", "分割"], [(20, False)]) is None       # 42
+    assert backend.near_units(["加工", "分割", "ウェーハ"], [(5, False), (5, True)]) is not None
+    assert backend.near_units(["加工", "分割", "ウェーハ"], [(99, True), (0, True)]) is None
