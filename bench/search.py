@@ -473,15 +473,22 @@ def run_queries(db: Database, repeat: int) -> None:
         with conn.begin():
             total, ids = results.all_ids(conn, "材", law="all",
                                          folds=results.Folds(), sort="date", limit=3000)
-        started = time.perf_counter()
-        with conn.begin():
-            rows = summaries(conn, ids)
         cols = csv_export.columns(False, "http://x", lambda r: r.document_number,
                                   lambda r: r.application_number)
-        body, _ = csv_export.encode(rows, cols, lambda k: k)
-        took = time.perf_counter() - started
-        print(f"    CSV of {len(rows)} rows without abstracts ({len(body) / 1e6:.1f} MB): "
-              f"{took * 1000:.0f} ms (target < 1000 ms)")
+        made: list[bytes] = []
+
+        def export() -> None:
+            with conn.begin():
+                rows = summaries(conn, ids)
+            made.append(csv_export.encode(rows, cols, lambda k: k)[0])
+
+        # the first export reads rows no query has touched (3000 cases spread over the
+        # store): from disk, where the page cache does not hold the database
+        first = timed(export, 1)[0]
+        again = timed(export, 5)
+        print(f"    CSV of {len(ids)} rows without abstracts ({len(made[0]) / 1e6:.1f} MB): "
+              f"first {first:.0f} ms, p50 of 5 more {statistics.median(again):.0f} ms "
+              f"(target < 1000 ms)")
 
 
 def run_backend(label: str, url: str, sizes: list[int], repeat: int, warm_first: bool
