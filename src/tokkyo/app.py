@@ -36,7 +36,7 @@ def freeze_heap() -> int:
 
     Python's full collections walk every long-lived object. A started server holds about
     140,000 (FastAPI, SQLAlchemy, Jinja2, lxml and their caches), and a full collection
-    then took 70 ms, landing in whichever request happened to trigger it: the searches'
+    then took 80–90 ms, landing in whichever request happened to trigger it: the searches'
     slowest calls were such collections. Frozen objects are never walked again. Only the
     serving process does this (`served_app`, `tokkyo serve` / `demo`): a process that
     builds many apps, as the tests do, would keep each one's garbage."""
