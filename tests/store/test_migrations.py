@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
 
+from tokkyo.search.postgres_grams import PostgresGramsBackend
 from tokkyo.store import migrate
 from tokkyo.store.tables import applications, blobs, publications, search_owners, sources
 
@@ -76,27 +78,37 @@ def test_timestamps_come_back_aware(db):
     assert abs(created - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)
 
 
-def test_0007_fills_search_owners_from_the_stored_publications(db):
-    """Upgrading a database of 0006 with publications in it notes every publication's
-    case in search_owners (search reads nothing else for it); downgrading drops it."""
+def _downgrade(db, revision: str) -> None:
     config = migrate.alembic_config(db.engine)
     with db.engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.downgrade(config, "0006")
+        command.downgrade(config, revision)
+
+
+def _publications(conn: sa.Connection, cases: dict[int, int]) -> None:
+    """Publications with the given ids of the given cases (ids), and what they need: the
+    cases and one source, written as a store of an older schema had them."""
+    conn.execute(sa.insert(blobs).values(sha256="d" * 64, size=1))
+    source_id = conn.execute(sa.insert(sources).values(
+        version=1, key="k", format="x", blob_sha256="d" * 64, fingerprint="d" * 64)
+        .returning(sources.c.id)).scalar_one()
+    for app_id in sorted(set(cases.values())):
+        conn.execute(sa.insert(applications).values(
+            id=app_id, law="patent", application_number=f"2019{app_id:06d}"))
+    for pub_id, app_id in cases.items():
+        conn.execute(sa.insert(publications).values(
+            id=pub_id, application_id=app_id, source_id=source_id, country="JP",
+            kind="A", st16_kind="A", law="patent", number=f"202100000{pub_id}",
+            title="", abstract="", language="ja"))
+
+
+def test_0007_fills_search_owners_from_the_stored_publications(db):
+    """Upgrading a database of 0006 with publications in it notes every publication's
+    case in search_owners (search reads nothing else for it); downgrading drops it."""
+    _downgrade(db, "0006")
     assert "search_owners" not in sa.inspect(db.engine).get_table_names()
     with db.engine.begin() as conn:
-        conn.execute(sa.insert(blobs).values(sha256="d" * 64, size=1))
-        source_id = conn.execute(sa.insert(sources).values(
-            version=1, key="k", format="x", blob_sha256="d" * 64, fingerprint="d" * 64)
-            .returning(sources.c.id)).scalar_one()
-        for app_id, number in ((7, "2019000007"), (9, "2019000009")):
-            conn.execute(sa.insert(applications).values(
-                id=app_id, law="patent", application_number=number))
-        for pub_id, app_id in ((3, 7), (4, 9), (5, 7)):
-            conn.execute(sa.insert(publications).values(
-                id=pub_id, application_id=app_id, source_id=source_id, country="JP",
-                kind="A", st16_kind="A", law="patent", number=f"202100000{pub_id}",
-                title="", abstract="", language="ja"))
+        _publications(conn, {3: 7, 4: 9, 5: 7})
     migrate.upgrade(db.engine)
     with db.engine.connect() as conn:
         owners = conn.execute(sa.select(search_owners).order_by(
@@ -110,15 +122,16 @@ def _toast_bytes(conn: sa.Connection) -> int:
     ).scalar_one()
 
 
+def _grams_options(conn: sa.Connection) -> list[str] | None:
+    return conn.exec_driver_sql(
+        "SELECT reloptions FROM pg_class WHERE relname = 'search_grams'").scalar_one()
+
+
 @pytest.mark.parametrize("backend", ["postgresql"])
 def test_0010_keeps_a_units_tsvector_in_its_row(db):
     """A unit of 300 distinct characters has a tsvector of about 6 kB: PostgreSQL's
     default put it in the TOAST table (a phrase query's recheck then fetched it from
     there); from 0010 it stays in the row, up to a page."""
-    import random
-
-    from tokkyo.search.postgres_grams import PostgresGramsBackend
-
     rng = random.Random(10)
     text = "".join(chr(rng.randrange(0x4E00, 0x9FA0)) for _ in range(300))
     grams = PostgresGramsBackend().encode(text)
@@ -127,21 +140,9 @@ def test_0010_keeps_a_units_tsvector_in_its_row(db):
         conn.exec_driver_sql("INSERT INTO search_grams (unit_key, publication_id, grams) "
                              "VALUES (%s, 3, %s::tsvector)", (unit_key, grams))
 
-    config = migrate.alembic_config(db.engine)
+    _downgrade(db, "0009")
     with db.engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0009")
-    with db.engine.begin() as conn:
-        conn.execute(sa.insert(blobs).values(sha256="d" * 64, size=1))
-        source_id = conn.execute(sa.insert(sources).values(
-            version=1, key="k", format="x", blob_sha256="d" * 64, fingerprint="d" * 64)
-            .returning(sources.c.id)).scalar_one()
-        conn.execute(sa.insert(applications).values(id=7, law="patent",
-                                                    application_number="2019000007"))
-        conn.execute(sa.insert(publications).values(
-            id=3, application_id=7, source_id=source_id, country="JP", kind="A",
-            st16_kind="A", law="patent", number="2021000003", title="", abstract="",
-            language="ja"))
+        _publications(conn, {3: 7})
         write(conn, 1)
         toasted = _toast_bytes(conn)
         assert toasted > 0                                    # the default: out of line
@@ -152,12 +153,7 @@ def test_0010_keeps_a_units_tsvector_in_its_row(db):
         sizes = conn.exec_driver_sql("SELECT unit_key, pg_column_size(grams) FROM "
                                      "search_grams ORDER BY unit_key").all()
         assert sizes[1][1] > 4000                             # a real multi-kB tsvector
-        options = conn.exec_driver_sql(
-            "SELECT reloptions FROM pg_class WHERE relname = 'search_grams'").scalar_one()
-        assert "toast_tuple_target=8160" in options
-    with db.engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, "0009")
+        assert "toast_tuple_target=8160" in _grams_options(conn)
+    _downgrade(db, "0009")
     with db.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT reloptions FROM pg_class "
-                                    "WHERE relname = 'search_grams'").scalar_one() is None
+        assert _grams_options(conn) is None

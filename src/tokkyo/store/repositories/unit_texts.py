@@ -59,10 +59,10 @@ def texts(conn: sa.Connection, refs: Sequence[tuple[int, str, int]]
     """The texts of the given (publication id, field, position) units."""
     out: dict[tuple[int, str, int], str] = {}
     by_field: dict[str, set[int]] = {}
-    pairs: dict[str, list[tuple[int, int]]] = {}
+    pairs: dict[str, set[tuple[int, int]]] = {}
     for pub_id, field, position in refs:
         by_field.setdefault(field, set()).add(pub_id)
-        pairs.setdefault(field, []).append((pub_id, position))
+        pairs.setdefault(field, set()).add((pub_id, position))
     if by_field.keys() & {"TI", "AB"}:
         ids = list(by_field.get("TI", set()) | by_field.get("AB", set()))
         for row in conn.execute(sa.select(publications.c.id, publications.c.title,
@@ -72,7 +72,7 @@ def texts(conn: sa.Connection, refs: Sequence[tuple[int, str, int]]
             out[(row.id, "AB", 0)] = row.abstract
     wanted = set(refs)
     for field, table in (("CL", claims), ("DE", paragraphs)):
-        asked = sorted(set(pairs.get(field, ())))
+        asked = sorted(pairs.get(field, ()))
         for start in range(0, len(asked), PAIRS_PER_STATEMENT):
             chunk = asked[start:start + PAIRS_PER_STATEMENT]
             for pub_id, position, text in _exact_rows(conn, table, chunk):
