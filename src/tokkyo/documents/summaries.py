@@ -116,13 +116,10 @@ _APPLICANTS = (sa.select(parties.c.application_id, parties.c.name)
                       parties.c.role.in_(("applicant", "right-holder")))
                .order_by(parties.c.application_id, parties.c.publication_id.is_(None),
                          parties.c.position))
-# The scheme is filtered in Python, not in SQL: with `scheme = 'fi'` in the WHERE clause
-# SQLite (no statistics) walks every FI code in the (scheme, code) index rather than the
-# page's cases in the application_id index (193 ms instead of 0.2 at 100 k cases).
-_CODES = (sa.select(classifications.c.application_id, classifications.c.code,
-                    classifications.c.scheme)
-          .where(classifications.c.application_id.in_(_IDS))
-          .order_by(classifications.c.application_id, classifications.c.position))
+# The FI codes of the cases, in order, from one index (migration 0011).
+_FI = (sa.select(classifications.c.application_id, classifications.c.code)
+       .where(classifications.c.application_id.in_(_IDS), classifications.c.scheme == "fi")
+       .order_by(classifications.c.application_id, classifications.c.position))
 _REGISTRATIONS = sa.select(registrations).where(registrations.c.application_id.in_(_IDS))
 _ENDINGS = (sa.select(dossier_documents.c.application_id, dossier_documents.c.document_code)
             .where(dossier_documents.c.application_id.in_(_IDS),
@@ -167,9 +164,8 @@ def _load_chunk(conn: sa.Connection, chunk: list[int], found: dict[int, CaseSumm
     for r in names:
         if r.name not in found[r.application_id].applicants:
             found[r.application_id].applicants.append(r.name)
-    codes = conn.execute(_CODES, ids).all()
-    for r in codes:
-        if r.scheme == "fi" and r.code not in found[r.application_id].fi:
+    for r in conn.execute(_FI, ids).all():
+        if r.code not in found[r.application_id].fi:
             found[r.application_id].fi.append(r.code)
     return apps, pubs
 

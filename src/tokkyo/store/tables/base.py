@@ -19,10 +19,11 @@ def id_column() -> sa.Column[int]:
     return sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)
 
 
-def application_fk(nullable: bool = False) -> sa.Column[int]:
+def application_fk(nullable: bool = False, index: bool = True) -> sa.Column[int]:
+    """The case a row belongs to; `index` off where a wider index starts with it."""
     return sa.Column("application_id", sa.Integer,
                      sa.ForeignKey("applications.id", ondelete="CASCADE"),
-                     nullable=nullable, index=True)
+                     nullable=nullable, index=index)
 
 
 def publication_fk(nullable: bool = False) -> sa.Column[int]:

@@ -45,7 +45,7 @@ party_names = sa.Table(
 classifications = sa.Table(
     "classifications", metadata,
     id_column(),
-    application_fk(),
+    application_fk(index=False),
     publication_fk(nullable=True),
     sa.Column("scheme", sa.Text, nullable=False),
     sa.Column("position", sa.Integer, nullable=False),
@@ -57,6 +57,11 @@ classifications = sa.Table(
     # The cases of a code or code prefix from the index alone (search; migration 0007).
     sa.Index("ix_classifications_scheme_code_application_id", "scheme", "code",
              "application_id"),
+    # A case's codes of one scheme from the index alone, in order (result lists and
+    # CSV read the FI codes of their cases; migration 0011). Also serves every lookup
+    # by case.
+    sa.Index("ix_classifications_application_id_scheme", "application_id", "scheme",
+             "position", "code"),
 )
 
 citations = sa.Table(
