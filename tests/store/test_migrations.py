@@ -11,7 +11,14 @@ from alembic import command
 
 from tokkyo.search.postgres_grams import PostgresGramsBackend
 from tokkyo.store import migrate
-from tokkyo.store.tables import applications, blobs, publications, search_owners, sources
+from tokkyo.store.tables import (
+    applications,
+    blobs,
+    parties,
+    publications,
+    search_owners,
+    sources,
+)
 
 
 def test_alembic_check_finds_no_difference(db):
@@ -157,3 +164,45 @@ def test_0010_keeps_a_units_tsvector_in_its_row(db):
     _downgrade(db, "0009")
     with db.engine.connect() as conn:
         assert _grams_options(conn) is None
+
+
+def _indexes(db, table: str) -> dict[str, list[str]]:
+    return {i["name"]: i["column_names"] for i in sa.inspect(db.engine).get_indexes(table)}
+
+
+def test_0011_summary_indexes_per_backend_and_texts_of_any_length(db):
+    """0011 replaces the plain application_id indexes of publications, parties and
+    classifications with indexes that hold what result lists read; the texts (title,
+    name) only on SQLite, since PostgreSQL refuses an index row over about 2.7 kB. A
+    title and a name of 4000 random CJK characters are stored on both; downgrading
+    restores the plain indexes."""
+    summary = ["application_id", "date", "id", "kind", "number", "filing_date",
+               "registration_number"]
+    role = ["application_id", "role", "publication_id", "position"]
+    texts = db.engine.dialect.name == "sqlite"
+    expected = {
+        "publications": ("ix_publications_application_id_summary",
+                         [*summary, "title"] if texts else summary),
+        "parties": ("ix_parties_application_id_role", [*role, "name"] if texts else role),
+        "classifications": ("ix_classifications_application_id_scheme",
+                            ["application_id", "scheme", "position", "code"]),
+    }
+    for table, (name, columns) in expected.items():
+        assert _indexes(db, table)[name] == columns
+        assert f"ix_{table}_application_id" not in _indexes(db, table)
+
+    rng = random.Random(11)
+    long_text = "".join(chr(rng.randrange(0x4E00, 0x9FA0)) for _ in range(4000))
+    with db.engine.begin() as conn:
+        _publications(conn, {3: 7})
+        conn.execute(sa.update(publications).values(title=long_text))
+        conn.execute(sa.insert(parties).values(application_id=7, publication_id=3,
+                                               role="applicant", position=0, name=long_text))
+    with db.engine.connect() as conn:
+        assert conn.execute(sa.select(publications.c.title)).scalar_one() == long_text
+        assert conn.execute(sa.select(parties.c.name)).scalar_one() == long_text
+
+    _downgrade(db, "0010")
+    for table, (name, _) in expected.items():
+        assert _indexes(db, table)[f"ix_{table}_application_id"] == ["application_id"]
+        assert name not in _indexes(db, table)

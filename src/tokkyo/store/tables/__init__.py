@@ -102,6 +102,10 @@ __all__ = [
 #: Tables the migrations create outside this MetaData, per backend: the bigram index
 #: (FTS5 virtual table and its shadow tables on SQLite, tsvector table on PostgreSQL).
 BACKEND_TABLES = ("search_fts", "search_grams")
-#: Indexes the migrations create outside this MetaData on one backend only: the
-#: code-point-order index of classification codes on PostgreSQL (migration 0004).
-BACKEND_INDEXES = ("ix_classifications_scheme_code_c",)
+#: Indexes the migrations create outside this MetaData, on one backend only or with
+#: columns that differ by backend: the code-point-order index of classification codes on
+#: PostgreSQL (migration 0004); a case's publications and parties as result lists show
+#: them, their texts included on SQLite only (PostgreSQL refuses index rows over a third
+#: of a page), which also serve every lookup by case (migration 0011).
+BACKEND_INDEXES = ("ix_classifications_scheme_code_c", "ix_publications_application_id_summary",
+                   "ix_parties_application_id_role")

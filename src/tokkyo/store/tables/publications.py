@@ -12,7 +12,8 @@ KINDS = ("A", "T", "B", "U", "Y", "S")
 publications = sa.Table(
     "publications", metadata,
     id_column(),
-    application_fk(),
+    # indexed by ix_publications_application_id_summary (BACKEND_INDEXES, migration 0011)
+    application_fk(index=False),
     sa.Column("country", sa.Text, nullable=False),
     sa.Column("kind", sa.Text, nullable=False),
     sa.Column("st16_kind", sa.Text, nullable=False),

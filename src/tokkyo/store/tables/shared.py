@@ -18,7 +18,8 @@ SCHEMES = ("ipc", "fi", "f-term", "theme", "cpc", "locarno", "jp-design", "d-ter
 parties = sa.Table(
     "parties", metadata,
     id_column(),
-    application_fk(),
+    # indexed by ix_parties_application_id_role (BACKEND_INDEXES, migration 0011)
+    application_fk(index=False),
     publication_fk(nullable=True),
     sa.Column("role", sa.Text, nullable=False),
     sa.Column("position", sa.Integer, nullable=False),
@@ -57,9 +58,8 @@ classifications = sa.Table(
     # The cases of a code or code prefix from the index alone (search; migration 0007).
     sa.Index("ix_classifications_scheme_code_application_id", "scheme", "code",
              "application_id"),
-    # A case's codes of one scheme from the index alone, in order (result lists and
-    # CSV read the FI codes of their cases; migration 0011). Also serves every lookup
-    # by case.
+    # A case's codes of one scheme from the index alone, in order (result lists read
+    # the FI codes of their cases; migration 0011). Also serves every lookup by case.
     sa.Index("ix_classifications_application_id_scheme", "application_id", "scheme",
              "position", "code"),
 )
