@@ -1,4 +1,5 @@
-"""Result-list summaries: each case's FI codes, in their order, read from one index."""
+"""Result-list summaries: each case's FI codes, in their order; and each summary statement
+answered by a covering index alone (migration 0011)."""
 
 from __future__ import annotations
 
