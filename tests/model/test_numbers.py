@@ -7,6 +7,7 @@ data and is out of scope here: these tests check only how the number itself is r
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import itertools
 import random
@@ -726,3 +727,33 @@ def test_full_width_parses_like_half_width():
         wide = _full_width(text, rng)
         assert wide != text
         assert parse_number(wide) == parse_number(text), (text, wide)
+
+
+@pytest.mark.parametrize("text", ["JPH10", "JPS60A", "JP2020-", "JP1/", "JPH10-"])
+def test_a_year_without_a_serial_is_refused(text):
+    # these reached int("") and escaped as a bare ValueError (a server error in the portal)
+    with pytest.raises(NumberError) as caught:
+        parse_number(text)
+    assert str(caught.value) == f"{text}: no serial after the year"
+
+
+def test_mangled_input_only_ever_raises_number_error():
+    """Every prefix of a valid input, and inputs with characters dropped, doubled or swapped
+    for number syntax, are read or refused with NumberError, never another exception."""
+    rng = random.Random(2167)
+    syntax = "-/.年第号 AHSTBUYRM0JP平昭令特開願許"
+    tried = 0
+    for _ in range(400):
+        era_year, serial = rng.randint(1, 64), rng.randint(1, 999999)
+        text = rng.choice([_random_input(rng), f"JPH{era_year:02d}{serial:06d}",
+                           f"JPS{era_year}-{serial}A", f"JP{era_year}/{serial}U"])
+        variants = [text[:i] for i in range(1, len(text))]
+        for _ in range(10):
+            i = rng.randrange(len(text))
+            variants += [text[:i] + text[i + 1:], text[:i] + text[i] + text[i:],
+                         text[:i] + rng.choice(syntax) + text[i + 1:]]
+        for variant in variants:
+            with contextlib.suppress(NumberError):
+                parse_number(variant)
+            tried += 1
+    assert tried > 10_000

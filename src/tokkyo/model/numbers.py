@@ -258,6 +258,8 @@ def _era_coded_year(text: str, digits: str) -> tuple[YearReading, str]:
 
 
 def _serial(text: str, digits: str, limit: int, what: str) -> int:
+    if not digits.isdigit():
+        raise NumberError(f"{text}: no {what} after the year")
     value = int(digits)
     if value == 0:
         raise NumberError(f"{text}: {what} is 0; JP {what}s start at 1")
@@ -300,7 +302,8 @@ def _undated(text: str, kind: NumberKind, law: Law | None, digits: str,
 
 
 def _publication_kind(serial_text: str) -> NumberKind:
-    if int(serial_text) > _LAST_PUBLICATION_SERIAL:
+    # an empty or non-numeric serial is refused by `_serial` when the number is made
+    if serial_text.isdigit() and int(serial_text) > _LAST_PUBLICATION_SERIAL:
         return _K.NATIONAL_PUBLICATION
     return _K.PUBLICATION
 
