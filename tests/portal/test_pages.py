@@ -55,6 +55,8 @@ def test_malformed_expressions_get_a_page_that_points_at_the_position(portal, ex
 @pytest.mark.parametrize("expression", [
     "", "[[[[[[[[[[[[[[[[[[a]]]]]]]]]]]]]]]]]", "a" * 3000, "+".join("x" * 250), "\x00",
     "/", "//", "(", ")/TX", "<>", "a,,b", "電池,100C,正極", "?", "???/TM", "%", "'; DROP",
+    "JPH10/PN", '"JP2020-"/AN', "JPS60A/PN",
+    "(" + "*".join(["a"] * 990) + ")/TX", "(" + "+".join(["a"] * 990) + ")/TX",
 ])
 def test_no_query_produces_a_server_error(portal, expression):
     for law in ("all", "patent", "design", "trademark"):
@@ -106,6 +108,19 @@ def test_number_lookup_accepts_every_form(portal):
     assert both.text.count("<tr><td>") == 2       # application and publication readings
     wrong = client.get("/number", params={"q": "特願20-"})
     assert wrong.status_code == 400
+
+
+@pytest.mark.parametrize("text", ["JPH10", "JP2020-", "JPS60A"])
+def test_a_year_without_a_serial_is_a_clear_error_not_a_server_error(portal, text):
+    client = portal.client("en")
+    page = client.get("/number", params={"q": text})
+    assert page.status_code == 400
+    assert f"{text}: no serial after the year" in page.text
+    simple = client.get("/simple", params={"q": f"電池 {text}"})
+    assert simple.status_code == 303
+    listed = client.get(simple.headers["location"])
+    assert listed.status_code == 200
+    assert 'id="hit-count">' in listed.text
 
 
 def test_document_page_shows_text_classes_and_status(portal):

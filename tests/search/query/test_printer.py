@@ -59,6 +59,11 @@ def test_the_printer_round_trips_on_the_trademark_screen(text):
 @pytest.mark.parametrize(("text", "shown"), [
     ("a+b-c", "a/TX+[b/TX-c/TX]"),
     ("a-b*c", "[a/TX-b/TX]*c/TX"),
+    ("a+b+c", "a/TX+b/TX+c/TX"),
+    ("a*b*c+d", "[a/TX*b/TX*c/TX]+d/TX"),
+    ("a-b-c", "[a/TX-b/TX]-c/TX"),           # AND-NOT is not associative: kept bracketed
+    ("a+[b+c]", "a/TX+[b/TX+c/TX]"),          # as typed: another tree than a+b+c
+    ("(a+b+c)/CL*d", "[a/CL+b/CL+c/CL]*d/TX"),
     ("(a+b)/TI*c", "[a/TI+b/TI]*c/TX"),
     ("[[a]]", "a/TX"),
     ("[(リチウム+ナトリウム)/CL*電池,5C,正極/TX]-H01M10/?/FI",
@@ -119,3 +124,18 @@ def test_random_expressions_either_fail_cleanly_or_round_trip():
         parsed += 1
         assert parse(show(tree), screen="trademark").tree == tree, text
     assert parsed > 300
+
+
+@pytest.mark.parametrize("words", [19, 100, 200])
+def test_long_form_and_simple_searches_read_back(words):
+    """A form row or a simple search of many words: its canonical form is what permalinks,
+    page links, sorting, CSV and saved formulas carry, so it must parse again (a chain
+    printed one bracket per operator was 17 levels deep at 19 words: too deep to read)."""
+    from tokkyo.documents.results import form_expression, simple_expression
+
+    text = " ".join(f"w{i}" for i in range(words))
+    for expression in (form_expression([("TI", text, "OR")]),
+                       form_expression([("TI", text, "AND")]),
+                       simple_expression(" ".join(f"w{i}" for i in range(words // 3)), "all")):
+        tree = parse(expression).tree
+        assert parse(show(tree)).tree == tree

@@ -177,6 +177,11 @@ class _Parser:
         return type(node)(self._assign(node.left, code), self._assign(node.right, code))
 
     def atom(self, t: Token, in_group: bool) -> Any:
+        # counted as read, also inside ( ): a group's values become atoms only at its
+        # /CODE, and a chain of a thousand of them was a tree too deep to walk
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise QueryError("too-many-values", t.start, limit=MAX_VALUES)
         if in_group:
             if t.field is not None:
                 raise QueryError("field-in-group", t.field_at)
@@ -190,9 +195,6 @@ class _Parser:
             raise QueryError("field-not-for-law", at, name=code, law=self.screen)
 
     def _atom(self, t: Token, code: str) -> Atom:
-        self.values += 1
-        if self.values > MAX_VALUES:
-            raise QueryError("too-many-values", t.start, limit=MAX_VALUES)
         try:
             value = value_for(code, t.text, t.quoted)
         except BadValue as bad:

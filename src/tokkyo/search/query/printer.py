@@ -1,7 +1,10 @@
 """The canonical, fully bracketed form of a parsed expression (portal.md §3.2 rule 6): what
 the user is shown, what permalinks carry, and what parses back to an equal tree.
 
-- every And / Or / AndNot is wrapped in `[ ]`, except the root;
+- every And / Or / AndNot is wrapped in `[ ]`, except the root; a chain of one associative
+  operator as the parser builds it (left to right) is one bracket, `[a+b+c]`, not
+  `[[a+b]+c]`: that says nothing more, and a form or simple search of 19 words printed
+  deeper than the 16 levels the parser reads back;
 - every atom is `value/CODE`, with its field even when it was the screen's default;
 - a value is double-quoted (`"` written `""`) when it is empty or holds whitespace, a
   delimiter `* + - [ ] ( )`, a quote, a `,` (text, mark, code), a leading `/`, or a
@@ -18,6 +21,7 @@ import datetime as dt
 
 from tokkyo.search.query.ast import (
     OPERATORS,
+    AndNot,
     Atom,
     Code,
     DateRange,
@@ -110,7 +114,13 @@ def show_atom(atom: Atom) -> str:
 def _show(node: Node, root: bool) -> str:
     if isinstance(node, Atom):
         return show_atom(node)
-    text = f"{_show(node.left, False)}{OPERATORS[type(node)]}{_show(node.right, False)}"
+    kind = type(node)
+    rights = [node.right]
+    left = node.left
+    while kind is not AndNot and type(left) is kind:    # a+b+c parses as [a+b]+c
+        rights.append(left.right)
+        left = left.left
+    text = OPERATORS[kind].join(_show(n, False) for n in [left, *reversed(rights)])
     return text if root else f"[{text}]"
 
 
