@@ -142,3 +142,36 @@ def test_visitors_get_validated_formulas_back_for_their_browser(portal):
     kept = json.loads(re.search(r'<script type="application/json" id="imported">(.*?)</script>',
                                 answer.text, re.S)[1])
     assert [f["expression"] for f in kept] == ["電池/TI", "(a+b)/CL"]
+
+
+def test_an_import_past_the_limit_keeps_the_chosen_formulas(portal):
+    client = portal.client("en", signed_in=True)
+    page = client.get("/me/formulas").text
+    token = csrf_of(page)
+    for formula_id in re.findall(r'action="/me/formulas/(\d+)/delete"', page):
+        client.post(f"/me/formulas/{formula_id}/delete", data={"csrf": token})
+    for i in range(3):
+        assert client.post("/me/formulas", data={"csrf": token, "name": f"own{i}", "law": "all",
+                                                 "expression": f"own{i}"}).status_code == 200
+    asked = client.post("/me/formulas/import", data={"csrf": token}, files={
+        "file": ("f.txt", "一/TI\n二/TI\n三/TI\n四/TI\n".encode(), "text/plain")})
+    assert asked.status_code == 409
+    assert "you can keep 2 more" in asked.text
+    pending = re.search(r'name="pending" value="([^"]+)"', asked.text)[1]
+    assert re.findall(r'name="keep" value="(\d+)"', asked.text) == ["0", "1", "2", "3"]
+    # tampered choices are refused with a message, and nothing is saved
+    for data, message in (({"pending": pending, "keep": ["9"]}, "it has 4). Choose again."),
+                          ({"pending": pending, "keep": ["-1"]}, "it has 4). Choose again."),
+                          ({"pending": "not base64!", "keep": ["0"]},
+                           "The import could not be continued. Choose the file again.")):
+        refused = client.post("/me/formulas/import", data={"csrf": token, **data})
+        assert refused.status_code == 400 and message in refused.text, data
+    exported = client.get("/me/formulas/export").json()["formulas"]
+    assert [f["name"] for f in exported] == ["own0", "own1", "own2"]
+    # the choice as the form sends it back
+    kept = client.post("/me/formulas/import",
+                       data={"csrf": token, "pending": pending, "keep": ["1", "3"]})
+    assert kept.status_code == 200 and "Imported 2 formulas." in kept.text
+    exported = client.get("/me/formulas/export").json()["formulas"]
+    assert [(f["name"], f["expression"]) for f in exported] == [
+        ("own0", "own0"), ("own1", "own1"), ("own2", "own2"), ("#2", "二/TI"), ("#4", "四/TI")]

@@ -156,9 +156,14 @@ async def formulas_import(request: Request, file: UploadFile | None = NO_FILE,
     t = Translator(lang)
     if not csrf_ok(request, csrf):
         return _refuse(request, 403, "CSRF")
-    data = (await file.read(formulas.MAX_FILE_BYTES + 1) if file is not None
-            else base64.b64decode(pending or b""))
     try:
+        if file is not None:
+            data = await file.read(formulas.MAX_FILE_BYTES + 1)
+        else:           # the file as the choice form carried it back
+            try:
+                data = base64.b64decode(pending, validate=True)
+            except ValueError:
+                raise FormulaError("formula-pending") from None
         incoming = formulas.read_file(data, lang)
     except FormulaError as exc:
         return _formula_error(request, exc)

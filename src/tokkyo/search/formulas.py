@@ -126,7 +126,11 @@ def import_into(conn: sa.Connection, user_pk: int, incoming: list[Formula],
                 keep: list[int] | None = None, lang: str = "en") -> list[int]:
     """Save the formulas `keep` (indexes into `incoming`; all when None). When the total
     would pass five, FormulaError("formula-choose") asks which to keep."""
-    chosen = [incoming[i] for i in keep] if keep is not None else incoming
+    if keep is not None and any(not 0 <= i < len(incoming) for i in keep):
+        # the choice comes back from a form: an index the file lacks is a bad request, and
+        # a negative one would silently pick from the end
+        raise FormulaError("formula-keep", count=len(incoming))
+    chosen = [incoming[i] for i in dict.fromkeys(keep)] if keep is not None else incoming
     repo.lock_user(conn, user_pk)
     names = {f.name for f in list_formulas(conn, user_pk)}
     new = [f for f in chosen if f.name not in names]
