@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
+
+from tests.api.server import Server
 
 
 def test_simple_search_redirects_to_the_canonical_query_and_lists_hits(portal):
@@ -174,3 +177,22 @@ def test_every_page_exists_in_both_languages(portal):
             page = client.get(path, params={"lang": lang})
             assert page.status_code == 200, path
             assert word in page.text, (lang, path)
+
+
+@pytest.mark.parametrize(("now", "status", "st"), [
+    ("2027-08-05T14:59:00+00:00", "In force", "in-force"),    # 23:59 JST on the due date
+    ("2027-08-05T15:00:00+00:00", "In force – annuity overdue (grace period)", "grace"),
+])
+def test_status_is_read_for_the_day_in_japan(portal, now, status, st):
+    """portal.md §10: the status is read for today in Japan, by the app's clock. At 15:00
+    UTC on the annuity's due date (2027-08-05) Japan is already on the 6th: overdue."""
+    server = Server(f"sqlite:///{portal.data / 'tokkyo.sqlite3'}", portal.data, now=now)
+    try:
+        client = httpx.Client(base_url=server.base, timeout=60,
+                              headers={"Accept": "text/html", "Accept-Language": "en"})
+        page = client.get("/d/JP/patent/app/2020123456")
+        assert f'id="status-text"><strong>{status}</strong>' in page.text
+        hits = client.get("/q/all", params={"e": f'"{st}"/ST*2020123456/AN'})
+        assert 'id="hit-count">1 hit' in hits.text, hits.text[:2000]
+    finally:
+        server.stop()

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from tokkyo.documents.summaries import CaseSummary, statuses_of, summaries
 from tokkyo.model.numbers import JPNumber, NumberError, parse_number
+from tokkyo.model.status import japan_day
 from tokkyo.search import engine
 from tokkyo.search.query import Parsed, QueryError, parse, show
 from tokkyo.search.variants import Folds
@@ -112,7 +113,7 @@ def run(conn: sa.Connection, expression: str, *, law: str = "all", folds: Folds 
     """Parse and run an expression; QueryError when it does not parse."""
     folds = folds or Folds()
     parsed = parse_for(expression, law)
-    on = on or dt.date.today()
+    on = on or japan_day()
 
     def status_of(ids: list[int]) -> dict[int, str]:
         return {i: r.status.value for i, r in statuses_of(conn, list(ids), on).items()}

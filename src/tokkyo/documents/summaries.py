@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from tokkyo.model.kinds import GAZETTE_KINDS
-from tokkyo.model.status import StatusFacts, StatusReading, status_on
+from tokkyo.model.status import StatusFacts, StatusReading, japan_day, status_on
 from tokkyo.store.tables import (
     applications,
     classifications,
@@ -73,7 +73,7 @@ def summaries(conn: sa.Connection, ids: Sequence[int], on: dt.date | None = None
               abstracts: bool = False) -> list[CaseSummary]:
     """Summaries of the cases `ids`, in that order; the abstracts (long texts) are read
     only when asked for (CSV with abstracts)."""
-    on = on or dt.date.today()
+    on = on or japan_day()
     found: dict[int, CaseSummary] = {}
     statuses: dict[int, StatusReading] = {}
     for chunk in _chunks(ids):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 from typing import Any
 
@@ -13,6 +12,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from tokkyo.documents import csv_export
 from tokkyo.documents import results as searching
 from tokkyo.documents.summaries import summaries
+from tokkyo.model.status import JST
 from tokkyo.portal.i18n import Translator, language_of
 from tokkyo.portal.web import (
     app_label,
@@ -20,6 +20,7 @@ from tokkyo.portal.web import (
     current_user,
     document_label,
     render,
+    today,
     wants_html,
 )
 from tokkyo.search import formulas
@@ -59,13 +60,13 @@ def csv_download(request: Request, law: str, e: str = Query(""), n: str = Query(
                 key = "csv.limit" if abstract else "csv.limit.plain"
                 return _refuse(request, 413, t(key, total=total, limit=limit,
                                                plain=settings.csv_max_rows))
-            rows = summaries(conn, ids, abstracts=bool(abstract))
+            rows = summaries(conn, ids, today(request), abstracts=bool(abstract))
     except QueryError as exc:
         return _refuse(request, 400, exc.message(lang))
     origin = settings.public_origin or str(request.base_url).rstrip("/")
     cols = csv_export.columns(bool(abstract), origin, document_label, app_label)
     body, lost = csv_export.encode(rows, cols, t, encoding)
-    stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S")
+    stamp = request.app.state.api.policy.clock.now().astimezone(JST).strftime("%Y%m%d%H%M%S")
     headers = {"Content-Disposition": f'attachment; filename="tokkyo_{law}_{stamp}.csv"',
                "X-Rows": str(len(rows))}
     if lost:

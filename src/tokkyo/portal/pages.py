@@ -18,7 +18,7 @@ from tokkyo.documents import results as searching
 from tokkyo.model.laws import Law
 from tokkyo.model.numbers import NumberError, parse_number
 from tokkyo.portal.i18n import Translator, language_of
-from tokkyo.portal.web import SESSION_COOKIE, current_user, hit_json, render, wants_html
+from tokkyo.portal.web import SESSION_COOKIE, current_user, hit_json, render, today, wants_html
 from tokkyo.search import formulas
 from tokkyo.search.engine import SORTS
 from tokkyo.search.formulas import Formula
@@ -176,7 +176,8 @@ def show_results(request: Request, law: str, e: str, folds: Folds, sort: str, pa
     try:
         with _db(request) as conn, conn.begin():
             found = searching.run(conn, e, law=law, folds=folds, sort=sort,
-                                  offset=(page - 1) * PER_PAGE, limit=PER_PAGE, lang=lang)
+                                  offset=(page - 1) * PER_PAGE, limit=PER_PAGE, lang=lang,
+                                  on=today(request))
             as_of = freshness(request, conn)
     except QueryError as exc:
         return query_error(request, exc, e)
@@ -224,7 +225,7 @@ def number(request: Request, q: str = Query("")) -> Response:
             try:
                 with _db(request) as conn, conn.begin():
                     found = searching.run(conn, expression, law="all", limit=PER_PAGE,
-                                          lang=language_of(request))
+                                          lang=language_of(request), on=today(request))
                 cases = found.rows
             except QueryError as exc:
                 error = exc.message(language_of(request))

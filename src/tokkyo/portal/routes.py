@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -12,7 +11,7 @@ from tokkyo.documents import service
 from tokkyo.model.laws import Law
 from tokkyo.portal import document_page
 from tokkyo.portal.i18n import Translator, language_of
-from tokkyo.portal.web import render, wants_html
+from tokkyo.portal.web import render, today, wants_html
 
 router = APIRouter()
 
@@ -77,7 +76,7 @@ def _document(request: Request, country: str, law: str, stage: str, number: str,
         settings = request.app.state.settings
         origin = settings.public_origin or str(request.base_url).rstrip("/")
         d = document_page.page(conn, view, law=law, stage=stage, number=number, t=t,
-                               origin=origin, on=dt.date.today(), only=section,
+                               origin=origin, on=today(request), only=section,
                                base=f"/d/{country.upper()}/{law}/{stage}/{number}",
                                secret=request.app.state.api.policy.secret)
     if not html:

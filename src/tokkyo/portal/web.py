@@ -18,10 +18,16 @@ from tokkyo.accounts.errors import InvalidToken
 from tokkyo.accounts.service import Principal
 from tokkyo.documents.csv_export import slash_date
 from tokkyo.documents.summaries import CaseSummary
+from tokkyo.model.status import JST, japan_day
 from tokkyo.portal.i18n import COOKIE, LANGS, Translator, language_of
 
 SESSION_COOKIE = "tokkyo_session"
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
+
+
+def today(request: Request) -> dt.date:
+    """The day in Japan by the app's clock (`TOKKYO_NOW` when set): what statuses are
+    read for."""
+    return japan_day(request.app.state.api.policy.clock.now())
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
