@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import GAZETTE, REAL, ingest
+from tests.conftest import EXAMPLES, GAZETTE, REAL, ingest
 from tests.ingest.builders import retitled_copy
 from tokkyo.documents import results
 from tokkyo.search import engine
@@ -90,6 +90,23 @@ def test_numbers_in_every_form(corpus):
     assert apps(corpus, "特許第7533889号/RN") == ["2020123456"]
     assert apps(corpus, '"特開2020-123456"/PN') == ["2019013554"]
     assert apps(corpus, "2021044377/PN") == ["2019165329"]
+
+
+def test_republication_and_wo_numbers_lead_to_the_national_phase_case(db, tmp_path):
+    # the real SPEC answer of pct_national_phase_application_number, as the mirror keeps
+    # it under the request it answered
+    answer = EXAMPLES / ("patent__v1__pct_national_phase_application_number__kind__number"
+                         "__200__100.json")
+    name = ("patent__v1__pct_national_phase_application_number__international_publication"
+            "__WO2019123456.json")
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    (mirror / name).write_bytes(answer.read_bytes())
+    assert ingest(db, GAZETTE, mirror).ok
+    for number in ('"再表2019/123456"', '"再公表2019-123456"', "JPWO2019123456",
+                   '"WO2019/123456"'):
+        assert apps(db, f"{number}/PN") == ["2019563629"], number
+    assert apps(db, '"再表2019/123457"/PN') == []
 
 
 def test_boolean_operators_and_proximity(corpus):

@@ -367,6 +367,10 @@ class Compiler:
                 by_app(a.international_application_number == key)
             elif kind == "international-publication":
                 by_app(a.international_publication_number == key)
+            elif kind == "republication":
+                # 再表 / JPWO 2019/123456 republished WO 2019/123456: the national phase
+                # case is the one with that international publication (portal.md §5)
+                by_app(a.international_publication_number == "WO" + key)
             elif kind == "international-registration":
                 by_app(a.international_registration_number == key)
             elif kind == "appeal":
