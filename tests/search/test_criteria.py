@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from tokkyo.search.criteria import Compiler, ends_with, starts_with
 from tokkyo.search.index import backend_for
 from tokkyo.search.query import ast as q
+from tokkyo.search.variants import Folds, fold
 from tokkyo.store.tables import applications, classifications
 
 CODES = ["H01L21/78", "H01L21/78@M", "H01L21/", "H01L21", "H01L210", "H01L2100", "H01L21Z",
@@ -119,3 +120,14 @@ def test_matched_units_find_their_case_in_search_owners(db):
         if conn.dialect.name == "sqlite":
             plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
             assert "SEARCH search_owners USING INTEGER PRIMARY KEY" in plan
+
+
+@pytest.mark.parametrize(("text", "folded"), [
+    ("セパレーター", "セパレータ"), ("セパレーターと正極", "セパレータと正極"),
+    ("ローラーズ", "ローラーズ"),        # a ー inside a word stays
+    ("ーと", "ーと"), ("ぱーと", "ぱーと"),     # only after katakana
+    ("コピー、サーバー。", "コピ、サーバ。"),
+])
+def test_the_long_vowel_fold_drops_word_final_marks(text, folded):
+    assert fold(text, Folds(long_vowel=True)) == folded
+    assert fold(text, Folds()) == text

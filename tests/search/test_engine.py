@@ -133,6 +133,11 @@ def test_width_and_optional_folds(corpus):
     assert apps(corpus, "せぱれーた/TI", folds=Folds(kana=True)) == ["2019900001"]
     assert apps(corpus, "セパレーター/TI") == []
     assert apps(corpus, "セパレーター/TI", folds=Folds(long_vowel=True)) == ["2019900001"]
+    # the long-vowel fold holds in proximity too, distances counted without the ー
+    assert apps(corpus, "燃料,3C,セパレーター/TI") == []
+    assert apps(corpus, "燃料,3C,セパレーター/TI", folds=Folds(long_vowel=True)) == [
+        "2019900001"]
+    assert apps(corpus, "燃料,2C,セパレーター/TI", folds=Folds(long_vowel=True)) == []
 
 
 def test_legal_status_field(corpus):

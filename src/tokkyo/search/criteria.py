@@ -197,7 +197,11 @@ class Compiler:
 
         The backend's candidates hold every text where the parts are linked as the gaps
         say (SQLite: within a window, in either order; PostgreSQL: each link's exact
-        distances and order); the candidates' texts are checked in Python all the same."""
+        distances and order); the candidates' texts are checked in Python all the same.
+        Not with the long-vowel fold: the distances are counted on text without its
+        word-final ー, which the index holds, so its window could be too narrow."""
+        if self.folds.long_vowel:
+            return None
         fields_of: dict[tuple[str, ...], list[int]] = {}
         for unit_field in units:
             parts = [expand(self._normalise(unit_field, p), self.folds) for p in value.parts]

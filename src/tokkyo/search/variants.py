@@ -10,6 +10,7 @@ trailing `ー` from the query, which under substring matching finds both spellin
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 
 MAX_VARIANTS = 16
@@ -18,6 +19,8 @@ _KATAKANA = "".join(chr(c) for c in range(0x30A1, 0x30F7))
 _TO_KATAKANA = str.maketrans(_HIRAGANA, _KATAKANA)
 _TO_HIRAGANA = str.maketrans(_KATAKANA, _HIRAGANA)
 _VU = {"ヴァ": "バ", "ヴィ": "ビ", "ヴェ": "ベ", "ヴォ": "ボ", "ヴ": "ブ"}
+#: The long-vowel marks that end a katakana word (セパレーター → セパレータ).
+_WORD_FINAL_LONG = re.compile(r"(?<=[ァ-ヺ])ー+(?![ァ-ヺー])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +84,10 @@ def expand(normalised: str, folds: Folds) -> list[str]:
 
 
 def fold(text: str, folds: Folds) -> str:
-    """`text` with the folds applied, for verifying a match in Python (proximity)."""
+    """`text` with the folds applied, for verifying a match in Python (proximity): the
+    text and the query's parts alike, so distances are counted on folded text."""
+    if folds.long_vowel:
+        text = _WORD_FINAL_LONG.sub("", text)
     if folds.kana:
         text = text.translate(_TO_KATAKANA)
     if folds.vu:
