@@ -86,7 +86,12 @@ def test_design_and_trademark_rows_in_the_result_list(store):
 def test_simple_search_on_the_trademark_and_design_screens(store):
     client = store.client()
     for law, words, expected in (("trademark", "ローカル", MARK), ("trademark", "書籍", MARK),
-                                 ("design", "乗用", CAR)):
+                                 ("trademark", "地域団体", MARK), ("trademark", "local", MARK),
+                                 ("design", "乗用", CAR), ("design", "松永章吾", CAR),
+                                 # all four laws: every text and name field of each
+                                 ("all", "地域団体", MARK), ("all", "チイキ", MARK),
+                                 ("all", "セミナー", MARK), ("all", "乗用", CAR),
+                                 ("all", "松永章吾", CAR)):
         target = client.get("/simple", params={"q": words, "law": law}).headers["location"]
         body = client.get(target, headers=JSON).json()
         assert [h["application"] for h in body["hits"]] == [expected], (law, words)

@@ -17,7 +17,9 @@ def test_simple_search_redirects_to_the_canonical_query_and_lists_hits(portal):
     answer = client.get("/simple", params={"q": "ウェーハ", "law": "all"})
     assert answer.status_code == 303
     target = answer.headers["location"]
-    assert parse_qs(urlsplit(target).query)["e"] == ['["ウェーハ"/TX+"ウェーハ"/AP+"ウェーハ"/IN]']
+    assert parse_qs(urlsplit(target).query)["e"] == [
+        '["ウェーハ"/TX+"ウェーハ"/AP+"ウェーハ"/IN+"ウェーハ"/AG+?"ウェーハ"?/TM+"ウェーハ"/CN'
+        '+"ウェーハ"/GS]']
     page = client.get(target)
     assert page.status_code == 200
     assert 'id="hit-count">1件' in page.text

@@ -18,9 +18,13 @@ from tokkyo.search.query import Parsed, QueryError, parse, show
 from tokkyo.search.variants import Folds
 
 LAWS = ("all", "patent", "design", "trademark")
-#: The fields one part of a simple search looks in, per screen (portal.md §1).
-SIMPLE_FIELDS = {"all": ("TX", "AP", "IN"), "patent": ("TX", "AP", "IN"),
-                 "design": ("AR", "AP", "IN"), "trademark": ("CN", "GS", "AP")}
+#: The fields one part of a simple search looks in, per screen: every text and name field
+#: of the screen's laws (portal.md §1). TX holds the design article names (AR) too; the
+#: mark text (TM) is matched as a part of the mark (`?part?`, J-PlatPat's partial match).
+SIMPLE_FIELDS = {"all": ("TX", "AP", "IN", "AG", "TM", "CN", "GS"),
+                 "patent": ("TX", "AP", "IN", "AG"),
+                 "design": ("AR", "AP", "IN", "AG"),
+                 "trademark": ("TM", "CN", "GS", "AP", "AG")}
 _PARTS = re.compile(r'"((?:[^"]|"")*)"|(\S+)')
 _NUMBERISH = re.compile(r"[0-9０-９]")
 
@@ -79,7 +83,8 @@ def simple_expression(text: str, law: str) -> str:
         raise ValueError(f"unknown law {law!r}")
     terms = []
     for part in simple_parts(text):
-        fields = [f"{quote(part)}/{f}" for f in SIMPLE_FIELDS[law]]
+        fields = [f"?{quote(part)}?/TM" if f == "TM" else f"{quote(part)}/{f}"
+                  for f in SIMPLE_FIELDS[law]]
         if _NUMBERISH.search(part):
             try:
                 parse_number(part)

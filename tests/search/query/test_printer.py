@@ -136,6 +136,6 @@ def test_long_form_and_simple_searches_read_back(words):
     text = " ".join(f"w{i}" for i in range(words))
     for expression in (form_expression([("TI", text, "OR")]),
                        form_expression([("TI", text, "AND")]),
-                       simple_expression(" ".join(f"w{i}" for i in range(words // 3)), "all")):
+                       simple_expression(" ".join(f"w{i}" for i in range(words // 7)), "all")):
         tree = parse(expression).tree
         assert parse(show(tree)).tree == tree
