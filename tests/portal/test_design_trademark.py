@@ -5,9 +5,13 @@ the same result sets on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
+
+from tests.portal.conftest import PASSWORD, USER
 
 JSON = {"Accept": "application/json"}
 CAR = "2022012584"        # 意匠登録1735126, class G22100, filed 2022-05-23, reg. 2023-01-12
@@ -95,3 +99,53 @@ def test_simple_search_on_the_trademark_and_design_screens(store):
         target = client.get("/simple", params={"q": words, "law": law}).headers["location"]
         body = client.get(target, headers=JSON).json()
         assert [h["application"] for h in body["hits"]] == [expected], (law, words)
+
+
+def test_design_and_trademark_screens_list_their_own_columns(store):
+    client = store.client("en")
+    design = client.get("/q/design", params={"e": "乗用/AR"}).text
+    header = re.search(r"<thead>(.*?)</thead>", design, re.S)[1]
+    assert re.findall(r"<th>([^<]+)</th>", header) == [
+        "No.", "Registration number", "Application number", "Filing date",
+        "Registration date", "Article", "Design class", "Applicant / right holder", "Status",
+        "Actions"]
+    for cell in ("意匠登録1735126", "意願2022-012584", "2022/05/23", "2023/01/12", "G22100"):
+        assert f">{cell}<" in design, cell
+    mark = client.get("/q/trademark", params={"e": "09/NC"}).text
+    header = re.search(r"<thead>(.*?)</thead>", mark, re.S)[1]
+    assert re.findall(r"<th>([^<]+)</th>", header) == [
+        "No.", "Application number", "Registration number", "Filing date",
+        "Registration date", "Trademark", "Classes", "Applicant / right holder", "Status",
+        "Actions"]
+    for cell in ("商願2018-009480", "商標登録6036291", "2018/01/24", "2018/04/20",
+                 "09 16 41 45"):
+        assert f">{cell}<" in mark, cell
+    assert re.search(r'<td class="mark">[^<]*地域団体商標', mark)
+    hit = client.get("/q/trademark", params={"e": "09/NC"}, headers=JSON).json()["hits"][0]
+    assert hit["classes"] == ["09", "16", "41", "45"] and "地域団体商標" in hit["mark"]
+
+
+def test_csv_of_each_law_has_its_columns(store):
+    client = store.signed_in(USER, PASSWORD, "en")
+
+    def rows(law: str, expression: str) -> list[list[str]]:
+        answer = client.get(f"/q/{law}/csv", params={"e": expression})
+        assert answer.status_code == 200, answer.text
+        return list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+
+    design = rows("design", "乗用/AR")
+    assert design[0] == ["Registration number", "Application number", "Filing date",
+                         "Registration date", "Article", "Design class",
+                         "Applicant / right holder", "Status", "URL"]
+    assert design[1][:4] == ["意匠登録1735126", "意願2022-012584", "2022/05/23", "2023/01/12"]
+    assert design[1][5] == "G22100" and design[1][8].endswith("/d/JP/design/app/2022012584")
+    mark = rows("trademark", "09/NC")
+    assert mark[0][:7] == ["Application number", "Registration number", "Filing date",
+                           "Registration date", "Trademark", "Classes",
+                           "Applicant / right holder"]
+    assert mark[1][:4] == ["商願2018-009480", "商標登録6036291", "2018/01/24", "2018/04/20"]
+    assert "地域団体商標" in mark[1][4] and mark[1][5] == "09; 16; 41; 45"
+    # the patent list's appeal/trial column: the SPEC case's opposition 異議2020-700850
+    patent = rows("patent", '"特願2020-008423"/AN')
+    appeal = patent[0].index("Appeal/trial number")
+    assert [r[appeal] for r in patent[1:]] == ["2020-700850"]

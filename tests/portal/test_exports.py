@@ -67,6 +67,7 @@ def test_csv_without_abstracts_stops_at_its_limit(portal):
     over = client.get("/q/all/csv", params={"e": "A/KD+\"特願2020-123456\"/AN"})
     assert over.status_code == 413
     assert f"CSV allows at most {CSV_MAX_ROWS} rows" in over.text
+    assert "registered users download the data in bulk at /bulk." in over.text
 
 
 def test_csv_in_windows_31j_counts_what_it_could_not_hold(portal):

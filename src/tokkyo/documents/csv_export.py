@@ -23,7 +23,27 @@ def slash_date(value: dt.date | None) -> str:
 
 
 def columns(with_abstract: bool, origin: str, document_label: Callable[[CaseSummary], str],
-            app_label: Callable[[CaseSummary], str]) -> list[Column]:
+            app_label: Callable[[CaseSummary], str], *, law: str = "all",
+            registration_label: Callable[[CaseSummary], str] | None = None) -> list[Column]:
+    """The columns of a result list's CSV: the patent list's (J-PlatPat's, seed 001) for
+    patents and for all laws, the design and trademark lists' of portal.md §4 plus the URL
+    for those screens."""
+    registered = registration_label or (lambda r: r.registration_number)
+    status: Column = ("col.status", lambda r: r.status.status.value if r.status else "")
+    url: Column = ("col.url", lambda r: origin + r.permalink)
+    if law == "design":
+        return [("col.registration", registered), ("col.application", app_label),
+                ("col.filing", lambda r: slash_date(r.filing_date)),
+                ("col.registration_date", lambda r: slash_date(r.registration_date)),
+                ("col.article", lambda r: r.title), ("col.design_class", lambda r: r.design_class),
+                ("col.applicant", lambda r: "; ".join(r.applicants)), status, url]
+    if law == "trademark":
+        return [("col.application", app_label), ("col.registration", registered),
+                ("col.filing", lambda r: slash_date(r.filing_date)),
+                ("col.registration_date", lambda r: slash_date(r.registration_date)),
+                ("col.mark", lambda r: r.mark or r.title),
+                ("col.classes", lambda r: "; ".join(r.classes)),
+                ("col.applicant", lambda r: "; ".join(r.applicants)), status, url]
     cols: list[Column] = [
         ("col.document", document_label),
         ("col.application", app_label),
@@ -39,10 +59,9 @@ def columns(with_abstract: bool, origin: str, document_label: Callable[[CaseSumm
         ("col.publication_number", lambda r: r.publication_number),
         ("col.examined_number", lambda r: r.examined_number),
         ("col.registration", lambda r: r.registration_number),
-        ("col.appeal", lambda r: ""),
+        ("col.appeal", lambda r: "; ".join(r.appeals)),
         ("col.other", lambda r: ""),
-        ("col.status", lambda r: r.status.status.value if r.status else ""),
-        ("col.url", lambda r: origin + r.permalink),
+        status, url,
     ]
     return cols
 

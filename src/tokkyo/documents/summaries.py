@@ -16,9 +16,12 @@ from tokkyo.store.tables import (
     applications,
     classifications,
     dossier_documents,
+    dossier_groups,
+    goods_services,
     parties,
     publications,
     registrations,
+    trademark_texts,
 )
 
 CHUNK = 500
@@ -44,6 +47,9 @@ class CaseSummary:
     applicants: list[str] = field(default_factory=list)
     fi: list[str] = field(default_factory=list)
     design_class: str = ""
+    mark: str = ""                     # trademarks: the mark as text
+    classes: list[str] = field(default_factory=list)    # trademarks: Nice classes
+    appeals: list[str] = field(default_factory=list)    # appeal/trial numbers (CSV only)
     status: StatusReading | None = None
 
     @property
@@ -70,14 +76,22 @@ def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
 
 
 def summaries(conn: sa.Connection, ids: Sequence[int], on: dt.date | None = None, *,
-              abstracts: bool = False) -> list[CaseSummary]:
-    """Summaries of the cases `ids`, in that order; the abstracts (long texts) are read
-    only when asked for (CSV with abstracts)."""
+              abstracts: bool = False, appeals: bool = False) -> list[CaseSummary]:
+    """Summaries of the cases `ids`, in that order; the abstracts (long texts) and the
+    appeal/trial numbers are read only when asked for (CSV)."""
     on = on or japan_day()
     found: dict[int, CaseSummary] = {}
     statuses: dict[int, StatusReading] = {}
     for chunk in _chunks(ids):
         apps, pubs = _load_chunk(conn, chunk, found, abstracts)
+        marks = [i for i, r in apps.items() if r.law == "trademark"]
+        if marks:
+            _load_marks(conn, marks, found)
+        if appeals:
+            for r in conn.execute(_APPEALS, {"ids": chunk}):
+                n = r.number
+                found[r.application_id].appeals.append(f"{n[:4]}-{n[4:]}" if len(n) == 10
+                                                       else n)
         statuses.update(_statuses(conn, chunk, apps, pubs, on))
     out = []
     for i in ids:
@@ -120,6 +134,18 @@ _APPLICANTS = (sa.select(parties.c.application_id, parties.c.name)
 _FI = (sa.select(classifications.c.application_id, classifications.c.code)
        .where(classifications.c.application_id.in_(_IDS), classifications.c.scheme == "fi")
        .order_by(classifications.c.application_id, classifications.c.position))
+_MARKS = (sa.select(trademark_texts.c.application_id, trademark_texts.c.text)
+          .where(trademark_texts.c.application_id.in_(_IDS),
+                 trademark_texts.c.kind == "display")
+          .order_by(trademark_texts.c.application_id, trademark_texts.c.position))
+_CLASSES = (sa.select(goods_services.c.application_id, goods_services.c.nice_class)
+            .where(goods_services.c.application_id.in_(_IDS))
+            .order_by(goods_services.c.application_id, goods_services.c.position))
+#: Number type 07 of a dossier: appeal, trial or opposition.
+_APPEALS = (sa.select(dossier_groups.c.application_id, dossier_groups.c.number)
+            .where(dossier_groups.c.application_id.in_(_IDS),
+                   dossier_groups.c.number_type == "07")
+            .order_by(dossier_groups.c.application_id, dossier_groups.c.position))
 _REGISTRATIONS = sa.select(registrations).where(registrations.c.application_id.in_(_IDS))
 _ENDINGS = (sa.select(dossier_documents.c.application_id, dossier_documents.c.document_code)
             .where(dossier_documents.c.application_id.in_(_IDS),
@@ -168,6 +194,16 @@ def _load_chunk(conn: sa.Connection, chunk: list[int], found: dict[int, CaseSumm
         if r.code not in found[r.application_id].fi:
             found[r.application_id].fi.append(r.code)
     return apps, pubs
+
+
+def _load_marks(conn: sa.Connection, ids: list[int], found: dict[int, CaseSummary]) -> None:
+    """The mark text and the Nice classes of trademark cases."""
+    for r in conn.execute(_MARKS, {"ids": ids}):
+        s = found[r.application_id]
+        s.mark = f"{s.mark} {r.text}" if s.mark else r.text
+    for r in conn.execute(_CLASSES, {"ids": ids}):
+        if r.nice_class not in found[r.application_id].classes:
+            found[r.application_id].classes.append(r.nice_class)
 
 
 def statuses_of(conn: sa.Connection, ids: Sequence[int], on: dt.date) -> dict[int, StatusReading]:

@@ -19,6 +19,7 @@ from tokkyo.portal.web import (
     csrf_ok,
     current_user,
     document_label,
+    registration_label,
     render,
     today,
     wants_html,
@@ -60,11 +61,13 @@ def csv_download(request: Request, law: str, e: str = Query(""), n: str = Query(
                 key = "csv.limit" if abstract else "csv.limit.plain"
                 return _refuse(request, 413, t(key, total=total, limit=limit,
                                                plain=settings.csv_max_rows))
-            rows = summaries(conn, ids, today(request), abstracts=bool(abstract))
+            rows = summaries(conn, ids, today(request), abstracts=bool(abstract),
+                             appeals=True)
     except QueryError as exc:
         return _refuse(request, 400, exc.message(lang))
     origin = settings.public_origin or str(request.base_url).rstrip("/")
-    cols = csv_export.columns(bool(abstract), origin, document_label, app_label)
+    cols = csv_export.columns(bool(abstract), origin, document_label, app_label, law=law,
+                              registration_label=registration_label)
     body, lost = csv_export.encode(rows, cols, t, encoding)
     stamp = request.app.state.api.policy.clock.now().astimezone(JST).strftime("%Y%m%d%H%M%S")
     headers = {"Content-Disposition": f'attachment; filename="tokkyo_{law}_{stamp}.csv"',

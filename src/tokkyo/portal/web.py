@@ -45,10 +45,15 @@ def document_label(row: CaseSummary) -> str:
         return f"特表{n[:4]}-{n[4:]}"
     if row.document_kind in ("B", "Y", "S"):
         return {"B": "特許", "Y": "実登", "S": "意匠登録"}[row.document_kind] + n
-    if row.registration_number:
-        return {"patent": "特許", "utility": "実登", "design": "意匠登録",
-                "trademark": "商標登録"}[row.law] + row.registration_number
-    return app_label(row)
+    return registration_label(row) or app_label(row)
+
+
+def registration_label(row: CaseSummary) -> str:
+    """The registration as J-PlatPat writes it (意匠登録1735126), "" while unregistered."""
+    if not row.registration_number:
+        return ""
+    return {"patent": "特許", "utility": "実登", "design": "意匠登録",
+            "trademark": "商標登録"}[row.law] + row.registration_number
 
 
 def jst_stamp(moment: dt.datetime | None) -> str:
@@ -112,7 +117,8 @@ def render(request: Request, template: str, status_code: int = 200, *,
     context.setdefault("user", current_user(request))
     response = (env or templates).TemplateResponse(request, template, {
         "lang": lang, "t": translator(lang), "date": slash_date, "stamp": jst_stamp,
-        "app_label": app_label, "document_label": document_label, "csrf": csrf_token(request),
+        "app_label": app_label, "document_label": document_label,
+        "registration_label": registration_label, "csrf": csrf_token(request),
         "here": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
         "switch_lang": f"{path}?{urlencode(query)}", **context},
         status_code=status_code)
@@ -130,6 +136,9 @@ def hit_json(row: CaseSummary) -> dict[str, Any]:
             "publication_date": row.publication_date.isoformat()
             if row.publication_date else "",
             "registration": row.registration_number,
+            "registration_date": row.registration_date.isoformat()
+            if row.registration_date else "",
+            "design_class": row.design_class, "mark": row.mark, "classes": row.classes,
             "status": row.status.status.value if row.status else "", "url": row.permalink}
 
 
