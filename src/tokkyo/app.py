@@ -22,6 +22,7 @@ from tokkyo.api.context import ApiContext, limit_waits
 from tokkyo.api.problems import problem
 from tokkyo.bulk.access import BulkContext
 from tokkyo.config import Settings, load_settings
+from tokkyo.portal.web import error_page
 from tokkyo.store.database import Database
 
 log = logging.getLogger("tokkyo")
@@ -124,13 +125,16 @@ def _install_error_handlers(app: FastAPI) -> None:
                 answer.status_code = 405
                 answer.headers["Allow"] = ALLOW
             return answer
-        return problem(exc.status_code, str(exc.detail))
+        return (error_page(request, exc.status_code)
+                or problem(exc.status_code, str(exc.detail)))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         if _jpo_path(request):
             return envelope.response("204")
-        return problem(422, "the request does not have the required form",
+        fields = ", ".join(str(e.get("loc", ("",))[-1]) for e in exc.errors())
+        return error_page(request, 422, fields) or problem(
+            422, "the request does not have the required form",
                        errors=[{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")}
                                for e in exc.errors()])
 
@@ -139,4 +143,9 @@ def _install_error_handlers(app: FastAPI) -> None:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         if _jpo_path(request):
             return envelope.response("999")
-        return problem(500, "an unexpected error; it has been logged")
+        try:
+            page = error_page(request, 500)
+        except Exception:            # the page itself could not be made: the plain body
+            log.exception("the error page failed too")
+            page = None
+        return page or problem(500, "an unexpected error; it has been logged")

@@ -198,3 +198,25 @@ def test_status_is_read_for_the_day_in_japan(portal, now, status, st):
         assert 'id="hit-count">1 hit' in hits.text, hits.text[:2000]
     finally:
         server.stop()
+
+
+def test_browsers_get_a_page_for_errors_outside_the_portal_routes(portal):
+    """An unknown address or a parameter of the wrong form: a page in the user's language
+    for a browser, the JSON problem body for a program."""
+    en, ja = portal.client("en"), portal.client("ja")
+    missing = en.get("/no/such/page")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("text/html")
+    assert "There is no page at /no/such/page." in missing.text
+    assert "/no/such/page というページはありません。" in ja.get("/no/such/page").text
+    wrong = en.get("/q/all", params={"e": "電池", "page": "0"})
+    assert wrong.status_code == 422
+    assert "The request has a value missing or of the wrong form: page." in wrong.text
+    assert "リクエストの値が足りないか" in ja.get("/q/all", params={"e": "電池",
+                                                               "page": "x"}).text
+    program = en.get("/no/such/page", headers={"Accept": "application/json"})
+    assert program.status_code == 404
+    assert program.headers["content-type"] == "application/problem+json"
+    form = en.get("/q/all", params={"e": "電池", "page": "0"},
+                  headers={"Accept": "application/json"})
+    assert form.status_code == 422 and form.json()["errors"][0]["loc"][-1] == "page"

@@ -145,3 +145,23 @@ def hit_json(row: CaseSummary) -> dict[str, Any]:
 def wants_html(request: Request) -> bool:
     accept = request.headers.get("accept", "")
     return "text/html" in accept and "application/json" not in accept.split(",")[0]
+
+
+def error_page(request: Request, status: int, fields: str = "") -> Response | None:
+    """The portal's page for an error met outside its own routes (an unknown address, a
+    parameter of the wrong form, an unexpected failure) when a browser asked: every
+    surface answers errors in its own way (design.md), and a person gets a page in their
+    language, not a JSON body. None for programs, which get the problem body."""
+    if not wants_html(request):
+        return None
+    t = Translator(language_of(request))
+    if status == 404:
+        heading, message = t("error.notfound"), t("error.address", path=request.url.path)
+    elif status == 422:
+        heading, message = t("error.title"), t("error.form", fields=fields)
+    elif status >= 500:
+        heading, message = t("error.title"), t("error.unexpected")
+    else:
+        heading, message = t("error.title"), t("error.status", status=status)
+    return render(request, "error.html", status_code=status, heading=heading,
+                  message=message, back="/")
