@@ -103,6 +103,12 @@ def test_formulas_save_list_limit_delete(portal):
     forged = client.post("/me/formulas", data={"csrf": "0" * 32, "name": "x", "law": "all",
                                                "expression": "x"})
     assert forged.status_code == 403
+    assert "The form has expired or came from another page." in forged.text
+    assert portal.client("en").post("/me/formulas/1/delete", data={"csrf": token}
+                                    ).status_code == 401
+    odd = client.get("/q/all/csv", params={"e": "電池", "sort": "size"})
+    assert odd.status_code == 400
+    assert "sorted by relevance, date, filing or number" in odd.text and "size" in odd.text
     exported = client.get("/me/formulas/export")
     document = exported.json()
     assert document["format"] == "tokkyo-formulas" and document["version"] == 1

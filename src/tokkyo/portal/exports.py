@@ -51,7 +51,7 @@ def csv_download(request: Request, law: str, e: str = Query(""), n: str = Query(
     if current_user(request) is None:
         return _refuse(request, 401, t("signin.needed"))
     if law not in searching.LAWS or sort not in SORTS or encoding not in ("utf-8", "cp932"):
-        return _refuse(request, 400, f"{law} {sort} {encoding}")
+        return _refuse(request, 400, t("error.csv", law=law, sort=sort, encoding=encoding))
     limit = settings.csv_max_rows_with_abstract if abstract else settings.csv_max_rows
     try:
         with request.app.state.database.engine.connect() as conn, conn.begin():
@@ -116,7 +116,7 @@ def formulas_save(request: Request, name: str = Form(""), law: str = Form("all")
     if user is None:
         return _refuse(request, 401, t("signin.needed"))
     if not csrf_ok(request, csrf):
-        return _refuse(request, 403, "CSRF")
+        return _refuse(request, 403, t("error.csrf"))
     try:
         with request.app.state.api.write() as conn, conn.begin():
             formulas.save(conn, user.user_pk, Formula(name, law, expression, {"n": n}),
@@ -129,8 +129,11 @@ def formulas_save(request: Request, name: str = Form(""), law: str = Form("all")
 @router.post("/me/formulas/{formula_id}/delete")
 def formulas_delete(request: Request, formula_id: int, csrf: str = Form("")) -> Response:
     user = current_user(request)
-    if user is None or not csrf_ok(request, csrf):
-        return _refuse(request, 403, "CSRF")
+    t = Translator(language_of(request))
+    if user is None:
+        return _refuse(request, 401, t("signin.needed"))
+    if not csrf_ok(request, csrf):
+        return _refuse(request, 403, t("error.csrf"))
     try:
         with request.app.state.api.write() as conn, conn.begin():
             formulas.delete(conn, user.user_pk, formula_id)
@@ -159,7 +162,7 @@ async def formulas_import(request: Request, file: UploadFile | None = NO_FILE,
     lang = language_of(request)
     t = Translator(lang)
     if not csrf_ok(request, csrf):
-        return _refuse(request, 403, "CSRF")
+        return _refuse(request, 403, t("error.csrf"))
     try:
         if file is not None:
             data = await file.read(formulas.MAX_FILE_BYTES + 1)
