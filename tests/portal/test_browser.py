@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import shutil
@@ -114,3 +115,53 @@ def test_search_to_document_to_csv_to_formulas(browser, portal, tmp_path):
         DOCS.mkdir(parents=True, exist_ok=True)
         for name in ("02-result-list", "03-document"):
             shutil.copyfile(ARTIFACTS / f"{name}-screen.png", DOCS / f"{name}.png")
+
+
+def test_visitors_keep_their_formulas_in_the_browser(browser, portal, tmp_path):
+    """A visitor (not signed in) saves up to five formulas in this browser, is told so in
+    the page's language at the sixth, deletes one, imports a file that would pass the
+    limit and chooses which to keep, and exports what is kept."""
+    context = browser.new_context(accept_downloads=True, locale="en-US")
+    page = context.new_page()
+    for i in range(5):
+        page.goto(f"{portal.base}/q/all?lang=en&e=%E9%9B%BB%E6%B1%A0{i}")
+        page.fill("#save-formula input[name=name]", f"v{i}")
+        page.click("#save-formula button")
+        page.wait_for_url(f"{portal.base}/me/formulas")
+    page.goto(f"{portal.base}/q/all?lang=en&e=%E9%9B%BB%E6%B1%A0")
+    page.fill("#save-formula input[name=name]", "v5")
+    page.click("#save-formula button")
+    assert page.inner_text("#formula-message") == (
+        "You already keep 5 formulas, the most allowed. Delete one first.")
+
+    page.goto(f"{portal.base}/me/formulas")
+    names = page.locator("#formulas tbody tr td:first-child")
+    assert names.all_inner_texts() == ["v0", "v1", "v2", "v3", "v4"]
+    page.click("#formulas button.delete >> nth=0")
+    assert names.all_inner_texts() == ["v1", "v2", "v3", "v4"]
+
+    upload = tmp_path / "three.txt"
+    upload.write_text("一/TI\n二/TI\n三/TI\n", "utf-8")
+    page.set_input_files("#import-form input[type=file]", str(upload))
+    page.click("#import-form button")
+    page.wait_for_selector("#visitor-choose")
+    assert "you can keep 1 more" in page.inner_text("#visitor-choose")
+    assert names.all_inner_texts() == ["v1", "v2", "v3", "v4"]     # nothing taken yet
+    page.check("#visitor-choose input[value='1']")
+    page.check("#visitor-choose input[value='2']")
+    page.click("#visitor-choose button")                              # two do not fit
+    assert "you can keep 1 more" in page.inner_text("#formula-message")
+    page.uncheck("#visitor-choose input[value='2']")
+    page.click("#visitor-choose button")
+    page.wait_for_selector("#formulas tbody tr >> nth=4")
+    assert names.all_inner_texts() == ["v1", "v2", "v3", "v4", "#2"]
+    shot(page, "06-visitor-formulas")
+
+    with page.expect_download() as caught:
+        page.click("#export")
+    exported = tmp_path / "visitor.json"
+    caught.value.save_as(exported)
+    kept = json.loads(exported.read_text("utf-8"))["formulas"]
+    assert [(f["name"], f["expression"]) for f in kept][-1] == ("#2", "二/TI")
+    assert len(kept) == 5
+    context.close()

@@ -201,7 +201,7 @@ def show_results(request: Request, law: str, e: str, folds: Folds, sort: str, pa
         return query_path(law, found.expression, folds.flags, sort=found.sort, page=number)
 
     return render(request, "results.html", r=found, numbers=numbers, permalink=permalink,
-                  formula=formula, as_of=as_of,
+                  formula=formula, as_of=as_of, formula_limit=formulas.MAX_FORMULAS,
                   base_path=request.url.path, sorts=SORTS, page_link=page_link,
                   csv_path=f"/q/{law}/csv?" + urlencode({"e": found.expression,
                                                           "n": folds.flags,
