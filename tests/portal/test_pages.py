@@ -142,6 +142,7 @@ def test_case_page_shows_true_status_events_and_history(portal):
     assert 'id="status-text"><strong>In force</strong>' in page.text
     assert "at least until 2027/08/05" in page.text
     assert "paid through year 3" in page.text
+    assert "Registration record as of 2024/08/21." in page.text    # its updateDate
     assert "A12" in page.text and "A63" in page.text        # ST.27 with the JP event
     assert "A131" in page.text                               # prosecution history
 

@@ -15,7 +15,7 @@ from tokkyo.documents.summaries import statuses_of
 from tokkyo.model.laws import Law
 from tokkyo.model.legal_status import detailed_event
 from tokkyo.portal.i18n import Translator
-from tokkyo.store.tables import applications
+from tokkyo.store.tables import applications, registrations
 
 CLASS_FIELDS = {"fi": "FI", "ipc": "IP", "f-term": "FT", "theme": "TC", "cpc": "CP",
                 "locarno": "LC", "jp-design": "DC", "d-term": "DT", "nice": "NC",
@@ -78,6 +78,7 @@ def section_json(d: dict[str, Any], section: str) -> dict[str, Any]:
         body["history"] = jsonable(d["history"])
     else:
         body["status"] = jsonable(d["status"]) if d["status"] else None
+        body["status_data_date"] = jsonable(d["status_data_date"])
         body["events"] = jsonable(d["events"])
     body["case"] = d["case"]
     return body
@@ -126,6 +127,9 @@ def page(conn: sa.Connection, view: dict[str, Any], *, law: str, stage: str, num
                                            applications.c.application_number == app_number)
     ).scalar()
     status = statuses_of(conn, [app_id], on).get(app_id) if app_id else None
+    # the date of the registration record the status is read from (portal.md §10)
+    data_date = conn.execute(sa.select(registrations.c.update_date).where(
+        registrations.c.application_id == app_id)).scalar() if app_id else None
     heading = f"{t('law.' + law)} {app_number}" if is_case else (
         f"JP {view['number']} {view['kind']}")
     sections = ["biblio", "status", "abstract", "claims", "description", "classes",
@@ -137,7 +141,8 @@ def page(conn: sa.Connection, view: dict[str, Any], *, law: str, stage: str, num
     paragraphs = [dict(p, heading="") for p in view.get("paragraphs", [])]
     return {
         "heading": heading, "title": title, "biblio": biblio, "parties": parties,
-        "status": status, "events": events, "abstract": view.get("abstract", ""),
+        "status": status, "status_data_date": data_date, "events": events,
+        "abstract": view.get("abstract", ""),
         "claims": claims, "paragraphs": paragraphs,
         "classes": sorted(classes.items()), "class_fields": CLASS_FIELDS,
         "citations": [c for c in citations if c], "history": history,
