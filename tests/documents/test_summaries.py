@@ -1,22 +1,80 @@
-"""Result-list summaries: each case's FI codes, in their order; and each summary statement
-answered by a covering index alone (migration 0011)."""
+"""Result-list summaries: each case's stored summary (migration 0012) equal to the one
+its tables give after every kind of ingest (gazette, API mirror, SPEC cases, a correction
+that moves a publication to another case), read by its key; the FI codes of each case in
+their order; the statements that build a summary answered by covering indexes
+(migration 0011). Stores from before the table: tests/store/test_migrations.py."""
 
 from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import GAZETTE, ingest
-from tokkyo.documents import summaries as module
+from tests.conftest import EXAMPLES, GAZETTE, REAL, ingest
+from tests.ingest.builders import APP1, EXAMPLE1, retitled_copy
 from tokkyo.documents.summaries import summaries
-from tokkyo.store.tables import applications, classifications
+from tokkyo.store.repositories import case_summaries as module
+from tokkyo.store.tables import applications, case_summaries, classifications
+
+
+def _case_ids(conn) -> list[int]:
+    return conn.execute(sa.select(applications.c.id).order_by(applications.c.id)
+                        ).scalars().all()
+
+
+def _stored(conn) -> dict[int, dict]:
+    ids = [i for (i,) in conn.execute(sa.select(case_summaries.c.application_id))]
+    return {i: s for i, s in module.read(conn, ids).items()}
+
+
+def _assert_every_case_stored_as_built(conn) -> None:
+    ids = _case_ids(conn)
+    assert ids
+    assert _stored(conn) == module.build(conn, ids)
+
+
+def test_every_ingest_stores_each_case_summary_as_its_tables_give_it(db, tmp_path):
+    spec_cases = [p for p in EXAMPLES.glob("*app_progress__application_number__200__100.json")]
+    spec_cases += list(EXAMPLES.glob("*registration_info__application_number__200__100.json"))
+    assert len(spec_cases) >= 4
+    report = ingest(db, GAZETTE, REAL, *spec_cases)
+    assert report.ok
+    with db.engine.connect() as conn:
+        _assert_every_case_stored_as_built(conn)
+        laws = {s["law"] for s in _stored(conn).values()}
+        assert {"patent", "design", "trademark"} <= laws
+    # a new publication, then a correction that retitles one and moves it to another
+    # application: both cases are summarised again in the batch
+    new = tmp_path / "new.xml"
+    new.write_bytes(retitled_copy(0, "新しい題名"))
+    assert ingest(db, new).counts == {"loaded": 1}
+    corrected = tmp_path / "corrected.xml"
+    corrected.write_bytes(EXAMPLE1.read_bytes().replace(
+        "ウェーハの加工方法</invention-title>".encode(),
+        "ウェーハの分割方法</invention-title>".encode(), 1).replace(
+        b"<doc-number>" + APP1 + b"</doc-number>", b"<doc-number>2019888888</doc-number>", 1))
+    assert ingest(db, corrected).counts == {"replaced": 1}
+    with db.engine.connect() as conn:
+        _assert_every_case_stored_as_built(conn)
+        by_number = {s["application_number"]: s for s in _stored(conn).values()}
+        assert by_number["2019888888"]["title"] == "ウェーハの分割方法"
+        assert by_number["2019900000"]["title"] == "新しい題名"
+        # the case the corrected publication left has no publication any more
+        assert by_number[APP1.decode()]["document_number"] == ""
+
+
+def test_a_case_without_a_stored_summary_is_read_from_its_tables(db):
+    ingest(db, GAZETTE, REAL)
+    with db.engine.connect() as conn, conn.begin():
+        ids = _case_ids(conn)
+        before = [(r.id, r.title, r.fi, r.status) for r in summaries(conn, ids)]
+        conn.execute(sa.delete(case_summaries).where(case_summaries.c.application_id == ids[0]))
+        assert [(r.id, r.title, r.fi, r.status) for r in summaries(conn, ids)] == before
 
 
 def test_fi_codes_of_each_case_in_order_and_no_other_scheme(db):
     ingest(db, GAZETTE)
     with db.engine.connect() as conn:
-        ids = conn.execute(sa.select(applications.c.id).order_by(applications.c.id)
-                           ).scalars().all()
+        ids = _case_ids(conn)
         codes = conn.execute(sa.select(classifications.c.application_id,
                                        classifications.c.scheme, classifications.c.code)
                              .order_by(classifications.c.application_id,
@@ -31,20 +89,29 @@ def test_fi_codes_of_each_case_in_order_and_no_other_scheme(db):
     assert {s for _, s, _ in codes} > {"fi"}           # and codes of other schemes
 
 
+def _plan(conn, statement) -> str:
+    sql = str(statement.params(ids=[1, 2, 3]).compile(
+        conn, compile_kwargs={"render_postcompile": True, "literal_binds": True}))
+    return " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+
+
+def test_a_stored_summary_is_read_by_its_key_on_sqlite(sqlite_db):
+    with sqlite_db.engine.connect() as conn:
+        plan = _plan(conn, module._STORED)
+    assert "SEARCH case_summaries USING INTEGER PRIMARY KEY (rowid=?)" in plan
+
+
 @pytest.mark.parametrize(("statement", "index"), [
     ("_FI", "ix_classifications_application_id_scheme"),
     ("_PUBS", "ix_publications_application_id_summary"),
     ("_APPLICANTS", "ix_parties_application_id_role"),
 ])
-def test_summaries_read_covering_indexes_on_sqlite(sqlite_db, statement, index):
-    """Migration 0011: each statement is answered by its index alone, no table row read
-    (on a store larger than the page cache, a random read less per case and table). With
-    `scheme = 'fi'` SQLite walked every FI code of the store in the (scheme, code,
+def test_summaries_are_built_from_covering_indexes_on_sqlite(sqlite_db, statement, index):
+    """Migration 0011: each statement is answered by its index alone, no table row read.
+    With `scheme = 'fi'` SQLite walked every FI code of the store in the (scheme, code,
     application_id) index before."""
     with sqlite_db.engine.connect() as conn:
-        sql = str(getattr(module, statement).params(ids=[1, 2, 3]).compile(
-            conn, compile_kwargs={"render_postcompile": True, "literal_binds": True}))
-        plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+        plan = _plan(conn, getattr(module, statement))
     assert f"USING COVERING INDEX {index}" in plan
     if statement != "_APPLICANTS":      # two roles: each case's names are merged
         assert "TEMP B-TREE" not in plan               # in order from the index

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tokkyo.config import Settings, load_settings
 from tokkyo.store.database import Database
@@ -29,7 +30,15 @@ def opened(config: Settings | None = None, *, upgrade: bool = False) -> Iterator
     db = database(config)
     try:
         if upgrade:
-            db.upgrade()
+            with Progress(TextColumn("[bold]summarising stored cases"), BarColumn(),
+                          MofNCompleteColumn(), TimeElapsedColumn(), console=console,
+                          transient=True) as progress:
+                task = progress.add_task("", total=None, visible=False)
+
+                def advance(done: int, total: int) -> None:
+                    progress.update(task, completed=done, total=total, visible=True)
+
+                db.upgrade(advance)
         yield db
     finally:
         db.close()

@@ -24,8 +24,10 @@ def quarantine(conn: sa.Connection, batch_id: int, entry: Refused) -> None:
 
 
 def apply(conn: sa.Connection, batch_id: int, entry: Ready, indexer: Indexer | None,
-          to_index: IndexQueue) -> str:
-    """Record the new version and write its content; returns the outcome status."""
+          to_index: IndexQueue, touched: set[int]) -> str:
+    """Record the new version and write its content; returns the outcome status. The
+    cases whose content it changed go to `touched` (their summaries are stored again at
+    the batch's end)."""
     parsed = entry.parsed
     previous = sources.current(conn, parsed.key)
     if previous is not None and previous.fingerprint == entry.fingerprint:
@@ -43,6 +45,8 @@ def apply(conn: sa.Connection, batch_id: int, entry: Ready, indexer: Indexer | N
         problems="\n".join(parsed.problems), previous=previous)
     if isinstance(payload, Publication):
         existing = publications.find(conn, payload.country, payload.kind, payload.number)
+        if existing is not None:        # a replacement may move it to another case
+            touched.add(publications.case_of(conn, existing))
         if existing is not None and indexer is not None:
             queued = [item for item in to_index if item[0] == existing]
             if queued:
@@ -51,10 +55,11 @@ def apply(conn: sa.Connection, batch_id: int, entry: Ready, indexer: Indexer | N
             else:
                 indexer.remove(conn, existing)
         pub_id = publications.write(conn, payload, version.id, existing)
+        touched.add(publications.case_of(conn, pub_id))
         if indexer is not None:
             to_index.append((pub_id, entry.index_entries))
     elif isinstance(payload, CaseUpdate):
-        cases.apply_update(conn, payload, version.id, entry.body_blobs)
+        touched.add(cases.apply_update(conn, payload, version.id, entry.body_blobs))
     elif isinstance(payload, PartyNames):
         parties.learn_names(conn, payload.names, origin="lookup")
     if previous is not None:

@@ -32,7 +32,7 @@ from tokkyo.ingest.items import SourceItem
 from tokkyo.ingest.prepare import Prepared, Refused, SkippedItem, prepare
 from tokkyo.store.blobs import BlobStore
 from tokkyo.store.engine import refresh_statistics, write_connection
-from tokkyo.store.repositories import batches
+from tokkyo.store.repositories import batches, case_summaries
 
 STATUSES = ("loaded", "unchanged", "replaced", "skipped", "quarantined", "failed")
 
@@ -148,8 +148,12 @@ class Ingestor:
         with conn.begin():
             _lock(conn)
             to_index: IndexQueue = []
-            outcomes = [self._one(conn, batch_id, entry, to_index, isolate)
+            touched: set[int] = set()
+            outcomes = [self._one(conn, batch_id, entry, to_index, touched, isolate)
                         for entry in prepared]
+            # a summary for each case written (one that a refused item's savepoint took
+            # back is summarised again as it is: the same)
+            case_summaries.refresh(conn, touched)
             # Indexed last: on SQLite, FTS5 flushes its pending index at every statement
             # that opens a statement journal (any INSERT … RETURNING), so index writes
             # interleaved with the other tables would cost a flush per document.
@@ -163,7 +167,7 @@ class Ingestor:
         return outcomes
 
     def _one(self, conn: sa.Connection, batch_id: int, entry: Prepared, to_index: IndexQueue,
-             isolate: bool) -> Outcome:
+             touched: set[int], isolate: bool) -> Outcome:
         if isinstance(entry, SkippedItem):
             return Outcome(entry.name, "skipped", reason=entry.reason)
         if isinstance(entry, Refused):
@@ -172,14 +176,14 @@ class Ingestor:
         parsed = entry.parsed
         if not isolate:
             try:
-                status = apply(conn, batch_id, entry, self.indexer, to_index)
+                status = apply(conn, batch_id, entry, self.indexer, to_index, touched)
             except _REFUSALS as exc:
                 raise _Refusal from exc
         else:
             savepoint = conn.begin_nested()
             queued = list(to_index)
             try:
-                status = apply(conn, batch_id, entry, self.indexer, to_index)
+                status = apply(conn, batch_id, entry, self.indexer, to_index, touched)
             except _REFUSALS as exc:
                 savepoint.rollback()
                 to_index[:] = queued               # the index queue goes back with the rows

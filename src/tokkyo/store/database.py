@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -10,6 +11,7 @@ from tokkyo.config import Settings
 from tokkyo.store import migrate
 from tokkyo.store.blobs import LocalBlobStore
 from tokkyo.store.engine import make_engine
+from tokkyo.store.repositories import case_summaries
 
 
 @dataclass
@@ -23,9 +25,12 @@ class Database:
         return cls(make_engine(settings.resolved_database_url, echo=settings.sql_echo),
                    LocalBlobStore(settings.blob_path))
 
-    def upgrade(self) -> None:
-        """Bring the schema to the newest migration (a no-op when it is current)."""
+    def upgrade(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Bring the schema to the newest migration (a no-op when it is current), then
+        summarise the cases stored without a summary (those from before migration 0012;
+        `progress(done, total)` after each chunk). Returns how many were summarised."""
         migrate.upgrade(self.engine)
+        return case_summaries.fill_missing(self.engine, progress)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -44,6 +44,12 @@ def find(conn: sa.Connection, country: str, kind: str, number: str) -> int | Non
         publications.c.number == number)).scalar_one_or_none()
 
 
+def case_of(conn: sa.Connection, pub_id: int) -> int:
+    """The application id of a stored publication."""
+    return conn.execute(sa.select(publications.c.application_id)
+                        .where(publications.c.id == pub_id)).scalar_one()
+
+
 def write(conn: sa.Connection, pub: Publication, source_id: int, existing: int | None
           ) -> int:
     """Insert the publication, or replace the content of `existing`, the stored one with

@@ -15,6 +15,7 @@ from tokkyo.store.tables.base import metadata
 from tokkyo.store.tables.cases import (
     applications,
     case_sections,
+    case_summaries,
     dossier_documents,
     dossier_groups,
     family_divisionals,
@@ -61,6 +62,7 @@ __all__ = [
     "batches",
     "blobs",
     "case_sections",
+    "case_summaries",
     "citations",
     "claims",
     "classifications",

@@ -202,3 +202,13 @@ legal_events = sa.Table(
     text("document_number"),
     sa.CheckConstraint("length(st27_code) = 3", name="st27_code_length"),
 )
+
+
+#: One summary per case, derived from the tables above (store/repositories/case_summaries.py):
+#: what a result list shows of the case and its status facts, as JSON, read by the key.
+case_summaries = sa.Table(
+    "case_summaries", metadata,
+    sa.Column("application_id", sa.Integer,
+              sa.ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("body", sa.Text, nullable=False),
+)

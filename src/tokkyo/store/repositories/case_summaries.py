@@ -1,0 +1,249 @@
+"""One stored summary per case: what a result list and its CSV show of it, and the facts
+its true status is read from, in one row.
+
+A result list or a CSV reads its cases' summaries by primary key: one B-tree and, for a
+case spread over a large store, one random read. Read from their tables, a summary took
+four (the case's row, its publications, applicants and FI codes, each in an index of its
+own): on a store larger than the page cache, a 3000-row CSV at 1 M documents waited on
+some 14,600 page reads (about 1 s) where it now waits on about 3,100.
+
+The summary is derived data: `build` reads it from the tables, `refresh` stores it for the
+cases an ingest batch touched (in the batch's transaction, so it commits with them), and
+`fill_missing` (run by `Database.upgrade`) summarises cases stored before the table
+existed. A case without a stored summary is built on the fly by `read`, so a missing row
+costs time, never an answer. The status itself is not stored: it depends on the day it is
+read for (model/status.py), so the facts are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from tokkyo.store.engine import write_connection
+from tokkyo.store.tables import (
+    applications,
+    case_summaries,
+    classifications,
+    dossier_documents,
+    dossier_groups,
+    goods_services,
+    parties,
+    publications,
+    registrations,
+    trademark_texts,
+)
+
+CHUNK = 500
+REFUSAL_CODES = ("A02",)              # decision of refusal
+WITHDRAWAL_CODES = ("A151", "A152")   # withdrawal / abandonment notices (proposed)
+#: Fields of a summary that hold dates (stored as ISO text).
+DATES = ("filing_date", "publication_date", "registration_date")
+FACT_DATES = ("disappearance_date", "expire_date", "next_annuity_date")
+
+# Statements built once, for a list of case ids (`ids`, expanded when run).
+_IDS = sa.bindparam("ids", expanding=True)
+_a, _p = applications.c, publications.c
+_APPS = sa.select(_a.id, _a.law, _a.application_number, _a.filing_date, _a.title,
+                  _a.publication_date, _a.ad_publication_number, _a.registration_date,
+                  _a.design_class, _a.registration_number, _a.expire_date,
+                  _a.disappearance_date, _a.erasure_identifier).where(_a.id.in_(_IDS))
+# Each case's publications, applicants and FI codes from covering indexes (migration 0011).
+_PUBS = (sa.select(_p.application_id, _p.kind, _p.number, _p.date, _p.title, _p.filing_date,
+                   _p.registration_number)
+         .where(_p.application_id.in_(_IDS)).order_by(_p.application_id, _p.date, _p.id))
+_ABSTRACTS = (sa.select(_p.application_id, _p.abstract)
+              .where(_p.application_id.in_(_IDS), _p.abstract != "")
+              .order_by(_p.application_id, _p.date, _p.id))
+_APPLICANTS = (sa.select(parties.c.application_id, parties.c.name)
+               .where(parties.c.application_id.in_(_IDS),
+                      parties.c.role.in_(("applicant", "right-holder")))
+               .order_by(parties.c.application_id, parties.c.publication_id.is_(None),
+                         parties.c.position))
+_FI = (sa.select(classifications.c.application_id, classifications.c.code)
+       .where(classifications.c.application_id.in_(_IDS), classifications.c.scheme == "fi")
+       .order_by(classifications.c.application_id, classifications.c.position))
+_MARKS = (sa.select(trademark_texts.c.application_id, trademark_texts.c.text)
+          .where(trademark_texts.c.application_id.in_(_IDS),
+                 trademark_texts.c.kind == "display")
+          .order_by(trademark_texts.c.application_id, trademark_texts.c.position))
+_CLASSES = (sa.select(goods_services.c.application_id, goods_services.c.nice_class)
+            .where(goods_services.c.application_id.in_(_IDS))
+            .order_by(goods_services.c.application_id, goods_services.c.position))
+_REGISTRATIONS = sa.select(registrations).where(registrations.c.application_id.in_(_IDS))
+_ENDINGS = (sa.select(dossier_documents.c.application_id, dossier_documents.c.document_code)
+            .where(dossier_documents.c.application_id.in_(_IDS),
+                   dossier_documents.c.document_code.in_(REFUSAL_CODES + WITHDRAWAL_CODES)))
+_STORED = (sa.select(case_summaries.c.application_id, case_summaries.c.body)
+           .where(case_summaries.c.application_id.in_(_IDS)))
+_UNSUMMARISED = (sa.select(_a.id).where(~sa.exists().where(
+    case_summaries.c.application_id == _a.id)).order_by(_a.id))
+
+
+def chunks(ids: Sequence[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield list(ids[start:start + CHUNK])
+
+
+def _empty(r: Any) -> dict[str, Any]:
+    return {"law": r.law, "application_number": r.application_number,
+            "filing_date": r.filing_date, "title": r.title, "document_kind": "",
+            "document_number": "", "publication_date": r.publication_date,
+            "publication_number": r.ad_publication_number, "examined_number": "",
+            "registration_number": r.registration_number,
+            "registration_date": r.registration_date, "applicants": [], "fi": [],
+            "design_class": r.design_class, "mark": "", "classes": []}
+
+
+def _chunk(conn: sa.Connection, chunk: list[int]) -> dict[int, dict[str, Any]]:
+    ids = {"ids": chunk}
+    apps = {r.id: r for r in conn.execute(_APPS, ids)}
+    found = {i: _empty(r) for i, r in apps.items()}
+    registered: dict[int, str] = {}     # a registration number of a publication
+    for r in conn.execute(_PUBS, ids):  # later publications overwrite earlier ones
+        s = found[r.application_id]
+        if r.registration_number:
+            registered[r.application_id] = r.registration_number
+        s["document_kind"], s["document_number"] = r.kind, r.number
+        s["title"] = r.title or s["title"]
+        s["filing_date"] = s["filing_date"] or r.filing_date
+        if r.kind in ("A", "T", "U"):
+            s["publication_number"] = s["publication_number"] or r.number
+            s["publication_date"] = s["publication_date"] or r.date
+        elif r.kind in ("B", "Y"):
+            s["examined_number"] = r.number
+        if r.registration_number:
+            s["registration_number"] = s["registration_number"] or r.registration_number
+        if s["publication_date"] is None:
+            s["publication_date"] = r.date
+    for r in conn.execute(_APPLICANTS, ids):
+        if r.name not in found[r.application_id]["applicants"]:
+            found[r.application_id]["applicants"].append(r.name)
+    for r in conn.execute(_FI, ids):
+        if r.code not in found[r.application_id]["fi"]:
+            found[r.application_id]["fi"].append(r.code)
+    marks = {"ids": [i for i, r in apps.items() if r.law == "trademark"]}
+    if marks["ids"]:
+        for r in conn.execute(_MARKS, marks):
+            s = found[r.application_id]
+            s["mark"] = f"{s['mark']} {r.text}" if s["mark"] else r.text
+        for r in conn.execute(_CLASSES, marks):
+            if r.nice_class not in found[r.application_id]["classes"]:
+                found[r.application_id]["classes"].append(r.nice_class)
+    regs = {r.application_id: r for r in conn.execute(_REGISTRATIONS, ids)}
+    ended = {(r.application_id, r.document_code) for r in conn.execute(_ENDINGS, ids)}
+    for app_id, app in apps.items():
+        reg = regs.get(app_id)
+        found[app_id]["facts"] = {
+            "registration_number": (reg.registration_number if reg else "")
+            or app.registration_number or registered.get(app_id, "") or "",
+            "disappearance_date": (reg.disappearance_date if reg else None)
+            or app.disappearance_date,
+            "expire_date": (reg.expire_date if reg else None) or app.expire_date,
+            "next_annuity_date": reg.next_annuity_date if reg else None,
+            "last_paid_year": reg.last_paid_year if reg else None,
+            "erasure_identifier": (reg.erasure_identifier if reg else "")
+            or app.erasure_identifier,
+            "refused": any((app_id, c) in ended for c in REFUSAL_CODES),
+            "withdrawn": any((app_id, c) in ended for c in WITHDRAWAL_CODES)}
+    return found
+
+
+def build(conn: sa.Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The summaries of the cases `ids` read from the tables (cases that do not exist are
+    left out): dicts with dates as `datetime.date` and the status facts under "facts"."""
+    out: dict[int, dict[str, Any]] = {}
+    for chunk in chunks(ids):
+        out.update(_chunk(conn, chunk))
+    return out
+
+
+def _encode(summary: dict[str, Any]) -> str:
+    return json.dumps(summary, ensure_ascii=False, separators=(",", ":"),
+                      default=dt.date.isoformat)
+
+
+def _decode(body: str) -> dict[str, Any]:
+    summary = json.loads(body)
+    for name in DATES:
+        if summary[name]:
+            summary[name] = dt.date.fromisoformat(summary[name])
+    facts = summary["facts"]
+    for name in FACT_DATES:
+        if facts[name]:
+            facts[name] = dt.date.fromisoformat(facts[name])
+    return summary
+
+
+def read(conn: sa.Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """The stored summaries of `ids`, as `build` gives them; a case stored without one is
+    built from the tables instead."""
+    out: dict[int, dict[str, Any]] = {}
+    for chunk in chunks(ids):
+        out.update((r.application_id, _decode(r.body))
+                   for r in conn.execute(_STORED, {"ids": chunk}))
+    missing = [i for i in ids if i not in out]
+    if missing:
+        out.update(build(conn, missing))
+    return out
+
+
+def abstracts(conn: sa.Connection, ids: Sequence[int]) -> dict[int, str]:
+    """Each case's abstract: that of its latest publication that has one (long texts, so
+    not part of the summary; CSV with abstracts only)."""
+    out: dict[int, str] = {}
+    for chunk in chunks(ids):
+        out.update((r.application_id, r.abstract)
+                   for r in conn.execute(_ABSTRACTS, {"ids": chunk}))
+    return out
+
+
+def refresh(conn: sa.Connection, ids: Iterable[int]) -> None:
+    """Store the summaries of the cases `ids` as the tables now say (after an ingest
+    batch wrote them, in its transaction)."""
+    ordered = sorted(set(ids))
+    for chunk in chunks(ordered):
+        built = build(conn, chunk)
+        conn.execute(sa.delete(case_summaries)
+                     .where(case_summaries.c.application_id.in_(chunk)))
+        if built:
+            conn.execute(sa.insert(case_summaries), [
+                {"application_id": i, "body": _encode(s)} for i, s in built.items()])
+
+
+def fill_missing(engine: sa.Engine, progress: Callable[[int, int], None] | None = None
+                 ) -> int:
+    """Summarise every case that has no stored summary (a store from before the table),
+    a chunk per write transaction; `progress(done, total)` after each. Returns how many."""
+    with engine.connect() as conn:
+        missing = conn.execute(_UNSUMMARISED).scalars().all()
+    done = 0
+    for chunk in chunks(missing):
+        with write_connection(engine) as conn, conn.begin():
+            refresh(conn, chunk)
+        done += len(chunk)
+        if progress is not None:
+            progress(done, len(missing))
+    return len(missing)
+
+
+#: Number type 07 of a dossier: appeal, trial or opposition.
+_APPEALS = (sa.select(dossier_groups.c.application_id, dossier_groups.c.number)
+            .where(dossier_groups.c.application_id.in_(_IDS),
+                   dossier_groups.c.number_type == "07")
+            .order_by(dossier_groups.c.application_id, dossier_groups.c.position))
+
+
+def appeals(conn: sa.Connection, ids: Sequence[int]) -> dict[int, list[str]]:
+    """Each case's appeal, trial and opposition numbers (`2020-700850`; CSV only)."""
+    out: dict[int, list[str]] = {}
+    for chunk in chunks(ids):
+        for r in conn.execute(_APPEALS, {"ids": chunk}):
+            n = r.number
+            out.setdefault(r.application_id, []).append(
+                f"{n[:4]}-{n[4:]}" if len(n) == 10 else n)
+    return out
