@@ -54,8 +54,8 @@ def apply(conn: sa.Connection, batch_id: int, entry: Ready, indexer: Indexer | N
                 to_index[:] = [item for item in to_index if item[0] != existing]
             else:
                 indexer.remove(conn, existing)
-        pub_id = publications.write(conn, payload, version.id, existing)
-        touched.add(publications.case_of(conn, pub_id))
+        pub_id, app_id = publications.write(conn, payload, version.id, existing)
+        touched.add(app_id)
         if indexer is not None:
             to_index.append((pub_id, entry.index_entries))
     elif isinstance(payload, CaseUpdate):

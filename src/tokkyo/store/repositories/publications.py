@@ -51,9 +51,10 @@ def case_of(conn: sa.Connection, pub_id: int) -> int:
 
 
 def write(conn: sa.Connection, pub: Publication, source_id: int, existing: int | None
-          ) -> int:
+          ) -> tuple[int, int]:
     """Insert the publication, or replace the content of `existing`, the stored one with
-    the same number (the caller has looked it up with `find`)."""
+    the same number (the caller has looked it up with `find`); returns its id and its
+    case's."""
     app_id = ensure_application(conn, pub.law, pub.application_number)
     values = {name: getattr(pub, name) for name in _SCALARS}
     values["law"] = pub.law.value
@@ -68,7 +69,7 @@ def write(conn: sa.Connection, pub: Publication, source_id: int, existing: int |
             application_id=app_id, source_id=source_id, **values))
     _children(conn, app_id, pub_id, pub)
     parties.learn_names(conn, pub.parties, origin="gazette")
-    return pub_id
+    return pub_id, app_id
 
 
 def _clear(conn: sa.Connection, pub_id: int) -> None:
