@@ -162,6 +162,33 @@ def test_jplatpat_fixed_addresses_redirect(portal):
     assert portal.client().get("/c1801/PU/JP-2020-123456/99/ja").status_code == 404
 
 
+@pytest.mark.parametrize(("address", "target"), [
+    # portal.md §7's test vectors (J-PlatPat's simplified addresses of February 2024)
+    ("/c1801/PU/JP-2021-208845/10/ja", "/d/JP/patent/app/2021208845?lang=ja"),
+    ("/c1801/PU/JP-2023-093799/11/ja", "/d/JP/patent/pub/2023093799?lang=ja"),
+    ("/c1801/PU/JP-2024-025536/11/ja", "/d/JP/patent/pub/2024025536?lang=ja"),
+    ("/c1801/PU/JP-7243802/15/ja", "/d/JP/patent/reg/7243802?lang=ja"),
+    ("/c1801/PU/JP-2023-003687/20/ja", "/d/JP/utility/app/2023003687?lang=ja"),
+    ("/c1801/PU/JP-3244847/25/ja", "/d/JP/utility/reg/3244847?lang=ja"),
+    ("/c1801/DE/JP-2022-012584/30/en", "/d/JP/design/app/2022012584?lang=en"),
+    ("/c1801/TR/JP-2018-009480/40/en", "/d/JP/trademark/app/2018009480?lang=en"),
+])
+def test_every_fixed_address_vector_redirects(portal, address, target):
+    answer = portal.client().get(address)
+    assert (answer.status_code, answer.headers.get("location")) == (301, target)
+
+
+@pytest.mark.parametrize("address", [
+    "/c1801/DE/JP-2021-208845/10/ja",      # a patent under the design screen
+    "/c1801/PU/JP-2022-012584/30/ja",      # a design under the patent screen
+    "/c1801/PU/JP-2021-208845/15/ja",      # a registration needs its 7 digits
+    "/c1801/PU/JP-7243802/10/ja",          # an application needs a year and a serial
+    "/c1801/PU/JP-2021-20884/10/ja", "/c1801/PU/2021-208845/10/ja",
+])
+def test_fixed_addresses_that_do_not_fit_are_not_found(portal, address):
+    assert portal.client().get(address).status_code == 404
+
+
 def test_language_switch_is_remembered(portal):
     client = portal.client("ja")
     assert "簡易検索" in client.get("/").text

@@ -241,16 +241,21 @@ def number(request: Request, q: str = Query("")) -> Response:
 @router.get("/c1801/{section}/{number}/{code}/{lang}")
 def fixed_address(request: Request, section: str, number: str, code: str, lang: str
                   ) -> Response:
-    """J-PlatPat simplified fixed addresses (portal.md §7) → tokkyo pages."""
-    laws = {"1": "patent", "2": "utility", "3": "design", "4": "trademark"}
+    """J-PlatPat simplified fixed addresses (portal.md §7) → tokkyo pages: the section
+    names the law's screen (PU patents and utility models, DE designs, TR trademarks), an
+    application or publication is `JP-YYYY-NNNNNN`, a registration `JP-NNNNNNN`."""
+    laws = {"1": ("PU", "patent"), "2": ("PU", "utility"), "3": ("DE", "design"),
+            "4": ("TR", "trademark")}
     stages = {"0": "app", "1": "pub", "5": "reg"}
+    shape = r"JP-\d{7}" if code[1:] == "5" else r"JP-\d{4}-\d{6}"
     if (len(code) != 2 or code[0] not in laws or code[1] not in stages
-            or not number.startswith("JP-") or lang not in ("ja", "en")):
+            or laws[code[0]][0] != section or not re.fullmatch(shape, number)
+            or lang not in ("ja", "en")):
         return render(request, "error.html", status_code=404,
                       heading=Translator(language_of(request))("error.notfound"),
                       message=request.url.path, back="/")
     digits = number[3:].replace("-", "")
-    return RedirectResponse(f"/d/JP/{laws[code[0]]}/{stages[code[1]]}/{digits}?lang={lang}",
+    return RedirectResponse(f"/d/JP/{laws[code[0]][1]}/{stages[code[1]]}/{digits}?lang={lang}",
                             status_code=301)
 
 
