@@ -111,6 +111,9 @@ def test_number_lookup_accepts_every_form(portal):
         assert "立体配線構造体の製造方法" in page.text, text
     both = client.get("/number", params={"q": "2020123456"})
     assert both.text.count("<tr><td>") == 2       # application and publication readings
+    assert "<tr><td>出願番号</td>" in both.text and "<tr><td>公開番号</td>" in both.text
+    english = portal.client("en").get("/number", params={"q": "特許第7533889号"})
+    assert "<tr><td>Registration (Patents / utility models)</td>" in english.text
     wrong = client.get("/number", params={"q": "特願20-"})
     assert wrong.status_code == 400
 
@@ -120,7 +123,9 @@ def test_a_year_without_a_serial_is_a_clear_error_not_a_server_error(portal, tex
     client = portal.client("en")
     page = client.get("/number", params={"q": text})
     assert page.status_code == 400
-    assert f"{text}: no serial after the year" in page.text
+    assert f"Not read as a number: {text}: no serial after the year" in page.text
+    ja = portal.client("ja").get("/number", params={"q": text})
+    assert f"番号として読めませんでした：{text}: no serial after the year" in ja.text
     simple = client.get("/simple", params={"q": f"電池 {text}"})
     assert simple.status_code == 303
     listed = client.get(simple.headers["location"])

@@ -219,7 +219,7 @@ def number(request: Request, q: str = Query("")) -> Response:
         try:
             readings = parse_number(q)
         except NumberError as exc:
-            error = str(exc)
+            error = Translator(language_of(request))("number.error", detail=str(exc))
         if readings:
             expression = "+".join(f"{searching.quote(q)}/{f}" for f in ("AN", "PN", "RN"))
             try:
