@@ -83,6 +83,23 @@ def test_the_form_search_builds_an_expression(portal):
     assert "[ウェーハ/TI+電池/TI]*H01L21/78/FI" in page.text
 
 
+def test_the_patent_form_limits_the_document_types(portal):
+    client = portal.client("en")
+    form = client.get("/search/patent").text
+    assert 'name="dt" value="A"' in form and "Patent specification (B)" in form
+    answer = client.get("/search/patent/run", params={"f0": "TX", "k0": "ウェーハ 電池",
+                                                      "dt": ["A", "T"]})
+    query = parse_qs(urlsplit(answer.headers["location"]).query)
+    assert query["e"] == ['[["ウェーハ"/TX+"電池"/TX]]*[A/KD+T/KD]']
+    assert 'id="hit-count">2 hits' in client.get(answer.headers["location"]).text
+    only_b = client.get("/search/patent/run", params={"f0": "TX", "k0": "ウェーハ 電池",
+                                                      "dt": "B"}).headers["location"]
+    assert 'id="hit-count">0 hits' in client.get(only_b).text
+    every = client.get("/search/patent/run", params={
+        "f0": "TX", "k0": "電池", "dt": ["A", "T", "B", "U", "Y"]}).headers["location"]
+    assert parse_qs(urlsplit(every).query)["e"] == ['"電池"/TX']    # all ticked: no limit
+
+
 def test_results_are_sorted_and_paged_by_request(portal):
     page = portal.client().get("/q/all", params={"e": "A/KD", "sort": "date"})
     assert page.status_code == 200

@@ -15,6 +15,7 @@ from tokkyo.accounts import service as accounts
 from tokkyo.accounts.errors import InvalidCredentials
 from tokkyo.documents import fixed_addresses, service
 from tokkyo.documents import results as searching
+from tokkyo.model.kinds import GAZETTE_KINDS
 from tokkyo.model.laws import Law
 from tokkyo.model.numbers import NumberError, parse_number
 from tokkyo.portal.i18n import Translator, language_of
@@ -27,6 +28,9 @@ from tokkyo.search.variants import Folds
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 50
+#: The gazette kinds a law's form can limit a search to (portal.md §1, document types);
+#: none or all ticked is no limit.
+DOCUMENT_TYPES = {"patent": ("A", "T", "B", "U", "Y")}
 #: "Data as of" is read from the whole sources table; it is kept this long per process.
 AS_OF_SECONDS = 60.0
 SCREEN_FIELDS = {
@@ -113,7 +117,8 @@ def law_form(request: Request, law: str, e: str = Query("")) -> Response:
                              "default_fields": list(DEFAULT_ROWS[law]), "run": f"/search/{law}/run",
                              "expression": e})
     return render(request, "law_search.html", law=law, fields=fields,
-                  default_fields=DEFAULT_ROWS[law], expression=e, flags="")
+                  default_fields=DEFAULT_ROWS[law], expression=e, flags="",
+                  document_types=[GAZETTE_KINDS[k] for k in DOCUMENT_TYPES.get(law, ())])
 
 
 @router.get("/search/{law}/run")
@@ -121,7 +126,11 @@ def law_run(request: Request, law: str) -> Response:
     params = request.query_params
     rows = [(params.get(f"f{i}", ""), params.get(f"k{i}", ""), params.get(f"o{i}", "OR"))
             for i in range(10)]
-    parts = [p for p in (searching.form_expression(rows), params.get("e", "").strip()) if p]
+    kinds = [k for k in params.getlist("dt") if k in DOCUMENT_TYPES.get(law, ())]
+    types = ("+".join(f"{k}/KD" for k in kinds)
+             if kinds and len(set(kinds)) < len(DOCUMENT_TYPES[law]) else "")
+    parts = [p for p in (searching.form_expression(rows), params.get("e", "").strip(), types)
+             if p]
     expression = "*".join(f"[{p}]" if len(parts) > 1 else p for p in parts)
     if not expression:
         return law_form(request, law)
