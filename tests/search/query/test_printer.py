@@ -58,16 +58,17 @@ def test_the_printer_round_trips_on_the_trademark_screen(text):
 
 @pytest.mark.parametrize(("text", "shown"), [
     ("a+b-c", "a/TX+[b/TX-c/TX]"),
-    ("a-b*c", "[a/TX-b/TX]*c/TX"),
+    ("a-b*c", "a/TX-b/TX*c/TX"),              # left to right at one level: (a-b)*c
     ("a+b+c", "a/TX+b/TX+c/TX"),
     ("a*b*c+d", "[a/TX*b/TX*c/TX]+d/TX"),
-    ("a-b-c", "[a/TX-b/TX]-c/TX"),           # AND-NOT is not associative: kept bracketed
-    ("a+[b+c]", "a/TX+[b/TX+c/TX]"),          # as typed: another tree than a+b+c
+    ("a-b-c", "a/TX-b/TX-c/TX"),
+    ("a-[b-c]", "a/TX-[b/TX-c/TX]"),          # as typed: another tree
+    ("a+[b+c]", "a/TX+[b/TX+c/TX]"),
     ("(a+b+c)/CL*d", "[a/CL+b/CL+c/CL]*d/TX"),
     ("(a+b)/TI*c", "[a/TI+b/TI]*c/TX"),
     ("[[a]]", "a/TX"),
     ("[(リチウム+ナトリウム)/CL*電池,5C,正極/TX]-H01M10/?/FI",
-     "[[リチウム/CL+ナトリウム/CL]*電池,5C,正極/TX]-H01M10/?/FI"),
+     "[リチウム/CL+ナトリウム/CL]*電池,5C,正極/TX-H01M10/?/FI"),
     ("電池,5n,正極", "電池,5N,正極/TX"),
     ('"2-メチル"', '"2-メチル"/TX'),
     ('"x/TI"', '"x/TI"/TX'),
@@ -134,8 +135,10 @@ def test_long_form_and_simple_searches_read_back(words):
     from tokkyo.documents.results import form_expression, simple_expression
 
     text = " ".join(f"w{i}" for i in range(words))
+    chain = "-".join(f"w{i}" for i in range(min(words, 150)))
+    alternating = "".join(f"w{i}{'-' if i % 2 else '*'}" for i in range(min(words, 150)))
     for expression in (form_expression([("TI", text, "OR")]),
-                       form_expression([("TI", text, "AND")]),
+                       form_expression([("TI", text, "AND")]), chain, alternating + "z",
                        simple_expression(" ".join(f"w{i}" for i in range(words // 7)), "all")):
         tree = parse(expression).tree
         assert parse(show(tree)).tree == tree

@@ -1,10 +1,11 @@
 """The canonical, fully bracketed form of a parsed expression (portal.md §3.2 rule 6): what
 the user is shown, what permalinks carry, and what parses back to an equal tree.
 
-- every And / Or / AndNot is wrapped in `[ ]`, except the root; a chain of one associative
-  operator as the parser builds it (left to right) is one bracket, `[a+b+c]`, not
-  `[[a+b]+c]`: that says nothing more, and a form or simple search of 19 words printed
-  deeper than the 16 levels the parser reads back;
+- every And / Or / AndNot is wrapped in `[ ]`, except the root; a chain as the parser
+  builds it, left to right at one level, is one bracket: `[a+b+c]`, and `[a*b-c*d]` for
+  AND and AND-NOT, which the grammar reads left to right (`a-b*c` is `(a-b)*c`), not
+  `[[[a*b]-c]*d]`: that said nothing more, and a form or simple search of 19 words (or
+  19 terms of AND-NOT) printed deeper than the 16 levels the parser reads back;
 - every atom is `value/CODE`, with its field even when it was the screen's default;
 - a value is double-quoted (`"` written `""`) when it is empty or holds whitespace, a
   delimiter `* + - [ ] ( )`, a quote, a `,` (text, mark, code), a leading `/`, or a
@@ -21,6 +22,7 @@ import datetime as dt
 
 from tokkyo.search.query.ast import (
     OPERATORS,
+    And,
     AndNot,
     Atom,
     Code,
@@ -32,6 +34,7 @@ from tokkyo.search.query.ast import (
     Mark,
     Node,
     NumberValue,
+    Or,
     Text,
     Theme,
     Value,
@@ -114,13 +117,14 @@ def show_atom(atom: Atom) -> str:
 def _show(node: Node, root: bool) -> str:
     if isinstance(node, Atom):
         return show_atom(node)
-    kind = type(node)
-    rights = [node.right]
-    left = node.left
-    while kind is not AndNot and type(left) is kind:    # a+b+c parses as [a+b]+c
-        rights.append(left.right)
+    level = (Or,) if isinstance(node, Or) else (And, AndNot)
+    links = []                    # (operator, right operand) along the left spine
+    left: Node = node
+    while isinstance(left, level):      # a+b+c parses as [a+b]+c, a-b*c as [a-b]*c
+        links.append((OPERATORS[type(left)], left.right))
         left = left.left
-    text = OPERATORS[kind].join(_show(n, False) for n in [left, *reversed(rights)])
+    text = _show(left, False) + "".join(f"{op}{_show(right, False)}"
+                                        for op, right in reversed(links))
     return text if root else f"[{text}]"
 
 
