@@ -125,9 +125,15 @@ def test_matched_units_find_their_case_in_search_owners(db):
 @pytest.mark.parametrize(("text", "folded"), [
     ("セパレーター", "セパレータ"), ("セパレーターと正極", "セパレータと正極"),
     ("ローラーズ", "ローラーズ"),        # a ー inside a word stays
-    ("ーと", "ーと"), ("ぱーと", "ぱーと"),     # only after katakana
+    ("ーと", "ーと"), ("ぱーと", "ぱーと"),     # only at the end of a kana word
+    ("せぱれーたー", "せぱれーた"), ("ぱーたー。", "ぱーた。"),
     ("コピー、サーバー。", "コピ、サーバ。"),
 ])
 def test_the_long_vowel_fold_drops_word_final_marks(text, folded):
     assert fold(text, Folds(long_vowel=True)) == folded
     assert fold(text, Folds()) == text
+
+
+def test_the_long_vowel_fold_applies_after_the_kana_fold():
+    both = Folds(kana=True, long_vowel=True)
+    assert fold("せぱれーたー", both) == fold("セパレータ", both) == "セパレータ"

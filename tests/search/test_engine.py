@@ -138,6 +138,8 @@ def test_width_and_optional_folds(corpus):
     assert apps(corpus, "燃料,3C,セパレーター/TI", folds=Folds(long_vowel=True)) == [
         "2019900001"]
     assert apps(corpus, "燃料,2C,セパレーター/TI", folds=Folds(long_vowel=True)) == []
+    assert apps(corpus, "燃料,3C,せぱれーたー/TI", folds=Folds(kana=True, long_vowel=True)
+                ) == ["2019900001"]
 
 
 def test_legal_status_field(corpus):

@@ -19,8 +19,9 @@ _KATAKANA = "".join(chr(c) for c in range(0x30A1, 0x30F7))
 _TO_KATAKANA = str.maketrans(_HIRAGANA, _KATAKANA)
 _TO_HIRAGANA = str.maketrans(_KATAKANA, _HIRAGANA)
 _VU = {"ヴァ": "バ", "ヴィ": "ビ", "ヴェ": "ベ", "ヴォ": "ボ", "ヴ": "ブ"}
-#: The long-vowel marks that end a katakana word (セパレーター → セパレータ).
-_WORD_FINAL_LONG = re.compile(r"(?<=[ァ-ヺ])ー+(?![ァ-ヺー])")
+#: The long-vowel marks that end a word of one kana script (セパレーター → セパレータ, also
+#: before a particle: セパレーターと).
+_WORD_FINAL_LONG = re.compile(r"(?<=[ァ-ヺ])ー+(?![ァ-ヺー])|(?<=[ぁ-ゖ])ー+(?![ぁ-ゖー])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,11 +87,11 @@ def expand(normalised: str, folds: Folds) -> list[str]:
 def fold(text: str, folds: Folds) -> str:
     """`text` with the folds applied, for verifying a match in Python (proximity): the
     text and the query's parts alike, so distances are counted on folded text."""
-    if folds.long_vowel:
-        text = _WORD_FINAL_LONG.sub("", text)
     if folds.kana:
         text = text.translate(_TO_KATAKANA)
     if folds.vu:
         for vu, plain in _VU.items():
             text = text.replace(vu, plain)
+    if folds.long_vowel:        # after the others: a word written in either script
+        text = _WORD_FINAL_LONG.sub("", text)
     return text
