@@ -140,8 +140,11 @@ def test_visitors_keep_their_formulas_in_the_browser(browser, portal, tmp_path):
     page.click("#formulas button.delete >> nth=0")
     assert names.all_inner_texts() == ["v1", "v2", "v3", "v4"]
 
-    upload = tmp_path / "three.txt"
-    upload.write_text("一/TI\n二/TI\n三/TI\n", "utf-8")
+    upload = tmp_path / "three.json"          # one of them named as a saved one: v1
+    upload.write_text(json.dumps({"format": "tokkyo-formulas", "version": 1, "formulas": [
+        {"name": "v1", "law": "all", "expression": "一/TI"},
+        {"name": "#2", "law": "all", "expression": "二/TI"},
+        {"name": "#3", "law": "all", "expression": "三/TI"}]}), "utf-8")
     page.set_input_files("#import-form input[type=file]", str(upload))
     page.click("#import-form button")
     page.wait_for_selector("#visitor-choose")

@@ -55,9 +55,8 @@
   }
 
   function choose(incoming) {
-    // the file's formulas replace saved ones of the same name; the rest must fit in five
-    var kept = without(load(), incoming.map(function (x) { return x.name; }));
-    var form = el("form"), free = Math.max(0, LIMIT - kept.length);
+    // a chosen formula replaces a saved one of the same name; the rest must fit in five
+    var form = el("form"), free = Math.max(0, LIMIT - load().length);
     form.id = "visitor-choose";
     form.appendChild(el("h2", text.chooseTitle));
     form.appendChild(el("p", text.choose.replace("{free}", String(free))));
@@ -72,6 +71,7 @@
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var chosen = incoming.filter(function (x, i) { return form.elements.keep[i] ? form.elements.keep[i].checked : form.elements.keep.checked; });
+      var kept = without(load(), chosen.map(function (x) { return x.name; }));
       if (kept.length + chosen.length > LIMIT) { say(form, text.choose.replace("{free}", String(free))); return; }
       store(kept.concat(chosen));
       window.location = "/me/formulas";
