@@ -206,6 +206,7 @@ def test_every_fixed_address_vector_redirects(portal, address, target):
     "/c1801/PU/JP-2021-208845/15/ja",      # a registration needs its 7 digits
     "/c1801/PU/JP-7243802/10/ja",          # an application needs a year and a serial
     "/c1801/PU/JP-2021-20884/10/ja", "/c1801/PU/2021-208845/10/ja",
+    "/c1801/PU/JP-\u0661\u0662\u0663\u0664\u0665\u0666\u0667/15/ja",   # Arabic-Indic digits
 ])
 def test_fixed_addresses_that_do_not_fit_are_not_found(portal, address):
     assert portal.client().get(address).status_code == 404

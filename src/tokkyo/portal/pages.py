@@ -256,7 +256,7 @@ def fixed_address(request: Request, section: str, number: str, code: str, lang: 
     laws = {"1": ("PU", "patent"), "2": ("PU", "utility"), "3": ("DE", "design"),
             "4": ("TR", "trademark")}
     stages = {"0": "app", "1": "pub", "5": "reg"}
-    shape = r"JP-\d{7}" if code[1:] == "5" else r"JP-\d{4}-\d{6}"
+    shape = r"JP-[0-9]{7}" if code[1:] == "5" else r"JP-[0-9]{4}-[0-9]{6}"
     if (len(code) != 2 or code[0] not in laws or code[1] not in stages
             or laws[code[0]][0] != section or not re.fullmatch(shape, number)
             or lang not in ("ja", "en")):
