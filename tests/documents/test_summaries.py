@@ -6,12 +6,16 @@ their order; the statements that build a summary answered by covering indexes
 
 from __future__ import annotations
 
+import datetime as dt
+import random
+
 import pytest
 import sqlalchemy as sa
 
 from tests.conftest import EXAMPLES, GAZETTE, REAL, ingest
 from tests.ingest.builders import APP1, EXAMPLE1, retitled_copy
 from tokkyo.documents.summaries import summaries
+from tokkyo.model.status import GRACE_MONTHS, Status, StatusFacts, add_months, status_on
 from tokkyo.store.repositories import case_summaries as module
 from tokkyo.store.tables import applications, case_summaries, classifications
 
@@ -115,3 +119,65 @@ def test_summaries_are_built_from_covering_indexes_on_sqlite(sqlite_db, statemen
     assert f"USING COVERING INDEX {index}" in plan
     if statement != "_APPLICANTS":      # two roles: each case's names are merged
         assert "TEMP B-TREE" not in plan               # in order from the index
+
+
+def test_status_conditions_in_sql_agree_with_the_rules_on_random_facts(db):
+    """The ST field's SQL (case_summaries.status_condition) and model.status.status_on
+    read the same facts the same way: random facts around random days, every status."""
+    rng = random.Random(1012)
+    base = dt.date(2030, 1, 31)
+
+    def near(days: int) -> dt.date | None:
+        return None if rng.random() < 0.3 else base + dt.timedelta(days=rng.randint(-days, days))
+
+    facts = {}
+    with db.engine.begin() as conn:
+        for i in range(400):
+            app_id = conn.execute(sa.insert(applications).values(
+                law="patent", application_number=f"2030{i:06d}").returning(applications.c.id)
+            ).scalar_one()
+            due = near(400)
+            facts[app_id] = {
+                "registration_number": "" if rng.random() < 0.3 else f"{7000000 + i}",
+                "disappearance_date": near(400), "expire_date": near(400),
+                "next_annuity_date": due, "last_paid_year": rng.choice([None, 3, 7]),
+                "erasure_identifier": rng.choice(["", "00", "01"]),
+                "refused": rng.random() < 0.3, "withdrawn": rng.random() < 0.3}
+            summary = dict(module.build(conn, [app_id])[app_id], facts=facts[app_id])
+            conn.execute(sa.delete(case_summaries).where(
+                case_summaries.c.application_id == app_id))
+            conn.execute(sa.insert(case_summaries).values(module._row(app_id, summary)))
+        days = [base + dt.timedelta(days=rng.randint(-420, 420)) for _ in range(12)]
+        days += [f["next_annuity_date"] + dt.timedelta(days=d) for f in facts.values()
+                 if f["next_annuity_date"] for d in (0, 1)][:20]
+        days += [add_months(f["next_annuity_date"], GRACE_MONTHS) + dt.timedelta(days=d)
+                 for f in facts.values() if f["next_annuity_date"] for d in (0, 1)][:20]
+        seen = set()
+        for on in days:
+            expected = {i: status_on(StatusFacts(**f), on).status for i, f in facts.items()}
+            for status in Status:
+                got = set(conn.execute(sa.select(case_summaries.c.application_id).where(
+                    case_summaries.c.application_id.in_(facts),
+                    module.status_condition(status.value, on))).scalars())
+                assert got == {i for i, s in expected.items() if s is status}, (on, status)
+            seen |= set(expected.values())
+            assert set(conn.execute(sa.select(case_summaries.c.application_id).where(
+                case_summaries.c.application_id.in_(facts),
+                module.status_condition("l", on, prefix=True))).scalars()) == {
+                i for i, s in expected.items() if s.value.startswith("l")}
+    assert seen >= set(Status) - {Status.UNKNOWN}       # every rule was exercised
+
+
+def test_a_summary_of_another_version_is_built_again(db):
+    ingest(db, GAZETTE)
+    with db.engine.begin() as conn:
+        ids = _case_ids(conn)
+        fresh = module.build(conn, ids)
+        conn.execute(sa.update(case_summaries).where(case_summaries.c.application_id == ids[0])
+                     .values(version=module.VERSION - 1, body='{"old": true}'))
+        assert not module.complete(conn)
+        assert module.read(conn, ids) == fresh          # read as missing: built
+    assert db.upgrade() == 1
+    with db.engine.connect() as conn:
+        assert module.complete(conn)
+        _assert_every_case_stored_as_built(conn)

@@ -70,6 +70,20 @@ def test_csv_without_abstracts_stops_at_its_limit(portal):
     assert "registered users download the data in bulk at /bulk." in over.text
 
 
+def test_csv_of_a_status_query(portal):
+    """A status (ST) condition in a CSV's query: it had no day to read statuses for and
+    answered 500."""
+    client = portal.client("en", signed_in=True)
+    answer = client.get("/q/all/csv", params={"e": '"in-force"/ST'})
+    assert answer.status_code == 200, answer.text[:300]
+    rows = rows_of(answer.content)
+    status = rows[0].index("Status")
+    assert {r[status] for r in rows[1:]} == {"in-force"}
+    assert "特願2020-123456" in {r[1] for r in rows[1:]}
+    pending = rows_of(client.get("/q/all/csv", params={"e": "ウェーハ*pending/ST"}).content)
+    assert len(pending) == 2 and pending[1][status] == "pending"
+
+
 def test_csv_in_windows_31j_counts_what_it_could_not_hold(portal):
     client = portal.client("en", signed_in=True)
     answer = client.get("/q/all/csv", params={"e": "ウェーハ", "encoding": "cp932"})

@@ -30,15 +30,24 @@ def opened(config: Settings | None = None, *, upgrade: bool = False) -> Iterator
     db = database(config)
     try:
         if upgrade:
-            with Progress(TextColumn("[bold]summarising stored cases"), BarColumn(),
-                          MofNCompleteColumn(), TimeElapsedColumn(), console=console,
-                          transient=True) as progress:
-                task = progress.add_task("", total=None, visible=False)
+            # on stderr, and only once there is something to summarise: the commands'
+            # own output (--json) stays as it was
+            bar: list[Progress] = []
 
-                def advance(done: int, total: int) -> None:
-                    progress.update(task, completed=done, total=total, visible=True)
+            def advance(done: int, total: int) -> None:
+                if not bar:
+                    bar.append(Progress(TextColumn("[bold]summarising stored cases"),
+                                        BarColumn(), MofNCompleteColumn(),
+                                        TimeElapsedColumn(), console=errors, transient=True))
+                    bar[0].start()
+                    bar[0].add_task("", total=total)
+                bar[0].update(bar[0].task_ids[0], completed=done)
 
+            try:
                 db.upgrade(advance)
+            finally:
+                for progress in bar:
+                    progress.stop()
         yield db
     finally:
         db.close()

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from tokkyo.documents.summaries import CaseSummary, statuses_of, summaries
+from tokkyo.documents.summaries import CaseSummary, summaries
 from tokkyo.model.numbers import JPNumber, NumberError, parse_number
 from tokkyo.model.status import japan_day
 from tokkyo.search import engine
@@ -120,11 +120,8 @@ def run(conn: sa.Connection, expression: str, *, law: str = "all", folds: Folds 
     parsed = parse_for(expression, law)
     on = on or japan_day()
 
-    def status_of(ids: list[int]) -> dict[int, str]:
-        return {i: r.status.value for i, r in statuses_of(conn, list(ids), on).items()}
-
     found = engine.search(conn, parsed.tree, law=law, folds=folds, sort=sort, offset=offset,
-                          limit=limit, status_of=status_of)
+                          limit=limit, on=on)
     return Results(expression=show(parsed.tree), law=law, folds=folds, sort=sort,
                    total=found.total, offset=offset, limit=limit,
                    rows=summaries(conn, found.ids, on),
@@ -132,10 +129,12 @@ def run(conn: sa.Connection, expression: str, *, law: str = "all", folds: Folds 
 
 
 def all_ids(conn: sa.Connection, expression: str, *, law: str, folds: Folds, sort: str,
-            limit: int) -> tuple[int, list[int]]:
-    """Hit count and up to `limit` ids in order (CSV export)."""
+            limit: int, on: dt.date | None = None) -> tuple[int, list[int]]:
+    """Hit count and up to `limit` ids in order (CSV export); statuses read for `on`
+    (today in Japan by default)."""
     parsed = parse_for(expression, law)
-    found = engine.search(conn, parsed.tree, law=law, folds=folds, sort=sort, limit=limit)
+    found = engine.search(conn, parsed.tree, law=law, folds=folds, sort=sort, limit=limit,
+                          on=on or japan_day())
     return found.total, found.ids
 
 

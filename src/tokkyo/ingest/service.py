@@ -86,7 +86,7 @@ class Ingestor:
             on_item: Callable[[str], None] | None = None) -> RunReport:
         report = RunReport()
         with write_connection(self.engine) as conn, conn.begin():
-            _lock(conn)
+            batches.lock_writer(conn)
             report.interrupted = batches.recover_interrupted(conn)
         iterator = iter(items)
         first = list(islice(iterator, self.batch_size))
@@ -146,7 +146,7 @@ class Ingestor:
         """One transaction for the batch. Without `isolate`, items share it with no
         savepoints (savepoints are costly: SQLite's FTS5 flushes its index at each one)."""
         with conn.begin():
-            _lock(conn)
+            batches.lock_writer(conn)
             to_index: IndexQueue = []
             touched: set[int] = set()
             outcomes = [self._one(conn, batch_id, entry, to_index, touched, isolate)
@@ -212,12 +212,6 @@ def _result(reading: Future[Prepared] | Prepared, on_item: Callable[[str], None]
     if on_item:
         on_item(prepared.name)
     return prepared
-
-
-def _lock(conn: sa.Connection) -> None:
-    """One ingest writer at a time (SQLite: BEGIN IMMEDIATE already serialises writers)."""
-    if conn.dialect.name == "postgresql":
-        conn.execute(sa.text("SELECT pg_advisory_xact_lock(7311730)"))
 
 
 def _short(exc: Exception) -> str:

@@ -56,7 +56,7 @@ def csv_download(request: Request, law: str, e: str = Query(""), n: str = Query(
     try:
         with request.app.state.database.engine.connect() as conn, conn.begin():
             total, ids = searching.all_ids(conn, e, law=law, folds=Folds.from_flags(n),
-                                           sort=sort, limit=limit + 1)
+                                           sort=sort, limit=limit + 1, on=today(request))
             if total > limit:
                 key = "csv.limit" if abstract else "csv.limit.plain"
                 return _refuse(request, 413, t(key, total=total, limit=limit,

@@ -10,9 +10,10 @@ its exact count and every hit's score come out of that one pass, where combining
 atoms' sets with INTERSECT / UNION / EXCEPT and scoring them apart built a temporary
 B-tree per set operation and sorted the units again for the score.
 
-A date atom beside AND / AND-NOT is a per-case condition on the other side's hits instead
-of a set of its own (a date range holds a tenth of the corpus); that needs every hit to
-have a row from some other atom, which `_needs_rows` checks, else dates give rows too.
+A date or status atom beside AND / AND-NOT is a per-case condition on the other side's
+hits instead of a set of its own (a date range holds a tenth of the corpus, a status most
+of it); that needs every hit to have a row from some other atom, which `_needs_rows`
+checks, else they give rows too.
 A case is a hit only if it has a row: no formula over AND, OR and AND-NOT is true when
 every atom is false, so nothing is lost by grouping only the rows there are.
 """
@@ -38,8 +39,9 @@ def positive_atoms(tree: q.Node) -> list[q.Atom]:
     return positive_atoms(tree.left) + positive_atoms(tree.right)
 
 
-def _is_date(atom: q.Atom) -> bool:
-    return isinstance(atom.value, q.DateRange)
+def _is_filter(atom: q.Atom) -> bool:
+    """Date and status atoms: beside AND / AND-NOT, conditions on the other side's hits."""
+    return isinstance(atom.value, q.DateRange) or atom.field == "ST"
 
 
 def _needs_rows(tree: q.Node, filters: frozenset[q.Atom]) -> bool:
@@ -82,8 +84,8 @@ def hits(compiler: Compiler, tree: q.Node, law: str = "all") -> sa.Select:
     """The cases the tree matches, with their relevance: columns `application_id` and
     `score`, one row per case."""
     atoms = list(dict.fromkeys(q.atoms(tree)))
-    dates = frozenset(a for a in atoms if _is_date(a))
-    filters = dates if dates and _needs_rows(tree, dates) else frozenset()
+    conditions = frozenset(a for a in atoms if _is_filter(a))
+    filters = conditions if conditions and _needs_rows(tree, conditions) else frozenset()
     numbers = {atom: n for n, atom in enumerate((a for a in atoms if a not in filters), 1)}
     times = Counter(positive_atoms(tree))
     selects = [row for atom, n in numbers.items()
@@ -99,7 +101,7 @@ def hits(compiler: Compiler, tree: q.Node, law: str = "all") -> sa.Select:
     def holds(node: q.Node) -> sa.ColumnElement[bool]:
         if isinstance(node, q.Atom):
             if node in filters:
-                condition = compiler.date_filter(node, case_id)
+                condition = compiler.case_filter(node, case_id)
                 assert condition is not None
                 return condition
             return grouped.c[f"f{numbers[node]}"] == 1 if flags else sa.true()

@@ -12,7 +12,7 @@ once and serves both the hit set and the score.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,8 +102,7 @@ def _filing_date(case_id: sa.ColumnElement[int]) -> sa.ColumnElement:
 
 def search(connection: sa.Connection, tree: q.Node, *, law: str = "all",
            folds: Folds | None = None, sort: str = "relevance", offset: int = 0,
-           limit: int = 50, status_of: Callable[[Iterable[int]], dict[int, str]] | None = None
-           ) -> Found:
+           limit: int = 50, on: dt.date | None = None) -> Found:
     """The hit count and one page of case ids for a parsed query.
 
     One statement: the hit set, with every hit's score, is a CTE read for its count, the
@@ -112,7 +111,7 @@ def search(connection: sa.Connection, tree: q.Node, *, law: str = "all",
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     compiler = Compiler(connection, backend_for(connection), folds or Folds(),
-                        status_of=status_of)
+                        on=on)
     hits = combine.hits(compiler, tree, law).cte("hits")
     total = sa.select(sa.func.count()).select_from(hits).scalar_subquery()
     case_id = hits.c.application_id

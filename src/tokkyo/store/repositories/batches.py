@@ -59,3 +59,10 @@ def recover_interrupted(conn: sa.Connection) -> list[int]:
         fail(conn, batch_id, "interrupted: the process loading this batch stopped before it "
                              "committed; nothing of it was written")
     return dead
+
+
+def lock_writer(conn: sa.Connection) -> None:
+    """One writer of stored data at a time, for the rest of the transaction: an ingest
+    batch, a chunk of summaries (SQLite: BEGIN IMMEDIATE already serialises writers)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(7311730)"))

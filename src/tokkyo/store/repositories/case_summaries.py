@@ -24,7 +24,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tokkyo.model.status import GRACE_MONTHS, Status, add_months
 from tokkyo.store.engine import write_connection
+from tokkyo.store.repositories import batches
 from tokkyo.store.tables import (
     applications,
     case_summaries,
@@ -39,11 +41,16 @@ from tokkyo.store.tables import (
 )
 
 CHUNK = 500
+#: The build's version: a stored summary of another version is read as missing and made
+#: again by `fill_missing`. Raise it whenever `build` gives other summaries than before.
+VERSION = 1
 REFUSAL_CODES = ("A02",)              # decision of refusal
 WITHDRAWAL_CODES = ("A151", "A152")   # withdrawal / abandonment notices (proposed)
 #: Fields of a summary that hold dates (stored as ISO text).
 DATES = ("filing_date", "publication_date", "registration_date")
-FACT_DATES = ("disappearance_date", "expire_date", "next_annuity_date")
+#: The status facts, stored as columns (model.status.StatusFacts, less `known`).
+FACTS = ("registration_number", "disappearance_date", "expire_date", "next_annuity_date",
+         "last_paid_year", "erasure_identifier", "refused", "withdrawn")
 
 # Statements built once, for a list of case ids (`ids`, expanded when run).
 _IDS = sa.bindparam("ids", expanding=True)
@@ -78,10 +85,12 @@ _REGISTRATIONS = sa.select(registrations).where(registrations.c.application_id.i
 _ENDINGS = (sa.select(dossier_documents.c.application_id, dossier_documents.c.document_code)
             .where(dossier_documents.c.application_id.in_(_IDS),
                    dossier_documents.c.document_code.in_(REFUSAL_CODES + WITHDRAWAL_CODES)))
-_STORED = (sa.select(case_summaries.c.application_id, case_summaries.c.body)
-           .where(case_summaries.c.application_id.in_(_IDS)))
-_UNSUMMARISED = (sa.select(_a.id).where(~sa.exists().where(
-    case_summaries.c.application_id == _a.id)).order_by(_a.id))
+_s = case_summaries.c
+_STORED = (sa.select(_s.application_id, _s.body, *(_s[name] for name in FACTS))
+           .where(_s.application_id.in_(_IDS), _s.version == VERSION))
+_CURRENT = sa.exists().where(_s.application_id == _a.id, _s.version == VERSION)
+_UNSUMMARISED = sa.select(_a.id).where(~_CURRENT).order_by(_a.id)
+_UNSUMMARISED_OF = sa.select(_a.id).where(_a.id.in_(_IDS), ~_CURRENT)
 
 
 def chunks(ids: Sequence[int]) -> Iterable[list[int]]:
@@ -162,20 +171,25 @@ def build(conn: sa.Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     return out
 
 
-def _encode(summary: dict[str, Any]) -> str:
-    return json.dumps(summary, ensure_ascii=False, separators=(",", ":"),
-                      default=dt.date.isoformat)
+def _row(app_id: int, summary: dict[str, Any]) -> dict[str, Any]:
+    """The stored row: the facts as columns, the rest as JSON."""
+    facts = summary["facts"]
+    due = facts["next_annuity_date"]
+    shown = {k: v for k, v in summary.items() if k != "facts"}
+    return {"application_id": app_id, "version": VERSION, **facts,
+            "grace_end": add_months(due, GRACE_MONTHS) if due else None,
+            "body": json.dumps(shown, ensure_ascii=False, separators=(",", ":"),
+                               default=dt.date.isoformat)}
 
 
-def _decode(body: str) -> dict[str, Any]:
-    summary = json.loads(body)
+def _decode(row: Any) -> dict[str, Any]:
+    summary = json.loads(row.body)
     for name in DATES:
         if summary[name]:
             summary[name] = dt.date.fromisoformat(summary[name])
-    facts = summary["facts"]
-    for name in FACT_DATES:
-        if facts[name]:
-            facts[name] = dt.date.fromisoformat(facts[name])
+    summary["facts"] = {name: row._mapping[name] for name in FACTS}
+    summary["facts"]["refused"] = bool(summary["facts"]["refused"])
+    summary["facts"]["withdrawn"] = bool(summary["facts"]["withdrawn"])
     return summary
 
 
@@ -184,8 +198,7 @@ def read(conn: sa.Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     built from the tables instead."""
     out: dict[int, dict[str, Any]] = {}
     for chunk in chunks(ids):
-        out.update((r.application_id, _decode(r.body))
-                   for r in conn.execute(_STORED, {"ids": chunk}))
+        out.update((r.application_id, _decode(r)) for r in conn.execute(_STORED, {"ids": chunk}))
     missing = [i for i in ids if i not in out]
     if missing:
         out.update(build(conn, missing))
@@ -211,20 +224,34 @@ def refresh(conn: sa.Connection, ids: Iterable[int]) -> None:
         conn.execute(sa.delete(case_summaries)
                      .where(case_summaries.c.application_id.in_(chunk)))
         if built:
-            conn.execute(sa.insert(case_summaries), [
-                {"application_id": i, "body": _encode(s)} for i, s in built.items()])
+            conn.execute(sa.insert(case_summaries), [_row(i, s) for i, s in built.items()])
+
+
+def complete(conn: sa.Connection) -> bool:
+    """Whether every case has a summary of this version (two counts of narrow indexes)."""
+    cases = conn.execute(sa.select(sa.func.count()).select_from(applications)).scalar_one()
+    current = conn.execute(sa.select(sa.func.count()).select_from(case_summaries)
+                           .where(_s.version == VERSION)).scalar_one()
+    return cases == current
 
 
 def fill_missing(engine: sa.Engine, progress: Callable[[int, int], None] | None = None
                  ) -> int:
-    """Summarise every case that has no stored summary (a store from before the table),
-    a chunk per write transaction; `progress(done, total)` after each. Returns how many."""
+    """Summarise every case that has no summary of this version (a store from before the
+    table, or from before a new build), a chunk per write transaction, each taken in turn
+    with ingest batches (which summarise what they write): a chunk's cases still without
+    one are found again under the lock, so a batch's newer summary is never replaced by
+    an older build. `progress(done, total)` after each chunk. Returns how many were
+    looked at; nothing is read past the two counts when every case has one."""
     with engine.connect() as conn:
+        if complete(conn):
+            return 0
         missing = conn.execute(_UNSUMMARISED).scalars().all()
     done = 0
     for chunk in chunks(missing):
         with write_connection(engine) as conn, conn.begin():
-            refresh(conn, chunk)
+            batches.lock_writer(conn)
+            refresh(conn, conn.execute(_UNSUMMARISED_OF, {"ids": chunk}).scalars().all())
         done += len(chunk)
         if progress is not None:
             progress(done, len(missing))
@@ -247,3 +274,47 @@ def appeals(conn: sa.Connection, ids: Sequence[int]) -> dict[int, list[str]]:
             out.setdefault(r.application_id, []).append(
                 f"{n[:4]}-{n[4:]}" if len(n) == 10 else n)
     return out
+
+
+def status_condition(status: str, on: dt.date, *, prefix: bool = False
+                     ) -> sa.ColumnElement[bool]:
+    """The cases whose status on `on` is `status` (or starts with it, `prefix`), as a
+    condition on case_summaries: rules 1–6 of portal.md §10 in SQL, as
+    `model.status.status_on` reads them from the same facts (a test holds the two to the
+    same answers on random facts, on both databases)."""
+    wanted = [s for s in Status if (s.value.startswith(status) if prefix else s.value == status)]
+    return sa.or_(sa.false(), *(_STATUS[s](on) for s in wanted))
+
+
+def _registered() -> sa.ColumnElement[bool]:
+    return _s.registration_number != ""
+
+
+def _standing(on: dt.date) -> sa.ColumnElement[bool]:
+    """Registered, neither ceased nor expired on `on`."""
+    return sa.and_(_registered(),
+                   sa.or_(_s.disappearance_date.is_(None), _s.disappearance_date > on),
+                   sa.or_(_s.expire_date.is_(None), _s.expire_date >= on))
+
+
+def _overdue(on: dt.date) -> sa.ColumnElement[bool]:
+    return sa.and_(_s.next_annuity_date.is_not(None), _s.next_annuity_date < on)
+
+
+_STATUS: dict[Status, Callable[[dt.date], sa.ColumnElement[bool]]] = {
+    Status.UNKNOWN: lambda on: sa.false(),          # every stored case has its facts
+    Status.REFUSED: lambda on: sa.and_(~_registered(), _s.refused.is_(True)),
+    Status.WITHDRAWN: lambda on: sa.and_(~_registered(), _s.refused.is_(False),
+                                         _s.withdrawn.is_(True)),
+    Status.PENDING: lambda on: sa.and_(~_registered(), _s.refused.is_(False),
+                                       _s.withdrawn.is_(False)),
+    Status.CEASED: lambda on: sa.and_(_registered(), _s.disappearance_date.is_not(None),
+                                      _s.disappearance_date <= on),
+    Status.EXPIRED: lambda on: sa.and_(
+        _registered(), sa.or_(_s.disappearance_date.is_(None), _s.disappearance_date > on),
+        _s.expire_date.is_not(None), _s.expire_date < on),
+    Status.GRACE: lambda on: sa.and_(_standing(on), _overdue(on), _s.grace_end >= on),
+    Status.LAPSE_PRESUMED: lambda on: sa.and_(_standing(on), _overdue(on),
+                                              _s.grace_end < on),
+    Status.IN_FORCE: lambda on: sa.and_(_standing(on), ~_overdue(on)),
+}

@@ -205,10 +205,23 @@ legal_events = sa.Table(
 
 
 #: One summary per case, derived from the tables above (store/repositories/case_summaries.py):
-#: what a result list shows of the case and its status facts, as JSON, read by the key.
+#: what a result list shows of the case (JSON), and the facts its status is read from as
+#: columns, so that a status condition is SQL (the ST field).
 case_summaries = sa.Table(
     "case_summaries", metadata,
     sa.Column("application_id", sa.Integer,
               sa.ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("body", sa.Text, nullable=False),
+    # the build that wrote it (case_summaries.VERSION); indexed, so that counting the
+    # current ones reads a small index, not the table
+    sa.Column("version", sa.Integer, nullable=False, index=True),
+    text("registration_number"),
+    sa.Column("disappearance_date", sa.Date, nullable=True),
+    sa.Column("expire_date", sa.Date, nullable=True),
+    sa.Column("next_annuity_date", sa.Date, nullable=True),
+    sa.Column("grace_end", sa.Date, nullable=True),     # next_annuity_date + 6 months
+    sa.Column("last_paid_year", sa.Integer, nullable=True),
+    text("erasure_identifier"),
+    sa.Column("refused", sa.Boolean, nullable=False),
+    sa.Column("withdrawn", sa.Boolean, nullable=False),
 )
