@@ -181,3 +181,28 @@ def test_a_summary_of_another_version_is_built_again(db):
     with db.engine.connect() as conn:
         assert module.complete(conn)
         _assert_every_case_stored_as_built(conn)
+
+
+def test_an_item_the_store_refuses_leaves_its_case_summarised_as_stored(db, tmp_path):
+    """A batch whose second item the store refuses (an 8-digit registration number fails
+    its CHECK) is loaded again with a savepoint per item: the case the first item wrote
+    is summarised as the tables hold it, without the refused item's facts."""
+    import json
+
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    progress = "patent__v1__app_progress__2020123456.json"
+    (folder / progress).write_bytes((REAL / progress).read_bytes())
+    registration = json.loads((REAL / "patent__v1__registration_info__2020123456.json")
+                              .read_text("utf-8"))
+    registration["result"]["data"]["registrationNumber"] = "75338890"
+    (folder / "patent__v1__registration_info__2020123456.json").write_text(
+        json.dumps(registration), "utf-8")
+    report = ingest(db, folder)
+    assert sorted(o.status for o in report.outcomes) == ["loaded", "quarantined"]
+    with db.engine.connect() as conn:
+        _assert_every_case_stored_as_built(conn)
+        (stored,) = _stored(conn).values()
+        assert stored["application_number"] == "2020123456"
+        assert stored["facts"]["next_annuity_date"] is None    # registration_info refused
+        assert stored["facts"]["registration_number"] == "7533889"   # from app_progress
