@@ -287,7 +287,8 @@ def status_condition(status: str, on: dt.date, *, prefix: bool = False
 
 
 def _registered() -> sa.ColumnElement[bool]:
-    return _s.registration_number != ""
+    # `> ''`, the same as `!= ''` for text, is a range the registration number's index reads
+    return _s.registration_number > ""
 
 
 def _standing(on: dt.date) -> sa.ColumnElement[bool]:
@@ -303,10 +304,10 @@ def _overdue(on: dt.date) -> sa.ColumnElement[bool]:
 
 _STATUS: dict[Status, Callable[[dt.date], sa.ColumnElement[bool]]] = {
     Status.UNKNOWN: lambda on: sa.false(),          # every stored case has its facts
-    Status.REFUSED: lambda on: sa.and_(~_registered(), _s.refused.is_(True)),
-    Status.WITHDRAWN: lambda on: sa.and_(~_registered(), _s.refused.is_(False),
+    Status.REFUSED: lambda on: sa.and_(_s.registration_number == "", _s.refused.is_(True)),
+    Status.WITHDRAWN: lambda on: sa.and_(_s.registration_number == "", _s.refused.is_(False),
                                          _s.withdrawn.is_(True)),
-    Status.PENDING: lambda on: sa.and_(~_registered(), _s.refused.is_(False),
+    Status.PENDING: lambda on: sa.and_(_s.registration_number == "", _s.refused.is_(False),
                                        _s.withdrawn.is_(False)),
     Status.CEASED: lambda on: sa.and_(_registered(), _s.disappearance_date.is_not(None),
                                       _s.disappearance_date <= on),

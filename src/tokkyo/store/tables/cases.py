@@ -215,7 +215,9 @@ case_summaries = sa.Table(
     # the build that wrote it (case_summaries.VERSION); indexed, so that counting the
     # current ones reads a small index, not the table
     sa.Column("version", sa.Integer, nullable=False, index=True),
-    text("registration_number"),
+    # indexed: a status of registered cases alone ("in-force"/ST) reads the registered
+    sa.Column("registration_number", sa.Text, nullable=False, server_default="", default="",
+              index=True),
     sa.Column("disappearance_date", sa.Date, nullable=True),
     sa.Column("expire_date", sa.Date, nullable=True),
     sa.Column("next_annuity_date", sa.Date, nullable=True),

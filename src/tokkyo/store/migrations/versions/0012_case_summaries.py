@@ -48,8 +48,11 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_case_summaries_version'), 'case_summaries', ['version'],
                     unique=False)
+    op.create_index(op.f('ix_case_summaries_registration_number'), 'case_summaries',
+                    ['registration_number'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index(op.f('ix_case_summaries_registration_number'), table_name='case_summaries')
     op.drop_index(op.f('ix_case_summaries_version'), table_name='case_summaries')
     op.drop_table('case_summaries')
