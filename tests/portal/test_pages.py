@@ -25,6 +25,11 @@ def test_simple_search_redirects_to_the_canonical_query_and_lists_hits(portal):
     assert 'id="hit-count">1件' in page.text
     assert "特開2021-044377" in page.text
     assert "ウェーハの加工方法" in page.text
+    # the row's fixed address (portal.md §4, actions: URL), and it leads to the document
+    fixed = '<a class="fixed" href="/c1801/PU/JP-2021-044377/11/ja"'
+    assert fixed in page.text
+    assert client.get("/c1801/PU/JP-2021-044377/11/ja").headers["location"] == (
+        "/d/JP/patent/pub/2021044377?lang=ja")
 
 
 def test_simple_search_parts_are_ored_and_numbers_are_looked_up(portal):

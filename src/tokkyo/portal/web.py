@@ -19,6 +19,7 @@ from tokkyo.accounts.service import Principal
 from tokkyo.documents.csv_export import slash_date
 from tokkyo.documents.summaries import CaseSummary
 from tokkyo.model.status import JST, japan_day
+from tokkyo.portal.document_page import fixed_addresses
 from tokkyo.portal.i18n import COOKIE, LANGS, Translator, language_of
 
 SESSION_COOKIE = "tokkyo_session"
@@ -54,6 +55,14 @@ def registration_label(row: CaseSummary) -> str:
         return ""
     return {"patent": "特許", "utility": "実登", "design": "意匠登録",
             "trademark": "商標登録"}[row.law] + row.registration_number
+
+
+def fixed_address(row: CaseSummary, lang: str) -> str:
+    """The J-PlatPat-shaped fixed address of the document a result row shows (portal.md
+    §4, actions: URL; §7): its publication, or the case when it has none."""
+    if row.document_kind:
+        return fixed_addresses("", row.law, row.stage, row.document_number, lang)[1]
+    return fixed_addresses("", row.law, "app", row.application_number, lang)[1]
 
 
 def jst_stamp(moment: dt.datetime | None) -> str:
@@ -118,7 +127,8 @@ def render(request: Request, template: str, status_code: int = 200, *,
     response = (env or templates).TemplateResponse(request, template, {
         "lang": lang, "t": translator(lang), "date": slash_date, "stamp": jst_stamp,
         "app_label": app_label, "document_label": document_label,
-        "registration_label": registration_label, "csrf": csrf_token(request),
+        "registration_label": registration_label, "fixed_address": fixed_address,
+        "csrf": csrf_token(request),
         "here": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
         "switch_lang": f"{path}?{urlencode(query)}", **context},
         status_code=status_code)
