@@ -84,6 +84,8 @@ def test_the_form_search_builds_an_expression(portal):
     assert query["e"] == ['["ウェーハ"/TI+"電池"/TI]*"H01L21/78"/FI']
     assert query["n"] == ["4"]
     page = client.get(answer.headers["location"])
+    # every normalisation the match used, the optional fold too (portal.md §2)
+    assert "N1 全角＝半角, N2 英字の大文字＝小文字, N3 空白は一つ（名前では無視）, N4 " in page.text
     assert 'id="hit-count">1件' in page.text
     assert "[ウェーハ/TI+電池/TI]*H01L21/78/FI" in page.text
 
