@@ -18,12 +18,18 @@ from tokkyo import __version__
 from tokkyo.accounts import statistics
 from tokkyo.accounts.policy import Policy
 from tokkyo.api import envelope
-from tokkyo.api.context import ApiContext, limit_waits
-from tokkyo.api.problems import problem
+from tokkyo.api import refusals as api_refusals
+from tokkyo.api.context import ApiContext
+from tokkyo.bulk import web as bulk_web
 from tokkyo.bulk.access import BulkContext
 from tokkyo.config import Settings, load_settings
+from tokkyo.errors import TokkyoError
+from tokkyo.portal import refusals as portal_refusals
 from tokkyo.portal.web import error_page
 from tokkyo.store.database import Database
+from tokkyo.web.answers import Surface, answer_error
+from tokkyo.web.context import AppContext
+from tokkyo.web.problems import problem
 
 log = logging.getLogger("tokkyo")
 JPO_PREFIXES = ("/api/", "/opdapi/")
@@ -74,11 +80,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app = FastAPI(title="tokkyo", version=__version__, lifespan=lifespan,
                   description="An open, self-hostable patent information platform: the JPO "
                               "Patent Information Retrieval API, search and documents.")
-    app.state.settings = settings
-    app.state.database = db
+    app.state.context = AppContext(settings, db, policy)
     app.state.api = ApiContext(settings, db, policy)
     app.state.bulk = BulkContext.build(settings, db, policy)
-    limit_waits(db.engine, settings.api_timeout_ms)
+    db.limit_waits(settings.api_timeout_ms)
 
     from tokkyo.api.admin_routes import router as admin_router
     from tokkyo.api.auth_routes import router_for
@@ -104,7 +109,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(bulk_router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     install_openapi(app)
-    _install_error_handlers(app)
+    _install_error_handlers(app, (
+        Surface("jpo", (*JPO_PREFIXES, "/api-files/"), api_refusals.jpo_answer),
+        Surface("programs", ("/admin/", "/accounts/", settings.token_path),
+                api_refusals.program_answer),
+        Surface("bulk", ("/bulk",), bulk_web.answer),
+        Surface("portal", ("",), portal_refusals.answer)))
     return app
 
 
@@ -112,8 +122,17 @@ def _jpo_path(request: Request) -> bool:
     return request.url.path.startswith(JPO_PREFIXES)
 
 
-def _install_error_handlers(app: FastAPI) -> None:
-    """On the JPO paths every answer is the envelope; elsewhere a JSON problem body."""
+def _install_error_handlers(app: FastAPI, surfaces: tuple[Surface, ...]) -> None:
+    """Domain errors are answered by the surface of the request's path, in its form (the
+    JPO envelope, a problem body, a page in the user's language); anything else on the
+    JPO paths is the envelope, elsewhere a JSON problem body or the portal's page."""
+
+    @app.exception_handler(TokkyoError)
+    async def domain_error(request: Request, exc: TokkyoError) -> Response:
+        answer = await answer_error(surfaces, request, exc)
+        if answer is not None:
+            return answer
+        return await unexpected(request, exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

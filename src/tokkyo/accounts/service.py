@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -91,6 +91,18 @@ def _new_id(conn: sa.Connection) -> str:
     while users.id_ever_issued(conn, candidate := issue_user_id()):
         pass
     return candidate
+
+
+def listing(conn: sa.Connection, status: str | None = None) -> list[UserRow]:
+    """Users (and registrations) for the operators, optionally of one status."""
+    return list(users.listing(conn, status))
+
+
+def user_by_pk(conn: sa.Connection, pk: int) -> UserRow:
+    user = users.by_pk(conn, pk)
+    if user is None:
+        raise NotFound(f"no user {pk}")
+    return user
 
 
 def register(conn: sa.Connection, policy: Policy, form: RegistrationForm) -> int:
@@ -285,6 +297,33 @@ def login(conn: sa.Connection, policy: Policy, login_id: str, password: str) -> 
         raise InvalidCredentials("Invalid user credentials")
     logins.clear(conn, login_id)
     return _issue(conn, policy, user, tokens.new_session())
+
+
+@dataclass(frozen=True, slots=True)
+class TokenGrant:
+    """The outcome of a token request: the tokens, or why it was refused ("credentials",
+    "token" or "grant")."""
+
+    answer: TokenAnswer | None
+    refused: str = ""
+
+
+def grant_token(conn: sa.Connection, policy: Policy, grant: str, form: Mapping[str, str]
+                ) -> TokenGrant:
+    """An OAuth2 token request (password or refresh_token grant). A refusal is an outcome,
+    not an error: the failed login it recorded must be committed with the request (it
+    counts towards the lockout)."""
+    try:
+        if grant == "password":
+            return TokenGrant(login(conn, policy, form.get("username", ""),
+                                    form.get("password", "")))
+        if grant == "refresh_token":
+            return TokenGrant(refresh(conn, policy, form.get("refresh_token", "")))
+    except InvalidCredentials:
+        return TokenGrant(None, "credentials")
+    except InvalidToken:
+        return TokenGrant(None, "token")
+    return TokenGrant(None, "grant")
 
 
 def refresh(conn: sa.Connection, policy: Policy, refresh_token: str) -> TokenAnswer:

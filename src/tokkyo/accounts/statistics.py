@@ -31,3 +31,17 @@ def aggregate(conn: sa.Connection, policy: Policy, since: dt.date | None,
 def prune(conn: sa.Connection, policy: Policy) -> int:
     """Delete entries older than the retention; returns how many."""
     return access_log.prune(conn, policy.clock.now() - policy.log_retention)
+
+
+def access_log_of(conn: sa.Connection, login_id: str) -> list[access_log.Entry]:
+    """A user's own recent calls (what `/accounts/me/access-log` shows them)."""
+    return list(access_log.of_user(conn, login_id))
+
+
+#: One call of the API as the access log keeps it.
+Call = access_log.Entry
+
+
+def log_call(conn: sa.Connection, call: Call) -> None:
+    """Keep one API call in the access log (what statistics and a user's own log read)."""
+    access_log.write(conn, call)

@@ -3,14 +3,16 @@ answers them (jpo-api.md §2); the path is a setting."""
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Request, Response
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from tokkyo.accounts import service as accounts
-from tokkyo.accounts.errors import InvalidCredentials, InvalidToken
-from tokkyo.api.context import context_of, log_entry
+from tokkyo.api.context import ApiContext, ApiCtx, log_entry
+from tokkyo.web.deps import Writer
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -20,38 +22,29 @@ def _error(status: int, error: str, description: str) -> JSONResponse:
                         status_code=status, headers=NO_STORE)
 
 
-async def _form(request: Request) -> dict[str, str]:
-    """The urlencoded body (the only form OAuth2 token requests use)."""
+async def token_form(request: Request) -> dict[str, str]:
+    """The urlencoded body (the only form OAuth2 token requests use), whatever the
+    Content-Type header says."""
     pairs = parse_qsl((await request.body()).decode("utf-8", "replace"), keep_blank_values=True)
     return dict(pairs)
 
 
-async def token(request: Request) -> Response:
-    ctx = context_of(request)
-    form = await _form(request)
+def token(request: Request, ctx: ApiCtx, conn: Writer,
+          form: Annotated[dict[str, str], Depends(token_form)]) -> Response:
     grant = form.get("grant_type", "")
     login_id = form.get("username", "")
-    refused: InvalidCredentials | InvalidToken | None = None
-    with ctx.write() as conn, conn.begin():
-        # A refused login still commits: the failure counts towards the lockout.
-        try:
-            if grant == "password":
-                answer = accounts.login(conn, ctx.policy, login_id, form.get("password", ""))
-            elif grant == "refresh_token":
-                answer = accounts.refresh(conn, ctx.policy, form.get("refresh_token", ""))
-            else:
-                return _error(400, "unsupported_grant_type",
-                              f"Unsupported grant_type {grant!r}: use password or "
-                              "refresh_token")
-        except (InvalidCredentials, InvalidToken) as exc:
-            refused = exc
-    if isinstance(refused, InvalidCredentials):
-        _log(request, login_id, "212", 401)
+    outcome = accounts.grant_token(conn, ctx.policy, grant, form)
+    if outcome.refused == "grant":
+        return _error(400, "unsupported_grant_type",
+                      f"Unsupported grant_type {grant!r}: use password or refresh_token")
+    if outcome.refused == "credentials":
+        _log(ctx, conn, request, login_id, "212", 401)
         return _error(401, "invalid_grant", "Invalid user credentials")
-    if isinstance(refused, InvalidToken):
-        _log(request, login_id, "210", 400)
+    if outcome.answer is None:
+        _log(ctx, conn, request, login_id, "210", 400)
         return _error(400, "invalid_grant", "Token is not active")
-    _log(request, login_id, "200", 200)
+    answer = outcome.answer
+    _log(ctx, conn, request, login_id, "200", 200)
     return JSONResponse({
         "access_token": answer.access_token, "expires_in": answer.expires_in,
         "refresh_expires_in": answer.refresh_expires_in, "refresh_token": answer.refresh_token,
@@ -59,11 +52,10 @@ async def token(request: Request) -> Response:
         "session_state": answer.session, "scope": "openid profile"}, headers=NO_STORE)
 
 
-def _log(request: Request, login_id: str, status: str, http: int) -> None:
-    api = context_of(request)
-    with api.write() as conn, conn.begin():
-        log_entry(api, conn, request, login_id=login_id, service="auth", law="",
-                  operation="token", status_code=status, http_status=http, size=0)
+def _log(ctx: ApiContext, conn: sa.Connection, request: Request, login_id: str, status: str,
+         http: int) -> None:
+    log_entry(ctx, conn, request, login_id=login_id, service="auth", law="",
+              operation="token", status_code=status, http_status=http, size=0)
 
 
 def router_for(path: str) -> APIRouter:

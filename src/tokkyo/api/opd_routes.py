@@ -13,8 +13,8 @@ from lxml import etree
 from tokkyo.api import envelope, opd
 from tokkyo.api.context import context_of
 from tokkyo.api.found import Found
+from tokkyo.api.metering import Reply, answered, logged, metered
 from tokkyo.api.operations import FORBIDDEN
-from tokkyo.api.routes import Reply, answered, logged, metered
 from tokkyo.store.repositories.case_reader import CaseRecord
 
 router = APIRouter()

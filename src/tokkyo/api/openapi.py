@@ -189,7 +189,7 @@ def document(app: FastAPI) -> dict[str, Any]:
     for name, params in OPD_PARAMETERS.items():
         path, item = _opd_operation(name, params)
         paths[path] = item
-    token_path = app.state.settings.token_path
+    token_path = app.state.context.settings.token_path
     paths[token_path] = {"post": {
         "tags": ["auth"], "operationId": "token", "summary": "OAuth2 token (password or "
         "refresh_token grant)",

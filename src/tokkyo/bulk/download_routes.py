@@ -5,62 +5,44 @@ from __future__ import annotations
 import logging
 import math
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from tokkyo.accounts import service as accounts
-from tokkyo.accounts.errors import InvalidToken
-from tokkyo.bulk import downloads
+from tokkyo.bulk import downloads, site
 from tokkyo.bulk.access import Grant, check_link
-from tokkyo.bulk.errors import LinkRefused
 from tokkyo.bulk.slots import DownloadSlots
-from tokkyo.bulk.web import context_of, refusal
-from tokkyo.portal.web import current_user
-from tokkyo.store.blobs import BlobMissing
-from tokkyo.store.engine import write_connection
-from tokkyo.store.repositories import bulk_activity
+from tokkyo.bulk.web import BulkCtx, refusal
+from tokkyo.web.deps import Reader, current_user
 
 log = logging.getLogger("tokkyo.bulk")
 router = APIRouter(include_in_schema=False)
 
 
-def _caller(request: Request) -> int | None:
+def _caller(request: Request, ctx: BulkCtx, conn: sa.Connection) -> int | None:
     """The user a request also carries credentials of (a session or a Bearer token), if
     any: a link presented with another user's credentials is refused."""
     principal = current_user(request)
     if principal is not None:
         return principal.user_pk
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        ctx = context_of(request)
-        with ctx.database.engine.connect() as conn:
-            try:
-                return accounts.authenticate(conn, ctx.policy, header[7:].strip(),
-                                             "bulk").user_pk
-            except InvalidToken:
-                return None
-    return None
+    return site.token_caller(conn, ctx, request.headers.get("authorization", ""))
 
 
 @router.api_route("/bulk/dl/{token}/{name}", methods=["GET", "HEAD"])
-def download(request: Request, token: str, name: str) -> Response:
-    ctx = context_of(request)
+def download(request: Request, ctx: BulkCtx, conn: Reader, token: str, name: str
+             ) -> Response:
     now = ctx.now()
-    with ctx.database.engine.connect() as conn:
-        for window in bulk_activity.maintenance_windows(conn, now):
-            if window.starts_at is not None and window.starts_at <= now:
-                wait = max(1, math.ceil((window.ends_at - now).total_seconds()))
-                return refusal(request, 503, "maintenance",
-                               f"downloads are paused for maintenance until "
-                               f"{window.ends_at.isoformat()}; resume afterwards",
-                               {"Retry-After": str(wait)})
-        try:
-            grant = check_link(conn, ctx, token)
-        except LinkRefused as exc:
-            return refusal(request, exc.status, exc.reason, str(exc))
+    window = site.maintenance_now(conn, now)
+    if window is not None:
+        wait = max(1, math.ceil((window.ends_at - now).total_seconds()))
+        return refusal(request, 503, "maintenance",
+                       f"downloads are paused for maintenance until "
+                       f"{window.ends_at.isoformat()}; resume afterwards",
+                       {"Retry-After": str(wait)})
+    grant = check_link(conn, ctx, token)
     if name != grant.file.name:
         return refusal(request, 404, "not-found", "the file name does not match the link")
-    caller = _caller(request)
+    caller = _caller(request, ctx, conn)
     if caller is not None and caller != grant.user.id:
         return refusal(request, 403, "foreign",
                        "this download link was issued to another user; ask for your own")
@@ -71,19 +53,13 @@ def download(request: Request, token: str, name: str) -> Response:
         response = refusal(request, 416, "range",
                            f"the range asked for lies outside the file ({file.bytes} bytes)")
         response.headers["Content-Range"] = f"bytes */{file.bytes}"
-        _log(request, grant, served, 0)
+        _log(request, ctx, grant, served, 0)
         return response
     streaming = request.method == "GET" and served.status in (200, 206)
     handle = None
     slot = None
     if streaming:
-        try:
-            handle = ctx.blobs.open(file.sha256)
-        except BlobMissing:
-            log.error("bulk file %s (%s) is missing from the file store", file.id, file.sha256)
-            return refusal(request, 503, "unavailable",
-                           "this file cannot be read from storage right now; the operator "
-                           "has been told", {"Retry-After": "3600"})
+        handle = ctx.blobs.open(file.sha256)      # BlobMissing: 503, the operator told
         slot = DownloadSlots(ctx.settings.data_path / "run" / "downloads").take(
             grant.user.id, ctx.settings.bulk_max_downloads)
         if slot is None:
@@ -95,15 +71,15 @@ def download(request: Request, token: str, name: str) -> Response:
     def done(sent: int) -> None:
         if slot is not None:
             slot.release()
-        _log(request, grant, served, sent)
+        _log(request, ctx, grant, served, sent)
 
     return downloads.respond(request, served, handle, done)
 
 
-def _log(request: Request, grant: Grant, served: downloads.Served, sent: int) -> None:
-    ctx = context_of(request)
-    with write_connection(ctx.database.engine) as conn, conn.begin():
-        bulk_activity.log_download(
+def _log(request: Request, ctx: BulkCtx, grant: Grant, served: downloads.Served, sent: int
+         ) -> None:
+    with ctx.database.transaction() as conn:
+        site.log_download(
             conn, at=ctx.now(), user_id=grant.user.id, login_id=grant.user.login_id,
             file_id=grant.file.id, link_id=grant.link.link_id,
             ip=request.client.host if request.client else "",

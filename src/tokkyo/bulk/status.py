@@ -72,3 +72,8 @@ def status_of(schedule: Schedule | None, last_run: dt.datetime | None, now: dt.d
     # a run serves every due time up to the first one after it; the next one was missed
     missed = schedule.next_due(schedule.next_due(last_run))
     return ProductStatus("late", last_run, missed, upcoming)
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    """An instant as the status JSON gives it: ISO 8601 in Japan time."""
+    return value.astimezone(JST).isoformat() if value else None

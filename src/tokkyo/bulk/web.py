@@ -4,22 +4,30 @@ templates, messages and error answers (JSON or HTML by `Accept`)."""
 from __future__ import annotations
 
 import json
+import logging
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import quote
 
 import jinja2
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from tokkyo.accounts.errors import AccountError
 from tokkyo.bulk.access import BulkContext
+from tokkyo.bulk.errors import BulkError, NotEntitled, NotFound, TermsNotAccepted
+from tokkyo.errors import TransientError
 from tokkyo.portal import web as portal_web
 from tokkyo.portal.i18n import Translator, language_of
+from tokkyo.store.blobs import BlobMissing
 from tokkyo.store.repositories import bulk_activity
+from tokkyo.web.errors import CsrfRefused, Forbidden, SignInRequired
 
 HERE = Path(__file__).parent
+log = logging.getLogger("tokkyo.bulk")
 templates = Jinja2Templates(env=jinja2.Environment(
     loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(HERE / "templates")),
                                 jinja2.FileSystemLoader(str(HERE.parent / "portal"
@@ -44,13 +52,17 @@ class BulkTranslator(Translator):
 
 
 def context_of(request: Request) -> BulkContext:
-    return request.app.state.bulk
+    context: BulkContext = request.app.state.bulk
+    return context
+
+
+BulkCtx = Annotated[BulkContext, Depends(context_of)]
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any
            ) -> Response:
     ctx = context_of(request)
-    with ctx.database.engine.connect() as conn:
+    with ctx.database.read() as conn:
         windows = bulk_activity.maintenance_windows(conn, ctx.now())
     return portal_web.render(request, template, status_code, env=templates,
                              translator=BulkTranslator, maintenance=windows, **context)
@@ -78,3 +90,44 @@ def refusal(request: Request, status: int, reason: str, message: str,
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response
+
+
+def reason_of(exc: BulkError) -> str:
+    """The machine-readable reason a refusal names (`error` in JSON)."""
+    reason = getattr(exc, "reason", "")
+    if reason:
+        return str(reason)
+    if isinstance(exc, NotFound):
+        return "not-found"
+    if isinstance(exc, NotEntitled | TermsNotAccepted):
+        return "not-entitled"
+    return "order"
+
+
+async def answer(request: Request, exc: Exception) -> Response | None:
+    """How the bulk site answers errors: visitors are sent to sign in, users whose terms
+    changed to the terms (when they asked for a page), refusals in JSON or as a page."""
+    path = quote(str(request.url.path))
+    if isinstance(exc, SignInRequired):
+        return RedirectResponse(f"/login?next={path}", status_code=303)
+    if isinstance(exc, TermsNotAccepted) and request.method == "GET":
+        return RedirectResponse(f"/bulk/terms?next={path}", status_code=303)
+    if isinstance(exc, CsrfRefused):
+        return refusal(request, 403, "csrf", "the form has expired; open the page again")
+    if isinstance(exc, Forbidden):
+        return refusal(request, 403, "not-entitled", str(exc))
+    if isinstance(exc, BulkError):
+        return refusal(request, exc.status, reason_of(exc), str(exc))
+    if isinstance(exc, BlobMissing):
+        log.error("a bulk file is missing from the file store: %s", exc)
+        return refusal(request, 503, "unavailable", "this file cannot be read from storage "
+                       "right now; the operator has been told", {"Retry-After": "3600"})
+    if isinstance(exc, AccountError) and request.url.path == "/bulk/register":
+        form = await request.form()
+        return render(request, "bulk_register.html", 422,
+                      form={k: str(v) for k, v in form.items()}, error=str(exc),
+                      version=context_of(request).terms_version, canonical="/bulk/register")
+    if isinstance(exc, TransientError):
+        return refusal(request, 503, "unavailable", "the store is busy; try again shortly",
+                       {"Retry-After": "5"})
+    return None

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from tokkyo.documents.jsonable import jsonable
+from tokkyo.errors import TerminalError
 from tokkyo.model.kinds import GAZETTE_KINDS
 from tokkyo.model.laws import Law
 from tokkyo.search.index import find
@@ -19,7 +20,7 @@ from tokkyo.store.tables import publications as publications_table
 STAGES = ("app", "pub", "reg")
 
 
-class NotFound(LookupError):
+class NotFound(TerminalError, LookupError):
     """No document or case under that number."""
 
 

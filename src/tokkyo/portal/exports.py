@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
@@ -13,12 +13,11 @@ from tokkyo.documents import csv_export
 from tokkyo.documents import results as searching
 from tokkyo.documents.summaries import summaries
 from tokkyo.model.status import JST
-from tokkyo.portal.i18n import Translator, language_of
 from tokkyo.portal.web import (
+    T,
     app_label,
-    csrf_ok,
-    current_user,
     document_label,
+    refuse,
     registration_label,
     render,
     today,
@@ -26,50 +25,36 @@ from tokkyo.portal.web import (
 )
 from tokkyo.search import formulas
 from tokkyo.search.engine import SORTS
-from tokkyo.search.formulas import Formula, FormulaError
-from tokkyo.search.query import QueryError
+from tokkyo.search.formulas import Formula
 from tokkyo.search.variants import Folds
+from tokkyo.web.context import context_of
+from tokkyo.web.deps import Csrf, Ctx, Reader, SignedIn, User, Writer, current_user
+from tokkyo.web.errors import SignInRequired
 
 router = APIRouter(include_in_schema=False)
 NO_FILE = File(None)
 NO_KEEP = Form(default=[])
 
 
-def _refuse(request: Request, status: int, message: str) -> Response:
-    t = Translator(language_of(request))
-    return render(request, "error.html", status_code=status, heading=t("error.title"),
-                  message=message, back=request.headers.get("referer", "/"))
-
-
 @router.get("/q/{law}/csv")
-def csv_download(request: Request, law: str, e: str = Query(""), n: str = Query(""),
-                 sort: str = Query("relevance"), abstract: int = Query(0),
-                 encoding: str = Query("utf-8")) -> Response:
-    lang = language_of(request)
-    t = Translator(lang)
-    settings = request.app.state.settings
-    if current_user(request) is None:
-        return _refuse(request, 401, t("signin.needed"))
+def csv_download(request: Request, ctx: Ctx, user: SignedIn, conn: Reader, t: T, law: str,
+                 e: str = Query(""), n: str = Query(""), sort: str = Query("relevance"),
+                 abstract: int = Query(0), encoding: str = Query("utf-8")) -> Response:
+    settings = ctx.settings
     if law not in searching.LAWS or sort not in SORTS or encoding not in ("utf-8", "cp932"):
-        return _refuse(request, 400, t("error.csv", law=law, sort=sort, encoding=encoding))
+        return refuse(request, 400, t("error.csv", law=law, sort=sort, encoding=encoding))
     limit = settings.csv_max_rows_with_abstract if abstract else settings.csv_max_rows
-    try:
-        with request.app.state.database.engine.connect() as conn, conn.begin():
-            total, ids = searching.all_ids(conn, e, law=law, folds=Folds.from_flags(n),
-                                           sort=sort, limit=limit + 1, on=today(request))
-            if total > limit:
-                key = "csv.limit" if abstract else "csv.limit.plain"
-                return _refuse(request, 413, t(key, total=total, limit=limit,
-                                               plain=settings.csv_max_rows))
-            rows = summaries(conn, ids, today(request), abstracts=bool(abstract),
-                             appeals=True)
-    except QueryError as exc:
-        return _refuse(request, 400, exc.message(lang))
-    origin = settings.public_origin or str(request.base_url).rstrip("/")
-    cols = csv_export.columns(bool(abstract), origin, document_label, app_label, law=law,
-                              registration_label=registration_label)
+    total, ids = searching.all_ids(conn, e, law=law, folds=Folds.from_flags(n), sort=sort,
+                                   limit=limit + 1, on=today(request))
+    if total > limit:
+        key = "csv.limit" if abstract else "csv.limit.plain"
+        return refuse(request, 413, t(key, total=total, limit=limit,
+                                      plain=settings.csv_max_rows))
+    rows = summaries(conn, ids, today(request), abstracts=bool(abstract), appeals=True)
+    cols = csv_export.columns(bool(abstract), ctx.origin(request), document_label, app_label,
+                              law=law, registration_label=registration_label)
     body, lost = csv_export.encode(rows, cols, t, encoding)
-    stamp = request.app.state.api.policy.clock.now().astimezone(JST).strftime("%Y%m%d%H%M%S")
+    stamp = ctx.now().astimezone(JST).strftime("%Y%m%d%H%M%S")
     headers = {"Content-Disposition": f'attachment; filename="tokkyo_{law}_{stamp}.csv"',
                "X-Rows": str(len(rows))}
     if lost:
@@ -78,77 +63,51 @@ def csv_download(request: Request, law: str, e: str = Query(""), n: str = Query(
     return Response(body, media_type=f"text/csv; charset={charset}", headers=headers)
 
 
-def _formulas_page(request: Request, status: int = 200, **context: Any) -> Response:
+def formulas_page(request: Request, status: int = 200, conn: sa.Connection | None = None,
+                  **context: Any) -> Response:
+    """The saved-formulas page: the user's formulas (visitors' are kept by their browser),
+    with a notice or an error. Read on `conn` when given (the request's own transaction,
+    which sees what it has just written), else on a connection of its own."""
     user = current_user(request)
     found: list[Formula] = []
     if user is not None:
-        with request.app.state.database.engine.connect() as conn:
+        if conn is None:
+            with context_of(request).database.read() as own:
+                found = formulas.list_formulas(own, user.user_pk)
+        else:
             found = formulas.list_formulas(conn, user.user_pk)
     return render(request, "formulas.html", status_code=status, user=user, formulas=found,
                   limit=formulas.MAX_FORMULAS, canonical="/me/formulas", **context)
 
 
-def _formula_error(request: Request, exc: FormulaError, status: int = 400, **context: Any
-                   ) -> Response:
-    t = Translator(language_of(request))
-    return _formulas_page(request, status, error=t(exc.code, **exc.args_), **context)
-
-
 @router.get("/me/formulas")
-def formulas_page(request: Request) -> Response:
-    if not wants_html(request):
-        user = current_user(request)
-        if user is None:
-            return _refuse(request, 401, Translator(language_of(request))("signin.needed"))
-        with request.app.state.database.engine.connect() as conn:
-            found = formulas.list_formulas(conn, user.user_pk)
-        return JSONResponse({"limit": formulas.MAX_FORMULAS, "formulas": [
-            {"id": f.id, "permalink": f"/q/s/{f.id}", **f.as_json()} for f in found]})
-    return _formulas_page(request)
+def formulas_list(request: Request, user: User, conn: Reader) -> Response:
+    if wants_html(request):
+        return formulas_page(request, conn=conn)
+    if user is None:
+        raise SignInRequired()
+    found = formulas.list_formulas(conn, user.user_pk)
+    return JSONResponse({"limit": formulas.MAX_FORMULAS, "formulas": [
+        {"id": f.id, "permalink": f"/q/s/{f.id}", **f.as_json()} for f in found]})
 
 
 @router.post("/me/formulas")
-def formulas_save(request: Request, name: str = Form(""), law: str = Form("all"),
-                  expression: str = Form(""), n: str = Form(""), csrf: str = Form("")
-                  ) -> Response:
-    user = current_user(request)
-    t = Translator(language_of(request))
-    if user is None:
-        return _refuse(request, 401, t("signin.needed"))
-    if not csrf_ok(request, csrf):
-        return _refuse(request, 403, t("error.csrf"))
-    try:
-        with request.app.state.api.write() as conn, conn.begin():
-            formulas.save(conn, user.user_pk, Formula(name, law, expression, {"n": n}),
-                          language_of(request))
-    except FormulaError as exc:
-        return _formula_error(request, exc)
-    return _formulas_page(request, notice=t("formulas.saved", name=name.strip()))
+def formulas_save(request: Request, user: SignedIn, _csrf: Csrf, conn: Writer, t: T,
+                  name: str = Form(""), law: str = Form("all"), expression: str = Form(""),
+                  n: str = Form("")) -> Response:
+    formulas.save(conn, user.user_pk, Formula(name, law, expression, {"n": n}), t.lang)
+    return formulas_page(request, conn=conn, notice=t("formulas.saved", name=name.strip()))
 
 
 @router.post("/me/formulas/{formula_id}/delete")
-def formulas_delete(request: Request, formula_id: int, csrf: str = Form("")) -> Response:
-    user = current_user(request)
-    t = Translator(language_of(request))
-    if user is None:
-        return _refuse(request, 401, t("signin.needed"))
-    if not csrf_ok(request, csrf):
-        return _refuse(request, 403, t("error.csrf"))
-    try:
-        with request.app.state.api.write() as conn, conn.begin():
-            formulas.delete(conn, user.user_pk, formula_id)
-    except FormulaError as exc:
-        return _formula_error(request, exc, 404)
+def formulas_delete(user: SignedIn, _csrf: Csrf, conn: Writer, formula_id: int) -> Response:
+    formulas.delete(conn, user.user_pk, formula_id)
     return RedirectResponse("/me/formulas", status_code=303)
 
 
 @router.get("/me/formulas/export")
-def formulas_export(request: Request) -> Response:
-    user = current_user(request)
-    if user is None:
-        return _refuse(request, 401, Translator(language_of(request))("signin.needed"))
-    with request.app.state.database.engine.connect() as conn:
-        document = formulas.export(formulas.list_formulas(conn, user.user_pk))
+def formulas_export(user: SignedIn, conn: Reader) -> Response:
+    document = formulas.export(formulas.list_formulas(conn, user.user_pk))
     return Response(json.dumps(document, ensure_ascii=False, indent=1),
                     media_type="application/json",
                     headers={"Content-Disposition":
@@ -156,36 +115,19 @@ def formulas_export(request: Request) -> Response:
 
 
 @router.post("/me/formulas/import")
-async def formulas_import(request: Request, file: UploadFile | None = NO_FILE,
-                          pending: str = Form(""), keep: list[int] = NO_KEEP,
-                          csrf: str = Form("")) -> Response:
-    lang = language_of(request)
-    t = Translator(lang)
-    if not csrf_ok(request, csrf):
-        return _refuse(request, 403, t("error.csrf"))
-    try:
-        if file is not None:
-            data = await file.read(formulas.MAX_FILE_BYTES + 1)
-        else:           # the file as the choice form carried it back
-            try:
-                data = base64.b64decode(pending, validate=True)
-            except ValueError:
-                raise FormulaError("formula-pending") from None
-        incoming = formulas.read_file(data, lang)
-    except FormulaError as exc:
-        return _formula_error(request, exc)
-    user = current_user(request)
+def formulas_import(request: Request, _csrf: Csrf, user: User, conn: Writer, t: T,
+                    file: UploadFile | None = NO_FILE, pending: str = Form(""),
+                    keep: list[int] = NO_KEEP) -> Response:
+    """A formula file: visitors get the formulas back for their browser to keep; a user's
+    are saved, and when they would pass the limit the user chooses which to keep (the
+    file then comes back with the choice, as `pending`)."""
+    data = (file.file.read(formulas.MAX_FILE_BYTES + 1) if file is not None
+            else formulas.pending_file(pending))
+    incoming = formulas.read_file(data, t.lang)
     if user is None:           # visitors: the browser keeps them (portal.js)
-        return _formulas_page(request, notice=t("formulas.imported", count=len(incoming)),
-                              imported=json.dumps([f.as_json() for f in incoming],
-                                                  ensure_ascii=False).replace("</", "<\\/"))
-    try:
-        with request.app.state.api.write() as conn, conn.begin():
-            saved = formulas.import_into(conn, user.user_pk, incoming,
-                                         keep if pending else None, lang)
-    except FormulaError as exc:
-        if exc.code == "formula-choose":
-            return _formula_error(request, exc, 409, choose=incoming,
-                                  pending=base64.b64encode(data).decode())
-        return _formula_error(request, exc)
-    return _formulas_page(request, notice=t("formulas.imported", count=len(saved)))
+        return formulas_page(request, notice=t("formulas.imported", count=len(incoming)),
+                             imported=json.dumps([f.as_json() for f in incoming],
+                                                 ensure_ascii=False).replace("</", "<\\/"))
+    saved = formulas.import_into(conn, user.user_pk, incoming, keep if pending else None,
+                                 t.lang)
+    return formulas_page(request, conn=conn, notice=t("formulas.imported", count=len(saved)))

@@ -5,28 +5,31 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Any
-from urllib.parse import quote_plus, urlencode
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query, Request
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from tokkyo.accounts import service as accounts
-from tokkyo.accounts.errors import InvalidCredentials
-from tokkyo.documents import fixed_addresses, service
+from tokkyo.accounts.service import Principal
+from tokkyo.documents import fixed_addresses, number_lookup, service
 from tokkyo.documents import results as searching
 from tokkyo.model.kinds import GAZETTE_KINDS
 from tokkyo.model.laws import Law
-from tokkyo.model.numbers import NumberError, parse_number
 from tokkyo.portal.i18n import Translator, language_of
-from tokkyo.portal.web import SESSION_COOKIE, current_user, hit_json, render, today, wants_html
+from tokkyo.portal.web import T, hit_json, refuse, render, today, wants_html
 from tokkyo.search import formulas
 from tokkyo.search.engine import SORTS
 from tokkyo.search.formulas import Formula
-from tokkyo.search.query import FIELDS, QueryError
+from tokkyo.search.query import FIELDS
 from tokkyo.search.variants import Folds
+from tokkyo.web.context import context_of
+from tokkyo.web.deps import SESSION_COOKIE, Ctx, Reader, Writer, signed_in_for
 
 router = APIRouter(include_in_schema=False)
+FormulaOwner = Annotated[Principal, Depends(signed_in_for("signin.formula"))]
 PER_PAGE = 50
 #: The gazette kinds a law's form can limit a search to (portal.md §1, document types);
 #: none or all ticked is no limit.
@@ -50,10 +53,6 @@ def _flags(values: list[str] | str | None) -> str:
     return Folds.from_flags("".join(values or [])).flags
 
 
-def _db(request: Request) -> Any:
-    return request.app.state.database.engine.connect()
-
-
 def freshness(request: Request, conn: Any) -> list[service.SourceFreshness]:
     """Data as of, per source (portal.md §1), read at most once a minute per process."""
     cached = getattr(request.app.state, "portal_as_of", None)
@@ -69,19 +68,9 @@ def query_path(law: str, expression: str, flags: str = "", **extra: Any) -> str:
     return f"/q/{law}?{urlencode(params)}"
 
 
-def query_error(request: Request, exc: QueryError, expression: str, status: int = 400
-                ) -> Response:
-    lang = language_of(request)
-    t = Translator(lang)
-    return render(request, "error.html", status_code=status, heading=t("error.query"),
-                  message=exc.message(lang), source=expression, position=exc.position,
-                  code=exc.code, back=request.headers.get("referer", "/"))
-
-
 @router.get("/", response_model=None)
-def home(request: Request) -> Response | dict[str, Any]:
-    with _db(request) as conn:
-        counts = service.overview(conn)
+def home(request: Request, conn: Reader) -> Response | dict[str, Any]:
+    counts = service.overview(conn)
     if not wants_html(request):
         return {"service": "tokkyo", "holds": counts,
                 "links": {"documents": "/documents", "search": "/search?q=電池",
@@ -90,13 +79,13 @@ def home(request: Request) -> Response | dict[str, Any]:
 
 
 @router.get("/simple")
-def simple(request: Request, q: str = Query(""), law: str = Query("all")) -> Response:
-    lang = language_of(request)
+def simple(request: Request, t: T, q: str = Query(""), law: str = Query("all")) -> Response:
+    lang = t.lang
     if law not in searching.LAWS:
         law = "all"
     if not q.strip():
         return render(request, "home.html", status_code=400, laws=searching.LAWS, law=law,
-                      q=q, error=Translator(lang)("error.empty"))
+                      q=q, error=t("error.empty"))
     expression = searching.simple_expression(q, law)
     numbers = "&".join(f"num={p}" for p in searching.simple_parts(q))
     return RedirectResponse(query_path(law, expression) + ("&" + numbers if numbers else "")
@@ -106,9 +95,7 @@ def simple(request: Request, q: str = Query(""), law: str = Query("all")) -> Res
 @router.get("/search/{law}")
 def law_form(request: Request, law: str, e: str = Query("")) -> Response:
     if law not in SCREEN_FIELDS:
-        return render(request, "error.html", status_code=404,
-                      heading=Translator(language_of(request))("error.notfound"),
-                      message=law, back="/")
+        return not_found(request, law)
     t = Translator(language_of(request))
     fields = [(code, FIELDS[code].label(t.lang)) for code in SCREEN_FIELDS[law]]
     if not wants_html(request):
@@ -139,57 +126,46 @@ def law_run(request: Request, law: str) -> Response:
 
 
 @router.get("/q/{law}", response_model=None)
-def results(request: Request, law: str, e: str = Query(""), n: str = Query(""),
-            sort: str = Query("relevance"), page: int = Query(1, ge=1, le=100000),
-            num: list[str] = Query(default=[])) -> Response | dict[str, Any]:
+def results(request: Request, conn: Reader, law: str, e: str = Query(""),
+            n: str = Query(""), sort: str = Query("relevance"),
+            page: int = Query(1, ge=1, le=100000), num: list[str] = Query(default=[])
+            ) -> Response | dict[str, Any]:
     if law not in searching.LAWS:
         return not_found(request, law)
-    return show_results(request, law, e, Folds.from_flags(n), sort, page, num)
+    return show_results(request, conn, law, e, Folds.from_flags(n), sort, page, num)
 
 
 @router.get("/q/s/{formula_id:int}", response_model=None)
-def saved_query(request: Request, formula_id: int, sort: str = Query(""),
-                page: int = Query(1, ge=1, le=100000)) -> Response | dict[str, Any]:
+def saved_query(request: Request, user: FormulaOwner, conn: Reader, t: T, formula_id: int,
+                sort: str = Query(""), page: int = Query(1, ge=1, le=100000)
+                ) -> Response | dict[str, Any]:
     """A saved formula's permalink (portal.md §7): only its owner can open it."""
-    t = Translator(language_of(request))
-    user = current_user(request)
-    if user is None:
-        return render(request, "error.html", status_code=401, heading=t("error.signin"),
-                      message=t("signin.formula"),
-                      back=f"/login?next={quote_plus(request.url.path)}")
-    with _db(request) as conn:
-        formula = next((f for f in formulas.list_formulas(conn, user.user_pk)
-                        if f.id == formula_id), None)
+    formula = next((f for f in formulas.list_formulas(conn, user.user_pk)
+                    if f.id == formula_id), None)
     if formula is None:
-        return render(request, "error.html", status_code=404, heading=t("error.notfound"),
-                      message=t("formulas.notyours", id=formula_id), back="/me/formulas")
+        return refuse(request, 404, t("formulas.notyours", id=formula_id), "error.notfound",
+                      back="/me/formulas")
     options = formula.options
-    return show_results(request, formula.law, formula.expression,
+    return show_results(request, conn, formula.law, formula.expression,
                         Folds.from_flags(str(options.get("n", ""))),
                         sort or str(options.get("sort", "relevance")), page, [],
                         formula=formula)
 
 
 def not_found(request: Request, what: str) -> Response:
-    return render(request, "error.html", status_code=404,
-                  heading=Translator(language_of(request))("error.notfound"), message=what,
-                  back="/")
+    return refuse(request, 404, what, "error.notfound", back="/")
 
 
-def show_results(request: Request, law: str, e: str, folds: Folds, sort: str, page: int,
-                 num: list[str], formula: Formula | None = None
+def show_results(request: Request, conn: sa.Connection, law: str, e: str, folds: Folds,
+                 sort: str, page: int, num: list[str], formula: Formula | None = None
                  ) -> Response | dict[str, Any]:
     """The result page (or its JSON) of one expression: a query permalink or a formula."""
     lang = language_of(request)
     sort = sort if sort in SORTS else "relevance"
-    try:
-        with _db(request) as conn, conn.begin():
-            found = searching.run(conn, e, law=law, folds=folds, sort=sort,
-                                  offset=(page - 1) * PER_PAGE, limit=PER_PAGE, lang=lang,
-                                  on=today(request))
-            as_of = freshness(request, conn)
-    except QueryError as exc:
-        return query_error(request, exc, e)
+    found = searching.run(conn, e, law=law, folds=folds, sort=sort,
+                          offset=(page - 1) * PER_PAGE, limit=PER_PAGE, lang=lang,
+                          on=today(request))
+    as_of = freshness(request, conn)
     numbers = searching.numbers_in(num, law) if num else []
     permalink = (f"/q/s/{formula.id}" if formula is not None
                  else query_path(law, found.expression, folds.flags))
@@ -202,7 +178,7 @@ def show_results(request: Request, law: str, e: str, folds: Folds, sort: str, pa
                 "numbers": [{"kind": x.kind.value, "key": x.key, "note": x.note}
                             for x in numbers],
                 "hits": [hit_json(r) for r in found.rows]}
-    csv_limits = request.app.state.settings
+    csv_limits = context_of(request).settings
 
     def page_link(number: int) -> str:
         if formula is not None:
@@ -220,24 +196,11 @@ def show_results(request: Request, law: str, e: str, folds: Folds, sort: str, pa
 
 
 @router.get("/number")
-def number(request: Request, q: str = Query("")) -> Response:
-    readings: list[Any] = []
-    cases: list[Any] = []
-    error = ""
-    if q.strip():
-        try:
-            readings = parse_number(q)
-        except NumberError as exc:
-            error = Translator(language_of(request))("number.error", detail=str(exc))
-        if readings:
-            expression = "+".join(f"{searching.quote(q)}/{f}" for f in ("AN", "PN", "RN"))
-            try:
-                with _db(request) as conn, conn.begin():
-                    found = searching.run(conn, expression, law="all", limit=PER_PAGE,
-                                          lang=language_of(request), on=today(request))
-                cases = found.rows
-            except QueryError as exc:
-                error = exc.message(language_of(request))
+def number(request: Request, conn: Reader, t: T, q: str = Query("")) -> Response:
+    found = number_lookup.look_up(conn, q, t.lang, today(request))
+    readings, cases = found.readings, found.cases
+    error = (t("number.error", detail=found.number_error) if found.number_error
+             else found.query_error)
     if not wants_html(request):
         return JSONResponse({"q": q, "error": error, "readings": [
             {"kind": n.kind.value, "law": n.law.value if n.law else None, "key": n.key,
@@ -285,7 +248,7 @@ def token_address(request: Request, section: str, number: str, token: str, code:
                       message=request.url.path, back="/")
     law = laws[code[0]][1]
     digits = shape[1] + shape[2]
-    ours = fixed_addresses.is_ours(request.app.state.api.policy.secret, law, digits, token)
+    ours = fixed_addresses.is_ours(context_of(request).secret, law, digits, token)
     return RedirectResponse(f"/d/JP/{law.value}/app/{digits}?lang={lang}", status_code=301,
                             headers={"X-Tokkyo-Token": "verified" if ours else "foreign"})
 
@@ -296,16 +259,10 @@ def login_form(request: Request, next: str = Query("/")) -> Response:
 
 
 @router.post("/login")
-def login(request: Request, username: str = Form(""), password: str = Form(""),
-          next: str = Form("/")) -> Response:
-    ctx = request.app.state.api
+def login(request: Request, ctx: Ctx, conn: Writer, username: str = Form(""),
+          password: str = Form(""), next: str = Form("/")) -> Response:
     target = next if next.startswith("/") and not next.startswith("//") else "/"
-    try:
-        with ctx.write() as conn, conn.begin():
-            answer = accounts.login(conn, ctx.policy, username, password)
-    except InvalidCredentials:
-        return render(request, "login.html", status_code=401, next=target, user=None,
-                      error=Translator(language_of(request))("signin.failed"))
+    answer = accounts.login(conn, ctx.policy, username, password)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(SESSION_COOKIE, answer.refresh_token, httponly=True, samesite="lax",
                         max_age=8 * 3600, secure=request.url.scheme == "https")
@@ -313,14 +270,10 @@ def login(request: Request, username: str = Form(""), password: str = Form(""),
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
-    ctx = request.app.state.api
+def logout(request: Request, ctx: Ctx, conn: Writer) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        with ctx.write() as conn, conn.begin():
-            accounts.end_session(conn, ctx.policy, token)
+        accounts.end_session(conn, ctx.policy, token)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
     return response
-
-

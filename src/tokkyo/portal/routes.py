@@ -4,88 +4,67 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from tokkyo.documents import service
 from tokkyo.model.laws import Law
 from tokkyo.portal import document_page
-from tokkyo.portal.i18n import Translator, language_of
-from tokkyo.portal.web import render, today, wants_html
+from tokkyo.portal.web import T, render, today, wants_html
+from tokkyo.web.deps import Ctx, Reader
 
 router = APIRouter()
 
 
-def _conn(request: Request) -> Any:
-    return request.app.state.database.engine.connect()
-
-
 @router.get("/health", summary="Liveness and database check")
-def health(request: Request) -> dict[str, str]:
-    with _conn(request) as conn:
-        conn.exec_driver_sql("SELECT 1")
+def health(conn: Reader) -> dict[str, str]:
+    conn.exec_driver_sql("SELECT 1")
     return {"status": "ok"}
 
 
 @router.get("/documents", summary="Published documents, newest first")
-def documents(request: Request, limit: int = Query(50, ge=1, le=500),
+def documents(conn: Reader, limit: int = Query(50, ge=1, le=500),
               offset: int = Query(0, ge=0)) -> dict[str, Any]:
-    with _conn(request) as conn:
-        return service.list_documents(conn, limit, offset)
+    return service.list_documents(conn, limit, offset)
 
 
 @router.get("/d/{country}/{law}/{stage}/{number}", summary="A document by permalink",
             response_model=None)
-def document(request: Request, country: str, law: str, stage: str, number: str
-             ) -> dict[str, Any] | Response:
+def document(request: Request, ctx: Ctx, conn: Reader, t: T, country: str, law: str,
+             stage: str, number: str) -> dict[str, Any] | Response:
     """JSON for programs; the document page for browsers (Accept: text/html)."""
-    return _document(request, country, law, stage, number, "")
+    return _document(request, ctx, conn, t, country, law, stage, number, "")
 
 
 @router.get("/d/{country}/{law}/{stage}/{number}/{section}",
             summary="One section of a document: claims, description, history or status",
             response_model=None)
-def document_section(request: Request, country: str, law: str, stage: str, number: str,
-                     section: str) -> dict[str, Any] | Response:
+def document_section(request: Request, ctx: Ctx, conn: Reader, t: T, country: str, law: str,
+                     stage: str, number: str, section: str) -> dict[str, Any] | Response:
     """A section address (portal.md §7): the page with only that section, or its JSON."""
-    return _document(request, country, law, stage, number, section)
+    return _document(request, ctx, conn, t, country, law, stage, number, section)
 
 
-def _document(request: Request, country: str, law: str, stage: str, number: str,
-              section: str) -> dict[str, Any] | Response:
-    html = wants_html(request)
-    t = Translator(language_of(request))
+def _document(request: Request, ctx: Ctx, conn: Reader, t: T, country: str, law: str,
+              stage: str, number: str, section: str) -> dict[str, Any] | Response:
     if (law not in {x.value for x in Law} or stage not in service.STAGES
             or (section and section not in document_page.ADDRESSABLE)):
         what = f"{law}/{stage}" + (f"/{section}" if section else "")
-        if html:
-            return render(request, "error.html", status_code=404, heading=t("error.notfound"),
-                          message=what, back="/")
-        raise HTTPException(404, f"no such document address: {what}")
-    with _conn(request) as conn:
-        try:
-            view = service.document(conn, service.DocumentRef(country.upper(), law, stage,
-                                                              number))
-        except service.NotFound as exc:
-            if html:
-                return render(request, "error.html", status_code=404,
-                              heading=t("error.notfound"), message=str(exc), back="/")
-            raise HTTPException(404, str(exc)) from None
-        if not html and not section:
-            return view
-        settings = request.app.state.settings
-        origin = settings.public_origin or str(request.base_url).rstrip("/")
-        d = document_page.page(conn, view, law=law, stage=stage, number=number, t=t,
-                               origin=origin, on=today(request), only=section,
-                               base=f"/d/{country.upper()}/{law}/{stage}/{number}",
-                               secret=request.app.state.api.policy.secret)
+        raise service.NotFound(f"no such document address: {what}")
+    view = service.document(conn, service.DocumentRef(country.upper(), law, stage, number))
+    html = wants_html(request)
+    if not html and not section:
+        return view
+    d = document_page.page(conn, view, law=law, stage=stage, number=number, t=t,
+                           origin=ctx.origin(request), on=today(request), only=section,
+                           base=f"/d/{country.upper()}/{law}/{stage}/{number}",
+                           secret=ctx.secret)
     if not html:
         return document_page.section_json(d, section)
     return render(request, "document.html", d=d)
 
 
 @router.get("/search", summary="Substring search over the full text")
-def search(request: Request, q: str = Query(..., min_length=1, max_length=200),
+def search(conn: Reader, q: str = Query(..., min_length=1, max_length=200),
            limit: int = Query(50, ge=1, le=500)) -> dict[str, Any]:
-    with _conn(request) as conn:
-        return service.text_search(conn, q, limit)
+    return service.text_search(conn, q, limit)

@@ -3,32 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import JSONResponse, Response
 
-from tokkyo.accounts import service as accounts
-from tokkyo.accounts.errors import InvalidToken
-from tokkyo.accounts.service import Principal
 from tokkyo.documents.csv_export import slash_date
 from tokkyo.documents.summaries import CaseSummary
 from tokkyo.model.status import JST, japan_day
 from tokkyo.portal.document_page import fixed_addresses
 from tokkyo.portal.i18n import COOKIE, LANGS, Translator, language_of
-
-SESSION_COOKIE = "tokkyo_session"
+from tokkyo.web.context import context_of
+from tokkyo.web.deps import csrf_token, current_user
 
 
 def today(request: Request) -> dt.date:
     """The day in Japan by the app's clock (`TOKKYO_NOW` when set): what statuses are
     read for."""
-    return japan_day(request.app.state.api.policy.clock.now())
+    return japan_day(context_of(request).now())
+
+
+def translator(request: Request) -> Translator:
+    """The portal's messages in the request's language."""
+    return Translator(language_of(request))
+
+
+T = Annotated[Translator, Depends(translator)]
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
@@ -74,36 +77,6 @@ def jst_stamp(moment: dt.datetime | None) -> str:
     return moment.astimezone(JST).strftime("%Y/%m/%d %H:%M JST")
 
 
-def current_user(request: Request) -> Principal | None:
-    """The signed-in user, read once per request (kept on request.state)."""
-    if "portal_user" not in request.state._state:
-        request.state.portal_user = _session_user(request)
-    return request.state.portal_user
-
-
-def _session_user(request: Request) -> Principal | None:
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token:
-        return None
-    ctx = request.app.state.api
-    with ctx.read() as conn:
-        try:
-            return accounts.session_user(conn, ctx.policy, token)
-        except InvalidToken:
-            return None
-
-
-def csrf_token(request: Request) -> str:
-    """Bound to the session cookie (or to nothing for visitors); checked on every POST."""
-    secret = request.app.state.api.policy.secret
-    session = request.cookies.get(SESSION_COOKIE, "")
-    return hmac.new(secret, b"csrf:" + session.encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def csrf_ok(request: Request, sent: str) -> bool:
-    return hmac.compare_digest(csrf_token(request), sent or "")
-
-
 def render(request: Request, template: str, status_code: int = 200, *,
            env: Jinja2Templates | None = None, translator: type[Translator] = Translator,
            **context: Any) -> Response:
@@ -134,6 +107,16 @@ def render(request: Request, template: str, status_code: int = 200, *,
         status_code=status_code)
     if request.query_params.get("lang") in LANGS:
         response.set_cookie(COOKIE, lang, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+def refuse(request: Request, status: int, message: str, heading: str = "error.title",
+           back: str = "", headers: dict[str, str] | None = None) -> Response:
+    """The error page (or its JSON twin) of a request the portal cannot answer as asked."""
+    t = Translator(language_of(request))
+    response = render(request, "error.html", status_code=status, heading=t(heading),
+                      message=message, back=back or request.headers.get("referer", "/"))
+    response.headers.update(headers or {})
     return response
 
 

@@ -7,12 +7,14 @@ and arguments so the portal can say them in the user's language.
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 
+from tokkyo.errors import TerminalError
 from tokkyo.search.query import QueryError, parse
 from tokkyo.store.repositories import formulas as repo
 
@@ -22,11 +24,17 @@ FORMAT = "tokkyo-formulas"
 LAWS = ("all", "patent", "design", "trademark")
 
 
-class FormulaError(ValueError):
-    def __init__(self, code: str, **args: Any) -> None:
+class FormulaError(TerminalError, ValueError):
+    """A formula, a formula file or a choice that cannot be taken; `code` is the message
+    key, `args_` its values. `choices`: the formulas of a file that would pass the limit,
+    for the user to choose from ("formula-choose")."""
+
+    def __init__(self, code: str, *, choices: list[Formula] | None = None, **args: Any
+                 ) -> None:
         super().__init__(code)
         self.code = code
         self.args_ = args
+        self.choices = choices or []
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +130,14 @@ def read_file(data: bytes, lang: str = "en") -> list[Formula]:
     return [validate(Formula(f"#{i}", "all", line), lang) for i, line in enumerate(lines, 1)]
 
 
+def pending_file(pending: str) -> bytes:
+    """The formula file as the choice form carried it back (base64)."""
+    try:
+        return base64.b64decode(pending, validate=True)
+    except ValueError:
+        raise FormulaError("formula-pending") from None
+
+
 def import_into(conn: sa.Connection, user_pk: int, incoming: list[Formula],
                 keep: list[int] | None = None, lang: str = "en") -> list[int]:
     """Save the formulas `keep` (indexes into `incoming`; all when None). When the total
@@ -135,5 +151,6 @@ def import_into(conn: sa.Connection, user_pk: int, incoming: list[Formula],
     names = {f.name for f in list_formulas(conn, user_pk)}
     new = [f for f in chosen if f.name not in names]
     if len(names) + len(new) > MAX_FORMULAS:
-        raise FormulaError("formula-choose", limit=MAX_FORMULAS, free=MAX_FORMULAS - len(names))
+        raise FormulaError("formula-choose", choices=incoming, limit=MAX_FORMULAS,
+                           free=MAX_FORMULAS - len(names))
     return [save(conn, user_pk, f, lang) for f in chosen]

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from tokkyo.config import Settings
 from tokkyo.store import migrate
 from tokkyo.store.blobs import LocalBlobStore
-from tokkyo.store.engine import make_engine
+from tokkyo.store.engine import (
+    counting,
+    counting_connection,
+    make_engine,
+    set_write_wait,
+    write_connection,
+)
 from tokkyo.store.repositories import case_summaries
 
 
@@ -24,6 +34,55 @@ class Database:
         settings.data_path.mkdir(parents=True, exist_ok=True)
         return cls(make_engine(settings.resolved_database_url, echo=settings.sql_echo),
                    LocalBlobStore(settings.blob_path))
+
+    def read(self) -> sa.Connection:
+        """A connection to read on: its first statement begins one snapshot."""
+        return self.engine.connect()
+
+    def write(self) -> sa.Connection:
+        """A connection whose transactions take the write lock at once on SQLite (after
+        this process's turn among its writers, `write_gate`)."""
+        return write_connection(self.engine)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sa.Connection]:
+        """A unit of work of its own: a write transaction committed when the block ends
+        without an error (for work outside a request's, such as the log entry written
+        when a download's last byte has gone)."""
+        with self.write() as conn, conn.begin():
+            yield conn
+
+    def metering(self, conn: sa.Connection | None = None
+                 ) -> AbstractContextManager[sa.Connection]:
+        """Where an API call is counted and logged (see `engine.counting`): on `conn`, the
+        connection the call read on, or on a connection of its own."""
+        if conn is None:
+            return counting_connection(self.engine)
+        return counting(conn)
+
+    def limit_waits(self, milliseconds: int) -> None:
+        """Every statement gives up after `milliseconds` (an API call must answer: waiting
+        longer becomes statusCode 302). SQLite waits that long for a lock at most (and for
+        its turn among the writers of this process, `set_write_wait`); PostgreSQL cancels
+        statements that run longer. Set on checkout, so connections pooled before the
+        server started get it too, but once per connection (the setting lasts for the
+        connection; the pool's `info` is cleared when a connection is replaced), which
+        spares every call a statement on SQLite and two round trips on PostgreSQL."""
+        engine = self.engine
+        set_write_wait(engine, milliseconds)
+
+        @event.listens_for(engine, "checkout")
+        def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+            if record.info.get("statement_timeout") == milliseconds:
+                return
+            cursor = dbapi_connection.cursor()
+            if engine.dialect.name == "sqlite":
+                cursor.execute(f"PRAGMA busy_timeout = {milliseconds}")
+            elif engine.dialect.name == "postgresql":
+                cursor.execute(f"SET statement_timeout = {milliseconds}")
+                dbapi_connection.commit()
+            cursor.close()
+            record.info["statement_timeout"] = milliseconds
 
     def upgrade(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Bring the schema to the newest migration (a no-op when it is current), then

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tokkyo.errors import TerminalError
 from tokkyo.search.query.fields import FIELDS
 
 LANGUAGES = ("en", "ja")
@@ -158,7 +159,7 @@ def render(lang: str, code: str, position: int, args: dict[str, Any]) -> str:
     return POSITION[lang].format(column=position + 1, text=text)
 
 
-class QueryError(Exception):
+class QueryError(TerminalError):
     """A malformed expression: where (`position`, a 0-based offset into the original
     text), what (`code`, a MESSAGES key) and the details (`args`)."""
 

@@ -8,10 +8,12 @@ from fastapi.responses import JSONResponse
 
 TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
           405: "Method Not Allowed", 409: "Conflict", 422: "Unprocessable Content",
-          429: "Too Many Requests", 500: "Internal Server Error"}
+          429: "Too Many Requests", 500: "Internal Server Error",
+          503: "Service Unavailable"}
 
 
-def problem(status: int, detail: str, **extra: Any) -> JSONResponse:
+def problem(status: int, detail: str, headers: dict[str, str] | None = None, **extra: Any
+            ) -> JSONResponse:
     return JSONResponse({"type": "about:blank", "title": TITLES.get(status, "Error"),
                          "status": status, "detail": detail, **extra}, status_code=status,
-                        media_type="application/problem+json")
+                        media_type="application/problem+json", headers=headers)
