@@ -21,17 +21,22 @@ ALLOWED: dict[str, set[str]] = {
     "ingest": {"model", "store", "errors"},
     "accounts": {"model", "store", "config", "errors"},
     "documents": {"model", "store", "search", "errors"},
+    # the request plumbing every surface shares: the app context, the unit of work as
+    # dependencies, how errors reach each surface
+    "web": {"store", "accounts", "config", "errors"},
     "api": {"model", "store", "search", "ingest", "documents", "accounts", "errors",
-            "config"},
-    "portal": {"model", "store", "search", "documents", "accounts", "errors", "config"},
+            "config", "web"},
+    "portal": {"model", "store", "search", "documents", "accounts", "errors", "config",
+               "web"},
     # the bulk site shares the portal's look, language and session, and sends files with
     # the zero-copy extension of tokkyo's server
-    "bulk": {"model", "store", "accounts", "portal", "errors", "config", "server"},
+    "bulk": {"model", "store", "accounts", "portal", "errors", "config", "server", "web"},
     # the HTTP server (uvicorn + the zero-copy send extension) knows nothing of tokkyo
     "server": set(),
     "cli": {"model", "store", "search", "ingest", "documents", "accounts", "api", "portal",
-            "bulk", "app", "config", "errors", "server"},
-    "app": {"api", "portal", "bulk", "documents", "accounts", "store", "config", "errors"},
+            "bulk", "app", "config", "errors", "server", "web"},
+    "app": {"api", "portal", "bulk", "documents", "accounts", "store", "config", "errors",
+            "web"},
 }
 FORBIDDEN_NAMES = {"utils", "util", "helpers", "helper", "common", "misc"}
 

@@ -18,8 +18,8 @@ from tokkyo.documents import fixed_addresses, number_lookup, service
 from tokkyo.documents import results as searching
 from tokkyo.model.kinds import GAZETTE_KINDS
 from tokkyo.model.laws import Law
-from tokkyo.portal.i18n import Translator, language_of
-from tokkyo.portal.web import T, hit_json, refuse, render, today, wants_html
+from tokkyo.portal.i18n import language_of
+from tokkyo.portal.web import T, hit_json, refuse, render, today, translator, wants_html
 from tokkyo.search import formulas
 from tokkyo.search.engine import SORTS
 from tokkyo.search.formulas import Formula
@@ -93,10 +93,9 @@ def simple(request: Request, t: T, q: str = Query(""), law: str = Query("all")) 
 
 
 @router.get("/search/{law}")
-def law_form(request: Request, law: str, e: str = Query("")) -> Response:
+def law_form(request: Request, t: T, law: str, e: str = Query("")) -> Response:
     if law not in SCREEN_FIELDS:
         return not_found(request, law)
-    t = Translator(language_of(request))
     fields = [(code, FIELDS[code].label(t.lang)) for code in SCREEN_FIELDS[law]]
     if not wants_html(request):
         return JSONResponse({"law": law, "fields": [{"code": c, "label": label}
@@ -120,7 +119,7 @@ def law_run(request: Request, law: str) -> Response:
              if p]
     expression = "*".join(f"[{p}]" if len(parts) > 1 else p for p in parts)
     if not expression:
-        return law_form(request, law)
+        return law_form(request, translator(request), law, "")
     flags = _flags(params.getlist("n"))
     return RedirectResponse(query_path(law, expression, flags), status_code=303)
 
@@ -223,9 +222,7 @@ def fixed_address(request: Request, section: str, number: str, code: str, lang: 
     if (len(code) != 2 or code[0] not in laws or code[1] not in stages
             or laws[code[0]][0] != section or not re.fullmatch(shape, number)
             or lang not in ("ja", "en")):
-        return render(request, "error.html", status_code=404,
-                      heading=Translator(language_of(request))("error.notfound"),
-                      message=request.url.path, back="/")
+        return not_found(request, request.url.path)
     digits = number[3:].replace("-", "")
     return RedirectResponse(f"/d/JP/{laws[code[0]][1]}/{stages[code[1]]}/{digits}?lang={lang}",
                             status_code=301)
@@ -243,9 +240,7 @@ def token_address(request: Request, section: str, number: str, token: str, code:
     if (len(code) != 2 or code[0] not in laws or code[1] != "0" or shape is None
             or laws[code[0]][0] != section or not fixed_addresses.TOKEN.fullmatch(token)
             or lang not in ("ja", "en")):
-        return render(request, "error.html", status_code=404,
-                      heading=Translator(language_of(request))("error.notfound"),
-                      message=request.url.path, back="/")
+        return not_found(request, request.url.path)
     law = laws[code[0]][1]
     digits = shape[1] + shape[2]
     ours = fixed_addresses.is_ours(context_of(request).secret, law, digits, token)
