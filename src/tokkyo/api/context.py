@@ -14,6 +14,7 @@ from sqlalchemy import event
 from tokkyo.accounts.policy import Policy
 from tokkyo.api.answer_cache import AnswerCache
 from tokkyo.config import Settings
+from tokkyo.errors import TransientError
 from tokkyo.store.database import Database
 from tokkyo.store.engine import (
     counting,
@@ -75,12 +76,9 @@ def limit_waits(engine: sa.Engine, milliseconds: int) -> None:
 
 
 def is_timeout(exc: BaseException) -> bool:
-    """Whether a database error means "gave up waiting" (302), not a fault (999)."""
-    if not isinstance(exc, sa.exc.OperationalError):
-        return False
-    text = str(exc.orig).lower()
-    return "database is locked" in text or "statement timeout" in text or (
-        "canceling statement" in text) or "lock timeout" in text
+    """Whether an error means "the store was busy, gave up waiting" (302), not a fault
+    (999): the store raises `StoreBusy`, a `TransientError`, for those."""
+    return isinstance(exc, TransientError)
 
 
 def context_of(request: Request) -> ApiContext:
