@@ -13,7 +13,6 @@ from tokkyo.bulk import links
 from tokkyo.bulk.errors import LinkRefused, NotEntitled, NotFound, TermsNotAccepted
 from tokkyo.bulk.publish import SUPERSEDED_GRACE
 from tokkyo.config import Settings
-from tokkyo.errors import ConfigError
 from tokkyo.store.blobs import LocalBlobStore
 from tokkyo.store.database import Database
 from tokkyo.store.repositories import bulk_activity, users
@@ -34,16 +33,9 @@ class BulkContext:
 
     @classmethod
     def build(cls, settings: Settings, database: Database, policy: Policy) -> BulkContext:
-        try:
-            revoked = frozenset(int(k) for k in settings.bulk_revoked_kids.split(",")
-                                if k.strip())
-        except ValueError:
-            raise ConfigError(f"TOKKYO_BULK_REVOKED_KIDS={settings.bulk_revoked_kids!r}: "
-                              "give key ids as whole numbers separated by commas") from None
-        if settings.bulk_link_kid > 255:
-            raise ConfigError("TOKKYO_BULK_LINK_KID must be between 1 and 255")
         return cls(settings, database, policy,
-                   links.LinkKeys(policy.secret, settings.bulk_link_kid, revoked),
+                   links.LinkKeys(policy.secret, settings.bulk_link_kid,
+                                  settings.bulk_revoked_kids),
                    LocalBlobStore(settings.blob_path),
                    dt.timedelta(hours=settings.bulk_link_hours), settings.bulk_terms_version,
                    dt.timedelta(days=settings.bulk_archive_link_days))
