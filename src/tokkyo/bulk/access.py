@@ -13,7 +13,7 @@ from tokkyo.bulk import links
 from tokkyo.bulk.errors import LinkRefused, NotEntitled, NotFound, TermsNotAccepted
 from tokkyo.bulk.publish import SUPERSEDED_GRACE
 from tokkyo.config import Settings
-from tokkyo.store.blobs import LocalBlobStore
+from tokkyo.store.blobs import BlobStore, open_blob_store
 from tokkyo.store.database import Database
 from tokkyo.store.repositories import bulk_activity, users
 from tokkyo.store.repositories import products as rows
@@ -26,7 +26,7 @@ class BulkContext:
     database: Database
     policy: Policy
     keys: links.LinkKeys
-    blobs: LocalBlobStore
+    blobs: BlobStore
     link_lifetime: dt.timedelta
     terms_version: str
     archive_link_lifetime: dt.timedelta
@@ -36,7 +36,7 @@ class BulkContext:
         return cls(settings, database, policy,
                    links.LinkKeys(policy.secret, settings.bulk_link_kid,
                                   settings.bulk_revoked_kids),
-                   LocalBlobStore(settings.blob_path),
+                   open_blob_store(settings),
                    dt.timedelta(hours=settings.bulk_link_hours), settings.bulk_terms_version,
                    dt.timedelta(days=settings.bulk_archive_link_days))
 
