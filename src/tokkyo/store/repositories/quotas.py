@@ -100,6 +100,7 @@ def used(conn: sa.Connection, user_pk: int, day: dt.date, law: str, operation: s
 
 
 def prune_days(conn: sa.Connection, before: dt.date) -> int:
+    """Delete the daily counters of the days before `before`; how many."""
     return conn.execute(sa.delete(quota_counters).where(_c.day < before)).rowcount
 
 
