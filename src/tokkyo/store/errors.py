@@ -41,7 +41,7 @@ class StoreBusy(TransientError, sa.exc.OperationalError):
     statement timeout, a serialisation failure or a deadlock. Nothing of the transaction
     was kept; trying again later may succeed."""
 
-    code = None          # no link to SQLAlchemy's background pages in the message
+    code = ""            # no link to SQLAlchemy's background pages in the message
 
     def __init__(self, reason: str, *, statement: str | None = None, params: Any = None,
                  orig: BaseException | None = None) -> None:
