@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from tokkyo import __version__
-from tokkyo.accounts import statistics
+from tokkyo.accounts import retention
 from tokkyo.accounts.policy import Policy
 from tokkyo.api import envelope
 from tokkyo.api import refusals as api_refusals
@@ -68,9 +68,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         with db.engine.begin() as conn:
-            pruned = statistics.prune(conn, policy)
-        if pruned:
-            log.info("access log: %d entries past the retention removed", pruned)
+            pruned = retention.prune(conn, policy)
+        if any(pruned):
+            log.info("retention: removed %d access log entries, %d expired tokens and %d "
+                     "old quota counters", *pruned)
         if serving:
             log.info("start-up heap frozen: %d objects", freeze_heap())
         yield

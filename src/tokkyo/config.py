@@ -1,31 +1,62 @@
 """Settings: one declarative table read from `TOKKYO_*` environment variables.
 
-The table feeds the environment, the CLI (`tokkyo settings`) and the docs; a test checks
-that every setting is documented in README.md. Settings are built by `load_settings()`
-inside `create_app` and the CLI, never at import time.
+The table is the `Settings` dataclass: each field is one setting, declared once with its
+type, default, help and the parser of its environment text (`setting(...)`). `SETTINGS`,
+the list the CLI (`tokkyo settings`) and the docs test read, is derived from it, so the
+two cannot drift apart, and the settings stay statically typed (`settings.port` is an
+int to mypy, which a class built at run time from a list would not be). A bad value is one
+`ConfigError` naming the variable, whatever the setting. Settings are built by
+`load_settings()` inside `create_app` and the CLI, never at import time.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import Field, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from tokkyo.errors import ConfigError
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
 class Setting:
+    """One row of the table: what `tokkyo settings` and README list."""
+
     name: str
     default: Any
     help: str
-    parse: Callable[[str], Any] = str
+    parse: Callable[[str], Any]
+    secret: bool = False               # never shown back (error messages, the CLI)
 
     @property
     def env(self) -> str:
         return "TOKKYO_" + self.name.upper()
+
+    def read(self, raw: str) -> Any:
+        """The value of the environment text `raw`; ConfigError naming the variable."""
+        try:
+            return self.parse(raw)
+        except ValueError as exc:
+            shown = "(hidden)" if self.secret else repr(raw)
+            raise ConfigError(f"{self.env}={shown}: {exc}") from exc
+
+
+def setting(default: T, help: str, parse: Callable[[str], T] | None = None, *,
+            secret: bool = False) -> T:
+    """Declare a field of `Settings`: its default, help and the parser of its text."""
+    return field(default=default,  # type: ignore[no-any-return]
+                 metadata={"help": help, "parse": parse or _text, "secret": secret})
+
+
+# --- parsers: text → value, ValueError saying what is wrong ---------------------------------
+
+def _text(text: str) -> str:
+    return text
 
 
 def _bool(text: str) -> bool:
@@ -53,120 +84,156 @@ def _positive_int(text: str) -> int:
     return value
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("data_dir", "./tokkyo-data",
-            "Folder for the embedded SQLite database, the blob store and other local state.",
-            str),
-    Setting("database_url", "",
-            "SQLAlchemy URL of the store. Empty: a SQLite file `tokkyo.sqlite3` in the data "
-            "folder. PostgreSQL: `postgresql+psycopg://user@host/db`."),
-    Setting("blob_dir", "",
-            "Folder of the content-addressed blob store (original files and document bodies). "
-            "Empty: `blobs/` in the data folder."),
-    Setting("ingest_batch_size", 200,
-            "Files loaded per batch; a batch commits whole or not at all.", _positive_int),
-    Setting("ingest_workers", None,
-            "Reader processes beside the writer during ingest: `auto` (one per CPU, at most "
-            "4), or a number; 0 reads in the ingest process itself.", _workers),
-    Setting("sql_echo", False, "Log every SQL statement (debugging).", _bool),
-    Setting("secret_key", "",
-            "Key for token hashes, signed links and id_tokens. Empty: a random key kept in "
-            "`secret.key` in the data folder. Set it when several servers share a database."),
-    Setting("public_origin", "",
-            "Origin clients reach this server at (e.g. https://ip-data.example.org), for "
-            "links in answers. Empty: the origin of each request."),
-    Setting("token_path", "/auth/token", "Path of the OAuth2 token endpoint."),
-    Setting("now", "",
-            "A fixed instant for the clock (ISO 8601 with offset), for tests and demos of "
-            "the 00:00 JST quota reset. Empty: the system clock."),
-    Setting("login_max_failures", 5,
-            "Failed logins within the lockout time that lock an ID.", _positive_int),
-    Setting("login_lockout_minutes", 15,
-            "How long a locked ID stays locked (and the window failures are counted in).",
-            _positive_int),
-    Setting("quota_multiplier", 1,
-            "Multiplier on every default daily cap (JPO doubled its caps in 2026).",
-            _positive_int),
-    Setting("quota_caps", "",
-            "Default daily caps that differ from the handbook's, as LAW/OPERATION=NUMBER "
-            "separated by commas (patent/app_progress=800)."),
-    Setting("rate_limit_per_minute", 10,
-            "Requests per rolling 60 s per ID across the domestic operations.", _positive_int),
-    Setting("opd_rate_limit_per_minute", 5, "Requests per rolling 60 s per ID for OPD.",
-            _positive_int),
-    Setting("access_log_retention_days", 395, "Days the access log keeps its entries.",
-            _positive_int),
-    Setting("registration_open", True, "Whether the registration form takes new requests.",
-            _bool),
-    Setting("bundle_link_threshold", 10 * 1024 * 1024,
-            "Document ZIPs larger than this many bytes are answered with a signed link.",
-            _positive_int),
-    Setting("signed_link_seconds", 300, "How long a signed download link stays valid.",
-            _positive_int),
-    Setting("api_timeout_ms", 20000,
-            "How long (milliseconds) an API call may wait for the database before it "
-            "answers 302.", _positive_int),
-    Setting("csv_max_rows", 3000,
-            "Most rows a result-list CSV without abstracts may have (portal.md §6).",
-            _positive_int),
-    Setting("csv_max_rows_with_abstract", 500,
-            "Most rows a result-list CSV with abstracts may have.", _positive_int),
-    Setting("bulk_link_hours", 24,
-            "How long a bulk download link stays valid (any number of range requests).",
-            _positive_int),
-    Setting("bulk_archive_link_days", 30,
-            "How long the download links of a ready archive order's staging set stay "
-            "valid (bulk.md §7).", _positive_int),
-    Setting("bulk_link_kid", 1,
-            "Key id new bulk links are sealed with; raise it to rotate keys (older ids "
-            "stay valid until their links expire).", _positive_int),
-    Setting("bulk_revoked_kids", "",
-            "Key ids whose bulk links are refused at once, separated by commas."),
-    Setting("bulk_terms_version", "2026-04",
-            "Version of the bulk terms of use; users accept a new version before their "
-            "next download."),
-    Setting("bulk_max_downloads", 4,
-            "Downloads one user may run at the same time (across the server processes).",
-            _positive_int),
-    Setting("host", "127.0.0.1", "Address `tokkyo serve` listens on."),
-    Setting("port", 8000, "Port `tokkyo serve` listens on.", _positive_int),
-)
+def _key_id(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 255:
+        raise ValueError(f"{text!r} must be a key id between 1 and 255")
+    return value
 
+
+def _key_ids(text: str) -> frozenset[int]:
+    try:
+        return frozenset(int(k) for k in text.split(",") if k.strip())
+    except ValueError:
+        raise ValueError("give key ids as whole numbers separated by commas") from None
+
+
+def _secret_key(text: str) -> str:
+    if text and len(text) < 32:
+        raise ValueError("must be at least 32 characters (it signs tokens and links)")
+    return text
+
+
+class QuotaCap(NamedTuple):
+    """A default daily cap that differs from the handbook's (`TOKKYO_QUOTA_CAPS`)."""
+
+    law: str
+    operation: str
+    cap: int
+
+
+_CAP = re.compile(r"([a-z]+)/([a-z_]+)=([0-9]+)")
+
+
+def _quota_caps(text: str) -> tuple[QuotaCap, ...]:
+    """`patent/app_progress=800, design/app_progress=400` → caps (whether the operation
+    exists is the accounts' to say: `Policy.from_settings`)."""
+    caps = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        found = _CAP.fullmatch(part.replace(" ", ""))
+        if found is None:
+            raise ValueError(f"quota cap {part!r} is not LAW/OPERATION=NUMBER "
+                             "(e.g. patent/app_progress=800)")
+        caps.append(QuotaCap(found[1], found[2], int(found[3])))
+    return tuple(caps)
+
+
+def _blob_store(text: str) -> str:
+    value = text.strip()
+    if value and "://" not in value:
+        raise ValueError("give a URL (file:///srv/tokkyo/blobs) or leave it empty")
+    return value
+
+
+# --- the table -------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    data_dir: str = "./tokkyo-data"
-    database_url: str = ""
-    blob_dir: str = ""
-    ingest_batch_size: int = 200
-    ingest_workers: int | None = None
-    sql_echo: bool = False
-    secret_key: str = ""
-    public_origin: str = ""
-    token_path: str = "/auth/token"
-    now: str = ""
-    login_max_failures: int = 5
-    login_lockout_minutes: int = 15
-    quota_multiplier: int = 1
-    quota_caps: str = ""
-    rate_limit_per_minute: int = 10
-    opd_rate_limit_per_minute: int = 5
-    access_log_retention_days: int = 395
-    registration_open: bool = True
-    bundle_link_threshold: int = 10 * 1024 * 1024
-    signed_link_seconds: int = 300
-    api_timeout_ms: int = 20000
-    csv_max_rows: int = 3000
-    csv_max_rows_with_abstract: int = 500
-    bulk_link_hours: int = 24
-    bulk_archive_link_days: int = 30
-    bulk_link_kid: int = 1
-    bulk_revoked_kids: str = ""
-    bulk_terms_version: str = "2026-04"
-    bulk_max_downloads: int = 4
-    host: str = "127.0.0.1"
-    port: int = 8000
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    data_dir: str = setting(
+        "./tokkyo-data",
+        "Folder for the embedded SQLite database, the blob store and other local state.")
+    database_url: str = setting(
+        "",
+        "SQLAlchemy URL of the store. Empty: a SQLite file `tokkyo.sqlite3` in the data "
+        "folder. PostgreSQL: `postgresql+psycopg://user@host/db`.")
+    blob_dir: str = setting(
+        "",
+        "Folder of the content-addressed blob store (original files and document bodies). "
+        "Empty: `blobs/` in the data folder.")
+    blob_store: str = setting(
+        "",
+        "Where blobs are kept, as a URL: `file:///path` (a local folder). Empty: the local "
+        "folder of TOKKYO_BLOB_DIR.", _blob_store)
+    ingest_batch_size: int = setting(
+        200, "Files loaded per batch; a batch commits whole or not at all.", _positive_int)
+    ingest_workers: int | None = setting(
+        None,
+        "Reader processes beside the writer during ingest: `auto` (one per CPU, at most "
+        "4), or a number; 0 reads in the ingest process itself.", _workers)
+    sql_echo: bool = setting(False, "Log every SQL statement (debugging).", _bool)
+    secret_key: str = setting(
+        "",
+        "Key for token hashes, signed links and id_tokens (32 characters or more). Empty: "
+        "a random key kept in `secret.key` in the data folder. Set it when several "
+        "servers share a database.", _secret_key, secret=True)
+    public_origin: str = setting(
+        "",
+        "Origin clients reach this server at (e.g. https://ip-data.example.org), for "
+        "links in answers. Empty: the origin of each request.")
+    token_path: str = setting("/auth/token", "Path of the OAuth2 token endpoint.")
+    now: str = setting(
+        "",
+        "A fixed instant for the clock (ISO 8601 with offset), for tests and demos of "
+        "the 00:00 JST quota reset. Empty: the system clock.")
+    login_max_failures: int = setting(
+        5, "Failed logins within the lockout time that lock an ID.", _positive_int)
+    login_lockout_minutes: int = setting(
+        15, "How long a locked ID stays locked (and the window failures are counted in).",
+        _positive_int)
+    quota_multiplier: int = setting(
+        1, "Multiplier on every default daily cap (JPO doubled its caps in 2026).",
+        _positive_int)
+    quota_caps: tuple[QuotaCap, ...] = setting(
+        (),
+        "Default daily caps that differ from the handbook's, as LAW/OPERATION=NUMBER "
+        "separated by commas (patent/app_progress=800).", _quota_caps)
+    rate_limit_per_minute: int = setting(
+        10, "Requests per rolling 60 s per ID across the domestic operations.",
+        _positive_int)
+    opd_rate_limit_per_minute: int = setting(
+        5, "Requests per rolling 60 s per ID for OPD.", _positive_int)
+    access_log_retention_days: int = setting(
+        395, "Days the access log keeps its entries.", _positive_int)
+    registration_open: bool = setting(
+        True, "Whether the registration form takes new requests.", _bool)
+    bundle_link_threshold: int = setting(
+        10 * 1024 * 1024,
+        "Document ZIPs larger than this many bytes are answered with a signed link.",
+        _positive_int)
+    signed_link_seconds: int = setting(
+        300, "How long a signed download link stays valid.", _positive_int)
+    api_timeout_ms: int = setting(
+        20000,
+        "How long (milliseconds) an API call may wait for the database before it "
+        "answers 302.", _positive_int)
+    csv_max_rows: int = setting(
+        3000, "Most rows a result-list CSV without abstracts may have (portal.md §6).",
+        _positive_int)
+    csv_max_rows_with_abstract: int = setting(
+        500, "Most rows a result-list CSV with abstracts may have.", _positive_int)
+    bulk_link_hours: int = setting(
+        24, "How long a bulk download link stays valid (any number of range requests).",
+        _positive_int)
+    bulk_archive_link_days: int = setting(
+        30,
+        "How long the download links of a ready archive order's staging set stay "
+        "valid (bulk.md §7).", _positive_int)
+    bulk_link_kid: int = setting(
+        1,
+        "Key id (1–255) new bulk links are sealed with; raise it to rotate keys (older "
+        "ids stay valid until their links expire).", _key_id)
+    bulk_revoked_kids: frozenset[int] = setting(
+        frozenset(), "Key ids whose bulk links are refused at once, separated by commas.",
+        _key_ids)
+    bulk_terms_version: str = setting(
+        "2026-04",
+        "Version of the bulk terms of use; users accept a new version before their "
+        "next download.")
+    bulk_max_downloads: int = setting(
+        4, "Downloads one user may run at the same time (across the server processes).",
+        _positive_int)
+    host: str = setting("127.0.0.1", "Address `tokkyo serve` listens on.")
+    port: int = setting(8000, "Port `tokkyo serve` listens on.", _positive_int)
 
     @property
     def data_path(self) -> Path:
@@ -182,24 +249,29 @@ class Settings:
     def blob_path(self) -> Path:
         return Path(self.blob_dir).expanduser() if self.blob_dir else self.data_path / "blobs"
 
-    def replace(self, **changes: Any) -> Settings:
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
-        values.update(changes)
-        return Settings(**values)
+
+def _row(f: Field[Any]) -> Setting:
+    return Setting(f.name, f.default, f.metadata["help"], f.metadata["parse"],
+                   f.metadata["secret"])
+
+
+#: Every setting, in the order of `Settings`.
+SETTINGS: tuple[Setting, ...] = tuple(_row(f) for f in fields(Settings))
 
 
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-    """Build settings from defaults, then `TOKKYO_*` variables, then explicit overrides."""
+    """Build settings from defaults, then `TOKKYO_*` variables, then explicit overrides
+    (None: not given). An override given as text is parsed as the variable's text is;
+    a typed one is taken as it is."""
     env = os.environ if environ is None else environ
     values: dict[str, Any] = {}
-    for setting in SETTINGS:
-        raw = env.get(setting.env)
-        if raw is None:
-            values[setting.name] = setting.default
-            continue
-        try:
-            values[setting.name] = setting.parse(raw)
-        except ValueError as exc:
-            raise ConfigError(f"{setting.env}={raw!r}: {exc}") from exc
-    values.update({k: v for k, v in overrides.items() if v is not None})
+    for row in SETTINGS:
+        raw = env.get(row.env)
+        if raw is not None:
+            values[row.name] = row.read(raw)
+        given = overrides.pop(row.name, None)
+        if given is not None:
+            values[row.name] = row.read(given) if isinstance(given, str) else given
+    if overrides:
+        raise TypeError(f"no such settings: {', '.join(sorted(overrides))}")
     return Settings(**values)

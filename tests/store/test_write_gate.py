@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import sqlalchemy as sa
 
-from tokkyo.api.context import is_timeout, limit_waits
+from tokkyo.api.context import is_timeout
 from tokkyo.store.engine import (
     SQLITE_POOL_SIZE,
     WRITE_OPTION,
@@ -26,7 +26,7 @@ def test_writers_queue_without_busy_errors(sqlite_db):
     shorter than the queue: none meets "database is locked" (they queue on the gate, which
     waits up to its own, longer, timeout)."""
     engine = sqlite_db.engine
-    limit_waits(engine, 5000)
+    sqlite_db.limit_waits(5000)
     with engine.begin() as conn:
         conn.exec_driver_sql("CREATE TABLE gate_probe (n INTEGER)")
 
@@ -48,7 +48,7 @@ def test_every_writer_takes_its_turn(sqlite_db):
     "database is locked", and the gate is given back only once COMMIT has run (a writer
     let in before it would find SQLite's lock still taken)."""
     engine = sqlite_db.engine
-    limit_waits(engine, 5000)
+    sqlite_db.limit_waits(5000)
     with engine.begin() as conn:
         conn.exec_driver_sql("CREATE TABLE gate_mixed (n INTEGER)")
 
@@ -134,7 +134,7 @@ def test_pool_keeps_its_connections(sqlite_db):
     """Connections are reused, not opened per call: after a burst of 16 calls at once, 16
     stay in the pool with the API's busy_timeout set once each."""
     engine = sqlite_db.engine
-    limit_waits(engine, 1234)
+    sqlite_db.limit_waits(1234)
     opened = []
     sa.event.listen(engine, "connect", lambda *_a: opened.append(1))
     barrier = threading.Barrier(SQLITE_POOL_SIZE)

@@ -1,4 +1,5 @@
-"""The accounts' settings, resolved once from the application settings."""
+"""The accounts' settings, resolved once from the application settings (whose table
+also gives the defaults of a `Policy` built in code)."""
 
 from __future__ import annotations
 
@@ -12,26 +13,28 @@ from tokkyo.accounts.clock import Clock, parse_instant
 from tokkyo.config import Settings
 from tokkyo.errors import ConfigError
 
+#: The settings' defaults: where the policy's own defaults come from (no second copy).
+_DEFAULT = Settings()
+
 
 @dataclass(frozen=True, slots=True)
 class Policy:
     secret: bytes
     clock: Clock = field(default_factory=Clock)
     issuer: str = "tokkyo"
-    max_failures: int = 5
-    failure_window: dt.timedelta = dt.timedelta(minutes=15)
-    lockout: dt.timedelta = dt.timedelta(minutes=15)
-    quota_multiplier: int = 1
-    caps: dict[tuple[str, str], int] = field(default_factory=lambda: dict(DEFAULT_CAPS))
-    rate_limits: dict[str, int] = field(default_factory=lambda: {"domestic": 10, "opd": 5})
+    max_failures: int = _DEFAULT.login_max_failures
+    failure_window: dt.timedelta = dt.timedelta(minutes=_DEFAULT.login_lockout_minutes)
+    lockout: dt.timedelta = dt.timedelta(minutes=_DEFAULT.login_lockout_minutes)
+    quota_multiplier: int = _DEFAULT.quota_multiplier
+    caps: dict[tuple[str, str], int] = field(default_factory=lambda: caps_of(_DEFAULT))
+    rate_limits: dict[str, int] = field(default_factory=lambda: {
+        "domestic": _DEFAULT.rate_limit_per_minute, "opd": _DEFAULT.opd_rate_limit_per_minute})
     rate_window: dt.timedelta = dt.timedelta(seconds=60)
-    log_retention: dt.timedelta = dt.timedelta(days=395)
-    registration_open: bool = True
+    log_retention: dt.timedelta = dt.timedelta(days=_DEFAULT.access_log_retention_days)
+    registration_open: bool = _DEFAULT.registration_open
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Policy:
-        caps = dict(DEFAULT_CAPS)
-        caps.update(parse_caps(settings.quota_caps))
         return cls(
             secret=server_secret(settings),
             clock=Clock(parse_instant(settings.now) if settings.now else None),
@@ -40,7 +43,7 @@ class Policy:
             lockout=dt.timedelta(minutes=settings.login_lockout_minutes),
             failure_window=dt.timedelta(minutes=settings.login_lockout_minutes),
             quota_multiplier=settings.quota_multiplier,
-            caps=caps,
+            caps=caps_of(settings),
             rate_limits={"domestic": settings.rate_limit_per_minute,
                          "opd": settings.opd_rate_limit_per_minute},
             log_retention=dt.timedelta(days=settings.access_log_retention_days),
@@ -53,26 +56,22 @@ class Policy:
         return self.caps[(law, operation)] * self.quota_multiplier
 
 
-def parse_caps(text: str) -> dict[tuple[str, str], int]:
-    """`patent/app_progress=800, design/app_progress=400` → {(law, operation): cap}."""
-    caps: dict[tuple[str, str], int] = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        key, _, value = part.partition("=")
-        law, _, operation = key.strip().partition("/")
-        if (law, operation) not in DEFAULT_CAPS or not value.strip().isdigit():
-            raise ValueError(f"quota cap {part!r} is not LAW/OPERATION=NUMBER for a known "
-                             "operation (e.g. patent/app_progress=800)")
-        caps[(law, operation)] = int(value)
+def caps_of(settings: Settings) -> dict[tuple[str, str], int]:
+    """The handbook's daily caps with the settings' changes (`TOKKYO_QUOTA_CAPS`, parsed
+    by the settings table); ConfigError for an operation that has no daily cap."""
+    caps = dict(DEFAULT_CAPS)
+    for law, operation, cap in settings.quota_caps:
+        if (law, operation) not in DEFAULT_CAPS:
+            raise ConfigError(f"TOKKYO_QUOTA_CAPS: {law}/{operation} is not an operation "
+                              "with a daily cap (e.g. patent/app_progress=800)")
+        caps[(law, operation)] = cap
     return caps
 
 
 def server_secret(settings: Settings) -> bytes:
     """The key for token hashes, signed links and id_tokens: the setting, or a random key
     kept in the data folder (created once, readable by its owner only)."""
-    if settings.secret_key:
-        if len(settings.secret_key) < 32:
-            raise ConfigError("TOKKYO_SECRET_KEY must be at least 32 characters (it signs "
-                              "tokens and links)")
+    if settings.secret_key:          # at least 32 characters (the settings table checks)
         return settings.secret_key.encode("utf-8")
     path = Path(settings.data_path) / "secret.key"
     if not path.exists():

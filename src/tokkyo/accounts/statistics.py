@@ -1,5 +1,5 @@
 """Aggregate statistics of the access log: counts per JST day and operation, nothing
-that identifies a user (bulk.md §1.5), and the retention of the log itself."""
+that identifies a user (bulk.md §1.5). The log's retention is `retention.prune`'s."""
 
 from __future__ import annotations
 
@@ -26,11 +26,6 @@ def aggregate(conn: sa.Connection, policy: Policy, since: dt.date | None,
         {"day": day, "service": service, "law": law, "operation": operation,
          "statusCode": status, "calls": calls}
         for day, service, law, operation, status, calls in rows]}
-
-
-def prune(conn: sa.Connection, policy: Policy) -> int:
-    """Delete entries older than the retention; returns how many."""
-    return access_log.prune(conn, policy.clock.now() - policy.log_retention)
 
 
 def access_log_of(conn: sa.Connection, login_id: str) -> list[access_log.Entry]:

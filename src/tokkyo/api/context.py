@@ -40,7 +40,8 @@ class ApiContext:
 
 
 def is_timeout(exc: BaseException) -> bool:
-    """Whether an error means "gave up waiting" (302), not a fault (999)."""
+    """Whether an error means "the store was busy, gave up waiting" (302), not a fault
+    (999): the store raises `StoreBusy`, a `TransientError`, for those."""
     return isinstance(exc, TransientError)
 
 

@@ -13,8 +13,7 @@ from tokkyo.bulk import links
 from tokkyo.bulk.errors import LinkRefused, NotEntitled, NotFound, TermsNotAccepted
 from tokkyo.bulk.publish import SUPERSEDED_GRACE
 from tokkyo.config import Settings
-from tokkyo.errors import ConfigError
-from tokkyo.store.blobs import LocalBlobStore
+from tokkyo.store.blobs import BlobStore, open_blob_store
 from tokkyo.store.database import Database
 from tokkyo.store.repositories import bulk_activity, users
 from tokkyo.store.repositories import products as rows
@@ -27,24 +26,17 @@ class BulkContext:
     database: Database
     policy: Policy
     keys: links.LinkKeys
-    blobs: LocalBlobStore
+    blobs: BlobStore
     link_lifetime: dt.timedelta
     terms_version: str
     archive_link_lifetime: dt.timedelta
 
     @classmethod
     def build(cls, settings: Settings, database: Database, policy: Policy) -> BulkContext:
-        try:
-            revoked = frozenset(int(k) for k in settings.bulk_revoked_kids.split(",")
-                                if k.strip())
-        except ValueError:
-            raise ConfigError(f"TOKKYO_BULK_REVOKED_KIDS={settings.bulk_revoked_kids!r}: "
-                              "give key ids as whole numbers separated by commas") from None
-        if settings.bulk_link_kid > 255:
-            raise ConfigError("TOKKYO_BULK_LINK_KID must be between 1 and 255")
         return cls(settings, database, policy,
-                   links.LinkKeys(policy.secret, settings.bulk_link_kid, revoked),
-                   LocalBlobStore(settings.blob_path),
+                   links.LinkKeys(policy.secret, settings.bulk_link_kid,
+                                  settings.bulk_revoked_kids),
+                   open_blob_store(settings),
                    dt.timedelta(hours=settings.bulk_link_hours), settings.bulk_terms_version,
                    dt.timedelta(days=settings.bulk_archive_link_days))
 

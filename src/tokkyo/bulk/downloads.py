@@ -88,6 +88,15 @@ def plan(request: Request, *, name: str, size: int, sha256: str, media_type: str
     return Served(206, headers, chosen.start, chosen.length)
 
 
+def has_descriptor(handle: BinaryIO) -> bool:
+    """Whether `handle` is an OS file, which `sendfile(2)` can send from."""
+    try:
+        handle.fileno()
+    except (AttributeError, OSError, ValueError):    # io.UnsupportedOperation is both
+        return False
+    return True
+
+
 class SpanResponse(Response):
     """`length` bytes of an open file from `start`; `done(bytes_sent)` once the body has
     been sent or abandoned, and the file closed."""
@@ -104,7 +113,10 @@ class SpanResponse(Response):
         try:
             await send({"type": "http.response.start", "status": self.status_code,
                         "headers": self.raw_headers})
-            zero_copy = scope.get("extensions", {}).get(ZERO_COPY)
+            # the zero-copy send needs an OS file (a local blob store's); other stores'
+            # streams are read in chunks
+            zero_copy = (scope.get("extensions", {}).get(ZERO_COPY)
+                         if has_descriptor(self.handle) else None)
             if zero_copy is not None:
                 await send({"type": ZERO_COPY, "file": self.handle, "offset": self.start,
                             "count": self.length, "more_body": True})
@@ -148,7 +160,7 @@ async def _cancel_on_disconnect(receive: Receive, scope: anyio.CancelScope) -> N
 def respond(request: Request, served: Served, handle: BinaryIO | None,
             done: Callable[[int], None]) -> Response:
     """The answer; `done(bytes_sent)` runs when the body has been sent (or abandoned).
-    `handle` is the file opened from the file store (any FileStore: local disk now); it
+    `handle` is the blob opened from the blob store (any BlobStore); it
     is closed when the body is done, or at once when there is no body to send."""
     if handle is None or request.method == "HEAD" or served.status not in (200, 206):
         if handle is not None:

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from tokkyo.bulk.builders import BUILDERS, JST, BuildRequest, BuiltFile
 from tokkyo.bulk.errors import BulkError, NotFound
-from tokkyo.store.blobs import LocalBlobStore
+from tokkyo.store.blobs import BlobStore
 from tokkyo.store.repositories import bulk_activity
 from tokkyo.store.repositories import products as rows
 
@@ -42,7 +42,7 @@ def _release_id(conn: sa.Connection, product_id: str, day: dt.date) -> str:
     return f"{product_id}-{stamp}-{max(serials, default=0) + 1}"
 
 
-def publish(conn: sa.Connection, blobs: LocalBlobStore, product_id: str, *,
+def publish(conn: sa.Connection, blobs: BlobStore, product_id: str, *,
             release_type: str = "delta", since: dt.date | dt.datetime | None = None,
             now: dt.datetime, workdir: Path) -> Published:
     """A release of what was loaded since `since` (a day: from 00:00 JST; default for a
@@ -109,7 +109,7 @@ def _period_en(first: dt.date | None, last: dt.date | None) -> str:
     return f"Period covered: {first or '—'} to {last or '—'}"
 
 
-def replace(conn: sa.Connection, blobs: LocalBlobStore, release_id: str, name: str,
+def replace(conn: sa.Connection, blobs: BlobStore, release_id: str, name: str,
             source: Path, *, reason: str, now: dt.datetime,
             records: int | None = None) -> int:
     """Put `source` in place of the current file `name` of the release; returns the new

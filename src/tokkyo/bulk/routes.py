@@ -12,7 +12,7 @@ from tokkyo.bulk import archive, site, status
 from tokkyo.bulk.access import accept_terms, bulk_user, link_path
 from tokkyo.bulk.errors import NotFound
 from tokkyo.bulk.web import BulkCtx, origin, render, wants_json
-from tokkyo.web.deps import Admin, Csrf, Posted, Reader, SignedIn, User, Writer
+from tokkyo.web.deps import Admin, Csrf, Posted, Reader, SignedIn, User, Writer, required
 
 router = APIRouter(prefix="/bulk", include_in_schema=False)
 
@@ -63,9 +63,11 @@ def file_history(request: Request, conn: Reader, file_id: int) -> Response:
 
 
 @router.get("/files/{file_id}/download")
-def download_link(ctx: BulkCtx, principal: SignedIn, conn: Reader, file_id: int) -> Response:
-    """For a signed-in user: a fresh signed link, followed at once (303)."""
-    user = bulk_user(conn, ctx, principal.user_pk)
+def download_link(ctx: BulkCtx, principal: User, conn: Reader, file_id: int) -> Response:
+    """For a signed-in user: a fresh signed link, followed at once (303). The session is
+    required here rather than as a dependency, so that a malformed file id is refused
+    (422) before a visitor is sent to sign in."""
+    user = bulk_user(conn, ctx, required(principal).user_pk)
     return RedirectResponse(link_path(conn, ctx, user, file_id), status_code=303)
 
 

@@ -23,7 +23,7 @@ from tokkyo.bulk import catalog, publish
 from tokkyo.bulk.client import BulkClient
 from tokkyo.bulk.errors import BulkError
 from tokkyo.cli import context
-from tokkyo.store.blobs import LocalBlobStore
+from tokkyo.store.blobs import BlobStore, open_blob_store
 from tokkyo.store.repositories import bulk_activity
 from tokkyo.store.repositories import products as rows
 from tokkyo.store.tables.products import ANNOUNCEMENT_CATEGORIES
@@ -39,7 +39,7 @@ def _store(work: Callable[..., Any]) -> Any:
         try:
             with db.engine.begin() as conn:
                 catalog.ensure_products(conn)
-                return work(conn, LocalBlobStore(config.blob_path), policy.clock.now(),
+                return work(conn, open_blob_store(config), policy.clock.now(),
                             config.data_path / "bulk-work")
         except BulkError as exc:
             context.errors.print(f"[red]{exc}")
@@ -66,7 +66,7 @@ def publish_cmd(product: str = typer.Argument(..., help="Product id (see `tokkyo
     """Build a release of a product from the store (only what changed is published)."""
     wanted = [p.id for p in catalog.PRODUCTS] if product == "all" else [product]
 
-    def work(conn: Any, blobs: LocalBlobStore, now: dt.datetime, workdir: Path) -> list[Any]:
+    def work(conn: Any, blobs: BlobStore, now: dt.datetime, workdir: Path) -> list[Any]:
         return [publish.publish(conn, blobs, p, release_type="backfile" if backfile
                                 else "delta", since=_day(since), now=now, workdir=workdir)
                 for p in wanted]
@@ -89,7 +89,7 @@ def publish_samples(db: Any, config: Any) -> None:
         catalog.ensure_products(conn)
         for spec in catalog.PRODUCTS:
             first = not rows.releases_of(conn, spec.id, limit=1)
-            result = publish.publish(conn, LocalBlobStore(config.blob_path), spec.id,
+            result = publish.publish(conn, open_blob_store(config), spec.id,
                                      release_type="backfile" if first else "delta",
                                      now=policy.clock.now(),
                                      workdir=config.data_path / "bulk-work")

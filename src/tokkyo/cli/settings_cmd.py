@@ -15,6 +15,7 @@ def settings() -> None:
     for column in ("variable", "default", "current", "meaning"):
         table.add_column(column)
     for setting in SETTINGS:
-        table.add_row(setting.env, repr(setting.default),
-                      repr(getattr(current, setting.name)), setting.help)
+        value = getattr(current, setting.name)
+        shown = ("(set)" if value else "(empty)") if setting.secret else repr(value)
+        table.add_row(setting.env, repr(setting.default), shown, setting.help)
     context.console.print(table)

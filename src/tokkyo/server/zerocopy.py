@@ -26,6 +26,17 @@ from typing import Any, BinaryIO
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol, RequestResponseCycle
 
+#: What this module uses of uvicorn's h11 protocol beyond its public interface: private
+#: methods and attributes, which uvicorn may change in any release. pyproject.toml pins
+#: uvicorn below the next minor version; tests/server/test_zerocopy_pins.py fails, naming
+#: what is gone, when the installed uvicorn no longer has one of them.
+UVICORN_NEEDS: dict[str, tuple[str, ...]] = {
+    "H11Protocol": ("handle_events", "cycle"),
+    "RequestResponseCycle": ("scope", "send", "conn", "transport", "flow", "disconnected",
+                             "response_started", "response_complete"),
+    "FlowControl": ("write_paused", "drain"),
+}
+
 EXTENSION = "http.response.zerocopysend"
 # said in the extension's scope entry: after a send the file position is past what was
 # sent (the spec does not say what a server does with it)

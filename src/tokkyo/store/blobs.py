@@ -1,8 +1,14 @@
-"""Blob storage: original files and document bodies, addressed by SHA-256.
+"""Blob storage: original files, document bodies and bulk files, addressed by SHA-256.
 
-`BlobStore` is the interface (local disk now, object storage later); `LocalBlobStore`
-writes each blob once, atomically (temporary file, fsync, rename), under
-`ab/cd/abcd…` so that no folder grows too large. Writing the same bytes twice is free.
+`BlobStore` is the one interface, limited to what object storage offers too (put from
+bytes, a stream or a file; get whole or as a stream; a byte range; stat; delete), so that
+an object-storage implementation is a new class, not a change to its users.
+`open_blob_store` builds the implementation the settings name (`TOKKYO_BLOB_STORE`).
+
+`LocalBlobStore` keeps blobs in a folder, each written once, atomically (temporary file,
+fsync, rename), under `ab/cd/abcd…` so that no folder grows too large. Writing the same
+bytes twice is free. Its streams are OS files, which is what lets the bulk site hand them
+to `sendfile(2)` (the zero-copy send); streams of other stores are read in chunks.
 """
 
 from __future__ import annotations
@@ -11,35 +17,90 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, NamedTuple, Protocol
+from urllib.parse import unquote, urlsplit
 
-from tokkyo.errors import TerminalError
+from tokkyo.config import Settings
+from tokkyo.errors import ConfigError, TerminalError
+
+CHUNK = 1 << 20
 
 
 class BlobMissing(TerminalError):
     """A blob the database refers to is not in the blob store."""
 
 
+class BlobStat(NamedTuple):
+    size: int
+
+
 class BlobStore(Protocol):
+    """Content-addressed storage: every blob is named by the SHA-256 (hex) of its bytes."""
+
     def put(self, data: bytes) -> str:
-        """Store `data`; return its SHA-256 (hex)."""
+        """Store `data`; return its SHA-256."""
         ...
 
-    def get(self, sha256: str) -> bytes: ...
+    def put_stream(self, source: BinaryIO) -> tuple[str, int]:
+        """Store what `source` reads to its end, never held in memory whole; return its
+        SHA-256 and size. When reading fails nothing is stored."""
+        ...
 
-    def exists(self, sha256: str) -> bool: ...
+    def put_file(self, source: Path) -> tuple[str, int]:
+        """Store the file at `source`; return its SHA-256 and size."""
+        ...
+
+    def get(self, sha256: str) -> bytes:
+        """The whole blob; BlobMissing when it is not stored."""
+        ...
+
+    def open(self, sha256: str) -> BinaryIO:
+        """The blob as a readable, seekable stream (the caller closes it); BlobMissing."""
+        ...
+
+    def read_range(self, sha256: str, start: int, length: int) -> bytes:
+        """At most `length` bytes from `start`; BlobMissing."""
+        ...
+
+    def stat(self, sha256: str) -> BlobStat | None:
+        """The blob's size, or None when it is not stored."""
+        ...
+
+    def delete(self, sha256: str) -> bool:
+        """Remove the blob; whether there was one."""
+        ...
 
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def open_blob_store(settings: Settings) -> BlobStore:
+    """The blob store `TOKKYO_BLOB_STORE` names: a `file://` URL, or empty for the local
+    folder of `TOKKYO_BLOB_DIR` (`blobs/` in the data folder). Any other scheme is a
+    ConfigError naming the variable."""
+    if not settings.blob_store:
+        return LocalBlobStore(settings.blob_path)
+    url = urlsplit(settings.blob_store)
+    if url.scheme == "file" and url.netloc in ("", "localhost") and url.path:
+        return LocalBlobStore(Path(unquote(url.path)))
+    raise ConfigError(f"TOKKYO_BLOB_STORE={settings.blob_store!r}: no blob store for "
+                      f"{url.scheme + '://' if url.scheme else 'this URL'} (tokkyo keeps "
+                      "blobs in a local folder: file:///path, or leave it empty)")
+
+
 class LocalBlobStore:
+    """Blobs in a local folder."""
+
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
 
     def path(self, sha256: str) -> Path:
+        """Where the blob is (or would be) on disk."""
         return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def _missing(self, sha256: str) -> BlobMissing:
+        return BlobMissing(f"blob {sha256} is not in {self.root}")
 
     def put(self, data: bytes) -> str:
         digest = sha256_hex(data)
@@ -59,68 +120,62 @@ class LocalBlobStore:
             raise
         return digest
 
+    def put_stream(self, source: BinaryIO) -> tuple[str, int]:
+        """Copy `source` in, hashing as it copies (one pass, flat memory)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while chunk := source.read(CHUNK):
+                    digest.update(chunk)
+                    out.write(chunk)
+                    size += len(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            target = self.path(digest.hexdigest())
+            if target.exists():
+                Path(tmp).unlink()
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return digest.hexdigest(), size
+
+    def put_file(self, source: Path) -> tuple[str, int]:
+        with open(source, "rb") as stream:
+            return self.put_stream(stream)
+
     def get(self, sha256: str) -> bytes:
         try:
             return self.path(sha256).read_bytes()
         except FileNotFoundError:
-            raise BlobMissing(f"blob {sha256} is not in {self.root}") from None
-
-    def exists(self, sha256: str) -> bool:
-        return self.path(sha256).exists()
-
-    def put_file(self, source: Path) -> tuple[str, int]:
-        return put_file(self, source)
+            raise self._missing(sha256) from None
 
     def open(self, sha256: str) -> BinaryIO:
+        """An OS file (it has a file descriptor: the zero-copy send can use it)."""
         try:
             return self.path(sha256).open("rb")
         except FileNotFoundError:
-            raise BlobMissing(f"blob {sha256} is not in {self.root}") from None
+            raise self._missing(sha256) from None
 
-    def size(self, sha256: str) -> int:
+    def read_range(self, sha256: str, start: int, length: int) -> bytes:
+        with self.open(sha256) as handle:
+            handle.seek(start)
+            return handle.read(length)
+
+    def stat(self, sha256: str) -> BlobStat | None:
         try:
-            return self.path(sha256).stat().st_size
+            return BlobStat(self.path(sha256).stat().st_size)
         except FileNotFoundError:
-            raise BlobMissing(f"blob {sha256} is not in {self.root}") from None
+            return None
 
-
-class FileStore(Protocol):
-    """Large files (bulk downloads): stored from a path and read back as a stream, never
-    held in memory whole. Addressed by SHA-256 like every blob."""
-
-    def put_file(self, source: Path) -> tuple[str, int]:
-        """Copy `source` in; return its SHA-256 (hex) and size in bytes."""
-        ...
-
-    def open(self, sha256: str) -> BinaryIO: ...
-
-    def size(self, sha256: str) -> int: ...
-
-
-CHUNK = 1 << 20
-
-
-def put_file(store: LocalBlobStore, source: Path) -> tuple[str, int]:
-    """Stream `source` into the store, hashing as it copies (one pass, flat memory)."""
-    store.root.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=store.root, prefix=".incoming-")
-    digest = hashlib.sha256()
-    size = 0
-    try:
-        with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
-            while chunk := src.read(CHUNK):
-                digest.update(chunk)
-                out.write(chunk)
-                size += len(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        target = store.path(digest.hexdigest())
-        if target.exists():
-            Path(tmp).unlink()
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return digest.hexdigest(), size
+    def delete(self, sha256: str) -> bool:
+        try:
+            self.path(sha256).unlink()
+        except FileNotFoundError:
+            return False
+        return True

@@ -14,6 +14,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tokkyo.store.errors import busy_error
+
 
 def insert_rows(conn: sa.Connection, table: sa.Table | str, rows: Sequence[dict[str, Any]]
                 ) -> None:
@@ -22,10 +24,17 @@ def insert_rows(conn: sa.Connection, table: sa.Table | str, rows: Sequence[dict[
     columns = list(rows[0])
     name = table if isinstance(table, str) else table.name
     if conn.dialect.name == "postgresql":
+        statement = f"COPY {name} ({', '.join(columns)}) FROM STDIN"
         cursor = conn.connection.driver_connection.cursor()
-        with cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row([row[c] for c in columns])
+        try:
+            with cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row([row[c] for c in columns])
+        except Exception as exc:   # past SQLAlchemy, so past the engine's handle_error
+            busy = busy_error(exc, statement)
+            if busy is not None:
+                raise busy from exc
+            raise
         return
     if conn.dialect.name != "sqlite":
         conn.execute(sa.insert(sa.table(name, *(sa.column(c) for c in columns))), list(rows))

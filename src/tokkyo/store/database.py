@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from tokkyo.config import Settings
 from tokkyo.store import migrate
-from tokkyo.store.blobs import LocalBlobStore
+from tokkyo.store.blobs import BlobStore, open_blob_store
 from tokkyo.store.engine import (
     counting,
     counting_connection,
@@ -27,13 +27,13 @@ from tokkyo.store.repositories import case_summaries
 @dataclass
 class Database:
     engine: Engine
-    blobs: LocalBlobStore
+    blobs: BlobStore
 
     @classmethod
     def open(cls, settings: Settings) -> Database:
         settings.data_path.mkdir(parents=True, exist_ok=True)
         return cls(make_engine(settings.resolved_database_url, echo=settings.sql_echo),
-                   LocalBlobStore(settings.blob_path))
+                   open_blob_store(settings))
 
     def read(self) -> sa.Connection:
         """A connection to read on: its first statement begins one snapshot."""

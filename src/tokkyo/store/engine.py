@@ -1,4 +1,9 @@
-"""Engine setup: SQLite (WAL, foreign keys, busy timeout) or PostgreSQL."""
+"""Engine setup: SQLite (WAL, foreign keys, busy timeout) or PostgreSQL.
+
+Every engine turns the databases' "busy" errors (a lock not granted in time, a statement
+cancelled by its timeout, a serialisation failure, a deadlock) into `StoreBusy`, by their
+codes (`store/errors.py`), so no caller reads an error message to decide whether a retry
+can help."""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from tokkyo.store.errors import busy_error
 from tokkyo.store.write_gate import GatedConnection, WriteGate
 
 WRITE_OPTION = "tokkyo_write"
@@ -71,9 +77,18 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         kwargs["pool_size"] = POSTGRES_POOL_SIZE
         kwargs["max_overflow"] = 0
     engine = sa.create_engine(url, **kwargs)
+    event.listen(engine, "handle_error", _raise_busy)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine
+
+
+def _raise_busy(context: sa.engine.ExceptionContext) -> None:
+    """Replace the driver's error with `StoreBusy` when the database was only too busy
+    (SQLAlchemy raises what this handler raises, after its own clean-up)."""
+    busy = busy_error(context.original_exception, context.statement, context.parameters)
+    if busy is not None:
+        raise busy
 
 
 def _configure_sqlite(engine: Engine) -> None:

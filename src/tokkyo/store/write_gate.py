@@ -15,8 +15,9 @@ that polled SQLite's lock beside the queue would be overtaken by every queued wr
 could wait its whole timeout under load.
 
 A writer waits on the gate no longer than the timeout it would have waited for SQLite's
-lock (`busy_timeout`), then fails as SQLite would ("database is locked"); in the worst
-case (another process keeps the lock) a writer waits twice that timeout in all.
+lock (`busy_timeout`), then fails with `StoreBusy`, as it would had SQLite's own wait run
+out; in the worst case (another process keeps the lock) a writer waits twice that timeout
+in all.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 
-import sqlalchemy as sa
+from tokkyo.store.errors import StoreBusy
 
 
 class WriteGate:
@@ -35,12 +36,11 @@ class WriteGate:
         self._lock = threading.Lock()
 
     def acquire(self) -> None:
-        """Wait for this process's turn; OperationalError ("database is locked") after
-        `timeout` seconds."""
+        """Wait for this process's turn; `StoreBusy` after `timeout` seconds."""
         if not self._lock.acquire(timeout=self.timeout):
-            raise sa.exc.OperationalError(
-                "BEGIN IMMEDIATE", None, sqlite3.OperationalError(
-                    "database is locked (waited for the other writers of this process)"))
+            raise StoreBusy(f"waited {self.timeout:g} s for the other writers of this "
+                            "process to let go of SQLite's write lock",
+                            statement="BEGIN IMMEDIATE")
 
     def release(self) -> None:
         self._lock.release()

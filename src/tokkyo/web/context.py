@@ -10,7 +10,7 @@ from starlette.requests import Request
 
 from tokkyo.accounts.policy import Policy
 from tokkyo.config import Settings
-from tokkyo.store.blobs import LocalBlobStore
+from tokkyo.store.blobs import BlobStore
 from tokkyo.store.database import Database
 
 
@@ -27,7 +27,7 @@ class AppContext:
         return self.policy.secret
 
     @property
-    def blobs(self) -> LocalBlobStore:
+    def blobs(self) -> BlobStore:
         return self.database.blobs
 
     def now(self) -> dt.datetime:

@@ -79,11 +79,15 @@ def _session_user(request: Request) -> Principal | None:
             return None
 
 
-def signed_in(request: Request) -> Principal:
-    user = current_user(request)
+def required(user: Principal | None) -> Principal:
+    """The user, or SignInRequired for a visitor."""
     if user is None:
         raise SignInRequired()
     return user
+
+
+def signed_in(request: Request) -> Principal:
+    return required(current_user(request))
 
 
 def signed_in_for(why: str) -> Callable[[Request], Principal]:

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from tokkyo.store.errors import busy_error
 from tokkyo.store.tables import quota_counters, rate_events
 
 #: Per-minute events that left the window no longer count (the count looks at the window
@@ -99,6 +100,7 @@ def used(conn: sa.Connection, user_pk: int, day: dt.date, law: str, operation: s
 
 
 def prune_days(conn: sa.Connection, before: dt.date) -> int:
+    """Delete the daily counters of the days before `before`; how many."""
     return conn.execute(sa.delete(quota_counters).where(_c.day < before)).rowcount
 
 
@@ -201,6 +203,10 @@ def charge(conn: sa.Connection, user_pk: int, family: str, now: dt.datetime, lim
             cursor.nextset()
             row = cursor.fetchone()
     except psycopg.Error as exc:
+        # past SQLAlchemy, so past the engine's handle_error: the same translation here
+        busy = busy_error(exc, _CHARGE_PG, params)
+        if busy is not None:
+            raise busy from exc
         raise sa.exc.DBAPIError.instance(_CHARGE_PG, params, exc, psycopg.Error) from exc
     assert row is not None
     return Charge(bool(row[0]), row[1], row[2])

@@ -59,4 +59,5 @@ def revoke_session(conn: sa.Connection, session: str, now: dt.datetime) -> None:
 
 
 def prune_expired(conn: sa.Connection, before: dt.datetime) -> int:
+    """Delete the tokens that expired before `before`; how many."""
     return conn.execute(sa.delete(tokens).where(tokens.c.expires_at < before)).rowcount

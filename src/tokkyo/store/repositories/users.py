@@ -103,13 +103,6 @@ def set_contacts(conn: sa.Connection, pk: int, rows: Sequence[ContactRow]) -> No
              "name": c.name, "email": c.email, "phone": c.phone} for i, c in enumerate(rows)])
 
 
-def contacts_of(conn: sa.Connection, pk: int) -> list[ContactRow]:
-    rows = conn.execute(sa.select(contacts).where(contacts.c.user_id == pk)
-                        .order_by(contacts.c.position)).all()
-    return [ContactRow(r.position, r.department, r.title, r.name, r.email, r.phone)
-            for r in rows]
-
-
 # Built once: read on every API call (the day's cap), so it is worth sparing SQLAlchemy
 # the construction and the cache key of a new statement each time.
 _GRANTS_OF = (sa.select(quota_grants).where(quota_grants.c.user_id == sa.bindparam("pk"))

@@ -1,0 +1,83 @@
+"""Errors of the store that say whether a retry can help.
+
+The databases say why they refused in codes, not in prose: SQLite's result codes
+(`sqlite3.Error.sqlite_errorcode`, extended codes included) and PostgreSQL's SQLSTATE
+(`psycopg.Error.sqlstate`). `busy_error` reads those codes, and `engine.make_engine`
+installs it on every engine (SQLAlchemy's `handle_error` event), so that every caller of
+the store gets a `StoreBusy` when the database was too busy to answer in time, whatever
+the driver's message said.
+
+`StoreBusy` is a `TransientError` (tokkyo's "a retry may help") and, so that code which
+handles any failure of the database (`except sa.exc.SQLAlchemyError`) still does, an
+`sa.exc.OperationalError` carrying the driver's error, statement and parameters.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+import sqlalchemy as sa
+
+from tokkyo.errors import TransientError
+
+#: SQLite primary result codes that mean "another connection holds what this one needs";
+#: extended codes (SQLITE_BUSY_SNAPSHOT, SQLITE_LOCKED_SHAREDCACHE …) carry them in their
+#: low byte.
+SQLITE_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+
+#: PostgreSQL SQLSTATEs after which the same work may succeed when tried again.
+POSTGRES_BUSY_STATES: dict[str, str] = {
+    "55P03": "a lock was not granted in time (lock_not_available)",
+    "57014": "the statement was cancelled, e.g. by statement_timeout (query_canceled)",
+    "40001": "a concurrent transaction made this one unserialisable "
+             "(serialization_failure)",
+    "40P01": "this transaction was chosen to break a deadlock (deadlock_detected)",
+}
+
+
+class StoreBusy(TransientError, sa.exc.OperationalError):
+    """The database was too busy to do this in time: locked by another writer, a lock or
+    statement timeout, a serialisation failure or a deadlock. Nothing of the transaction
+    was kept; trying again later may succeed."""
+
+    code = ""            # no link to SQLAlchemy's background pages in the message
+
+    def __init__(self, reason: str, *, statement: str | None = None, params: Any = None,
+                 orig: BaseException | None = None) -> None:
+        self.reason = reason
+        self.connection_invalidated = False
+        sa.exc.StatementError.__init__(self, f"the store is busy: {reason}", statement,
+                                       params, orig)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _restore, (type(self), self.reason, self.statement, self.params, self.orig)
+
+
+def _restore(cls: type[StoreBusy], reason: str, statement: str | None, params: Any,
+             orig: BaseException | None) -> StoreBusy:
+    return cls(reason, statement=statement, params=params, orig=orig)
+
+
+def busy_reason(error: BaseException) -> str | None:
+    """Why `error`, raised by a database driver, means "busy", or None when it does not;
+    decided by the error's code, never its message."""
+    if isinstance(error, sqlite3.Error):
+        code = getattr(error, "sqlite_errorcode", None)
+        if isinstance(code, int) and code & 0xFF in SQLITE_BUSY_CODES:
+            return f"SQLite answered {getattr(error, 'sqlite_errorname', code)}"
+        return None
+    state = getattr(error, "sqlstate", None)          # psycopg 3
+    if isinstance(state, str):
+        return POSTGRES_BUSY_STATES.get(state)
+    return None
+
+
+def busy_error(error: BaseException, statement: str | None = None,
+               params: Any = None) -> StoreBusy | None:
+    """`error` as a `StoreBusy` (the caller raises it `from error`), or None when retrying
+    cannot help."""
+    reason = busy_reason(error)
+    if reason is None:
+        return None
+    return StoreBusy(reason, statement=statement, params=params, orig=error)
