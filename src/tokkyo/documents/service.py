@@ -12,9 +12,7 @@ from tokkyo.documents.jsonable import jsonable
 from tokkyo.model.kinds import GAZETTE_KINDS
 from tokkyo.model.laws import Law
 from tokkyo.search.index import find
-from tokkyo.store.repositories import case_reader, publications, sources
-from tokkyo.store.tables import applications
-from tokkyo.store.tables import publications as publications_table
+from tokkyo.store.repositories import case_reader, cases, publications, sources
 
 STAGES = ("app", "pub", "reg")
 
@@ -41,12 +39,8 @@ def ref_of(country: str, kind: str, number: str) -> DocumentRef:
 
 
 def list_documents(conn: sa.Connection, limit: int = 50, offset: int = 0) -> dict[str, Any]:
-    total = conn.execute(sa.select(sa.func.count()).select_from(publications_table)).scalar_one()
-    rows = conn.execute(sa.select(publications_table.c.country, publications_table.c.kind,
-                                  publications_table.c.number, publications_table.c.date,
-                                  publications_table.c.title)
-                        .order_by(publications_table.c.date.desc(), publications_table.c.id)
-                        .limit(limit).offset(offset)).all()
+    total = publications.count(conn)
+    rows = publications.newest(conn, limit, offset)
     return {"total": total, "limit": limit, "offset": offset, "documents": [
         {"country": r.country, "kind": r.kind, "number": r.number,
          "date": r.date.isoformat() if r.date else "", "title": r.title,
@@ -58,11 +52,7 @@ def document(conn: sa.Connection, ref: DocumentRef) -> dict[str, Any]:
         return case(conn, Law(ref.law), ref.number)
     kinds = [k.code for k in GAZETTE_KINDS.values()
              if k.law.value == ref.law and k.stage == ref.stage]
-    row = conn.execute(sa.select(publications_table.c.id, publications_table.c.kind,
-                                 publications_table.c.source_id)
-                       .where(publications_table.c.country == ref.country,
-                              publications_table.c.kind.in_(kinds),
-                              publications_table.c.number == ref.number)).first()
+    row = publications.find_of_kinds(conn, ref.country, kinds, ref.number)
     if row is None:
         raise NotFound(f"no {ref.law} {ref.stage} document {ref.country} {ref.number}")
     pub = publications.load(conn, row.id)
@@ -102,11 +92,7 @@ def text_search(conn: sa.Connection, query: str, limit: int = 50) -> dict[str, A
     for hit in hits:
         by_pub.setdefault(hit.publication_id, []).append(
             {"field": hit.field, "position": hit.position})
-    rows = conn.execute(sa.select(publications_table.c.id, publications_table.c.country,
-                                  publications_table.c.kind, publications_table.c.number,
-                                  publications_table.c.title)
-                        .where(publications_table.c.id.in_(list(by_pub)))
-                        .order_by(publications_table.c.id)).all() if by_pub else []
+    rows = publications.heads(conn, list(by_pub)) if by_pub else []
     return {"query": query, "total": len(rows), "documents": [
         {"number": r.number, "kind": r.kind, "title": r.title,
          "url": ref_of(r.country, r.kind, r.number).path, "matches": by_pub[r.id]}
@@ -115,10 +101,8 @@ def text_search(conn: sa.Connection, query: str, limit: int = 50) -> dict[str, A
 
 def overview(conn: sa.Connection) -> dict[str, Any]:
     counts = sources.counts(conn)
-    counts["applications"] = conn.execute(
-        sa.select(sa.func.count()).select_from(applications)).scalar_one()
-    counts["documents"] = conn.execute(
-        sa.select(sa.func.count()).select_from(publications_table)).scalar_one()
+    counts["applications"] = cases.count(conn)
+    counts["documents"] = publications.count(conn)
     return counts
 
 
