@@ -8,10 +8,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tokkyo.documents import results
 from tokkyo.documents.jsonable import jsonable
+from tokkyo.documents.results import quote
 from tokkyo.model.kinds import GAZETTE_KINDS
 from tokkyo.model.laws import Law
-from tokkyo.search.index import find
+from tokkyo.search.normalize import normalise_text
 from tokkyo.store.repositories import case_reader, cases, publications, sources
 
 STAGES = ("app", "pub", "reg")
@@ -85,18 +87,28 @@ def _source_view(version: sources.SourceVersion) -> dict[str, Any]:
             "superseded_at": version.superseded_at.isoformat() if version.superseded_at else None}
 
 
+#: The fields a text search looks in: every indexed text and name (titles, abstracts,
+#: claims, paragraphs; applicants, inventors, attorneys).
+TEXT_SEARCH_FIELDS = ("TX", "AP", "IN", "AG")
+
+
+def text_expression(query: str) -> str:
+    """The logical expression a substring search stands for: the query as one quoted
+    term (its spaces and operator characters kept) in every text and name field."""
+    return "[" + "+".join(f"{quote(query)}/{f}" for f in TEXT_SEARCH_FIELDS) + "]"
+
+
 def text_search(conn: sa.Connection, query: str, limit: int = 50) -> dict[str, Any]:
-    """Substring search over titles, abstracts, claims and paragraphs (n-gram index)."""
-    hits = find(conn, query)
-    by_pub: dict[int, list[dict[str, Any]]] = {}
-    for hit in hits:
-        by_pub.setdefault(hit.publication_id, []).append(
-            {"field": hit.field, "position": hit.position})
-    rows = publications.heads(conn, list(by_pub)) if by_pub else []
-    return {"query": query, "total": len(rows), "documents": [
-        {"number": r.number, "kind": r.kind, "title": r.title,
-         "url": ref_of(r.country, r.kind, r.number).path, "matches": by_pub[r.id]}
-        for r in rows[:limit]]}
+    """Substring search over the text and names of the store, run as the result lists
+    run a query (the query language and the search engine, the limit applied in the
+    query): one row per matching case, showing its latest document (the case itself
+    when it has none), best match first; `total` counts the matching cases."""
+    if not normalise_text(query):
+        return {"query": query, "total": 0, "documents": []}
+    found = results.run(conn, text_expression(query), limit=limit)
+    return {"query": query, "total": found.total, "documents": [
+        {"number": row.document_number or row.application_number, "kind": row.document_kind,
+         "title": row.title, "url": row.permalink} for row in found.rows]}
 
 
 def overview(conn: sa.Connection) -> dict[str, Any]:

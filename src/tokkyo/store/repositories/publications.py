@@ -68,15 +68,6 @@ def newest(conn: sa.Connection, limit: int, offset: int) -> list[sa.Row]:
                              .limit(limit).offset(offset)).all())
 
 
-def heads(conn: sa.Connection, ids: Sequence[int]) -> list[sa.Row]:
-    """(id, country, kind, number, title) of the publications `ids`, by id."""
-    return list(conn.execute(sa.select(publications.c.id, publications.c.country,
-                                       publications.c.kind, publications.c.number,
-                                       publications.c.title)
-                             .where(publications.c.id.in_(ids))
-                             .order_by(publications.c.id)).all())
-
-
 def case_of(conn: sa.Connection, pub_id: int) -> int:
     """The application id of a stored publication."""
     return conn.execute(sa.select(publications.c.application_id)
