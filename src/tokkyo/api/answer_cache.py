@@ -15,13 +15,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tokkyo.store.tables import sources
-
-_VERSION = sa.select(sa.func.max(sources.c.id))
+from tokkyo.store.repositories import sources
 
 
 def data_version(conn: sa.Connection) -> int:
-    return conn.execute(_VERSION).scalar_one_or_none() or 0
+    return sources.latest_id(conn)
 
 
 class AnswerCache:

@@ -15,9 +15,8 @@ import sqlalchemy as sa
 
 from tokkyo.model.laws import Law
 from tokkyo.model.wire import encode
-from tokkyo.store.repositories import case_reader, parties
+from tokkyo.store.repositories import case_numbers, case_reader, parties
 from tokkyo.store.repositories.case_reader import CaseRecord
-from tokkyo.store.tables import applications
 
 FOUND, NOT_FOUND = "100", "107"
 
@@ -94,18 +93,14 @@ def _fixed_address(conn: sa.Connection, law: Law, number: str) -> Answer:
     return Answer(FOUND, {"URL": record.fixed_address})
 
 
-_NUMBER_COLUMNS = {"application": applications.c.application_number,
-                   "publication": applications.c.ad_publication_number,
-                   "registration": applications.c.registration_number}
+#: The numbers case_number_reference looks a case up by.
+_REFERENCE_KINDS = ("application", "publication", "registration")
 
 
 def _number_reference(conn: sa.Connection, law: Law, kind: str, number: str) -> Answer:
-    column = _NUMBER_COLUMNS.get(kind)
-    if column is None:
+    if kind not in _REFERENCE_KINDS:
         return _MISSING
-    app_number = conn.execute(sa.select(applications.c.application_number).where(
-        applications.c.law == law.value, column == number).order_by(applications.c.id).limit(1)
-    ).scalar_one_or_none()
+    app_number = case_numbers.application_number(conn, law, kind, number, oldest=True)
     if app_number is None:
         return _MISSING
     record = case_reader.load_case(conn, law, app_number)
@@ -114,11 +109,9 @@ def _number_reference(conn: sa.Connection, law: Law, kind: str, number: str) -> 
 
 
 def _pct(conn: sa.Connection, law: Law, kind: str, number: str) -> Answer:
-    column = (applications.c.international_application_number
-              if kind == "international_application"
-              else applications.c.international_publication_number)
-    app_number = conn.execute(sa.select(applications.c.application_number).where(
-        applications.c.law == law.value, column == number).limit(1)).scalar_one_or_none()
+    by = ("international_application" if kind == "international_application"
+          else "international_publication")
+    app_number = case_numbers.application_number(conn, law, by, number)
     if app_number is None:
         return _MISSING
     return Answer(FOUND, {"applicationNumber": app_number})

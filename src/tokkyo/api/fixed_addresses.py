@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from tokkyo.api.answers import Answer
 from tokkyo.documents.fixed_addresses import token
 from tokkyo.model.laws import Law
-from tokkyo.store.tables import applications
+from tokkyo.store.repositories import cases
 
 SEGMENTS = {Law.PATENT: ("PU", "1"), Law.DESIGN: ("DE", "3"), Law.TRADEMARK: ("TR", "4")}
 
@@ -20,8 +20,6 @@ def url(secret: bytes, origin: str, law: Law, number: str) -> str:
 
 
 def answer(conn: sa.Connection, secret: bytes, origin: str, law: Law, number: str) -> Answer:
-    known = conn.execute(sa.select(applications.c.id).where(
-        applications.c.law == law.value, applications.c.application_number == number)).first()
-    if known is None:
+    if cases.application_id(conn, law, number) is None:
         return Answer("107", {})
     return Answer("100", {"URL": url(secret, origin, law, number)})

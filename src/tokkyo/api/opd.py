@@ -15,9 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from tokkyo.model.laws import Law
-from tokkyo.store.repositories import case_reader
+from tokkyo.store.repositories import case_numbers, case_reader
 from tokkyo.store.repositories.case_reader import CaseRecord
-from tokkyo.store.tables import applications, classifications, publications
 
 REF = re.compile(r"^(?P<cc>[A-Za-z]{2})\.(?P<number>[0-9]{1,94})\.(?P<kind>[A-Za-z0-9*]{1,2})$")
 OPERATIONS = {"family": 2, "family_list": 2, "global_doc_list": 1, "global_cite_class": 1,
@@ -45,15 +44,13 @@ def find_case(conn: sa.Connection, ref: Ref, by: str = "application") -> CaseRec
     publication reference of kind B with 7 digits is a registration."""
     if ref.country != "JP":
         return None
-    a = applications.c
     if by == "application":
-        column = a.application_number
+        kind = "application"
     elif ref.kind.startswith("B") and len(ref.number) == 7:
-        column = a.registration_number
+        kind = "registration"
     else:
-        column = a.ad_publication_number
-    number = conn.execute(sa.select(a.application_number).where(
-        a.law == Law.PATENT.value, column == ref.number).limit(1)).scalar_one_or_none()
+        kind = "publication"
+    number = case_numbers.application_number(conn, Law.PATENT, kind, ref.number)
     return case_reader.load_case(conn, Law.PATENT, number) if number else None
 
 
@@ -96,12 +93,7 @@ def document_list(record: CaseRecord) -> dict[str, Any]:
 
 
 def cite_class(conn: sa.Connection, record: CaseRecord) -> dict[str, Any]:
-    rows = conn.execute(sa.select(classifications.c.scheme, classifications.c.code)
-                        .join(publications,
-                              publications.c.id == classifications.c.publication_id)
-                        .where(classifications.c.application_id == record.id)
-                        .order_by(classifications.c.publication_id,
-                                  classifications.c.position)).all()
+    rows = case_reader.classifications_of(conn, record.id)
     return {"citation-and-classification-data": {
         "citations": [{"document-number": c.document_number, "citation-type": c.citation_type,
                        "draft-date": _date(c.draft_date)} for c in record.citations.patents],

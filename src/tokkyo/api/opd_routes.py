@@ -14,8 +14,8 @@ from tokkyo.api import envelope, opd
 from tokkyo.api.context import context_of
 from tokkyo.api.found import Found
 from tokkyo.api.metering import Reply, answered, logged, metered
+from tokkyo.api.opd import CaseRecord
 from tokkyo.api.operations import FORBIDDEN
-from tokkyo.store.repositories.case_reader import CaseRecord
 
 router = APIRouter()
 XML_NS = "https://www.jpo.go.jp"

@@ -8,14 +8,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tokkyo.documents import results
 from tokkyo.documents.jsonable import jsonable
+from tokkyo.documents.results import quote
 from tokkyo.errors import TerminalError
 from tokkyo.model.kinds import GAZETTE_KINDS
 from tokkyo.model.laws import Law
-from tokkyo.search.index import find
-from tokkyo.store.repositories import case_reader, publications, sources
-from tokkyo.store.tables import applications
-from tokkyo.store.tables import publications as publications_table
+from tokkyo.search.normalize import normalise_text
+from tokkyo.store.repositories import case_reader, cases, publications, sources
 
 STAGES = ("app", "pub", "reg")
 
@@ -42,12 +42,8 @@ def ref_of(country: str, kind: str, number: str) -> DocumentRef:
 
 
 def list_documents(conn: sa.Connection, limit: int = 50, offset: int = 0) -> dict[str, Any]:
-    total = conn.execute(sa.select(sa.func.count()).select_from(publications_table)).scalar_one()
-    rows = conn.execute(sa.select(publications_table.c.country, publications_table.c.kind,
-                                  publications_table.c.number, publications_table.c.date,
-                                  publications_table.c.title)
-                        .order_by(publications_table.c.date.desc(), publications_table.c.id)
-                        .limit(limit).offset(offset)).all()
+    total = publications.count(conn)
+    rows = publications.newest(conn, limit, offset)
     return {"total": total, "limit": limit, "offset": offset, "documents": [
         {"country": r.country, "kind": r.kind, "number": r.number,
          "date": r.date.isoformat() if r.date else "", "title": r.title,
@@ -59,11 +55,7 @@ def document(conn: sa.Connection, ref: DocumentRef) -> dict[str, Any]:
         return case(conn, Law(ref.law), ref.number)
     kinds = [k.code for k in GAZETTE_KINDS.values()
              if k.law.value == ref.law and k.stage == ref.stage]
-    row = conn.execute(sa.select(publications_table.c.id, publications_table.c.kind,
-                                 publications_table.c.source_id)
-                       .where(publications_table.c.country == ref.country,
-                              publications_table.c.kind.in_(kinds),
-                              publications_table.c.number == ref.number)).first()
+    row = publications.find_of_kinds(conn, ref.country, kinds, ref.number)
     if row is None:
         raise NotFound(f"no {ref.law} {ref.stage} document {ref.country} {ref.number}")
     pub = publications.load(conn, row.id)
@@ -96,30 +88,34 @@ def _source_view(version: sources.SourceVersion) -> dict[str, Any]:
             "superseded_at": version.superseded_at.isoformat() if version.superseded_at else None}
 
 
+#: The fields a text search looks in: every indexed text and name (titles, abstracts,
+#: claims, paragraphs; applicants, inventors, attorneys).
+TEXT_SEARCH_FIELDS = ("TX", "AP", "IN", "AG")
+
+
+def text_expression(query: str) -> str:
+    """The logical expression a substring search stands for: the query as one quoted
+    term (its spaces and operator characters kept) in every text and name field."""
+    return "[" + "+".join(f"{quote(query)}/{f}" for f in TEXT_SEARCH_FIELDS) + "]"
+
+
 def text_search(conn: sa.Connection, query: str, limit: int = 50) -> dict[str, Any]:
-    """Substring search over titles, abstracts, claims and paragraphs (n-gram index)."""
-    hits = find(conn, query)
-    by_pub: dict[int, list[dict[str, Any]]] = {}
-    for hit in hits:
-        by_pub.setdefault(hit.publication_id, []).append(
-            {"field": hit.field, "position": hit.position})
-    rows = conn.execute(sa.select(publications_table.c.id, publications_table.c.country,
-                                  publications_table.c.kind, publications_table.c.number,
-                                  publications_table.c.title)
-                        .where(publications_table.c.id.in_(list(by_pub)))
-                        .order_by(publications_table.c.id)).all() if by_pub else []
-    return {"query": query, "total": len(rows), "documents": [
-        {"number": r.number, "kind": r.kind, "title": r.title,
-         "url": ref_of(r.country, r.kind, r.number).path, "matches": by_pub[r.id]}
-        for r in rows[:limit]]}
+    """Substring search over the text and names of the store, run as the result lists
+    run a query (the query language and the search engine, the limit applied in the
+    query): one row per matching case, showing its latest document (the case itself
+    when it has none), best match first; `total` counts the matching cases."""
+    if not normalise_text(query):
+        return {"query": query, "total": 0, "documents": []}
+    found = results.run(conn, text_expression(query), limit=limit)
+    return {"query": query, "total": found.total, "documents": [
+        {"number": row.document_number or row.application_number, "kind": row.document_kind,
+         "title": row.title, "url": row.permalink} for row in found.rows]}
 
 
 def overview(conn: sa.Connection) -> dict[str, Any]:
     counts = sources.counts(conn)
-    counts["applications"] = conn.execute(
-        sa.select(sa.func.count()).select_from(applications)).scalar_one()
-    counts["documents"] = conn.execute(
-        sa.select(sa.func.count()).select_from(publications_table)).scalar_one()
+    counts["applications"] = cases.count(conn)
+    counts["documents"] = publications.count(conn)
     return counts
 
 

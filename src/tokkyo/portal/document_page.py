@@ -15,7 +15,7 @@ from tokkyo.documents.summaries import statuses_of
 from tokkyo.model.laws import Law
 from tokkyo.model.legal_status import detailed_event
 from tokkyo.portal.i18n import Translator
-from tokkyo.store.tables import applications, registrations
+from tokkyo.store.repositories import case_reader, cases
 
 CLASS_FIELDS = {"fi": "FI", "ipc": "IP", "f-term": "FT", "theme": "TC", "cpc": "CP",
                 "locarno": "LC", "jp-design": "DC", "d-term": "DT", "nice": "NC",
@@ -122,14 +122,10 @@ def page(conn: sa.Connection, view: dict[str, Any], *, law: str, stage: str, num
     events = [{"date": _day(e["date"]), "st27": e["st27_code"], "meaning": _meaning(
         e["st27_code"]), "national": e.get("national_code", ""),
         "description": e.get("description", "")} for e in view.get("events", [])]
-    app_id = view.get("id") if is_case else conn.execute(
-        sa.select(applications.c.id).where(applications.c.law == law,
-                                           applications.c.application_number == app_number)
-    ).scalar()
+    app_id = view.get("id") if is_case else cases.application_id(conn, Law(law), app_number)
     status = statuses_of(conn, [app_id], on).get(app_id) if app_id else None
     # the date of the registration record the status is read from (portal.md §10)
-    data_date = conn.execute(sa.select(registrations.c.update_date).where(
-        registrations.c.application_id == app_id)).scalar() if app_id else None
+    data_date = case_reader.registration_updated(conn, app_id) if app_id else None
     heading = f"{t('law.' + law)} {app_number}" if is_case else (
         f"JP {view['number']} {view['kind']}")
     sections = ["biblio", "status", "abstract", "claims", "description", "classes",

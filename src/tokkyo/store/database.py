@@ -89,7 +89,22 @@ class Database:
         summarise the cases stored without a summary (those from before migration 0012;
         `progress(done, total)` after each chunk). Returns how many were summarised."""
         migrate.upgrade(self.engine)
-        return case_summaries.fill_missing(self.engine, progress)
+        return self._summarise_missing(progress)
+
+    def _summarise_missing(self, progress: Callable[[int, int], None] | None) -> int:
+        """Summarise every case without a summary of this version, a chunk per write
+        transaction (each its own unit of work, taking the writer lock in turn with ingest
+        batches). Returns how many were looked at."""
+        with self.engine.connect() as conn:
+            missing = case_summaries.unsummarised(conn)
+        done = 0
+        for chunk in case_summaries.chunks(missing):
+            with write_connection(self.engine) as conn, conn.begin():
+                case_summaries.summarise_missing(conn, chunk)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, len(missing))
+        return len(missing)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -36,6 +37,7 @@ from tokkyo.store.tables import (
     family_parents,
     goods_services,
     priorities,
+    publications,
     registrations,
     trademark_texts,
 )
@@ -183,3 +185,20 @@ def _bodies(conn: sa.Connection, app_id: int) -> tuple[BodyRef, ...]:
         document_bodies.c.document_number, document_bodies.c.file_name)).all()
     return tuple(BodyRef(r.document_code, r.document_number, r.file_name, r.blob_sha256,
                          r.media_type) for r in rows)
+
+
+def classifications_of(conn: sa.Connection, app_id: int) -> list[sa.Row]:
+    """(scheme, code) of every classification of the case's publications, in the order
+    the publications and their classifications were stored (OPD global_cite_class)."""
+    return list(conn.execute(sa.select(classifications.c.scheme, classifications.c.code)
+                             .join(publications,
+                                   publications.c.id == classifications.c.publication_id)
+                             .where(classifications.c.application_id == app_id)
+                             .order_by(classifications.c.publication_id,
+                                       classifications.c.position)).all())
+
+
+def registration_updated(conn: sa.Connection, app_id: int) -> dt.date | None:
+    """The date of the case's registration record (what its status is read from)."""
+    return conn.execute(sa.select(registrations.c.update_date).where(
+        registrations.c.application_id == app_id)).scalar()

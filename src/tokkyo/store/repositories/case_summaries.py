@@ -9,10 +9,10 @@ some 14,600 page reads (about 1 s) where it now waits on about 3,100.
 
 The summary is derived data: `build` reads it from the tables, `refresh` stores it for the
 cases an ingest batch touched (in the batch's transaction, so it commits with them), and
-`fill_missing` (run by `Database.upgrade`) summarises cases stored before the table
-existed. A case without a stored summary is built on the fly by `read`, so a missing row
-costs time, never an answer. The status itself is not stored: it depends on the day it is
-read for (model/status.py), so the facts are.
+`Database.upgrade` summarises cases stored before the table existed (`unsummarised`,
+`summarise_missing`). A case without a stored summary is built on the fly by `read`, so
+a missing row costs time, never an answer. The status itself is not stored: it depends on
+the day it is read for (model/status.py), so the facts are.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from tokkyo.model.status import GRACE_MONTHS, Status, add_months
-from tokkyo.store.engine import write_connection
 from tokkyo.store.repositories import batches
 from tokkyo.store.tables import (
     applications,
@@ -42,7 +41,7 @@ from tokkyo.store.tables import (
 
 CHUNK = 500
 #: The build's version: a stored summary of another version is read as missing and made
-#: again by `fill_missing`. Raise it whenever `build` gives other summaries than before.
+#: again by `Database.upgrade`. Raise it whenever `build` gives other summaries than before.
 VERSION = 1
 REFUSAL_CODES = ("A02",)              # decision of refusal
 WITHDRAWAL_CODES = ("A151", "A152")   # withdrawal / abandonment notices (proposed)
@@ -235,27 +234,22 @@ def complete(conn: sa.Connection) -> bool:
     return cases == current
 
 
-def fill_missing(engine: sa.Engine, progress: Callable[[int, int], None] | None = None
-                 ) -> int:
-    """Summarise every case that has no summary of this version (a store from before the
-    table, or from before a new build), a chunk per write transaction, each taken in turn
-    with ingest batches (which summarise what they write): a chunk's cases still without
-    one are found again under the lock, so a batch's newer summary is never replaced by
-    an older build. `progress(done, total)` after each chunk. Returns how many were
-    looked at; nothing is read past the two counts when every case has one."""
-    with engine.connect() as conn:
-        if complete(conn):
-            return 0
-        missing = conn.execute(_UNSUMMARISED).scalars().all()
-    done = 0
-    for chunk in chunks(missing):
-        with write_connection(engine) as conn, conn.begin():
-            batches.lock_writer(conn)
-            refresh(conn, conn.execute(_UNSUMMARISED_OF, {"ids": chunk}).scalars().all())
-        done += len(chunk)
-        if progress is not None:
-            progress(done, len(missing))
-    return len(missing)
+def unsummarised(conn: sa.Connection) -> list[int]:
+    """The cases without a summary of this version (a store from before the table, or
+    from before a new build), by id; nothing is read past the two counts when every case
+    has one."""
+    if complete(conn):
+        return []
+    return list(conn.execute(_UNSUMMARISED).scalars().all())
+
+
+def summarise_missing(conn: sa.Connection, chunk: Sequence[int]) -> None:
+    """In the caller's write transaction (one per chunk, `Database.upgrade`): take the
+    writer lock, taking turns with ingest batches (which summarise what they write), then
+    summarise the cases of `chunk` still without a summary, found again under the lock so
+    that a batch's newer summary is never replaced by an older build."""
+    batches.lock_writer(conn)
+    refresh(conn, conn.execute(_UNSUMMARISED_OF, {"ids": list(chunk)}).scalars().all())
 
 
 #: Number type 07 of a dossier: appeal, trial or opposition.

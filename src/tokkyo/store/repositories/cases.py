@@ -46,6 +46,10 @@ def application_id(conn: sa.Connection, law: Law, number: str) -> int | None:
     ).scalar_one_or_none()
 
 
+def count(conn: sa.Connection) -> int:
+    return conn.execute(sa.select(sa.func.count()).select_from(applications)).scalar_one()
+
+
 def ensure_application(conn: sa.Connection, law: Law, number: str) -> int:
     found = application_id(conn, law, number)
     if found is not None:

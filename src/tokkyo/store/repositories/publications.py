@@ -44,6 +44,30 @@ def find(conn: sa.Connection, country: str, kind: str, number: str) -> int | Non
         publications.c.number == number)).scalar_one_or_none()
 
 
+def find_of_kinds(conn: sa.Connection, country: str, kinds: Sequence[str], number: str
+                  ) -> sa.Row | None:
+    """(id, kind, source_id) of the stored publication with that number and one of
+    `kinds` (a stage's gazette kinds), None when there is none."""
+    return conn.execute(sa.select(publications.c.id, publications.c.kind,
+                                  publications.c.source_id)
+                        .where(publications.c.country == country,
+                               publications.c.kind.in_(kinds),
+                               publications.c.number == number)).first()
+
+
+def count(conn: sa.Connection) -> int:
+    return conn.execute(sa.select(sa.func.count()).select_from(publications)).scalar_one()
+
+
+def newest(conn: sa.Connection, limit: int, offset: int) -> list[sa.Row]:
+    """(country, kind, number, date, title) of one page of publications, newest first."""
+    return list(conn.execute(sa.select(publications.c.country, publications.c.kind,
+                                       publications.c.number, publications.c.date,
+                                       publications.c.title)
+                             .order_by(publications.c.date.desc(), publications.c.id)
+                             .limit(limit).offset(offset)).all())
+
+
 def case_of(conn: sa.Connection, pub_id: int) -> int:
     """The application id of a stored publication."""
     return conn.execute(sa.select(publications.c.application_id)

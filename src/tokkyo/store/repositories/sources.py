@@ -81,6 +81,16 @@ def quarantined(conn: sa.Connection, batch_id: int | None = None) -> list[sa.Row
     return list(conn.execute(stmt).all())
 
 
+_LATEST = sa.select(sa.func.max(sources.c.id))
+
+
+def latest_id(conn: sa.Connection) -> int:
+    """The newest source version's id, 0 for an empty store: the store's data version
+    (answers change only when ingest adds a source version). One indexed lookup, built
+    once: the API asks it on every cached answer."""
+    return conn.execute(_LATEST).scalar_one_or_none() or 0
+
+
 def counts(conn: sa.Connection) -> dict[str, int]:
     return {
         "sources": conn.execute(sa.select(sa.func.count()).select_from(sources)
