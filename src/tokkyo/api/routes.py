@@ -26,6 +26,7 @@ from tokkyo.api.context import ApiContext, bearer, context_of, is_timeout, log_e
 from tokkyo.api.documents import document_lookup, zip_bytes, zip_response
 from tokkyo.api.found import Found
 from tokkyo.api.problems import problem
+from tokkyo.model.jst import JST
 from tokkyo.model.laws import Law
 
 router = APIRouter()
@@ -36,8 +37,7 @@ def quota_headers(m: Meter, remain: int, now: dt.datetime) -> dict[str, str]:
     seconds = max(0, int((m.reset_at - now).total_seconds()))
     return {"RateLimit-Limit": str(m.cap), "RateLimit-Remaining": str(remain),
             "RateLimit-Reset": str(seconds),
-            "X-Quota-Reset": m.reset_at.astimezone(dt.timezone(dt.timedelta(hours=9)))
-            .isoformat()}
+            "X-Quota-Reset": m.reset_at.astimezone(JST).isoformat()}
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from tokkyo.bulk import archive, catalog, manifests, status
 from tokkyo.bulk.access import accept_terms, bulk_user, link_path
 from tokkyo.bulk.errors import BulkError, TermsNotAccepted
 from tokkyo.bulk.web import context_of, origin, refusal, render, wants_json
+from tokkyo.model.jst import JST
 from tokkyo.portal.web import csrf_ok, current_user
 from tokkyo.store.engine import write_connection
 from tokkyo.store.repositories import bulk_activity
@@ -72,7 +73,7 @@ def status_page(request: Request) -> Response:
 
 
 def _iso(value: dt.datetime | None) -> str | None:
-    return value.astimezone(status.JST).isoformat() if value else None
+    return value.astimezone(JST).isoformat() if value else None
 
 
 @router.get("/products/{product_id}")

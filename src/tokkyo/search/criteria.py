@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from tokkyo.model.status import japan_day
+from tokkyo.model.jst import japan_day
 from tokkyo.search import query as q
 from tokkyo.search.index import IndexBackend
 from tokkyo.search.normalize import normalise_name, normalise_text
