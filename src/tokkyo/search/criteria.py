@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from tokkyo.model.jst import japan_day
+from tokkyo.model.text_fields import NAME_FIELDS, roles_of
 from tokkyo.search import query as q
 from tokkyo.search.index import IndexBackend
 from tokkyo.search.normalize import normalise_name, normalise_text
 from tokkyo.search.proximity import near
 from tokkyo.search.query.ast import normalise_mark
 from tokkyo.search.scratch import Scratch
-from tokkyo.search.units import FIELD_CODES, FIELDS_BY_CODE, MAX_POSITION, NAME_FIELDS
+from tokkyo.search.units import FIELD_CODES, FIELDS_BY_CODE, MAX_POSITION
 from tokkyo.search.variants import Folds, expand, fold
 from tokkyo.store.repositories import case_summaries as case_summaries_repo
 from tokkyo.store.repositories import unit_texts
@@ -45,25 +46,20 @@ OWNERS = search_owners
 
 
 @dataclass(frozen=True, slots=True)
-class TextField:
-    units: tuple[str, ...]                 # index unit fields
+class FieldTexts:
+    """What a text field of the query language searches."""
+
+    units: tuple[str, ...]                 # index unit fields (query/fields.py)
     case: str = ""                         # case-level source scanned in Python
     roles: tuple[str, ...] = ()            # party roles for case-level names
 
 
-TEXT_FIELDS = {
-    "TX": TextField(("TI", "AB", "CL", "DE"), case="title"),
-    "TI": TextField(("TI",), case="title"),
-    "AB": TextField(("AB",)),
-    "CL": TextField(("CL",)),
-    "DE": TextField(("DE",)),
-    "AP": TextField(("AP",), case="party", roles=("applicant", "right-holder")),
-    "IN": TextField(("IN",), case="party", roles=("inventor",)),
-    "AG": TextField(("AG",), case="party", roles=("attorney",)),
-    "AR": TextField(("TI",), case="title"),
-    "CN": TextField((), case="reading"),
-    "GS": TextField((), case="goods"),
-}
+#: The case-level text each text field also scans: the own title and party names of
+#: cases without publications (API mirror), a trademark's readings and its goods.
+CASE_TEXTS = {"TX": "title", "TI": "title", "AR": "title", "AP": "party", "IN": "party",
+              "AG": "party", "CN": "reading", "GS": "goods"}
+TEXT_FIELDS = {code: FieldTexts(f.units, CASE_TEXTS.get(code, ""), roles_of(f.units))
+               for code, f in q.FIELDS.items() if f.type == "text"}
 #: Weight of a matched unit of each field in the relevance score.
 WEIGHTS = {"TI": 8, "AB": 4, "CL": 2, "DE": 1, "AP": 3, "IN": 3, "AG": 1}
 CODE_SCHEMES = {"DC": ("jp-design",), "DT": ("d-term",), "LC": ("locarno",),
@@ -220,7 +216,7 @@ class Compiler:
             selects.append(sa.select(sub.c.unit_key).where(field_of(sub.c.unit_key).in_(codes)))
         return selects[0] if len(selects) == 1 else sa.union(*selects)
 
-    def _case_rows(self, spec: TextField) -> Iterable[tuple[int, str]]:
+    def _case_rows(self, spec: FieldTexts) -> Iterable[tuple[int, str]]:
         """(application id, text) of the case-level texts a field covers."""
         if spec.case == "title":
             return self.connection.execute(_TITLED_CASES)
@@ -230,7 +226,7 @@ class Compiler:
             return self.connection.execute(_READINGS)
         return self.connection.execute(_GOODS)
 
-    def _case_text(self, spec: TextField, field_code: str, value: q.Text) -> set[int]:
+    def _case_text(self, spec: FieldTexts, field_code: str, value: q.Text) -> set[int]:
         name_like = field_code in NAME_FIELDS
         norm = normalise_name if name_like else normalise_text
         parts = [fold(norm(p), self.folds) for p in value.parts]

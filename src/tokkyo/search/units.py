@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tokkyo.model.documents import Publication
-from tokkyo.store.repositories.unit_texts import ROLE_FIELDS
+from tokkyo.model.text_fields import ROLE_FIELDS
 
+#: The number each text field (model/text_fields.py) is packed as in a unit key. Written
+#: out, not counted from the table's order: the numbers are stored in the index.
 FIELD_CODES = {"TI": 1, "AB": 2, "CL": 3, "DE": 4, "AP": 5, "IN": 6, "AG": 7}
-#: Fields that hold names: indexed and matched without spaces (portal.md §2, N3).
-NAME_FIELDS = frozenset({"AP", "IN", "AG"})
 
 FIELDS_BY_CODE = {code: field for field, code in FIELD_CODES.items()}
 MAX_POSITION = 0xFFFF
