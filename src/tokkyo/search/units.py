@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
 from tokkyo.model.documents import Publication
 from tokkyo.model.text_fields import ROLE_FIELDS
 
@@ -37,6 +39,16 @@ def unit_key(publication_id: int, field: str, position: int) -> int:
 
 def unit_ref(key: int) -> UnitRef:
     return UnitRef(key >> 20, FIELDS_BY_CODE[(key >> 16) & 0xF], key & MAX_POSITION)
+
+
+def field_of(unit_key: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
+    """The field code packed into a unit key, in SQL."""
+    return unit_key.op(">>")(sa.literal_column("16")).op("&")(sa.literal_column("15"))
+
+
+def publication_of(unit_key: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
+    """The publication id of a unit key, in SQL."""
+    return unit_key.op(">>")(sa.literal_column("20"))
 
 
 def texts_of(pub: Publication) -> list[tuple[str, int, str]]:
