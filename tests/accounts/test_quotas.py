@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from tokkyo.accounts import quotas
 from tokkyo.accounts import service as accounts
-from tokkyo.accounts.clock import Clock, jst_day, next_reset
+from tokkyo.accounts.clock import Clock
 from tokkyo.accounts.policy import Policy
 from tokkyo.store.engine import counting_connection, write_connection
 from tokkyo.store.repositories.quotas import PRUNE_EVERY
@@ -28,12 +28,6 @@ def principal(db, p: Policy) -> accounts.Principal:
         accounts.add_user(conn, p, "quota-user1", "a-long-password")
         token = accounts.login(conn, p, "quota-user1", "a-long-password").access_token
         return accounts.authenticate(conn, p, token, "api")
-
-
-def test_jst_day_and_reset():
-    assert jst_day(T0) == dt.date(2026, 11, 21)
-    assert jst_day(T0 + dt.timedelta(seconds=1)) == dt.date(2026, 11, 22)
-    assert next_reset(T0) == T0 + dt.timedelta(seconds=1)
 
 
 def test_reservations_never_overshoot(db):

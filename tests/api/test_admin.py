@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.api.conftest import PASSWORD
+from tokkyo.model.jst import japan_day
 
 FORM = {"kind": "corporate", "name": "Example KK", "address": "Tokyo",
         "contacts": [{"name": "Sato", "email": "sato@example.jp", "phone": "03-0000-0000"}],
@@ -78,7 +79,7 @@ def test_admin_needs_the_admin_role(api):
 def test_statistics_have_no_personal_data(api, admin):
     token = api.token()
     api.server.get("/api/patent/v1/app_progress/2020123456", token)
-    today = dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=9))).date()
+    today = japan_day()
     stats = api.server.client.get("/admin/statistics", headers=admin,
                                   params={"since": str(today - dt.timedelta(days=1))}).json()
     rows = [r for r in stats["rows"] if r["operation"] == "app_progress"]

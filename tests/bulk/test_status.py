@@ -10,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 
 from tokkyo.bulk import catalog, publish
-from tokkyo.bulk.status import JST, Schedule, status_of
+from tokkyo.bulk.status import Schedule, status_of
+from tokkyo.model.jst import JST
 from tokkyo.store.engine import write_connection
 from tokkyo.store.repositories import bulk_activity
 from tokkyo.store.repositories import products as rows

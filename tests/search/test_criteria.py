@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from tokkyo.search.criteria import Compiler, ends_with, starts_with
+from tokkyo.search.criteria import Compiler
+from tokkyo.search.criteria.codes import ends_with, starts_with
 from tokkyo.search.index import backend_for
 from tokkyo.search.query import ast as q
 from tokkyo.search.variants import Folds, fold

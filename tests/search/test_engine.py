@@ -15,7 +15,7 @@ from tests.ingest.builders import retitled_copy
 from tokkyo.documents import results
 from tokkyo.search import engine
 from tokkyo.search import query as q
-from tokkyo.search.criteria import WEIGHTS
+from tokkyo.search.combine import WEIGHTS
 from tokkyo.search.index import find
 from tokkyo.search.query import QueryError, parse
 from tokkyo.search.variants import Folds

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from tokkyo.accounts import service
-from tokkyo.accounts.clock import jst_day, next_reset
 from tokkyo.accounts.policy import Policy
 from tokkyo.accounts.service import Principal
+from tokkyo.model.jst import japan_day, next_midnight
 from tokkyo.store.repositories import quotas
 
 
@@ -34,7 +34,7 @@ def meter(conn: sa.Connection, policy: Policy, principal: Principal, service_nam
           law: str, operation: str) -> Meter:
     now = policy.clock.now()
     cap = service.daily_cap(conn, policy, principal, service_name, law, operation)
-    return Meter(principal.user_pk, jst_day(now), law, operation, cap, next_reset(now))
+    return Meter(principal.user_pk, japan_day(now), law, operation, cap, next_midnight(now))
 
 
 def admit(conn: sa.Connection, policy: Policy, principal: Principal, family: str) -> bool:

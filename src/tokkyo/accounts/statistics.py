@@ -8,19 +8,19 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tokkyo.accounts.clock import JST, jst_day
 from tokkyo.accounts.policy import Policy
+from tokkyo.model.jst import japan_day, midnight
 from tokkyo.store.repositories import access_log
 
 
 def aggregate(conn: sa.Connection, policy: Policy, since: dt.date | None,
               until: dt.date | None) -> dict[str, Any]:
     """Calls per JST day from `since` to `until` (inclusive; default: the last 30 days)."""
-    today = jst_day(policy.clock.now())
+    today = japan_day(policy.clock.now())
     until = until or today
     since = since or until - dt.timedelta(days=29)
-    start = dt.datetime(since.year, since.month, since.day, tzinfo=JST)
-    end = dt.datetime(until.year, until.month, until.day, tzinfo=JST) + dt.timedelta(days=1)
+    start = midnight(since)
+    end = midnight(until + dt.timedelta(days=1))
     rows = access_log.statistics(conn, start.astimezone(dt.UTC), end.astimezone(dt.UTC))
     return {"since": since.isoformat(), "until": until.isoformat(), "rows": [
         {"day": day, "service": service, "law": law, "operation": operation,

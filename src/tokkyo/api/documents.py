@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from fastapi import Request, Response
 
-from tokkyo.accounts.clock import JST
 from tokkyo.api import bundles, envelope, signed_links
 from tokkyo.api.context import ApiContext
 from tokkyo.api.found import Found
 from tokkyo.api.operations import Operation
+from tokkyo.model.jst import JST
 from tokkyo.model.laws import Law
 from tokkyo.store.repositories import case_reader
 

@@ -19,6 +19,7 @@ from tokkyo.accounts.quotas import Meter
 from tokkyo.accounts.service import Principal
 from tokkyo.api.context import ApiContext, is_timeout, log_entry
 from tokkyo.api.found import Found
+from tokkyo.model.jst import JST
 from tokkyo.web.deps import bearer
 
 log = logging.getLogger("tokkyo.api")
@@ -28,8 +29,7 @@ def quota_headers(m: Meter, remain: int, now: dt.datetime) -> dict[str, str]:
     seconds = max(0, int((m.reset_at - now).total_seconds()))
     return {"RateLimit-Limit": str(m.cap), "RateLimit-Remaining": str(remain),
             "RateLimit-Reset": str(seconds),
-            "X-Quota-Reset": m.reset_at.astimezone(dt.timezone(dt.timedelta(hours=9)))
-            .isoformat()}
+            "X-Quota-Reset": m.reset_at.astimezone(JST).isoformat()}
 
 
 @dataclass(frozen=True, slots=True)

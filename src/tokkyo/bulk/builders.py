@@ -19,12 +19,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from tokkyo.model.jst import japan_day
 from tokkyo.model.laws import Law
 from tokkyo.model.wire import encode
 from tokkyo.store.blobs import BlobStore
 from tokkyo.store.repositories import bulk_sources, case_reader
-
-JST = dt.timezone(dt.timedelta(hours=9))
 
 
 @dataclass(slots=True)
@@ -158,7 +157,7 @@ def _single(out: BuiltFile, request: BuildRequest) -> Built:
     if out.total == 0:
         out.path.unlink(missing_ok=True)
         return Built()
-    start = request.since.astimezone(JST).date() if request.since else out.coverage_from
+    start = japan_day(request.since) if request.since else out.coverage_from
     return Built([out], start, out.coverage_to or request.today)
 
 

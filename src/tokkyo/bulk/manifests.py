@@ -8,13 +8,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tokkyo.bulk.builders import JST
 from tokkyo.bulk.errors import NotFound
+from tokkyo.model.jst import japan_time
 from tokkyo.store.repositories import products as rows
 
 
 def _jst(value: dt.datetime | None) -> str:
-    return value.astimezone(JST).isoformat(timespec="seconds") if value else ""
+    return japan_time(value).isoformat(timespec="seconds") if value else ""
 
 
 def _day(value: dt.date | None) -> str:

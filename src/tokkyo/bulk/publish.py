@@ -16,8 +16,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tokkyo.bulk.builders import BUILDERS, JST, BuildRequest, BuiltFile
+from tokkyo.bulk.builders import BUILDERS, BuildRequest, BuiltFile
 from tokkyo.bulk.errors import BulkError, NotFound
+from tokkyo.model.jst import japan_day, midnight
 from tokkyo.store.blobs import BlobStore
 from tokkyo.store.repositories import bulk_activity
 from tokkyo.store.repositories import products as rows
@@ -54,9 +55,9 @@ def publish(conn: sa.Connection, blobs: BlobStore, product_id: str, *,
         raise BulkError(f"release type {release_type!r} is not backfile or delta")
     if release_type == "backfile" and since is not None:
         raise BulkError("a backfile covers everything; --since is for deltas")
-    today = now.astimezone(JST).date()
+    today = japan_day(now)
     if isinstance(since, dt.date) and not isinstance(since, dt.datetime):
-        since = dt.datetime.combine(since, dt.time(), JST)
+        since = midnight(since)
     if release_type == "delta" and since is None:
         last = rows.releases_of(conn, product_id, limit=1)
         if last:

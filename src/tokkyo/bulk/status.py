@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from tokkyo.bulk.builders import JST
+from tokkyo.model import jst
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,18 +31,18 @@ class Schedule:
         return self.days == "daily" or day.weekday() < 5
 
     def _due(self, day: dt.date) -> dt.datetime:
-        return dt.datetime.combine(day, self.at, JST)
+        return jst.at(day, self.at)
 
     def last_due(self, now: dt.datetime) -> dt.datetime:
         """The latest due time at or before `now`."""
-        day = now.astimezone(JST).date()
+        day = jst.japan_day(now)
         while not (self._runs_on(day) and self._due(day) <= now):
             day -= dt.timedelta(days=1)
         return self._due(day)
 
     def next_due(self, after: dt.datetime) -> dt.datetime:
         """The first due time strictly after `after`."""
-        day = after.astimezone(JST).date()
+        day = jst.japan_day(after)
         while not (self._runs_on(day) and self._due(day) > after):
             day += dt.timedelta(days=1)
         return self._due(day)
@@ -76,4 +76,4 @@ def status_of(schedule: Schedule | None, last_run: dt.datetime | None, now: dt.d
 
 def iso(value: dt.datetime | None) -> str | None:
     """An instant as the status JSON gives it: ISO 8601 in Japan time."""
-    return value.astimezone(JST).isoformat() if value else None
+    return value.astimezone(jst.JST).isoformat() if value else None

@@ -11,8 +11,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tokkyo.model.jst import japan_day
 from tokkyo.model.kinds import GAZETTE_KINDS
-from tokkyo.model.status import StatusFacts, StatusReading, japan_day, status_on
+from tokkyo.model.status import StatusFacts, StatusReading, status_on
 from tokkyo.store.repositories import case_summaries
 
 

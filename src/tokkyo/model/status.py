@@ -13,15 +13,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 GRACE_MONTHS = 6
-#: Japan's time (no daylight saving). A status is read for a day in Japan (portal.md §10:
-#: "D, default today, JST"): between 00:00 and 09:00 JST the server's UTC day is the
-#: day before, and a term ending that day would still read as in force.
-JST = dt.timezone(dt.timedelta(hours=9), "JST")
-
-
-def japan_day(instant: dt.datetime | None = None) -> dt.date:
-    """The day in Japan at `instant` (an aware datetime; now when None)."""
-    return (instant or dt.datetime.now(dt.UTC)).astimezone(JST).date()
 
 
 class Status(StrEnum):

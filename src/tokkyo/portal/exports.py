@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from tokkyo.documents import csv_export
 from tokkyo.documents import results as searching
 from tokkyo.documents.summaries import summaries
-from tokkyo.model.status import JST
+from tokkyo.model.jst import JST
 from tokkyo.portal.web import (
     T,
     app_label,

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 
 from tokkyo.documents.csv_export import slash_date
 from tokkyo.documents.summaries import CaseSummary
-from tokkyo.model.status import JST, japan_day
+from tokkyo.model.jst import JST, japan_day
 from tokkyo.portal.document_page import fixed_addresses
 from tokkyo.portal.i18n import COOKIE, LANGS, Translator, language_of
 from tokkyo.web.context import context_of

@@ -25,9 +25,15 @@ from collections import Counter
 import sqlalchemy as sa
 
 from tokkyo.search import query as q
-from tokkyo.search.criteria import LAW_GROUPS, WEIGHTS, Compiler, field_of
-from tokkyo.search.units import FIELD_CODES
+from tokkyo.search.criteria import Compiler
+from tokkyo.search.units import FIELD_CODES, field_of
 from tokkyo.store.tables import applications
+
+#: Weight of a matched unit of each field in the relevance score.
+WEIGHTS = {"TI": 8, "AB": 4, "CL": 2, "DE": 1, "AP": 3, "IN": 3, "AG": 1}
+#: The laws a law filter keeps (the patent screen searches utility models too).
+LAW_GROUPS = {"patent": ("patent", "utility"), "utility": ("utility",),
+              "design": ("design",), "trademark": ("trademark",)}
 
 
 def positive_atoms(tree: q.Node) -> list[q.Atom]:

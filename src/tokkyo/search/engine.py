@@ -1,6 +1,6 @@
 """The search engine: a parsed query in, a page of matching cases out.
 
-Each atom becomes rows of the cases it matches (`criteria.py`); one grouping by case
+Each atom becomes rows of the cases it matches (`criteria/`); one grouping by case
 turns them into the hit set, AND / OR / AND-NOT being conditions on which atoms each case
 matched, and into each hit's relevance (`combine.py`), so the exact hit count and one
 page come from one statement however large the result. A hit is a case (an application

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from tokkyo.search.units import NAME_FIELDS
+from tokkyo.model.text_fields import NAME_FIELDS
 
 _SPACE = re.compile(r"\s+")
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tokkyo.model.documents import Publication
-from tokkyo.store.repositories.unit_texts import ROLE_FIELDS
+import sqlalchemy as sa
 
+from tokkyo.model.documents import Publication
+from tokkyo.model.text_fields import ROLE_FIELDS
+
+#: The number each text field (model/text_fields.py) is packed as in a unit key. Written
+#: out, not counted from the table's order: the numbers are stored in the index.
 FIELD_CODES = {"TI": 1, "AB": 2, "CL": 3, "DE": 4, "AP": 5, "IN": 6, "AG": 7}
-#: Fields that hold names: indexed and matched without spaces (portal.md §2, N3).
-NAME_FIELDS = frozenset({"AP", "IN", "AG"})
 
 FIELDS_BY_CODE = {code: field for field, code in FIELD_CODES.items()}
 MAX_POSITION = 0xFFFF
@@ -37,6 +39,16 @@ def unit_key(publication_id: int, field: str, position: int) -> int:
 
 def unit_ref(key: int) -> UnitRef:
     return UnitRef(key >> 20, FIELDS_BY_CODE[(key >> 16) & 0xF], key & MAX_POSITION)
+
+
+def field_of(unit_key: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
+    """The field code packed into a unit key, in SQL."""
+    return unit_key.op(">>")(sa.literal_column("16")).op("&")(sa.literal_column("15"))
+
+
+def publication_of(unit_key: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
+    """The publication id of a unit key, in SQL."""
+    return unit_key.op(">>")(sa.literal_column("20"))
 
 
 def texts_of(pub: Publication) -> list[tuple[str, int, str]]:

@@ -2,13 +2,17 @@
 
 Only `FT` is a confirmed J-PlatPat code; the others are commonly cited or defined by tokkyo.
 ALIASES maps codes written by users (J-PlatPat codes confirmed later, other spellings) onto
-tokkyo codes, so saved formulas keep working when a code is added.
+tokkyo codes, so saved formulas keep working when a code is added. A text field of
+publications reads the stored text fields named by its `units` (model/text_fields.py:
+the codes of publication text and the stored text each reads).
 """
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+
+from tokkyo.model.text_fields import BY_CODE as TEXT_FIELDS
 
 #: Field types; the parser reads each value with its field's type (values.py).
 TYPES = frozenset({"text", "fi", "fterm", "theme", "ipc", "cpc", "number", "date", "code",
@@ -24,7 +28,8 @@ _T = frozenset({"trademark"})
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """One field code: its value type, the laws it applies to and its labels."""
+    """One field code: its value type, the laws it applies to, its labels and, for text,
+    the fields of publication text it reads (none: it reads only case-level text)."""
 
     code: str
     type: str
@@ -33,6 +38,12 @@ class Field:
     ja: str
     status: str = "tokkyo"   # confirmed | proposed | tokkyo (portal.md §3.3)
     foreign: bool = False    # only foreign documents carry it (searched on patent screens)
+    units: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = [u for u in self.units if u not in TEXT_FIELDS]
+        if unknown or (self.units and self.type != "text"):
+            raise ValueError(f"{self.code}: no text field {unknown or self.units}")
 
     def label(self, lang: str) -> str:
         """The field's name in the UI language ("ja" or "en")."""
@@ -40,19 +51,22 @@ class Field:
 
 
 _TABLE = [
-    Field("TX", "text", _PU, "full text", "全文", "proposed"),
-    Field("TI", "text", _PU, "title", "発明の名称", "proposed"),
-    Field("AB", "text", _PU, "abstract", "要約", "proposed"),
-    Field("CL", "text", _PU, "claims", "請求の範囲", "proposed"),
-    Field("DE", "text", _PU, "description", "発明の詳細な説明"),
+    Field("TX", "text", _PU, "full text", "全文", "proposed",
+          units=("TI", "AB", "CL", "DE")),
+    Field("TI", "text", _PU, "title", "発明の名称", "proposed", units=("TI",)),
+    Field("AB", "text", _PU, "abstract", "要約", "proposed", units=("AB",)),
+    Field("CL", "text", _PU, "claims", "請求の範囲", "proposed", units=("CL",)),
+    Field("DE", "text", _PU, "description", "発明の詳細な説明", units=("DE",)),
     Field("FI", "fi", _PU, "FI", "FI", "proposed"),
     Field("FT", "fterm", _PU, "F-term", "Fターム", "confirmed"),
     Field("TC", "theme", _PU, "theme code", "テーマコード", "proposed"),
     Field("IP", "ipc", _PU, "IPC", "IPC", "proposed"),
     Field("CP", "cpc", _PU, "CPC", "CPC", foreign=True),
-    Field("AP", "text", _ALL, "applicant/right holder", "出願人/権利者", "proposed"),
-    Field("IN", "text", _PUD, "inventor/creator", "発明者/創作者", "proposed"),
-    Field("AG", "text", _ALL, "agent", "代理人"),
+    Field("AP", "text", _ALL, "applicant/right holder", "出願人/権利者", "proposed",
+          units=("AP",)),
+    Field("IN", "text", _PUD, "inventor/creator", "発明者/創作者", "proposed",
+          units=("IN",)),
+    Field("AG", "text", _ALL, "agent", "代理人", units=("AG",)),
     Field("AN", "number", _ALL, "application number", "出願番号"),
     Field("PN", "number", _ALL, "publication number", "公報番号"),
     Field("RN", "number", _ALL, "registration number", "登録番号"),
@@ -62,7 +76,7 @@ _TABLE = [
     Field("KD", "code", _ALL, "kind code", "種別コード"),
     Field("ST", "code", _ALL, "legal status", "法的状態"),
     Field("CC", "code", _PU, "country of publication", "発行国", foreign=True),
-    Field("AR", "text", _D, "article name", "意匠に係る物品"),
+    Field("AR", "text", _D, "article name", "意匠に係る物品", units=("TI",)),  # a design's title
     Field("DC", "code", _D, "Japanese design class", "日本意匠分類"),
     Field("DT", "code", _D, "D-term", "Dターム"),
     Field("LC", "code", _D, "Locarno class", "ロカルノ分類"),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from tokkyo.model.jst import UTC_OFFSET_HOURS, ZONE_NAME
 from tokkyo.store.tables import access_log
 
 
@@ -46,8 +47,8 @@ def prune(conn: sa.Connection, before: dt.datetime) -> int:
 
 def _jst_day(conn: sa.Connection) -> sa.ColumnElement:
     if conn.dialect.name == "postgresql":
-        return sa.cast(sa.func.timezone("Asia/Tokyo", access_log.c.at), sa.Date)
-    return sa.func.date(access_log.c.at, "+9 hours")       # SQLite stores UTC
+        return sa.cast(sa.func.timezone(ZONE_NAME, access_log.c.at), sa.Date)
+    return sa.func.date(access_log.c.at, f"+{UTC_OFFSET_HOURS} hours")   # SQLite stores UTC
 
 
 def statistics(conn: sa.Connection, since: dt.datetime, until: dt.datetime

@@ -1,5 +1,6 @@
 """The raw text of index units: title, abstract, claims, paragraphs and party names of
-publications."""
+publications, by field code (the codes and the stored text each reads:
+model/text_fields.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
+from tokkyo.model.text_fields import NAME_FIELDS, ROLE_FIELDS
 from tokkyo.store.tables import claims, paragraphs, parties, publications
-
-#: The name field of each party role (right holders are searched as applicants, AP).
-ROLE_FIELDS = {"applicant": "AP", "right-holder": "AP", "inventor": "IN", "attorney": "AG"}
 
 
 def of_publication(conn: sa.Connection, publication_id: int) -> list[tuple[str, int, str]]:
@@ -77,9 +76,8 @@ def texts(conn: sa.Connection, refs: Sequence[tuple[int, str, int]]
             chunk = asked[start:start + PAIRS_PER_STATEMENT]
             for pub_id, position, text in _exact_rows(conn, table, chunk):
                 out[(pub_id, field, position)] = text
-    if by_field.keys() & {"AP", "IN", "AG"}:
-        ids = list(by_field.get("AP", set()) | by_field.get("IN", set())
-                   | by_field.get("AG", set()))
+    if by_field.keys() & NAME_FIELDS:
+        ids = sorted({pub_id for f in NAME_FIELDS for pub_id in by_field.get(f, ())})
         for row in conn.execute(sa.select(parties.c.publication_id, parties.c.role,
                                           parties.c.position, parties.c.name)
                                 .where(parties.c.publication_id.in_(ids))):
