@@ -22,7 +22,12 @@ def insert_rows(conn: sa.Connection, table: sa.Table | str, rows: Sequence[dict[
     columns = list(rows[0])
     name = table if isinstance(table, str) else table.name
     if conn.dialect.name == "postgresql":
-        cursor = conn.connection.driver_connection.cursor()
+        import psycopg
+
+        raw = conn.connection.driver_connection
+        if not isinstance(raw, psycopg.Connection):
+            raise TypeError(f"COPY into {name} needs a psycopg connection, not {raw!r}")
+        cursor = raw.cursor()
         with cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([row[c] for c in columns])

@@ -34,7 +34,7 @@ def row_of(obj: Any, exclude: tuple[str, ...] = (), rename: Mapping[str, str] | 
     return row
 
 
-def obj_of(cls: type[T], row: Mapping[str, Any], rename: Mapping[str, str] | None = None,
+def obj_of(cls: type[T], row: sa.RowMapping, rename: Mapping[str, str] | None = None,
            **extra: Any) -> T:
     """`rename` maps attribute names to column names."""
     rename = rename or {}

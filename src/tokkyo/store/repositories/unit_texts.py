@@ -80,10 +80,10 @@ def texts(conn: sa.Connection, refs: Sequence[tuple[int, str, int]]
     if by_field.keys() & {"AP", "IN", "AG"}:
         ids = list(by_field.get("AP", set()) | by_field.get("IN", set())
                    | by_field.get("AG", set()))
-        for row in conn.execute(sa.select(parties.c.publication_id, parties.c.role,
-                                          parties.c.position, parties.c.name)
-                                .where(parties.c.publication_id.in_(ids))):
-            key = (row.publication_id, ROLE_FIELDS[row.role], row.position)
+        for party in conn.execute(sa.select(parties.c.publication_id, parties.c.role,
+                                            parties.c.position, parties.c.name)
+                                  .where(parties.c.publication_id.in_(ids))):
+            key = (party.publication_id, ROLE_FIELDS[party.role], party.position)
             if key in wanted:
-                out[key] = row.name
+                out[key] = party.name
     return out
