@@ -106,7 +106,8 @@ class Compiler:
     def _normalise(self, field_code: str, text: str) -> str:
         return normalise_name(text) if field_code in NAME_FIELDS else normalise_text(text)
 
-    def _unit_keys(self, needle_of: Callable[[str], str], units: Sequence[str]) -> sa.Select:
+    def _unit_keys(self, needle_of: Callable[[str], str], units: Sequence[str]
+                   ) -> sa.Select | sa.CompoundSelect:
         """Unit keys (column `unit_key`) of `units` fields containing the term, any spelling.
 
         Fields whose normalisation gives the same needle share one index lookup (TX looks
@@ -140,7 +141,7 @@ class Compiler:
         return (sa.select(keys.c.unit_key, OWNERS.c.application_id)
                 .select_from(keys).join(OWNERS, owner))
 
-    def text(self, atom: q.Atom, value: q.Text) -> sa.Select:
+    def text(self, atom: q.Atom, value: q.Text) -> sa.Select | sa.CompoundSelect:
         spec = TEXT_FIELDS[atom.field]
         parts: list[sa.Select] = []
         if spec.units:
@@ -194,7 +195,8 @@ class Compiler:
             sa.select(OWNERS.c.application_id)
             .where(OWNERS.c.publication_id.in_(sorted(matched)))).scalars())
 
-    def _near_keys(self, units: Sequence[str], value: q.Text) -> sa.Select | None:
+    def _near_keys(self, units: Sequence[str], value: q.Text
+                   ) -> sa.Select | sa.CompoundSelect | None:
         """Candidate units of a proximity atom narrowed by the backend's own proximity
         search, when every field normalises every part to one spelling; None otherwise.
 
@@ -312,7 +314,7 @@ class Compiler:
             sa.and_(classifications.c.scheme == "f-term",
                     self._starts(code, value.code))))
 
-    def code(self, field_code: str, value: q.Code) -> sa.Select:
+    def code(self, field_code: str, value: q.Code) -> sa.Select | sa.CompoundSelect:
         def match(column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
             return self._starts(column, value.code) if value.prefix else column == value.code
 
@@ -340,7 +342,7 @@ class Compiler:
         return selects[0] if len(selects) == 1 else sa.union(*selects)
 
     # -- numbers and dates ----------------------------------------------------------------
-    def number(self, value: q.NumberValue) -> sa.Select:
+    def number(self, value: q.NumberValue) -> sa.Select | sa.CompoundSelect:
         a, p = applications.c, publications.c
         selects: list[sa.Select] = []
 
@@ -382,7 +384,7 @@ class Compiler:
             return sa.select(a.id.label("application_id")).where(sa.false())
         return selects[0] if len(selects) == 1 else sa.union(*selects)
 
-    def date(self, field_code: str, value: q.DateRange) -> sa.Select:
+    def date(self, field_code: str, value: q.DateRange) -> sa.Select | sa.CompoundSelect:
         a = applications.c
         within = _within(value)
         if field_code == "AD":
@@ -427,7 +429,7 @@ class Compiler:
             within(registrations.c.registration_date)))
 
     # -- dispatch -------------------------------------------------------------------------
-    def atom(self, atom: q.Atom) -> sa.Select:
+    def atom(self, atom: q.Atom) -> sa.Select | sa.CompoundSelect:
         value = atom.value
         if isinstance(value, q.Text):
             return self.text(atom, value)
@@ -454,7 +456,7 @@ class Compiler:
 
 def _within(value: q.DateRange) -> Callable[[sa.ColumnElement[dt.date]], sa.ColumnElement[bool]]:
     def within(column: sa.ColumnElement[dt.date]) -> sa.ColumnElement[bool]:
-        conditions = [column.is_not(None)]
+        conditions: list[sa.ColumnElement[bool]] = [column.is_not(None)]
         if value.start is not None:
             conditions.append(column >= value.start)
         if value.end is not None:
