@@ -6,7 +6,9 @@ their order; the statements that build a summary answered by covering indexes
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import random
 
 import pytest
@@ -25,7 +27,7 @@ def _case_ids(conn) -> list[int]:
                         ).scalars().all()
 
 
-def _stored(conn) -> dict[int, dict]:
+def _stored(conn) -> dict[int, module.StoredSummary]:
     ids = [i for (i,) in conn.execute(sa.select(case_summaries.c.application_id))]
     return {i: s for i, s in module.read(conn, ids).items()}
 
@@ -44,7 +46,7 @@ def test_every_ingest_stores_each_case_summary_as_its_tables_give_it(db, tmp_pat
     assert report.ok
     with db.engine.connect() as conn:
         _assert_every_case_stored_as_built(conn)
-        laws = {s["law"] for s in _stored(conn).values()}
+        laws = {s.law for s in _stored(conn).values()}
         assert {"patent", "design", "trademark"} <= laws
     # a new publication, then a correction that retitles one and moves it to another
     # application: both cases are summarised again in the batch
@@ -59,11 +61,11 @@ def test_every_ingest_stores_each_case_summary_as_its_tables_give_it(db, tmp_pat
     assert ingest(db, corrected).counts == {"replaced": 1}
     with db.engine.connect() as conn:
         _assert_every_case_stored_as_built(conn)
-        by_number = {s["application_number"]: s for s in _stored(conn).values()}
-        assert by_number["2019888888"]["title"] == "ウェーハの分割方法"
-        assert by_number["2019900000"]["title"] == "新しい題名"
+        by_number = {s.application_number: s for s in _stored(conn).values()}
+        assert by_number["2019888888"].title == "ウェーハの分割方法"
+        assert by_number["2019900000"].title == "新しい題名"
         # the case the corrected publication left has no publication any more
-        assert by_number[APP1.decode()]["document_number"] == ""
+        assert by_number[APP1.decode()].document_number == ""
 
 
 def test_a_case_without_a_stored_summary_is_read_from_its_tables(db):
@@ -143,7 +145,8 @@ def test_status_conditions_in_sql_agree_with_the_rules_on_random_facts(db):
                 "next_annuity_date": due, "last_paid_year": rng.choice([None, 3, 7]),
                 "erasure_identifier": rng.choice(["", "00", "01"]),
                 "refused": rng.random() < 0.3, "withdrawn": rng.random() < 0.3}
-            summary = dict(module.build(conn, [app_id])[app_id], facts=facts[app_id])
+            summary = dataclasses.replace(module.build(conn, [app_id])[app_id],
+                                          facts=StatusFacts(**facts[app_id]))
             conn.execute(sa.delete(case_summaries).where(
                 case_summaries.c.application_id == app_id))
             conn.execute(sa.insert(case_summaries).values(module._row(app_id, summary)))
@@ -203,6 +206,30 @@ def test_an_item_the_store_refuses_leaves_its_case_summarised_as_stored(db, tmp_
     with db.engine.connect() as conn:
         _assert_every_case_stored_as_built(conn)
         (stored,) = _stored(conn).values()
-        assert stored["application_number"] == "2020123456"
-        assert stored["facts"]["next_annuity_date"] is None    # registration_info refused
-        assert stored["facts"]["registration_number"] == "7533889"   # from app_progress
+        assert stored.application_number == "2020123456"
+        assert stored.facts.next_annuity_date is None    # registration_info refused
+        assert stored.facts.registration_number == "7533889"   # from app_progress
+
+
+def test_a_stored_summary_is_a_frozen_value_with_its_status_facts(db):
+    """`read` and `build` give `StoredSummary` values (lists as tuples, the facts as a
+    `StatusFacts`), which no reader can change for the next; the stored JSON body holds
+    the shown fields, in their order, and not the facts."""
+    ingest(db, GAZETTE, REAL)
+    with db.engine.connect() as conn:
+        ids = _case_ids(conn)
+        stored = module.read(conn, ids)
+        body = conn.execute(sa.select(case_summaries.c.body)
+                            .where(case_summaries.c.application_id == ids[0])).scalar_one()
+    summary = stored[ids[0]]
+    assert isinstance(summary, module.StoredSummary)
+    assert isinstance(summary.facts, StatusFacts)
+    assert all(isinstance(getattr(s, name), tuple) for s in stored.values()
+               for name in module.LISTS)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        summary.title = "changed"  # type: ignore[misc]
+    assert list(json.loads(body)) == list(module.SHOWN) == [
+        "law", "application_number", "filing_date", "title", "document_kind",
+        "document_number", "publication_date", "publication_number", "examined_number",
+        "registration_number", "registration_date", "applicants", "fi", "design_class",
+        "mark", "classes"]

@@ -56,16 +56,16 @@ def publish(conn: sa.Connection, blobs: BlobStore, product_id: str, *,
     if release_type == "backfile" and since is not None:
         raise BulkError("a backfile covers everything; --since is for deltas")
     today = japan_day(now)
-    if isinstance(since, dt.date) and not isinstance(since, dt.datetime):
-        since = midnight(since)
-    if release_type == "delta" and since is None:
+    # a day: from 00:00 JST
+    start = since if since is None or isinstance(since, dt.datetime) else midnight(since)
+    if release_type == "delta" and start is None:
         last = rows.releases_of(conn, product_id, limit=1)
         if last:
-            since = last[0].published_at
+            start = last[0].published_at
     result = Published(product_id)
     workdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=workdir, prefix="publish-") as tmp:
-        built = BUILDERS[product.builder](conn, BuildRequest(product_id, since, today,
+        built = BUILDERS[product.builder](conn, BuildRequest(product_id, start, today,
                                                                Path(tmp), blobs))
         stored: list[tuple[BuiltFile, str, int]] = []
         for item in built.files:

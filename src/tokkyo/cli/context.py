@@ -17,7 +17,7 @@ errors = Console(stderr=True)
 
 
 def settings(**overrides: object) -> Settings:
-    return load_settings(**overrides)
+    return load_settings(None, **overrides)
 
 
 def database(config: Settings | None = None) -> Database:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+import sqlalchemy as sa
 import typer
 from rich.table import Table
 
@@ -11,17 +15,21 @@ from tokkyo.accounts.policy import Policy
 from tokkyo.cli import context
 from tokkyo.store.repositories import users
 
+T = TypeVar("T")
+
 app = typer.Typer(help="Users: add, list, approve, disable, reissue passwords, change IDs.",
                   no_args_is_help=True)
 
 
-def _run(work: object) -> object:
+def _run(work: Callable[[sa.Connection, Policy], T]) -> T:
+    """`work`'s answer, in one transaction of the store; an account error is printed and
+    ends the command (exit 1) with nothing written."""
     config = context.settings()
     policy = Policy.from_settings(config)
     with context.opened(config, upgrade=True) as db:
         try:
             with db.engine.begin() as conn:
-                return work(conn, policy)  # type: ignore[operator]
+                return work(conn, policy)
         except AccountError as exc:
             context.errors.print(f"[red]{exc}")
             raise typer.Exit(1) from None
@@ -49,7 +57,7 @@ def list_users(status: str = typer.Option("", help="Only users in this state."))
     table = Table(title="users")
     for column in ("#", "ID", "status", "role", "name", "services"):
         table.add_column(column)
-    for u in rows:  # type: ignore[union-attr]
+    for u in rows:
         services = " ".join(s for s in ("api", "opd", "bulk", "archive") if getattr(u, s))
         table.add_row(str(u.id), u.login_id or f"({u.desired_id or '-'})", u.status, u.role,
                       u.name, services)
@@ -62,7 +70,7 @@ def approve(registration: int = typer.Argument(..., help="The request's number (
                                                   "or a new one)."),
             password: str = typer.Option("", help="Password (default: generated).")) -> None:
     """Approve a registration request: issue its ID and password (printed once)."""
-    issued, secret = _run(lambda conn, policy: accounts.approve(  # type: ignore[misc]
+    issued, secret = _run(lambda conn, policy: accounts.approve(
         conn, policy, registration, login_id, password))
     context.console.print(f"approved: ID {issued}  password {secret}")
 

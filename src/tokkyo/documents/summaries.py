@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import sqlalchemy as sa
 
 from tokkyo.model.jst import japan_day
 from tokkyo.model.kinds import GAZETTE_KINDS
-from tokkyo.model.status import StatusFacts, StatusReading, status_on
+from tokkyo.model.status import StatusReading, status_on
 from tokkyo.store.repositories import case_summaries
+from tokkyo.store.repositories.case_summaries import StoredSummary
 
 
 @dataclass
@@ -76,14 +76,22 @@ def summaries(conn: sa.Connection, ids: Sequence[int], on: dt.date | None = None
     return out
 
 
-def _summary(app_id: int, stored: dict[str, Any], on: dt.date, abstract: str,
+def _summary(app_id: int, stored: StoredSummary, on: dt.date, abstract: str,
              appeals: list[str]) -> CaseSummary:
-    fields = {k: v for k, v in stored.items() if k != "facts"}
-    return CaseSummary(id=app_id, abstract=abstract, appeals=appeals,
-                       status=status_on(StatusFacts(**stored["facts"]), on), **fields)
+    return CaseSummary(
+        id=app_id, law=stored.law, application_number=stored.application_number,
+        filing_date=stored.filing_date, title=stored.title, abstract=abstract,
+        document_kind=stored.document_kind, document_number=stored.document_number,
+        publication_date=stored.publication_date,
+        publication_number=stored.publication_number,
+        examined_number=stored.examined_number,
+        registration_number=stored.registration_number,
+        registration_date=stored.registration_date, applicants=list(stored.applicants),
+        fi=list(stored.fi), design_class=stored.design_class, mark=stored.mark,
+        classes=list(stored.classes), appeals=appeals, status=status_on(stored.facts, on))
 
 
 def statuses_of(conn: sa.Connection, ids: Sequence[int], on: dt.date) -> dict[int, StatusReading]:
     """The true status of each case on the date `on`."""
-    return {i: status_on(StatusFacts(**s["facts"]), on)
+    return {i: status_on(s.facts, on)
             for i, s in case_summaries.read(conn, list(ids)).items()}

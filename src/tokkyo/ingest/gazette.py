@@ -292,7 +292,7 @@ def _description(b: _Builder, description: etree._Element) -> None:
 
 
 def _claims(b: _Builder, claims: etree._Element) -> list[Claim]:
-    out = []
+    out: list[Claim] = []
     for claim in claims.iterfind("claim"):
         number = b.integer(claim.get("num"), "claim num")
         if number is None:

@@ -130,10 +130,9 @@ def western_to_era(
     era = eras[0]
     if len(eras) == 2:
         later = eras[1]
-        undecided = month is None or (
+        if month is None or (
             month == later.start.month and day is None and later.start.day != 1
-        )
-        if undecided:
+        ):
             raise NumberError(f"{year}: ambiguous, {_changeover(year)}; give the month and day")
         if datetime.date(year, month, day or 1) >= later.start:
             era = later

@@ -121,10 +121,10 @@ def read_file(data: bytes, lang: str = "en") -> list[Formula]:
         for i, item in enumerate(items, 1):
             if not isinstance(item, dict) or not isinstance(item.get("expression"), str):
                 raise FormulaError("formula-file-item", number=i)
+            options = item.get("options")
             found.append(validate(Formula(str(item.get("name") or f"#{i}"),
                                           str(item.get("law") or "all"), item["expression"],
-                                          item.get("options") if isinstance(
-                                              item.get("options"), dict) else {}), lang))
+                                          options if isinstance(options, dict) else {}), lang))
         return found
     lines = [line.strip() for line in stripped.splitlines() if line.strip()]
     return [validate(Formula(f"#{i}", "all", line), lang) for i, line in enumerate(lines, 1)]

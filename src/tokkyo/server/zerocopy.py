@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol, RequestResponseCycle
@@ -89,7 +89,10 @@ async def _send_file(cycle: RequestResponseCycle, plain_send: Any,
     if cycle.disconnected:
         return
     if count > 0 and cycle.scope["method"] != "HEAD":
-        pieces = cycle.conn.send_with_data_passthrough(h11.Data(data=_Span(count)))
+        # h11 frames a body by its len() alone: the span passes for the file's bytes
+        span = cast(bytes, _Span(count))
+        pieces = cycle.conn.send_with_data_passthrough(h11.Data(data=span))
+        assert pieces is not None         # None only when the event closes the connection
         loop = asyncio.get_running_loop()
         for piece in pieces:
             if isinstance(piece, _Span):

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+import psycopg
 import sqlalchemy as sa
 
 from tokkyo.store.errors import busy_error
@@ -25,7 +26,10 @@ def insert_rows(conn: sa.Connection, table: sa.Table | str, rows: Sequence[dict[
     name = table if isinstance(table, str) else table.name
     if conn.dialect.name == "postgresql":
         statement = f"COPY {name} ({', '.join(columns)}) FROM STDIN"
-        cursor = conn.connection.driver_connection.cursor()
+        raw = conn.connection.driver_connection
+        if not isinstance(raw, psycopg.Connection):
+            raise TypeError(f"COPY into {name} needs a psycopg connection, not {raw!r}")
+        cursor = raw.cursor()
         try:
             with cursor.copy(statement) as copy:
                 for row in rows:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tokkyo.model.laws import Law
-from tokkyo.model.wire.records import Field
+from tokkyo.model.wire.records import Field as Field  # re-exported: the field lists' type
 
 PRIORITY_PATENT = (
     Field("parisPriorityApplicationNumber", "paris_application_number"),

@@ -25,7 +25,8 @@ def encode_value(value: Any, kind: str) -> str:
     if value is None:
         return ""
     if kind == "date":
-        return value.strftime("%Y%m%d")
+        day: dt.date = value          # a date field holds a date (or a datetime)
+        return day.strftime("%Y%m%d")
     if kind.startswith("int:"):
         return str(value).zfill(int(kind[4:]))
     return str(value)

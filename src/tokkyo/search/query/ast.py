@@ -117,7 +117,8 @@ class Mark:
     @property
     def pieces(self) -> list[str]:
         """The literal runs between the wildcards."""
-        out, current = [], []
+        out: list[str] = []
+        current: list[str] = []
         for i, char in enumerate(self.pattern):
             if char == "?" and i not in self.literal:
                 out.append("".join(current))

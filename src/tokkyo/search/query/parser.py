@@ -171,9 +171,11 @@ class _Parser:
         self.mixed_in_group.clear()
         return self._assign(inner, code)
 
-    def _assign(self, node: Any, code: str) -> Node:
+    def _assign(self, node: _Bare | Node, code: str) -> Node:
+        """A group's tree with each of its values, still bare, an atom of the field `code`."""
         if isinstance(node, _Bare):
             return self._atom(node.token, code)
+        assert not isinstance(node, Atom), "a group's values are bare until its /CODE"
         return type(node)(self._assign(node.left, code), self._assign(node.right, code))
 
     def atom(self, t: Token, in_group: bool) -> Any:

@@ -41,7 +41,10 @@ connection = config.attributes.get("connection")
 if connection is not None:
     run_migrations(connection)
 else:
-    engine = make_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("alembic: give a connection or set sqlalchemy.url")
+    engine = make_engine(url)
     with engine.connect() as conn:
         run_migrations(conn)
     engine.dispose()

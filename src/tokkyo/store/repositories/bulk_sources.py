@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -17,9 +18,22 @@ from tokkyo.store.tables import (
 )
 
 
-def gazettes(conn: sa.Connection, kind: str, since: dt.datetime | None) -> list[sa.Row]:
-    """Publications of a kind with the gazette file they were read from, by date: every
-    issue day (whole) on which something was loaded since an instant (all when None)."""
+@dataclass(frozen=True, slots=True)
+class GazetteFile:
+    """A publication and the gazette file it was read from, as received."""
+
+    number: str
+    date: dt.date
+    application_id: int
+    blob_sha256: str          # the file's bytes in the blob store
+    source_name: str          # its name as received (a path inside an archive or folder)
+
+
+def gazettes(conn: sa.Connection, kind: str, since: dt.datetime | None
+             ) -> list[GazetteFile]:
+    """Publications of a kind with the gazette file they were read from, by date and
+    number: every issue day (whole) on which something was loaded since an instant (all
+    when None)."""
     query = (sa.select(publications.c.number, publications.c.date,
                        publications.c.application_id, sources.c.blob_sha256,
                        sources.c.name.label("source_name"))
@@ -33,7 +47,9 @@ def gazettes(conn: sa.Connection, kind: str, since: dt.datetime | None) -> list[
                    .where(publications.c.country == "JP", publications.c.kind == kind,
                           sources.c.ingested_at >= since))
         query = query.where(publications.c.date.in_(touched))
-    return list(conn.execute(query))
+    return [GazetteFile(number, date, application_id, blob_sha256, source_name)
+            for number, date, application_id, blob_sha256, source_name
+            in conn.execute(query)]
 
 
 def expected_publications(conn: sa.Connection, law: str, day: dt.date) -> list[str]:

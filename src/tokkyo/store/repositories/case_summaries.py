@@ -20,12 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
-from tokkyo.model.status import GRACE_MONTHS, Status, add_months
+from tokkyo.model.status import GRACE_MONTHS, Status, StatusFacts, add_months
 from tokkyo.store.repositories import batches
+from tokkyo.store.repositories.rows import AnyRow
 from tokkyo.store.tables import (
     applications,
     case_summaries,
@@ -51,8 +53,40 @@ DATES = ("filing_date", "publication_date", "registration_date")
 FACTS = ("registration_number", "disappearance_date", "expire_date", "next_annuity_date",
          "last_paid_year", "erasure_identifier", "refused", "withdrawn")
 
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSummary:
+    """One case as a result list and its CSV show it (from its latest publication, its
+    applicants, FI codes and, for a trademark, its mark and classes), and the facts its
+    status is read from. The fields before `facts` are the stored JSON body, in order."""
+
+    law: str
+    application_number: str
+    filing_date: dt.date | None
+    title: str
+    document_kind: str                 # kind of the latest publication ("" when none)
+    document_number: str
+    publication_date: dt.date | None
+    publication_number: str            # unexamined publication (10-digit key)
+    examined_number: str
+    registration_number: str
+    registration_date: dt.date | None
+    applicants: tuple[str, ...]
+    fi: tuple[str, ...]
+    design_class: str
+    mark: str                          # trademarks: the mark as text
+    classes: tuple[str, ...]           # trademarks: Nice classes
+    facts: StatusFacts
+
+
+#: The fields of a summary stored as its JSON body (all but the facts).
+SHOWN = tuple(name for name in StoredSummary.__dataclass_fields__ if name != "facts")
+#: The fields that hold lists (tuples in a `StoredSummary`, lists in the JSON).
+LISTS = ("applicants", "fi", "classes")
+
 # Statements built once, for a list of case ids (`ids`, expanded when run).
-_IDS = sa.bindparam("ids", expanding=True)
+_IDS: sa.BindParameter[list[int]] = sa.bindparam("ids", expanding=True)
 _a, _p = applications.c, publications.c
 _APPS = sa.select(_a.id, _a.law, _a.application_number, _a.filing_date, _a.title,
                   _a.publication_date, _a.ad_publication_number, _a.registration_date,
@@ -97,7 +131,8 @@ def chunks(ids: Sequence[int]) -> Iterable[list[int]]:
         yield list(ids[start:start + CHUNK])
 
 
-def _empty(r: Any) -> dict[str, Any]:
+def _draft(r: AnyRow) -> dict[str, Any]:
+    """A case's summary while it is built: its own row's fields, filled in by `_chunk`."""
     return {"law": r.law, "application_number": r.application_number,
             "filing_date": r.filing_date, "title": r.title, "document_kind": "",
             "document_number": "", "publication_date": r.publication_date,
@@ -107,95 +142,104 @@ def _empty(r: Any) -> dict[str, Any]:
             "design_class": r.design_class, "mark": "", "classes": []}
 
 
-def _chunk(conn: sa.Connection, chunk: list[int]) -> dict[int, dict[str, Any]]:
+def _chunk(conn: sa.Connection, chunk: list[int]) -> dict[int, StoredSummary]:
     ids = {"ids": chunk}
     apps = {r.id: r for r in conn.execute(_APPS, ids)}
-    found = {i: _empty(r) for i, r in apps.items()}
+    found = {i: _draft(r) for i, r in apps.items()}
     registered: dict[int, str] = {}     # a registration number of a publication
-    for r in conn.execute(_PUBS, ids):  # later publications overwrite earlier ones
-        s = found[r.application_id]
-        if r.registration_number:
-            registered[r.application_id] = r.registration_number
-        s["document_kind"], s["document_number"] = r.kind, r.number
-        s["title"] = r.title or s["title"]
-        s["filing_date"] = s["filing_date"] or r.filing_date
-        if r.kind in ("A", "T", "U"):
-            s["publication_number"] = s["publication_number"] or r.number
-            s["publication_date"] = s["publication_date"] or r.date
-        elif r.kind in ("B", "Y"):
-            s["examined_number"] = r.number
-        if r.registration_number:
-            s["registration_number"] = s["registration_number"] or r.registration_number
+    for pub in conn.execute(_PUBS, ids):  # later publications overwrite earlier ones
+        s = found[pub.application_id]
+        if pub.registration_number:
+            registered[pub.application_id] = pub.registration_number
+        s["document_kind"], s["document_number"] = pub.kind, pub.number
+        s["title"] = pub.title or s["title"]
+        s["filing_date"] = s["filing_date"] or pub.filing_date
+        if pub.kind in ("A", "T", "U"):
+            s["publication_number"] = s["publication_number"] or pub.number
+            s["publication_date"] = s["publication_date"] or pub.date
+        elif pub.kind in ("B", "Y"):
+            s["examined_number"] = pub.number
+        if pub.registration_number:
+            s["registration_number"] = s["registration_number"] or pub.registration_number
         if s["publication_date"] is None:
-            s["publication_date"] = r.date
-    for r in conn.execute(_APPLICANTS, ids):
-        if r.name not in found[r.application_id]["applicants"]:
-            found[r.application_id]["applicants"].append(r.name)
-    for r in conn.execute(_FI, ids):
-        if r.code not in found[r.application_id]["fi"]:
-            found[r.application_id]["fi"].append(r.code)
+            s["publication_date"] = pub.date
+    for party in conn.execute(_APPLICANTS, ids):
+        if party.name not in found[party.application_id]["applicants"]:
+            found[party.application_id]["applicants"].append(party.name)
+    for fi in conn.execute(_FI, ids):
+        if fi.code not in found[fi.application_id]["fi"]:
+            found[fi.application_id]["fi"].append(fi.code)
     marks = {"ids": [i for i, r in apps.items() if r.law == "trademark"]}
     if marks["ids"]:
-        for r in conn.execute(_MARKS, marks):
-            s = found[r.application_id]
-            s["mark"] = f"{s['mark']} {r.text}" if s["mark"] else r.text
-        for r in conn.execute(_CLASSES, marks):
-            if r.nice_class not in found[r.application_id]["classes"]:
-                found[r.application_id]["classes"].append(r.nice_class)
+        for mark in conn.execute(_MARKS, marks):
+            s = found[mark.application_id]
+            s["mark"] = f"{s['mark']} {mark.text}" if s["mark"] else mark.text
+        for good in conn.execute(_CLASSES, marks):
+            if good.nice_class not in found[good.application_id]["classes"]:
+                found[good.application_id]["classes"].append(good.nice_class)
     regs = {r.application_id: r for r in conn.execute(_REGISTRATIONS, ids)}
     ended = {(r.application_id, r.document_code) for r in conn.execute(_ENDINGS, ids)}
+    out: dict[int, StoredSummary] = {}
     for app_id, app in apps.items():
         reg = regs.get(app_id)
-        found[app_id]["facts"] = {
-            "registration_number": (reg.registration_number if reg else "")
+        facts = StatusFacts(
+            registration_number=(reg.registration_number if reg else "")
             or app.registration_number or registered.get(app_id, "") or "",
-            "disappearance_date": (reg.disappearance_date if reg else None)
+            disappearance_date=(reg.disappearance_date if reg else None)
             or app.disappearance_date,
-            "expire_date": (reg.expire_date if reg else None) or app.expire_date,
-            "next_annuity_date": reg.next_annuity_date if reg else None,
-            "last_paid_year": reg.last_paid_year if reg else None,
-            "erasure_identifier": (reg.erasure_identifier if reg else "")
+            expire_date=(reg.expire_date if reg else None) or app.expire_date,
+            next_annuity_date=reg.next_annuity_date if reg else None,
+            last_paid_year=reg.last_paid_year if reg else None,
+            erasure_identifier=(reg.erasure_identifier if reg else "")
             or app.erasure_identifier,
-            "refused": any((app_id, c) in ended for c in REFUSAL_CODES),
-            "withdrawn": any((app_id, c) in ended for c in WITHDRAWAL_CODES)}
-    return found
+            refused=any((app_id, c) in ended for c in REFUSAL_CODES),
+            withdrawn=any((app_id, c) in ended for c in WITHDRAWAL_CODES))
+        s = found[app_id]
+        for name in LISTS:
+            s[name] = tuple(s[name])
+        out[app_id] = StoredSummary(**s, facts=facts)
+    return out
 
 
-def build(conn: sa.Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+def build(conn: sa.Connection, ids: Sequence[int]) -> dict[int, StoredSummary]:
     """The summaries of the cases `ids` read from the tables (cases that do not exist are
-    left out): dicts with dates as `datetime.date` and the status facts under "facts"."""
-    out: dict[int, dict[str, Any]] = {}
+    left out)."""
+    out: dict[int, StoredSummary] = {}
     for chunk in chunks(ids):
         out.update(_chunk(conn, chunk))
     return out
 
 
-def _row(app_id: int, summary: dict[str, Any]) -> dict[str, Any]:
+def _row(app_id: int, summary: StoredSummary) -> dict[str, Any]:
     """The stored row: the facts as columns, the rest as JSON."""
-    facts = summary["facts"]
-    due = facts["next_annuity_date"]
-    shown = {k: v for k, v in summary.items() if k != "facts"}
+    facts = {name: getattr(summary.facts, name) for name in FACTS}
+    due = summary.facts.next_annuity_date
+    shown = {name: getattr(summary, name) for name in SHOWN}
     return {"application_id": app_id, "version": VERSION, **facts,
             "grace_end": add_months(due, GRACE_MONTHS) if due else None,
             "body": json.dumps(shown, ensure_ascii=False, separators=(",", ":"),
                                default=dt.date.isoformat)}
 
 
-def _decode(row: Any) -> dict[str, Any]:
-    summary = json.loads(row.body)
+def _decode(row: AnyRow) -> StoredSummary:
+    body = json.loads(row.body)
     for name in DATES:
-        if summary[name]:
-            summary[name] = dt.date.fromisoformat(summary[name])
-    summary["facts"] = {name: row._mapping[name] for name in FACTS}
-    summary["facts"]["refused"] = bool(summary["facts"]["refused"])
-    summary["facts"]["withdrawn"] = bool(summary["facts"]["withdrawn"])
-    return summary
+        if body[name]:
+            body[name] = dt.date.fromisoformat(body[name])
+    for name in LISTS:
+        body[name] = tuple(body[name])
+    return StoredSummary(**body, facts=StatusFacts(
+        registration_number=row.registration_number,
+        disappearance_date=row.disappearance_date, expire_date=row.expire_date,
+        next_annuity_date=row.next_annuity_date, last_paid_year=row.last_paid_year,
+        erasure_identifier=row.erasure_identifier, refused=bool(row.refused),
+        withdrawn=bool(row.withdrawn)))
 
 
-def read(conn: sa.Connection, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+def read(conn: sa.Connection, ids: Sequence[int]) -> dict[int, StoredSummary]:
     """The stored summaries of `ids`, as `build` gives them; a case stored without one is
     built from the tables instead."""
-    out: dict[int, dict[str, Any]] = {}
+    out: dict[int, StoredSummary] = {}
     for chunk in chunks(ids):
         out.update((r.application_id, _decode(r)) for r in conn.execute(_STORED, {"ids": chunk}))
     missing = [i for i in ids if i not in out]

@@ -106,27 +106,29 @@ def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
 
 
 def _children(conn: sa.Connection, app_id: int, pub_id: int, pub: Publication) -> None:
-    owner = {"publication_id": pub_id}
-    _insert(conn, claims, [row_of(c, position=i, **owner) for i, c in enumerate(pub.claims)])
-    _insert(conn, paragraphs, [row_of(p, position=i, **owner)
+    _insert(conn, claims, [row_of(c, position=i, publication_id=pub_id)
+                           for i, c in enumerate(pub.claims)])
+    _insert(conn, paragraphs, [row_of(p, position=i, publication_id=pub_id)
                                for i, p in enumerate(pub.paragraphs)])
-    _insert(conn, drawings, [row_of(d, position=i, **owner) for i, d in enumerate(pub.drawings)])
-    _insert(conn, amendments, [row_of(a, position=i, **owner)
+    _insert(conn, drawings, [row_of(d, position=i, publication_id=pub_id)
+                             for i, d in enumerate(pub.drawings)])
+    _insert(conn, amendments, [row_of(a, position=i, publication_id=pub_id)
                                for i, a in enumerate(pub.amendments)])
-    owned = {"application_id": app_id, "publication_id": pub_id}
     parties.insert(conn, app_id, pub_id, pub.parties)
-    _insert(conn, priorities, [row_of(p, position=i, **owned)
+    _insert(conn, priorities, [row_of(p, position=i, application_id=app_id, publication_id=pub_id)
                                for i, p in enumerate(pub.priorities)])
     _insert(conn, classifications, [
-        row_of(c, position=i, **owned) | {"scheme": c.scheme.value}
+        row_of(c, position=i, application_id=app_id, publication_id=pub_id,
+               scheme=c.scheme.value)
         for i, c in enumerate(pub.classifications)])
     for kind, rows in (("patent", pub.patent_citations), ("non-patent", pub.non_patent_citations)):
         _insert(conn, citations, [row_of(c, rename={"order": "citation_order"}, kind=kind,
-                                         position=i, **owned) for i, c in enumerate(rows)])
+                                         position=i, application_id=app_id, publication_id=pub_id)
+                                  for i, c in enumerate(rows)])
     if pub.parent is not None:
         conn.execute(sa.insert(family_parents).values(
             row_of(pub.parent, rename={"application_number": "parent_application_number"},
-                   **owned)))
+                   application_id=app_id, publication_id=pub_id)))
 
 
 def load(conn: sa.Connection, pub_id: int) -> Publication:

@@ -191,7 +191,7 @@ def charge(conn: sa.Connection, user_pk: int, family: str, now: dt.datetime, lim
     import psycopg
 
     raw = conn.connection.dbapi_connection
-    if raw is None or not raw.autocommit:
+    if not isinstance(raw, psycopg.Connection) or not raw.autocommit:
         raise ValueError("charge on PostgreSQL needs a connection in autocommit")
     params = {"pk": user_pk, "family": family, "now": now, "since": now - window,
               "limit": limit, "day": day, "law": law, "operation": operation, "cap": cap,

@@ -5,9 +5,15 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
+
+import sqlalchemy as sa
 
 T = TypeVar("T")
+#: A result row of any statement, its columns read by name (`row.law`): what a helper
+#: that takes the rows of several statements, or of one built from a list of columns,
+#: is given.
+AnyRow: TypeAlias = "sa.Row[*tuple[Any, ...]]"
 
 
 @functools.cache
@@ -17,7 +23,8 @@ def field_names(cls: type) -> tuple[str, ...]:
 
 def row_of(obj: Any, exclude: tuple[str, ...] = (), rename: Mapping[str, str] | None = None,
            **extra: Any) -> dict[str, Any]:
-    names = field_names(type(obj))
+    kind: type = type(obj)
+    names = field_names(kind)
     if rename or exclude:
         rename = rename or {}
         row = {rename.get(n, n): getattr(obj, n) for n in names if n not in exclude}
@@ -27,7 +34,7 @@ def row_of(obj: Any, exclude: tuple[str, ...] = (), rename: Mapping[str, str] | 
     return row
 
 
-def obj_of(cls: type[T], row: Mapping[str, Any], rename: Mapping[str, str] | None = None,
+def obj_of(cls: type[T], row: sa.RowMapping, rename: Mapping[str, str] | None = None,
            **extra: Any) -> T:
     """`rename` maps attribute names to column names."""
     rename = rename or {}

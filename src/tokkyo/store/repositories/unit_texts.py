@@ -78,10 +78,10 @@ def texts(conn: sa.Connection, refs: Sequence[tuple[int, str, int]]
                 out[(pub_id, field, position)] = text
     if by_field.keys() & NAME_FIELDS:
         ids = sorted({pub_id for f in NAME_FIELDS for pub_id in by_field.get(f, ())})
-        for row in conn.execute(sa.select(parties.c.publication_id, parties.c.role,
+        for party in conn.execute(sa.select(parties.c.publication_id, parties.c.role,
                                           parties.c.position, parties.c.name)
                                 .where(parties.c.publication_id.in_(ids))):
-            key = (row.publication_id, ROLE_FIELDS[row.role], row.position)
+            key = (party.publication_id, ROLE_FIELDS[party.role], party.position)
             if key in wanted:
-                out[key] = row.name
+                out[key] = party.name
     return out
