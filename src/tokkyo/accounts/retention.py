@@ -15,8 +15,8 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 
-from tokkyo.accounts.clock import jst_day
 from tokkyo.accounts.policy import Policy
+from tokkyo.model.jst import japan_day
 from tokkyo.store.repositories import access_log, quotas, tokens
 
 TOKEN_GRACE = dt.timedelta(days=1)
@@ -35,5 +35,5 @@ def prune(conn: sa.Connection, policy: Policy) -> Pruned:
     return Pruned(
         log_entries=access_log.prune(conn, now - policy.log_retention),
         tokens=tokens.prune_expired(conn, now - TOKEN_GRACE),
-        quota_counters=quotas.prune_days(conn, jst_day(now) - dt.timedelta(days=1)),
+        quota_counters=quotas.prune_days(conn, japan_day(now) - dt.timedelta(days=1)),
     )

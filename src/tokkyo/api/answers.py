@@ -8,6 +8,7 @@ has no progress to report).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,7 +132,7 @@ def _party_name(conn: sa.Connection, law: Law, name: str) -> Answer:
     return Answer(FOUND, encode.party_names(found))
 
 
-_HANDLERS = {
+_HANDLERS: dict[str, Callable[..., Answer]] = {
     "app_progress": _progress,
     "app_progress_simple": _progress_simple,
     "divisional_app_info": _divisional,

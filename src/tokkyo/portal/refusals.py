@@ -4,6 +4,7 @@ its JSON twin for programs): the portal's surface in `tokkyo.web.answers`."""
 from __future__ import annotations
 
 import base64
+from typing import Any
 from urllib.parse import quote_plus
 
 from starlette.datastructures import UploadFile
@@ -70,7 +71,7 @@ async def _formula_refused(request: Request, exc: FormulaError, t: Translator) -
     """The formulas page again, saying what was wrong; for "formula-choose", with the
     file's formulas to choose from and the file carried in the form."""
     status = FORMULA_STATUS.get(exc.code, 400)
-    extra = {}
+    extra: dict[str, Any] = {}
     if exc.code == "formula-choose":
         form = await request.form()
         pending = str(form.get("pending", "") or "")

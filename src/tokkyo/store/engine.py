@@ -121,7 +121,7 @@ def _configure_sqlite(engine: Engine) -> None:
                 if gated:
                     gate.release()
                 raise
-            if gated:
+            if isinstance(raw, GatedConnection):
                 raw.hold(gate)
         else:
             connection.exec_driver_sql("BEGIN")

@@ -34,11 +34,12 @@ class CodeCriteria(Scope):
     def _starts(self, column: sa.ColumnElement[str], prefix: str) -> sa.ColumnElement[bool]:
         return starts_with(column, prefix, self.connection.dialect.name)
 
-    def _scheme(self, schemes: Sequence[str], condition: sa.ColumnElement[bool]) -> sa.Select:
+    def _scheme(self, schemes: Sequence[str], condition: sa.ColumnElement[bool]
+        ) -> sa.Select | sa.CompoundSelect:
         return (sa.select(classifications.c.application_id)
                 .where(classifications.c.scheme.in_(schemes), condition))
 
-    def fi(self, value: q.Fi) -> sa.Select:
+    def fi(self, value: q.Fi) -> sa.Select | sa.CompoundSelect:
         code = classifications.c.code
         if value.facet:
             return self._scheme(("fi",), sa.or_(code == value.code,
@@ -49,13 +50,13 @@ class CodeCriteria(Scope):
             code == value.code, self._starts(code, value.code + ","),
             self._starts(code, value.code + "@")))
 
-    def ipc(self, value: q.Ipc, scheme: str) -> sa.Select:
+    def ipc(self, value: q.Ipc, scheme: str) -> sa.Select | sa.CompoundSelect:
         code = classifications.c.code
         if value.prefix:
             return self._scheme((scheme,), self._starts(code, value.code))
         return self._scheme((scheme,), code == value.code)
 
-    def fterm(self, value: q.Fterm) -> sa.Select:
+    def fterm(self, value: q.Fterm) -> sa.Select | sa.CompoundSelect:
         code = classifications.c.code
         stem = value.theme + value.code
         if value.additional:
@@ -66,7 +67,7 @@ class CodeCriteria(Scope):
             return self._scheme(("f-term",), condition)
         return self._scheme(("f-term",), self._starts(code, stem))
 
-    def fterm_set(self, value: q.FtermSet) -> sa.Select:
+    def fterm_set(self, value: q.FtermSet) -> sa.Select | sa.CompoundSelect:
         """Some one-to-one pairing of the additional codes with the terms is present."""
         stems = [value.theme + t for t in value.terms]
         rows = self.connection.execute(
@@ -80,14 +81,14 @@ class CodeCriteria(Scope):
                 if _pairing(stems, value.additionals, codes)}
         return self.scratch.put(hits)
 
-    def theme(self, value: q.Theme) -> sa.Select:
+    def theme(self, value: q.Theme) -> sa.Select | sa.CompoundSelect:
         code = classifications.c.code
         return self._scheme(("theme", "f-term"), sa.or_(
             sa.and_(classifications.c.scheme == "theme", code == value.code),
             sa.and_(classifications.c.scheme == "f-term",
                     self._starts(code, value.code))))
 
-    def code(self, field_code: str, value: q.Code) -> sa.Select:
+    def code(self, field_code: str, value: q.Code) -> sa.Select | sa.CompoundSelect:
         def match(column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
             return self._starts(column, value.code) if value.prefix else column == value.code
 

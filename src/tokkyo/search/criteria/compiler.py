@@ -37,7 +37,7 @@ class Compiler(TextCriteria, CodeCriteria, NumberCriteria, DateCriteria):
             return self.date_condition(atom.field, value, case_id)
         return None
 
-    def atom(self, atom: q.Atom) -> sa.Select:
+    def atom(self, atom: q.Atom) -> sa.Select | sa.CompoundSelect:
         value = atom.value
         if isinstance(value, q.Text):
             return self.text(atom, value)

@@ -20,7 +20,7 @@ from tokkyo.store.tables import applications, publications, registrations
 class DateCriteria(Scope):
     """The compiler's part for date atoms."""
 
-    def date(self, field_code: str, value: q.DateRange) -> sa.Select:
+    def date(self, field_code: str, value: q.DateRange) -> sa.Select | sa.CompoundSelect:
         a = applications.c
         within = _within(value)
         if field_code == "AD":
@@ -53,7 +53,7 @@ class DateCriteria(Scope):
 
 def _within(value: q.DateRange) -> Callable[[sa.ColumnElement[dt.date]], sa.ColumnElement[bool]]:
     def within(column: sa.ColumnElement[dt.date]) -> sa.ColumnElement[bool]:
-        conditions = [column.is_not(None)]
+        conditions: list[sa.ColumnElement[bool]] = [column.is_not(None)]
         if value.start is not None:
             conditions.append(column >= value.start)
         if value.end is not None:

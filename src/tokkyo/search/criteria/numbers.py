@@ -16,7 +16,7 @@ from tokkyo.store.tables import applications, dossier_groups, publications
 class NumberCriteria(Scope):
     """The compiler's part for number atoms."""
 
-    def number(self, value: q.NumberValue) -> sa.Select:
+    def number(self, value: q.NumberValue) -> sa.Select | sa.CompoundSelect:
         a, p = applications.c, publications.c
         selects: list[sa.Select] = []
 

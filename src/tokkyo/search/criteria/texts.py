@@ -75,7 +75,8 @@ class TextCriteria(Scope):
     def _normalise(self, field_code: str, text: str) -> str:
         return normalise_name(text) if field_code in NAME_FIELDS else normalise_text(text)
 
-    def _unit_keys(self, needle_of: Callable[[str], str], units: Sequence[str]) -> sa.Select:
+    def _unit_keys(self, needle_of: Callable[[str], str], units: Sequence[str]
+        ) -> sa.Select | sa.CompoundSelect:
         """Unit keys (column `unit_key`) of `units` fields containing the term, any spelling.
 
         Fields whose normalisation gives the same needle share one index lookup (TX looks
@@ -95,7 +96,7 @@ class TextCriteria(Scope):
             return sa.select(sa.literal(-1).label("unit_key")).where(sa.false())
         return selects[0] if len(selects) == 1 else sa.union(*selects)
 
-    def text_units(self, atom: q.Atom) -> sa.Select | None:
+    def text_units(self, atom: q.Atom) -> sa.Select | sa.CompoundSelect | None:
         """Matching units of a single-part text atom (columns `unit_key` and
         `application_id`), None for other atoms. A search reads it once per atom: the
         same rows give the atom's hits and its part of the relevance (`combine.py`)."""
@@ -109,9 +110,9 @@ class TextCriteria(Scope):
         return (sa.select(keys.c.unit_key, OWNERS.c.application_id)
                 .select_from(keys).join(OWNERS, owner))
 
-    def text(self, atom: q.Atom, value: q.Text) -> sa.Select:
+    def text(self, atom: q.Atom, value: q.Text) -> sa.Select | sa.CompoundSelect:
         spec = TEXT_FIELDS[atom.field]
-        parts: list[sa.Select] = []
+        parts: list[sa.Select | sa.CompoundSelect] = []
         if spec.units:
             units = self.text_units(atom)
             if units is not None:
@@ -126,7 +127,7 @@ class TextCriteria(Scope):
             parts.append(self.scratch.put(()))
         return parts[0] if len(parts) == 1 else sa.union(*parts)
 
-    def case_matches(self, atom: q.Atom) -> sa.Select | None:
+    def case_matches(self, atom: q.Atom) -> sa.Select | sa.CompoundSelect | None:
         """Cases without publications (API mirror) whose own title or names match a text
         atom (column `application_id`); None when there are none, as is usual for a
         gazette corpus, so that they are left out of the SQL."""
@@ -142,12 +143,12 @@ class TextCriteria(Scope):
         One index lookup per part for all the fields (the unit key carries the field), one
         read of the candidate texts, one lookup of their cases."""
         gaps = [(g.distance, g.ordered) for g in value.gaps]
-        selects = [self._near_keys(units, value)]
-        if selects[0] is None:
+        narrowed = self._near_keys(units, value)
+        selects: list[sa.Select | sa.CompoundSelect] = [narrowed] if narrowed is not None else [
             # each part as a plain select: SQLite does not nest compound selects (a part
             # with two spellings is a UNION)
-            selects = [sa.select(self._unit_keys(lambda f, p=p: self._normalise(f, p), units)
-                                 .subquery().c.unit_key) for p in value.parts]
+            sa.select(self._unit_keys(self._normaliser(p), units).subquery().c.unit_key)
+            for p in value.parts]
         keys = self.connection.execute(sa.intersect(*selects) if len(selects) > 1
                                        else selects[0]).scalars().all()
         refs = [(k >> 20, FIELDS_BY_CODE[(k >> 16) & 0xF], k & MAX_POSITION) for k in keys]
@@ -163,7 +164,12 @@ class TextCriteria(Scope):
             sa.select(OWNERS.c.application_id)
             .where(OWNERS.c.publication_id.in_(sorted(matched)))).scalars())
 
-    def _near_keys(self, units: Sequence[str], value: q.Text) -> sa.Select | None:
+    def _normaliser(self, part: str) -> Callable[[str], str]:
+        """`part` as each field normalises its text (a field code in, the needle out)."""
+        return lambda field_code: self._normalise(field_code, part)
+
+    def _near_keys(self, units: Sequence[str], value: q.Text
+        ) -> sa.Select | sa.CompoundSelect | None:
         """Candidate units of a proximity atom narrowed by the backend's own proximity
         search, when every field normalises every part to one spelling; None otherwise.
 
@@ -182,8 +188,8 @@ class TextCriteria(Scope):
             fields_of.setdefault(tuple(s[0] for s in parts), []).append(FIELD_CODES[unit_field])
         gaps = [(g.distance, g.ordered) for g in value.gaps]
         selects = []
-        for parts, codes in fields_of.items():
-            sub = self.backend.near_units(parts, gaps)
+        for spelled, codes in fields_of.items():
+            sub = self.backend.near_units(spelled, gaps)
             if sub is None:
                 return None
             selects.append(sa.select(sub.c.unit_key).where(field_of(sub.c.unit_key).in_(codes)))
@@ -215,7 +221,7 @@ class TextCriteria(Scope):
                 hits.add(app_id)
         return hits
 
-    def mark(self, value: q.Mark) -> sa.Select:
+    def mark(self, value: q.Mark) -> sa.Select | sa.CompoundSelect:
         pattern = value.regex()
         hits = {app_id for app_id, text in self.connection.execute(
             sa.select(trademark_texts.c.application_id, trademark_texts.c.text)
