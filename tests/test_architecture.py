@@ -118,12 +118,7 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
 #: PENDING: (module, rule) pairs that break a rule today and are being fixed elsewhere;
 #: the list may only shrink (a pair that no longer breaks its rule fails the test below:
 #: take it off). The integrator empties it as the slices of issue 14 land.
-PENDING: frozenset[tuple[str, str]] = frozenset({
-    # the CLI reads repositories and a table's constant directly (rules a, b)
-    ("cli/bulk.py", "a"), ("cli/bulk.py", "b"),
-    ("cli/serve.py", "b"),
-    ("cli/users.py", "b"),
-})
+PENDING: frozenset[tuple[str, str]] = frozenset()
 
 
 @pytest.fixture(scope="module")

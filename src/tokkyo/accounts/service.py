@@ -98,6 +98,11 @@ def listing(conn: sa.Connection, status: str | None = None) -> list[UserRow]:
     return list(users.listing(conn, status))
 
 
+def find_user(conn: sa.Connection, login_id: str) -> UserRow | None:
+    """The user with that ID, if there is one."""
+    return users.by_login(conn, login_id)
+
+
 def user_by_pk(conn: sa.Connection, pk: int) -> UserRow:
     user = users.by_pk(conn, pk)
     if user is None:

@@ -13,6 +13,7 @@ from tokkyo.bulk import links
 from tokkyo.bulk.errors import LinkRefused, NotEntitled, NotFound, TermsNotAccepted
 from tokkyo.bulk.publish import SUPERSEDED_GRACE
 from tokkyo.config import Settings
+from tokkyo.model import urls
 from tokkyo.store.blobs import BlobStore, open_blob_store
 from tokkyo.store.database import Database
 from tokkyo.store.repositories import bulk_activity, users
@@ -76,7 +77,7 @@ def link_path(conn: sa.Connection, ctx: BulkContext, user: UserRow, file_id: int
                            links.fingerprint(ctx.policy.secret, user.login_id or "",
                                              user.password_hash or ""),
                            ctx.now(), lifetime or ctx.link_lifetime)
-    return f"/bulk/dl/{token}/{row.name}"
+    return urls.bulk_download(token, row.name)
 
 
 def _downloadable(row: sa.Row, now: dt.datetime) -> None:

@@ -19,6 +19,7 @@ from tokkyo.store.repositories import products as rows
 from tokkyo.store.repositories.users import ContactRow, UserRow
 
 INCIDENT_DAYS = dt.timedelta(days=90)
+ANNOUNCEMENT_CATEGORIES = bulk_activity.ANNOUNCEMENT_CATEGORIES
 
 
 class TokenRefused(NotFound):
@@ -54,11 +55,20 @@ def product_listing(conn: sa.Connection) -> list[Any]:
     return list(rows.product_listing(conn))
 
 
+def products_with_releases(conn: sa.Connection, limit: int = 3) -> list[tuple[Any, Any]]:
+    """Each product with its newest `limit` releases."""
+    return [(p, rows.releases_of(conn, p.id, limit=limit)) for p in rows.product_listing(conn)]
+
+
+def has_release(conn: sa.Connection, product_id: str) -> bool:
+    return bool(rows.releases_of(conn, product_id, limit=1))
+
+
 def home(conn: sa.Connection, now: dt.datetime, user_pk: int | None
          ) -> tuple[list[tuple[Any, Any]], list[Any], list[Any]]:
     """Products with their newest releases, the latest news, and the user's downloads
     whose files have since been replaced."""
-    listing = [(p, rows.releases_of(conn, p.id, limit=3)) for p in rows.product_listing(conn)]
+    listing = products_with_releases(conn)
     news = bulk_activity.announcements_until(conn, now, limit=5)
     replaced = ([d for d in bulk_activity.downloads_of(conn, user_pk) if d.status != "current"]
                 if user_pk is not None else [])
@@ -168,3 +178,18 @@ def registration_form(value: Mapping[str, str], terms_version: str
         purpose=value.get("purpose", ""),
         consent_version=terms_version if value.get("consent") else "",
         desired_id=value.get("desired_id", "").strip(), services=services or ["bulk"])
+
+
+def announce(conn: sa.Connection, now: dt.datetime, category: str, **texts: Any) -> int:
+    """Post an announcement (a maintenance window, with `starts_at` and `ends_at`, pauses
+    downloads with 503); `category` is one of ANNOUNCEMENT_CATEGORIES."""
+    pk: int = bulk_activity.announce(conn, published_at=now, category=category, **texts)
+    return pk
+
+
+def revoke_link(conn: sa.Connection, link_id: str, now: dt.datetime) -> None:
+    """Refuse one download link from now on."""
+    user = bulk_activity.user_of_link(conn, link_id)
+    if user is None:
+        raise NotFound(f"no download with link id {link_id!r} in the log")
+    bulk_activity.revoke_link(conn, link_id, user, now)

@@ -9,7 +9,6 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
 
 import jinja2
 from fastapi import Depends, Request
@@ -20,6 +19,7 @@ from tokkyo.accounts.errors import AccountError
 from tokkyo.bulk.access import BulkContext
 from tokkyo.bulk.errors import BulkError, NotEntitled, NotFound, TermsNotAccepted
 from tokkyo.errors import TransientError
+from tokkyo.model import urls
 from tokkyo.portal import web as portal_web
 from tokkyo.portal.i18n import Translator, language_of
 from tokkyo.store.blobs import BlobMissing
@@ -107,11 +107,10 @@ def reason_of(exc: BulkError) -> str:
 async def answer(request: Request, exc: Exception) -> Response | None:
     """How the bulk site answers errors: visitors are sent to sign in, users whose terms
     changed to the terms (when they asked for a page), refusals in JSON or as a page."""
-    path = quote(str(request.url.path))
     if isinstance(exc, SignInRequired):
-        return RedirectResponse(f"/login?next={path}", status_code=303)
+        return RedirectResponse(urls.sign_in(request.url.path), status_code=303)
     if isinstance(exc, TermsNotAccepted) and request.method == "GET":
-        return RedirectResponse(f"/bulk/terms?next={path}", status_code=303)
+        return RedirectResponse(urls.bulk_terms(request.url.path), status_code=303)
     if isinstance(exc, CsrfRefused):
         return refusal(request, 403, "csrf", "the form has expired; open the page again")
     if isinstance(exc, Forbidden):

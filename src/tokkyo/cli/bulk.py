@@ -19,14 +19,11 @@ from rich.table import Table
 
 from tokkyo.accounts.clock import parse_instant
 from tokkyo.accounts.policy import Policy
-from tokkyo.bulk import catalog, publish
+from tokkyo.bulk import catalog, publish, site
 from tokkyo.bulk.client import BulkClient
 from tokkyo.bulk.errors import BulkError
 from tokkyo.cli import context
 from tokkyo.store.blobs import BlobStore, open_blob_store
-from tokkyo.store.repositories import bulk_activity
-from tokkyo.store.repositories import products as rows
-from tokkyo.store.tables.products import ANNOUNCEMENT_CATEGORIES
 
 app = typer.Typer(help="Bulk data: publish products, replace files, announce; download them.",
                   no_args_is_help=True)
@@ -88,7 +85,7 @@ def publish_samples(db: Any, config: Any) -> None:
     with db.engine.begin() as conn:
         catalog.ensure_products(conn)
         for spec in catalog.PRODUCTS:
-            first = not rows.releases_of(conn, spec.id, limit=1)
+            first = not site.has_release(conn, spec.id)
             result = publish.publish(conn, open_blob_store(config), spec.id,
                                      release_type="backfile" if first else "delta",
                                      now=policy.clock.now(),
@@ -102,7 +99,7 @@ def publish_samples(db: Any, config: Any) -> None:
 def products() -> None:
     """Products and their latest releases (on this server's store)."""
     def work(conn: Any, *_: Any) -> list[tuple[Any, list[Any]]]:
-        return [(p, rows.releases_of(conn, p.id, limit=3)) for p in rows.product_listing(conn)]
+        return site.products_with_releases(conn)
     table = Table(title="products")
     for column in ("id", "title", "frequency", "latest releases"):
         table.add_column(column)
@@ -134,15 +131,15 @@ def announce(category: str = typer.Option(..., help="new-data, replacement, outa
              ends: str = typer.Option("", help="Maintenance end (ISO 8601 with offset).")
              ) -> None:
     """Post an announcement (a maintenance window pauses downloads with 503)."""
-    if category not in ANNOUNCEMENT_CATEGORIES:
+    if category not in site.ANNOUNCEMENT_CATEGORIES:
         raise typer.BadParameter(f"{category!r} is not one of "
-                                 f"{', '.join(ANNOUNCEMENT_CATEGORIES)}")
+                                 f"{', '.join(site.ANNOUNCEMENT_CATEGORIES)}")
     if category == "maintenance" and not (starts and ends):
         raise typer.BadParameter("a maintenance announcement needs --starts and --ends")
     window = {k: parse_instant(v) for k, v in (("starts_at", starts), ("ends_at", ends)) if v}
-    pk = _store(lambda conn, _b, now, _w: bulk_activity.announce(
-        conn, published_at=now, category=category, title_ja=title_ja, title_en=title_en,
-        body_ja=body_ja, body_en=body_en, **window))
+    pk = _store(lambda conn, _b, now, _w: site.announce(
+        conn, now, category, title_ja=title_ja, title_en=title_en, body_ja=body_ja,
+        body_en=body_en, **window))
     context.console.print(f"announcement {pk} posted")
 
 
@@ -150,12 +147,7 @@ def announce(category: str = typer.Option(..., help="new-data, replacement, outa
 def revoke_link(link_id: str = typer.Argument(..., help="Link id from the download log.")
                 ) -> None:
     """Refuse one download link from now on."""
-    def work(conn: Any, _b: Any, now: dt.datetime, _w: Any) -> None:
-        user = bulk_activity.user_of_link(conn, link_id)
-        if user is None:
-            raise BulkError(f"no download with link id {link_id!r} in the log")
-        bulk_activity.revoke_link(conn, link_id, user, now)
-    _store(work)
+    _store(lambda conn, _b, now, _w: site.revoke_link(conn, link_id, now))
     context.console.print(f"link {link_id} revoked")
 
 

@@ -17,7 +17,6 @@ from tokkyo.config import Settings
 from tokkyo.server.zerocopy import ZeroCopyH11Protocol
 from tokkyo.store import migrate
 from tokkyo.store.database import Database
-from tokkyo.store.repositories import users
 
 
 def serve(
@@ -75,7 +74,7 @@ def _demo_account(db: Database, config: Settings) -> None:
     folder (`demo-account.txt`), so a new demo needs no operator."""
     note = config.data_path / "demo-account.txt"
     with db.engine.begin() as conn:
-        if users.by_login(conn, DEMO_ID) is None:
+        if accounts.find_user(conn, DEMO_ID) is None:
             password = generate_password()
             accounts.add_user(conn, Policy.from_settings(config), DEMO_ID, password,
                               name="tokkyo demo")

@@ -13,7 +13,6 @@ from tokkyo.accounts import service as accounts
 from tokkyo.accounts.errors import AccountError
 from tokkyo.accounts.policy import Policy
 from tokkyo.cli import context
-from tokkyo.store.repositories import users
 
 T = TypeVar("T")
 
@@ -53,7 +52,7 @@ def add(login_id: str = typer.Argument(..., help="The ID (8-15 of 0-9 a-z - _ .)
 @app.command(name="list")
 def list_users(status: str = typer.Option("", help="Only users in this state.")) -> None:
     """Users and registration requests."""
-    rows = _run(lambda conn, policy: users.listing(conn, status or None))
+    rows = _run(lambda conn, policy: accounts.listing(conn, status or None))
     table = Table(title="users")
     for column in ("#", "ID", "status", "role", "name", "services"):
         table.add_column(column)

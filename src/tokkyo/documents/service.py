@@ -12,6 +12,7 @@ from tokkyo.documents import results
 from tokkyo.documents.jsonable import jsonable
 from tokkyo.documents.results import quote
 from tokkyo.errors import TerminalError
+from tokkyo.model import urls
 from tokkyo.model.kinds import GAZETTE_KINDS
 from tokkyo.model.laws import Law
 from tokkyo.search.normalize import normalise_text
@@ -33,7 +34,7 @@ class DocumentRef:
 
     @property
     def path(self) -> str:
-        return f"/d/{self.country}/{self.law}/{self.stage}/{self.number}"
+        return urls.document(self.law, self.stage, self.number, self.country)
 
 
 def ref_of(country: str, kind: str, number: str) -> DocumentRef:
@@ -65,7 +66,7 @@ def document(conn: sa.Connection, ref: DocumentRef) -> dict[str, Any]:
                           for p in view["paragraphs"]]
     view["source"] = _source_view(source)
     view["history"] = [_source_view(v) for v in sources.history(conn, source.key)]
-    view["case"] = f"/d/{ref.country}/{ref.law}/app/{pub.application_number}"
+    view["case"] = urls.case(ref.law, pub.application_number, ref.country)
     return view
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from tokkyo.model import urls
 from tokkyo.model.jst import japan_day
 from tokkyo.model.kinds import GAZETTE_KINDS
 from tokkyo.model.status import StatusReading, status_on
@@ -50,12 +51,12 @@ class CaseSummary:
     @property
     def permalink(self) -> str:
         if self.document_kind:
-            return f"/d/JP/{self.law}/{self.stage}/{self.document_number}"
-        return f"/d/JP/{self.law}/app/{self.application_number}"
+            return urls.document(self.law, self.stage, self.document_number)
+        return urls.case(self.law, self.application_number)
 
     @property
     def case_link(self) -> str:
-        return f"/d/JP/{self.law}/app/{self.application_number}"
+        return urls.case(self.law, self.application_number)
 
 
 def summaries(conn: sa.Connection, ids: Sequence[int], on: dt.date | None = None, *,

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from tokkyo.documents.fixed_addresses import token
 from tokkyo.documents.jsonable import jsonable
 from tokkyo.documents.summaries import statuses_of
+from tokkyo.model import urls
 from tokkyo.model.laws import Law
 from tokkyo.model.legal_status import detailed_event
 from tokkyo.portal.i18n import Translator
@@ -42,7 +43,7 @@ def fixed_addresses(origin: str, law: str, stage: str, number: str, lang: str,
                     secret: bytes = b"") -> list[str]:
     """The tokkyo permalink, the J-PlatPat simplified shape and, for a case, the API's
     token shape (/c1800, jpo-api.md §11) when the server's key is given."""
-    own = f"{origin}/d/JP/{law}/{stage}/{number}"
+    own = urls.absolute(origin, urls.document(law, stage, number))
     shaped = f"JP-{number[:4]}-{number[4:]}" if len(number) == 10 else f"JP-{number}"
     jplatpat = (f"{origin}/c1801/{SECTIONS[law]}/{shaped}/"
                 f"{LAW_CODES[law]}{STAGE_CODES[stage]}/{lang}")
@@ -132,7 +133,7 @@ def page(conn: sa.Connection, view: dict[str, Any], *, law: str, stage: str, num
                 "citations", "history", "documents", "fixed"]
     present = [s for s in sections if s not in ("abstract", "claims", "description")
                or view.get({"description": "paragraphs"}.get(s, s))]
-    base = base or f"/d/JP/{law}/{stage}/{number}"
+    base = base or urls.document(law, stage, number)
     claims = view.get("claims", [])
     paragraphs = [dict(p, heading="") for p in view.get("paragraphs", [])]
     return {

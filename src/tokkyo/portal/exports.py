@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from tokkyo.documents import csv_export
 from tokkyo.documents import results as searching
 from tokkyo.documents.summaries import summaries
+from tokkyo.model import urls
 from tokkyo.model.jst import JST
 from tokkyo.portal.web import (
     T,
@@ -88,7 +89,7 @@ def formulas_list(request: Request, user: User, conn: Reader) -> Response:
         raise SignInRequired()
     found = formulas.list_formulas(conn, user.user_pk)
     return JSONResponse({"limit": formulas.MAX_FORMULAS, "formulas": [
-        {"id": f.id, "permalink": f"/q/s/{f.id}", **f.as_json()} for f in found]})
+        {"id": f.id, "permalink": urls.formula(f.id), **f.as_json()} for f in found]})
 
 
 @router.post("/me/formulas")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import time
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -16,6 +15,7 @@ from tokkyo.accounts import service as accounts
 from tokkyo.accounts.service import Principal
 from tokkyo.documents import fixed_addresses, number_lookup, service
 from tokkyo.documents import results as searching
+from tokkyo.model import urls
 from tokkyo.model.kinds import GAZETTE_KINDS
 from tokkyo.model.laws import Law
 from tokkyo.portal.i18n import language_of
@@ -63,11 +63,6 @@ def freshness(request: Request, conn: Any) -> list[service.SourceFreshness]:
     return cached[1]
 
 
-def query_path(law: str, expression: str, flags: str = "", **extra: Any) -> str:
-    params = {"e": expression, "n": flags, "v": "1", **extra}
-    return f"/q/{law}?{urlencode(params)}"
-
-
 @router.get("/", response_model=None)
 def home(request: Request, conn: Reader) -> Response | dict[str, Any]:
     counts = service.overview(conn)
@@ -88,7 +83,7 @@ def simple(request: Request, t: T, q: str = Query(""), law: str = Query("all")) 
                       q=q, error=t("error.empty"))
     expression = searching.simple_expression(q, law)
     numbers = "&".join(f"num={p}" for p in searching.simple_parts(q))
-    return RedirectResponse(query_path(law, expression) + ("&" + numbers if numbers else "")
+    return RedirectResponse(urls.query(law, expression) + ("&" + numbers if numbers else "")
                             + f"&lang={lang}", status_code=303)
 
 
@@ -121,7 +116,7 @@ def law_run(request: Request, law: str) -> Response:
     if not expression:
         return law_form(request, translator(request), law, "")
     flags = _flags(params.getlist("n"))
-    return RedirectResponse(query_path(law, expression, flags), status_code=303)
+    return RedirectResponse(urls.query(law, expression, flags), status_code=303)
 
 
 @router.get("/q/{law}", response_model=None)
@@ -166,8 +161,8 @@ def show_results(request: Request, conn: sa.Connection, law: str, e: str, folds:
                           on=today(request))
     as_of = freshness(request, conn)
     numbers = searching.numbers_in(num, law) if num else []
-    permalink = (f"/q/s/{formula.id}" if formula is not None
-                 else query_path(law, found.expression, folds.flags))
+    permalink = (urls.formula(formula.id) if formula is not None
+                 else urls.query(law, found.expression, folds.flags))
     if not wants_html(request):
         return {"expression": found.expression, "law": law, "total": found.total,
                 "page": found.page, "pages": found.pages, "sort": found.sort,
@@ -181,15 +176,13 @@ def show_results(request: Request, conn: sa.Connection, law: str, e: str, folds:
 
     def page_link(number: int) -> str:
         if formula is not None:
-            return f"/q/s/{formula.id}?" + urlencode({"sort": found.sort, "page": number})
-        return query_path(law, found.expression, folds.flags, sort=found.sort, page=number)
+            return urls.formula(formula.id, sort=found.sort, page=number)
+        return urls.query(law, found.expression, folds.flags, sort=found.sort, page=number)
 
     return render(request, "results.html", r=found, numbers=numbers, permalink=permalink,
                   formula=formula, as_of=as_of, formula_limit=formulas.MAX_FORMULAS,
                   base_path=request.url.path, sorts=SORTS, page_link=page_link,
-                  csv_path=f"/q/{law}/csv?" + urlencode({"e": found.expression,
-                                                          "n": folds.flags,
-                                                          "sort": found.sort}),
+                  csv_path=urls.csv(law, found.expression, folds.flags, found.sort),
                   csv_limit=csv_limits.csv_max_rows,
                   csv_abstract_limit=csv_limits.csv_max_rows_with_abstract)
 
@@ -224,7 +217,7 @@ def fixed_address(request: Request, section: str, number: str, code: str, lang: 
             or lang not in ("ja", "en")):
         return not_found(request, request.url.path)
     digits = number[3:].replace("-", "")
-    return RedirectResponse(f"/d/JP/{laws[code[0]][1]}/{stages[code[1]]}/{digits}?lang={lang}",
+    return RedirectResponse(urls.document(laws[code[0]][1], stages[code[1]], digits, lang=lang),
                             status_code=301)
 
 
@@ -244,7 +237,7 @@ def token_address(request: Request, section: str, number: str, token: str, code:
     law = laws[code[0]][1]
     digits = shape[1] + shape[2]
     ours = fixed_addresses.is_ours(context_of(request).secret, law, digits, token)
-    return RedirectResponse(f"/d/JP/{law.value}/app/{digits}?lang={lang}", status_code=301,
+    return RedirectResponse(urls.case(law.value, digits, lang=lang), status_code=301,
                             headers={"X-Tokkyo-Token": "verified" if ours else "foreign"})
 
 

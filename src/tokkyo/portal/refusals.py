@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 from typing import Any
-from urllib.parse import quote_plus
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -14,6 +13,7 @@ from starlette.responses import Response
 from tokkyo.accounts.errors import InvalidCredentials
 from tokkyo.documents import service as documents
 from tokkyo.errors import TransientError
+from tokkyo.model import urls
 from tokkyo.portal.exports import formulas_page
 from tokkyo.portal.i18n import Translator, language_of
 from tokkyo.portal.web import refuse, render, wants_html
@@ -41,7 +41,7 @@ async def answer(request: Request, exc: Exception) -> Response | None:
     t = Translator(language_of(request))
     if isinstance(exc, SignInRequired):
         return refuse(request, 401, t(exc.why), "error.signin",
-                    back=f"/login?next={quote_plus(request.url.path)}")
+                    back=urls.sign_in(request.url.path))
     if isinstance(exc, CsrfRefused):
         return refuse(request, 403, t("error.csrf"))
     if isinstance(exc, Forbidden):

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from tokkyo.documents import service
+from tokkyo.model import urls
 from tokkyo.model.laws import Law
 from tokkyo.portal import document_page
 from tokkyo.portal.web import T, render, today, wants_html
@@ -57,7 +58,7 @@ def _document(request: Request, ctx: Ctx, conn: Reader, t: T, country: str, law:
         return view
     d = document_page.page(conn, view, law=law, stage=stage, number=number, t=t,
                            origin=ctx.origin(request), on=today(request), only=section,
-                           base=f"/d/{country.upper()}/{law}/{stage}/{number}",
+                           base=urls.document(law, stage, number, country.upper()),
                            secret=ctx.secret)
     if not html:
         return document_page.section_json(d, section)

@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, Response
 
 from tokkyo.documents.csv_export import slash_date
 from tokkyo.documents.summaries import CaseSummary
+from tokkyo.model import urls
 from tokkyo.model.jst import JST, japan_day
 from tokkyo.portal.document_page import fixed_addresses
 from tokkyo.portal.i18n import COOKIE, LANGS, Translator, language_of
@@ -100,7 +101,7 @@ def render(request: Request, template: str, status_code: int = 200, *,
     response = (env or templates).TemplateResponse(request, template, {
         "lang": lang, "t": translator(lang), "date": slash_date, "stamp": jst_stamp,
         "app_label": app_label, "document_label": document_label,
-        "registration_label": registration_label, "fixed_address": fixed_address,
+        "registration_label": registration_label, "fixed_address": fixed_address, "urls": urls,
         "csrf": csrf_token(request),
         "here": str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
         "switch_lang": f"{path}?{urlencode(query)}", **context},

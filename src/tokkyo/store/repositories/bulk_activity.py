@@ -17,6 +17,9 @@ from tokkyo.store.tables import (
     revoked_links,
     users,
 )
+from tokkyo.store.tables.products import (
+    ANNOUNCEMENT_CATEGORIES as ANNOUNCEMENT_CATEGORIES,  # the categories a post may have
+)
 
 
 def announce(conn: sa.Connection, **fields: Any) -> int:
