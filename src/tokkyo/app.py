@@ -19,7 +19,7 @@ from tokkyo.accounts import retention
 from tokkyo.accounts.policy import Policy
 from tokkyo.api import envelope
 from tokkyo.api import refusals as api_refusals
-from tokkyo.api.context import ApiContext
+from tokkyo.api.answer_cache import AnswerCache
 from tokkyo.bulk import web as bulk_web
 from tokkyo.bulk.access import BulkContext
 from tokkyo.config import Settings, load_settings
@@ -82,7 +82,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
                   description="An open, self-hostable patent information platform: the JPO "
                               "Patent Information Retrieval API, search and documents.")
     app.state.context = AppContext(settings, db, policy)
-    app.state.api = ApiContext(settings, db, policy)
+    app.state.answers = AnswerCache()
     app.state.bulk = BulkContext.build(settings, db, policy)
     db.limit_waits(settings.api_timeout_ms)
 

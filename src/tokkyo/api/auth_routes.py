@@ -11,8 +11,9 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from tokkyo.accounts import service as accounts
-from tokkyo.api.context import ApiContext, ApiCtx, log_entry
-from tokkyo.web.deps import Writer
+from tokkyo.api.context import log_entry
+from tokkyo.web.context import AppContext
+from tokkyo.web.deps import Ctx, Writer
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -29,7 +30,7 @@ async def token_form(request: Request) -> dict[str, str]:
     return dict(pairs)
 
 
-def token(request: Request, ctx: ApiCtx, conn: Writer,
+def token(request: Request, ctx: Ctx, conn: Writer,
           form: Annotated[dict[str, str], Depends(token_form)]) -> Response:
     grant = form.get("grant_type", "")
     login_id = form.get("username", "")
@@ -52,7 +53,7 @@ def token(request: Request, ctx: ApiCtx, conn: Writer,
         "session_state": answer.session, "scope": "openid profile"}, headers=NO_STORE)
 
 
-def _log(ctx: ApiContext, conn: sa.Connection, request: Request, login_id: str, status: str,
+def _log(ctx: AppContext, conn: sa.Connection, request: Request, login_id: str, status: str,
          http: int) -> None:
     log_entry(ctx, conn, request, login_id=login_id, service="auth", law="",
               operation="token", status_code=status, http_status=http, size=0)

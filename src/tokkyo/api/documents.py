@@ -6,15 +6,15 @@ import sqlalchemy as sa
 from fastapi import Request, Response
 
 from tokkyo.api import bundles, envelope, signed_links
-from tokkyo.api.context import ApiContext
 from tokkyo.api.found import Found
 from tokkyo.api.operations import Operation
 from tokkyo.model.jst import JST
 from tokkyo.model.laws import Law
 from tokkyo.store.repositories import case_reader
+from tokkyo.web.context import AppContext
 
 
-def zip_bytes(ctx: ApiContext, conn: sa.Connection, law: Law, op: Operation, number: str
+def zip_bytes(ctx: AppContext, conn: sa.Connection, law: Law, op: Operation, number: str
               ) -> bytes | str:
     """The ZIP of one operation for one case, or the statusCode when there is none."""
     record = case_reader.load_case(conn, law, number)
@@ -32,7 +32,7 @@ def zip_response(op: Operation, number: str, data: bytes, headers: dict[str, str
     return Response(data, media_type="application/zip", headers={**headers, **disposition})
 
 
-def document_lookup(ctx: ApiContext, request: Request, conn: sa.Connection, law: Law,
+def document_lookup(ctx: AppContext, request: Request, conn: sa.Connection, law: Law,
                     op: Operation, number: str) -> Found:
     """A ZIP, a signed link when it is larger than the threshold, or 107/108."""
     data = zip_bytes(ctx, conn, law, op, number)

@@ -17,9 +17,10 @@ from tokkyo.accounts import service as accounts
 from tokkyo.accounts.errors import InvalidToken
 from tokkyo.accounts.quotas import Meter
 from tokkyo.accounts.service import Principal
-from tokkyo.api.context import ApiContext, is_timeout, log_entry
+from tokkyo.api.context import is_timeout, log_entry
 from tokkyo.api.found import Found
 from tokkyo.model.jst import JST
+from tokkyo.web.context import AppContext
 from tokkyo.web.deps import bearer
 
 log = logging.getLogger("tokkyo.api")
@@ -42,7 +43,7 @@ class Reply:
 Lookup = Callable[[sa.Connection], Found]
 
 
-def metered(ctx: ApiContext, request: Request, *, service: str, law: str, operation: str,
+def metered(ctx: AppContext, request: Request, *, service: str, law: str, operation: str,
             precheck: str | None, lookup: Lookup, render: Callable[..., Response]) -> Reply:
     """One API call: token (210), the day's cap and lookup (read only, usually cached),
     then the count: the per-minute limit (303), the daily cap (203) or the parameter
@@ -56,7 +57,7 @@ def metered(ctx: ApiContext, request: Request, *, service: str, law: str, operat
     found: Found | None = None
     who = ""
     try:
-        with ctx.read() as conn:                     # one connection for the whole call
+        with ctx.database.read() as conn:                     # one connection for the whole call
             with conn.begin():
                 try:
                     if token is None:
@@ -70,7 +71,7 @@ def metered(ctx: ApiContext, request: Request, *, service: str, law: str, operat
                 if precheck is None:
                     found = lookup(conn)
             now = ctx.policy.clock.now()
-            with ctx.metering(conn) as counting:
+            with ctx.database.metering(conn) as counting:
                 reply = _metered_reply(counting, ctx, principal, m, family, counted,
                                        precheck, found, render, now)
                 if counted:
@@ -91,7 +92,7 @@ def _fault(request: Request, exc: Exception, render: Callable[..., Response], wh
     return Reply(render("999"), "999", who)
 
 
-def _metered_reply(conn: sa.Connection, ctx: ApiContext, principal: Principal, m: Meter,
+def _metered_reply(conn: sa.Connection, ctx: AppContext, principal: Principal, m: Meter,
                    family: str, counted: bool, precheck: str | None, found: Found | None,
                    render: Callable[..., Response], now: dt.datetime) -> Reply:
     who = principal.login_id
@@ -115,10 +116,10 @@ def _metered_reply(conn: sa.Connection, ctx: ApiContext, principal: Principal, m
     return Reply(found.render(remain, headers), found.status, who)
 
 
-def _log_counted(ctx: ApiContext, conn: sa.Connection, request: Request, reply: Reply,
+def _log_counted(ctx: AppContext, conn: sa.Connection, request: Request, reply: Reply,
                  service: str, law: str, operation: str) -> None:
     """The log entry of a counted call. On PostgreSQL the count is already committed (see
-    `ApiContext.metering`): when the entry cannot be written the answer still goes out,
+    `Database.metering`): when the entry cannot be written the answer still goes out,
     as in `logged`."""
     if conn.dialect.name != "postgresql":
         _log_row(ctx, conn, request, reply, service, law, operation)
@@ -130,20 +131,20 @@ def _log_counted(ctx: ApiContext, conn: sa.Connection, request: Request, reply: 
                     reply.status)
 
 
-def _log_row(ctx: ApiContext, conn: sa.Connection, request: Request, reply: Reply,
+def _log_row(ctx: AppContext, conn: sa.Connection, request: Request, reply: Reply,
              service: str, law: str, operation: str) -> None:
     log_entry(ctx, conn, request, login_id=reply.login_id, service=service, law=law,
               operation=operation, status_code=reply.status,
               http_status=reply.response.status_code, size=len(reply.response.body or b""))
 
 
-def logged(ctx: ApiContext, request: Request, reply: Reply, service: str, law: str,
+def logged(ctx: AppContext, request: Request, reply: Reply, service: str, law: str,
             operation: str) -> Reply:
     """Log a call answered before metering (no token, unknown URL, a fault)."""
     if request.method != "GET":
         return reply
     try:
-        with ctx.metering() as conn:
+        with ctx.database.metering() as conn:
             _log_row(ctx, conn, request, reply, service, law, operation)
     except sa.exc.SQLAlchemyError as exc:
         # The answer still goes out; the store could not take its log entry.

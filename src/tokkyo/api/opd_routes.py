@@ -11,11 +11,11 @@ from fastapi import APIRouter, Request, Response
 from lxml import etree
 
 from tokkyo.api import envelope, opd
-from tokkyo.api.context import context_of
 from tokkyo.api.found import Found
 from tokkyo.api.metering import Reply, answered, logged, metered
 from tokkyo.api.opd import CaseRecord
 from tokkyo.api.operations import FORBIDDEN
+from tokkyo.web.context import context_of
 
 router = APIRouter()
 XML_NS = "https://www.jpo.go.jp"

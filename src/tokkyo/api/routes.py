@@ -12,11 +12,12 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Request, Response
 
 from tokkyo.api import answers, envelope, fixed_addresses, operations, signed_links
-from tokkyo.api.context import ApiContext, context_of
+from tokkyo.api.context import answers_of
 from tokkyo.api.documents import document_lookup, zip_bytes, zip_response
 from tokkyo.api.found import Found
 from tokkyo.api.metering import Reply, answered, logged, metered
 from tokkyo.model.laws import Law
+from tokkyo.web.context import AppContext, context_of
 from tokkyo.web.problems import problem
 
 router = APIRouter()
@@ -38,7 +39,7 @@ def domestic(request: Request, law: str, operation: str, params: str) -> Respons
             return document_lookup(ctx, request, conn, which, op, values[0])
         # a fixed address made here (no recorded URL) is on the origin the call came to
         origin = ctx.origin(request) if op.name == "jpp_fixed_address" else ""
-        answer = ctx.answers.get(conn, (which, op.name, values, origin),
+        answer = answers_of(request).get(conn, (which, op.name, values, origin),
                                  lambda: _encoded(ctx, request, conn, which, op.name, values))
         return Found(answer.code, answer.response)
 
@@ -48,7 +49,7 @@ def domestic(request: Request, law: str, operation: str, params: str) -> Respons
     return answered(request, reply)
 
 
-def _encoded(ctx: ApiContext, request: Request, conn: sa.Connection, law: Law,
+def _encoded(ctx: AppContext, request: Request, conn: sa.Connection, law: Law,
              operation: str, values: tuple[str, ...]) -> envelope.Encoded:
     """The answer of one operation, its data serialised once for the answer cache."""
     answer = answers.answer(conn, law, operation, values)
@@ -75,7 +76,7 @@ def api_file(request: Request, law: str, name: str) -> Response:
     if op is None or not operations.APPLICATION.match(number) or law not in (
             x.value for x in op.laws):
         return problem(404, f"no document bundle {name}")
-    with ctx.read() as conn:
+    with ctx.database.read() as conn:
         data = zip_bytes(ctx, conn, Law(law), op, number)
     if isinstance(data, str):
         return problem(404, f"no documents for {name}")
