@@ -4,20 +4,16 @@ loopback with tokkyo's server protocol, which offers the zero-copy extension."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import os
-import socket
-import threading
 import time
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
+from tests.server.serving import served_on_loopback
 from tokkyo.bulk.downloads import Served, SpanResponse, has_descriptor
-from tokkyo.server.zerocopy import ZeroCopyH11Protocol
 from tokkyo.store.blobs import BlobStore, LocalBlobStore
 
 DATA = os.urandom(3 * 1024 * 1024 + 17)
@@ -47,20 +43,8 @@ class BlobApp:
 def served(tmp_path):
     store = LocalBlobStore(tmp_path)
     app = BlobApp(store, store.put(DATA))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off",
-                                           http=ZeroCopyH11Protocol, log_level="warning"))
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", app
-    server.should_exit = True
-    thread.join(10)
+    with served_on_loopback(app) as base:
+        yield base, app
 
 
 def test_only_os_files_have_a_descriptor(tmp_path):

@@ -4,21 +4,19 @@ a real file, a raw socket client."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import os
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
-from tokkyo.server.zerocopy import EXTENSION, POSITION, ZeroCopyH11Protocol
+from tests.server.serving import served_on_loopback
+from tokkyo.server.zerocopy import EXTENSION, POSITION
 
 SIZE = 48 * 1024 * 1024            # larger than any loopback socket buffer
 
@@ -77,20 +75,8 @@ def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def served(big_file: Path) -> Iterator[tuple[str, FileApp]]:
     app = FileApp(big_file)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off",
-                                           http=ZeroCopyH11Protocol, log_level="warning"))
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", app
-    server.should_exit = True
-    thread.join(10)
+    with served_on_loopback(app) as base:
+        yield base, app
 
 
 def test_the_extension_is_offered_and_spans_arrive_exactly(served, big_file):
