@@ -34,6 +34,7 @@ def test_formulas_downloads_and_sign_in():
     assert urls.formula(7, sort="date", page=2) == "/q/s/7?sort=date&page=2"
     assert urls.bulk_download("tok", "a.zip") == "/bulk/dl/tok/a.zip"
     back = urls.sign_in("/q/all?e=電池&n=")
-    assert back.startswith("/login?next=/q/all%3F")
+    assert back.startswith("/login?next=%2Fq%2Fall%3F")
     assert parse_qs(urlsplit(back).query)["next"] == ["/q/all?e=電池&n="]
-    assert urls.bulk_terms("/bulk/files/3/download") == "/bulk/terms?next=/bulk/files/3/download"
+    assert urls.bulk_terms("/bulk/files/3/download") == (
+        "/bulk/terms?next=%2Fbulk%2Ffiles%2F3%2Fdownload")

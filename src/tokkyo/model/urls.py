@@ -47,13 +47,14 @@ def bulk_download(token: str, name: str) -> str:
 
 
 def sign_in(next_path: str) -> str:
-    """The sign-in page, coming back to `next_path` afterwards."""
-    return f"/login?next={quote(next_path, safe='/')}"
+    """The sign-in page, coming back to `next_path` afterwards (quoted whole, as a query
+    value: `/login?next=%2Fq%2Fs%2F1`)."""
+    return f"/login?next={quote(next_path, safe='')}"
 
 
 def bulk_terms(next_path: str) -> str:
     """The bulk site's terms of use, coming back to `next_path` once accepted."""
-    return f"/bulk/terms?next={quote(next_path, safe='/')}"
+    return f"/bulk/terms?next={quote(next_path, safe='')}"
 
 
 def absolute(origin: str, path: str) -> str:
