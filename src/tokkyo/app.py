@@ -78,7 +78,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if database is None:
             db.close()
 
-    app = FastAPI(title="tokkyo", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="tokkyo", version=__version__, lifespan=lifespan, docs_url=None,
                   description="An open, self-hostable patent information platform: the JPO "
                               "Patent Information Retrieval API, search and documents.")
     app.state.context = AppContext(settings, db, policy)

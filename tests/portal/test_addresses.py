@@ -131,7 +131,9 @@ def test_section_addresses_show_one_section_in_the_chosen_language(store):
     assert "<h2>Description</h2>" in description.text
     assert tabs_of(description.text)["claims"] == f"{base}/claims?lang=en"
     status = client.get(f"{base}/status", params={"lang": "en"})
-    assert 'id="status-text"><strong>Pending</strong>' in status.text
+    # the publication alone: no progress or registration data (issue 19, item 8)
+    assert ('id="status-text"><strong>Unknown — no registration or progress data</strong>'
+            in status.text)
     assert "請求項1" not in status.text
 
 

@@ -161,7 +161,8 @@ def test_document_page_shows_text_classes_and_status(portal):
     page = portal.client().get("/d/JP/patent/pub/2021044377")
     assert page.status_code == 200
     for expected in ("ウェーハの加工方法", "請求項1", "【0001】", "H01L21/78@M", "5F063AA04",
-                     "株式会社ディスコ", "審査中", "/c1801/PU/JP-2021-044377/11/ja"):
+                     "株式会社ディスコ", "不明 — 登録・経過情報なし",
+                     "/c1801/PU/JP-2021-044377/11/ja"):
         assert expected in page.text, expected
 
 

@@ -144,7 +144,9 @@ def test_width_and_optional_folds(corpus):
 
 def test_legal_status_field(corpus):
     assert "2020123456" in apps(corpus, '"in-force"/ST')
-    assert "2019900000" in apps(corpus, "pending/ST")
+    # a gazette publication alone: no status is computed from no facts (issue 19, item 8)
+    assert "2019900000" in apps(corpus, "unknown/ST")
+    assert "2019900000" not in apps(corpus, "pending/ST")
 
 
 def test_law_filter_and_paging(corpus):

@@ -10,13 +10,22 @@ from __future__ import annotations
 
 from typing import Any
 
+import swagger_ui_bundle
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
 from fastapi.openapi.utils import get_openapi
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import HTMLResponse
 
 from tokkyo.api.envelope import HTTP_STATUS, MESSAGES
 from tokkyo.api.operations import OPERATIONS, Operation
 from tokkyo.model.laws import Law
 from tokkyo.model.wire import fields as spec
+
+#: Swagger UI's files, served from the installed package (swagger-ui-bundle-v2), so that
+#: /docs works without a network; FastAPI's own /docs loads them from a CDN.
+DOCS_ASSETS = "/docs/assets"
+OAUTH2_REDIRECT = "/docs/oauth2-redirect"
 
 STRING = {"type": "string"}
 DATE = {"type": "string", "pattern": "^([0-9]{8})?$"}
@@ -214,3 +223,24 @@ def install(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    _install_docs(app)
+
+
+def _install_docs(app: FastAPI) -> None:
+    """/docs with Swagger UI's own files, served by tokkyo (the app is made with
+    docs_url=None, so FastAPI does not add its CDN page)."""
+    app.mount(DOCS_ASSETS, StaticFiles(directory=str(swagger_ui_bundle.swagger_ui_path)),
+              name="swagger-ui")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} – API",
+            oauth2_redirect_url=OAUTH2_REDIRECT,
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png")
+
+    @app.get(OAUTH2_REDIRECT, include_in_schema=False)
+    def oauth2_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()

@@ -60,10 +60,24 @@ def demo(
         publish_samples(db, config)
         if no_serve:
             return
-        base = f"http://{config.host}:{config.port}"
         _run(create_app(config, db, serving=True), config.host, config.port,
-             f"tokkyo demo on {base}/  (try {base}/documents, "
-             f"{base}/d/JP/patent/pub/2021044377, {base}/search?q=電池, {base}/bulk)")
+             demo_banner(f"http://{config.host}:{config.port}"))
+
+
+#: The portal pages the demo suggests, as the README lists them: pages for a browser, not
+#: the JSON the API answers (the banner pointed at /documents and /search?q=電池).
+DEMO_PAGES = (("the search portal", "/"),
+              ("a result list", "/q/all?e=電池"),
+              ("a document", "/d/JP/patent/pub/2021044377"),
+              ("a case, its true legal status and history", "/d/JP/patent/app/2020123456"),
+              ("bulk downloads", "/bulk"))
+
+
+def demo_banner(base: str) -> str:
+    """What `tokkyo demo` prints when it starts serving on `base` (http://host:port)."""
+    lines = [f"tokkyo demo on {base}/  try:"]
+    lines += [f"  {base}{path}  ({what})" for what, path in DEMO_PAGES]
+    return "\n".join(lines)
 
 
 DEMO_ID = "demo-user1"

@@ -41,7 +41,7 @@ class StatusFacts:
     erasure_identifier: str = ""
     refused: bool = False
     withdrawn: bool = False
-    known: bool = True  # False when the store has no progress or gazette data at all
+    known: bool = True  # False when the store holds no progress or registration data
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +67,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def status_on(facts: StatusFacts, on: dt.date) -> StatusReading:
     """Rules 1–6 of portal.md §10, evaluated for the date `on`."""
     if not facts.known:
-        return StatusReading(Status.UNKNOWN, on, reason="no progress data loaded")
+        return StatusReading(Status.UNKNOWN, on, reason="no registration or progress data")
     if not facts.registration_number:
         if facts.refused:
             return StatusReading(Status.REFUSED, on, reason="decision of refusal final")

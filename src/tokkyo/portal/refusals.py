@@ -40,8 +40,8 @@ def query_error(request: Request, exc: QueryError, expression: str, status: int 
 async def answer(request: Request, exc: Exception) -> Response | None:
     t = Translator(language_of(request))
     if isinstance(exc, SignInRequired):
-        return refuse(request, 401, t(exc.why), "error.signin",
-                    back=urls.sign_in(request.url.path))
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return refuse(request, 401, t(exc.why), "error.signin", signin=urls.sign_in(here))
     if isinstance(exc, CsrfRefused):
         return refuse(request, 403, t("error.csrf"))
     if isinstance(exc, Forbidden):

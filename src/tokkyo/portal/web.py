@@ -112,11 +112,14 @@ def render(request: Request, template: str, status_code: int = 200, *,
 
 
 def refuse(request: Request, status: int, message: str, heading: str = "error.title",
-           back: str = "", headers: dict[str, str] | None = None) -> Response:
-    """The error page (or its JSON twin) of a request the portal cannot answer as asked."""
+           back: str = "", headers: dict[str, str] | None = None, signin: str = ""
+           ) -> Response:
+    """The error page (or its JSON twin) of a request the portal cannot answer as asked;
+    `signin`, the sign-in address that comes back to the request (a visitor's 401)."""
     t = Translator(language_of(request))
     response = render(request, "error.html", status_code=status, heading=t(heading),
-                      message=message, back=back or request.headers.get("referer", "/"))
+                      message=message, back=back or request.headers.get("referer", "/"),
+                      signin=signin)
     response.headers.update(headers or {})
     return response
 

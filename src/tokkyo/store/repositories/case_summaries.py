@@ -30,6 +30,7 @@ from tokkyo.store.repositories import batches
 from tokkyo.store.repositories.rows import AnyRow
 from tokkyo.store.tables import (
     applications,
+    case_sections,
     case_summaries,
     classifications,
     dossier_documents,
@@ -44,14 +45,17 @@ from tokkyo.store.tables import (
 CHUNK = 500
 #: The build's version: a stored summary of another version is read as missing and made
 #: again by `Database.upgrade`. Raise it whenever `build` gives other summaries than before.
-VERSION = 1
+VERSION = 2                           # 2: the `known` fact (migration 0013)
 REFUSAL_CODES = ("A02",)              # decision of refusal
 WITHDRAWAL_CODES = ("A151", "A152")   # withdrawal / abandonment notices (proposed)
 #: Fields of a summary that hold dates (stored as ISO text).
 DATES = ("filing_date", "publication_date", "registration_date")
-#: The status facts, stored as columns (model.status.StatusFacts, less `known`).
+#: The status facts, stored as columns (model.status.StatusFacts).
 FACTS = ("registration_number", "disappearance_date", "expire_date", "next_annuity_date",
-         "last_paid_year", "erasure_identifier", "refused", "withdrawn")
+         "last_paid_year", "erasure_identifier", "refused", "withdrawn", "known")
+#: The sections of the API mirror a status is read from: without either, a case's status
+#: is unknown (a gazette publication alone says nothing of what became of the case).
+STATUS_SECTIONS = ("progress", "registration")
 
 
 
@@ -118,6 +122,9 @@ _REGISTRATIONS = sa.select(registrations).where(registrations.c.application_id.i
 _ENDINGS = (sa.select(dossier_documents.c.application_id, dossier_documents.c.document_code)
             .where(dossier_documents.c.application_id.in_(_IDS),
                    dossier_documents.c.document_code.in_(REFUSAL_CODES + WITHDRAWAL_CODES)))
+_KNOWN = (sa.select(case_sections.c.application_id).distinct()
+          .where(case_sections.c.application_id.in_(_IDS),
+                 case_sections.c.section.in_(STATUS_SECTIONS)))
 _s = case_summaries.c
 _STORED = (sa.select(_s.application_id, _s.body, *(_s[name] for name in FACTS))
            .where(_s.application_id.in_(_IDS), _s.version == VERSION))
@@ -179,6 +186,7 @@ def _chunk(conn: sa.Connection, chunk: list[int]) -> dict[int, StoredSummary]:
                 found[good.application_id]["classes"].append(good.nice_class)
     regs = {r.application_id: r for r in conn.execute(_REGISTRATIONS, ids)}
     ended = {(r.application_id, r.document_code) for r in conn.execute(_ENDINGS, ids)}
+    known = set(conn.execute(_KNOWN, ids).scalars())
     out: dict[int, StoredSummary] = {}
     for app_id, app in apps.items():
         reg = regs.get(app_id)
@@ -193,7 +201,8 @@ def _chunk(conn: sa.Connection, chunk: list[int]) -> dict[int, StoredSummary]:
             erasure_identifier=(reg.erasure_identifier if reg else "")
             or app.erasure_identifier,
             refused=any((app_id, c) in ended for c in REFUSAL_CODES),
-            withdrawn=any((app_id, c) in ended for c in WITHDRAWAL_CODES))
+            withdrawn=any((app_id, c) in ended for c in WITHDRAWAL_CODES),
+            known=app_id in known or reg is not None)
         s = found[app_id]
         for name in LISTS:
             s[name] = tuple(s[name])
@@ -233,7 +242,7 @@ def _decode(row: AnyRow) -> StoredSummary:
         disappearance_date=row.disappearance_date, expire_date=row.expire_date,
         next_annuity_date=row.next_annuity_date, last_paid_year=row.last_paid_year,
         erasure_identifier=row.erasure_identifier, refused=bool(row.refused),
-        withdrawn=bool(row.withdrawn)))
+        withdrawn=bool(row.withdrawn), known=bool(row.known)))
 
 
 def read(conn: sa.Connection, ids: Sequence[int]) -> dict[int, StoredSummary]:
@@ -324,9 +333,14 @@ def status_condition(status: str, on: dt.date, *, prefix: bool = False
     return sa.or_(sa.false(), *(_STATUS[s](on) for s in wanted))
 
 
+def _known() -> sa.ColumnElement[bool]:
+    """The case's status facts are held (model.status.StatusFacts.known)."""
+    return _s.known.is_(True)
+
+
 def _registered() -> sa.ColumnElement[bool]:
     # `> ''`, the same as `!= ''` for text, is a range the registration number's index reads
-    return _s.registration_number > ""
+    return sa.and_(_known(), _s.registration_number > "")
 
 
 def _standing(on: dt.date) -> sa.ColumnElement[bool]:
@@ -341,12 +355,13 @@ def _overdue(on: dt.date) -> sa.ColumnElement[bool]:
 
 
 _STATUS: dict[Status, Callable[[dt.date], sa.ColumnElement[bool]]] = {
-    Status.UNKNOWN: lambda on: sa.false(),          # every stored case has its facts
-    Status.REFUSED: lambda on: sa.and_(_s.registration_number == "", _s.refused.is_(True)),
-    Status.WITHDRAWN: lambda on: sa.and_(_s.registration_number == "", _s.refused.is_(False),
-                                         _s.withdrawn.is_(True)),
-    Status.PENDING: lambda on: sa.and_(_s.registration_number == "", _s.refused.is_(False),
-                                       _s.withdrawn.is_(False)),
+    Status.UNKNOWN: lambda on: _s.known.is_(False),
+    Status.REFUSED: lambda on: sa.and_(_known(), _s.registration_number == "",
+                                       _s.refused.is_(True)),
+    Status.WITHDRAWN: lambda on: sa.and_(_known(), _s.registration_number == "",
+                                         _s.refused.is_(False), _s.withdrawn.is_(True)),
+    Status.PENDING: lambda on: sa.and_(_known(), _s.registration_number == "",
+                                       _s.refused.is_(False), _s.withdrawn.is_(False)),
     Status.CEASED: lambda on: sa.and_(_registered(), _s.disappearance_date.is_not(None),
                                       _s.disappearance_date <= on),
     Status.EXPIRED: lambda on: sa.and_(

@@ -226,4 +226,6 @@ case_summaries = sa.Table(
     text("erasure_identifier"),
     sa.Column("refused", sa.Boolean, nullable=False),
     sa.Column("withdrawn", sa.Boolean, nullable=False),
+    # False when neither progress nor registration data is held (migration 0013)
+    sa.Column("known", sa.Boolean, nullable=False, server_default=sa.true()),
 )
