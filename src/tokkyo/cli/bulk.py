@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import typer
 from rich.progress import (
     BarColumn,
@@ -160,7 +161,9 @@ def download(product: str = typer.Argument("", help="Product to keep in step; em
              user: str = typer.Option(..., envvar="TOKKYO_BULK_USER", help="Your ID."),
              password: str = typer.Option(..., envvar="TOKKYO_BULK_PASSWORD",
                                           help="Your password."),
-             since: str = typer.Option("", help="Only releases covering this day or later.")
+             since: str = typer.Option("", help="Only releases covering this day or later."),
+             debug: bool = typer.Option(False, "--debug",
+                                        help="On a failure, show the traceback too.")
              ) -> None:
     """Sign in, list products, or download a product's new and replaced files (resuming
     interrupted ones, verifying every SHA-256)."""
@@ -179,12 +182,26 @@ def download(product: str = typer.Argument("", help="Product to keep in step; em
                     bar.update(tasks[name], completed=done)
                 report = client.sync(product, to, progress, since)
         except BulkError as exc:
-            context.errors.print(f"[red]{exc}")
-            raise typer.Exit(1) from None
+            context.fail(str(exc), debug=debug)
+        except httpx.HTTPError as exc:
+            context.fail(_unreachable(server, exc), debug=debug)
     context.console.print(f"{len(report.downloaded)} downloaded, {len(report.replaced)} "
                           f"replaced, {len(report.unchanged)} unchanged (in {to})")
     for label in report.replaced:
         context.console.print(f"  replaced: {label}")
+
+
+def _unreachable(server: str, exc: httpx.HTTPError) -> str:
+    """One line for a failure of the connection itself: what happened, what to do."""
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
+        return (f"cannot connect to {server} ({exc}): is the server running and "
+                f"--server (TOKKYO_BULK_SERVER) right?")
+    if isinstance(exc, httpx.TimeoutException):
+        happened = f"{server} stopped answering ({type(exc).__name__})"
+    else:
+        happened = f"the connection to {server} failed ({exc or type(exc).__name__})"
+    return (f"{happened}; what was received is kept in .part files: run the same command "
+            f"again to resume")
 
 
 def _listing(client: BulkClient) -> None:

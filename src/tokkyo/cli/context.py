@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
+import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -14,6 +16,16 @@ from tokkyo.store.database import Database
 
 console = Console()
 errors = Console(stderr=True)
+debug = False           # `tokkyo --debug …`: failures show their traceback too
+
+
+def fail(message: str, *, debug: bool = False, code: int = 1) -> NoReturn:
+    """End the command with one line on stderr saying what happened (and the traceback of
+    the exception being handled with --debug)."""
+    if debug or globals()["debug"]:
+        errors.print_exception()
+    errors.print(f"[red]{message}", soft_wrap=True)
+    raise typer.Exit(code) from None
 
 
 def settings(**overrides: object) -> Settings:
