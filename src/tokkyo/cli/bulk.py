@@ -16,7 +16,6 @@ from rich.progress import (
     TextColumn,
     TransferSpeedColumn,
 )
-from rich.table import Table
 
 from tokkyo.accounts.clock import parse_instant
 from tokkyo.accounts.policy import Policy
@@ -97,16 +96,21 @@ def publish_samples(db: Any, config: Any) -> None:
 
 
 @app.command()
-def products() -> None:
+def products(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Products and their latest releases (on this server's store)."""
     def work(conn: Any, *_: Any) -> list[tuple[Any, list[Any]]]:
         return site.products_with_releases(conn)
-    table = Table(title="products")
-    for column in ("id", "title", "frequency", "latest releases"):
-        table.add_column(column)
-    for p, releases in _store(work):
-        table.add_row(p.id, p.title_en, p.frequency, " ".join(r.id for r in releases) or "-")
-    context.console.print(table)
+    listing = _store(work)
+    if as_json:
+        context.print_json([{"id": p.id, "title_ja": p.title_ja, "title_en": p.title_en,
+                             "frequency": p.frequency,
+                             "latest_releases": [r.id for r in releases]}
+                            for p, releases in listing])
+        return
+    context.console.print(context.table(
+        "products", ("id", "title", "frequency", "latest releases"),
+        [(p.id, p.title_en, p.frequency, "\n".join(r.id for r in releases) or "-")
+         for p, releases in listing], ids=("id", "latest releases")))
 
 
 @app.command()
@@ -162,6 +166,10 @@ def download(product: str = typer.Argument("", help="Product to keep in step; em
              password: str = typer.Option(..., envvar="TOKKYO_BULK_PASSWORD",
                                           help="Your password."),
              since: str = typer.Option("", help="Only releases covering this day or later."),
+             as_json: bool = typer.Option(False, "--json", help="Without a product: print "
+                                                               "the listing as JSON (each "
+                                                               "product with its releases' "
+                                                               "manifests)."),
              debug: bool = typer.Option(False, "--debug",
                                         help="On a failure, show the traceback too.")
              ) -> None:
@@ -170,8 +178,10 @@ def download(product: str = typer.Argument("", help="Product to keep in step; em
     with BulkClient(server, user, password) as client:
         try:
             if not product:
-                _listing(client)
+                _listing(client, as_json)
                 return
+            if as_json:
+                raise typer.BadParameter("--json is for the listing (no product)")
             with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                           TransferSpeedColumn(), console=context.console) as bar:
                 tasks: dict[str, Any] = {}
@@ -204,12 +214,13 @@ def _unreachable(server: str, exc: httpx.HTTPError) -> str:
             f"again to resume")
 
 
-def _listing(client: BulkClient) -> None:
-    table = Table(title="products")
-    for column in ("id", "title", "frequency", "releases"):
-        table.add_column(column)
-    for p in client.products():
-        releases = client.releases(p["id"])
-        table.add_row(p["id"], p["title_en"], p["frequency"],
-                      " ".join(r["release"] for r in releases[:3]) or "-")
-    context.console.print(table)
+def _listing(client: BulkClient, as_json: bool) -> None:
+    listing = [(p, client.releases(p["id"])) for p in client.products()]
+    if as_json:
+        context.print_json([dict(p, releases=releases) for p, releases in listing])
+        return
+    context.console.print(context.table(
+        "products", ("id", "title", "frequency", "latest releases"),
+        [(p["id"], p["title_en"], p["frequency"],
+          "\n".join(r["release"] for r in releases[:3]) or "-") for p, releases in listing],
+        ids=("id", "latest releases")))

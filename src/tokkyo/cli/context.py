@@ -2,21 +2,49 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from tokkyo.config import Settings, load_settings
+from tokkyo.documents.jsonable import jsonable
 from tokkyo.store.database import Database
 
 console = Console()
 errors = Console(stderr=True)
 debug = False           # `tokkyo --debug …`: failures show their traceback too
+
+
+def table(title: str, columns: Iterable[str], rows: list[tuple[str, ...]],
+          ids: Iterable[str] = ()) -> Table:
+    """A listing whose id columns (`ids`; one id a line in a cell) are never cut or folded:
+    they are as wide as their longest id, whatever the terminal's width, so they can be
+    copied (the README's `sha256sum` step needs release ids); other columns wrap."""
+    names = list(columns)
+    out = Table(title=title)
+    for i, name in enumerate(names):
+        if name in ids:
+            longest = max((len(line) for row in rows for line in row[i].splitlines()),
+                          default=0)
+            out.add_column(name, no_wrap=True, overflow="fold",
+                           min_width=max(longest, len(name)))
+        else:
+            out.add_column(name, overflow="fold")
+    for row in rows:
+        out.add_row(*row)
+    return out
+
+
+def print_json(value: Any) -> None:
+    """`--json`: the value as JSON on stdout, whole lines, never wrapped to the terminal."""
+    print(json.dumps(jsonable(value), ensure_ascii=False, indent=2))
 
 
 def fail(message: str, *, debug: bool = False, code: int = 1) -> NoReturn:
