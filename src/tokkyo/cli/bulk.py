@@ -29,10 +29,11 @@ app = typer.Typer(help="Bulk data: publish products, replace files, announce; do
                   no_args_is_help=True)
 
 
-def _store(work: Callable[..., Any]) -> Any:
+def _store(work: Callable[..., Any], *, existing: bool = False) -> Any:
     config = context.settings()
-    policy = Policy.from_settings(config)
-    with context.opened(config, upgrade=True) as db:
+    with context.opened(config, upgrade=True, existing=existing) as db:
+        # after the store is known to exist: the policy may create the data folder's key
+        policy = Policy.from_settings(config)
         try:
             with db.engine.begin() as conn:
                 catalog.ensure_products(conn)
@@ -100,7 +101,7 @@ def products(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) 
     """Products and their latest releases (on this server's store)."""
     def work(conn: Any, *_: Any) -> list[tuple[Any, list[Any]]]:
         return site.products_with_releases(conn)
-    listing = _store(work)
+    listing = _store(work, existing=True)
     if as_json:
         context.print_json([{"id": p.id, "title_ja": p.title_ja, "title_en": p.title_en,
                              "frequency": p.frequency,

@@ -19,12 +19,14 @@ app = typer.Typer(help="Users: add, list, approve, disable, reissue passwords, c
                   no_args_is_help=True)
 
 
-def _run(work: Callable[[sa.Connection, Policy], T]) -> T:
+def _run(work: Callable[[sa.Connection, Policy], T], *, existing: bool = False) -> T:
     """`work`'s answer, in one transaction of the store; an account error is printed and
-    ends the command (exit 1) with nothing written."""
+    ends the command (exit 1) with nothing written. `existing`: refuse a store that does
+    not exist yet (read-only commands)."""
     config = context.settings()
-    policy = Policy.from_settings(config)
-    with context.opened(config, upgrade=True) as db:
+    with context.opened(config, upgrade=True, existing=existing) as db:
+        # after the store is known to exist: the policy may create the data folder's key
+        policy = Policy.from_settings(config)
         try:
             with db.engine.begin() as conn:
                 return work(conn, policy)
@@ -52,7 +54,7 @@ def add(login_id: str = typer.Argument(..., help="The ID (8-15 of 0-9 a-z - _ .)
 def list_users(status: str = typer.Option("", help="Only users in this state."),
                as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Users and registration requests."""
-    rows = _run(lambda conn, policy: accounts.listing(conn, status or None))
+    rows = _run(lambda conn, policy: accounts.listing(conn, status or None), existing=True)
 
     def services(u: Any) -> list[str]:
         return [s for s in ("api", "opd", "bulk", "archive") if getattr(u, s)]
