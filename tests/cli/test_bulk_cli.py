@@ -4,6 +4,7 @@ a real server over loopback."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 
 import httpx
@@ -48,6 +49,22 @@ def test_publish_replace_announce_and_download(database_url, tmp_path):
         out = tokkyo(*args, env=env, check=0).stdout
         assert "0 downloaded, 1 replaced, 1 unchanged" in out
         assert (mirror / release / "completeness.csv").read_bytes() == corrected.read_bytes()
+        narrow = dict(env, COLUMNS="80")              # ids whole in an 80-column terminal
+        releases = [r for p in json.loads(tokkyo("bulk", "products", "--json", env=narrow,
+                                                 check=0).stdout)
+                    for r in p["latest_releases"]]
+        assert release in releases
+        listed = tokkyo("bulk", "products", env=narrow, check=0).stdout
+        listing = tokkyo(*args[:2], *args[5:], env=narrow, check=0).stdout
+        for out in (listed, listing):
+            for r in releases:
+                assert r in out, out
+        manifests = json.loads(tokkyo(*args[:2], *args[5:], "--json", env=narrow,
+                                      check=0).stdout)
+        assert release in {r["release"] for p in manifests for r in p["releases"]}
+        users = json.loads(tokkyo("users", "list", "--json", env=narrow, check=0).stdout)
+        assert [u["login_id"] for u in users] == ["mirror-user1"]
+        assert "password_hash" not in users[0]
         refused = tokkyo("bulk", "download", "--server", server.base, "--user",
                          "mirror-user1", "--password", "wrong-password-9", env=env, check=1)
         assert "sign-in as mirror-user1 refused" in refused.stderr

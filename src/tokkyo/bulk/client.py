@@ -127,13 +127,22 @@ class BulkClient:
                 with part.open("r+b" if have else "wb") as out:
                     out.seek(have)
                     out.truncate()
-                    for chunk in answer.iter_bytes(CHUNK):
-                        out.write(chunk)
-                        have += len(chunk)
-                        if progress:
-                            progress(entry["name"], have, size)
-                    out.flush()
-                    os.fsync(out.fileno())
+                    try:
+                        # what arrives is written at once (no chunk size: httpx would hold
+                        # up to a chunk back), so a dropped connection keeps every byte
+                        # received and the next run resumes after it
+                        for chunk in answer.iter_bytes():
+                            out.write(chunk)
+                            have += len(chunk)
+                            if progress:
+                                progress(entry["name"], have, size)
+                    finally:
+                        out.flush()
+                        os.fsync(out.fileno())
+            if have < size:
+                raise BulkError(f"download of {entry['name']}: the server ended the answer "
+                                f"after {have:,} of {size:,} bytes; run the same command "
+                                f"again to resume")
         actual = _sha256_of(part)
         if actual != sha:
             part.unlink()

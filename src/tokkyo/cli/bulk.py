@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import typer
 from rich.progress import (
     BarColumn,
@@ -15,7 +16,6 @@ from rich.progress import (
     TextColumn,
     TransferSpeedColumn,
 )
-from rich.table import Table
 
 from tokkyo.accounts.clock import parse_instant
 from tokkyo.accounts.policy import Policy
@@ -29,10 +29,11 @@ app = typer.Typer(help="Bulk data: publish products, replace files, announce; do
                   no_args_is_help=True)
 
 
-def _store(work: Callable[..., Any]) -> Any:
+def _store(work: Callable[..., Any], *, existing: bool = False) -> Any:
     config = context.settings()
-    policy = Policy.from_settings(config)
-    with context.opened(config, upgrade=True) as db:
+    with context.opened(config, upgrade=True, existing=existing) as db:
+        # after the store is known to exist: the policy may create the data folder's key
+        policy = Policy.from_settings(config)
         try:
             with db.engine.begin() as conn:
                 catalog.ensure_products(conn)
@@ -96,16 +97,21 @@ def publish_samples(db: Any, config: Any) -> None:
 
 
 @app.command()
-def products() -> None:
+def products(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Products and their latest releases (on this server's store)."""
     def work(conn: Any, *_: Any) -> list[tuple[Any, list[Any]]]:
         return site.products_with_releases(conn)
-    table = Table(title="products")
-    for column in ("id", "title", "frequency", "latest releases"):
-        table.add_column(column)
-    for p, releases in _store(work):
-        table.add_row(p.id, p.title_en, p.frequency, " ".join(r.id for r in releases) or "-")
-    context.console.print(table)
+    listing = _store(work, existing=True)
+    if as_json:
+        context.print_json([{"id": p.id, "title_ja": p.title_ja, "title_en": p.title_en,
+                             "frequency": p.frequency,
+                             "latest_releases": [r.id for r in releases]}
+                            for p, releases in listing])
+        return
+    context.console.print(context.table(
+        "products", ("id", "title", "frequency", "latest releases"),
+        [(p.id, p.title_en, p.frequency, "\n".join(r.id for r in releases) or "-")
+         for p, releases in listing], ids=("id", "latest releases")))
 
 
 @app.command()
@@ -160,15 +166,23 @@ def download(product: str = typer.Argument("", help="Product to keep in step; em
              user: str = typer.Option(..., envvar="TOKKYO_BULK_USER", help="Your ID."),
              password: str = typer.Option(..., envvar="TOKKYO_BULK_PASSWORD",
                                           help="Your password."),
-             since: str = typer.Option("", help="Only releases covering this day or later.")
+             since: str = typer.Option("", help="Only releases covering this day or later."),
+             as_json: bool = typer.Option(False, "--json", help="Without a product: print "
+                                                               "the listing as JSON (each "
+                                                               "product with its releases' "
+                                                               "manifests)."),
+             debug: bool = typer.Option(False, "--debug",
+                                        help="On a failure, show the traceback too.")
              ) -> None:
     """Sign in, list products, or download a product's new and replaced files (resuming
     interrupted ones, verifying every SHA-256)."""
     with BulkClient(server, user, password) as client:
         try:
             if not product:
-                _listing(client)
+                _listing(client, as_json)
                 return
+            if as_json:
+                raise typer.BadParameter("--json is for the listing (no product)")
             with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                           TransferSpeedColumn(), console=context.console) as bar:
                 tasks: dict[str, Any] = {}
@@ -179,20 +193,35 @@ def download(product: str = typer.Argument("", help="Product to keep in step; em
                     bar.update(tasks[name], completed=done)
                 report = client.sync(product, to, progress, since)
         except BulkError as exc:
-            context.errors.print(f"[red]{exc}")
-            raise typer.Exit(1) from None
+            context.fail(str(exc), debug=debug)
+        except httpx.HTTPError as exc:
+            context.fail(_unreachable(server, exc), debug=debug)
     context.console.print(f"{len(report.downloaded)} downloaded, {len(report.replaced)} "
                           f"replaced, {len(report.unchanged)} unchanged (in {to})")
     for label in report.replaced:
         context.console.print(f"  replaced: {label}")
 
 
-def _listing(client: BulkClient) -> None:
-    table = Table(title="products")
-    for column in ("id", "title", "frequency", "releases"):
-        table.add_column(column)
-    for p in client.products():
-        releases = client.releases(p["id"])
-        table.add_row(p["id"], p["title_en"], p["frequency"],
-                      " ".join(r["release"] for r in releases[:3]) or "-")
-    context.console.print(table)
+def _unreachable(server: str, exc: httpx.HTTPError) -> str:
+    """One line for a failure of the connection itself: what happened, what to do."""
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
+        return (f"cannot connect to {server} ({exc}): is the server running and "
+                f"--server (TOKKYO_BULK_SERVER) right?")
+    if isinstance(exc, httpx.TimeoutException):
+        happened = f"{server} stopped answering ({type(exc).__name__})"
+    else:
+        happened = f"the connection to {server} failed ({exc or type(exc).__name__})"
+    return (f"{happened}; what was received is kept in .part files: run the same command "
+            f"again to resume")
+
+
+def _listing(client: BulkClient, as_json: bool) -> None:
+    listing = [(p, client.releases(p["id"])) for p in client.products()]
+    if as_json:
+        context.print_json([dict(p, releases=releases) for p, releases in listing])
+        return
+    context.console.print(context.table(
+        "products", ("id", "title", "frequency", "latest releases"),
+        [(p["id"], p["title_en"], p["frequency"],
+          "\n".join(r["release"] for r in releases[:3]) or "-") for p, releases in listing],
+        ids=("id", "latest releases")))

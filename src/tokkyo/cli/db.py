@@ -21,13 +21,13 @@ def upgrade() -> None:
 @app.command()
 def current() -> None:
     """Print the revision the database is at."""
-    with context.opened() as db:
+    with context.opened(existing=True) as db:
         context.console.print(migrate.current_revision(db.engine) or "(empty database)")
 
 
 @app.command()
 def check() -> None:
     """Fail when the tables and the migrations differ (`alembic check`)."""
-    with context.opened() as db:
+    with context.opened(existing=True) as db:
         migrate.check(db.engine)
         context.console.print("tables and migrations agree")

@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as installed_version
+
 import typer
 
-from tokkyo.cli import bulk, db, ingest, report, serve, settings_cmd, users
+from tokkyo.cli import bulk, context, db, ingest, report, serve, settings_cmd, users
 
 app = typer.Typer(help="tokkyo: an open, self-hostable patent information platform.",
                   no_args_is_help=True, add_completion=False)
+
+
+def _version(asked: bool) -> None:
+    if asked:
+        try:
+            number = installed_version("tokkyo")
+        except PackageNotFoundError:            # run from a checkout that is not installed
+            number = "unknown (not installed)"
+        typer.echo(f"tokkyo {number}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                      help="Print tokkyo's version and exit."),
+         debug: bool = typer.Option(False, "--debug",
+                                    help="On a failure, show the traceback too.")) -> None:
+    """tokkyo: an open, self-hostable patent information platform."""
+    context.debug = debug
 app.command()(ingest.ingest)
 app.command()(serve.serve)
 app.command()(serve.demo)

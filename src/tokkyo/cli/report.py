@@ -18,7 +18,7 @@ app = typer.Typer(help="Reports on the loaded data.", no_args_is_help=True)
 def quality_report(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Completeness per source and kind (title, abstract, claims, description,
     classifications, applicants), validation problems and quarantine counts."""
-    with context.opened(upgrade=True) as db, db.engine.connect() as conn:
+    with context.opened(upgrade=True, existing=True) as db, db.engine.connect() as conn:
         report = quality.build(conn)
     if as_json:
         context.console.print_json(json.dumps(jsonable(report), ensure_ascii=False))
@@ -53,7 +53,7 @@ def quality_report(as_json: bool = typer.Option(False, "--json", help="Print JSO
 @app.command(name="quarantine")
 def quarantine_report(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Files refused by ingest: name, reason, batch, and the SHA-256 of the kept bytes."""
-    with context.opened(upgrade=True) as db, db.engine.connect() as conn:
+    with context.opened(upgrade=True, existing=True) as db, db.engine.connect() as conn:
         rows = quality.quarantined(conn)
     if as_json:
         context.console.print_json(json.dumps(jsonable(rows), ensure_ascii=False))

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 import typer
-from rich.table import Table
 
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.errors import AccountError
@@ -20,12 +19,14 @@ app = typer.Typer(help="Users: add, list, approve, disable, reissue passwords, c
                   no_args_is_help=True)
 
 
-def _run(work: Callable[[sa.Connection, Policy], T]) -> T:
+def _run(work: Callable[[sa.Connection, Policy], T], *, existing: bool = False) -> T:
     """`work`'s answer, in one transaction of the store; an account error is printed and
-    ends the command (exit 1) with nothing written."""
+    ends the command (exit 1) with nothing written. `existing`: refuse a store that does
+    not exist yet (read-only commands)."""
     config = context.settings()
-    policy = Policy.from_settings(config)
-    with context.opened(config, upgrade=True) as db:
+    with context.opened(config, upgrade=True, existing=existing) as db:
+        # after the store is known to exist: the policy may create the data folder's key
+        policy = Policy.from_settings(config)
         try:
             with db.engine.begin() as conn:
                 return work(conn, policy)
@@ -50,17 +51,24 @@ def add(login_id: str = typer.Argument(..., help="The ID (8-15 of 0-9 a-z - _ .)
 
 
 @app.command(name="list")
-def list_users(status: str = typer.Option("", help="Only users in this state.")) -> None:
+def list_users(status: str = typer.Option("", help="Only users in this state."),
+               as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Users and registration requests."""
-    rows = _run(lambda conn, policy: accounts.listing(conn, status or None))
-    table = Table(title="users")
-    for column in ("#", "ID", "status", "role", "name", "services"):
-        table.add_column(column)
-    for u in rows:
-        services = " ".join(s for s in ("api", "opd", "bulk", "archive") if getattr(u, s))
-        table.add_row(str(u.id), u.login_id or f"({u.desired_id or '-'})", u.status, u.role,
-                      u.name, services)
-    context.console.print(table)
+    rows = _run(lambda conn, policy: accounts.listing(conn, status or None), existing=True)
+
+    def services(u: Any) -> list[str]:
+        return [s for s in ("api", "opd", "bulk", "archive") if getattr(u, s)]
+    if as_json:
+        context.print_json([{"number": u.id, "login_id": u.login_id,
+                             "desired_id": u.desired_id, "status": u.status, "role": u.role,
+                             "kind": u.kind, "name": u.name, "services": services(u),
+                             "created_at": u.created_at, "updated_at": u.updated_at}
+                            for u in rows])
+        return
+    context.console.print(context.table(
+        "users", ("#", "ID", "status", "role", "name", "services"),
+        [(str(u.id), u.login_id or f"({u.desired_id or '-'})", u.status, u.role, u.name,
+          " ".join(services(u))) for u in rows], ids=("#", "ID")))
 
 
 @app.command()
