@@ -30,6 +30,7 @@ from tokkyo.store.database import Database
 from tokkyo.web.answers import Surface, answer_error
 from tokkyo.web.context import AppContext
 from tokkyo.web.problems import problem
+from tokkyo.web.proxies import TrustedProxies
 
 log = logging.getLogger("tokkyo")
 JPO_PREFIXES = ("/api/", "/opdapi/")
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(bulk_router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     install_openapi(app)
+    app.add_middleware(TrustedProxies, trusts=settings.trusts)
     _install_error_handlers(app, (
         Surface("jpo", (*JPO_PREFIXES, "/api-files/"), api_refusals.jpo_answer),
         Surface("programs", ("/admin/", "/accounts/", settings.token_path),
