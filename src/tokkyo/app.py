@@ -31,6 +31,7 @@ from tokkyo.web.answers import Surface, answer_error
 from tokkyo.web.context import AppContext
 from tokkyo.web.problems import problem
 from tokkyo.web.proxies import TrustedProxies
+from tokkyo.web.slashes import MergeSlashes
 
 log = logging.getLogger("tokkyo")
 JPO_PREFIXES = ("/api/", "/opdapi/")
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     install_openapi(app)
     app.add_middleware(TrustedProxies, trusts=settings.trusts)
+    app.add_middleware(MergeSlashes)
     _install_error_handlers(app, (
         Surface("jpo", (*JPO_PREFIXES, "/api-files/"), api_refusals.jpo_answer),
         Surface("programs", ("/admin/", "/accounts/", settings.token_path),
