@@ -60,6 +60,8 @@ def links(server: Server, token: str, headers: dict[str, str]) -> list[str]:
         assert answer.status_code == 200, answer.text
         assert answer.json()["result"]["statusCode"] == "100", answer.text
         out.append(answer.json()["result"]["data"]["URL"])
+        if path == BUNDLE:                   # a signed link expires: never kept (item 5)
+            assert answer.headers["cache-control"] == "no-store"
     return out
 
 
