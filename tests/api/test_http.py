@@ -65,3 +65,23 @@ def test_what_a_client_may_cache(api: Api) -> None:
         assert server.get(f"/{PROGRESS}", "not-a-token").headers["cache-control"] == "no-store"
     finally:
         server.stop()
+
+
+def test_opd_answers_json_unless_xml_is_asked_for(api: Api) -> None:
+    """OPD's format when no XML is asked for (issue 19, item 4): the evidence on the live
+    OPD's default is not conclusive (README), so tokkyo keeps JSON, the domestic API's
+    form; `Accept: application/xml` gives the `<api-data>` XML."""
+    token = api.token()
+    path = "/opdapi/patent/v1/family_list/application/JP.2020123456.A"
+    auth = {"Authorization": f"Bearer {token}"}
+    for accept in ("*/*", None):
+        headers = {**auth, "Accept": accept} if accept else auth
+        request = api.server.client.build_request("GET", path, headers=headers)
+        if accept is None:
+            del request.headers["Accept"]
+        answer = api.server.client.send(request)
+        assert answer.headers["content-type"].startswith("application/json"), accept
+        assert answer.json()["result"]["statusCode"] == "100"
+    xml = api.server.get(path, token, {"Accept": "application/xml"})
+    assert xml.headers["content-type"].startswith("application/xml")
+    assert b'<api-data xmlns="https://www.jpo.go.jp">' in xml.content
