@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -107,3 +108,15 @@ def test_an_answer_cached_for_one_forwarded_host_is_not_given_to_another(
     assert [u.split("/c1800/")[0] for u in urls] == [
         "http://one.example", "http://two.example", "http://one.example"]
     assert len({u.split("/c1800/")[1] for u in urls}) == 1
+
+
+def test_every_server_process_links_to_the_address_served_on(servers: Servers) -> None:
+    """`tokkyo serve --workers 2 --port N`: each process builds its app from the
+    environment, and links there too are on port N (not the setting's default)."""
+    server = Server(servers.plain.env["TOKKYO_DATABASE_URL"],
+                    Path(servers.plain.env["TOKKYO_DATA_DIR"]), workers=2, **SETTINGS)
+    try:
+        for url in links(server, servers.token, {"Host": JPO}):
+            assert url.startswith(server.base + "/"), url
+    finally:
+        server.stop()
