@@ -59,11 +59,32 @@ def test_every_parser_reads_the_environment():
     ("TOKKYO_BLOB_STORE", "/srv/blobs", "TOKKYO_BLOB_STORE='/srv/blobs': give a URL "
      "(file:///srv/tokkyo/blobs) or leave it empty"),
     ("TOKKYO_PORT", "-80", "TOKKYO_PORT='-80': '-80' must be a positive integer"),
+    ("TOKKYO_TRUSTED_PROXIES", "10.0.0.1,proxy", "TOKKYO_TRUSTED_PROXIES='10.0.0.1,proxy': "
+     "give IP addresses or networks (10.0.0.0/8) separated by commas"),
+    ("TOKKYO_PUBLIC_ORIGIN", "ip-data.example.org", "TOKKYO_PUBLIC_ORIGIN="
+     "'ip-data.example.org': 'ip-data.example.org' is not an origin (scheme and host, e.g. "
+     "https://ip-data.example.org)"),
+    ("TOKKYO_PUBLIC_ORIGIN", "https://example.org/tokkyo", "TOKKYO_PUBLIC_ORIGIN="
+     "'https://example.org/tokkyo': 'https://example.org/tokkyo' is not an origin (scheme "
+     "and host, e.g. https://ip-data.example.org)"),
 ])
 def test_a_bad_value_names_its_variable(variable, value, message):
     with pytest.raises(ConfigError) as caught:
         load_settings(environ={variable: value})
     assert str(caught.value) == message
+
+
+def test_origins_and_trusted_proxies():
+    """Links default to the address served on; only listed proxies are believed."""
+    assert Settings().bound_origin == "http://127.0.0.1:8000"
+    assert load_settings(environ={"TOKKYO_HOST": "::1", "TOKKYO_PORT": "9000"}
+                         ).bound_origin == "http://[::1]:9000"
+    assert load_settings(environ={"TOKKYO_PUBLIC_ORIGIN": "https://ip.example.org/"}
+                         ).public_origin == "https://ip.example.org"
+    assert not Settings().trusts("127.0.0.1")
+    proxies = load_settings(environ={"TOKKYO_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8,::1"})
+    assert all(proxies.trusts(a) for a in ("127.0.0.1", "10.2.3.4", "::1"))
+    assert not any(proxies.trusts(a) for a in ("127.0.0.2", "11.0.0.1", "", "proxy"))
 
 
 def test_text_overrides_are_parsed_typed_ones_taken():

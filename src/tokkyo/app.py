@@ -20,6 +20,7 @@ from tokkyo.accounts.policy import Policy
 from tokkyo.api import envelope
 from tokkyo.api import refusals as api_refusals
 from tokkyo.api.answer_cache import AnswerCache
+from tokkyo.api.caching import NO_STORE
 from tokkyo.bulk import web as bulk_web
 from tokkyo.bulk.access import BulkContext
 from tokkyo.config import Settings, load_settings
@@ -30,6 +31,8 @@ from tokkyo.store.database import Database
 from tokkyo.web.answers import Surface, answer_error
 from tokkyo.web.context import AppContext
 from tokkyo.web.problems import problem
+from tokkyo.web.proxies import TrustedProxies
+from tokkyo.web.slashes import MergeSlashes
 
 log = logging.getLogger("tokkyo")
 JPO_PREFIXES = ("/api/", "/opdapi/")
@@ -110,6 +113,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(bulk_router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     install_openapi(app)
+    app.add_middleware(TrustedProxies, trusts=settings.trusts)
+    app.add_middleware(MergeSlashes)
     _install_error_handlers(app, (
         Surface("jpo", (*JPO_PREFIXES, "/api-files/"), api_refusals.jpo_answer),
         Surface("programs", ("/admin/", "/accounts/", settings.token_path),
@@ -123,6 +128,13 @@ def _jpo_path(request: Request) -> bool:
     return request.url.path.startswith(JPO_PREFIXES)
 
 
+def _not_kept(request: Request, answer: Response) -> Response:
+    """An error answer of the JPO API is not to be cached (`api.caching`)."""
+    if _jpo_path(request) and "cache-control" not in answer.headers:
+        answer.headers["Cache-Control"] = NO_STORE
+    return answer
+
+
 def _install_error_handlers(app: FastAPI, surfaces: tuple[Surface, ...]) -> None:
     """Domain errors are answered by the surface of the request's path, in its form (the
     JPO envelope, a problem body, a page in the user's language); anything else on the
@@ -132,7 +144,7 @@ def _install_error_handlers(app: FastAPI, surfaces: tuple[Surface, ...]) -> None
     async def domain_error(request: Request, exc: TokkyoError) -> Response:
         answer = await answer_error(surfaces, request, exc)
         if answer is not None:
-            return answer
+            return _not_kept(request, answer)
         return await unexpected(request, exc)
 
     @app.exception_handler(StarletteHTTPException)
@@ -144,14 +156,14 @@ def _install_error_handlers(app: FastAPI, surfaces: tuple[Surface, ...]) -> None
             if exc.status_code == 405:
                 answer.status_code = 405
                 answer.headers["Allow"] = ALLOW
-            return answer
+            return _not_kept(request, answer)
         return (error_page(request, exc.status_code)
                 or problem(exc.status_code, str(exc.detail)))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         if _jpo_path(request):
-            return envelope.response("204")
+            return _not_kept(request, envelope.response("204"))
         fields = ", ".join(str(e.get("loc", ("",))[-1]) for e in exc.errors())
         return error_page(request, 422, fields) or problem(
             422, "the request does not have the required form",
@@ -162,7 +174,7 @@ def _install_error_handlers(app: FastAPI, surfaces: tuple[Surface, ...]) -> None
     async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         if _jpo_path(request):
-            return envelope.response("999")
+            return _not_kept(request, envelope.response("999"))
         try:
             page = error_page(request, 500)
         except Exception:            # the page itself could not be made: the plain body

@@ -11,6 +11,7 @@ int to mypy, which a class built at run time from a list would not be). A bad va
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -104,6 +105,28 @@ def _secret_key(text: str) -> str:
     return text
 
 
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def _networks(text: str) -> tuple[IPNetwork, ...]:
+    """`127.0.0.1, 10.0.0.0/8` → networks (an address is a network of one)."""
+    try:
+        return tuple(ipaddress.ip_network(part.strip(), strict=False)
+                     for part in text.split(",") if part.strip())
+    except ValueError:
+        raise ValueError("give IP addresses or networks (10.0.0.0/8) separated by "
+                         "commas") from None
+
+
+def _origin(text: str) -> str:
+    """`https://host[:port]` with no path: the origin links are built on."""
+    value = text.strip().rstrip("/")
+    if value and not re.fullmatch(r"https?://[^/?#\s]+", value):
+        raise ValueError(f"{text!r} is not an origin (scheme and host, e.g. "
+                         "https://ip-data.example.org)")
+    return value
+
+
 class QuotaCap(NamedTuple):
     """A default daily cap that differs from the handbook's (`TOKKYO_QUOTA_CAPS`)."""
 
@@ -169,7 +192,14 @@ class Settings:
     public_origin: str = setting(
         "",
         "Origin clients reach this server at (e.g. https://ip-data.example.org), for "
-        "links in answers. Empty: the origin of each request.")
+        "links in answers; never taken from a request's Host header. Empty: a trusted "
+        "proxy's X-Forwarded-Host (TOKKYO_TRUSTED_PROXIES), else the address `tokkyo "
+        "serve` listens on (http://HOST:PORT).", _origin)
+    trusted_proxies: tuple[IPNetwork, ...] = setting(
+        (),
+        "Addresses of the reverse proxies whose X-Forwarded-Proto, X-Forwarded-Host and "
+        "X-Forwarded-For are believed, separated by commas (IPs or networks: "
+        "`127.0.0.1,10.0.0.0/8`). Empty: no request's forwarded headers are.", _networks)
     token_path: str = setting("/auth/token", "Path of the OAuth2 token endpoint.")
     now: str = setting(
         "",
@@ -234,6 +264,22 @@ class Settings:
         _positive_int)
     host: str = setting("127.0.0.1", "Address `tokkyo serve` listens on.")
     port: int = setting(8000, "Port `tokkyo serve` listens on.", _positive_int)
+
+    @property
+    def bound_origin(self) -> str:
+        """The origin of the address `tokkyo serve` listens on (`http://HOST:PORT`)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def trusts(self, address: str) -> bool:
+        """Whether `address` (a peer's IP) is one of the trusted proxies."""
+        if not self.trusted_proxies:
+            return False
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in self.trusted_proxies)
 
     @property
     def data_path(self) -> Path:

@@ -201,15 +201,17 @@ def test_api_token_addresses_are_verified_and_redirect_to_the_case(store):
     assert store.client().get(moved.headers["location"]).status_code == 200
 
 
-def test_api_fixed_addresses_are_on_the_origin_asked(store):
-    """An address made here is on the origin the call came to, also when the same answer
-    was cached for a call to another origin (a server reached by two names)."""
+def test_api_fixed_addresses_are_on_the_servers_origin_whatever_the_host(store):
+    """An address made here is on the server's own origin (the address `tokkyo serve`
+    listens on, with no TOKKYO_PUBLIC_ORIGIN), never on the Host the client sent, also
+    when the same answer was cached for a call naming another host (issue 19: a Host
+    reflected into links let any client poison the answer cache). A trusted proxy's
+    forwarded host is tests/api/test_origins.py's."""
     api_token = store.server.token(USER, PASSWORD)
     urls = [store.server.get("/api/patent/v1/jpp_fixed_address/2019165329", api_token,
                              headers={"Host": host}).json()["result"]["data"]["URL"]
-            for host in ("one.example", "two.example", "one.example")]
-    assert [u.split("/c1800/")[0] for u in urls] == [
-        "http://one.example", "http://two.example", "http://one.example"]
+            for host in ("one.example", "two.example", "ip-data.jpo.go.jp")]
+    assert [u.split("/c1800/")[0] for u in urls] == [store.server.base] * 3
     assert len({u.split("/c1800/")[1] for u in urls}) == 1
 
 

@@ -22,8 +22,10 @@ def served_on_loopback(app: Any) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    # without uvicorn's proxy handling, as `tokkyo serve` runs it (tokkyo.web.proxies)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off",
-                                           http=ZeroCopyH11Protocol, log_level="warning"))
+                                           http=ZeroCopyH11Protocol, log_level="warning",
+                                           proxy_headers=False))
     thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

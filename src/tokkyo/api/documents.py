@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from fastapi import Request, Response
 
 from tokkyo.api import bundles, envelope, signed_links
+from tokkyo.api.caching import NO_STORE
 from tokkyo.api.found import Found
 from tokkyo.api.operations import Operation
 from tokkyo.model.jst import JST
@@ -45,5 +46,6 @@ def document_lookup(ctx: AppContext, request: Request, conn: sa.Connection, law:
     expires = int(ctx.policy.clock.now().timestamp()) + ctx.settings.signed_link_seconds
     path = f"/api-files/{law.value}/{op.zip_prefix}_{number}.zip"
     url = ctx.origin(request) + signed_links.sign(ctx.policy.secret, path, expires)
-    return Found("100", lambda remain, headers: envelope.response("100", {"URL": url}, remain,
-                                                                  headers))
+    # the link expires within minutes: not to be kept until the day's end as data are
+    return Found("100", lambda remain, headers: envelope.response(
+        "100", {"URL": url}, remain, {**headers, "Cache-Control": NO_STORE}))

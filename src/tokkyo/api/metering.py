@@ -17,10 +17,11 @@ from tokkyo.accounts import service as accounts
 from tokkyo.accounts.errors import InvalidToken
 from tokkyo.accounts.quotas import Meter
 from tokkyo.accounts.service import Principal
+from tokkyo.api.caching import cache_control
 from tokkyo.api.context import is_timeout, log_entry
 from tokkyo.api.found import Found
 from tokkyo.model.jst import JST
-from tokkyo.web.context import AppContext
+from tokkyo.web.context import AppContext, context_of
 from tokkyo.web.deps import bearer
 
 log = logging.getLogger("tokkyo.api")
@@ -154,7 +155,12 @@ def logged(ctx: AppContext, request: Request, reply: Reply, service: str, law: s
 
 
 def answered(request: Request, reply: Reply) -> Response:
-    """HEAD gets the headers of the GET answer, without its body."""
+    """The answer with what a client may cache of it (`caching`; an answer that says
+    already, such as a signed link's, keeps its own); HEAD gets the headers of the GET
+    answer, without its body."""
+    if "cache-control" not in reply.response.headers:
+        reply.response.headers["Cache-Control"] = cache_control(
+            reply.status, context_of(request).now())
     if request.method == "HEAD":
         return Response(status_code=reply.response.status_code,
                         headers=dict(reply.response.headers))

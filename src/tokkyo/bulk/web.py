@@ -24,6 +24,7 @@ from tokkyo.portal import web as portal_web
 from tokkyo.portal.i18n import Translator, language_of
 from tokkyo.store.blobs import BlobMissing
 from tokkyo.store.repositories import bulk_activity
+from tokkyo.web.context import context_of as app_context_of
 from tokkyo.web.errors import CsrfRefused, Forbidden, SignInRequired
 
 HERE = Path(__file__).parent
@@ -69,8 +70,8 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
 
 
 def origin(request: Request) -> str:
-    """The site's public origin (TOKKYO_PUBLIC_ORIGIN, else the request's)."""
-    return context_of(request).settings.public_origin or str(request.base_url).rstrip("/")
+    """The site's public origin (`AppContext.origin`)."""
+    return app_context_of(request).origin(request)
 
 
 def wants_json(request: Request) -> bool:

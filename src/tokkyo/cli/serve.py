@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 import uvicorn
 from fastapi import FastAPI
@@ -31,13 +33,16 @@ def serve(
             context.errors.print("[red]the database has no schema yet: run `tokkyo db upgrade` "
                                  "(or `tokkyo demo`)")
             raise typer.Exit(2)
-        banner = f"tokkyo serving on http://{config.host}:{config.port}/"
+        banner = f"tokkyo serving on {config.bound_origin}/"
+        _warn_of_wildcard(config)
         if workers > 1:
-            # Each process builds its own app (and store connections) from the settings.
+            # Each process builds its own app (and store connections) from the settings:
+            # the address given here is theirs too (links default to it)
+            os.environ.update(TOKKYO_HOST=config.host, TOKKYO_PORT=str(config.port))
             context.console.print(f"{banner} ({workers} processes)")
             uvicorn.run("tokkyo.app:served_app", factory=True, host=config.host,
                         port=config.port, workers=workers, log_level="info",
-                        http=ZeroCopyH11Protocol)
+                        http=ZeroCopyH11Protocol, proxy_headers=False)
             return
         _run(create_app(config, db, serving=True), config.host, config.port, banner)
 
@@ -98,6 +103,17 @@ def _demo_account(db: Database, config: Settings) -> None:
         context.console.print(f"demo account ({note}): " + " ".join(note.read_text().split()))
 
 
+def _warn_of_wildcard(config: Settings) -> None:
+    """Links default to the address listened on, which names no host when it is 0.0.0.0."""
+    if not config.public_origin and config.host in ("0.0.0.0", "::", ""):
+        context.errors.print(f"[yellow]links in answers will name {config.bound_origin}: set "
+                             "TOKKYO_PUBLIC_ORIGIN to the address clients reach this "
+                             "server at")
+
+
 def _run(app: FastAPI, host: str, port: int, banner: str) -> None:
     context.console.print(banner)
-    uvicorn.run(app, host=host, port=port, log_level="info", http=ZeroCopyH11Protocol)
+    # no uvicorn proxy handling (it believes any caller on 127.0.0.1): forwarded headers
+    # are believed from TOKKYO_TRUSTED_PROXIES only (tokkyo.web.proxies)
+    uvicorn.run(app, host=host, port=port, log_level="info", http=ZeroCopyH11Protocol,
+                proxy_headers=False)

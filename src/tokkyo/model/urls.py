@@ -58,5 +58,5 @@ def bulk_terms(next_path: str) -> str:
 
 
 def absolute(origin: str, path: str) -> str:
-    """A path on the public origin (`TOKKYO_PUBLIC_ORIGIN`, else the request's)."""
+    """A path on the public origin (`AppContext.origin`)."""
     return origin.rstrip("/") + path

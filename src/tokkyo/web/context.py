@@ -12,6 +12,7 @@ from tokkyo.accounts.policy import Policy
 from tokkyo.config import Settings
 from tokkyo.store.blobs import BlobStore
 from tokkyo.store.database import Database
+from tokkyo.web.proxies import FORWARDED_HOST
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +36,17 @@ class AppContext:
         return self.policy.clock.now()
 
     def origin(self, request: Request) -> str:
-        """The public origin links are built on (TOKKYO_PUBLIC_ORIGIN, else the request's)."""
-        return self.settings.public_origin or str(request.base_url).rstrip("/")
+        """The public origin every absolute link is built on: TOKKYO_PUBLIC_ORIGIN, else
+        the X-Forwarded-Host of a trusted proxy (`proxies.TrustedProxies`), else the
+        address `tokkyo serve` listens on. Never the request's Host header: clients send
+        any (JPO clients send the JPO's), and a link answered from it could be cached
+        for everyone."""
+        if self.settings.public_origin:
+            return self.settings.public_origin
+        forwarded = request.scope.get(FORWARDED_HOST)
+        if forwarded:
+            return f"{request.url.scheme}://{forwarded}"
+        return self.settings.bound_origin
 
 
 def context_of(request: Request) -> AppContext:
