@@ -11,19 +11,11 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from tokkyo.documents import csv_export
 from tokkyo.documents import results as searching
+from tokkyo.documents.hits import app_label, document_label, registration_label
 from tokkyo.documents.summaries import summaries
 from tokkyo.model import urls
 from tokkyo.model.jst import JST
-from tokkyo.portal.web import (
-    T,
-    app_label,
-    document_label,
-    refuse,
-    registration_label,
-    render,
-    today,
-    wants_html,
-)
+from tokkyo.portal.web import T, refuse, render, today, wants_html
 from tokkyo.search import formulas
 from tokkyo.search.engine import SORTS
 from tokkyo.search.formulas import Formula

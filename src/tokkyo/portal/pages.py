@@ -15,11 +15,12 @@ from tokkyo.accounts import service as accounts
 from tokkyo.accounts.service import Principal
 from tokkyo.documents import fixed_addresses, number_lookup, service
 from tokkyo.documents import results as searching
+from tokkyo.documents.hits import hit_json, results_json
 from tokkyo.model import urls
 from tokkyo.model.kinds import GAZETTE_KINDS
 from tokkyo.model.laws import Law
 from tokkyo.portal.i18n import language_of
-from tokkyo.portal.web import T, hit_json, refuse, render, today, translator, wants_html
+from tokkyo.portal.web import T, refuse, render, today, translator, wants_html
 from tokkyo.search import formulas
 from tokkyo.search.engine import SORTS
 from tokkyo.search.formulas import Formula
@@ -164,14 +165,8 @@ def show_results(request: Request, conn: sa.Connection, law: str, e: str, folds:
     permalink = (urls.formula(formula.id) if formula is not None
                  else urls.query(law, found.expression, folds.flags))
     if not wants_html(request):
-        return {"expression": found.expression, "law": law, "total": found.total,
-                "page": found.page, "pages": found.pages, "sort": found.sort,
-                "warnings": found.warnings, "permalink": permalink,
-                "formula": formula.as_json() if formula is not None else None,
-                "data_as_of": [s.as_json() for s in as_of],
-                "numbers": [{"kind": x.kind.value, "key": x.key, "note": x.note}
-                            for x in numbers],
-                "hits": [hit_json(r) for r in found.rows]}
+        return results_json(found, permalink=permalink, as_of=as_of, formula=formula,
+                            numbers=numbers)
     csv_limits = context_of(request).settings
 
     def page_link(number: int) -> str:

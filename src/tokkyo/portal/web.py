@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import JSONResponse, Response
 
 from tokkyo.documents.csv_export import slash_date
+from tokkyo.documents.hits import app_label, document_label, registration_label
 from tokkyo.documents.summaries import CaseSummary
 from tokkyo.model import urls
 from tokkyo.model.jst import JST, japan_day
@@ -34,31 +35,6 @@ def translator(request: Request) -> Translator:
 
 T = Annotated[Translator, Depends(translator)]
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-
-
-def app_label(row: CaseSummary) -> str:
-    n = row.application_number
-    prefix = {"patent": "特願", "utility": "実願", "design": "意願", "trademark": "商願"}[row.law]
-    return f"{prefix}{n[:4]}-{n[4:]}"
-
-
-def document_label(row: CaseSummary) -> str:
-    n = row.document_number
-    if row.document_kind in ("A", "U"):
-        return f"{'特開' if row.document_kind == 'A' else '実開'}{n[:4]}-{n[4:]}"
-    if row.document_kind == "T":
-        return f"特表{n[:4]}-{n[4:]}"
-    if row.document_kind in ("B", "Y", "S"):
-        return {"B": "特許", "Y": "実登", "S": "意匠登録"}[row.document_kind] + n
-    return registration_label(row) or app_label(row)
-
-
-def registration_label(row: CaseSummary) -> str:
-    """The registration as J-PlatPat writes it (意匠登録1735126), "" while unregistered."""
-    if not row.registration_number:
-        return ""
-    return {"patent": "特許", "utility": "実登", "design": "意匠登録",
-            "trademark": "商標登録"}[row.law] + row.registration_number
 
 
 def fixed_address(row: CaseSummary, lang: str) -> str:
@@ -122,21 +98,6 @@ def refuse(request: Request, status: int, message: str, heading: str = "error.ti
                       signin=signin)
     response.headers.update(headers or {})
     return response
-
-
-def hit_json(row: CaseSummary) -> dict[str, Any]:
-    """One result row as programs get it (results, saved formulas, number lookup)."""
-    return {"application": row.application_number, "law": row.law,
-            "document": row.document_number, "kind": row.document_kind, "title": row.title,
-            "applicants": row.applicants,
-            "filing_date": row.filing_date.isoformat() if row.filing_date else "",
-            "publication_date": row.publication_date.isoformat()
-            if row.publication_date else "",
-            "registration": row.registration_number,
-            "registration_date": row.registration_date.isoformat()
-            if row.registration_date else "",
-            "design_class": row.design_class, "mark": row.mark, "classes": row.classes,
-            "status": row.status.status.value if row.status else "", "url": row.permalink}
 
 
 def wants_html(request: Request) -> bool:

@@ -1,0 +1,69 @@
+"""One result row as people and programs read it, the same on every surface (the portal's
+pages, JSON and CSV, `tokkyo search`): the case's numbers as J-PlatPat writes them, a hit
+as JSON, and a result list as JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from tokkyo.documents.results import Results
+from tokkyo.documents.service import SourceFreshness
+from tokkyo.documents.summaries import CaseSummary
+from tokkyo.model.numbers import JPNumber
+from tokkyo.search.formulas import Formula
+
+
+def app_label(row: CaseSummary) -> str:
+    n = row.application_number
+    prefix = {"patent": "特願", "utility": "実願", "design": "意願", "trademark": "商願"}[row.law]
+    return f"{prefix}{n[:4]}-{n[4:]}"
+
+
+def document_label(row: CaseSummary) -> str:
+    n = row.document_number
+    if row.document_kind in ("A", "U"):
+        return f"{'特開' if row.document_kind == 'A' else '実開'}{n[:4]}-{n[4:]}"
+    if row.document_kind == "T":
+        return f"特表{n[:4]}-{n[4:]}"
+    if row.document_kind in ("B", "Y", "S"):
+        return {"B": "特許", "Y": "実登", "S": "意匠登録"}[row.document_kind] + n
+    return registration_label(row) or app_label(row)
+
+
+def registration_label(row: CaseSummary) -> str:
+    """The registration as J-PlatPat writes it (意匠登録1735126), "" while unregistered."""
+    if not row.registration_number:
+        return ""
+    return {"patent": "特許", "utility": "実登", "design": "意匠登録",
+            "trademark": "商標登録"}[row.law] + row.registration_number
+
+
+def hit_json(row: CaseSummary) -> dict[str, Any]:
+    """One result row as programs get it (results, saved formulas, number lookup)."""
+    return {"application": row.application_number, "law": row.law,
+            "document": row.document_number, "kind": row.document_kind, "title": row.title,
+            "applicants": row.applicants,
+            "filing_date": row.filing_date.isoformat() if row.filing_date else "",
+            "publication_date": row.publication_date.isoformat()
+            if row.publication_date else "",
+            "registration": row.registration_number,
+            "registration_date": row.registration_date.isoformat()
+            if row.registration_date else "",
+            "design_class": row.design_class, "mark": row.mark, "classes": row.classes,
+            "status": row.status.status.value if row.status else "", "url": row.permalink}
+
+
+def results_json(found: Results, *, permalink: str, as_of: Sequence[SourceFreshness],
+                 formula: Formula | None = None, numbers: Sequence[JPNumber] = ()
+                 ) -> dict[str, Any]:
+    """A result list as programs get it: the expression as run (fully bracketed), the
+    count and page, where it lives, what the data is as of, and the hits."""
+    return {"expression": found.expression, "law": found.law, "total": found.total,
+            "page": found.page, "pages": found.pages, "sort": found.sort,
+            "warnings": found.warnings, "permalink": permalink,
+            "formula": formula.as_json() if formula is not None else None,
+            "data_as_of": [s.as_json() for s in as_of],
+            "numbers": [{"kind": x.kind.value, "key": x.key, "note": x.note}
+                        for x in numbers],
+            "hits": [hit_json(r) for r in found.rows]}
