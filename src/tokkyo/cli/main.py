@@ -7,7 +7,7 @@ from importlib.metadata import version as installed_version
 
 import typer
 
-from tokkyo.cli import bulk, context, db, ingest, report, serve, settings_cmd, users
+from tokkyo.cli import bulk, context, db, ingest, report, search, serve, settings_cmd, users
 
 app = typer.Typer(help="tokkyo: an open, self-hostable patent information platform.",
                   no_args_is_help=True, add_completion=False)
@@ -33,6 +33,7 @@ def main(version: bool = typer.Option(False, "--version", callback=_version, is_
 app.command()(ingest.ingest)
 app.command()(serve.serve)
 app.command()(serve.demo)
+app.command()(search.search)
 app.command(name="settings")(settings_cmd.settings)
 app.add_typer(db.app, name="db")
 app.add_typer(report.app, name="report")
