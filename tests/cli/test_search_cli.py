@@ -92,3 +92,16 @@ def test_no_store_no_search(tmp_path, backend):
     result = tokkyo("search", "電池/TX", env=env, check=1)
     assert result.stderr.startswith("no tokkyo store at")
     assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_statuses_are_read_for_the_apps_day_as_the_portals(loaded):
+    """TOKKYO_NOW sets the day statuses are read for, on the command line as in the portal
+    (特願2020-123456's registration and fees are in the samples)."""
+    def status(now):
+        answer = json.loads(tokkyo("search", "メイショウ/AP", "--json",
+                                   env=dict(loaded, TOKKYO_NOW=now), check=0).stdout)
+        return [hit["status"] for hit in answer["hits"]]
+
+    assert status("2022-06-01T12:00:00+09:00") == ["in-force"]
+    assert status("2070-01-01T12:00:00+09:00") == ["expired"]

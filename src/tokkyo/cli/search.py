@@ -10,6 +10,7 @@ import typer
 from rich.cells import cell_len
 from rich.markup import escape
 
+from tokkyo.accounts.clock import Clock, parse_instant
 from tokkyo.cli import context
 from tokkyo.documents import csv_export, service
 from tokkyo.documents import results as searching
@@ -60,7 +61,8 @@ def search(expression: str = typer.Argument(
     if as_json and as_csv:
         context.fail("--json and --csv: choose one", code=MALFORMED)
     config = context.settings()
-    on = japan_day()
+    # statuses are read for the day in Japan by the app's clock, as the portal's are
+    on = japan_day(Clock(parse_instant(config.now) if config.now else None).now())
     try:
         with context.opened(config, upgrade=True, existing=True) as db, \
                 db.engine.connect() as conn:
