@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -66,6 +67,37 @@ def test_quarantine_report_lists_refused_files(env, tmp_path):
     assert row["reason"].startswith(f"{bad}: file cut off: the document ends before its root")
     assert len(row["blob_sha256"]) == 64
     assert "file cut off" in tokkyo("report", "quarantine", env=env, check=0).stdout
+
+
+def test_refused_files_ingested_twice_keep_one_row_each(env, tmp_path):
+    """The same refused files ingested twice, the second time under other names: one
+    quarantine row per file (by the SHA-256 of its bytes), with the format detection or
+    the reader named and the latest name, reason and batch."""
+    ep = (SAMPLES / "foreign" / "ep-v1-0-A1.xml").read_bytes()
+    cut = (GAZETTE / "jp_example3.xml").read_bytes()[:5000]
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder in (first, second):
+        folder.mkdir()
+        (folder / "ep.xml").write_bytes(ep)
+        (folder / "cut.xml").write_bytes(cut)
+    tokkyo("ingest", "--quiet", str(first), env=env, check=1)
+    result = tokkyo("ingest", "--quiet", str(second), env=env, check=1)
+    assert summary(result.stdout)["quarantined"] == 2
+    rows = json.loads(tokkyo("report", "quarantine", "--json", env=env, check=0).stdout)
+    by_name = {row["name"]: row for row in rows}
+    assert sorted(by_name) == [str(second / "cut.xml"), str(second / "ep.xml")]
+    ep_row, cut_row = by_name[str(second / "ep.xml")], by_name[str(second / "cut.xml")]
+    assert ep_row["format"] == "EP ep-patent-document"
+    assert ep_row["reason"].startswith(f"{second / 'ep.xml'}: unknown format: an EPO")
+    assert cut_row["format"] == "jp-gazette"
+    assert cut_row["reason"].startswith(f"{second / 'cut.xml'}: file cut off")
+    for row in rows:
+        assert row["batch_id"] == 2 and row["times_seen"] == 2
+        assert row["last_seen_at"] > row["created_at"]
+    assert {row["blob_sha256"] for row in rows} == {hashlib.sha256(ep).hexdigest(),
+                                                    hashlib.sha256(cut).hexdigest()}
+    text = tokkyo("report", "quarantine", env=env, check=0).stdout
+    assert "quarantine (2)" in text and "EP ep-patent-document" in text
 
 
 def test_ingest_skips_schema_files(env, tmp_path):

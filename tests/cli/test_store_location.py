@@ -79,6 +79,37 @@ def test_a_postgresql_database_without_tokkyo_is_no_store(request, tmp_path):
         server.drop_database(name)
 
 
+def test_serve_refuses_a_missing_store_and_creates_nothing(request, tmp_path):
+    """`tokkyo serve` where no store is (no SQLite file; a PostgreSQL database without
+    tokkyo's schema) says so in one line as the read-only commands do, exit 2, and
+    leaves no empty SQLite file behind."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    store = elsewhere / "tokkyo-data" / "tokkyo.sqlite3"
+    result = run("serve", "--port", "1", cwd=elsewhere, env=_env())
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert _lines(result.stderr) == [_lines(result.stderr)[0]]
+    assert _lines(result.stderr)[0].startswith(
+        f"no tokkyo store at {store}: the database has no schema yet: run `tokkyo db upgrade`")
+    assert list(elsewhere.iterdir()) == []                        # nothing created
+
+    server = request.getfixturevalue("postgres_server")
+    if server is None:
+        _skip_or_fail_postgres()
+    name = f"tokkyo_t_{uuid.uuid4().hex[:10]}"
+    server.create_database(name)                                   # empty: no schema
+    try:
+        env = _env(TOKKYO_DATABASE_URL=server.url(name),
+                   TOKKYO_DATA_DIR=str(tmp_path / "data"))
+        result = run("serve", "--port", "1", cwd=elsewhere, env=env)
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert _lines(result.stderr)[0].startswith("no tokkyo store at postgresql")
+        assert name in result.stderr and len(_lines(result.stderr)) == 1
+        assert "new tokkyo store" not in result.stderr
+    finally:
+        server.drop_database(name)
+
+
 @pytest.mark.parametrize("command", [("--debug", "db", "current")])
 def test_debug_with_no_exception_is_still_one_line(tmp_path, command):
     result = run(*command, cwd=tmp_path, env=_env())

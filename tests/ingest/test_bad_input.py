@@ -178,6 +178,7 @@ def test_bad_input_is_quarantined_and_nothing_else_changes(loaded, tmp_path, cas
     with db.engine.connect() as conn:
         row = conn.execute(sa.select(quarantine).order_by(quarantine.c.id.desc())).first()
         assert (row.name, row.reason) == (str(path), outcome.reason)
+        assert row.format and row.format == outcome.format    # what was refused, named
         if data:      # the rejected bytes are kept: nothing is lost
             assert db.blobs.get(row.blob_sha256) == data
         assert publications.load(conn, publications.find(conn, "JP", "A", "2021044377")) == stored

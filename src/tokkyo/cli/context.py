@@ -87,24 +87,26 @@ def where(config: Settings) -> str:
 
 @contextmanager
 def opened(config: Settings | None = None, *, upgrade: bool = False,
-           existing: bool = False) -> Iterator[Database]:
+           existing: bool = False, missing_hint: str = "",
+           missing_code: int = 1) -> Iterator[Database]:
     """The store for one command, closed afterwards; `upgrade` migrates it first.
 
-    `existing` (read-only commands): a store that does not exist yet (no SQLite file, or
-    a database without tokkyo's schema) ends the command with one line and exit 1, and
+    `existing` (read-only commands, `serve`): a store that does not exist yet (no SQLite
+    file, or a database without tokkyo's schema) ends the command with one line (what to
+    do: `missing_hint`, or the read-only commands' advice) and exit `missing_code`, and
     nothing is created. Otherwise a store created now is named on stderr, so a command
     run from another folder does not make an empty store there unnoticed."""
     config = config or settings()
     file = _sqlite_file(config)
     if existing and file is not None and not file.exists():
-        fail(_missing(config))
+        fail(_missing(config, missing_hint), code=missing_code)
     fresh = file is not None and not file.exists()
     db = database(config)
     try:
         if not fresh and (existing or upgrade):
             fresh = migrate.current_revision(db.engine) is None
         if existing and fresh:
-            fail(_missing(config))
+            fail(_missing(config, missing_hint), code=missing_code)
         if upgrade:
             # on stderr, and only once there is something to summarise: the commands'
             # own output (--json) stays as it was
@@ -132,10 +134,11 @@ def opened(config: Settings | None = None, *, upgrade: bool = False,
         db.close()
 
 
-def _missing(config: Settings) -> str:
-    return (f"no tokkyo store at {where(config)}: run tokkyo where the store is (its "
-            f"./tokkyo-data), set TOKKYO_DATA_DIR or TOKKYO_DATABASE_URL to it, or create one "
-            f"with `tokkyo db upgrade` or `tokkyo ingest`")
+def _missing(config: Settings, hint: str = "") -> str:
+    return f"no tokkyo store at {where(config)}: " + (
+        hint or "run tokkyo where the store is (its ./tokkyo-data), set TOKKYO_DATA_DIR or "
+                "TOKKYO_DATABASE_URL to it, or create one with `tokkyo db upgrade` or "
+                "`tokkyo ingest`")
 
 
 def samples_dir() -> Path:

@@ -52,15 +52,18 @@ def quality_report(as_json: bool = typer.Option(False, "--json", help="Print JSO
 
 @app.command(name="quarantine")
 def quarantine_report(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
-    """Files refused by ingest: name, reason, batch, and the SHA-256 of the kept bytes."""
+    """Files refused by ingest, one row per distinct file (SHA-256 of its bytes): as last
+    seen (name, format, reason, batch), how many times, and the SHA-256 of the kept bytes."""
     with context.opened(upgrade=True, existing=True) as db, db.engine.connect() as conn:
         rows = quality.quarantined(conn)
     if as_json:
         context.console.print_json(json.dumps(jsonable(rows), ensure_ascii=False))
         return
     table = Table(title=f"quarantine ({len(rows)})")
-    for column in ("batch", "file", "reason", "bytes (sha256)"):
+    for column in ("batch", "file", "format", "reason", "seen", "bytes (sha256)"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(str(row.batch_id or ""), row.name, row.reason, row.blob_sha256 or "")
+        table.add_row(str(row.batch_id or ""), row.name, row.format, row.reason,
+                      f"{row.times_seen}× (last {row.last_seen_at[:19]})",
+                      row.blob_sha256 or "")
     context.console.print(table)

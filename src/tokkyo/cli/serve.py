@@ -17,7 +17,6 @@ from tokkyo.cli.bulk import publish_samples
 from tokkyo.cli.ingest import print_report, run_ingest
 from tokkyo.config import Settings
 from tokkyo.server.zerocopy import ZeroCopyH11Protocol
-from tokkyo.store import migrate
 from tokkyo.store.database import Database
 
 
@@ -28,11 +27,12 @@ def serve(
 ) -> None:
     """Serve tokkyo over HTTP."""
     config = context.settings(host=host, port=port)
-    with context.opened(config) as db:
-        if migrate.current_revision(db.engine) is None:
-            context.errors.print("[red]the database has no schema yet: run `tokkyo db upgrade` "
-                                 "(or `tokkyo demo`)")
-            raise typer.Exit(2)
+    # a store that does not exist is refused as the read-only commands refuse it: one
+    # line, and nothing created (no empty SQLite file left behind)
+    with context.opened(config, existing=True, missing_code=2, missing_hint=(
+            "the database has no schema yet: run `tokkyo db upgrade` (or `tokkyo demo`) to "
+            "create it, or run tokkyo where the store is (its ./tokkyo-data) or set "
+            "TOKKYO_DATA_DIR or TOKKYO_DATABASE_URL to it")) as db:
         banner = f"tokkyo serving on {config.bound_origin}/"
         _warn_of_wildcard(config)
         if workers > 1:

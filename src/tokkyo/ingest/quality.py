@@ -13,17 +13,22 @@ from tokkyo.store.repositories.quality import Completeness
 
 @dataclass(frozen=True, slots=True)
 class QuarantinedFile:
+    """One refused file (one per distinct content): as it was last seen (batch, name,
+    format, reason), when it was first and last seen and how many times."""
     batch_id: int | None
     name: str
     format: str
     reason: str
     blob_sha256: str | None
     created_at: str
+    last_seen_at: str
+    times_seen: int
 
 
 def quarantined(conn: sa.Connection) -> list[QuarantinedFile]:
     return [QuarantinedFile(r.batch_id, r.name, r.format, r.reason, r.blob_sha256,
-                            r.created_at.isoformat()) for r in sources.quarantined(conn)]
+                            r.created_at.isoformat(), r.last_seen_at.isoformat(),
+                            r.times_seen) for r in sources.quarantined(conn)]
 
 
 @dataclass(frozen=True, slots=True)

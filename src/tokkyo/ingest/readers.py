@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from tokkyo.ingest.detect import Format, detect
+from tokkyo.ingest.detect import UNKNOWN, Format, detect
 from tokkyo.ingest.errors import Rejected
 from tokkyo.ingest.gazette import read_gazette
 from tokkyo.ingest.items import SourceItem
@@ -16,8 +16,16 @@ from tokkyo.ingest.parsed import Parsed
 def parse(item: SourceItem) -> Parsed:
     """Read one item; `Rejected` says why it cannot be loaded."""
     if item.error:
-        raise Rejected(item.error)
+        raise Rejected(item.error, format=UNKNOWN)
     fmt = detect(item.name, item.data)
+    try:
+        return _read(fmt, item)
+    except Rejected as exc:
+        exc.format = exc.format or fmt.value       # the format it was read as
+        raise
+
+
+def _read(fmt: Format, item: SourceItem) -> Parsed:
     if fmt is Format.GAZETTE:
         result = read_gazette(item.name, item.data)
         pub = result.publication

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tokkyo.store.tables import blobs, publications, quarantine, sources
 from tokkyo.store.types import now_utc
@@ -68,14 +72,41 @@ def _version(row: sa.Row) -> SourceVersion:
                          row.fingerprint, row.ingested_at, row.superseded_at)
 
 
+def _quarantine_upsert(insert: Callable[[sa.Table], Any], *, by_bytes: bool) -> sa.Insert:
+    """Insert a refused file's row, or update the one it already has: one row per
+    distinct content (SHA-256), or per name for an item without bytes."""
+    q = quarantine.c
+    statement = insert(quarantine)
+    latest = {c: getattr(statement.excluded, c)
+              for c in ("batch_id", "name", "format", "reason", "last_seen_at")}
+    if by_bytes:
+        return statement.on_conflict_do_update(
+            index_elements=[q.blob_sha256],
+            set_={**latest, "times_seen": q.times_seen + 1})
+    return statement.on_conflict_do_update(
+        index_elements=[q.name], index_where=q.blob_sha256.is_(None),
+        set_={**latest, "times_seen": q.times_seen + 1})
+
+
+_QUARANTINE = {(dialect, by_bytes): _quarantine_upsert(insert, by_bytes=by_bytes)
+               for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+               for by_bytes in (True, False)}
+
+
 def add_quarantine(conn: sa.Connection, *, batch_id: int | None, name: str, format: str,
                    reason: str, blob_sha256: str | None) -> None:
-    conn.execute(sa.insert(quarantine).values(batch_id=batch_id, name=name, format=format,
-                                              reason=reason, blob_sha256=blob_sha256))
+    """Note a refused file: a file refused before (the same bytes, or the same name when
+    it has none) keeps its one row, which takes the latest name, batch, format and
+    reason, the time and one more sighting."""
+    now = now_utc()
+    statement = _QUARANTINE[conn.dialect.name, blob_sha256 is not None]
+    conn.execute(statement, {"batch_id": batch_id, "name": name, "format": format,
+                             "reason": reason, "blob_sha256": blob_sha256,
+                             "created_at": now, "last_seen_at": now, "times_seen": 1})
 
 
 def quarantined(conn: sa.Connection, batch_id: int | None = None) -> list[sa.Row]:
-    stmt = sa.select(quarantine).order_by(quarantine.c.id)
+    stmt = sa.select(quarantine).order_by(quarantine.c.last_seen_at, quarantine.c.id)
     if batch_id is not None:
         stmt = stmt.where(quarantine.c.batch_id == batch_id)
     return list(conn.execute(stmt).all())

@@ -59,13 +59,22 @@ sources = sa.Table(
              postgresql_where=sa.text("superseded_at IS NULL")),
 )
 
+# One row per refused file: per distinct content (the SHA-256 of its bytes), or, for an
+# item without bytes (an empty or unreadable file), per name. Refusing it again updates
+# the row: the latest name, batch, format and reason, when it was last seen, how often.
 quarantine = sa.Table(
     "quarantine", metadata,
     id_column(),
     sa.Column("batch_id", sa.Integer, sa.ForeignKey("batches.id"), nullable=True, index=True),
     text("name"),
-    text("format"),
+    text("format"),           # what detection named it (`ingest.detect`), or "unknown"
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("blob_sha256", sa.Text, sa.ForeignKey("blobs.sha256"), nullable=True),
-    sa.Column("created_at", UTCDateTime, nullable=False, default=now_utc),
+    sa.Column("created_at", UTCDateTime, nullable=False, default=now_utc),   # first seen
+    sa.Column("last_seen_at", UTCDateTime, nullable=False, default=now_utc),
+    sa.Column("times_seen", sa.Integer, nullable=False, default=1, server_default="1"),
+    sa.Index("ix_quarantine_blob_sha256", "blob_sha256", unique=True),
+    sa.Index("ix_quarantine_name_without_bytes", "name", unique=True,
+             sqlite_where=sa.text("blob_sha256 IS NULL"),
+             postgresql_where=sa.text("blob_sha256 IS NULL")),
 )
