@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import uuid
+from contextlib import contextmanager
 
 import pytest
 
@@ -57,15 +58,23 @@ def test_read_only_commands_refuse_a_missing_store_and_creating_one_says_where(t
         assert "tokkyo store" not in result.stderr
 
 
-def test_a_postgresql_database_without_tokkyo_is_no_store(request, tmp_path):
+@contextmanager
+def empty_postgres(request):
+    """The URL of a new PostgreSQL database without tokkyo's schema, dropped afterwards."""
     server = request.getfixturevalue("postgres_server")
     if server is None:
         _skip_or_fail_postgres()
     name = f"tokkyo_t_{uuid.uuid4().hex[:10]}"
     server.create_database(name)                                   # empty: no schema
     try:
-        env = _env(TOKKYO_DATABASE_URL=server.url(name),
-                   TOKKYO_DATA_DIR=str(tmp_path / "data"))
+        yield name, server.url(name)
+    finally:
+        server.drop_database(name)
+
+
+def test_a_postgresql_database_without_tokkyo_is_no_store(request, tmp_path):
+    with empty_postgres(request) as (name, url):
+        env = _env(TOKKYO_DATABASE_URL=url, TOKKYO_DATA_DIR=str(tmp_path / "data"))
         for command in (("db", "current"), ("users", "list")):
             result = run(*command, cwd=tmp_path, env=env)
             assert result.returncode == 1, result.stdout + result.stderr
@@ -75,8 +84,6 @@ def test_a_postgresql_database_without_tokkyo_is_no_store(request, tmp_path):
         assert created.returncode == 0, created.stderr
         assert "new tokkyo store at postgresql" in created.stderr
         assert run("users", "list", cwd=tmp_path, env=env).returncode == 0
-    finally:
-        server.drop_database(name)
 
 
 def test_serve_refuses_a_missing_store_and_creates_nothing(request, tmp_path):
@@ -93,21 +100,13 @@ def test_serve_refuses_a_missing_store_and_creates_nothing(request, tmp_path):
         f"no tokkyo store at {store}: the database has no schema yet: run `tokkyo db upgrade`")
     assert list(elsewhere.iterdir()) == []                        # nothing created
 
-    server = request.getfixturevalue("postgres_server")
-    if server is None:
-        _skip_or_fail_postgres()
-    name = f"tokkyo_t_{uuid.uuid4().hex[:10]}"
-    server.create_database(name)                                   # empty: no schema
-    try:
-        env = _env(TOKKYO_DATABASE_URL=server.url(name),
-                   TOKKYO_DATA_DIR=str(tmp_path / "data"))
+    with empty_postgres(request) as (name, url):
+        env = _env(TOKKYO_DATABASE_URL=url, TOKKYO_DATA_DIR=str(tmp_path / "data"))
         result = run("serve", "--port", "1", cwd=elsewhere, env=env)
         assert result.returncode == 2, result.stdout + result.stderr
         assert _lines(result.stderr)[0].startswith("no tokkyo store at postgresql")
         assert name in result.stderr and len(_lines(result.stderr)) == 1
         assert "new tokkyo store" not in result.stderr
-    finally:
-        server.drop_database(name)
 
 
 @pytest.mark.parametrize("command", [("--debug", "db", "current")])
