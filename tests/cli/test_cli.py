@@ -48,7 +48,7 @@ def test_ingest_then_again(env):
 
 def test_ingest_reports_quarantine_and_exits_1(env, tmp_path):
     bad = tmp_path / "ep.xml"
-    bad.write_bytes((SAMPLES / "foreign" / "ep-v1-0-A1.xml").read_bytes())
+    bad.write_bytes((SAMPLES / "foreign" / "ep" / "application" / "v1-0-A1.xml").read_bytes())
     result = tokkyo("ingest", "--quiet", str(GAZETTE), str(bad), str(tmp_path / "missing.xml"),
                     env=env, check=1)
     assert summary(result.stdout)["quarantined"] == 2
@@ -73,7 +73,7 @@ def test_refused_files_ingested_twice_keep_one_row_each(env, tmp_path):
     """The same refused files ingested twice, the second time under other names: one
     quarantine row per file (by the SHA-256 of its bytes), with the format detection or
     the reader named and the latest name, reason and batch."""
-    ep = (SAMPLES / "foreign" / "ep-v1-0-A1.xml").read_bytes()
+    ep = (SAMPLES / "foreign" / "ep" / "application" / "v1-0-A1.xml").read_bytes()
     cut = (GAZETTE / "jp_example3.xml").read_bytes()[:5000]
     first, second = tmp_path / "first", tmp_path / "second"
     for folder in (first, second):

@@ -120,7 +120,7 @@ CASES = [
     Bad("json-not-an-answer", "patent__v1__app_progress__2020123456.json",
         lambda: b'{"data": {}}', "{path}: not a JPO API answer: no result.statusCode"),
     Bad("unknown-format-ep", "ep.xml",
-        lambda: (SAMPLES / "foreign" / "ep-v1-0-A1.xml").read_bytes(),
+        lambda: (SAMPLES / "foreign" / "ep" / "application" / "v1-0-A1.xml").read_bytes(),
         "{path}: unknown format: an EPO publication-server document, not a format tokkyo "
         "ingests (jp-official-gazette XML, JPO API answers and document ZIPs)"),
     Bad("unknown-format-binary", "image.tif", lambda: b"II*\x00\x08\x00\x00\x00" + bytes(64),

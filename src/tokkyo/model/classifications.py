@@ -23,6 +23,7 @@ class Scheme(StrEnum):
     NICE = "nice"
     SIMILAR_GROUP = "similar-group"
     VIENNA = "vienna"
+    NATIONAL = "national"         # another office's own scheme (USPC ...); facet: country
 
 
 @dataclass(frozen=True, slots=True)

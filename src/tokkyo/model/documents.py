@@ -14,8 +14,12 @@ from tokkyo.model.parties import Party
 
 @dataclass(frozen=True, slots=True)
 class Claim:
+    """A claim; `language` is set where a document carries claims in more than one
+    language (EP grants: de, en, fr) and differs from the publication's own."""
+
     number: int
     text: str
+    language: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +53,24 @@ class Amendment:
 
 
 @dataclass(frozen=True, slots=True)
+class LocalText:
+    """A title or abstract in another language that the document itself carries (an EP
+    document's German and French titles, a CN document's English abstract)."""
+
+    part: str                     # "title" or "abstract"
+    language: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Publication:
     country: str
-    kind: str                     # kind-of-jp: A, T, B, U, Y, S
+    kind: str                     # JP: kind-of-jp (A, T, B, U, Y, S); others: ST.16 (B1, A2)
     st16_kind: str
     law: Law
-    number: str                   # 10-digit Western-year key or 7-digit registration number
+    # JP: 10-digit Western-year key or 7-digit registration number; others: the DOCDB
+    # doc-number form (EP "1234567", US "6336130" / "D435854" / "20010000044")
+    number: str
     date: dt.date | None
     application_number: str
     filing_date: dt.date | None
@@ -78,6 +94,9 @@ class Publication:
     filing_form: str = ""
     total_pages: int | None = None
     representative_figure: str = ""
+    family_id: str = ""           # DOCDB simple family id, where the source gives one
+    repaired: bool = False        # read from a file tolerant recovery changed
+    other_texts: tuple[LocalText, ...] = ()
 
     @property
     def key(self) -> str:
