@@ -10,6 +10,7 @@ from tokkyo.model.citations import NonPatentCitation, PatentCitation
 from tokkyo.model.classifications import Classification
 from tokkyo.model.laws import Law
 from tokkyo.model.parties import Party
+from tokkyo.model.trademarks import TrademarkInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +98,7 @@ class Publication:
     family_id: str = ""           # DOCDB simple family id, where the source gives one
     repaired: bool = False        # read from a file tolerant recovery changed
     other_texts: tuple[LocalText, ...] = ()
+    trademark: TrademarkInfo | None = None    # trademark gazettes and ST.96 trademarks
 
     @property
     def key(self) -> str:

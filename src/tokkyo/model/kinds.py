@@ -32,6 +32,10 @@ GAZETTE_KINDS: dict[str, GazetteKind] = {
         GazetteKind("Y", Law.UTILITY, "reg", "Y2", "実用新案登録公報",
                     "Examined utility model registration"),
         GazetteKind("S", Law.DESIGN, "reg", "S", "意匠公報", "Design gazette"),
+        # tokkyo's code for the trademark registration gazette (TM-REG-GAZ SGML), which
+        # has no kind-of-jp: ST.16 covers patent documents only
+        GazetteKind("TM", Law.TRADEMARK, "reg", "", "商標公報",
+                    "Trademark registration gazette"),
     )
 }
 

@@ -14,7 +14,18 @@ class GoodsServices:
 
 @dataclass(frozen=True, slots=True)
 class TrademarkInfo:
+    """A mark's particulars. From a gazette or an ST.96 instance also the kind of mark
+    (`standard`, `character`, `three-dimensional`, `colour`, `position`, `motion`,
+    `hologram`, `sound`, ...), whether it is collective, regional or defensive, and the
+    files of its image and sound as the source names them (stored as blobs beside it)."""
+
     display: str = ""
     readings: tuple[str, ...] = ()
     vienna_codes: tuple[str, ...] = ()
     goods_services: tuple[GoodsServices, ...] = ()
+    kind_of_mark: str = ""
+    collective: bool = False
+    regional: bool = False
+    defensive: bool = False
+    image_files: tuple[str, ...] = ()
+    sound_files: tuple[str, ...] = ()

@@ -34,6 +34,17 @@ class Repair:
                 f"{self.original!r} → {self.replacement!r}")
 
 
+@dataclass(frozen=True, slots=True)
+class ForeignEvent:
+    """A legal event of a foreign document as INPADOC reports it (an OPS family answer)."""
+
+    document: DocumentKey
+    code: str
+    date: str                     # YYYY-MM-DD
+    description: str = ""
+    category: str = ""            # INPADOC/ST.27 category where given
+
+
 @dataclass
 class ForeignRead:
     """One file read by a foreign reader.
@@ -42,7 +53,9 @@ class ForeignRead:
     `us-patent-grant`, ...). `deletions` are the records a DOCDB delivery deletes
     (`status="D"`). `problems` say what a document lacks or what could not be read
     (never silently dropped); `repairs` are the changes of tolerant recovery, and a
-    publication read from a repaired file carries `repaired=True`.
+    publication read from a repaired file carries `repaired=True`. `partial`: the file
+    carries only some parts of each document (an OPS claims or description answer), to
+    be merged into what the store holds rather than replace it.
     """
 
     format: str
@@ -50,3 +63,5 @@ class ForeignRead:
     deletions: list[DocumentKey] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     repairs: list[Repair] = field(default_factory=list)
+    events: list[ForeignEvent] = field(default_factory=list)
+    partial: bool = False
