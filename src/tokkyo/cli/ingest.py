@@ -16,11 +16,11 @@ from tokkyo.store.database import Database
 
 
 def run_ingest(db: Database, paths: list[Path], batch_size: int, workers: int | None,
-               quiet: bool = False) -> RunReport:
+               quiet: bool = False, tolerant: bool = False) -> RunReport:
     ingestor = Ingestor(db.engine, db.blobs, indexer=BigramIndexer.for_engine(db.engine),
                         batch_size=batch_size,
                         workers=default_workers() if workers is None else workers,
-                        label="ingest " + " ".join(str(p) for p in paths))
+                        label="ingest " + " ".join(str(p) for p in paths), tolerant=tolerant)
     total = items.count(paths)
     with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), TextColumn("{task.description}"),
@@ -62,6 +62,10 @@ def ingest(
     paths: list[Path] = typer.Argument(..., help="Files, folders or ZIP archives to load."),
     batch_size: int = typer.Option(None, help="Files per batch (default: the setting)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    tolerant: bool = typer.Option(
+        False, "--tolerant",
+        help="Repair foreign XML that is not well-formed (a bare & or <), logging every "
+             "repair and flagging the documents; without it such files are quarantined."),
 ) -> None:
     """Load files, folders and ZIPs; the format is detected from the content.
 
@@ -71,6 +75,6 @@ def ingest(
     config = context.settings()
     with context.opened(config, upgrade=True) as db:
         report = run_ingest(db, paths, batch_size or config.ingest_batch_size,
-                            config.ingest_workers, quiet)
+                            config.ingest_workers, quiet, tolerant)
     print_report(report)
     raise typer.Exit(0 if report.ok else 1)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import sqlalchemy as sa
 
 from tokkyo.ingest.indexer import Indexer
+from tokkyo.ingest.parsed import Delivery
 from tokkyo.ingest.prepare import Ready, Refused
 from tokkyo.model.cases import CaseUpdate, PartyNames
 from tokkyo.model.documents import Publication
@@ -44,20 +46,9 @@ def apply(conn: sa.Connection, batch_id: int, entry: Ready, indexer: Indexer | N
         blob_sha256=entry.blob, fingerprint=entry.fingerprint, batch_id=batch_id,
         problems="\n".join(parsed.problems), previous=previous)
     if isinstance(payload, Publication):
-        existing = publications.find(conn, payload.country, payload.kind, payload.number)
-        if existing is not None:        # a replacement may move it to another case
-            touched.add(publications.case_of(conn, existing))
-        if existing is not None and indexer is not None:
-            queued = [item for item in to_index if item[0] == existing]
-            if queued:
-                # an earlier version in this batch: its entries are not in the index yet
-                to_index[:] = [item for item in to_index if item[0] != existing]
-            else:
-                indexer.remove(conn, existing)
-        pub_id, app_id = publications.write(conn, payload, version.id, existing)
-        touched.add(app_id)
-        if indexer is not None:
-            to_index.append((pub_id, entry.index_entries))
+        _write(conn, payload, version.id, entry.index_entries, indexer, to_index, touched)
+    elif isinstance(payload, Delivery):
+        _deliver(conn, payload, version.id, entry, indexer, to_index, touched)
     elif isinstance(payload, CaseUpdate):
         touched.add(cases.apply_update(conn, payload, version.id, entry.body_blobs))
     elif isinstance(payload, PartyNames):
@@ -65,3 +56,73 @@ def apply(conn: sa.Connection, batch_id: int, entry: Ready, indexer: Indexer | N
     if previous is not None:
         return "replaced"
     return "loaded" if new_content else "unchanged"
+
+
+def _write(conn: sa.Connection, pub: Publication, source_id: int, entries: Any,
+           indexer: Indexer | None, to_index: IndexQueue, touched: set[int]) -> int:
+    existing = publications.find(conn, pub.country, pub.kind, pub.number)
+    if existing is not None:        # a replacement may move it to another case
+        touched.add(publications.case_of(conn, existing))
+        _unindex(conn, existing, indexer, to_index)
+    pub_id, app_id = publications.write(conn, pub, source_id, existing)
+    touched.add(app_id)
+    if indexer is not None:
+        to_index.append((pub_id, entries))
+    return pub_id
+
+
+def _unindex(conn: sa.Connection, pub_id: int, indexer: Indexer | None,
+             to_index: IndexQueue) -> None:
+    if indexer is None:
+        return
+    if any(item[0] == pub_id for item in to_index):
+        # an earlier version in this batch: its entries are not in the index yet
+        to_index[:] = [item for item in to_index if item[0] != pub_id]
+    else:
+        indexer.remove(conn, pub_id)
+
+
+def _deliver(conn: sa.Connection, delivery: Delivery, source_id: int, entry: Ready,
+             indexer: Indexer | None, to_index: IndexQueue, touched: set[int]) -> None:
+    """Every publication of a foreign file, then the records it deletes. A partial
+    answer (OPS claims or description) is merged into the stored document: what it
+    carries replaces, what it lacks is kept."""
+    entries = entry.index_entries or [None] * len(delivery.publications)
+    for i, pub in enumerate(delivery.publications):
+        if delivery.partial:
+            pub = _merged(conn, pub)
+            if indexer is not None:
+                entries[i] = indexer.prepare(pub)
+        pub_id = _write(conn, pub, source_id, entries[i], indexer, to_index, touched)
+        if i < len(entry.attachment_blobs):
+            files = entry.attachment_blobs[i]
+            for _name, sha, media_type, size in files:
+                if sha is not None:
+                    sources.record_blob(conn, sha, size, media_type)
+            publications.attach_files(conn, pub_id, [(n, sha, m) for n, sha, m, _s in files])
+    for key in delivery.deletions:
+        existing = publications.find(conn, key.country, key.kind, key.number)
+        if existing is None:
+            continue
+        _unindex(conn, existing, indexer, to_index)
+        app_id = publications.case_of(conn, existing)
+        publications.delete(conn, existing)
+        if cases.exists(conn, app_id):
+            touched.add(app_id)
+        else:
+            touched.discard(app_id)
+
+
+def _merged(conn: sa.Connection, pub: Publication) -> Publication:
+    existing = publications.find(conn, pub.country, pub.kind, pub.number)
+    if existing is None:
+        return pub
+    stored = publications.load(conn, existing)
+    changes = {name: getattr(pub, name) for name in _MERGED if getattr(pub, name)}
+    return dataclasses.replace(stored, **changes)
+
+
+# What a partial answer may carry, each replacing the stored part when it is not empty.
+_MERGED = ("title", "abstract", "claims", "paragraphs", "drawings", "parties", "priorities",
+           "classifications", "patent_citations", "non_patent_citations", "other_texts",
+           "application_number", "filing_date", "date", "family_id", "language")

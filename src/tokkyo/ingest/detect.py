@@ -14,6 +14,18 @@ class Format(StrEnum):
     API_JSON = "jpo-api-json"           # a JSON answer of the JPO Retrieval API
     API_ZIP = "jpo-api-zip"             # a document ZIP of the JPO Retrieval API
     DOCUMENT = "jpo-document"           # one dossier document (XML or HTM) outside a ZIP
+    TM_GAZETTE = "jp-trademark-gazette"  # TM-REG-GAZ SGML
+    EP = "ep-patent-document"           # EPO publication server
+    US_XML = "us-patent-xml"            # ST.36 us-patent-grant / us-patent-application
+    US_PATDOC = "us-patdoc"             # ST.32 SGML-derived XML, 2001-2004 grants
+    US_PAP = "us-pap"                   # pre-grant publications 2001-2004
+    US_GREENBOOK = "us-greenbook"       # APS text, 1976-2001 grants
+    US_XML4IP = "us-xml4ip"             # file-wrapper ZIP
+    CN_OLD = "cn-patent-document"       # CNIPA, older
+    CN_NEW = "cn-business"              # CNIPA business:PatentDocumentAndRelated
+    ST96 = "wipo-st96"                  # WIPO ST.96 v6 patent, design, trademark
+    DOCDB = "epo-docdb"                 # EPO DOCDB exchange documents
+    OPS = "epo-ops"                     # EPO Open Patent Services answers
 
 
 _PROLOG = re.compile(
@@ -21,16 +33,26 @@ _PROLOG = re.compile(
     re.DOTALL,
 )
 
-FOREIGN_ROOTS = {
-    "ep-patent-document": "an EPO publication-server document",
-    "us-patent-grant": "a USPTO grant", "us-patent-application": "a USPTO application",
-    "cn-patent-document": "a CNIPA document", "business:PatentPublication": "a WIPO ST.96 document",
+# Root elements (prefix as written, or local name for namespaced ST.96 and CNIPA roots)
+# of the formats tokkyo reads besides JP's.
+FOREIGN_ROOTS: dict[str, Format] = {
+    "ep-patent-document": Format.EP,
+    "us-patent-grant": Format.US_XML, "us-patent-application": Format.US_XML,
+    "PATDOC": Format.US_PATDOC, "patent-application-publication": Format.US_PAP,
+    "cn-patent-document": Format.CN_OLD, "PatentDocumentAndRelated": Format.CN_NEW,
+    "PatentPublication": Format.ST96, "DesignApplication": Format.ST96,
+    "TrademarkApplication": Format.ST96, "GeographicalIndicationApplication": Format.ST96,
+    "GIApplication": Format.ST96,
+    "exchange-documents": Format.DOCDB, "exchange-document": Format.DOCDB,
+    "world-patent-data": Format.OPS,
+    "TM-REG-GAZ": Format.TM_GAZETTE,
 }
-# The office whose format a foreign root is: a refused file's format names it
-# ("EP ep-patent-document"); other XML is "XML <root>", anything else "unknown".
-FOREIGN_OFFICES = {"ep-patent-document": "EP", "us-patent-grant": "US",
-                   "us-patent-application": "US", "cn-patent-document": "CN",
-                   "business:PatentPublication": "WO"}
+# Files that are not publications but arrive beside them: reported, not quarantined.
+NOT_PUBLICATIONS = {
+    "CPCMasterClassificationFile": "a USPTO CPC master classification file",
+    "class-scheme": "a CPC classification scheme",
+    "CPCSchemeClassificationFile": "a CPC classification scheme",
+}
 UNKNOWN = "unknown"
 
 
@@ -55,13 +77,15 @@ def detect(name: str, data: bytes) -> Format:
     if not data:
         raise Rejected(f"{name}: empty file", format=UNKNOWN)
     if data[:4] in (ZIP_MAGIC, EMPTY_ZIP_MAGIC):
-        return Format.API_ZIP
+        return Format.US_XML4IP if is_xml4ip(data) else Format.API_ZIP
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped[:1] in (b"{", b"["):
         return Format.API_JSON
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise Rejected(f"{name}: UTF-16 text; JPO formats are UTF-8 or Shift_JIS",
                        format=UNKNOWN)
+    if stripped[:4] == b"PATN" or data[:4] == b"HHHH":
+        return Format.US_GREENBOOK
     root = xml_root(data)
     if root is None:
         if stripped[:1] == b"<":
@@ -73,7 +97,24 @@ def detect(name: str, data: bytes) -> Format:
         return Format.GAZETTE
     if root.startswith("jp:") or root.upper() == "HTML":
         return Format.DOCUMENT
-    what = FOREIGN_ROOTS.get(root, f"XML with root element <{root}>")
-    raise Rejected(f"{name}: unknown format: {what}, not a format tokkyo ingests "
-                   "(jp-official-gazette XML, JPO API answers and document ZIPs)",
-                   format=f"{FOREIGN_OFFICES.get(root, 'XML')} {root}")
+    local = root.rsplit(":", 1)[-1]
+    found = FOREIGN_ROOTS.get(root) or FOREIGN_ROOTS.get(local)
+    if found is not None:
+        return found
+    if local in NOT_PUBLICATIONS:
+        raise Skipped(f"{name}: {NOT_PUBLICATIONS[local]}, not a publication")
+    raise Rejected(f"{name}: unknown format: XML with root element <{root}>, not a format "
+                   "tokkyo reads (README lists them)", format=f"XML {root}")
+
+
+def is_xml4ip(data: bytes) -> bool:
+    """Whether a ZIP is a USPTO XML4IP file-wrapper download (`CDC_Download_…/`)."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+    return bool(names) and all(n.split("/", 1)[0].startswith("CDC_Download_") for n in names)

@@ -13,7 +13,7 @@ from typing import Any
 from tokkyo.ingest.errors import Rejected, Skipped
 from tokkyo.ingest.indexer import Indexer
 from tokkyo.ingest.items import SourceItem
-from tokkyo.ingest.parsed import Parsed
+from tokkyo.ingest.parsed import Delivery, Parsed
 from tokkyo.ingest.readers import fingerprint, parse
 from tokkyo.model.cases import CaseUpdate
 from tokkyo.model.documents import Publication
@@ -29,6 +29,8 @@ class Ready:
     fingerprint: str
     body_blobs: tuple[str, ...] = ()
     index_entries: Any = None
+    # per publication of a Delivery: (name, blob or None, media type, size) of its files
+    attachment_blobs: tuple[tuple[tuple[str, str | None, str, int], ...], ...] = ()
 
 
 @dataclass
@@ -49,9 +51,10 @@ class Refused:
 Prepared = Ready | Refused | SkippedItem
 
 
-def prepare(item: SourceItem, blobs: BlobStore, indexer: Indexer | None) -> Prepared:
+def prepare(item: SourceItem, blobs: BlobStore, indexer: Indexer | None,
+            tolerant: bool = False) -> Prepared:
     try:
-        parsed = parse(item)
+        parsed = parse(item, tolerant=tolerant)
     except Skipped as exc:
         return SkippedItem(item.name, exc.reason)
     except Rejected as exc:
@@ -61,7 +64,15 @@ def prepare(item: SourceItem, blobs: BlobStore, indexer: Indexer | None) -> Prep
     payload = parsed.payload
     if isinstance(payload, CaseUpdate) and payload.bodies:
         body_blobs = tuple(blobs.put(b.data) for b in payload.bodies)
-    entries = (indexer.prepare(payload) if indexer is not None
-               and isinstance(payload, Publication) else None)
+    entries: Any = None
+    attachment_blobs: tuple[tuple[tuple[str, str | None, str, int], ...], ...] = ()
+    if isinstance(payload, Publication) and indexer is not None:
+        entries = indexer.prepare(payload)
+    elif isinstance(payload, Delivery):
+        if indexer is not None:
+            entries = [indexer.prepare(pub) for pub in payload.publications]
+        attachment_blobs = tuple(
+            tuple((a.name, blobs.put(a.data) if a.data is not None else None, a.media_type,
+                   len(a.data or b"")) for a in files) for files in payload.attachments)
     return Ready(item.name, len(item.data), parsed, blobs.put(item.data),
-                 fingerprint(parsed, item.data), body_blobs, entries)
+                 fingerprint(parsed, item.data), body_blobs, entries, attachment_blobs)

@@ -72,15 +72,18 @@ def default_workers() -> int:
 
 class Ingestor:
     def __init__(self, engine: Engine, blob_store: BlobStore, *, indexer: Indexer | None,
-                 batch_size: int = 200, workers: int = 0, label: str = "") -> None:
+                 batch_size: int = 200, workers: int = 0, label: str = "",
+                 tolerant: bool = False) -> None:
         """`workers`: reader processes; 0 reads in this process. They start only when the
-        first batch is full, so small runs pay no start-up cost."""
+        first batch is full, so small runs pay no start-up cost. `tolerant`: repair
+        foreign XML that is not well-formed, logging every repair (exchange.md §11.3)."""
         self.engine = engine
         self.blobs = blob_store
         self.indexer = indexer
         self.batch_size = batch_size
         self.workers = workers
         self.label = label
+        self.tolerant = tolerant
 
     def run(self, items: Iterable[SourceItem],
             on_item: Callable[[str], None] | None = None) -> RunReport:
@@ -116,7 +119,7 @@ class Ingestor:
 
     def _read(self, pool: ProcessPoolExecutor | None, chunk: list[SourceItem]
               ) -> list[Future[Prepared] | Prepared]:
-        work = partial(prepare, blobs=self.blobs, indexer=self.indexer)
+        work = partial(prepare, blobs=self.blobs, indexer=self.indexer, tolerant=self.tolerant)
         if pool is None:
             return [work(item) for item in chunk]
         return [pool.submit(work, item) for item in chunk]

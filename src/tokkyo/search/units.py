@@ -51,9 +51,21 @@ def publication_of(unit_key: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
     return unit_key.op(">>")(sa.literal_column("20"))
 
 
+def extra_titles_and_abstracts(pub: Publication) -> dict[str, list[str]]:
+    """Units 1… of TI and AB: the titles and abstracts a document carries in other
+    languages, then a mark's readings (a trademark is searched by how it is read), in the
+    order `store.repositories.unit_texts.of_publication` reads them back."""
+    titles = [t.text for t in pub.other_texts if t.part == "title"]
+    if pub.trademark is not None:
+        titles += list(pub.trademark.readings)
+    return {"TI": titles, "AB": [t.text for t in pub.other_texts if t.part == "abstract"]}
+
+
 def texts_of(pub: Publication) -> list[tuple[str, int, str]]:
     """(field, position, raw text) of every unit of a publication."""
     units = [("TI", 0, pub.title), ("AB", 0, pub.abstract)]
+    units += [(field, i + 1, text) for field, texts in extra_titles_and_abstracts(pub).items()
+              for i, text in enumerate(texts)]
     units += [("CL", i, c.text) for i, c in enumerate(pub.claims)]
     units += [("DE", i, p.text) for i, p in enumerate(pub.paragraphs)]
     units += [(ROLE_FIELDS[p.role.value], i, p.name) for i, p in enumerate(pub.parties)]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
@@ -20,9 +23,51 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     cfg = alembic_config(engine)
-    with engine.begin() as connection:
+    with migration_transaction(engine) as connection:
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    cfg = alembic_config(engine)
+    with migration_transaction(engine) as connection:
+        cfg.attributes["connection"] = connection
+        command.downgrade(cfg, revision)
+
+
+class ForeignKeysBroken(RuntimeError):
+    """A migration left rows whose foreign keys point nowhere; it was rolled back."""
+
+
+@contextmanager
+def migration_transaction(engine: Engine) -> Iterator[sa.Connection]:
+    """One transaction for a run of migrations.
+
+    On SQLite, foreign-key enforcement is off for it (it can only be switched outside a
+    transaction): rebuilding a table, SQLite's documented way to change a UNIQUE or
+    CHECK constraint, drops the old table, and with enforcement on that drop would
+    delete every row that refers to it. The keys are checked before the commit instead
+    (`PRAGMA foreign_key_check`), and enforcement is switched on again afterwards.
+    """
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as connection:
+            yield connection
+        return
+    with engine.connect() as connection:
+        raw = connection.connection.dbapi_connection
+        assert raw is not None
+        connection.commit()             # end the autobegun transaction, if any
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                yield connection
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise ForeignKeysBroken(
+                        f"the migration left {len(broken)} rows whose foreign keys point "
+                        f"nowhere (first: {tuple(broken[0])}); it was rolled back")
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")
 
 
 def check(engine: Engine) -> None:

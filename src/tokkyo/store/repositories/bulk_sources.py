@@ -59,7 +59,8 @@ def expected_publications(conn: sa.Connection, law: str, day: dt.date) -> list[s
         publications.c.country == "JP", publications.c.law == law,
         publications.c.kind == "A", publications.c.date == day)
     from_cases = sa.select(applications.c.ad_publication_number).where(
-        applications.c.law == law, applications.c.publication_date == day,
+        applications.c.country == "JP", applications.c.law == law,
+        applications.c.publication_date == day,
         applications.c.ad_publication_number != "")
     return sorted(set(conn.execute(from_gazettes).scalars())
                   | set(conn.execute(from_cases).scalars()))

@@ -70,9 +70,11 @@ class CaseRecord:
     events: tuple[LegalEvent, ...] = ()
 
 
-def load_case(conn: sa.Connection, law: Law, number: str) -> CaseRecord | None:
+def load_case(conn: sa.Connection, law: Law, number: str, country: str = "JP"
+              ) -> CaseRecord | None:
     app = conn.execute(sa.select(applications).where(
-        applications.c.law == law.value, applications.c.application_number == number)).first()
+        applications.c.country == country, applications.c.law == law.value,
+        applications.c.application_number == number)).first()
     if app is None:
         return None
     app_id = app.id

@@ -40,21 +40,29 @@ from tokkyo.store.tables import (
 from tokkyo.store.tables import parties as parties_table
 
 
-def application_id(conn: sa.Connection, law: Law, number: str) -> int | None:
+def application_id(conn: sa.Connection, law: Law, number: str, country: str = "JP"
+                   ) -> int | None:
     return conn.execute(sa.select(applications.c.id).where(
-        applications.c.law == law.value, applications.c.application_number == number)
-    ).scalar_one_or_none()
+        applications.c.country == country, applications.c.law == law.value,
+        applications.c.application_number == number)).scalar_one_or_none()
+
+
+def exists(conn: sa.Connection, app_id: int) -> bool:
+    return conn.execute(sa.select(applications.c.id).where(applications.c.id == app_id)
+                        ).first() is not None
 
 
 def count(conn: sa.Connection) -> int:
     return conn.execute(sa.select(sa.func.count()).select_from(applications)).scalar_one()
 
 
-def ensure_application(conn: sa.Connection, law: Law, number: str) -> int:
-    found = application_id(conn, law, number)
+def ensure_application(conn: sa.Connection, law: Law, number: str, country: str = "JP"
+                       ) -> int:
+    found = application_id(conn, law, number, country)
     if found is not None:
         return found
-    return conn.execute(sa.insert(applications).values(law=law.value, application_number=number)
+    return conn.execute(sa.insert(applications).values(country=country, law=law.value,
+                                                       application_number=number)
                         .returning(applications.c.id)).scalar_one()
 
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 
 from tokkyo.model.cases import ParentApplication, Priority
 from tokkyo.model.citations import NonPatentCitation, PatentCitation
 from tokkyo.model.classifications import Classification, Scheme
-from tokkyo.model.documents import Amendment, Claim, Drawing, Paragraph, Publication
+from tokkyo.model.documents import Amendment, Claim, Drawing, LocalText, Paragraph, Publication
 from tokkyo.model.laws import Law
 from tokkyo.model.parties import PartyRole
+from tokkyo.model.trademarks import GoodsServices, TrademarkInfo
 from tokkyo.store.bulk import insert_rows
 from tokkyo.store.repositories import parties
 from tokkyo.store.repositories.cases import ensure_application
@@ -26,6 +30,8 @@ from tokkyo.store.tables import (
     family_parents,
     paragraphs,
     priorities,
+    publication_files,
+    publication_texts,
     publications,
 )
 from tokkyo.store.tables import parties as parties_table
@@ -33,8 +39,8 @@ from tokkyo.store.tables import parties as parties_table
 _SCALARS = ("country", "kind", "st16_kind", "law", "number", "date", "filing_date", "title",
             "abstract", "language", "registration_number", "registration_date",
             "number_of_claims", "examination_requested", "filing_form", "total_pages",
-            "representative_figure")
-_CHILDREN = (claims, paragraphs, drawings, amendments)
+            "representative_figure", "family_id", "repaired")
+_CHILDREN = (claims, paragraphs, drawings, amendments, publication_texts)
 _OWNED = (parties_table, priorities, classifications, citations, family_parents)
 
 
@@ -79,9 +85,11 @@ def write(conn: sa.Connection, pub: Publication, source_id: int, existing: int |
     """Insert the publication, or replace the content of `existing`, the stored one with
     the same number (the caller has looked it up with `find`); returns its id and its
     case's."""
-    app_id = ensure_application(conn, pub.law, pub.application_number)
+    app_id = ensure_application(conn, pub.law, case_number(pub), pub.country)
     values = {name: getattr(pub, name) for name in _SCALARS}
     values["law"] = pub.law.value
+    values["trademark"] = (json.dumps(dataclasses.asdict(pub.trademark), ensure_ascii=False)
+                           if pub.trademark is not None else None)
     if existing is None:
         pub_id = conn.execute(sa.insert(publications).values(
             application_id=app_id, source_id=source_id, **values)
@@ -94,6 +102,44 @@ def write(conn: sa.Connection, pub: Publication, source_id: int, existing: int |
     _children(conn, app_id, pub_id, pub)
     parties.learn_names(conn, pub.parties, origin="gazette")
     return pub_id, app_id
+
+
+def case_number(pub: Publication) -> str:
+    """The number a publication's case is stored under: its application number, or for a
+    foreign document whose source gives none, `P` and its publication number (which no
+    application number has the form of)."""
+    if pub.application_number or pub.country == "JP":
+        return pub.application_number
+    return f"P{pub.number}"
+
+
+def delete(conn: sa.Connection, pub_id: int) -> None:
+    """Remove a stored publication (a DOCDB delete record), and its case when it was the
+    case's only one; what was delivered stays in the source history."""
+    app_id = case_of(conn, pub_id)
+    conn.execute(sa.delete(publications).where(publications.c.id == pub_id))
+    left = conn.execute(sa.select(sa.func.count()).select_from(publications)
+                        .where(publications.c.application_id == app_id)).scalar_one()
+    if not left:
+        conn.execute(sa.delete(applications).where(applications.c.id == app_id))
+
+
+def attach_files(conn: sa.Connection, pub_id: int,
+                 files: Sequence[tuple[str, str | None, str]]) -> None:
+    """The files that came with a publication: (name, blob SHA-256 or None when it was
+    missing from the delivery, media type)."""
+    conn.execute(sa.delete(publication_files).where(publication_files.c.publication_id == pub_id))
+    _insert(conn, publication_files, [
+        {"publication_id": pub_id, "position": i, "name": name, "blob_sha256": sha,
+         "media_type": media_type} for i, (name, sha, media_type) in enumerate(files)])
+
+
+def files_of(conn: sa.Connection, pub_id: int) -> list[sa.Row]:
+    """(name, blob_sha256, media_type) of the files that came with a publication."""
+    return list(conn.execute(sa.select(publication_files.c.name, publication_files.c.blob_sha256,
+                                       publication_files.c.media_type)
+                             .where(publication_files.c.publication_id == pub_id)
+                             .order_by(publication_files.c.position)))
 
 
 def _clear(conn: sa.Connection, pub_id: int) -> None:
@@ -114,6 +160,8 @@ def _children(conn: sa.Connection, app_id: int, pub_id: int, pub: Publication) -
                              for i, d in enumerate(pub.drawings)])
     _insert(conn, amendments, [row_of(a, position=i, publication_id=pub_id)
                                for i, a in enumerate(pub.amendments)])
+    _insert(conn, publication_texts, [row_of(t, position=i, publication_id=pub_id)
+                                      for i, t in enumerate(pub.other_texts)])
     parties.insert(conn, app_id, pub_id, pub.parties)
     _insert(conn, priorities, [row_of(p, position=i, application_id=app_id, publication_id=pub_id)
                                for i, p in enumerate(pub.priorities)])
@@ -147,7 +195,11 @@ def load(conn: sa.Connection, pub_id: int) -> Publication:
     rename = {"order": "citation_order"}
     return Publication(
         **{name: getattr(row, name) for name in _SCALARS if name != "law"},
-        law=Law(row.law), application_number=row.application_number,
+        law=Law(row.law),
+        application_number=("" if row.country != "JP" and row.application_number.startswith("P")
+                            else row.application_number),
+        other_texts=tuple(obj_of(LocalText, r._mapping) for r in children(publication_texts)),
+        trademark=trademark_of(row.trademark),
         claims=tuple(obj_of(Claim, r._mapping) for r in children(claims)),
         paragraphs=tuple(obj_of(Paragraph, r._mapping) for r in children(paragraphs)),
         drawings=tuple(obj_of(Drawing, r._mapping) for r in children(drawings)),
@@ -164,6 +216,18 @@ def load(conn: sa.Connection, pub_id: int) -> Publication:
                       rename={"application_number": "parent_application_number"})
         if parent else None,
     )
+
+
+def trademark_of(stored: str | None) -> TrademarkInfo | None:
+    """A mark's particulars as `write` stored them (JSON)."""
+    if stored is None:
+        return None
+    data: dict[str, Any] = json.loads(stored)
+    goods = tuple(GoodsServices(g["nice_class"], g["names"], tuple(g["similar_codes"]))
+                  for g in data.pop("goods_services", ()))
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v
+                              for k, v in data.items()}
+    return TrademarkInfo(**values, goods_services=goods)
 
 
 def list_for_application(conn: sa.Connection, app_id: int) -> list[sa.Row]:

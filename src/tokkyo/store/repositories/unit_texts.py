@@ -4,21 +4,24 @@ model/text_fields.py)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 
 from tokkyo.model.text_fields import NAME_FIELDS, ROLE_FIELDS
-from tokkyo.store.tables import claims, paragraphs, parties, publications
+from tokkyo.store.tables import claims, paragraphs, parties, publication_texts, publications
 
 
 def of_publication(conn: sa.Connection, publication_id: int) -> list[tuple[str, int, str]]:
     """(field, position, text) of every unit of one stored publication."""
-    head = conn.execute(sa.select(publications.c.title, publications.c.abstract)
+    head = conn.execute(sa.select(publications.c.title, publications.c.abstract,
+                                  publications.c.trademark)
                         .where(publications.c.id == publication_id)).first()
     if head is None:
         return []
     units = [("TI", 0, head.title), ("AB", 0, head.abstract)]
+    units += _extra_heads(conn, publication_id, head.trademark)
     units += [("CL", r.position, r.text) for r in conn.execute(
         sa.select(claims.c.position, claims.c.text).where(claims.c.publication_id ==
                                                           publication_id))]
@@ -29,6 +32,21 @@ def of_publication(conn: sa.Connection, publication_id: int) -> list[tuple[str, 
         sa.select(parties.c.role, parties.c.position, parties.c.name).where(
             parties.c.publication_id == publication_id))]
     return units
+
+
+def _extra_heads(conn: sa.Connection, publication_id: int, trademark: str | None
+                 ) -> list[tuple[str, int, str]]:
+    """TI and AB units 1…: titles and abstracts in other languages, then a mark's
+    readings (as `search.units.extra_titles_and_abstracts` indexes them)."""
+    found: dict[str, list[str]] = {"title": [], "abstract": []}
+    for row in conn.execute(sa.select(publication_texts.c.part, publication_texts.c.text)
+                            .where(publication_texts.c.publication_id == publication_id)
+                            .order_by(publication_texts.c.position)):
+        found[row.part].append(row.text)
+    if trademark is not None:
+        found["title"] += json.loads(trademark).get("readings", [])
+    return ([("TI", i + 1, text) for i, text in enumerate(found["title"])]
+            + [("AB", i + 1, text) for i, text in enumerate(found["abstract"])])
 
 
 #: (publication id, position) pairs per statement: two parameters each, well under
@@ -64,11 +82,16 @@ def texts(conn: sa.Connection, refs: Sequence[tuple[int, str, int]]
         pairs.setdefault(field, set()).add((pub_id, position))
     if by_field.keys() & {"TI", "AB"}:
         ids = list(by_field.get("TI", set()) | by_field.get("AB", set()))
+        extra = {pub_id for pub_id, field, position in refs
+                 if field in ("TI", "AB") and position > 0}
         for row in conn.execute(sa.select(publications.c.id, publications.c.title,
-                                          publications.c.abstract)
+                                          publications.c.abstract, publications.c.trademark)
                                 .where(publications.c.id.in_(ids))):
             out[(row.id, "TI", 0)] = row.title
             out[(row.id, "AB", 0)] = row.abstract
+            if row.id in extra:
+                for field, position, text in _extra_heads(conn, row.id, row.trademark):
+                    out[(row.id, field, position)] = text
     wanted = set(refs)
     for field, table in (("CL", claims), ("DE", paragraphs)):
         asked = sorted(pairs.get(field, ()))

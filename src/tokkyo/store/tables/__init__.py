@@ -42,6 +42,8 @@ from tokkyo.store.tables.publications import (
     claims,
     drawings,
     paragraphs,
+    publication_files,
+    publication_texts,
     publications,
     search_owners,
 )
@@ -84,6 +86,8 @@ __all__ = [
     "party_names",
     "priorities",
     "products",
+    "publication_files",
+    "publication_texts",
     "publications",
     "quarantine",
     "quota_counters",

@@ -14,7 +14,12 @@ SECTIONS = ("progress", "priorities", "family", "registration", "citations", "fi
 applications = sa.Table(
     "applications", metadata,
     id_column(),
+    # The office whose case this is (ST.3): JP cases come from the JPO's gazettes and API;
+    # others are the cases of foreign publications (migration 0015).
+    sa.Column("country", sa.Text, nullable=False, server_default="JP"),
     sa.Column("law", sa.Text, nullable=False),
+    # JP: the 10-digit key; others: the bare number as the source gives it, or
+    # `P{publication number}` when the source gives none
     sa.Column("application_number", sa.Text, nullable=False),
     text("title"),
     sa.Column("filing_date", sa.Date, nullable=True),
@@ -37,9 +42,11 @@ applications = sa.Table(
     text("principal_design_application_number"),
     text("fixed_address_url"),
     sa.Column("updated_at", UTCDateTime, nullable=False, default=now_utc, onupdate=now_utc),
-    sa.UniqueConstraint("law", "application_number"),
+    sa.UniqueConstraint("country", "law", "application_number"),
     sa.CheckConstraint(one_of("law", LAWS), name="law_known"),
-    sa.CheckConstraint(digits("application_number", 10), name="application_number_digits"),
+    sa.CheckConstraint(f"country <> 'JP' OR ({digits('application_number', 10)})",
+                       name="application_number_digits"),
+    sa.CheckConstraint("length(application_number) > 0", name="application_number_given"),
     sa.CheckConstraint(digits_or_empty("publication_number", 9), name="publication_number_form"),
     sa.CheckConstraint(digits_or_empty("ad_publication_number", 10),
                        name="ad_publication_number_form"),

@@ -13,7 +13,7 @@ from tokkyo.store.types import UTCDateTime, digits, digits_or_empty, now_utc, on
 
 ROLES = ("applicant", "inventor", "attorney", "right-holder")
 SCHEMES = ("ipc", "fi", "f-term", "theme", "cpc", "locarno", "jp-design", "d-term", "nice",
-           "similar-group", "vienna")
+           "similar-group", "vienna", "national")
 
 parties = sa.Table(
     "parties", metadata,
