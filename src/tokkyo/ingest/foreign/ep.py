@@ -203,10 +203,10 @@ class _Document:
         for path, role, agent_kind in roles:
             for sequence, element in enumerate(self.sdobi.iterfind(f"B700/{path}"), 1):
                 name = " ".join(text_of(n) for n in element.iterfind("snm") if text_of(n))
-                address = element.find("adr")
+                address = ", ".join(text_of(part) for part in element.iterfind("adr/*")
+                                    if text_of(part))
                 parties.append(Party(role=role, name=name, sequence=sequence,
-                                     address=text_of(address) if address is not None else "",
-                                     agent_kind=agent_kind))
+                                     address=address, agent_kind=agent_kind))
         opponents = [text_of(n) for n in self.sdobi.iterfind("B700/B780/B781/snm")]
         if opponents:
             self._say(f"opponents are not kept (the model has no opponent role): "
