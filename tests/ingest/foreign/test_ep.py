@@ -107,6 +107,10 @@ def test_identity_against_the_file(relative):
                                                 re.DOTALL))))
     assert len(publication.drawings) == figures
     assert publication.repaired is (relative in MALFORMED)
+    assert len(publication.priorities) == text.count("<B310>")
+    roles = [p.role for p in publication.parties]
+    assert roles.count(PartyRole.INVENTOR) == len(re.findall(r"<B721[\s>]", text))
+    assert roles.count(PartyRole.ATTORNEY) == len(re.findall(r"<B741[\s>]", text))
 
 
 def test_application_fields():
@@ -259,6 +263,7 @@ def test_wrong_encoding_declaration_fails():
         ep.read("v1-0-B1.xml", ascii_declared)
     assert (failure.value.code, failure.value.line, failure.value.column) == (
         "encoding-error", data.count(b"\n", 0, first) + 1, first - data.rfind(b"\n", 0, first))
+    assert failure.value.format == "ep-patent-document"
     unknown = data.replace(b'encoding="UTF-8"', b'encoding="X-EPO-7BIT"', 1)
     with pytest.raises(ParseFailure) as failure:
         ep.read("v1-0-B1.xml", unknown)

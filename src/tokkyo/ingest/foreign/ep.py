@@ -30,6 +30,7 @@ from tokkyo.ingest.errors import Rejected
 from tokkyo.ingest.foreign import repair, xmlsafe
 from tokkyo.ingest.foreign.reading import ForeignRead, Repair
 from tokkyo.ingest.foreign.vocabulary import EP_PATENT_DOCUMENT
+from tokkyo.ingest.foreign.xmlsafe import ParseFailure
 from tokkyo.model.cases import ParentApplication, Priority
 from tokkyo.model.citations import NonPatentCitation, PatentCitation
 from tokkyo.model.classifications import Classification, ClassificationError, Scheme, normalise_ipc
@@ -61,10 +62,14 @@ def read(name: str, data: bytes, *, tolerant: bool = False) -> ForeignRead:
     """One `ep-patent-document` file. Strict by default; `tolerant=True` repairs bare
     `&` and stray `<` (exchange.md §11.3) and flags the publication `repaired`."""
     repairs: list[Repair] = []
-    if tolerant:
-        root, repairs = repair.parse(name, data, EP_PATENT_DOCUMENT, format=FORMAT)
-    else:
-        root = xmlsafe.parse(name, data, format=FORMAT)
+    try:
+        if tolerant:
+            root, repairs = repair.parse(name, data, EP_PATENT_DOCUMENT, format=FORMAT)
+        else:
+            root = xmlsafe.parse(name, data, format=FORMAT)
+    except ParseFailure as failure:
+        failure.format = failure.format or FORMAT     # decoding failures come without it
+        raise
     if xmlsafe.local(root.tag) != "ep-patent-document":
         raise Rejected(f"{name}: the root element is <{xmlsafe.local(root.tag)}>, not "
                        "<ep-patent-document>", format=FORMAT)

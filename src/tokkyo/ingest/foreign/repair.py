@@ -183,8 +183,8 @@ def parse(name: str, data: bytes, vocabulary: frozenset[str],
     while True:
         if edited.repairs:
             try:
-                return xmlsafe.parse(name, _utf8(edited.text), entities,
-                                     format=format), edited.repairs
+                root = xmlsafe.parse(name, _utf8(edited.text), entities, format=format)
+                return root, sorted(edited.repairs, key=lambda r: (r.line, r.column))
             except ParseFailure as exc:
                 if exc.code != "xml-not-well-formed":
                     raise

@@ -13,7 +13,8 @@ Any other name fails with `unknown-entity`; an internal subset that declares an 
 (SYSTEM or PUBLIC) text entity fails with `external-entity`, whatever the entity names
 (`/etc/passwd`, a URL). Unparsed NDATA entities (image files) are allowed: they name
 files, they are not read. A file that is not well-formed fails with
-`xml-not-well-formed` and the line and column libxml2 gives; nothing of it is used.
+`xml-not-well-formed` at the line and column of the offending character (libxml2 gives
+one past it; see `failure`); nothing of it is used.
 """
 
 from __future__ import annotations
