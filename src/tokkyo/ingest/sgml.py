@@ -37,6 +37,7 @@ Failures raise `ParseFailure` (from `tokkyo.ingest.foreign.xmlsafe`) with codes
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -280,17 +281,18 @@ def _element_decl(dtd: Dtd, tokens: list[str], source: str, text: str, offset: i
     for j, token in enumerate(rest[1:], 1):         # exceptions: -(A|B) +(C)
         if token in ("-", "+") and j + 1 < len(rest) and rest[j + 1].startswith("("):
             (exclusions if token == "-" else inclusions).update(_names_in(rest[j + 1]))
+    kind = content.upper()
     for name in names:
-        if content.upper() in ("EMPTY", "CDATA", "RCDATA", "ANY"):
-            decl = ElementDecl(name, omit_start, omit_end, content.upper(),
-                               mixed=content.upper() != "EMPTY")
+        if kind in ("EMPTY", "CDATA", "RCDATA", "ANY"):
+            dtd.elements[name] = ElementDecl(name, omit_start, omit_end, kind,
+                                             mixed=kind != "EMPTY",
+                                             inclusions=frozenset(inclusions),
+                                             exclusions=frozenset(exclusions))
         else:
             model_names, mixed, pattern = _model(content)
-            decl = ElementDecl(name, omit_start, omit_end, "MODEL", model_names, mixed,
-                               pattern)
-        dtd.elements[name] = ElementDecl(decl.name, decl.omit_start, decl.omit_end,
-                                         decl.content, decl.names, decl.mixed, decl.pattern,
-                                         frozenset(inclusions), frozenset(exclusions))
+            dtd.elements[name] = ElementDecl(name, omit_start, omit_end, "MODEL", model_names,
+                                             mixed, pattern, frozenset(inclusions),
+                                             frozenset(exclusions))
 
 
 def _attlist_decl(dtd: Dtd, tokens: list[str]) -> None:
@@ -332,12 +334,11 @@ def _entity_decl(dtd: Dtd, tokens: list[str], text: str, offset: int) -> None:
         public = literals[0] if keyword == "PUBLIC" and literals else None
         system = (literals[1] if len(literals) > 1 else None) if keyword == "PUBLIC" \
             else (literals[0] if literals else "")
-        notation = ""
+        # only NDATA entities name files; external CDATA, SDATA and SUBDOC entities are
+        # external text like any other and are refused where declared or used
         upper = [t.upper() for t in rest]
-        for marker in ("NDATA", "CDATA", "SDATA", "SUBDOC"):
-            if marker in upper and marker != "SUBDOC":
-                k = upper.index(marker)
-                notation = rest[k + 1] if k + 1 < len(rest) else ""
+        k = upper.index("NDATA") if "NDATA" in upper else -1
+        notation = rest[k + 1] if 0 <= k < len(rest) - 1 else ""
         decl = EntityDecl(name, None, system, public, notation, parameter, line, column)
     else:
         decl = EntityDecl(name, literals[0] if literals else "", parameter=parameter,
@@ -408,6 +409,13 @@ class _Builder:
         self.closed = False
         self.problems: list[str] = []
         self.expanded: dict[str, str] = {}
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def position(self, index: int) -> tuple[int, int]:
+        """Line and column of an offset, by bisection (elements are many; `_position`
+        scans the text, which is fine for the one failure a file can have)."""
+        line = bisect.bisect_right(self.line_starts, index)
+        return line, index - self.line_starts[line - 1] + 1
 
     def fail(self, index: int, code: str, message: str) -> ParseFailure:
         return _fail(self.name, self.text, index, code, message, self.format)
@@ -486,7 +494,7 @@ class _Builder:
         if decl is None:
             raise self.fail(index, "sgml-invalid", f"element {tag} is not declared in the DTD")
         if self.root is None:
-            self.root = Element(tag, attributes, *_position(self.text, index))
+            self.root = Element(tag, attributes, *self.position(index))
             self.stack.append((self.root, decl))
             return
         while True:
@@ -500,7 +508,7 @@ class _Builder:
                 raise self.fail(index, "sgml-invalid", f"<{tag}> is not allowed in "
                                 f"{parent.name}, whose end tag the DTD requires")
             self.close_top(index)
-        element = Element(tag, attributes, *_position(self.text, index))
+        element = Element(tag, attributes, *self.position(index))
         parent.children.append(element)
         if decl.content != "EMPTY":
             self.stack.append((element, decl))

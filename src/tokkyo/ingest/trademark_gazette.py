@@ -82,8 +82,13 @@ _READ = frozenset({
     "DETAIL-EXPLANATION-OF-THE-DEFENSIVE-MARK", "NUMBER-OF-GOODS-SERVICE-CLASS", "CLASS",
     "GOODS-AND-SERVICE", "APPLICATION-NUMBER", "FILING-DATE", "IDENTIFICATION-NUMBER", "NAME",
     "ADDRESS", "NATION", "SIMILAR-GROUP-CLASSIFICATION", "SIMILAR-GROUP-CODE",
-    "VIENNA-FIGURE-CLASSIFICATION", "DISTINCTION-OF-THE-LAW", "ORIGINAL-NAME", "ORIGINAL-ADDRESS",
+    "VIENNA-FIGURE-CLASSIFICATION", "ORIGINAL-NAME", "ORIGINAL-ADDRESS",
 })
+#: Text elements deliberately not stored, with the reason (no problem line for them).
+IGNORED = {
+    "DISTINCTION-OF-THE-LAW": "the revision of the Trademark Act the registration was "
+                              "examined under (平成２３年改正): the model has no field for it",
+}
 #: Law provisions a flag marks as applied; a TRUE flag is a problem line (no model field).
 _PROVISIONS = {
     "TRADEMARK-LAW-SEC-3-2-APPLIED": "Trademark Act Art. 3(2) (distinctiveness acquired by use)",
@@ -442,7 +447,7 @@ class _Reader:
     def unread(self) -> None:
         """A problem line for each text-bearing element this reader does not store."""
         for element in self.root.iter():
-            if element.name in _READ or element is self.root:
+            if element.name in _READ or element.name in IGNORED or element is self.root:
                 continue
             own = _clean("".join(c for c in element.children if isinstance(c, str)))
             if not own:
