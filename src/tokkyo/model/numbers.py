@@ -65,6 +65,7 @@ __all__ = [
     "is_foreign",
     "normalise_digits",
     "parse_cited_document_number",
+    "parse_document_id",
     "parse_foreign",
     "parse_number",
     "parse_one",
@@ -688,7 +689,7 @@ ST3_CODES = frozenset(_ST3_TEXT.split())
 FOREIGN_KINDS = {
     "EP": ("A1", "A2", "A3", "A4", "A8", "A9", "B1", "B2", "B3", "B8", "B9"),
     "US": ("A", "A1", "A2", "A9", "B1", "B2", "C1", "C2", "C3", "E", "H", "P", "P1", "P2",
-           "P3", "P4", "P9", "S"),
+           "P3", "P4", "P9", "S", "S1"),
     "WO": ("A1", "A2", "A3", "A4", "A8", "A9"),
     "CN": ("A", "B", "C", "U", "Y", "S", "D"),
 }
@@ -696,7 +697,7 @@ FOREIGN_KINDS = {
 _US_APPLICATION_KINDS = ("A1", "A2", "A9", "P1", "P4", "P9")
 #: US grant series written with a letter prefix, and the kinds each series is published as.
 _US_SERIES = {
-    "D": ("design", ("S",)),
+    "D": ("design", ("S", "S1")),  # S1 in the USPTO's XML and file names
     "RE": ("reissue", ("E",)),
     "PP": ("plant", ("P", "P2", "P3")),
     "H": ("statutory invention registration", ("H",)),
@@ -737,7 +738,8 @@ class ForeignNumber:
         """The law the document falls under where number or kind tell (US D…, CN U/Y/S/D,
         DE/AT/… U utility models); None for a CN number without kind."""
         if self.country == "US":
-            return Law.DESIGN if self.number.startswith("D") or self.kind == "S" else Law.PATENT
+            design = self.number.startswith("D") or self.kind[:1] == "S"
+            return Law.DESIGN if design else Law.PATENT
         if self.country == "CN":
             return _CN_LAWS.get(self.kind[:1]) if self.kind else None
         if self.kind[:1] == "U" and self.country not in ("EP", "WO"):
@@ -773,8 +775,9 @@ _FOREIGN_BODY = re.compile(
 #: How a foreign number starts, for is_foreign: country, then at most a space, a dot, a
 #: hyphen or (WO only) a slash.
 _FOREIGN_START = re.compile(r"(?P<cc>[A-Z]{2})(?P<sep>/|[\s.-]?)")
-#: Five digits, perhaps with separators between them: CO2 or NO2 stay words.
-_FIVE_DIGITS = re.compile(r"(?:[0-9][\s,./-]?){5}")
+#: Five digits, perhaps with separators between them, or three and a kind code (AP 1206 A):
+#: CO2 or NO2 stay words.
+_FOREIGN_DIGITS = re.compile(r"(?:[0-9][\s,./-]?){5}|[0-9]{3,}[\s-]?[A-Z][0-9]?$")
 
 
 def _foreign_error(text: str, message: str) -> ForeignNumberError:
@@ -793,9 +796,15 @@ def _country(text: str, spaced: str) -> str:
     return cc
 
 
+def _kind_fits(kind: str, kinds: tuple[str, ...]) -> bool:
+    """`kind` is one of `kinds`, or its letter alone as the EPO's citations write it
+    (US 6180406 B, WO 2013176738 A)."""
+    return kind in kinds or (len(kind) == 1 and any(k.startswith(kind) for k in kinds))
+
+
 def _check_kind(text: str, cc: str, kind: str) -> None:
     known = FOREIGN_KINDS.get(cc)
-    if kind and known is not None and kind not in known:
+    if kind and known is not None and not _kind_fits(kind, known):
         raise _foreign_error(text, f"kind {kind} does not exist for {cc}; {cc} kinds are "
                                    f"{', '.join(known)}")
 
@@ -805,8 +814,9 @@ def _plain_digits(text: str, cc: str, number: str, what: str = "number") -> str:
     digits = re.sub(r"[\s,]", "", number)
     if not digits.isdigit():
         if re.search(r"[/.-]", digits):
-            raise _foreign_error(text, f"{cc} {what}s have no parts separated by / - or "
-                                       f"., write the digits, e.g. {_EXAMPLES.get(cc, cc)}")
+            example = f", e.g. {_EXAMPLES[cc]}" if cc in _EXAMPLES else ""
+            raise _foreign_error(text, f"{cc} {what}s have no parts separated by / - or .; "
+                                       f"write the digits{example}")
         raise _foreign_error(text, f"letters in the number {digits}; {cc} {what}s are digits")
     if int(digits) == 0:
         raise _foreign_error(text, "the number is 0")
@@ -851,7 +861,7 @@ def _us_application(text: str, year: str, serial: str, kind: str) -> str:
     if len(year) != 4 or not _FIRST_US_PUBLICATION_YEAR <= int(year) <= LAST_YEAR:
         raise _foreign_error(text, f"year {year} is outside {_FIRST_US_PUBLICATION_YEAR}–"
                                    f"{LAST_YEAR} (US pre-grant publication began in 2001)")
-    if kind and kind not in _US_APPLICATION_KINDS:
+    if kind and not _kind_fits(kind, _US_APPLICATION_KINDS):
         raise _foreign_error(text, f"kind {kind} is a US grant kind, but {year}/{serial} is a "
                                    "pre-grant publication (kinds "
                                    f"{', '.join(_US_APPLICATION_KINDS)})")
@@ -866,7 +876,7 @@ def _us_number(text: str, series: str, number: str, kind: str) -> str:
             raise _foreign_error(text, f"letters in the number {series}{number.strip()}; US "
                                        "numbers are digits or D, RE, PP or H and digits")
         name, kinds = _US_SERIES[series]
-        if kind and kind not in kinds:
+        if kind and not _kind_fits(kind, kinds):
             raise _foreign_error(text, f"kind {kind} does not fit a US {name} number "
                                        f"({series}…), published as {', '.join(kinds)}")
         digits = _plain_digits(text, "US", number)
@@ -882,7 +892,7 @@ def _us_number(text: str, series: str, number: str, kind: str) -> str:
         raise _foreign_error(text, f"{digits} is neither a US grant number (up to 8 digits) "
                                    "nor a pre-grant publication (year and 7 digits, "
                                    "US 2001/0000044)")
-    if kind and kind not in _US_UTILITY_KINDS:
+    if kind and not _kind_fits(kind, _US_UTILITY_KINDS):
         raise _foreign_error(text, f"kind {kind} does not fit a US utility grant number; "
                                    f"those are published as {', '.join(_US_UTILITY_KINDS)}")
     return digits.lstrip("0")
@@ -926,13 +936,24 @@ def _cn_number(text: str, series: str, number: str, kind: str) -> str:
     return digits
 
 
+def _kr_number(text: str, series: str, number: str, kind: str) -> str:
+    """KR: the printed 10-2004-0032451 (right code, year, serial) is the publication
+    20040032451 in DOCDB, the printed registration 10-0484299 is 100484299; digits as given."""
+    if m := re.fullmatch(r"([1-4]0)[\s-]+([0-9]{4})[\s-]+([0-9]{7})", number.strip()):
+        return m[2] + m[3]
+    if m := re.fullmatch(r"([1-4]0)[\s-]+([0-9]{7})", number.strip()):
+        return m[1] + m[2]
+    return _other_number(text, "KR", series, number)
+
+
 def _other_number(text: str, cc: str, series: str, number: str) -> str:
     """Other offices: the number as given (leading zeros and a letter series such as
     GE P20033014 kept), spaces and commas dropped."""
     return series + _plain_digits(text, cc, number)
 
 
-_COUNTRY_NUMBERS = {"EP": _ep_number, "US": _us_number, "WO": _wo_number, "CN": _cn_number}
+_COUNTRY_NUMBERS = {"EP": _ep_number, "US": _us_number, "WO": _wo_number, "CN": _cn_number,
+                    "KR": _kr_number}
 
 
 def parse_foreign(text: str) -> ForeignNumber:
@@ -980,6 +1001,19 @@ def parse_foreign(text: str) -> ForeignNumber:
     return ForeignNumber(cc, normal, kind, form, date)
 
 
+def parse_document_id(country: str, doc_number: str, kind: str = "") -> ForeignNumber:
+    """A `document-id` as the exchange formats give it (country, doc-number, kind), for the
+    foreign readers: the doc-number may repeat the country, as USPTO citations do
+    (`WO` + `WO 2005/023894`)."""
+    cc = normalise_digits(country).strip().upper()
+    number = normalise_digits(doc_number).strip().upper()
+    if number[:2] == cc and not number[2:3].isalpha():
+        number = number[2:].lstrip()
+    if number.startswith("/") and cc == "WO":  # WO/2006/001333
+        number = number[1:]
+    return parse_foreign(f"{cc} {number} {kind.strip()}".strip())
+
+
 def _body_problem(cc: str, rest: str) -> str:
     body = rest.strip()
     if not body:
@@ -999,9 +1033,10 @@ def _docdb_date(text: str, digits: str) -> datetime.date:
 
 def is_foreign(text: str) -> bool:
     """Whether `text` is written as a foreign number (parse_foreign's business) rather than
-    a JP one (parse_number's): an ST.3 code other than JP, then the number. It judges the
-    shape only, so a malformed foreign number still routes here and parse_foreign says
-    what is wrong with it. JP forms (特開2021-044377, 2021-044377, JP2021044377A,
+    a JP one (parse_number's): an ST.3 code other than JP, then the number (at least five
+    digits, or three and a kind code, so that CO2 or NO2 in a search box stay words). It
+    judges the shape only, so a malformed foreign number still routes here and
+    parse_foreign says what is wrong with it. JP forms (特開2021-044377, 2021-044377, JP2021044377A,
     JP.2022012345.A), PCT/JP2019/011858 and Hague DM/091050 are not foreign.
 
     WO numbers are foreign (WIPO publications) but parse_number also reads them, as the
@@ -1016,9 +1051,11 @@ def is_foreign(text: str) -> bool:
     rest = spaced[m.end():]
     if m["cc"] == "US":
         rest = re.sub(r"^(?:D|RE|PP|H)\s?", "", rest)
-    elif m["sep"] == ".":
-        rest = re.sub(r"^[A-Z]{1,3}", "", rest)  # DOCDB GE.P20033014.B
-    return _FIVE_DIGITS.match(rest) is not None
+    elif m["sep"] != ".":
+        rest = re.sub(r"^[A-Z]{1,2}(?=[0-9]{5})", "", rest)  # GE P20033014 B, TN SN99097
+    else:  # DOCDB, unambiguous: AP.1206.A, GE.P20033014.B
+        return re.match(r"[A-Z]{0,3}[0-9]", rest) is not None
+    return _FOREIGN_DIGITS.match(rest) is not None
 
 
 def display(number: ForeignNumber | str) -> str:
