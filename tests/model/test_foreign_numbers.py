@@ -83,6 +83,8 @@ SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "foreign"
         ("DE102005012345A1", "DE", "102005012345", "A1", F.COMPACT),
         ("KR 10-2004-0032451", "KR", "20040032451", "", F.PRINTED),
         ("KR 10-0484299 B1", "KR", "100484299", "B1", F.PRINTED),
+        ("KR1020200012345A", "KR", "20200012345", "A", F.COMPACT),
+        ("KR20010043736A", "KR", "20010043736", "A", F.COMPACT),  # DOCDB's own form
         ("ep1234567b1", "EP", "1234567", "B1", F.COMPACT),
         ("ＥＰ１２３４５６７Ｂ１", "EP", "1234567", "B1", F.COMPACT),  # full width
         ("  US 6,336,130 B1 ", "US", "6336130", "B1", F.PRINTED),
@@ -158,7 +160,8 @@ def test_document_id_repeating_the_country() -> None:
         ("", "empty input: expected a foreign number such as EP1234567B1"),
         ("   ", "empty input: expected a foreign number such as EP1234567B1"),
         ("XX1234567", "XX1234567: XX is not a WIPO ST.3 country code"),
-        ("UK1234567", "UK1234567: UK is not a WIPO ST.3 country code"),
+        ("UK1234567", "UK1234567: UK is not a WIPO ST.3 country code (the United Kingdom is "
+                      "GB)"),
         ("6336130", "6336130: no country code; a foreign number starts with the office's ST.3 "
                     "code, e.g. EP1234567B1"),
         ("JP2021044377A", "JP2021044377A: a JP number; parse_number reads JP numbers"),

@@ -22,6 +22,11 @@ Western year and the 6-digit serial (`2020123456`); registrations are 7 digits (
 Kind codes decide the kind: A publication (serial above 500000: national publication, whose
 serials start at 500001), T national publication, B examined when the number has a year and
 registration when not, U and Y likewise for utility models, S design registration.
+
+Foreign publication numbers (EP, US, CN, WO and the other ST.3 offices) have their own reader,
+parse_foreign, at the end of the module: it gives a ForeignNumber (country, DOCDB doc-number,
+kind) from the compact, printed, epodoc and DOCDB forms, display() prints it, and
+is_foreign() tells a caller which of the two readers a query's number is for.
 """
 
 from __future__ import annotations
@@ -780,6 +785,10 @@ _FOREIGN_START = re.compile(r"(?P<cc>[A-Z]{2})(?P<sep>/|[\s.-]?)")
 _FOREIGN_DIGITS = re.compile(r"(?:[0-9][\s,./-]?){5}|[0-9]{3,}[\s-]?[A-Z][0-9]?$")
 
 
+#: Codes people write that ST.3 does not have, and the one they mean.
+_COUNTRY_HINTS = {"UK": "the United Kingdom is GB", "EU": "European patents are EP"}
+
+
 def _foreign_error(text: str, message: str) -> ForeignNumberError:
     return ForeignNumberError(f"{text}: {message}")
 
@@ -792,7 +801,8 @@ def _country(text: str, spaced: str) -> str:
     if cc == "JP":
         raise _foreign_error(text, "a JP number; parse_number reads JP numbers")
     if cc not in ST3_CODES:
-        raise _foreign_error(text, f"{cc} is not a WIPO ST.3 country code")
+        hint = f" ({_COUNTRY_HINTS[cc]})" if cc in _COUNTRY_HINTS else ""
+        raise _foreign_error(text, f"{cc} is not a WIPO ST.3 country code{hint}")
     return cc
 
 
@@ -809,15 +819,15 @@ def _check_kind(text: str, cc: str, kind: str) -> None:
                                    f"{', '.join(known)}")
 
 
-def _plain_digits(text: str, cc: str, number: str, what: str = "number") -> str:
+def _plain_digits(text: str, cc: str, number: str) -> str:
     """The number without spaces and commas; refuses letters, year separators and 0."""
     digits = re.sub(r"[\s,]", "", number)
     if not digits.isdigit():
         if re.search(r"[/.-]", digits):
             example = f", e.g. {_EXAMPLES[cc]}" if cc in _EXAMPLES else ""
-            raise _foreign_error(text, f"{cc} {what}s have no parts separated by / - or .; "
+            raise _foreign_error(text, f"{cc} numbers have no parts separated by / - or .; "
                                        f"write the digits{example}")
-        raise _foreign_error(text, f"letters in the number {digits}; {cc} {what}s are digits")
+        raise _foreign_error(text, f"letters in the number {digits}; {cc} numbers are digits")
     if int(digits) == 0:
         raise _foreign_error(text, "the number is 0")
     return digits
@@ -937,13 +947,17 @@ def _cn_number(text: str, series: str, number: str, kind: str) -> str:
 
 
 def _kr_number(text: str, series: str, number: str, kind: str) -> str:
-    """KR: the printed 10-2004-0032451 (right code, year, serial) is the publication
-    20040032451 in DOCDB, the printed registration 10-0484299 is 100484299; digits as given."""
+    """KR: the printed 10-2004-0032451 and KIPRIS's 1020040032451 (right code, year, serial)
+    are the publication 20040032451 in DOCDB, the printed registration 10-0484299 is
+    100484299; other digits as given."""
     if m := re.fullmatch(r"([1-4]0)[\s-]+([0-9]{4})[\s-]+([0-9]{7})", number.strip()):
         return m[2] + m[3]
     if m := re.fullmatch(r"([1-4]0)[\s-]+([0-9]{7})", number.strip()):
         return m[1] + m[2]
-    return _other_number(text, "KR", series, number)
+    digits = _other_number(text, "KR", series, number)
+    if re.fullmatch(r"[1-4]0(?:19|20)[0-9]{9}", digits):  # KIPRIS 1020200012345
+        return digits[2:]
+    return digits
 
 
 def _other_number(text: str, cc: str, series: str, number: str) -> str:
