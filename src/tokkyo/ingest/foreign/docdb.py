@@ -74,6 +74,9 @@ _TAGS = (f"{{{EXCHANGE_NS}}}{_RECORD}", _RECORD, f"{{{EXCHANGE_NS}}}{_DELIVERY}"
 _UNDECLARED_ROOT = re.compile(rb"<exch:exchange-documents?\b")
 _IPC7 = re.compile(r"^\s*(?:\d{1,2}\s*)?(?P<section>[A-H])\s*(?P<cls>\d{2})\s*(?P<sub>[A-Z])"
                    r"\s*(?P<group>\d{1,4})\s*/\s*(?P<subgroup>\d{1,6})")
+#: CPC symbols as DOCDB prints them (`F02M  59/34`, `A61K2800/10`); section Y too.
+_CPC = re.compile(r"^(?P<subclass>[A-HY][0-9]{2}[A-Z])\s*(?P<group>[0-9]{1,4})\s*/\s*"
+                  r"(?P<subgroup>[0-9]{2,6})\s*$")
 _IPCR_REST = re.compile(r"^\s*[A-H]\S*\s*\d+\s*/\s*\d+\s*(?:\d{8})?(?P<level>[ACS ])"
                         r"(?P<position>[FL ])(?P<value>[IN ])")
 
@@ -199,6 +202,7 @@ def publication_of(record: etree._Element, *, repaired: bool = False
     date = parse_date(record.get("date-publ") or
                       (published.findtext("date", "") if published is not None else ""))
     application = _best_id(bib.findall("application-reference"))
+    filed = _first_date(bib.findall("application-reference"))
     titles = [(_lang(t), fold(t)) for t in bib.findall("invention-title")]
     abstracts = [(_lang(a), _abstract_text(a)) for a in record.findall("abstract")]
     title_lang, title = _pick(titles, ())
@@ -214,8 +218,7 @@ def publication_of(record: etree._Element, *, repaired: bool = False
         date=date,
         application_number=(application.findtext("doc-number", "").strip()
                             if application is not None else ""),
-        filing_date=(parse_date(application.findtext("date", ""))
-                     if application is not None else None),
+        filing_date=filed,
         title=title, abstract=abstract, language=language,
         parties=parties(bib),
         priorities=priorities(bib),
@@ -281,6 +284,17 @@ def _ids(references: Iterable[etree._Element]) -> dict[str, etree._Element]:
         for document_id in reference.findall("document-id"):
             found.setdefault(_form(reference, document_id), document_id)
     return found
+
+
+def _first_date(references: Iterable[etree._Element]) -> dt.date | None:
+    """The date of the preferred form that gives one (OPS dates the epodoc form only)."""
+    found = _ids(references)
+    for form in (*REFERENCE_FORMS, *found):
+        if form in found:
+            date = parse_date(found[form].findtext("date", ""))
+            if date is not None:
+                return date
+    return None
 
 
 def _best_id(references: Iterable[etree._Element]) -> etree._Element | None:
@@ -401,12 +415,13 @@ def _patent_classification(element: etree._Element, problems: list[str], name: s
         return None
     main = element.findtext("symbol-position", "").strip() == "F"
     if scheme.upper().startswith("CPC"):
-        try:
-            return Classification(Scheme.CPC, normalise_ipc(raw), main=main, raw=raw)
-        except ClassificationError:
+        cpc = _CPC.match(raw)
+        if cpc is None:
             problems.append(f"{name}: CPC symbol {raw!r} is not of the form H01M8/02; "
                             "kept as printed.")
             return Classification(Scheme.CPC, "".join(raw.split()), main=main, raw=raw)
+        return Classification(Scheme.CPC, f"{cpc['subclass']}{int(cpc['group'])}/"
+                              f"{cpc['subgroup']}", main=main, raw=raw)
     if scheme.upper() == "FI":
         try:
             return Classification(Scheme.FI, normalise_fi(raw), main=main, raw=raw)
@@ -429,9 +444,7 @@ def _patent_citations(bib: etree._Element) -> Iterable[PatentCitation]:
             continue
         number = patcit.get("dnum", "")
         if not number:
-            found = _ids([patcit])
-            document_id = found.get("docdb") or found.get("epodoc") or next(
-                iter(found.values()), None)
+            document_id = _best_id([patcit])
             if document_id is not None:
                 number = "".join(document_id.findtext(tag, "").strip()
                                  for tag in ("country", "doc-number", "kind"))
