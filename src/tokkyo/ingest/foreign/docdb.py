@@ -95,14 +95,19 @@ def read(name: str, data: bytes, *, tolerant: bool = False) -> ForeignRead:
     records = 0
     declared: str | None = None
     delivery = ""
-    for element in xmlsafe.iterparse(name, data, _TAGS, DOCDB_ENTITIES, format=FORMAT):
-        if xmlsafe.local(element.tag) == _DELIVERY:
-            declared = element.get("no-of-documents")
-            delivery = element.get("file", "")
-            continue
-        records += 1
-        strip_namespaces(element)
-        _record(element, result, repaired)
+    try:
+        for element in xmlsafe.iterparse(name, data, _TAGS, DOCDB_ENTITIES, format=FORMAT):
+            if xmlsafe.local(element.tag) == _DELIVERY:
+                declared = element.get("no-of-documents")
+                delivery = element.get("file", "")
+                continue
+            records += 1
+            strip_namespaces(element)
+            _record(element, result, repaired)
+    except xmlsafe.ParseFailure as failure:
+        if not result.repairs:
+            raise
+        raise _in_original(failure, result.repairs[0]) from None
     if records == 0 and declared is None:
         raise xmlsafe.ParseFailure(name, "unsupported-document", "the file holds no DOCDB "
                                    "exchange-document record", format=FORMAT)
@@ -136,6 +141,17 @@ def declare_exchange_prefix(data: bytes) -> tuple[bytes, Repair | None]:
     original = match.group(0).decode("ascii")
     repair = Repair(line, column, original, original + declaration.decode("ascii"))
     return data[:match.end()] + declaration + data[match.end():], repair
+
+
+def _in_original(failure: xmlsafe.ParseFailure, repair: Repair) -> xmlsafe.ParseFailure:
+    """A failure in a repaired file at its position in the file as received: the
+    declaration the repair inserted is not counted."""
+    column = failure.column
+    if failure.line == repair.line and column > repair.column:
+        column = max(repair.column, column - (len(repair.replacement) - len(repair.original)))
+    return xmlsafe.ParseFailure(failure.file, failure.code, failure.message,
+                                line=failure.line, column=column, context=failure.context,
+                                format=FORMAT)
 
 
 def strip_namespaces(element: etree._Element) -> None:
