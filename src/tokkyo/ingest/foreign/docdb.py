@@ -383,7 +383,8 @@ def parties(bib: etree._Element) -> tuple[Party, ...]:
 
 def classifications(bib: etree._Element, problems: list[str], name: str
                     ) -> tuple[Classification, ...]:
-    """IPC (edition 1–7), IPCR, CPC and other schemes, each entry as listed."""
+    """IPC (edition 1–7), IPCR, CPC (also inside combination sets) and other schemes,
+    each entry as listed."""
     out: list[Classification] = []
     for ipc in bib.findall("classification-ipc"):
         for element in ipc:
@@ -409,10 +410,17 @@ def classifications(bib: etree._Element, problems: list[str], name: str
         rest = _IPCR_REST.match(raw)
         out.append(Classification(Scheme.IPC, code,
                                   main=rest is not None and rest["position"] == "F", raw=raw))
-    for element in bib.findall("patent-classifications/patent-classification"):
+    # CPC combination sets (`combination-set/combination-rank/patent-classification`)
+    # are read in document order with the plain codes: each code is searchable, only the
+    # grouping is lost, and the problem line says so.
+    for element in bib.findall("patent-classifications//patent-classification"):
         found = _patent_classification(element, problems, name)
         if found is not None:
             out.append(found)
+    sets = bib.findall("patent-classifications/combination-set")
+    if sets:
+        problems.append(f"{name}: {len(sets)} CPC combination sets are kept as their "
+                        "separate codes; which codes combine is not held.")
     return tuple(out)
 
 
