@@ -194,12 +194,33 @@ def _numbers(conn: sa.Connection, app_id: int, refs: NumberReference) -> None:
         conn.execute(sa.update(applications).where(applications.c.id == app_id).values(**values))
 
 
+def fill_trademark(conn: sa.Connection, app_id: int, info: TrademarkInfo) -> None:
+    """A registration gazette's mark text, readings and goods as the case's, so that mark,
+    reading and goods searches find a case the API mirror has not described. The
+    mirror's own trademark section, when the case has one or it arrives later, wins.
+    Vienna codes stay with the gazette's classifications."""
+    has_section = conn.execute(sa.select(case_sections.c.section).where(
+        case_sections.c.application_id == app_id,
+        case_sections.c.section == "trademark")).first()
+    if has_section is None:
+        _trademark_texts(conn, app_id, info)
+
+
 def _trademark(conn: sa.Connection, app_id: int, info: TrademarkInfo) -> None:
-    conn.execute(sa.delete(trademark_texts).where(trademark_texts.c.application_id == app_id))
-    conn.execute(sa.delete(goods_services).where(goods_services.c.application_id == app_id))
+    _trademark_texts(conn, app_id, info)
     conn.execute(sa.delete(classifications).where(
         classifications.c.application_id == app_id, classifications.c.publication_id.is_(None),
         classifications.c.scheme == Scheme.VIENNA.value))
+    if info.vienna_codes:
+        conn.execute(sa.insert(classifications), [
+            {"application_id": app_id, "publication_id": None, "scheme": Scheme.VIENNA.value,
+             "position": i, "code": code, "raw": code, "main": False, "facet": ""}
+            for i, code in enumerate(info.vienna_codes)])
+
+
+def _trademark_texts(conn: sa.Connection, app_id: int, info: TrademarkInfo) -> None:
+    conn.execute(sa.delete(trademark_texts).where(trademark_texts.c.application_id == app_id))
+    conn.execute(sa.delete(goods_services).where(goods_services.c.application_id == app_id))
     texts = [{"application_id": app_id, "kind": "display", "position": 0, "text": info.display}]
     texts += [{"application_id": app_id, "kind": "reading", "position": i, "text": t}
               for i, t in enumerate(info.readings)]
@@ -209,11 +230,6 @@ def _trademark(conn: sa.Connection, app_id: int, info: TrademarkInfo) -> None:
             {"application_id": app_id, "position": i, "nice_class": g.nice_class,
              "names": g.names, "similar_codes": " ".join(g.similar_codes)}
             for i, g in enumerate(info.goods_services)])
-    if info.vienna_codes:
-        conn.execute(sa.insert(classifications), [
-            {"application_id": app_id, "publication_id": None, "scheme": Scheme.VIENNA.value,
-             "position": i, "code": code, "raw": code, "main": False, "facet": ""}
-            for i, code in enumerate(info.vienna_codes)])
 
 
 def _bodies(conn: sa.Connection, app_id: int, bodies: Sequence[DocumentBody],
