@@ -115,9 +115,7 @@ def _classifications(bib: etree._Element, law: Law) -> list[Classification]:
 def _citations(bib: etree._Element) -> tuple[list[PatentCitation], list[NonPatentCitation]]:
     patents: list[PatentCitation] = []
     others: list[NonPatentCitation] = []
-    order = 0
-    for holder in bib.iterfind("B500/B560/*"):
-        order += 1
+    for order, holder in enumerate(bib.iterfind("B500/B560/*"), 1):
         category = ("cited by examiner" if holder.find("CITED-BY-EXAMINER") is not None
                     else "cited by other" if holder.find("CITED-BY-OTHER") is not None
                     else "")
