@@ -44,6 +44,9 @@ BLOCKS = frozenset({
     "p", "claim-text", "li", "heading", "row", "PARA", "CLMSTEP", "H", "paragraph",
     "in-line-formula", "ClaimText", "P", "Heading",
 })
+#: Elements whose content stays inline even where it holds blocks (pap's
+#: `<dependent-claim-reference><claim-text>claim 1</claim-text>`).
+INLINE = frozenset({"dependent-claim-reference", "claim-ref", "CLREF"})
 
 _SPACE = re.compile(r"[ \t\r\n\u00a0]+")
 _DECLARATION_AT_LINE_START = re.compile(rb"(?:\A|(?<=\n))[ \t]*<\?xml[ \t]")
@@ -66,24 +69,25 @@ def text_of(element: etree._Element | None, skip: frozenset[str] = frozenset()) 
         return ""
     lines: list[list[str]] = [[]]
 
-    def walk(node: etree._Element) -> None:
+    def walk(node: etree._Element, inline: bool) -> None:
         name = xmlsafe.local(node.tag)
         if name in skip:
             return
-        block = name in BLOCKS
+        inline = inline or name in INLINE
+        block = name in BLOCKS and not inline
         if block:
             lines.append([])
         if node.text:
             lines[-1].append(node.text)
         for child in node:
             if isinstance(child.tag, str):
-                walk(child)
+                walk(child, inline)
             if child.tail:
                 lines[-1].append(child.tail)
         if block:
             lines.append([])
 
-    walk(element)
+    walk(element, False)
     out = [fold("".join(parts)) for parts in lines]
     return "\n".join(line for line in out if line)
 
