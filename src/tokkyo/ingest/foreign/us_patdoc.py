@@ -11,7 +11,8 @@ Mapping: SDOBI `B110` number, `B130` kind, `B140` date, `B210`/`B220` applicatio
 `B300` priorities, `B511`/`B512` IPC (Locarno for designs), `B521`/`B522` USPC, `B540`
 title, `B561`/`B562` citations, `B721` inventors, `B731` assignees, `B741` attorneys;
 SDOAB abstract, SDODE description (`H` headings, `PARA` paragraphs, `CWU` formula and
-table blocks), SDOCL claims, SDODR drawings. The paragraph number is the one of the
+table blocks), SDOCL claims, SDODR drawings; related documents (`B600`) are named in
+`ForeignRead.problems`, the model having no field for them. The paragraph number is the one of the
 `PARA` ID (`P-00003` → `00003`): these grants printed none.
 """
 
@@ -30,6 +31,7 @@ from tokkyo.ingest.foreign.us_xml import (
     docdb_number,
     fold,
     ipc,
+    locarno,
     missing_parts,
     text_of,
     to_date,
@@ -97,9 +99,8 @@ def _classifications(bib: etree._Element, law: Law) -> list[Classification]:
         for element in bib.iterfind(f"B500/B510/{tag}"):
             raw = fold("".join(element.itertext()))
             if law is Law.DESIGN and re.fullmatch(r"\d{3,4}", raw):
-                code = f"{raw[:-2].zfill(2)}-{raw[-2:]}"
-                found.append(Classification(Scheme.LOCARNO, code, main=tag == "B511",
-                                            raw=raw))
+                found.append(Classification(Scheme.LOCARNO, locarno(raw),
+                                            main=tag == "B511", raw=raw))
             else:
                 found.append(ipc(raw, main=tag == "B511"))
     for tag in ("B521", "B522"):
@@ -190,7 +191,13 @@ def publication(root: etree._Element) -> tuple[Publication, list[str]]:
         patent_citations=tuple(patents), non_patent_citations=tuple(others),
         number_of_claims=int(claims_count) if claims_count.isdigit() else None,
     )
-    return pub, missing_parts(pub, f"US {pub.number} {pub.kind}")
+    problems = missing_parts(pub, f"US {pub.number} {pub.kind}")
+    related = bib.find("B600")
+    if related is not None and text_of(related):
+        problems.append(f"US {pub.number} {pub.kind}: the related US documents (B600: "
+                        f"{' '.join(text_of(related).split())}) are not held: the model has "
+                        "no field for them.")
+    return pub, problems
 
 
 def read(name: str, data: bytes, *, tolerant: bool = False,

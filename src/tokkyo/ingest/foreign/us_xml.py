@@ -24,7 +24,7 @@ from lxml import etree
 from tokkyo.ingest.foreign import xmlsafe
 from tokkyo.ingest.foreign.reading import ForeignRead
 from tokkyo.ingest.foreign.xmlsafe import ParseFailure
-from tokkyo.model.cases import Priority
+from tokkyo.model.cases import ParentApplication, Priority
 from tokkyo.model.citations import NonPatentCitation, PatentCitation
 from tokkyo.model.classifications import (
     Classification,
@@ -271,10 +271,18 @@ def st36_classifications(bib: etree._Element) -> list[Classification]:
                         main=element.tag == "main-classification", raw=national.raw,
                         facet=national.facet))
     for holder in bib.iterfind("classification-locarno"):
-        code = child_text(holder, "main-classification")
-        if code:
-            found.append(Classification(Scheme.LOCARNO, code, main=True, raw=code))
+        raw = child_text(holder, "main-classification")
+        if raw:
+            found.append(Classification(Scheme.LOCARNO, locarno(raw), main=True, raw=raw))
     return found
+
+
+def locarno(raw: str) -> str:
+    """A Locarno class as the USPTO prints it (`1402`, `0602`) in the `14-02` form."""
+    text = raw.strip()
+    if re.fullmatch(r"\d{3,4}", text):
+        return f"{text[:-2].zfill(2)}-{text[-2:]}"
+    return text
 
 
 def _citations(bib: etree._Element) -> tuple[list[PatentCitation], list[NonPatentCitation]]:
@@ -299,6 +307,43 @@ def _citations(bib: etree._Element) -> tuple[list[PatentCitation], list[NonPaten
             others.append(NonPatentCitation(citation_type=category, order=order,
                                             title=text_of(nplcit)))
     return patents, others
+
+
+_RELATIONS = ("continuation", "continuation-in-part", "division", "reissue",
+              "us-reexamination-reissue-merger", "substitution", "us-division-reissue",
+              "continuing-reissue", "addition")
+
+
+def _related(bib: etree._Element, label: str
+             ) -> tuple[ParentApplication | None, list[str]]:
+    """The first parent application of `us-related-documents` (continuation,
+    division, …) as the publication's parent; the other related documents
+    (further parents, provisional applications, the earlier publication) named as
+    problems, because the model holds one parent."""
+    related = bib.find("us-related-documents")
+    if related is None:
+        return None, []
+    parent: ParentApplication | None = None
+    others: list[str] = []
+    for element in related:
+        kind = element.tag
+        if kind in _RELATIONS:
+            for relation in element.iterfind(".//relation"):
+                doc = relation.find("parent-doc/document-id")
+                number = child_text(doc, "doc-number")
+                if parent is None and number:
+                    parent = ParentApplication(number, to_date(child_text(doc, "date")),
+                                               category=kind)
+                elif number:
+                    others.append(f"{kind} of {number}")
+        else:
+            doc = element.find(".//document-id")
+            number = child_text(doc, "doc-number")
+            if number:
+                others.append(f"{kind} {number} ({child_text(doc, 'date')})")
+    problems = ([f"{label}: related documents not held (the model holds one parent): "
+                 f"{'; '.join(others)}."] if others else [])
+    return parent, problems
 
 
 def _priorities(bib: etree._Element) -> list[Priority]:
@@ -368,6 +413,8 @@ def publication(root: etree._Element) -> tuple[Publication, list[str]]:
     law = Law.DESIGN if appl_type == "design" or kind.startswith("S") else Law.PATENT
     patents, others = _citations(bib)
     number_of_claims = child_text(bib, "number-of-claims")
+    label = f"US {docdb_number(child_text(pub_id, 'doc-number'))} {kind}"
+    parent, related = _related(bib, label)
     pub = Publication(
         country=child_text(pub_id, "country") or "US", kind=kind, st16_kind=kind, law=law,
         number=docdb_number(child_text(pub_id, "doc-number")),
@@ -383,8 +430,9 @@ def publication(root: etree._Element) -> tuple[Publication, list[str]]:
         classifications=tuple(st36_classifications(bib)),
         patent_citations=tuple(patents), non_patent_citations=tuple(others),
         number_of_claims=int(number_of_claims) if number_of_claims.isdigit() else None,
+        parent=parent,
     )
-    return pub, missing_parts(pub, f"US {pub.number} {pub.kind}")
+    return pub, missing_parts(pub, label) + related
 
 
 # --------------------------------------------------------------- weekly files
@@ -394,7 +442,7 @@ def document_starts(data: bytes) -> list[int]:
     """Byte offsets where the documents of a (possibly concatenated) file start: at
     each XML declaration that begins a line; a file without one is one document."""
     starts = [match.start() for match in _DECLARATION_AT_LINE_START.finditer(data)]
-    if not starts or data[:starts[0]].strip():
+    if not starts or data[:starts[0]].lstrip(b"\xef\xbb\xbf").strip():
         starts.insert(0, 0)
     return starts
 
