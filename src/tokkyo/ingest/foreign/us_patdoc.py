@@ -193,10 +193,11 @@ def publication(root: etree._Element) -> tuple[Publication, list[str]]:
     )
     problems = missing_parts(pub, f"US {pub.number} {pub.kind}")
     related = bib.find("B600")
-    if related is not None and text_of(related):
+    held = " ".join(part.strip() for part in related.itertext() if part.strip()) if (
+        related is not None) else ""
+    if held:
         problems.append(f"US {pub.number} {pub.kind}: the related US documents (B600: "
-                        f"{' '.join(text_of(related).split())}) are not held: the model has "
-                        "no field for them.")
+                        f"{held}) are not held: the model has no field for them.")
     return pub, problems
 
 
