@@ -6,6 +6,7 @@ import re
 from enum import StrEnum
 
 from tokkyo.ingest.errors import Rejected, Skipped
+from tokkyo.ingest.foreign import us_greenbook
 from tokkyo.ingest.items import EMPTY_ZIP_MAGIC, ZIP_MAGIC
 
 
@@ -69,11 +70,23 @@ NOT_DATA = {".dtd": "a DTD (document type definition)", ".ent": "a DTD entity se
             ".xslt": "an XSL stylesheet", ".css": "a stylesheet"}
 
 
+_TEXT_NOTES = re.compile(r"^(?:LICEN[CS]E|COPYING|README|PROVENANCE|NOTICE)(?:[._-].*)?$",
+                         re.IGNORECASE)
+_DOCDB_STATISTICS = re.compile(rb"\A\s*DOC[A-Z]\d+,\d{6},")
+
+
 def detect(name: str, data: bytes) -> Format:
-    """The format of `data`; `Skipped` for schema files, `Rejected` for anything unknown."""
+    """The format of `data`; `Skipped` for schema files, licences, read-me files and
+    delivery manifests, `Rejected` for anything unknown."""
     suffix = name[name.rfind("."):].lower() if "." in name else ""
     if suffix in NOT_DATA:
         raise Skipped(f"{name}: {NOT_DATA[suffix]}, not a document")
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].rsplit("!", 1)[-1]
+    if _TEXT_NOTES.match(base) and not data.lstrip().startswith((b"<", b"{")):
+        raise Skipped(f"{name}: a licence or read-me text, not a document")
+    if _DOCDB_STATISTICS.match(data[:64]):
+        raise Skipped(f"{name}: a DOCDB delivery statistics manifest (what a delivery "
+                      "should hold, checked by the exchange), not a document")
     if not data:
         raise Rejected(f"{name}: empty file", format=UNKNOWN)
     if data[:4] in (ZIP_MAGIC, EMPTY_ZIP_MAGIC):
@@ -84,7 +97,7 @@ def detect(name: str, data: bytes) -> Format:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise Rejected(f"{name}: UTF-16 text; JPO formats are UTF-8 or Shift_JIS",
                        format=UNKNOWN)
-    if stripped[:4] == b"PATN" or data[:4] == b"HHHH":
+    if us_greenbook.sniff(data):
         return Format.US_GREENBOOK
     root = xml_root(data)
     if root is None:
