@@ -71,7 +71,7 @@ def _pieces(element: etree._Element, out: list[str]) -> None:
                 out.append(child.tail)
             continue
         name = xmlsafe.local(child.tag)
-        if name == "br":
+        if name.lower() == "br":
             out.append("\n")
         else:
             _pieces(child, out)
