@@ -31,6 +31,7 @@ from tokkyo.ingest.foreign.cn_old import (
     language,
     law_of_kind,
     paragraph_number,
+    raw_text,
     text_of,
 )
 from tokkyo.ingest.foreign.reading import ForeignRead
@@ -63,6 +64,11 @@ def _x(element: etree._Element | None, path: str) -> list[etree._Element]:
 def _t(element: etree._Element | None, path: str) -> str:
     found = _x(element, path)
     return text_of(found[0]) if found else ""
+
+
+def _raw(element: etree._Element, path: str) -> str:
+    found = _x(element, path)
+    return raw_text(found[0]) if found else ""
 
 
 def _original(elements: list[etree._Element]) -> list[etree._Element]:
@@ -162,16 +168,16 @@ def _publication(name: str, root: etree._Element, problems: list[str]) -> Public
 
     classifications: list[Classification] = []
     for i, element in enumerate(_x(biblio, "b:ClassificationIPCRDetails/b:ClassificationIPCR")):
-        raw = _t(element, "base:Text") or _ipc_parts(element)
+        raw = _raw(element, "base:Text") or _ipc_parts(element)
         found = ipc(raw, i == 0, doc, problems)
         if found is not None:
             classifications.append(found)
     for element in _x(biblio, ".//b:ClassificationCPC"):
-        raw = _t(element, "base:Text") or _ipc_parts(element)
+        raw = _raw(element, "base:Text") or _ipc_parts(element)
         classifications.append(Classification(Scheme.CPC, "".join(raw.split("(")[0].split()),
                                               raw=raw))
     for element in _x(biblio, ".//b:ClassificationLocarno"):
-        raw = _t(element, "base:Text") or text_of(element)
+        raw = _raw(element, "base:Text") or text_of(element)
         classifications.append(Classification(Scheme.LOCARNO, raw.split("(")[0].strip(),
                                               raw=raw))
 

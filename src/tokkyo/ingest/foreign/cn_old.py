@@ -91,6 +91,11 @@ def text_of(element: etree._Element | None) -> str:
     return fold("".join(out))
 
 
+def raw_text(element: etree._Element) -> str:
+    """An element's text exactly as printed (inner spacing kept), for `raw` forms."""
+    return "".join(element.itertext()).strip()
+
+
 def cn_date(value: str | None) -> dt.date | None:
     """`20141224` (or `2014-12-24`) as a date; `00000000`, blanks and nonsense as None."""
     digits = (value or "").strip().replace("-", "")
@@ -256,15 +261,19 @@ def _publication(name: str, root: etree._Element, problems: list[str]) -> Public
 
     classifications: list[Classification] = []
     for i, element in enumerate(biblio.findall("classifications-ipcr/classification-ipcr")):
-        found = ipc(_text(element, "text") or text_of(element), i == 0, doc, problems)
+        printed = element.find("text")
+        found = ipc(raw_text(printed if printed is not None else element), i == 0, doc,
+                    problems)
         if found is not None:
             classifications.append(found)
     for element in biblio.iter("classification-cpc", "patent-classification"):
-        raw = _text(element, "text") or text_of(element)
+        printed = element.find("text")
+        raw = raw_text(printed if printed is not None else element)
         classifications.append(Classification(Scheme.CPC, _SPACES.sub("", raw.split("(")[0]),
                                               raw=raw))
     for element in biblio.iter("classification-locarno"):
-        raw = _text(element, "text") or text_of(element)
+        printed = element.find("text")
+        raw = raw_text(printed if printed is not None else element)
         classifications.append(Classification(Scheme.LOCARNO, raw.split("(")[0].strip(),
                                               raw=raw))
 
