@@ -263,3 +263,12 @@ def test_the_wrong_root_is_refused():
     with pytest.raises(ParseFailure) as failure:
         cn_old.read("x.xml", (CN / "cn_new1.xml").read_bytes())
     assert failure.value.code == "unsupported-document"
+
+
+def test_citations_it_cannot_read_yet_are_named_not_lost():
+    data = (CN / "cn_old1.xml").read_bytes().replace(
+        b"<cn-related-publication />",
+        b"<references-cited><citation><patcit>CN1</patcit></citation></references-cited>"
+        b"<cn-related-publication />")
+    problems = cn_old.read("cited.xml", data).problems
+    assert any("citation" in p and "not kept" in p for p in problems)

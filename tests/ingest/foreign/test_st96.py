@@ -220,3 +220,10 @@ def test_docdb_numbers():
     assert st96.docdb_number("US", "D0435854") == "D435854"
     assert st96.docdb_number("US", "2004/0226162") == "20040226162"
     assert st96.docdb_number("WO", "2022/259205") == "2022259205"
+
+
+def test_claim_elements_stay_on_lines_of_their_own():
+    claim = read(PATENT).publications[0].claims[0].text.split("\n")
+    assert claim[0] == "1. A device manufacture method, comprising:"
+    assert claim[1].startswith("sputtering a first surface")
+    assert len(claim) == 4

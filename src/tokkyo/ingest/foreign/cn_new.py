@@ -33,6 +33,7 @@ from tokkyo.ingest.foreign.cn_old import (
     paragraph_number,
     raw_text,
     text_of,
+    unread_citations,
 )
 from tokkyo.ingest.foreign.reading import ForeignRead
 from tokkyo.model.cases import ParentApplication, Priority
@@ -212,6 +213,7 @@ def _publication(name: str, root: etree._Element, problems: list[str]) -> Public
         problems.append(f"{doc}: the PCT data ({'; '.join(pct)}) has no place in the "
                         "publication model and is not kept.")
 
+    unread_citations(biblio, doc, problems)
     law = law_of_kind(kind)
     return Publication(
         country=country, kind=kind, st16_kind=kind, law=law if kind else Law.PATENT,

@@ -150,6 +150,16 @@ def int_or_none(value: str | None) -> int | None:
         return None
 
 
+def unread_citations(biblio: etree._Element, doc: str, problems: list[str]) -> None:
+    """No CNIPA sample carries citations, so their elements are not known here: a
+    document that has any says so rather than losing them silently."""
+    names = sorted({xmlsafe.local(e.tag) for e in biblio.iter()
+                    if isinstance(e.tag, str) and "citation" in xmlsafe.local(e.tag).lower()})
+    if names:
+        problems.append(f"{doc}: the citations it carries ({', '.join(names)}) are not "
+                        "read yet and are not kept.")
+
+
 def sections(paragraphs: Iterable[tuple[str, str]], initial: str = ""
              ) -> list[Paragraph]:
     """Numbered paragraphs `(number, text)` with the section each falls under: a
@@ -297,6 +307,7 @@ def _publication(name: str, root: etree._Element, problems: list[str]) -> Public
         problems.append(f"{doc}: the PCT data ({'; '.join(pct)}) has no place in the "
                         "publication model and is not kept.")
 
+    unread_citations(biblio, doc, problems)
     return Publication(
         country=country, kind=kind, st16_kind=kind, law=law_of_kind(kind), number=number,
         date=date, application_number=_text(app_id, "doc-number"),

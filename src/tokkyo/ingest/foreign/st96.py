@@ -211,7 +211,7 @@ def _patent(root: etree._Element, problems: list[str]) -> Publication:
             other.append(LocalText("abstract", lang, text))
 
     claims = [Claim(int_or_none(_t(c, "pat:ClaimNumber")) or i + 1,
-                    text_of((_x(c, "pat:ClaimText") or [c])[0]))
+                    _claim_text((_x(c, "pat:ClaimText") or [c])[0]))
               for i, c in enumerate(_x(root, "pat:Claims/pat:Claim"))]
     paragraphs = _patent_paragraphs(root)
     drawings = [Drawing(number=(p.get(f"{_COM}id", "") or str(i + 1)).rsplit("-", 1)[-1],
@@ -276,6 +276,20 @@ def _patent(root: etree._Element, problems: list[str]) -> Publication:
                                              "com:NPLCitation"))),
         parent=parent, number_of_claims=int_or_none(_t(biblio, "pat:ClaimTotalQuantity"))
         or len(claims) or None, other_texts=tuple(other))
+
+
+_CLAIM_PART = "\ue000"      # a private-use character marks where a nested ClaimText starts
+
+
+def _claim_text(element: etree._Element) -> str:
+    """A claim's text, each nested `pat:ClaimText` (a claim element) on a line of its
+    own, the lines' own breaks folded."""
+    copy = etree.fromstring(etree.tostring(element))
+    for nested in copy.iter(f"{{{NS['pat']}}}ClaimText"):
+        if nested is not copy:
+            nested.text = _CLAIM_PART + (nested.text or "")
+    parts = (p.strip() for p in text_of(copy).split(_CLAIM_PART))
+    return "\n".join(p for p in parts if p)
 
 
 def _cited(citation: etree._Element) -> str:
