@@ -21,6 +21,8 @@ section without a printed heading takes the heading CNIPA prints for it.
 
 from __future__ import annotations
 
+from functools import cache
+
 from lxml import etree
 
 from tokkyo.ingest.foreign import xmlsafe
@@ -55,11 +57,18 @@ SECTION_HEADINGS = {"TechnicalField": "技术领域", "BackgroundArt": "背景�
                     "InventionMode": "具体实施方式"}
 
 
+@cache
+def _compiled(path: str) -> etree.XPath:
+    return etree.XPath(path, namespaces=NS)
+
+
 def _x(element: etree._Element | None, path: str) -> list[etree._Element]:
+    """The elements a path selects (compiled once per path: the readers use a few
+    dozen paths many times)."""
     if element is None:
         return []
-    found = element.xpath(path, namespaces=NS)
-    return [e for e in found if isinstance(e, etree._Element)]
+    found = _compiled(path)(element)
+    return [e for e in found if isinstance(e, etree._Element)] if isinstance(found, list) else []
 
 
 def _t(element: etree._Element | None, path: str) -> str:

@@ -47,9 +47,7 @@ HEADINGS = frozenset({
     "发明概述", "发明详述", "技术问题", "技术方案", "有益效果", "实施例", "对照例",
     "本发明的有益效果", "发明的有益效果", "外观设计简要说明"})
 
-_CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
-_BREAK_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])\s*\n\s*|\s*\n\s*(?=[{_CJK}])")
-_SPACES = re.compile(r"\s+")
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 _BLOCK_CELLS = frozenset({"entry", "row"})
 _PARAGRAPH_NUMBER = re.compile(r"^\[?[A-Za-z]?(?P<n>\d+)\]?$")
 
@@ -58,27 +56,36 @@ def fold(text: str) -> str:
     """A paragraph's own line breaks folded: a break next to a Chinese character joins
     the two lines (Chinese has no spaces between words), any other run of white space
     becomes one space."""
-    text = _BREAK_BETWEEN_CJK.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+    if "\n" not in text:
+        return " ".join(text.split())
+    out = ""
+    for line in text.split("\n"):
+        piece = " ".join(line.split())
+        if not piece:
+            continue
+        if out and not (_CJK.match(out[-1]) or _CJK.match(piece[0])):
+            out += " "
+        out += piece
+    return out
 
 
 def _pieces(element: etree._Element, out: list[str]) -> None:
-    if element.text:
-        out.append(element.text)
+    text = element.text
+    if text:
+        out.append(text)
     for child in element:
-        if not isinstance(child.tag, str):       # a comment or PI left by the parser
-            if child.tail:
-                out.append(child.tail)
-            continue
-        name = xmlsafe.local(child.tag)
-        if name.lower() == "br":
-            out.append("\n")
-        else:
-            _pieces(child, out)
-            if name.lower() in _BLOCK_CELLS:
-                out.append(" ")                  # table cells stay apart
-        if child.tail:
-            out.append(child.tail)
+        tag = child.tag
+        if isinstance(tag, str):                 # not a comment or PI left by the parser
+            name = tag[tag.rfind("}") + 1:].lower()
+            if name == "br":
+                out.append("\n")
+            else:
+                _pieces(child, out)
+                if name in _BLOCK_CELLS:
+                    out.append(" ")              # table cells stay apart
+        tail = child.tail
+        if tail:
+            out.append(tail)
 
 
 def text_of(element: etree._Element | None) -> str:
@@ -86,6 +93,8 @@ def text_of(element: etree._Element | None) -> str:
     table cells separated by a space, line breaks folded."""
     if element is None:
         return ""
+    if len(element) == 0:
+        return fold(element.text or "")
     out: list[str] = []
     _pieces(element, out)
     return fold("".join(out))
@@ -279,7 +288,7 @@ def _publication(name: str, root: etree._Element, problems: list[str]) -> Public
     for element in biblio.iter("classification-cpc", "patent-classification"):
         printed = element.find("text")
         raw = raw_text(printed if printed is not None else element)
-        classifications.append(Classification(Scheme.CPC, _SPACES.sub("", raw.split("(")[0]),
+        classifications.append(Classification(Scheme.CPC, "".join(raw.split("(")[0].split()),
                                               raw=raw))
     for element in biblio.iter("classification-locarno"):
         printed = element.find("text")

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 
 from lxml import etree
 
@@ -73,11 +74,18 @@ MARK_KINDS = {"word": "word", "stylized characters": "stylized-characters",
 _NUMBER_JUNK = re.compile(r"[\s,/.-]")
 
 
+@cache
+def _compiled(path: str) -> etree.XPath:
+    return etree.XPath(path, namespaces=NS)
+
+
 def _x(element: etree._Element | None, path: str) -> list[etree._Element]:
+    """The elements a path selects (compiled once per path: the readers use a few
+    dozen paths many times)."""
     if element is None:
         return []
-    found = element.xpath(path, namespaces=NS)
-    return [e for e in found if isinstance(e, etree._Element)]
+    found = _compiled(path)(element)
+    return [e for e in found if isinstance(e, etree._Element)] if isinstance(found, list) else []
 
 
 def _t(element: etree._Element | None, path: str) -> str:
