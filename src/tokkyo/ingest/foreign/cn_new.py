@@ -41,7 +41,6 @@ from tokkyo.ingest.foreign.reading import ForeignRead
 from tokkyo.model.cases import ParentApplication, Priority
 from tokkyo.model.classifications import Classification, Scheme
 from tokkyo.model.documents import Claim, Drawing, LocalText, Paragraph, Publication
-from tokkyo.model.laws import Law
 from tokkyo.model.parties import Party, PartyRole
 
 FORMAT = "business:PatentDocumentAndRelated"
@@ -223,9 +222,8 @@ def _publication(name: str, root: etree._Element, problems: list[str]) -> Public
                         "publication model and is not kept.")
 
     unread_citations(biblio, doc, problems)
-    law = law_of_kind(kind)
     return Publication(
-        country=country, kind=kind, st16_kind=kind, law=law if kind else Law.PATENT,
+        country=country, kind=kind, st16_kind=kind, law=law_of_kind(kind),
         number=number, date=date, application_number=_t(app_id, "base:DocNumber"),
         filing_date=cn_date(_t(app_id, "base:Date")), title=title, abstract=abstract,
         language=doc_language, claims=tuple(claims), paragraphs=tuple(paragraphs),
