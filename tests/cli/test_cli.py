@@ -48,13 +48,13 @@ def test_ingest_then_again(env):
 
 def test_ingest_reports_quarantine_and_exits_1(env, tmp_path):
     bad = tmp_path / "ep.xml"
-    bad.write_bytes((SAMPLES / "foreign" / "ep" / "application" / "v1-0-A1.xml").read_bytes())
+    bad.write_bytes((SAMPLES / "foreign" / "ep" / "application" / "v1-2-A1.xml").read_bytes())
     result = tokkyo("ingest", "--quiet", str(GAZETTE), str(bad), str(tmp_path / "missing.xml"),
                     env=env, check=1)
     assert summary(result.stdout)["quarantined"] == 2
     assert summary(result.stdout)["loaded"] == 3
     text = " ".join(result.stdout.split())
-    assert f"quarantined {bad}: unknown format: an EPO publication-server document" in text
+    assert f"quarantined {bad}: xml-not-well-formed at line 93, column 36" in text
     assert f"{tmp_path / 'missing.xml'}: no such file or folder" in text
 
 
@@ -73,7 +73,7 @@ def test_refused_files_ingested_twice_keep_one_row_each(env, tmp_path):
     """The same refused files ingested twice, the second time under other names: one
     quarantine row per file (by the SHA-256 of its bytes), with the format detection or
     the reader named and the latest name, reason and batch."""
-    ep = (SAMPLES / "foreign" / "ep" / "application" / "v1-0-A1.xml").read_bytes()
+    ep = (SAMPLES / "foreign" / "ep" / "application" / "v1-2-A1.xml").read_bytes()
     cut = (GAZETTE / "jp_example3.xml").read_bytes()[:5000]
     first, second = tmp_path / "first", tmp_path / "second"
     for folder in (first, second):
@@ -87,8 +87,8 @@ def test_refused_files_ingested_twice_keep_one_row_each(env, tmp_path):
     by_name = {row["name"]: row for row in rows}
     assert sorted(by_name) == [str(second / "cut.xml"), str(second / "ep.xml")]
     ep_row, cut_row = by_name[str(second / "ep.xml")], by_name[str(second / "cut.xml")]
-    assert ep_row["format"] == "EP ep-patent-document"
-    assert ep_row["reason"].startswith(f"{second / 'ep.xml'}: unknown format: an EPO")
+    assert ep_row["format"] == "ep-patent-document"
+    assert ep_row["reason"].startswith(f"{second / 'ep.xml'}: xml-not-well-formed at line 93")
     assert cut_row["format"] == "jp-gazette"
     assert cut_row["reason"].startswith(f"{second / 'cut.xml'}: file cut off")
     for row in rows:

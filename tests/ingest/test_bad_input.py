@@ -119,10 +119,14 @@ CASES = [
         "name it LAW__v1__OPERATION__PARAM.json, e.g. patent__v1__app_progress__2020123456.json"),
     Bad("json-not-an-answer", "patent__v1__app_progress__2020123456.json",
         lambda: b'{"data": {}}', "{path}: not a JPO API answer: no result.statusCode"),
-    Bad("unknown-format-ep", "ep.xml",
-        lambda: (SAMPLES / "foreign" / "ep" / "application" / "v1-0-A1.xml").read_bytes(),
-        "{path}: unknown format: an EPO publication-server document, not a format tokkyo "
-        "ingests (jp-official-gazette XML, JPO API answers and document ZIPs)"),
+    Bad("unknown-format-xml", "other.xml",
+        lambda: b'<?xml version="1.0"?><patent-record><title>x</title></patent-record>',
+        "{path}: unknown format: XML with root element <patent-record>, not a format tokkyo "
+        "reads (README lists them)"),
+    Bad("ep-not-well-formed", "ep.xml",
+        lambda: (SAMPLES / "foreign" / "ep" / "application" / "v1-2-A1.xml").read_bytes(),
+        "{path}: xml-not-well-formed at line 93, column 36: xmlParseEntityRef: no name near "
+        "'<str>UDAPI & ASOCIADOS Explanada, 8</str>'"),
     Bad("unknown-format-binary", "image.tif", lambda: b"II*\x00\x08\x00\x00\x00" + bytes(64),
         "{path}: unknown format: not XML, JSON or ZIP (starts with "
         "b'II*\\x00\\x08\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00')"),

@@ -4,9 +4,23 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from types import ModuleType
 
+from tokkyo.ingest import trademark_gazette
 from tokkyo.ingest.errors import Rejected, Skipped
-from tokkyo.ingest.foreign import us_greenbook
+from tokkyo.ingest.foreign import (
+    cn_new,
+    cn_old,
+    docdb,
+    ep,
+    ops,
+    st96,
+    us_greenbook,
+    us_pap,
+    us_patdoc,
+    us_xml,
+    us_xml4ip,
+)
 from tokkyo.ingest.items import EMPTY_ZIP_MAGIC, ZIP_MAGIC
 
 
@@ -34,20 +48,18 @@ _PROLOG = re.compile(
     re.DOTALL,
 )
 
-# Root elements (prefix as written, or local name for namespaced ST.96 and CNIPA roots)
-# of the formats tokkyo reads besides JP's.
-FOREIGN_ROOTS: dict[str, Format] = {
-    "ep-patent-document": Format.EP,
-    "us-patent-grant": Format.US_XML, "us-patent-application": Format.US_XML,
-    "PATDOC": Format.US_PATDOC, "patent-application-publication": Format.US_PAP,
-    "cn-patent-document": Format.CN_OLD, "PatentDocumentAndRelated": Format.CN_NEW,
-    "PatentPublication": Format.ST96, "DesignApplication": Format.ST96,
-    "TrademarkApplication": Format.ST96, "GeographicalIndicationApplication": Format.ST96,
-    "GIApplication": Format.ST96,
-    "exchange-documents": Format.DOCDB, "exchange-document": Format.DOCDB,
-    "world-patent-data": Format.OPS,
-    "TM-REG-GAZ": Format.TM_GAZETTE,
+#: The module that reads each format besides JP's; each names the root elements it reads
+#: (`ROOTS`, prefix as written) or recognises its bytes (`sniff`).
+READERS: dict[Format, ModuleType] = {
+    Format.EP: ep, Format.US_XML: us_xml, Format.US_PATDOC: us_patdoc, Format.US_PAP: us_pap,
+    Format.US_GREENBOOK: us_greenbook, Format.US_XML4IP: us_xml4ip, Format.CN_OLD: cn_old,
+    Format.CN_NEW: cn_new, Format.ST96: st96, Format.DOCDB: docdb, Format.OPS: ops,
 }
+FOREIGN_ROOTS: dict[str, Format] = {
+    root: fmt for fmt, module in READERS.items() for root in getattr(module, "ROOTS", ())}
+FOREIGN_ROOTS[trademark_gazette.ROOT] = Format.TM_GAZETTE
+# The same by local name, for files that bind another namespace prefix.
+_BY_LOCAL_NAME = {root.rsplit(":", 1)[-1]: fmt for root, fmt in FOREIGN_ROOTS.items()}
 # Files that are not publications but arrive beside them: reported, not quarantined.
 NOT_PUBLICATIONS = {
     "CPCMasterClassificationFile": "a USPTO CPC master classification file",
@@ -90,7 +102,7 @@ def detect(name: str, data: bytes) -> Format:
     if not data:
         raise Rejected(f"{name}: empty file", format=UNKNOWN)
     if data[:4] in (ZIP_MAGIC, EMPTY_ZIP_MAGIC):
-        return Format.US_XML4IP if is_xml4ip(data) else Format.API_ZIP
+        return Format.US_XML4IP if us_xml4ip.sniff(data) else Format.API_ZIP
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped[:1] in (b"{", b"["):
         return Format.API_JSON
@@ -111,7 +123,7 @@ def detect(name: str, data: bytes) -> Format:
     if root.startswith("jp:") or root.upper() == "HTML":
         return Format.DOCUMENT
     local = root.rsplit(":", 1)[-1]
-    found = FOREIGN_ROOTS.get(root) or FOREIGN_ROOTS.get(local)
+    found = FOREIGN_ROOTS.get(root) or _BY_LOCAL_NAME.get(local)
     if found is not None:
         return found
     if local in NOT_PUBLICATIONS:
@@ -119,15 +131,3 @@ def detect(name: str, data: bytes) -> Format:
     raise Rejected(f"{name}: unknown format: XML with root element <{root}>, not a format "
                    "tokkyo reads (README lists them)", format=f"XML {root}")
 
-
-def is_xml4ip(data: bytes) -> bool:
-    """Whether a ZIP is a USPTO XML4IP file-wrapper download (`CDC_Download_…/`)."""
-    import io
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-    except zipfile.BadZipFile:
-        return False
-    return bool(names) and all(n.split("/", 1)[0].startswith("CDC_Download_") for n in names)

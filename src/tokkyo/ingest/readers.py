@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 
-from tokkyo.ingest.detect import UNKNOWN, Format, detect
+from tokkyo.ingest import trademark_gazette
+from tokkyo.ingest.detect import READERS, UNKNOWN, Format, detect
 from tokkyo.ingest.errors import Rejected, Skipped
 from tokkyo.ingest.foreign.reading import ForeignRead
 from tokkyo.ingest.foreign.xmlsafe import ParseFailure
@@ -15,13 +15,6 @@ from tokkyo.ingest.items import SourceItem
 from tokkyo.ingest.mirror import read_answer, read_bundle, read_loose_document
 from tokkyo.ingest.parsed import Attachment, Delivery, Parsed
 
-#: The module (under tokkyo.ingest.foreign) that reads each foreign format.
-FOREIGN_READERS = {
-    Format.EP: "ep", Format.US_XML: "us_xml", Format.US_PATDOC: "us_patdoc",
-    Format.US_PAP: "us_pap", Format.US_GREENBOOK: "us_greenbook", Format.US_XML4IP: "us_xml4ip",
-    Format.CN_OLD: "cn_old", Format.CN_NEW: "cn_new", Format.ST96: "st96",
-    Format.DOCDB: "docdb", Format.OPS: "ops",
-}
 #: ParseFailure codes that mean "not a publication", reported as skipped, not refused.
 NOT_PUBLICATION_CODES = frozenset({"unsupported-document"})
 
@@ -46,8 +39,8 @@ def parse(item: SourceItem, *, tolerant: bool = False) -> Parsed:
 
 
 def _read(fmt: Format, item: SourceItem, tolerant: bool) -> Parsed:
-    if fmt in FOREIGN_READERS:
-        module = importlib.import_module(f"tokkyo.ingest.foreign.{FOREIGN_READERS[fmt]}")
+    module = READERS.get(fmt)
+    if module is not None:
         return _delivery(fmt, item.name, module.read(item.name, item.data, tolerant=tolerant))
     if fmt is Format.TM_GAZETTE:
         return _trademark_gazette(item)
@@ -84,9 +77,7 @@ def _delivery(fmt: Format, name: str, read: ForeignRead) -> Parsed:
 def _trademark_gazette(item: SourceItem) -> Parsed:
     """A trademark registration gazette with the files its ENTITY declarations name
     (the mark image), which the folder or ZIP it came in holds beside it."""
-    from tokkyo.ingest.trademark_gazette import read as read_trademark_gazette
-
-    result = read_trademark_gazette(item.name, item.data)
+    result = trademark_gazette.read(item.name, item.data)
     pub = result.publication
     given = dict(item.attachments)
     files = tuple(Attachment(f, given.get(f), _media_type(f)) for f in result.files)

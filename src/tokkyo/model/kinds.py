@@ -40,10 +40,16 @@ GAZETTE_KINDS: dict[str, GazetteKind] = {
 }
 
 
+#: The kinds the jp-official-gazette XML format carries as kind-of-jp.
+XML_GAZETTE_KINDS = {code: kind for code, kind in GAZETTE_KINDS.items() if code != "TM"}
+
+
 def gazette_kind(code: str) -> GazetteKind:
+    """The kind a jp-official-gazette's kind-of-jp names (never TM: trademark gazettes
+    are SGML)."""
     try:
-        return GAZETTE_KINDS[code]
+        return XML_GAZETTE_KINDS[code]
     except KeyError:
-        known = ", ".join(GAZETTE_KINDS)
+        known = ", ".join(XML_GAZETTE_KINDS)
         raise ValueError(f"kind-of-jp {code!r} is not a JPO gazette kind tokkyo knows "
                          f"({known})") from None

@@ -251,8 +251,9 @@ def test_truncated_file_fails_as_truncated(relative):
         with pytest.raises(ParseFailure) as failure:
             ep.read(relative, cut, tolerant=tolerant)
         last_line = cut.split(b"\n")[-1].decode("utf-8", "replace")
+        # where the file ends: just after its last character
         assert (failure.value.code, failure.value.line, failure.value.column) == (
-            "truncated", cut.count(b"\n") + 1, len(last_line))
+            "truncated", cut.count(b"\n") + 1, len(last_line) + 1)
 
 
 def test_wrong_encoding_declaration_fails():

@@ -93,23 +93,26 @@ def decode(name: str, data: bytes) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
-        line, column = position_of(data, exc.start)
+        line, column = position_of(data, exc.start, codec)
         raise ParseFailure(name, "encoding-error", f"byte 0x{data[exc.start]:02x} is not "
                            f"{encoding}" + (" (declared in the XML declaration)" if match
                                              else " (no encoding is declared)"),
                            line=line, column=column) from None
 
 
-def position_of(data: bytes, offset: int) -> tuple[int, int]:
-    """1-based line and column (in bytes, as libxml2 counts) of a byte offset."""
+def position_of(data: bytes, offset: int, encoding: str = "utf-8") -> tuple[int, int]:
+    """1-based line and column of a byte offset, the column counted in characters (as
+    libxml2 counts) of the line's bytes before it, decoded as `encoding` (any byte that
+    does not decode counts as one character)."""
     line_start = data.rfind(b"\n", 0, offset) + 1
-    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
+    before = data[line_start:offset].decode(encoding, "replace")
+    return data.count(b"\n", 0, offset) + 1, len(before) + 1
 
 
 def _text_position(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of an index into decoded text."""
     line_start = text.rfind("\n", 0, index) + 1
-    column = len(text[line_start:index].encode("utf-8")) + 1
-    return text.count("\n", 0, index) + 1, column
+    return text.count("\n", 0, index) + 1, index - line_start + 1
 
 
 def context_at(text: str, line: int, column: int, width: int = 30) -> str:
@@ -273,16 +276,15 @@ def failure(name: str, exc: etree.XMLSyntaxError, source: bytes, *, format: str 
             ) -> ParseFailure:
     """A libxml2 syntax error as a `ParseFailure` with its line, column and context.
 
-    The column is that of the offending character, 1-based and counted in characters:
-    libxml2 reports the column just after the last character it consumed (one past a
-    bare `&`), so one is taken off. exchange.md §11 gives positions this way
-    (`UDAPI & ASOCIADOS` fails at the `&`, 93:36), and tolerant recovery's repairs
-    point at the same characters.
+    Columns are 1-based and counted in characters. For a file that is not well-formed
+    the column is that of the last character the parser accepted before it stopped:
+    libxml2 reports the one after it (one past a bare `&`), so one is taken off, which is
+    how exchange.md §11 gives positions (`UDAPI & ASOCIADOS` fails at the `&`, 93:36)
+    and where tolerant recovery's repairs point. A truncated file fails where it ends:
+    the position just after its last character, as libxml2 reports it.
     """
     message = _POSITION.sub("", str(getattr(exc, "msg", "") or exc)).strip()
     line, column = exc.position if exc.position else (0, 0)
-    if line and column > 1:
-        column -= 1
     text = source.decode("utf-8", "replace")
     root = re.search(r"<([A-Za-z_][\w:.-]*)", _DOCTYPE.sub("", text[:65536], count=1))
     if root is not None and not source.rstrip().endswith(f"</{root.group(1)}>".encode()):
@@ -290,6 +292,8 @@ def failure(name: str, exc: etree.XMLSyntaxError, source: bytes, *, format: str 
                             f"<{root.group(1)}> is closed (the parser stopped with: "
                             f"{message})", line=line, column=column,
                             context=context_at(text, line, column), format=format)
+    if line and column > 1:
+        column -= 1
     return ParseFailure(name, "xml-not-well-formed", message, line=line, column=column,
                         context=context_at(text, line, column), format=format)
 
