@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,10 +13,14 @@ from tokkyo.documents import results
 from tokkyo.documents.jsonable import jsonable
 from tokkyo.documents.results import quote
 from tokkyo.errors import TerminalError
+from tokkyo.ingest.trademark_gazette import mark_png
 from tokkyo.model import urls
 from tokkyo.model.kinds import GAZETTE_KINDS
 from tokkyo.model.laws import Law
+from tokkyo.model.numbers import ForeignNumber, NumberError
+from tokkyo.model.numbers import display as foreign_display
 from tokkyo.search.normalize import normalise_text
+from tokkyo.store.blobs import BlobStore
 from tokkyo.store.repositories import case_reader, cases, publications, sources
 
 STAGES = ("app", "pub", "reg")
@@ -37,9 +42,24 @@ class DocumentRef:
         return urls.document(self.law, self.stage, self.number, self.country)
 
 
-def ref_of(country: str, kind: str, number: str) -> DocumentRef:
-    gazette = GAZETTE_KINDS[kind]
-    return DocumentRef(country, gazette.law.value, gazette.stage, number)
+def ref_of(country: str, kind: str, number: str, law: str = "") -> DocumentRef:
+    """The address of a stored publication. A JP gazette's stage follows from its kind;
+    a foreign document is a publication ("pub") whose address carries its kind
+    (`/d/EP/patent/pub/1000000B1`), since one number has several (A1, B1)."""
+    if country == "JP":
+        gazette = GAZETTE_KINDS[kind]
+        return DocumentRef(country, gazette.law.value, gazette.stage, number)
+    return DocumentRef(country, law, "pub", number + kind)
+
+
+def printed_number(country: str, kind: str, number: str) -> str:
+    """A document number as its office prints it (`EP 1 000 000 B1`, `JP 2021044377 A`)."""
+    if country != "JP":
+        try:
+            return foreign_display(ForeignNumber(country, number, kind))
+        except NumberError:
+            pass
+    return f"{country} {number} {kind}".strip()
 
 
 def list_documents(conn: sa.Connection, limit: int = 50, offset: int = 0) -> dict[str, Any]:
@@ -48,37 +68,98 @@ def list_documents(conn: sa.Connection, limit: int = 50, offset: int = 0) -> dic
     return {"total": total, "limit": limit, "offset": offset, "documents": [
         {"country": r.country, "kind": r.kind, "number": r.number,
          "date": r.date.isoformat() if r.date else "", "title": r.title,
-         "url": ref_of(r.country, r.kind, r.number).path} for r in rows]}
+         "url": ref_of(r.country, r.kind, r.number, r.law).path} for r in rows]}
 
 
 def document(conn: sa.Connection, ref: DocumentRef) -> dict[str, Any]:
     if ref.stage == "app":
-        return case(conn, Law(ref.law), ref.number)
-    kinds = [k.code for k in GAZETTE_KINDS.values()
-             if k.law.value == ref.law and k.stage == ref.stage]
-    row = publications.find_of_kinds(conn, ref.country, kinds, ref.number)
+        return case(conn, Law(ref.law), ref.number, ref.country)
+    if ref.country != "JP":
+        row = _foreign_row(conn, ref)
+    else:
+        kinds = [k.code for k in GAZETTE_KINDS.values()
+                 if k.law.value == ref.law and k.stage == ref.stage]
+        row = publications.find_of_kinds(conn, ref.country, kinds, ref.number)
     if row is None:
         raise NotFound(f"no {ref.law} {ref.stage} document {ref.country} {ref.number}")
     pub = publications.load(conn, row.id)
     source = sources.by_id(conn, row.source_id)
     view = jsonable(pub)
-    view["paragraphs"] = [dict(p, label=f"【{p['number']}】" if p["number"] else "")
+    brackets = "【{}】" if pub.country == "JP" else "[{}]"
+    view["paragraphs"] = [dict(p, label=brackets.format(p["number"]) if p["number"] else "")
                           for p in view["paragraphs"]]
+    view["printed_number"] = printed_number(pub.country, pub.kind, pub.number)
+    view["url"] = ref_of(pub.country, pub.kind, pub.number, pub.law.value).path
+    view["kinds"] = [{"kind": r.kind, "date": r.date.isoformat() if r.date else "",
+                      "url": ref_of(pub.country, r.kind, pub.number, pub.law.value).path}
+                     for r in publications.kinds_of_number(conn, pub.country, pub.number)]
+    view["files"] = [{"name": f.name, "media_type": f.media_type, "present": bool(f.blob_sha256)}
+                     for f in publications.files_of(conn, row.id)]
     view["source"] = _source_view(source)
     view["history"] = [_source_view(v) for v in sources.history(conn, source.key)]
-    view["case"] = urls.case(ref.law, pub.application_number, ref.country)
+    view["case"] = urls.case(pub.law.value, publications.case_number(pub), pub.country)
     return view
 
 
-def case(conn: sa.Connection, law: Law, number: str) -> dict[str, Any]:
-    record = case_reader.load_case(conn, law, number)
+_KIND_SUFFIX = re.compile(r"^(?P<number>.*?\d)(?P<kind>[A-Z]{1,3}\d?)$")
+
+
+def publication_file(conn: sa.Connection, blobs: BlobStore, ref: DocumentRef, position: int
+                     ) -> tuple[bytes, str]:
+    """A file that came with a publication (a trademark gazette's mark image): its bytes
+    and media type, a TIFF converted to PNG for browsers (`.png` of the first page)."""
+    if ref.country != "JP":
+        row = _foreign_row(conn, ref)
+    else:
+        kinds = [k.code for k in GAZETTE_KINDS.values()
+                 if k.law.value == ref.law and k.stage == ref.stage]
+        row = publications.find_of_kinds(conn, ref.country, kinds, ref.number)
+    files = publications.files_of(conn, row.id) if row is not None else []
+    if not 0 <= position < len(files) or not files[position].blob_sha256:
+        raise NotFound(f"no file {position} of {ref.country} {ref.number}")
+    stored = files[position]
+    data = blobs.get(stored.blob_sha256)
+    if stored.media_type == "image/tiff":
+        try:
+            return mark_png(data), "image/png"
+        except ValueError as exc:
+            raise NotFound(f"{stored.name} of {ref.country} {ref.number} cannot be shown: "
+                           f"{exc}") from None
+    return data, stored.media_type or "application/octet-stream"
+
+
+def _foreign_row(conn: sa.Connection, ref: DocumentRef) -> sa.Row | None:
+    """A foreign document by `1000000B1` (number and kind) or `1000000` (its latest
+    kind: a grant after its application)."""
+    rows = publications.kinds_of_number(conn, ref.country, ref.number)
+    if not rows:
+        split = _KIND_SUFFIX.match(ref.number)
+        if split is None:
+            return None
+        rows = [r for r in publications.kinds_of_number(conn, ref.country, split["number"])
+                if r.kind == split["kind"]]
+    rows = [r for r in rows if r.law == ref.law]
+    return rows[-1] if rows else None
+
+
+def case(conn: sa.Connection, law: Law, number: str, country: str = "JP") -> dict[str, Any]:
+    record = case_reader.load_case(conn, law, number, country)
     if record is None:
-        raise NotFound(f"no {law.value} application {number}")
+        raise NotFound(f"no {law.value} application {country} {number}")
     view = jsonable(record)
+    view["country"] = country
     view["documents"] = [
-        {"kind": r.kind, "number": r.number, "date": r.date.isoformat() if r.date else "",
-         "title": r.title, "url": ref_of(r.country, r.kind, r.number).path}
+        {"country": r.country, "kind": r.kind, "number": r.number,
+         "printed_number": printed_number(r.country, r.kind, r.number),
+         "date": r.date.isoformat() if r.date else "",
+         "title": r.title, "url": ref_of(r.country, r.kind, r.number, r.law).path}
         for r in publications.list_for_application(conn, record.id)]
+    view["family"] = [
+        {"country": r.country, "kind": r.kind, "number": r.number,
+         "printed_number": printed_number(r.country, r.kind, r.number),
+         "date": r.date.isoformat() if r.date else "", "title": r.title,
+         "url": ref_of(r.country, r.kind, r.number, r.law).path}
+        for r in publications.family_members(conn, record.id)]
     return view
 
 

@@ -13,6 +13,7 @@ from tokkyo.documents.fixed_addresses import token
 from tokkyo.documents.jsonable import jsonable
 from tokkyo.documents.summaries import statuses_of
 from tokkyo.model import urls
+from tokkyo.model.headings import jp_heading
 from tokkyo.model.laws import Law
 from tokkyo.model.legal_status import detailed_event
 from tokkyo.portal.i18n import Translator
@@ -40,10 +41,13 @@ def _meaning(code: str) -> str:
 
 
 def fixed_addresses(origin: str, law: str, stage: str, number: str, lang: str,
-                    secret: bytes = b"") -> list[str]:
+                    secret: bytes = b"", country: str = "JP") -> list[str]:
     """The tokkyo permalink, the J-PlatPat simplified shape and, for a case, the API's
-    token shape (/c1800, jpo-api.md §11) when the server's key is given."""
-    own = urls.absolute(origin, urls.document(law, stage, number))
+    token shape (/c1800, jpo-api.md §11) when the server's key is given. A foreign
+    document has its permalink only (J-PlatPat's shapes are for JP documents)."""
+    own = urls.absolute(origin, urls.document(law, stage, number, country))
+    if country != "JP":
+        return [own]
     shaped = f"JP-{number[:4]}-{number[4:]}" if len(number) == 10 else f"JP-{number}"
     jplatpat = (f"{origin}/c1801/{SECTIONS[law]}/{shaped}/"
                 f"{LAW_CODES[law]}{STAGE_CODES[stage]}/{lang}")
@@ -65,6 +69,21 @@ def tabs(sections: list[str], base: str, only: str, lang: str) -> list[tuple[str
         else:
             links.append((s, f"{whole}#{s}" if only else f"#{s}"))
     return links
+
+
+def with_headings(paragraphs: list[dict[str, Any]], country: str, lang: str
+                  ) -> list[dict[str, Any]]:
+    """Paragraphs with the heading printed above the first of each section: a JP
+    section's printed heading (【技術分野】), a foreign document's heading as it was
+    printed (its reader keeps it as the section)."""
+    out = []
+    previous = None
+    for p in paragraphs:
+        section = p.get("section", "")
+        heading = jp_heading(section, lang) if country == "JP" else section
+        out.append(dict(p, heading=heading if heading and section != previous else ""))
+        previous = section
+    return out
 
 
 def section_json(d: dict[str, Any], section: str) -> dict[str, Any]:
@@ -90,14 +109,22 @@ def page(conn: sa.Connection, view: dict[str, Any], *, law: str, stage: str, num
          secret: bytes = b"") -> dict[str, Any]:
     """The template's `d` for a publication view or a case view; `only` one section."""
     is_case = "progress" in view
+    country = view.get("country", "JP")
     progress = view.get("progress") or {}
     title = view.get("title") or progress.get("title", "")
     app_number = view.get("application_number", number)
     biblio: list[tuple[str, str]] = [(t("col.application"), app_number)]
     if not is_case:
-        biblio += [(t("col.document"), f"{view['kind']} {view['number']}"),
+        biblio += [(t("col.document"), view.get("printed_number")
+                    or f"{view['kind']} {view['number']}"),
                    (t("col.publication"), view.get("date") or ""),
                    (t("col.filing"), view.get("filing_date") or "")]
+        biblio += [(f"{t('doc.title_in')} ({o['language']})", o["text"])
+                   for o in view.get("other_texts", []) if o["part"] == "title"]
+        if view.get("family_id"):
+            biblio.append((t("doc.family"), view["family_id"]))
+        if view.get("repaired"):
+            biblio.append((t("doc.repaired"), t("doc.repaired_note")))
     else:
         biblio += [(t("col.filing"), progress.get("filing_date") or ""),
                    (t("col.publication_number"), progress.get("ad_publication_number", "")),
@@ -123,19 +150,21 @@ def page(conn: sa.Connection, view: dict[str, Any], *, law: str, stage: str, num
     events = [{"date": _day(e["date"]), "st27": e["st27_code"], "meaning": _meaning(
         e["st27_code"]), "national": e.get("national_code", ""),
         "description": e.get("description", "")} for e in view.get("events", [])]
-    app_id = view.get("id") if is_case else cases.application_id(conn, Law(law), app_number)
+    case_number = app_number or f"P{view.get('number', number)}"
+    app_id = view.get("id") if is_case else cases.application_id(conn, Law(law), case_number,
+                                                                  country)
     status = statuses_of(conn, [app_id], on).get(app_id) if app_id else None
     # the date of the registration record the status is read from (portal.md §10)
     data_date = case_reader.registration_updated(conn, app_id) if app_id else None
-    heading = f"{t('law.' + law)} {app_number}" if is_case else (
-        f"JP {view['number']} {view['kind']}")
+    heading = f"{t('law.' + law)} {country + ' ' if country != 'JP' else ''}{app_number}" \
+        if is_case else (view.get("printed_number") or f"JP {view['number']} {view['kind']}")
     sections = ["biblio", "status", "abstract", "claims", "description", "classes",
                 "citations", "history", "documents", "fixed"]
     present = [s for s in sections if s not in ("abstract", "claims", "description")
                or view.get({"description": "paragraphs"}.get(s, s))]
-    base = base or urls.document(law, stage, number)
+    base = base or urls.document(law, stage, number, country)
     claims = view.get("claims", [])
-    paragraphs = [dict(p, heading="") for p in view.get("paragraphs", [])]
+    paragraphs = with_headings(view.get("paragraphs", []), country, t.lang)
     return {
         "heading": heading, "title": title, "biblio": biblio, "parties": parties,
         "status": status, "status_data_date": data_date, "events": events,
@@ -146,7 +175,9 @@ def page(conn: sa.Connection, view: dict[str, Any], *, law: str, stage: str, num
         "documents": view.get("documents", []) + ([{"kind": "app", "number": app_number,
                                                     "date": "", "url": view["case"]}]
                                                    if "case" in view else []),
-        "fixed": fixed_addresses(origin, law, stage, number, t.lang, secret),
+        "kinds": view.get("kinds", []) if len(view.get("kinds", [])) > 1 else [],
+        "family": view.get("family", []), "files": view.get("files", []),
+        "fixed": fixed_addresses(origin, law, stage, number, t.lang, secret, country),
         "sections": present, "only": only, "address": base + (f"/{only}" if only else ""),
         "tabs": tabs(present, base, only, t.lang),
         "case": view.get("case") or (base if is_case else ""), "is_case": is_case,

@@ -65,6 +65,17 @@ def _document(request: Request, ctx: Ctx, conn: Reader, t: T, country: str, law:
     return render(request, "document.html", d=d)
 
 
+@router.get("/d/{country}/{law}/{stage}/{number}/file/{position}",
+            summary="A file that came with a document (a trademark's mark image, as PNG)",
+            response_class=Response)
+def document_file(ctx: Ctx, conn: Reader, country: str, law: str, stage: str, number: str,
+                  position: int) -> Response:
+    data, media_type = service.publication_file(
+        conn, ctx.blobs, service.DocumentRef(country.upper(), law, stage, number), position)
+    return Response(data, media_type=media_type,
+                    headers={"Cache-Control": "public, max-age=86400"})
+
+
 @router.get("/search", summary="Substring search over the full text")
 def search(conn: Reader, q: str = Query(..., min_length=1, max_length=200),
            limit: int = Query(50, ge=1, le=500)) -> dict[str, Any]:

@@ -61,6 +61,39 @@ def find_of_kinds(conn: sa.Connection, country: str, kinds: Sequence[str], numbe
                                publications.c.number == number)).first()
 
 
+def kinds_of_number(conn: sa.Connection, country: str, number: str) -> list[sa.Row]:
+    """(id, kind, law, date, source_id) of the stored publications of one number (an EP
+    A1 and its B1), oldest first."""
+    return list(conn.execute(sa.select(publications.c.id, publications.c.kind,
+                                       publications.c.law, publications.c.date,
+                                       publications.c.source_id)
+                             .where(publications.c.country == country,
+                                    publications.c.number == number)
+                             .order_by(publications.c.date, publications.c.id)))
+
+
+def family_members(conn: sa.Connection, app_id: int) -> list[sa.Row]:
+    """Publications of other cases in the same DOCDB family as any of this case's, or
+    whose priority claims name this case's application (a foreign filing claiming a JP
+    priority), as (country, kind, number, law, date, title)."""
+    own = sa.select(publications.c.family_id).where(publications.c.application_id == app_id,
+                                                    publications.c.family_id != "")
+    number = sa.select(applications.c.application_number, applications.c.country).where(
+        applications.c.id == app_id).subquery()
+    claiming = (sa.select(priorities.c.publication_id)
+                .join(number, sa.and_(priorities.c.paris_country == number.c.country,
+                                      priorities.c.paris_application_number.in_(
+                                          [number.c.application_number,
+                                           sa.func.substr(number.c.application_number, 5)])))
+                .where(priorities.c.publication_id.is_not(None)))
+    return list(conn.execute(
+        sa.select(publications.c.country, publications.c.kind, publications.c.number,
+                  publications.c.law, publications.c.date, publications.c.title)
+        .where(publications.c.application_id != app_id,
+               sa.or_(publications.c.family_id.in_(own), publications.c.id.in_(claiming)))
+        .order_by(publications.c.country, publications.c.date, publications.c.number)))
+
+
 def count(conn: sa.Connection) -> int:
     return conn.execute(sa.select(sa.func.count()).select_from(publications)).scalar_one()
 
@@ -68,8 +101,8 @@ def count(conn: sa.Connection) -> int:
 def newest(conn: sa.Connection, limit: int, offset: int) -> list[sa.Row]:
     """(country, kind, number, date, title) of one page of publications, newest first."""
     return list(conn.execute(sa.select(publications.c.country, publications.c.kind,
-                                       publications.c.number, publications.c.date,
-                                       publications.c.title)
+                                       publications.c.number, publications.c.law,
+                                       publications.c.date, publications.c.title)
                              .order_by(publications.c.date.desc(), publications.c.id)
                              .limit(limit).offset(offset)).all())
 
@@ -233,6 +266,7 @@ def trademark_of(stored: str | None) -> TrademarkInfo | None:
 def list_for_application(conn: sa.Connection, app_id: int) -> list[sa.Row]:
     return list(conn.execute(sa.select(publications.c.id, publications.c.country,
                                        publications.c.kind, publications.c.number,
-                                       publications.c.date, publications.c.title)
+                                       publications.c.law, publications.c.date,
+                                       publications.c.title)
                              .where(publications.c.application_id == app_id)
                              .order_by(publications.c.date, publications.c.id)))
