@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tokkyo.documents.results import Results
-from tokkyo.documents.service import SourceFreshness
+from tokkyo.documents.service import SourceFreshness, printed_number
 from tokkyo.documents.summaries import CaseSummary
 from tokkyo.model.numbers import JPNumber
 from tokkyo.search.formulas import Formula
@@ -16,12 +16,17 @@ from tokkyo.search.formulas import Formula
 
 def app_label(row: CaseSummary) -> str:
     n = row.application_number
+    if row.country != "JP":
+        # a foreign case without an application number is keyed by its publication
+        return "" if n.startswith("P") else f"{row.country} {n}"
     prefix = {"patent": "特願", "utility": "実願", "design": "意願", "trademark": "商願"}[row.law]
     return f"{prefix}{n[:4]}-{n[4:]}"
 
 
 def document_label(row: CaseSummary) -> str:
     n = row.document_number
+    if row.country != "JP" and row.document_kind:
+        return printed_number(row.country, row.document_kind, n)
     if row.document_kind in ("A", "U"):
         return f"{'特開' if row.document_kind == 'A' else '実開'}{n[:4]}-{n[4:]}"
     if row.document_kind == "T":
@@ -33,7 +38,7 @@ def document_label(row: CaseSummary) -> str:
 
 def registration_label(row: CaseSummary) -> str:
     """The registration as J-PlatPat writes it (意匠登録1735126), "" while unregistered."""
-    if not row.registration_number:
+    if not row.registration_number or row.country != "JP":
         return ""
     return {"patent": "特許", "utility": "実登", "design": "意匠登録",
             "trademark": "商標登録"}[row.law] + row.registration_number
@@ -41,7 +46,7 @@ def registration_label(row: CaseSummary) -> str:
 
 def hit_json(row: CaseSummary) -> dict[str, Any]:
     """One result row as programs get it (results, saved formulas, number lookup)."""
-    return {"application": row.application_number, "law": row.law,
+    return {"country": row.country, "application": row.application_number, "law": row.law,
             "document": row.document_number, "kind": row.document_kind, "title": row.title,
             "applicants": row.applicants,
             "filing_date": row.filing_date.isoformat() if row.filing_date else "",

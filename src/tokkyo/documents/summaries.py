@@ -40,23 +40,30 @@ class CaseSummary:
     classes: list[str] = field(default_factory=list)    # trademarks: Nice classes
     appeals: list[str] = field(default_factory=list)    # appeal/trial numbers (CSV only)
     status: StatusReading | None = None
+    country: str = "JP"                # the office of the case (ST.3)
 
     @property
     def stage(self) -> str:
-        """Stage of the document the row shows: pub, reg or app."""
+        """Stage of the document the row shows: pub, reg or app (a foreign document is
+        a publication, whatever its kind)."""
+        if self.document_kind and self.country != "JP":
+            return "pub"
         if self.document_kind:
             return GAZETTE_KINDS[self.document_kind].stage
         return "reg" if self.registration_number else "app"
 
     @property
     def permalink(self) -> str:
+        if self.document_kind and self.country != "JP":
+            return urls.document(self.law, "pub", self.document_number + self.document_kind,
+                                 self.country)
         if self.document_kind:
             return urls.document(self.law, self.stage, self.document_number)
-        return urls.case(self.law, self.application_number)
+        return urls.case(self.law, self.application_number, self.country)
 
     @property
     def case_link(self) -> str:
-        return urls.case(self.law, self.application_number)
+        return urls.case(self.law, self.application_number, self.country)
 
 
 def summaries(conn: sa.Connection, ids: Sequence[int], on: dt.date | None = None, *,
@@ -80,7 +87,8 @@ def summaries(conn: sa.Connection, ids: Sequence[int], on: dt.date | None = None
 def _summary(app_id: int, stored: StoredSummary, on: dt.date, abstract: str,
              appeals: list[str]) -> CaseSummary:
     return CaseSummary(
-        id=app_id, law=stored.law, application_number=stored.application_number,
+        id=app_id, law=stored.law, country=stored.country,
+        application_number=stored.application_number,
         filing_date=stored.filing_date, title=stored.title, abstract=abstract,
         document_kind=stored.document_kind, document_number=stored.document_number,
         publication_date=stored.publication_date,

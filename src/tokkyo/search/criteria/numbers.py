@@ -21,13 +21,17 @@ class NumberCriteria(Scope):
         selects: list[sa.Select] = []
 
         def by_app(condition: sa.ColumnElement[bool]) -> None:
-            selects.append(sa.select(a.id.label("application_id")).where(condition))
+            selects.append(sa.select(a.id.label("application_id"))
+                           .where(a.country == "JP", condition))
 
         def by_pub(kinds: Sequence[str], key: str) -> None:
-            selects.append(sa.select(p.application_id).where(p.kind.in_(kinds), p.number == key))
+            selects.append(sa.select(p.application_id).where(
+                p.country == "JP", p.kind.in_(kinds), p.number == key))
 
         for kind, key in value.keys:
-            if kind == "application":
+            if kind == "foreign":
+                selects.append(self._foreign(key))
+            elif kind == "application":
                 by_app(a.application_number == key)
             elif kind == "publication":
                 by_app(a.ad_publication_number == key)
@@ -57,4 +61,16 @@ class NumberCriteria(Scope):
         if not selects:
             return sa.select(a.id.label("application_id")).where(sa.false())
         return selects[0] if len(selects) == 1 else sa.union(*selects)
+
+    def _foreign(self, key: str) -> sa.Select:
+        """A foreign publication by `country:number:kind` (values.py). A kind written with
+        its letter only (`B`) matches every kind of that letter (B1, B2), and a stored
+        one-letter kind matches a written `S1` (USPTO's SGML designs say `S`)."""
+        p = publications.c
+        country, number, kind = key.split(":", 2)
+        where = [p.country == country, p.number == number]
+        if kind:
+            where.append(sa.or_(p.kind == kind, p.kind == kind[0],
+                                p.kind.like(kind + "_") if len(kind) == 1 else sa.false()))
+        return sa.select(p.application_id).where(*where)
 

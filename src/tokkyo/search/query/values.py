@@ -10,7 +10,13 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from tokkyo.model.numbers import NumberError, NumberKind, parse_number
+from tokkyo.model.numbers import (
+    NumberError,
+    NumberKind,
+    is_foreign,
+    parse_foreign,
+    parse_number,
+)
 from tokkyo.search.query.ast import (
     Code,
     DateRange,
@@ -195,10 +201,21 @@ def number_value(text: str, field: str) -> NumberValue:
     input has such readings, else the reading under the field's kind hint, else all."""
     kinds = NUMBER_KINDS.get(field, ())
     first_problem: NumberError | None = None
+    foreign: list[tuple[str, str]] = []
+    if field == "PN" and is_foreign(text):
+        try:
+            found = parse_foreign(text)
+        except NumberError as problem:
+            first_problem = problem
+        else:
+            foreign = [("foreign", f"{found.country}:{found.number}:{found.kind}")]
     try:
         readings = parse_number(text)
     except NumberError as problem:
-        readings, first_problem = [], problem
+        readings = []
+        first_problem = first_problem or problem
+    if foreign and not readings:
+        return NumberValue(tuple(foreign))
     preferred = [r for r in readings if r.kind in kinds]
     if not preferred and kinds:
         try:
@@ -208,7 +225,9 @@ def number_value(text: str, field: str) -> NumberValue:
     chosen = preferred or readings
     if not chosen:
         raise BadValue("number", detail=str(first_problem))
-    return NumberValue(tuple(dict.fromkeys((r.kind.value, r.key) for r in chosen)))
+    # a WO number is also the international publication of a JP national phase
+    return NumberValue(tuple(dict.fromkeys([(r.kind.value, r.key) for r in chosen]
+                                           + foreign)))
 
 
 def code_value(text: str, field: str) -> Code:

@@ -45,7 +45,7 @@ from tokkyo.store.tables import (
 CHUNK = 500
 #: The build's version: a stored summary of another version is read as missing and made
 #: again by `Database.upgrade`. Raise it whenever `build` gives other summaries than before.
-VERSION = 2                           # 2: the `known` fact (migration 0013)
+VERSION = 3                           # 2: the `known` fact (migration 0013); 3: country
 REFUSAL_CODES = ("A02",)              # decision of refusal
 WITHDRAWAL_CODES = ("A151", "A152")   # withdrawal / abandonment notices (proposed)
 #: Fields of a summary that hold dates (stored as ISO text).
@@ -66,6 +66,7 @@ class StoredSummary:
     status is read from. The fields before `facts` are the stored JSON body, in order."""
 
     law: str
+    country: str                       # the office of the case (ST.3; JP for JPO cases)
     application_number: str
     filing_date: dt.date | None
     title: str
@@ -92,7 +93,7 @@ LISTS = ("applicants", "fi", "classes")
 # Statements built once, for a list of case ids (`ids`, expanded when run).
 _IDS: sa.BindParameter[list[int]] = sa.bindparam("ids", expanding=True)
 _a, _p = applications.c, publications.c
-_APPS = sa.select(_a.id, _a.law, _a.application_number, _a.filing_date, _a.title,
+_APPS = sa.select(_a.id, _a.law, _a.country, _a.application_number, _a.filing_date, _a.title,
                   _a.publication_date, _a.ad_publication_number, _a.registration_date,
                   _a.design_class, _a.registration_number, _a.expire_date,
                   _a.disappearance_date, _a.erasure_identifier).where(_a.id.in_(_IDS))
@@ -140,7 +141,7 @@ def chunks(ids: Sequence[int]) -> Iterable[list[int]]:
 
 def _draft(r: AnyRow) -> dict[str, Any]:
     """A case's summary while it is built: its own row's fields, filled in by `_chunk`."""
-    return {"law": r.law, "application_number": r.application_number,
+    return {"law": r.law, "country": r.country, "application_number": r.application_number,
             "filing_date": r.filing_date, "title": r.title, "document_kind": "",
             "document_number": "", "publication_date": r.publication_date,
             "publication_number": r.ad_publication_number, "examined_number": "",
@@ -161,7 +162,9 @@ def _chunk(conn: sa.Connection, chunk: list[int]) -> dict[int, StoredSummary]:
         s["document_kind"], s["document_number"] = pub.kind, pub.number
         s["title"] = pub.title or s["title"]
         s["filing_date"] = s["filing_date"] or pub.filing_date
-        if pub.kind in ("A", "T", "U"):
+        if s["country"] != "JP":
+            pass                        # other offices' kinds: the document columns only
+        elif pub.kind in ("A", "T", "U"):
             s["publication_number"] = s["publication_number"] or pub.number
             s["publication_date"] = s["publication_date"] or pub.date
         elif pub.kind in ("B", "Y"):
