@@ -53,13 +53,22 @@ def search(expression: str = typer.Argument(
            as_csv: bool = typer.Option(False, "--csv",
                                        help="Write the portal's CSV (UTF-8 with BOM) to stdout."),
            lang: str = typer.Option("en", "--lang", callback=_one_of(("en", "ja")),
-                                     help="Language of messages and of the CSV's header.")
+                                     help="Language of messages and of the CSV's header."),
+           country: list[str] = typer.Option(
+               [], "--country", "-c",
+               help="Only the cases of this office (ST.3 code: JP, EP, US, CN, WO ...); "
+                    "repeat for several. The same as adding [EP/CC+US/CC].")
            ) -> None:
     """Search the store with a logical expression: a table of the hits (application,
     document, kind, title, applicants, dates, status), or --json / --csv for programs.
     A malformed expression exits 2 with the parser's message and where it is."""
     if as_json and as_csv:
         context.fail("--json and --csv: choose one", code=MALFORMED)
+    bad = [c for c in country if not (len(c) == 2 and c.isascii() and c.isalpha())]
+    if bad:
+        context.fail(f"--country {bad[0]!r}: a two-letter office code (JP, EP, US, CN, WO ...)",
+                     code=MALFORMED)
+    expression = searching.with_countries(expression, country)
     config = context.settings()
     # statuses are read for the day in Japan by the app's clock, as the portal's are
     on = japan_day(Clock(parse_instant(config.now) if config.now else None).now())

@@ -46,6 +46,8 @@ def columns(with_abstract: bool, origin: str, document_label: Callable[[CaseSumm
                 ("col.applicant", lambda r: "; ".join(r.applicants)), status, url]
     cols: list[Column] = [
         ("col.document", document_label),
+        ("col.country", lambda r: r.country),
+        ("col.kind", lambda r: r.document_kind),
         ("col.application", app_label),
         ("col.filing", lambda r: slash_date(r.filing_date)),
         ("col.publication", lambda r: slash_date(r.publication_date)),

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from tokkyo.documents.results import Results
-from tokkyo.documents.service import SourceFreshness, printed_number
+from tokkyo.documents.service import CountryCoverage, SourceFreshness, printed_number
 from tokkyo.documents.summaries import CaseSummary
 from tokkyo.model.numbers import JPNumber
 from tokkyo.search.formulas import Formula
@@ -60,8 +60,8 @@ def hit_json(row: CaseSummary) -> dict[str, Any]:
 
 
 def results_json(found: Results, *, permalink: str, as_of: Sequence[SourceFreshness],
-                 formula: Formula | None = None, numbers: Sequence[JPNumber] = ()
-                 ) -> dict[str, Any]:
+                 formula: Formula | None = None, numbers: Sequence[JPNumber] = (),
+                 coverage: Sequence[CountryCoverage] = ()) -> dict[str, Any]:
     """A result list as programs get it: the expression as run (fully bracketed), the
     count and page, where it lives, what the data is as of, and the hits."""
     return {"expression": found.expression, "law": found.law, "total": found.total,
@@ -71,4 +71,5 @@ def results_json(found: Results, *, permalink: str, as_of: Sequence[SourceFreshn
             "data_as_of": [s.as_json() for s in as_of],
             "numbers": [{"kind": x.kind.value, "key": x.key, "note": x.note}
                         for x in numbers],
+            "coverage": [c.as_json() for c in coverage],
             "hits": [hit_json(r) for r in found.rows]}

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
 from tokkyo.documents.summaries import CaseSummary, summaries
 from tokkyo.model.jst import japan_day
-from tokkyo.model.numbers import JPNumber, NumberError, parse_number
+from tokkyo.model.numbers import JPNumber, NumberError, is_foreign, parse_number
 from tokkyo.search import engine
 from tokkyo.search.query import Parsed, QueryError, parse, show
 from tokkyo.search.variants import Folds
@@ -90,9 +91,24 @@ def simple_expression(text: str, law: str) -> str:
                 parse_number(part)
                 fields += [f"{quote(part)}/AN", f"{quote(part)}/PN", f"{quote(part)}/RN"]
             except NumberError:
-                pass
+                if is_foreign(part):
+                    fields.append(f"{quote(part)}/PN")
         terms.append("[" + "+".join(fields) + "]" if len(fields) > 1 else fields[0])
     return "+".join(terms)
+
+
+def with_countries(expression: str, countries: Sequence[str]) -> str:
+    """An expression limited to the cases of some offices (the country selector of every
+    search screen: FOPISER's "pick countries"): `[expression]*[EP/CC+US/CC]`. No
+    country, or a malformed one, limits nothing."""
+    codes = [c.upper() for c in dict.fromkeys(countries) if _COUNTRY.match(c.upper())]
+    if not codes or not expression:
+        return expression
+    limit = "+".join(f"{c}/CC" for c in codes)
+    return f"[{expression}]*" + (f"[{limit}]" if len(codes) > 1 else limit)
+
+
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
 def form_expression(rows: list[tuple[str, str, str]]) -> str:

@@ -22,6 +22,7 @@ from tokkyo.model.numbers import display as foreign_display
 from tokkyo.search.normalize import normalise_text
 from tokkyo.store.blobs import BlobStore
 from tokkyo.store.repositories import case_reader, cases, publications, sources
+from tokkyo.store.repositories import coverage as coverage_repo
 
 STAGES = ("app", "pub", "reg")
 
@@ -161,6 +162,35 @@ def case(conn: sa.Connection, law: Law, number: str, country: str = "JP") -> dic
          "url": ref_of(r.country, r.kind, r.number, r.law).path}
         for r in publications.family_members(conn, record.id)]
     return view
+
+
+@dataclass(frozen=True, slots=True)
+class CountryCoverage:
+    """What the store holds of one office: cases, documents, the years they span and how
+    complete they are; searchers cannot otherwise tell whether coverage is complete."""
+
+    country: str
+    cases: int
+    documents: int
+    first: dt.date | None
+    last: dt.date | None
+    with_claims: int
+    with_description: int
+    abstract_only: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"country": self.country, "cases": self.cases, "documents": self.documents,
+                "first": self.first.isoformat() if self.first else None,
+                "last": self.last.isoformat() if self.last else None,
+                "with_claims": self.with_claims, "with_description": self.with_description,
+                "abstract_only": self.abstract_only}
+
+
+def coverage(conn: sa.Connection) -> list[CountryCoverage]:
+    """Per country held (JP first): cases, documents, years, completeness."""
+    return [CountryCoverage(r.country, r.cases, r.documents, r.first, r.last, r.with_claims,
+                            r.with_description, r.abstract_only)
+            for r in coverage_repo.by_country(conn)]
 
 
 def _source_view(version: sources.SourceVersion) -> dict[str, Any]:

@@ -64,32 +64,49 @@ def freshness(request: Request, conn: Any) -> list[service.SourceFreshness]:
     return cached[1]
 
 
+def coverage(request: Request, conn: Any) -> list[service.CountryCoverage]:
+    """What the store holds per country (cases, documents, years, completeness), read
+    at most once a minute per process like `freshness`."""
+    cached = getattr(request.app.state, "portal_coverage", None)
+    now = time.monotonic()
+    if cached is None or now - cached[0] > AS_OF_SECONDS:
+        cached = (now, service.coverage(conn))
+        request.app.state.portal_coverage = cached
+    return cached[1]
+
+
 @router.get("/", response_model=None)
 def home(request: Request, conn: Reader) -> Response | dict[str, Any]:
     counts = service.overview(conn)
+    held = coverage(request, conn)
     if not wants_html(request):
         return {"service": "tokkyo", "holds": counts,
+                "countries": [c.as_json() for c in held],
                 "links": {"documents": "/documents", "search": "/search?q=電池",
                           "portal": "/q/all?e=電池", "health": "/health"}}
-    return render(request, "home.html", laws=searching.LAWS, law="all", q="", holds=counts)
+    return render(request, "home.html", laws=searching.LAWS, law="all", q="", holds=counts,
+                  countries=[c.country for c in held], cc="")
 
 
 @router.get("/simple")
-def simple(request: Request, t: T, q: str = Query(""), law: str = Query("all")) -> Response:
+def simple(request: Request, conn: Reader, t: T, q: str = Query(""),
+           law: str = Query("all"), cc: str = Query("")) -> Response:
     lang = t.lang
     if law not in searching.LAWS:
         law = "all"
     if not q.strip():
         return render(request, "home.html", status_code=400, laws=searching.LAWS, law=law,
-                      q=q, error=t("error.empty"))
-    expression = searching.simple_expression(q, law)
+                      q=q, error=t("error.empty"), cc=cc,
+                      countries=[c.country for c in coverage(request, conn)])
+    expression = searching.with_countries(searching.simple_expression(q, law),
+                                          [cc] if cc else [])
     numbers = "&".join(f"num={p}" for p in searching.simple_parts(q))
     return RedirectResponse(urls.query(law, expression) + ("&" + numbers if numbers else "")
                             + f"&lang={lang}", status_code=303)
 
 
 @router.get("/search/{law}")
-def law_form(request: Request, t: T, law: str, e: str = Query("")) -> Response:
+def law_form(request: Request, conn: Reader, t: T, law: str, e: str = Query("")) -> Response:
     if law not in SCREEN_FIELDS:
         return not_found(request, law)
     fields = [(code, FIELDS[code].label(t.lang)) for code in SCREEN_FIELDS[law]]
@@ -100,11 +117,12 @@ def law_form(request: Request, t: T, law: str, e: str = Query("")) -> Response:
                              "expression": e})
     return render(request, "law_search.html", law=law, fields=fields,
                   default_fields=DEFAULT_ROWS[law], expression=e, flags="",
-                  document_types=[GAZETTE_KINDS[k] for k in DOCUMENT_TYPES.get(law, ())])
+                  document_types=[GAZETTE_KINDS[k] for k in DOCUMENT_TYPES.get(law, ())],
+                  countries=[c.country for c in coverage(request, conn)])
 
 
 @router.get("/search/{law}/run")
-def law_run(request: Request, law: str) -> Response:
+def law_run(request: Request, conn: Reader, law: str) -> Response:
     params = request.query_params
     rows = [(params.get(f"f{i}", ""), params.get(f"k{i}", ""), params.get(f"o{i}", "OR"))
             for i in range(10)]
@@ -113,9 +131,10 @@ def law_run(request: Request, law: str) -> Response:
              if kinds and len(set(kinds)) < len(DOCUMENT_TYPES[law]) else "")
     parts = [p for p in (searching.form_expression(rows), params.get("e", "").strip(), types)
              if p]
-    expression = "*".join(f"[{p}]" if len(parts) > 1 else p for p in parts)
+    expression = searching.with_countries(
+        "*".join(f"[{p}]" if len(parts) > 1 else p for p in parts), params.getlist("cc"))
     if not expression:
-        return law_form(request, translator(request), law, "")
+        return law_form(request, conn, translator(request), law, "")
     flags = _flags(params.getlist("n"))
     return RedirectResponse(urls.query(law, expression, flags), status_code=303)
 
@@ -164,9 +183,10 @@ def show_results(request: Request, conn: sa.Connection, law: str, e: str, folds:
     numbers = searching.numbers_in(num, law) if num else []
     permalink = (urls.formula(formula.id) if formula is not None
                  else urls.query(law, found.expression, folds.flags))
+    held = coverage(request, conn)
     if not wants_html(request):
         return results_json(found, permalink=permalink, as_of=as_of, formula=formula,
-                            numbers=numbers)
+                            numbers=numbers, coverage=held)
     csv_limits = context_of(request).settings
 
     def page_link(number: int) -> str:
@@ -175,7 +195,7 @@ def show_results(request: Request, conn: sa.Connection, law: str, e: str, folds:
         return urls.query(law, found.expression, folds.flags, sort=found.sort, page=number)
 
     return render(request, "results.html", r=found, numbers=numbers, permalink=permalink,
-                  formula=formula, as_of=as_of, formula_limit=formulas.MAX_FORMULAS,
+                  formula=formula, as_of=as_of, coverage=held, formula_limit=formulas.MAX_FORMULAS,
                   base_path=request.url.path, sorts=SORTS, page_link=page_link,
                   csv_path=urls.csv(law, found.expression, folds.flags, found.sort),
                   csv_limit=csv_limits.csv_max_rows,

@@ -96,7 +96,9 @@ class CodeCriteria(Scope):
             return sa.select(publications.c.application_id).where(
                 sa.or_(match(publications.c.kind), match(publications.c.st16_kind)))
         if field_code == "CC":
-            return sa.select(publications.c.application_id).where(match(publications.c.country))
+            # the case's office: JP cases the API mirror holds without a gazette count too
+            return sa.select(applications.c.id.label("application_id")).where(
+                match(applications.c.country))
         if field_code == "ST":      # beside AND / AND-NOT it is `case_filter` instead
             return (sa.select(case_summaries.c.application_id)
                     .where(self.status(value)))
