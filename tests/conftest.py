@@ -27,6 +27,8 @@ REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
 GAZETTE = SAMPLES / "jp-gazette"
 REAL = SAMPLES / "jpo-api" / "real"
+FOREIGN = SAMPLES / "foreign"
+TRADEMARK_GAZETTES = SAMPLES / "jp-trademark-gazette"
 EXAMPLES = SAMPLES / "jpo-api" / "examples"
 
 _PG_SKIP_REASON: list[str] = []
@@ -124,14 +126,16 @@ def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
     database.close()
 
 
-def ingest(db: Database, *paths: Path, batch_size: int = 50, workers: int = 0):
+def ingest(db: Database, *paths: Path, batch_size: int = 50, workers: int = 0,
+           tolerant: bool = False):
     """Load `paths` with the real ingest service and the real search index."""
     from tokkyo.ingest.items import walk
     from tokkyo.ingest.service import Ingestor
     from tokkyo.search.indexer import BigramIndexer
 
     return Ingestor(db.engine, db.blobs, indexer=BigramIndexer.for_engine(db.engine),
-                    batch_size=batch_size, workers=workers).run(walk(list(paths)))
+                    batch_size=batch_size, workers=workers,
+                    tolerant=tolerant).run(walk(list(paths)))
 
 
 def table_counts(engine: sa.Engine, *, with_batches: bool = False) -> dict[str, int]:

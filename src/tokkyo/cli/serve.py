@@ -61,6 +61,13 @@ def demo(
         print_report(report)
         if not report.ok:
             raise typer.Exit(1)
+        # Other offices' samples and JP trademark gazettes, in tolerant mode: four EP and
+        # two DOCDB samples are not well-formed; they load repaired, every repair logged.
+        foreign = run_ingest(db, [samples / "foreign", samples / "jp-trademark-gazette"],
+                             config.ingest_batch_size, config.ingest_workers, tolerant=True)
+        print_report(foreign)
+        if not foreign.ok:
+            raise typer.Exit(1)
         _demo_account(db, config)
         publish_samples(db, config)
         if no_serve:
@@ -75,6 +82,9 @@ DEMO_PAGES = (("the search portal", "/"),
               ("a result list", "/q/all?e=電池"),
               ("a document", "/d/JP/patent/pub/2021044377"),
               ("a case, its true legal status and history", "/d/JP/patent/app/2020123456"),
+              ("other offices' documents (EP, US, CN, WO, DOCDB)", "/q/all?e=EP/CC+US/CC"),
+              ("an EP grant, its claims in three languages", "/d/EP/patent/pub/1442058B1"),
+              ("a trademark gazette with its mark", "/d/JP/trademark/reg/5721010"),
               ("bulk downloads", "/bulk"))
 
 
