@@ -98,6 +98,10 @@ def _zip_members(name: str, data: bytes) -> Iterator[SourceItem]:
             if info.filename in claimed:
                 continue
             member = f"{name}!{info.filename}"
+            if escapes(info.filename):
+                yield SourceItem(member, b"", f"{member}: zip-traversal: the member's name "
+                                 "leaves the archive (an absolute path or '..'); not read")
+                continue
             try:
                 content = archive.read(info)
             except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
@@ -107,6 +111,15 @@ def _zip_members(name: str, data: bytes) -> Iterator[SourceItem]:
                 yield _with_attachments(member, content, info.filename, read)
                 continue
             yield from expand(member, content)
+
+
+def escapes(member: str) -> bool:
+    """Whether a ZIP member's name points outside the archive: absolute, a drive, or a
+    `..` segment. tokkyo never writes members to disk, but a delivery that holds such a
+    name is malformed or hostile, and is refused rather than read."""
+    path = member.replace("\\", "/")
+    return (path.startswith("/") or re.match(r"^[A-Za-z]:", path) is not None
+            or ".." in path.split("/"))
 
 
 def _is_xml4ip(archive: zipfile.ZipFile) -> bool:

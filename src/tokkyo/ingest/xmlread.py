@@ -82,6 +82,18 @@ def syntax_error(name: str, exc: etree.XMLSyntaxError, data: bytes) -> Rejected:
     return Rejected(f"{name}: malformed XML: {message} {where}")
 
 
+def checked(name: str, utf8: bytes) -> bytes:
+    """The document, once its internal subset is known to declare no external entity
+    (`external-entity`: a file or URL it would have the parser read) and no entity that
+    expands past the cap (`entity-expansion`), as the foreign readers check."""
+    head = utf8[:262144]
+    if b"<!ENTITY" in head:
+        from tokkyo.ingest.foreign.xmlsafe import declared_entities
+
+        declared_entities(name, head.decode("utf-8", "replace"))
+    return utf8
+
+
 def iter_children(name: str, data: bytes, tags: tuple[str, ...]
                   ) -> Iterator[etree._Element]:
     """The root element first (attributes read, children still arriving), then each
@@ -92,7 +104,7 @@ def iter_children(name: str, data: bytes, tags: tuple[str, ...]
     with it. Elements of the same name deeper down (the claims inside a printed
     amendment) are left to their own top-level block.
     """
-    source = io.BytesIO(to_utf8(name, data))
+    source = io.BytesIO(checked(name, to_utf8(name, data)))
     context = etree.iterparse(source, events=("end",), tag=tags, load_dtd=False,
                               no_network=True, remove_comments=True, remove_pis=True)
     root = None
@@ -120,7 +132,7 @@ def parse_whole(name: str, data: bytes) -> etree._Element:
     parser = etree.XMLParser(load_dtd=False, no_network=True, remove_comments=True,
                              remove_pis=True)
     try:
-        return etree.fromstring(to_utf8(name, data), parser)
+        return etree.fromstring(checked(name, to_utf8(name, data)), parser)
     except etree.XMLSyntaxError as exc:
         raise syntax_error(name, exc, data) from None
 
