@@ -34,11 +34,14 @@ def _xxe(system: str, parameter: bool = False) -> bytes:
             b'<ep-patent-document id="EP1" lang="en">&x;</ep-patent-document>\n')
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    seen: list[str] = []
+#: The paths the loopback server was asked for.
+SEEN: list[str] = []
 
-    def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
-        _Recorder.seen.append(self.path)
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+
+    def do_GET(self) -> None:
+        SEEN.append(self.path)
         body = b'<!ENTITY leak "fetched">'
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
@@ -99,7 +102,7 @@ def test_hostile_files_are_refused_with_their_code_and_nothing_is_read(
         name: "quarantined" for name in cases}
     for name, (_data, code) in cases.items():
         assert f": {code}" in refused[name].reason, (name, refused[name].reason)
-    assert _Recorder.seen == []
+    assert SEEN == []
     after = table_counts(db.engine)
     changed = {t for t in after if after[t] != before.get(t)}
     assert changed <= {"quarantine", "blobs", "batches"}, changed
@@ -116,7 +119,7 @@ def test_good_files_beside_hostile_ones_load(db, tmp_path: Path, listener: str):
     assert sorted((Path(o.name).name, o.status) for o in report.outcomes) == [
         ("ep.xml", "loaded"), ("gazette.xml", "loaded"), ("passwd.xml", "quarantined")]
     assert table_counts(db.engine)["publications"] == 2
-    assert _Recorder.seen == []
+    assert SEEN == []
 
 
 def test_a_jp_gazette_declaring_an_external_entity_is_refused(db, tmp_path: Path):
