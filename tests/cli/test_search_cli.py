@@ -9,9 +9,9 @@ import os
 import pytest
 
 from tests.cli.test_cli import tokkyo
-from tests.conftest import GAZETTE, REAL
+from tests.conftest import FOREIGN, GAZETTE, REAL
 
-HIT_KEYS = {"application", "law", "document", "kind", "title", "applicants", "filing_date",
+HIT_KEYS = {"country", "application", "law", "document", "kind", "title", "applicants", "filing_date",
             "publication_date", "registration", "registration_date", "design_class", "mark",
             "classes", "status", "url"}
 
@@ -34,7 +34,8 @@ def test_a_term_finds_a_sample_document_in_a_table_and_as_the_portals_json(loade
 
     answer = json.loads(tokkyo("search", "電池/TX", "--json", env=loaded, check=0).stdout)
     assert set(answer) == {"expression", "law", "total", "page", "pages", "sort", "warnings",
-                           "permalink", "formula", "data_as_of", "numbers", "hits"}
+                           "permalink", "formula", "data_as_of", "numbers", "coverage",
+                           "hits"}
     assert answer["total"] == 1 and answer["law"] == "all"
     [hit] = answer["hits"]
     assert set(hit) == HIT_KEYS
@@ -105,3 +106,21 @@ def test_statuses_are_read_for_the_apps_day_as_the_portals(loaded):
 
     assert status("2022-06-01T12:00:00+09:00") == ["in-force"]
     assert status("2070-01-01T12:00:00+09:00") == ["expired"]
+
+
+def test_country_limits_the_search_to_some_offices(loaded):
+    """--country adds the country condition (as the portal's selector does): the EP
+    grants and the 2014 USPTO grants of the samples, found by a word of their claims."""
+    grants = FOREIGN / "ep" / "grant"
+    tokkyo("ingest", "--quiet", str(grants), str(FOREIGN / "us" / "xml2014"), env=loaded,
+           check=0)
+    answer = json.loads(tokkyo("search", "--country", "ep", "--json", "--limit", "100",
+                               "[EP/CC+US/CC+JP/CC]", env=loaded, check=0).stdout)
+    assert answer["expression"] == "[EP/CC+US/CC+JP/CC]*EP/CC"
+    assert answer["total"] == len(list(grants.glob("*.xml")))
+    assert {h["country"] for h in answer["hits"]} == {"EP"}
+    both = json.loads(tokkyo("search", "-c", "EP", "-c", "US", "--json", "--limit", "100",
+                             "[EP/CC+US/CC+JP/CC]", env=loaded, check=0).stdout)
+    assert {h["country"] for h in both["hits"]} == {"EP", "US"}
+    bad = tokkyo("search", "--country", "EUR", "x/TX", env=loaded, check=2)
+    assert "--country 'EUR': a two-letter office code" in bad.stderr
