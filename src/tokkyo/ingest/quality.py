@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from tokkyo.errors import TerminalError
+from tokkyo.ingest.detect import READERS
 from tokkyo.model.expectations import (
     MARK_PARTS,
     TEXT_PARTS,
@@ -34,6 +35,11 @@ from tokkyo.store.repositories.quality import Completeness, PartCounts
 REPAIR_PREFIX = "repaired at line"
 #: The commonest problem families listed per format.
 FAMILIES_PER_FORMAT = 10
+#: A file a reader refuses is quarantined under the reader's own name for its format
+#: (`docdb`, `us-patent-grant`, ...); the report counts it under the source format the
+#: store uses for what it loads (`epo-docdb`, `us-patent-xml`, ...), so the two agree.
+SOURCE_FORMAT_OF_READER = {module.FORMAT: fmt.value for fmt, module in READERS.items()
+                           if getattr(module, "FORMAT", None)}
 
 
 class BadCountry(TerminalError):
@@ -146,7 +152,15 @@ def build(conn: sa.Connection, country: str | None = None) -> QualityReport:
         groups=judge(quality.publication_parts(conn, country)),
         cases=quality.cases_by_law(conn, country),
         problems=format_problems(quality.source_problems(conn, country)),
-        quarantined=dict(quality.quarantine_by_format(conn)))
+        quarantined=quarantine_by_format(quality.quarantine_by_format(conn)))
+
+
+def quarantine_by_format(rows: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """Refused files per source format, readers' format names turned into the store's."""
+    out: Counter[str] = Counter()
+    for name, n in rows:
+        out[SOURCE_FORMAT_OF_READER.get(name, name)] += n
+    return dict(sorted(out.items()))
 
 
 def judge(rows: Iterable[PartCounts]) -> list[GroupQuality]:
