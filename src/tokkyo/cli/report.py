@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from tokkyo.cli import context
@@ -44,8 +45,16 @@ def quality_report(
     if as_json:
         context.print_json(report)
         return
-    console = context.console
     suffix = f" ({report.country})" if report.country else ""
+    _print_groups(report, suffix)
+    _print_cases(report, suffix)
+    _print_problems(report, suffix)
+
+
+def _print_groups(report: quality.QualityReport, suffix: str) -> None:
+    """The figures per group, patents apart from trademarks, then one judgement a line
+    (`ok` complete, `!!` something expected is missing)."""
+    console = context.console
     for title, groups in (
             ("publications", [g for g in report.groups if g.bibliographic_only is not None]),
             ("trademarks", [g for g in report.groups if g.bibliographic_only is None])):
@@ -71,18 +80,27 @@ def quality_report(
         width = max(len(g.format) for g in report.groups)
         for g in report.groups:
             mark = "ok " if g.complete else "[red]!![/red] "
-            console.print(f"  {mark}{g.format:<{width}}  {g.judgement}", highlight=False,
-                          soft_wrap=True)
-    if report.cases:
-        table = Table(title=f"completeness: cases{suffix}")
-        table.add_column("law")
-        table.add_column("total", justify="right")
-        for name in report.cases[0].present:
-            table.add_column(name, justify="right")
-        for row in report.cases:
-            table.add_row(row.kind, str(row.total),
-                          *(_share(n, row.total) for n in row.present.values()))
-        console.print(table)
+            console.print(f"  {mark}{escape(g.format.ljust(width))}  {escape(g.judgement)}",
+                          highlight=False, soft_wrap=True)
+
+
+def _print_cases(report: quality.QualityReport, suffix: str) -> None:
+    if not report.cases:
+        return
+    table = Table(title=f"completeness: cases{suffix}")
+    table.add_column("law")
+    table.add_column("total", justify="right")
+    for name in report.cases[0].present:
+        table.add_column(name, justify="right")
+    for row in report.cases:
+        table.add_row(row.kind, str(row.total),
+                      *(_share(n, row.total) for n in row.present.values()))
+    context.console.print(table)
+
+
+def _print_problems(report: quality.QualityReport, suffix: str) -> None:
+    """Problems and repairs per format, the commonest problem families, the quarantine."""
+    console = context.console
     table = Table(title=f"validation problems and repairs (current versions){suffix}")
     for column in ("format", "files", "with problems", "problems", "repaired files",
                    "repairs"):
@@ -93,10 +111,11 @@ def quality_report(
     console.print(table)
     for p in report.problems:
         for text, n in p.families:
-            console.print(f"  {p.format}: {n:5d} × {text}", highlight=False, soft_wrap=True)
+            console.print(f"  {escape(p.format)}: {n:5d} × {escape(text)}", highlight=False,
+                          soft_wrap=True)
     if report.quarantined:
         console.print("quarantined (all countries): " + ", ".join(
-            f"{fmt} {n}" for fmt, n in report.quarantined.items()))
+            f"{fmt} {n}" for fmt, n in report.quarantined.items()), highlight=False)
 
 
 @app.command(name="quarantine")

@@ -63,7 +63,12 @@ def _exists(table: sa.Table, owner: sa.ColumnElement, *where: sa.ColumnElement
 
 
 def _count_true(condition: sa.ColumnElement) -> sa.ColumnElement:
-    return sa.func.sum(sa.case((condition, 1), else_=0))
+    return sa.func.sum(_flag(condition))
+
+
+def _flag(condition: sa.ColumnElement) -> sa.ColumnElement:
+    """1 where `condition` holds, else 0 (a boolean both databases can sum)."""
+    return sa.case((condition, 1), else_=0)
 
 
 def _json_text(conn: sa.Connection, column: sa.ColumnElement, *path: str | int
@@ -106,18 +111,23 @@ def publication_parts(conn: sa.Connection, country: str | None = None) -> list[P
     }
     kind_of_mark = sa.case((p.c.trademark.is_(None), sa.null()),
                            else_=sa.func.coalesce(
-                               _json_text(conn, p.c.trademark, "kind_of_mark"), "")
-                           ).label("kind_of_mark")
-    keys = (sources.c.format, p.c.country, p.c.kind, p.c.law, kind_of_mark)
-    with_text = sa.or_(has_claims, has_description)
-    stmt = (sa.select(*keys, sa.func.count(), _count_true(sa.not_(with_text)),
-                      _count_true(p.c.repaired),
-                      *(_count_true(c) for c in columns.values()),
-                      *(_count_true(sa.and_(with_text, c)) for c in columns.values()))
-            .select_from(p.join(sources, sources.c.id == p.c.source_id))
-            .group_by(*keys).order_by(*keys))
+                               _json_text(conn, p.c.trademark, "kind_of_mark"), ""))
+    # One row of 0/1 flags per publication, each test evaluated once, summed outside.
+    flags = (sa.select(sources.c.format.label("format"), p.c.country, p.c.kind, p.c.law,
+                       kind_of_mark.label("kind_of_mark"),
+                       _flag(sa.or_(has_claims, has_description)).label("with_text"),
+                       _flag(p.c.repaired).label("repaired"),
+                       *(_flag(c).label(f"part{i}") for i, c in enumerate(columns.values())))
+             .select_from(p.join(sources, sources.c.id == p.c.source_id)))
     if country is not None:
-        stmt = stmt.where(p.c.country == country)
+        flags = flags.where(p.c.country == country)
+    f = flags.subquery("flags")
+    keys = (f.c.format, f.c.country, f.c.kind, f.c.law, f.c.kind_of_mark)
+    parts = [f.c[f"part{i}"] for i in range(len(columns))]
+    stmt = (sa.select(*keys, sa.func.count(), sa.func.sum(1 - f.c.with_text),
+                      sa.func.sum(f.c.repaired), *(sa.func.sum(c) for c in parts),
+                      *(sa.func.sum(c * f.c.with_text) for c in parts))
+            .group_by(*keys).order_by(*keys))
     n = len(columns)
     return [PartCounts(row[0], row[1], row[2], row[3], row[4], row[5],
                        {part.value: int(row[8 + i] or 0) for i, part in enumerate(columns)},
