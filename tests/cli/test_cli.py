@@ -110,16 +110,24 @@ def test_ingest_skips_schema_files(env, tmp_path):
 def test_quality_report(env):
     tokkyo("ingest", "--quiet", str(GAZETTE), str(REAL), env=env, check=0)
     report = json.loads(tokkyo("report", "quality", "--json", env=env, check=0).stdout)
-    gazette = next(c for c in report["completeness"] if c["source"] == "gazette")
-    assert gazette["kind"] == "A" and gazette["total"] == 3
+    [gazette] = [g for g in report["groups"] if g["format"] == "jp-gazette"]
+    assert (gazette["label"], gazette["documents"], gazette["judged"]) == ("JP A", 3, 3)
     assert gazette["present"] == {"title": 3, "abstract": 3, "claims": 3, "description": 3,
-                                  "classifications": 3, "applicants": 3}
-    cases = next(c for c in report["completeness"] if c["source"] == "cases")
-    assert cases["total"] == 5 and cases["present"]["progress"] == 1
-    formats = {row[0]: row[1] for row in report["problems"]}
+                                  "drawings": 2, "parties": 3, "classifications": 3}
+    assert gazette["judgement"] == ("JP A: complete: all 3 with text carry title, abstract, "
+                                    "claims, description, parties, classifications")
+    patents = next(c for c in report["cases"] if c["kind"] == "patent")
+    assert patents["present"]["progress"] == 1
+    formats = {p["format"]: p["files"] for p in report["problems"]}
     assert formats == {"jp-gazette": 3, "jpo-api-json": 13, "jpo-api-zip": 3, "jpo-document": 4}
     text = tokkyo("report", "quality", env=env, check=0).stdout
-    assert "completeness: gazette" in text and "100% (3)" in text
+    assert "publications by source format, country and kind" in text and "100% (3)" in text
+    assert "ok jp-gazette  JP A: complete: all 3 with text carry" in text
+    other = json.loads(tokkyo("report", "quality", "--json", "--country", "ep", env=env,
+                              check=0).stdout)
+    assert (other["country"], other["groups"], other["cases"]) == ("EP", [], [])
+    refused = tokkyo("report", "quality", "--country", "EPO", env=env, check=2)
+    assert "'EPO' is not a country code: give two letters" in " ".join(refused.stderr.split())
 
 
 def test_db_commands(env):
