@@ -11,9 +11,9 @@ import pytest
 from tests.cli.test_cli import tokkyo
 from tests.conftest import FOREIGN, GAZETTE, REAL
 
-HIT_KEYS = {"country", "application", "law", "document", "kind", "title", "applicants", "filing_date",
-            "publication_date", "registration", "registration_date", "design_class", "mark",
-            "classes", "status", "url"}
+HIT_KEYS = {"country", "application", "law", "document", "kind", "title", "applicants",
+            "filing_date", "publication_date", "registration", "registration_date",
+            "design_class", "mark", "classes", "status", "url"}
 
 
 @pytest.fixture

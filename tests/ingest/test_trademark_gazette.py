@@ -14,14 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from tokkyo.documents.images import mark_pages, mark_png
 from tokkyo.ingest import sgml
 from tokkyo.ingest.foreign.xmlsafe import ParseFailure
 from tokkyo.ingest.trademark_gazette import (
     ROOT,
     TrademarkGazetteRead,
     dtd,
-    mark_pages,
-    mark_png,
     read,
     sniff,
 )

@@ -17,19 +17,17 @@ from pathlib import Path
 
 import pytest
 
-from tokkyo.model.laws import Law
-from tokkyo.model.numbers import (
+from tokkyo.model.foreign_numbers import (
     ForeignForm,
     ForeignNumber,
     ForeignNumberError,
-    NumberError,
-    NumberKind,
     display,
     is_foreign,
     parse_document_id,
     parse_foreign,
-    parse_number,
 )
+from tokkyo.model.laws import Law
+from tokkyo.model.numbers import NumberError, NumberKind, parse_number
 
 F = ForeignForm
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "foreign"

@@ -10,14 +10,8 @@ import sqlalchemy as sa
 
 from tokkyo.documents import results as searching
 from tokkyo.documents.summaries import CaseSummary
-from tokkyo.model.numbers import (
-    ForeignNumber,
-    JPNumber,
-    NumberError,
-    is_foreign,
-    parse_foreign,
-    parse_number,
-)
+from tokkyo.model.foreign_numbers import ForeignNumber, is_foreign, parse_foreign
+from tokkyo.model.numbers import JPNumber, NumberError, parse_number
 from tokkyo.search.query import QueryError
 
 #: The most cases one lookup lists.

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from tokkyo.documents.summaries import CaseSummary, summaries
+from tokkyo.model.foreign_numbers import is_foreign
 from tokkyo.model.jst import japan_day
-from tokkyo.model.numbers import JPNumber, NumberError, is_foreign, parse_number
+from tokkyo.model.numbers import JPNumber, NumberError, parse_number
 from tokkyo.search import engine
 from tokkyo.search.query import Parsed, QueryError, parse, show
 from tokkyo.search.variants import Folds

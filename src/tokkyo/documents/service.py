@@ -10,15 +10,16 @@ from typing import Any
 import sqlalchemy as sa
 
 from tokkyo.documents import results
+from tokkyo.documents.images import mark_png
 from tokkyo.documents.jsonable import jsonable
 from tokkyo.documents.results import quote
 from tokkyo.errors import TerminalError
-from tokkyo.ingest.trademark_gazette import mark_png
 from tokkyo.model import urls
+from tokkyo.model.foreign_numbers import ForeignNumber
+from tokkyo.model.foreign_numbers import display as foreign_display
 from tokkyo.model.kinds import GAZETTE_KINDS
 from tokkyo.model.laws import Law
-from tokkyo.model.numbers import ForeignNumber, NumberError
-from tokkyo.model.numbers import display as foreign_display
+from tokkyo.model.numbers import NumberError
 from tokkyo.search.normalize import normalise_text
 from tokkyo.store.blobs import BlobStore
 from tokkyo.store.repositories import case_reader, cases, publications, sources

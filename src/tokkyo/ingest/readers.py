@@ -31,7 +31,7 @@ def parse(item: SourceItem, *, tolerant: bool = False) -> Parsed:
     except ParseFailure as exc:
         if exc.code in NOT_PUBLICATION_CODES:
             raise Skipped(exc.reason) from None
-        exc.format = exc.format or fmt.value
+        exc.format = fmt.value          # the store's name of the format, as reports use
         raise
     except Rejected as exc:
         exc.format = exc.format or fmt.value       # the format it was read as

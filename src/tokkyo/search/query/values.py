@@ -10,13 +10,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from tokkyo.model.numbers import (
-    NumberError,
-    NumberKind,
-    is_foreign,
-    parse_foreign,
-    parse_number,
-)
+from tokkyo.model.foreign_numbers import is_foreign, parse_foreign
+from tokkyo.model.numbers import NumberError, NumberKind, parse_number
 from tokkyo.search.query.ast import (
     Code,
     DateRange,
