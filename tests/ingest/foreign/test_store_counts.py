@@ -13,6 +13,7 @@ after a biblio answer, and a biblio answer after a claims answer."""
 from __future__ import annotations
 
 import functools
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -29,11 +30,20 @@ from tokkyo.ingest.items import walk
 from tokkyo.ingest.parsed import Delivery
 from tokkyo.ingest.readers import parse
 from tokkyo.ingest.service import Ingestor, RunReport
+from tokkyo.ingest.trademark_gazette import mark_pages
 from tokkyo.search.indexer import BigramIndexer
 from tokkyo.store.blobs import LocalBlobStore
 from tokkyo.store.database import Database
 from tokkyo.store.engine import make_engine
-from tokkyo.store.tables import claims, classifications, paragraphs, parties, publications
+from tokkyo.store.tables import (
+    claims,
+    classifications,
+    goods_services,
+    paragraphs,
+    parties,
+    publication_files,
+    publications,
+)
 
 FOREIGN = SAMPLES / "foreign"
 TRADEMARKS = SAMPLES / "jp-trademark-gazette"
@@ -294,3 +304,39 @@ def test_a_biblio_answer_after_claims_and_description_keeps_them(db, tmp_path):
     assert after["title"] == TITLE
     assert len(after["claims"]) == source_counts(OPS / "claims_example.xml")["claims"]
     assert after["paragraphs"] == source_counts(OPS / "description_example.xml")["paragraphs"]
+
+
+@pytest.mark.parametrize("name", test_trademark_gazette.GAZETTES)
+def test_trademark_particulars_in_the_store_equal_the_gazette(store, name):
+    """Beyond the four counts: a gazette's Nice classes, similar-group and Vienna codes
+    (as the publication's codes), its goods groups (as its case's), attorneys, and its
+    mark images: one stored file per ENTITY declaration, holding one page per <IMAGE>
+    (a 3-D mark's views share one TIFF), against the SGML's own counts."""
+    db, _report = store
+    path = TRADEMARKS / name
+    [key] = corpus().files[path]
+    expected = test_trademark_gazette.source_counts(path)
+    with db.engine.connect() as conn:
+        pub_id = publication_id(conn, key)
+        app_id = conn.execute(sa.select(publications.c.application_id)
+                              .where(publications.c.id == pub_id)).scalar_one()
+        schemes = conn.execute(sa.select(classifications.c.scheme)
+                               .where(classifications.c.publication_id == pub_id)
+                               ).scalars().all()
+        attorneys = conn.execute(sa.select(sa.func.count()).select_from(parties).where(
+            parties.c.publication_id == pub_id, parties.c.role == "attorney")).scalar_one()
+        goods = conn.execute(sa.select(sa.func.count()).select_from(goods_services)
+                             .where(goods_services.c.application_id == app_id)).scalar_one()
+        files = conn.execute(sa.select(publication_files.c.name, publication_files.c.blob_sha256)
+                             .where(publication_files.c.publication_id == pub_id)).all()
+    assert {
+        "nice": schemes.count("nice"), "similar_codes": schemes.count("similar-group"),
+        "vienna": schemes.count("vienna"), "goods_groups": goods, "attorneys": attorneys,
+        "images": sum(mark_pages(db.blobs.get(sha)) for _name, sha in files),
+    } == {name: expected[name] for name in ("nice", "similar_codes", "vienna",
+                                             "goods_groups", "attorneys", "images")}
+    declared = re.findall(r'<!ENTITY\s+\S+\s+SYSTEM\s+"([^"]+)"',
+                          path.read_bytes().decode("euc_jp"))
+    assert [file_name for file_name, _sha in files] == declared
+    for file_name, sha in files:                 # each image as it lies beside its gazette
+        assert db.blobs.get(sha) == (TRADEMARKS / file_name).read_bytes()
