@@ -73,6 +73,10 @@ US_BUSINESS = ("US", "A1", "20010000044")
                     ("US", "IFW", "13962724")]),
     ("vehicle/CL-EP/CC", [("US", "IFW", "13962724")]),
     ("Druckmaschine/CL*EP/CC", [("EP", "B2", "2743087")]),          # German claims
+    # EP1000000A1's claims and description came in OPS answers that later biblio answers
+    # did not delete; the case's latest document, the B1, stands for it in a result list
+    ("mould/CL*EP/CC", [("EP", "B1", "1000000")]),
+    ("clay/DE*EP/CC", [("EP", "A2", "3882354"), ("EP", "B1", "1000000")]),   # (nano) clay
     # US titles
     ("telephone/TI*US/CC", [("US", "A", "3932709")]),
     ("balance/TI*US/CC", [("US", "A", "4347903")]),
@@ -177,3 +181,10 @@ def test_docdb_delete_removes_the_record_and_keeps_its_history(db, tmp_path):
         (2, hashlib.sha256(deleting).hexdigest(), False)]
     assert db.blobs.get(history[0].blob_sha256) == original    # what was delivered stays
 
+
+
+def test_the_st96_design_by_its_article(store):
+    """WIPO's ST.96 design example (office XX, 「Chair」) on the design screen."""
+    assert hits(store, "Chair/AR", "design") == [("XX", "S", "D0123456")]
+    assert hits(store, "chair", "design") == [("XX", "S", "D0123456")]
+    assert hits(store, "chair") == []                # no patent
