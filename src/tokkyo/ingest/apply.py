@@ -88,11 +88,13 @@ def _deliver(conn: sa.Connection, delivery: Delivery, source_id: int, entry: Rea
              indexer: Indexer | None, to_index: IndexQueue, touched: set[int]) -> None:
     """Every publication of a foreign file, then the records it deletes. A partial
     answer (OPS claims or description) is merged into the stored document: what it
-    carries replaces, what it lacks is kept."""
+    carries replaces, what it lacks is kept. A bibliographic-only document (a DOCDB
+    record, an OPS biblio answer) replaces the stored one but keeps its full text."""
     entries = entry.index_entries or [None] * len(delivery.publications)
     for i, pub in enumerate(delivery.publications):
-        if delivery.partial:
-            pub = _merged(conn, pub)
+        merged = _merged(conn, pub) if delivery.partial else _with_stored_text(conn, pub)
+        if merged is not pub:
+            pub = merged
             if indexer is not None:
                 entries[i] = indexer.prepare(pub)
         pub_id = _write(conn, pub, source_id, entries[i], indexer, to_index, touched)
@@ -122,6 +124,23 @@ def _merged(conn: sa.Connection, pub: Publication) -> Publication:
     stored = publications.load(conn, existing)
     changes = {name: getattr(pub, name) for name in _MERGED if getattr(pub, name)}
     return dataclasses.replace(stored, **changes)
+
+
+def _with_stored_text(conn: sa.Connection, pub: Publication) -> Publication:
+    """`pub` with the claims, description and drawings of the stored document of its
+    number when it carries none of them itself: a bibliographic record says nothing
+    about the text, so replacing the document by it must not delete the text the store
+    received from another file (an OPS claims answer, an EP full-text document)."""
+    if pub.claims or pub.paragraphs or pub.drawings:
+        return pub
+    existing = publications.find(conn, pub.country, pub.kind, pub.number)
+    if existing is None:
+        return pub
+    stored = publications.load(conn, existing)
+    if not (stored.claims or stored.paragraphs or stored.drawings):
+        return pub
+    return dataclasses.replace(pub, claims=stored.claims, paragraphs=stored.paragraphs,
+                               drawings=stored.drawings)
 
 
 # What a partial answer may carry, each replacing the stored part when it is not empty.
