@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 
 from tests.api.server import SECRET, Server
 from tests.bulk.conftest import PASSWORD, TERMS, Site
+from tests.cli.test_cli import tokkyo
 from tests.conftest import SAMPLES, fresh_database
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.policy import Policy
@@ -211,3 +213,20 @@ def test_publishing_again_publishes_nothing(loaded: Loaded) -> None:
     assert len(loaded.again.unchanged) == 67
     assert CORRECTED_NAME in loaded.again.unchanged
     assert "v1-5-B1.xml" not in loaded.again.unchanged
+
+
+def test_the_operator_publishes_it_with_the_cli(database_url: str, tmp_path: Path) -> None:
+    """`tokkyo ingest --tolerant samples/foreign`, then `tokkyo bulk publish`: every
+    country's release named, then nothing new."""
+    env = dict(os.environ, TOKKYO_DATA_DIR=str(tmp_path / "data"), COLUMNS="200",
+               TOKKYO_DATABASE_URL=database_url, TOKKYO_INGEST_WORKERS="0")
+    tokkyo("ingest", "--tolerant", str(FOREIGN), env=env, check=0)
+    first = tokkyo("bulk", "publish", PRODUCT, "--backfile", env=env, check=0).stdout
+    day = first.split(f"{PRODUCT}-ap-")[1].split("-")[0]
+    lines = first.splitlines()
+    assert lines[:7] == [f"{PRODUCT}: release {PRODUCT}-{c.lower()}-{day}-1"
+                         for c in sorted(EXPECTED)]
+    assert len(lines) == 7 + 67                # and a line per file
+    assert sum(line.endswith("  DE-backfile.xml  (57,194 bytes)") for line in lines) == 1
+    again = tokkyo("bulk", "publish", PRODUCT, env=env, check=0).stdout
+    assert again == f"{PRODUCT}: nothing new to publish\n"

@@ -74,9 +74,8 @@ def publish_cmd(product: str = typer.Argument(..., help="Product id (see `tokkyo
                                   + (f" ({len(result.unchanged)} unchanged)"
                                      if result.unchanged else ""))
             continue
-        label = "releases" if len(result.release_ids) > 1 else "release"
-        releases = ", ".join(f"[bold]{r}[/]" for r in result.release_ids)
-        context.console.print(f"{result.product_id}: {label} {releases}")
+        for release_id in result.release_ids:        # one per country of a product in parts
+            context.console.print(f"{result.product_id}: release [bold]{release_id}[/]")
         for name, sha, size in result.files:
             context.console.print(f"  {sha}  {name}  ({size:,} bytes)")
 
