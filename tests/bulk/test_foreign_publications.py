@@ -230,3 +230,28 @@ def test_the_operator_publishes_it_with_the_cli(database_url: str, tmp_path: Pat
     assert sum(line.endswith("  DE-backfile.xml  (57,194 bytes)") for line in lines) == 1
     again = tokkyo("bulk", "publish", PRODUCT, env=env, check=0).stdout
     assert again == f"{PRODUCT}: nothing new to publish\n"
+
+
+def test_the_release_pages_show_the_other_deliveries(loaded: Loaded) -> None:
+    old_release, new_release = _id(loaded, "EP", 1), _id(loaded, "EP", 2)
+    browser = loaded.site.browser(USER)           # signed in (the client is open)
+    try:
+        new_page = browser.get(f"/bulk/releases/{new_release}")
+        old_page = browser.get(f"/bulk/releases/{old_release}").text
+        ja_page = browser.get(f"/bulk/releases/{new_release}",
+                              headers={"Accept-Language": "ja"}).text
+        us_page = browser.get(f"/bulk/releases/{_id(loaded, 'US')}").text
+    finally:
+        browser.close()
+    assert new_page.status_code == 200
+    rows = new_page.text.split('<table class="deliveries">')[1].split("</table>")[0]
+    assert rows.count('<tr class="replaces">') == 1 and 'class="replaced_by"' not in rows
+    assert "<td>replaced by this file</td><td>v1-5-B1.xml</td>" in rows
+    assert f'<a href="/bulk/releases/{old_release}">{old_release}</a>' in rows
+    assert "Country or office: EP" in new_page.text
+    old_rows = old_page.split('<table class="deliveries">')[1].split("</table>")[0]
+    assert old_rows.count("<tr class=") == 1
+    assert f"<td>replaces this file</td><td>{CORRECTED_NAME}</td>" in old_rows
+    assert f'<a href="/bulk/releases/{new_release}">{new_release}</a>' in old_rows
+    assert "同じ文献の他の受領分" in ja_page and "このファイルで差替え" in ja_page
+    assert "Country or office: US" in us_page and 'class="deliveries"' not in us_page
