@@ -255,3 +255,17 @@ def test_the_release_pages_show_the_other_deliveries(loaded: Loaded) -> None:
     assert f'<a href="/bulk/releases/{new_release}">{new_release}</a>' in old_rows
     assert "同じ文献の他の受領分" in ja_page and "このファイルで差替え" in ja_page
     assert "Country or office: US" in us_page and 'class="deliveries"' not in us_page
+
+
+def test_each_release_is_announced_with_its_country(loaded: Loaded) -> None:
+    feed = httpx.get(f"{loaded.site.base}/bulk/announcements.json",
+                     headers={"Accept-Language": "en"}).json()["items"]
+    titles = [item["title"] for item in feed]
+    assert titles[0] == (f"Foreign publications (EP): release {_id(loaded, 'EP', 2)} "
+                         "published (1 file)")
+    assert sorted(titles[1:]) == [
+        f"Foreign publications ({c}): release {_id(loaded, c)} published ({files} file"
+        f"{'' if files == 1 else 's'})" for c, (files, _) in sorted(EXPECTED.items())]
+    ja = httpx.get(f"{loaded.site.base}/bulk/announcements.json",
+                   headers={"Accept-Language": "ja"}).json()["items"]
+    assert ja[0]["title"] == f"外国公報（EP）：{_id(loaded, 'EP', 2)} を公開しました（1 ファイル）"

@@ -64,7 +64,7 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "daily", "each day by 06:00 JST", "case-data", Schedule("daily", dt.time(6, 0))),
     ProductSpec(
         "foreign-publications", "foreign",
-        "外国公報（Foreign_publications）", "Foreign publications (as received)",
+        "外国公報", "Foreign publications",
         "各国・機関の特許・意匠・商標公報を、受領したままのファイル（XML、テキスト、ZIP）で"
         "国ごとのリリースとして提供します。各ファイルにSHA-256、収録公報数、公報発行日の範囲を"
         "付し、後の受領分で差し替えられた文献は、差し替えたファイルと前のファイルおよびその"

@@ -32,8 +32,9 @@ SUPERSEDED_GRACE = dt.timedelta(days=90)
 @dataclass(slots=True)
 class Published:
     product_id: str
-    release_id: str | None = None      # the first release made (the only one, but for a
-    release_ids: list[str] = field(default_factory=list)    # product released in parts)
+    release_id: str | None = None      # the first release made
+    # every release made: one, or for a product released in parts one per part
+    release_ids: list[str] = field(default_factory=list)
     files: list[tuple[str, str, int]] = field(default_factory=list)   # name, sha256, bytes
     unchanged: list[str] = field(default_factory=list)
 
@@ -142,7 +143,8 @@ def _release(conn: sa.Connection, product: sa.Row, release_type: str, part: str,
         conn, published_at=now, category="new-data", product_id=product.id,
         release_id=release_id,
         title_ja=f"{label_ja}：{release_id} を公開しました（{count} ファイル）",
-        title_en=f"{label_en}: release {release_id} published ({count} files)",
+        title_en=f"{label_en}: release {release_id} published ({count} file"
+                 f"{'' if count == 1 else 's'})",
         body_ja=_period_ja(*period), body_en=_period_en(*period))
     return release_id
 
