@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import shutil
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,6 +38,9 @@ class BuiltFile:
     deleted: int = 0
     coverage_from: dt.date | None = None
     coverage_to: dt.date | None = None
+    # the release it goes in, for a product released in parts (foreign publications:
+    # one release per country); "" for a product with one release per run
+    part: str = ""
 
 
 @dataclass(slots=True)
@@ -161,6 +165,62 @@ def _single(out: BuiltFile, request: BuildRequest) -> Built:
     return Built([out], start, out.coverage_to or request.today)
 
 
+def foreign(conn: sa.Connection, request: BuildRequest) -> Built:
+    """The files of other offices' publications as received, byte for byte, one release
+    per country (`part`): a file holding several countries' publications is in each of
+    their releases, counted there by that country's publications (see
+    `bulk_sources.ForeignFile`). A file is new when it is the first version of what it
+    holds, changed when it replaced an earlier one (the manifest names which)."""
+    built = Built()
+    names: set[tuple[str, str]] = set()
+    for row in bulk_sources.foreign_files(conn, request.since):
+        name = _plain_name(row.name, row.source_id)
+        if (row.country, name) in names:      # two files received under one name
+            name = f"{row.source_id}-{name}"
+        names.add((row.country, name))
+        folder = request.workdir / row.country
+        folder.mkdir(exist_ok=True)
+        path = folder / name
+        with request.blobs.open(row.blob_sha256) as source, path.open("wb") as target:
+            shutil.copyfileobj(source, target)
+            media_type = _media_type(path)
+        out = BuiltFile(name, path, media_type, total=row.publications,
+                        coverage_from=row.first_date, coverage_to=row.last_date,
+                        part=row.country)
+        if row.version == 1:
+            out.new = row.publications
+        else:
+            out.changed = row.publications
+        built.files.append(out)
+        built.period_from = _earliest(built.period_from, row.first_date)
+        built.period_to = _latest(built.period_to, row.last_date)
+    return built
+
+
+def _plain_name(received: str, source_id: int) -> str:
+    """The file's name as received, without its folders (a published name is plain)."""
+    name = received.replace("\\", "/").rsplit("/", 1)[-1].lstrip(".")
+    return name or f"source-{source_id}"
+
+
+def _media_type(path: Path) -> str:
+    with path.open("rb") as handle:
+        head = handle.read(64)
+    if head.startswith(b"PK"):
+        return "application/zip"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return "application/xml"
+    return "text/plain"
+
+
+def _earliest(a: dt.date | None, b: dt.date | None) -> dt.date | None:
+    return min(a, b) if a and b else a or b
+
+
+def _latest(a: dt.date | None, b: dt.date | None) -> dt.date | None:
+    return max(a, b) if a and b else a or b
+
+
 BUILDERS: dict[str, Builder] = {"gazette": gazette, "progress": progress,
-                                "legal-status": legal_status}
+                                "legal-status": legal_status, "foreign": foreign}
 

@@ -62,6 +62,25 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "as CSV (UTF-8).",
         "patent utility design trademark", "CSV (UTF-8, RFC 4180)", "WIPO ST.27 (2023)",
         "daily", "each day by 06:00 JST", "case-data", Schedule("daily", dt.time(6, 0))),
+    ProductSpec(
+        "foreign-publications", "foreign",
+        "外国公報", "Foreign publications",
+        "各国・機関の特許・意匠・商標公報を、受領したままのファイル（XML、テキスト、ZIP）で"
+        "国ごとのリリースとして提供します。各ファイルにSHA-256、収録公報数、公報発行日の範囲を"
+        "付し、後の受領分で差し替えられた文献は、差し替えたファイルと前のファイルおよびその"
+        "リリースをマニフェストに示します。複数の国の公報を含むファイル（DOCDB等）は、それぞれの"
+        "国のリリースに含め、収録件数はその国の公報数です。",
+        "Other offices' patent, design and trademark publications as received (XML, text, "
+        "ZIP), byte for byte, one release per country, each file with its SHA-256, the "
+        "number of publications it holds and their dates. A document replaced by a later "
+        "delivery: the manifest names the replaced file and the release it was in. A file "
+        "holding several countries' publications (DOCDB) is in each country's release, "
+        "counted there by that country's publications.",
+        "patent utility design trademark", "Files as received (XML, text, ZIP)",
+        "EP ep-patent-document, USPTO (ST.36, PATDOC, pap, Green Book, XML4IP), CNIPA, "
+        "WIPO ST.96, EPO DOCDB",
+        "daily", "each day by 07:00 JST", "foreign-publications",
+        Schedule("daily", dt.time(7, 0))),
 )
 
 BY_ID = {p.id: p for p in PRODUCTS}

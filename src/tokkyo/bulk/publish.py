@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from tokkyo.bulk.builders import BUILDERS, BuildRequest, BuiltFile
 from tokkyo.bulk.errors import BulkError, NotFound
+from tokkyo.bulk.manifests import part_of_release
 from tokkyo.model.jst import japan_day, midnight
 from tokkyo.store.blobs import BlobStore
 from tokkyo.store.repositories import bulk_activity
@@ -31,23 +32,30 @@ SUPERSEDED_GRACE = dt.timedelta(days=90)
 @dataclass(slots=True)
 class Published:
     product_id: str
-    release_id: str | None = None
+    release_id: str | None = None      # the first release made
+    # every release made: one, or for a product released in parts one per part
+    release_ids: list[str] = field(default_factory=list)
     files: list[tuple[str, str, int]] = field(default_factory=list)   # name, sha256, bytes
     unchanged: list[str] = field(default_factory=list)
 
 
-def _release_id(conn: sa.Connection, product_id: str, day: dt.date) -> str:
+def _release_id(conn: sa.Connection, product_id: str, day: dt.date, part: str = "") -> str:
+    """`{product}-{YYYYMMDD}-{n}`, or for a part of a product released in parts
+    `{product}-{part}-{YYYYMMDD}-{n}` (`foreign-publications-ep-20261121-1`)."""
     stamp = f"{day:%Y%m%d}"
-    taken = rows.release_ids_of_day(conn, product_id, stamp)
+    base = f"{part.lower()}-{stamp}" if part else stamp
+    taken = rows.release_ids_of_day(conn, product_id, base)
     serials = [int(r.rsplit("-", 1)[1]) for r in taken if r.rsplit("-", 1)[1].isdigit()]
-    return f"{product_id}-{stamp}-{max(serials, default=0) + 1}"
+    return f"{product_id}-{base}-{max(serials, default=0) + 1}"
 
 
 def publish(conn: sa.Connection, blobs: BlobStore, product_id: str, *,
             release_type: str = "delta", since: dt.date | dt.datetime | None = None,
             now: dt.datetime, workdir: Path) -> Published:
     """A release of what was loaded since `since` (a day: from 00:00 JST; default for a
-    delta: since the product's last release), or of everything (backfile)."""
+    delta: since the product's last release), or of everything (backfile). A product
+    released in parts (its files say which, `BuiltFile.part`) gets one release per part
+    that has something new."""
     product = rows.product(conn, product_id)
     if product is None:
         raise NotFound(f"no product {product_id!r}")
@@ -64,23 +72,62 @@ def publish(conn: sa.Connection, blobs: BlobStore, product_id: str, *,
             start = last[0].published_at
     result = Published(product_id)
     workdir.mkdir(parents=True, exist_ok=True)
+    parts: dict[str, list[tuple[BuiltFile, str, int]]] = {}
     with tempfile.TemporaryDirectory(dir=workdir, prefix="publish-") as tmp:
         built = BUILDERS[product.builder](conn, BuildRequest(product_id, start, today,
                                                                Path(tmp), blobs))
-        stored: list[tuple[BuiltFile, str, int]] = []
+        in_parts = _published_in_parts(conn, product_id, built.files)
         for item in built.files:
             sha, size = blobs.put_file(item.path)
-            if item.name != COMPLETENESS and rows.sha_published(conn, product_id,
-                                                                item.name) == sha:
+            if item.name != COMPLETENESS and (
+                    (item.name, sha) in in_parts.get(item.part, set()) if item.part
+                    else rows.sha_published(conn, product_id, item.name) == sha):
                 result.unchanged.append(item.name)
                 continue
-            stored.append((item, sha, size))
+            parts.setdefault(item.part, []).append((item, sha, size))
     rows.record_run(conn, product_id, now)
-    if not any(item.name != COMPLETENESS for item, _, _ in stored):
-        return result
-    release_id = _release_id(conn, product_id, today)
-    rows.insert_release(conn, id=release_id, product_id=product_id, type=release_type,
-                        period_from=built.period_from, period_to=built.period_to,
+    for part in sorted(parts):
+        stored = parts[part]
+        if not any(item.name != COMPLETENESS for item, _, _ in stored):
+            continue
+        period = ((built.period_from, built.period_to) if not part else
+                  _coverage([item for item, _, _ in stored]))
+        release_id = _release(conn, product, release_type, part, stored, period, now,
+                              today, result)
+        result.release_ids.append(release_id)
+    if result.release_ids:
+        rows.withdraw_superseded_before(conn, now - SUPERSEDED_GRACE)
+        result.release_id = result.release_ids[0]
+    return result
+
+
+def _published_in_parts(conn: sa.Connection, product_id: str, built: list[BuiltFile]
+                        ) -> dict[str, set[tuple[str, str]]]:
+    """(name, SHA-256) of the current files of each part's releases: a file of a part
+    is new unless that part already holds the same bytes under the same name."""
+    if not any(item.part for item in built):
+        return {}
+    held: dict[str, set[tuple[str, str]]] = {}
+    for row in rows.current_files_of_product(conn, product_id):
+        part = part_of_release(product_id, row.release_id)
+        held.setdefault(part, set()).add((row.name, row.sha256))
+    return held
+
+
+def _coverage(items: list[BuiltFile]) -> tuple[dt.date | None, dt.date | None]:
+    starts = [i.coverage_from for i in items if i.coverage_from]
+    ends = [i.coverage_to for i in items if i.coverage_to]
+    return min(starts, default=None), max(ends, default=None)
+
+
+def _release(conn: sa.Connection, product: sa.Row, release_type: str, part: str,
+             stored: list[tuple[BuiltFile, str, int]],
+             period: tuple[dt.date | None, dt.date | None], now: dt.datetime,
+             today: dt.date, result: Published) -> str:
+    """Record one release with its files and announce it."""
+    release_id = _release_id(conn, product.id, today, part)
+    rows.insert_release(conn, id=release_id, product_id=product.id, type=release_type,
+                        period_from=period[0], period_to=period[1],
                         published_at=now, revision=1)
     for item, sha, size in stored:
         rows.insert_file(conn, release_id=release_id, name=item.name, bytes=size, sha256=sha,
@@ -89,17 +136,17 @@ def publish(conn: sa.Connection, blobs: BlobStore, product_id: str, *,
                          records_deleted=item.deleted, coverage_from=item.coverage_from,
                          coverage_to=item.coverage_to, status="current", created_at=now)
         result.files.append((item.name, sha, size))
-    count = len([f for f in result.files if f[0] != COMPLETENESS])
+    count = len([item for item, _, _ in stored if item.name != COMPLETENESS])
+    label_ja = f"{product.title_ja}（{part}）" if part else product.title_ja
+    label_en = f"{product.title_en} ({part})" if part else product.title_en
     bulk_activity.announce(
-        conn, published_at=now, category="new-data", product_id=product_id,
+        conn, published_at=now, category="new-data", product_id=product.id,
         release_id=release_id,
-        title_ja=f"{product.title_ja}：{release_id} を公開しました（{count} ファイル）",
-        title_en=f"{product.title_en}: release {release_id} published ({count} files)",
-        body_ja=_period_ja(built.period_from, built.period_to),
-        body_en=_period_en(built.period_from, built.period_to))
-    rows.withdraw_superseded_before(conn, now - SUPERSEDED_GRACE)
-    result.release_id = release_id
-    return result
+        title_ja=f"{label_ja}：{release_id} を公開しました（{count} ファイル）",
+        title_en=f"{label_en}: release {release_id} published ({count} file"
+                 f"{'' if count == 1 else 's'})",
+        body_ja=_period_ja(*period), body_en=_period_en(*period))
+    return release_id
 
 
 def _period_ja(first: dt.date | None, last: dt.date | None) -> str:

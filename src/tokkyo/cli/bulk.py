@@ -74,7 +74,8 @@ def publish_cmd(product: str = typer.Argument(..., help="Product id (see `tokkyo
                                   + (f" ({len(result.unchanged)} unchanged)"
                                      if result.unchanged else ""))
             continue
-        context.console.print(f"{result.product_id}: release [bold]{result.release_id}[/]")
+        for release_id in result.release_ids:        # one per country of a product in parts
+            context.console.print(f"{result.product_id}: release [bold]{release_id}[/]")
         for name, sha, size in result.files:
             context.console.print(f"  {sha}  {name}  ({size:,} bytes)")
 
@@ -92,7 +93,8 @@ def publish_samples(db: Any, config: Any) -> None:
                                      now=policy.clock.now(),
                                      workdir=config.data_path / "bulk-work")
             if result.release_id:
-                context.console.print(f"bulk: {spec.id} release {result.release_id} "
+                context.console.print(f"bulk: {spec.id} release "
+                                      f"{', '.join(result.release_ids)} "
                                       f"({len(result.files)} files)")
 
 
