@@ -97,7 +97,7 @@ def test_refused_files_ingested_twice_keep_one_row_each(env, tmp_path):
     assert {row["blob_sha256"] for row in rows} == {hashlib.sha256(ep).hexdigest(),
                                                     hashlib.sha256(cut).hexdigest()}
     text = tokkyo("report", "quarantine", env=env, check=0).stdout
-    assert "quarantine (2)" in text and "EP ep-patent-document" in text
+    assert "quarantine (2)" in text and "ep-patent-document" in text
 
 
 def test_ingest_skips_schema_files(env, tmp_path):

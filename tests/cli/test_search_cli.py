@@ -54,9 +54,10 @@ def test_no_hits_is_an_empty_table_and_exit_0(loaded):
 def test_csv_is_the_portals_csv(loaded):
     result = tokkyo("search", "電池/TX", "--csv", env=loaded, check=0)
     lines = result.stdout.split("\n")
-    assert lines[0].startswith('\ufeff"Document number","Application number","Filing date"')
+    assert lines[0].startswith('\ufeff"Document number","Country","Kind","Application number",'
+                               '"Filing date"')
     assert lines[0].rstrip("\r").endswith('"Status","URL"')
-    assert lines[1].startswith('"特開2021-044249","特願2020-185474","2020/11/06"')
+    assert lines[1].startswith('"特開2021-044249","JP","A","特願2020-185474","2020/11/06"')
     assert len([line for line in lines if line]) == 2
     ja = tokkyo("search", "電池/TX", "--csv", "--lang", "ja", env=loaded, check=0)
     assert ja.stdout.startswith('\ufeff"文献番号"')

@@ -231,7 +231,7 @@ def test_a_stored_summary_is_a_frozen_value_with_its_status_facts(db):
     with pytest.raises(dataclasses.FrozenInstanceError):
         summary.title = "changed"  # type: ignore[misc]
     assert list(json.loads(body)) == list(module.SHOWN) == [
-        "law", "application_number", "filing_date", "title", "document_kind",
+        "law", "country", "application_number", "filing_date", "title", "document_kind",
         "document_number", "publication_date", "publication_number", "examined_number",
         "registration_number", "registration_date", "applicants", "fi", "design_class",
         "mark", "classes"]

@@ -67,7 +67,7 @@ def test_the_csv_says_unknown(store):
     answer = client.get("/q/all/csv", params={"e": "A/KD"})
     assert answer.status_code == 200, answer.text[:300]
     rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
-    status = rows[0].index("Status")
-    by_number = {r[1]: r[status] for r in rows[1:]}
+    status, application = rows[0].index("Status"), rows[0].index("Application number")
+    by_number = {r[application]: r[status] for r in rows[1:]}
     assert by_number["特願2019-165329"] == "unknown", by_number
     assert by_number["特願2020-185474"] == "unknown"

@@ -66,7 +66,7 @@ def _write(conn: sa.Connection, pub: Publication, source_id: int, entries: Any,
         _unindex(conn, existing, indexer, to_index)
     pub_id, app_id = publications.write(conn, pub, source_id, existing)
     touched.add(app_id)
-    if pub.trademark is not None and pub.country == "JP":
+    if pub.trademark is not None:
         cases.fill_trademark(conn, app_id, pub.trademark)
     if indexer is not None:
         to_index.append((pub_id, entries))

@@ -75,7 +75,7 @@ _TABLE = [
     Field("RD", "date", _ALL, "registration date", "登録日"),
     Field("KD", "code", _ALL, "kind code", "種別コード"),
     Field("ST", "code", _ALL, "legal status", "法的状態"),
-    Field("CC", "code", _PU, "country of publication", "発行国", foreign=True),
+    Field("CC", "code", _ALL, "country of publication", "発行国", foreign=True),
     Field("AR", "text", _D, "article name", "意匠に係る物品", units=("TI",)),  # a design's title
     Field("DC", "code", _D, "Japanese design class", "日本意匠分類"),
     Field("DT", "code", _D, "D-term", "Dターム"),
