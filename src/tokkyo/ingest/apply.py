@@ -136,11 +136,12 @@ def _with_stored_text(conn: sa.Connection, pub: Publication) -> Publication:
     existing = publications.find(conn, pub.country, pub.kind, pub.number)
     if existing is None:
         return pub
-    stored = publications.load(conn, existing)
-    if not (stored.claims or stored.paragraphs or stored.drawings):
+    stored = publications.stored_text(conn, existing)
+    if stored is None:
         return pub
-    return dataclasses.replace(pub, claims=stored.claims, paragraphs=stored.paragraphs,
-                               drawings=stored.drawings)
+    kept_claims, kept_paragraphs, kept_drawings = stored
+    return dataclasses.replace(pub, claims=kept_claims, paragraphs=kept_paragraphs,
+                               drawings=kept_drawings)
 
 
 # What a partial answer may carry, each replacing the stored part when it is not empty.

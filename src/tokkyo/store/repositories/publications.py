@@ -212,6 +212,24 @@ def _children(conn: sa.Connection, app_id: int, pub_id: int, pub: Publication) -
                    application_id=app_id, publication_id=pub_id)))
 
 
+def stored_text(conn: sa.Connection, pub_id: int
+                ) -> tuple[tuple[Claim, ...], tuple[Paragraph, ...], tuple[Drawing, ...]] | None:
+    """The claims, paragraphs and drawings of a stored publication, or None when it has
+    none of them (one indexed EXISTS, the common case of a bibliographic record)."""
+    owned = [sa.exists().where(t.c.publication_id == pub_id)
+             for t in (claims, paragraphs, drawings)]
+    if not conn.execute(sa.select(sa.or_(*owned))).scalar_one():
+        return None
+
+    def rows(table: sa.Table) -> Sequence[sa.Row]:
+        return conn.execute(sa.select(table).where(table.c.publication_id == pub_id)
+                            .order_by(table.c.position)).all()
+
+    return (tuple(obj_of(Claim, r._mapping) for r in rows(claims)),
+            tuple(obj_of(Paragraph, r._mapping) for r in rows(paragraphs)),
+            tuple(obj_of(Drawing, r._mapping) for r in rows(drawings)))
+
+
 def load(conn: sa.Connection, pub_id: int) -> Publication:
     row = conn.execute(sa.select(publications, applications.c.application_number)
                        .join(applications, applications.c.id == publications.c.application_id)
