@@ -25,12 +25,12 @@ import sqlalchemy as sa
 from tests.conftest import SAMPLES, fresh_database
 from tests.ingest import test_trademark_gazette
 from tests.ingest.foreign import test_cn, test_docdb, test_ep, test_ops, test_st96, test_us
+from tokkyo.documents.images import mark_pages
 from tokkyo.ingest.errors import Skipped
 from tokkyo.ingest.items import walk
 from tokkyo.ingest.parsed import Delivery
 from tokkyo.ingest.readers import parse
 from tokkyo.ingest.service import Ingestor, RunReport
-from tokkyo.ingest.trademark_gazette import mark_pages
 from tokkyo.search.indexer import BigramIndexer
 from tokkyo.store.blobs import LocalBlobStore
 from tokkyo.store.database import Database
