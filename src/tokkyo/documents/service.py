@@ -97,6 +97,10 @@ def document(conn: sa.Connection, ref: DocumentRef) -> dict[str, Any]:
                      for r in publications.kinds_of_number(conn, pub.country, pub.number)]
     view["files"] = [{"name": f.name, "media_type": f.media_type, "present": bool(f.blob_sha256)}
                      for f in publications.files_of(conn, row.id)]
+    view["reported_events"] = [
+        {"date": e.date.isoformat() if e.date else "", "code": e.code,
+         "description": e.description, "category": e.category}
+        for e in publications.events_of(conn, row.id)]
     view["source"] = _source_view(source)
     view["history"] = [_source_view(v) for v in sources.history(conn, source.key)]
     view["case"] = urls.case(pub.law.value, publications.case_number(pub), pub.country)

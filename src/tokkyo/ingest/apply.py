@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
 
 import sqlalchemy as sa
@@ -104,6 +105,7 @@ def _deliver(conn: sa.Connection, delivery: Delivery, source_id: int, entry: Rea
                 if sha is not None:
                     sources.record_blob(conn, sha, size, media_type)
             publications.attach_files(conn, pub_id, [(n, sha, m) for n, sha, m, _s in files])
+    _events(conn, delivery)
     for key in delivery.deletions:
         existing = publications.find(conn, key.country, key.kind, key.number)
         if existing is None:
@@ -115,6 +117,25 @@ def _deliver(conn: sa.Connection, delivery: Delivery, source_id: int, entry: Rea
             touched.add(app_id)
         else:
             touched.discard(app_id)
+
+
+def _events(conn: sa.Connection, delivery: Delivery) -> None:
+    """The legal events a delivery reports (an OPS family answer), each document's list
+    replacing what an earlier report said; events of documents the store does not hold
+    are left out (the delivery's problems say what it held)."""
+    by_document: dict[tuple[str, str, str], list[tuple[dt.date | None, str, str, str]]] = {}
+    for event in delivery.events:
+        key = (event.document.country, event.document.kind, event.document.number)
+        try:
+            day = dt.date.fromisoformat(event.date) if event.date else None
+        except ValueError:
+            day = None
+        by_document.setdefault(key, []).append(
+            (day, event.code, event.description, event.category))
+    for (country, kind, number), events in by_document.items():
+        pub_id = publications.find(conn, country, kind, number)
+        if pub_id is not None:
+            publications.replace_events(conn, pub_id, events)
 
 
 def _merged(conn: sa.Connection, pub: Publication) -> Publication:

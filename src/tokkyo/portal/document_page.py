@@ -150,6 +150,10 @@ def page(conn: sa.Connection, view: dict[str, Any], *, law: str, stage: str, num
     events = [{"date": _day(e["date"]), "st27": e["st27_code"], "meaning": _meaning(
         e["st27_code"]), "national": e.get("national_code", ""),
         "description": e.get("description", "")} for e in view.get("events", [])]
+    # events another office reported for a foreign document (INPADOC codes, as received)
+    events += [{"date": _day(e["date"]), "st27": e["category"], "meaning": "",
+                "national": e["code"], "description": e["description"]}
+               for e in view.get("reported_events", [])]
     case_number = app_number or f"P{view.get('number', number)}"
     app_id = view.get("id") if is_case else cases.application_id(conn, Law(law), case_number,
                                                                   country)

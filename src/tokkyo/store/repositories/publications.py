@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -30,6 +31,7 @@ from tokkyo.store.tables import (
     family_parents,
     paragraphs,
     priorities,
+    publication_events,
     publication_files,
     publication_texts,
     publications,
@@ -165,6 +167,25 @@ def attach_files(conn: sa.Connection, pub_id: int,
     _insert(conn, publication_files, [
         {"publication_id": pub_id, "position": i, "name": name, "blob_sha256": sha,
          "media_type": media_type} for i, (name, sha, media_type) in enumerate(files)])
+
+
+def replace_events(conn: sa.Connection, pub_id: int,
+                   events: Sequence[tuple[dt.date | None, str, str, str]]) -> None:
+    """A publication's legal events as its latest report gives them: (date, code,
+    description, category)."""
+    conn.execute(sa.delete(publication_events)
+                 .where(publication_events.c.publication_id == pub_id))
+    _insert(conn, publication_events, [
+        {"publication_id": pub_id, "position": i, "date": date, "code": code,
+         "description": description, "category": category}
+        for i, (date, code, description, category) in enumerate(events)])
+
+
+def events_of(conn: sa.Connection, pub_id: int) -> list[sa.Row]:
+    """(date, code, description, category) of a publication's reported legal events."""
+    e = publication_events.c
+    return list(conn.execute(sa.select(e.date, e.code, e.description, e.category)
+                             .where(e.publication_id == pub_id).order_by(e.position)))
 
 
 def files_of(conn: sa.Connection, pub_id: int) -> list[sa.Row]:

@@ -101,6 +101,21 @@ publication_files = sa.Table(
     sa.UniqueConstraint("publication_id", "position"),
 )
 
+# Legal events other offices report for a publication (INPADOC events in an EPO OPS
+# family answer), as received: the office's own code, its date, what it says
+# (migration 0015). JP cases keep theirs in legal_events, derived from the API mirror.
+publication_events = sa.Table(
+    "publication_events", metadata,
+    id_column(),
+    publication_fk(),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("date", sa.Date, nullable=True),
+    sa.Column("code", sa.Text, nullable=False),
+    text("description"),
+    text("category"),
+    sa.UniqueConstraint("publication_id", "position"),
+)
+
 paragraphs = sa.Table(
     "paragraphs", metadata,
     id_column(),

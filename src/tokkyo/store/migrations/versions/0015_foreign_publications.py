@@ -15,7 +15,8 @@ the same tables, searched by the same engine.
 - claims.language: claims in several languages (EP grants: de, en, fr).
 - classifications: the scheme 'national' (another office's own scheme, USPC ...).
 - publication_texts: titles and abstracts in other languages; publication_files: files
-  that arrive with a publication (a trademark gazette's mark image).
+  that arrive with a publication (a trademark gazette's mark image); publication_events:
+  legal events other offices report for a publication (INPADOC, from EPO OPS).
 
 On SQLite a changed UNIQUE or CHECK constraint needs the table rebuilt (SQLite's
 documented procedure: create the new table, copy, drop, rename, recreate the indexes);
@@ -188,6 +189,23 @@ def upgrade() -> None:
                             name=op.f('uq_publication_files_publication_id_position')))
     op.create_index(op.f('ix_publication_files_publication_id'), 'publication_files',
                     ['publication_id'], unique=False)
+    op.create_table(
+        'publication_events',
+        sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column('publication_id', sa.Integer(), nullable=False),
+        sa.Column('position', sa.Integer(), nullable=False),
+        sa.Column('date', sa.Date(), nullable=True),
+        sa.Column('code', sa.Text(), nullable=False),
+        sa.Column('description', sa.Text(), server_default='', nullable=False),
+        sa.Column('category', sa.Text(), server_default='', nullable=False),
+        sa.ForeignKeyConstraint(['publication_id'], ['publications.id'],
+                                name=op.f('fk_publication_events_publication_id_publications'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_publication_events')),
+        sa.UniqueConstraint('publication_id', 'position',
+                            name=op.f('uq_publication_events_publication_id_position')))
+    op.create_index(op.f('ix_publication_events_publication_id'), 'publication_events',
+                    ['publication_id'], unique=False)
 
 
 def _rebuild(conn: sa.Connection, table: str, create: str) -> None:
@@ -251,6 +269,9 @@ def downgrade() -> None:
             f"cannot go below 0015: the store holds {foreign} foreign cases and {marks} "
             "trademark gazettes, which older versions cannot hold; delete them first or "
             "restore a backup taken before 0015")
+    op.drop_index(op.f('ix_publication_events_publication_id'),
+                  table_name='publication_events')
+    op.drop_table('publication_events')
     op.drop_index(op.f('ix_publication_files_publication_id'), table_name='publication_files')
     op.drop_table('publication_files')
     op.drop_index(op.f('ix_publication_texts_publication_id'), table_name='publication_texts')
