@@ -38,8 +38,10 @@ class SqliteFtsBackend:
 
     def remove(self, connection: sa.Connection, publication_id: int,
                entries: Sequence[tuple[int, str]]) -> None:
+        """Remove a publication's entries, in ascending unit-key order as `add` (a delete
+        of a smaller rowid than the last flushes FTS5's pending rows too)."""
         if entries:
-            connection.exec_driver_sql(_DELETE, list(entries))
+            connection.exec_driver_sql(_DELETE, sorted(entries))
 
     def match(self, query: str) -> str:
         """The FTS5 query: a phrase of bigrams, or a prefix for one character."""
