@@ -17,7 +17,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -91,13 +91,25 @@ class Ingestor:
         iterator = iter(items)
         first = list(islice(iterator, self.batch_size))
         parallel = self.workers > 0 and len(first) == self.batch_size
-        with self._pool(parallel) as pool:
+        with self._pool(parallel) as pool, self._writer(parallel) as writer:
             reading = self._read(pool, first)
+            writing: Future[list[Outcome]] | None = None
             while reading:
                 prepared = [_result(r, on_item) for r in reading]
+                if writing is not None:
+                    report.outcomes += writing.result()
+                    writing = None
                 chunk = list(islice(iterator, self.batch_size))
-                reading = self._read(pool, chunk)      # read ahead while this batch loads
-                report.outcomes += self._load(prepared, report)
+                if writer is None:
+                    reading = self._read(pool, chunk)
+                    report.outcomes += self._load(prepared, report)
+                else:
+                    # the batch is written on the writer thread while the workers read
+                    # the next one and this thread takes their results in
+                    writing = writer.submit(self._load, prepared, report)
+                    reading = self._read(pool, chunk)
+            if writing is not None:
+                report.outcomes += writing.result()
         counts = report.counts
         if counts["loaded"] or counts["replaced"]:
             # once per run, not per batch: the planner's statistics (SQLite; bounded cost)
@@ -113,6 +125,21 @@ class Ingestor:
         with ProcessPoolExecutor(self.workers, mp_context=context,
                                  initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
             yield pool
+
+    @contextmanager
+    def _writer(self, parallel: bool) -> Iterator[ThreadPoolExecutor | None]:
+        """With reader processes, one thread writes the batches, so that this thread can
+        take the next batch's results in (unpickling them: a publication with its index
+        entries is a few hundred kilobytes) while the database writes the current one;
+        the database's own work, the FTS5 index above all, runs without the GIL. Batches
+        are still written one after the other, in order, on one connection at a time.
+        Reading in this process, a writer thread would only contend with the reading
+        for the GIL, so the batches are written here then."""
+        if not parallel:
+            yield None
+            return
+        with ThreadPoolExecutor(1, thread_name_prefix="tokkyo-ingest-writer") as writer:
+            yield writer
 
     def _read(self, pool: ProcessPoolExecutor | None, chunk: list[SourceItem]
               ) -> list[Future[Prepared] | Prepared]:
