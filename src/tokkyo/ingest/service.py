@@ -6,7 +6,12 @@ processes when there is much to read); their bytes go to the blob store
 records the batch's versions and data and commits. If the database refuses one item,
 that transaction is rolled back and the batch is loaded again with a savepoint per
 item, so only the refused item is quarantined. A batch that cannot commit is marked
-failed and nothing of it is written. While one batch is written, workers read the next.
+failed and nothing of it is written. While one batch is written, workers read the next
+(and a writer thread writes it, so that the ingest process takes the next batch's
+results in meanwhile); reading in the ingest process, the blob files are written on a
+thread beside the reading, and each batch waits for its blobs before it is written.
+Batches are written one at a time, in order. On SQLite, FTS5's work and the disk's
+waits run without the GIL, which is what the threads overlap.
 """
 
 from __future__ import annotations
