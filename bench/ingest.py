@@ -18,12 +18,19 @@ Each run prints documents/s and MB/s for
                   like-for-like comparison) and once with --workers reader processes
 and the ratios tokkyo/bare-pipeline (target >= 0.7) and tokkyo/bare-parse.
 Medians of --repeat runs, each on a fresh database.
+
+Beside each wall-clock time, the CPU time the run used (this process and its reader
+processes; on SQLite the database's work too, which runs in the process): on a machine
+whose CPUs other jobs share, the wall clock of a run depends on them, its CPU time much
+less, so the CPU ratio tells a slower tokkyo from a busier machine. It leaves out what
+waits on the disk (fsync) and, on PostgreSQL, the server's work.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -157,9 +164,19 @@ class Databases:
         admin.dispose()
 
 
-def timed(run: Callable[[], None]) -> float:
-    start = time.perf_counter()
+def cpu_seconds() -> float:
+    """CPU time of this process and of its ended child processes (the readers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(run: Callable[[], None], cpu: list[float] | None = None) -> float:
+    """Wall-clock seconds of `run`; its CPU seconds appended to `cpu`."""
+    start, start_cpu = time.perf_counter(), cpu_seconds()
     run()
+    if cpu is not None:
+        cpu.append(cpu_seconds() - start_cpu)
     return time.perf_counter() - start
 
 
@@ -188,38 +205,46 @@ def main() -> None:
         databases = Databases(Path(tmp), args.postgres_url)
         try:
             results: dict[str, dict[str, float]] = {}
+            cpu_results: dict[str, dict[str, float]] = {}
             for backend in backends:
                 runs: dict[str, list[float]] = {"pipeline": [], "ingest": [], "parallel": []}
+                cpu: dict[str, list[float]] = {"pipeline": [], "ingest": [], "parallel": []}
                 for run in range(args.repeat):
                     engine = databases.fresh(backend)
                     runs["pipeline"].append(timed(lambda e=engine: bare_pipeline(
-                        e, docs, args.batch_size)))
+                        e, docs, args.batch_size), cpu["pipeline"]))
                     engine.dispose()
                     for label, workers in (("ingest", 0), ("parallel", args.workers)):
                         engine = databases.fresh(backend)
                         migrate.upgrade(engine)        # schema set-up is not ingest work
                         blobs = Path(tmp) / f"blobs-{backend}-{label}-{run}"
                         runs[label].append(timed(lambda e=engine, b=blobs, w=workers:
-                                                 tokkyo_ingest(e, b, docs, args.batch_size, w)))
+                                                 tokkyo_ingest(e, b, docs, args.batch_size, w),
+                                                 cpu[label]))
                         engine.dispose()
                 results[backend] = {k: statistics.median(v) for k, v in runs.items()}
+                cpu_results[backend] = {k: statistics.median(v) for k, v in cpu.items()}
         finally:
             databases.drop_all()
 
-    def line(label: str, seconds: float) -> str:
+    def line(label: str, seconds: float, cpu: float | None = None) -> str:
+        spent = "" if cpu is None else f", {cpu:.2f} s CPU"
         return (f"  {label:<26} {len(docs) / seconds:9.1f} docs/s {megabytes / seconds:8.2f} MB/s"
-                f"   ({seconds:.2f} s)")
+                f"   ({seconds:.2f} s{spent})")
 
     print(f"\nmedian of {args.repeat} runs, batch size {args.batch_size}")
     print(line("bare lxml parse", parse_time))
     for backend, times in results.items():
+        cpu_of = cpu_results[backend]
         print(f"{backend}:")
-        print(line("bare pipeline", times["pipeline"]))
-        print(line("tokkyo ingest, 1 process", times["ingest"]))
-        print(line(f"tokkyo ingest, {args.workers} reader(s)", times["parallel"]))
+        print(line("bare pipeline", times["pipeline"], cpu_of["pipeline"]))
+        print(line("tokkyo ingest, 1 process", times["ingest"], cpu_of["ingest"]))
+        print(line(f"tokkyo ingest, {args.workers} reader(s)", times["parallel"],
+                   cpu_of["parallel"]))
         for label, key in (("1 process", "ingest"), (f"{args.workers} reader(s)", "parallel")):
             print(f"  ratio tokkyo ({label}) / bare pipeline  "
-                  f"{times['pipeline'] / times[key]:.2f}   (target >= 0.70)")
+                  f"{times['pipeline'] / times[key]:.2f}   (target >= 0.70; "
+                  f"CPU time {cpu_of['pipeline'] / cpu_of[key]:.2f})")
         print(f"  ratio tokkyo (1 process) / bare parse     {parse_time / times['ingest']:.3f}")
 
 
