@@ -17,9 +17,11 @@ of its own (a document's text in its language). Each leak is listed with its pag
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -214,7 +216,26 @@ def pages_of(walk: Walk) -> list[tuple[str | None, str, int]]:
         "csrf": csrf[1], "law": "patent",
         "expression": "電池/TX", "n": "", "name": "電池 battery"})
     formula = _links(client.get("/me/formulas").text, "/q/s/")
+    # an archive order of each unit, sized by an operator: the archive and queue pages
+    # then show units, deliveries, states and file counts
+    for unit in catalog.UNITS:
+        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/bulk/archive").text)
+        assert token is not None
+        placed = client.post("/bulk/archive", data={"csrf": token[1], "unit": unit,
+                                                    "delivery": "online", "purpose": "試験"})
+        assert placed.status_code == 303, placed.text
     client.close()
+    admin = walk.client("en", ADMIN)
+    for to in ("verifying", "approved", "sized"):
+        queue = admin.get("/bulk/admin/archive").text
+        token = re.search(r'name="csrf" value="([^"]+)"', queue)
+        assert token is not None
+        for order in sorted(set(re.findall(r'data-id="(\d+)"', queue))):
+            moved = admin.post(f"/bulk/admin/archive/{order}", data={"csrf": token[1],
+                                                                    "to": to})
+            assert moved.status_code == 303, moved.text
+    assert admin.get("/bulk/admin/archive").text.count('data-status="sized"') == 3
+    admin.close()
     assert len(products) == len(catalog.PRODUCTS) and releases and files
     assert saved.status_code in (200, 303) and len(formula) == 1, saved.text
     found += [(None, p, 200) for p in products + releases]
@@ -224,17 +245,25 @@ def pages_of(walk: Walk) -> list[tuple[str | None, str, int]]:
 
 @pytest.fixture(scope="module")
 def walked(site: Walk) -> dict[str, dict[str, list[str]]]:
-    """lang → page → leaks, for every page in both languages."""
+    """lang → page → leaks, for every page in both languages. Every other page is asked
+    for with `?lang=` by a browser whose Accept-Language names the other language, the
+    rest by Accept-Language alone."""
     result: dict[str, dict[str, list[str]]] = {"ja": {}, "en": {}}
     pages = pages_of(site)
     for lang in ("ja", "en"):
-        clients = {who: site.client(lang, who) for who in (None, USER, ADMIN)}
-        for who, path, status in pages:
-            answer = clients[who].get(path)
+        other = "en" if lang == "ja" else "ja"
+        by_header = {who: site.client(lang, who) for who in (None, USER, ADMIN)}
+        by_query = {who: site.client(other, who) for who in (None, USER, ADMIN)}
+        for i, (who, path, status) in enumerate(pages):
+            if i % 2:
+                asked = path + ("&" if "?" in path else "?") + f"lang={lang}"
+                answer = by_query[who].get(asked)
+            else:
+                answer = by_header[who].get(path)
             assert answer.status_code == status, (lang, who, path, answer.text[:500])
             assert f'<html lang="{lang}"' in answer.text, (lang, path)
             result[lang][f"{path} ({who or 'visitor'})"] = leaks(answer.text, lang)
-        for client in clients.values():
+        for client in (*by_header.values(), *by_query.values()):
             client.close()
     return result
 
@@ -307,3 +336,16 @@ def test_the_home_page_says_what_is_held_per_law_and_country_and_as_of_when(site
     assert ja[("JP", "patent")][1] == "特許" and en[("JP", "patent")][1] == "Patents"
     assert ja[("JP", "design")][1] == "意匠" and en[("JP", "trademark")][1] == "Trademarks"
     assert ja[("EP", "patent")] == ["EP", "特許", "36", "36", "1978–2022", "27", "27", "0"]
+
+
+
+def test_every_bulk_refusal_says_what_happened_and_what_to_do_in_both_languages():
+    """A refusal page shows `error.<reason>` as its heading and `error.<reason>.message`
+    as its text; the English detail of the refusal only on an English page."""
+    folder = Path(__file__).resolve().parents[2] / "src" / "tokkyo" / "bulk" / "messages"
+    for lang in ("ja", "en"):
+        messages = json.loads((folder / f"{lang}.json").read_text("utf-8"))
+        reasons = {k[len("error."):] for k in messages
+                   if k.startswith("error.") and not k.endswith(".message")}
+        assert len(reasons) == 15
+        assert {r for r in reasons if f"error.{r}.message" in messages} == reasons, lang

@@ -89,11 +89,12 @@ def refusal(request: Request, status: int, reason: str, message: str,
         return JSONResponse({"error": reason, "message": message, "status": status},
                             status_code=status, headers=headers)
     t = BulkTranslator(language_of(request))
-    # the page says what happened in its language; the detail (in English) only on
-    # an English page
+    # the page says what happened and what to do in its language; the refusal's own
+    # detail (in English) only on an English page, and only when it says more
+    said = t(f"error.{reason}.message")
     response = render(request, "bulk_error.html", status, title=t(f"error.{reason}"),
-                      message=t(f"error.{reason}.message"),
-                      detail=message if t.lang == "en" else "")
+                      message=said, detail=message if t.lang == "en"
+                      and message.lower().rstrip(".") not in said.lower() else "")
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response

@@ -86,9 +86,11 @@ def home(request: Request, conn: Reader) -> Response | dict[str, Any]:
                 "countries": [c.as_json() for c in held],
                 "links": {"documents": "/documents", "search": "/search?q=電池",
                           "portal": "/q/all?e=電池", "health": "/health"}}
-    return render(request, "home.html", laws=searching.LAWS, law="all", q="",
-                  held=coverage(request, conn, per_law=True), as_of=freshness(request, conn),
-                  countries=[c.country for c in held], cc="")
+    # per country and law, the countries in the order the result pages list them
+    order = {c.country: i for i, c in enumerate(held)}
+    by_law = sorted(coverage(request, conn, per_law=True), key=lambda c: order[c.country])
+    return render(request, "home.html", laws=searching.LAWS, law="all", q="", held=by_law,
+                  as_of=freshness(request, conn), countries=[c.country for c in held], cc="")
 
 
 @router.get("/simple")
