@@ -65,8 +65,9 @@ CODE_TAGS = {"code", "kbd", "samp", "script", "style", "template", "noscript", "
 
 
 def visible_text(page: str, lang: str) -> list[str]:
-    """The page's own text in reading order: text nodes and the kept attributes, minus
-    code, scripts, styles, form values and data in another (or no) page language."""
+    """The page's own text in reading order: text nodes, the kept attributes and button
+    labels, minus code, scripts, styles, form values, data marked `translate="no"` and
+    text marked with another language than the page's."""
     root = lxml_html.document_fromstring(page)
     pieces: list[str] = []
 
@@ -124,6 +125,21 @@ def leaks(page: str, lang: str) -> list[str]:
         elif lang == "ja" and foreign_words(piece):
             found.append(f"{piece}  [{', '.join(foreign_words(piece))}]")
     return found
+
+
+def test_the_checker_finds_each_kind_of_leak_and_passes_names_codes_and_marked_data():
+    ja = ('<html lang="ja"><body><p>sources: 23 · 収録 jp-publications</p><p>番号 JP 2021044377 A、'
+          'EP 1442058 B1、H01M10/05、SHA-256、manifest.json、<code>case-data</code></p>'
+          '<td translate="no">Microsoft Corporation</td><a lang="en">English</a>'
+          '<input aria-label="field 1" value="battery"><p>tokkyo · J-PlatPat · JST</p></body>'
+          '</html>')
+    assert leaks(ja, "ja") == ["sources: 23 · 収録 jp-publications  [sources, jp-publications]",
+                               "field 1  [field]"]
+    en = ('<html lang="en"><body><h1>Results <span>1 hits</span></h1><p>(1 files)</p>'
+          '<p>2 hits</p><p>1 file</p><p>提供単位</p><p>特願2020-123456, 特開平10-123456, '
+          '意匠登録1581216</p><td translate="no">ウェーハの加工方法</td><a lang="ja">日本語</a>'
+          '<p title="要約">Abstract</p></body></html>')
+    assert leaks(en, "en") == ["1 hits  [plural]", "(1 files)  [plural]", "提供単位", "要約"]
 
 
 @dataclass
