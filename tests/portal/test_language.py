@@ -206,6 +206,10 @@ VISITOR_PAGES = (
 USER_PAGES = (("/me/formulas", 200), ("/bulk/me", 200), ("/bulk/archive", 200),
               ("/bulk/admin/archive", 403), ("/q/s/999999", 404))
 ADMIN_PAGES = (("/bulk/admin/archive", 200),)
+#: Forms a visitor sends wrongly: a failed sign-in, a bulk form without its token.
+FORMS = (("/login", {"username": "nobody-here", "password": "not-the-password", "next": "/"},
+          401),
+         ("/bulk/register", {"csrf": "stale"}, 403))
 
 
 def _links(page: str, prefix: str) -> list[str]:
@@ -279,6 +283,10 @@ def walked(site: Walk) -> dict[str, dict[str, list[str]]]:
             assert answer.status_code == status, (lang, who, path, answer.text[:500])
             assert f'<html lang="{lang}"' in answer.text, (lang, path)
             result[lang][f"{path} ({who or 'visitor'})"] = leaks(answer.text, lang)
+        for path, form, status in FORMS:
+            answer = by_header[None].post(path, data=form)
+            assert answer.status_code == status, (lang, path, answer.text[:500])
+            result[lang][f"POST {path} (visitor)"] = leaks(answer.text, lang)
         for client in (*by_header.values(), *by_query.values()):
             client.close()
     return result
@@ -299,7 +307,7 @@ def _report(found: dict[str, list[str]]) -> str:
 def test_no_page_shows_the_other_language(walked: dict[str, dict[str, list[str]]],
                                           lang: str):
     found = {p: w for p, w in walked[lang].items() if not p.startswith(ELSEWHERE)}
-    assert len(found) == 48
+    assert len(found) == 50
     assert not any(found.values()), f"{lang} pages with the other language:\n" + _report(found)
 
 
