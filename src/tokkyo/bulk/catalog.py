@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -25,34 +26,38 @@ class ProductSpec:
     description_ja: str
     description_en: str
     laws: str
-    format: str
+    format: str                   # in English, as stored and as the API answers
     schema: str
     frequency: str
-    schedule: str
+    schedule: str                 # in English, as stored and as the API answers
     archive_unit: str
     due: Schedule                 # when each publish run is due (the status page)
+    format_ja: str = ""           # the same in Japanese, for the Japanese pages
+    schedule_ja: str = ""
 
 
 PRODUCTS: tuple[ProductSpec, ...] = (
     ProductSpec(
         "jp-gazette-a", "gazette",
         "公開特許公報（全文XML）", "JP unexamined patent publications, full text (XML)",
-        "公開特許公報の全文を受領したままのXML（jp-official-gazette）で、発行日ごとにZIPにまとめて"
-        "提供します。各ファイルにSHA-256、収録件数、収録期間を付します。",
+        "公開特許公報の全文を、受領したままのXML（jp-official-gazette形式）で、発行日ごとにZIPに"
+        "まとめて提供します。各ファイルにSHA-256、収録件数、収録期間を付します。",
         "Unexamined patent publications as received (jp-official-gazette XML), one ZIP per "
         "issue day, each with its SHA-256, record count and period covered.",
         "patent", "ZIP of jp-official-gazette XML", "jp-official-gazette, jp-a.dtd V4.7",
         "daily", "each business day by 10:00 JST", "jp-publications",
-        Schedule("business-days", dt.time(10, 0))),
+        Schedule("business-days", dt.time(10, 0)),
+        "jp-official-gazette形式XMLのZIP", "営業日ごと、10:00 JSTまで"),
     ProductSpec(
         "case-progress", "progress",
         "経過情報（JSON Lines）", "Case progress (JSON Lines)",
-        "出願ごとの経過情報を、特許情報取得APIの経過情報（app_progress）の data と同じ形の"
+        "出願ごとの経過情報を、特許情報取得APIの経過情報（app_progress）の応答データと同じ形の"
         "JSON Lines で提供します。差分は更新された出願のみを含みます。",
         "One line per case: the `data` object of the API's app_progress operation. A delta "
         "holds the cases updated since the previous release.",
         "patent utility design trademark", "JSON Lines (UTF-8)", "jpo-api app_progress v1",
-        "daily", "each day by 06:00 JST", "case-data", Schedule("daily", dt.time(6, 0))),
+        "daily", "each day by 06:00 JST", "case-data", Schedule("daily", dt.time(6, 0)),
+        "JSON Lines (UTF-8)", "毎日、6:00 JSTまで"),
     ProductSpec(
         "legal-status", "legal-status",
         "法的状態イベント（WIPO ST.27, CSV）", "Legal status events (WIPO ST.27, CSV)",
@@ -61,7 +66,8 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "Legal status events per case as WIPO ST.27 codes with the JP event they come from, "
         "as CSV (UTF-8).",
         "patent utility design trademark", "CSV (UTF-8, RFC 4180)", "WIPO ST.27 (2023)",
-        "daily", "each day by 06:00 JST", "case-data", Schedule("daily", dt.time(6, 0))),
+        "daily", "each day by 06:00 JST", "case-data", Schedule("daily", dt.time(6, 0)),
+        "CSV (UTF-8, RFC 4180)", "毎日、6:00 JSTまで"),
     ProductSpec(
         "foreign-publications", "foreign",
         "外国公報", "Foreign publications",
@@ -80,10 +86,34 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "EP ep-patent-document, USPTO (ST.36, PATDOC, pap, Green Book, XML4IP), CNIPA, "
         "WIPO ST.96, EPO DOCDB",
         "daily", "each day by 07:00 JST", "foreign-publications",
-        Schedule("daily", dt.time(7, 0))),
+        Schedule("daily", dt.time(7, 0)),
+        "受領したままのファイル（XML、テキスト、ZIP）", "毎日、7:00 JSTまで"),
 )
 
 BY_ID = {p.id: p for p in PRODUCTS}
+
+#: The archive units' names (bulk.md §3.2: what an archive order asks for), by language.
+UNITS = {"jp-publications": ("公開特許公報", "JP patent publications"),
+         "case-data": ("経過情報・法的状態", "Case progress and legal status"),
+         "foreign-publications": ("外国公報", "Foreign publications")}
+
+
+def text(product: Any, field: str, lang: str) -> str:
+    """A product's `format` or `schedule` in the page's language: the shipped Japanese
+    text for a shipped product on a Japanese page, else the stored (English) text, which
+    an operator may have edited and which the API answers."""
+    spec = BY_ID.get(str(product.id))
+    stored = str(getattr(product, field) or "")
+    if lang == "ja" and spec is not None and stored == getattr(spec, field):
+        return str(getattr(spec, f"{field}_ja")) or stored
+    return stored
+
+
+def unit_name(unit: str, lang: str) -> str:
+    """An archive unit's name in the page's language; the id itself for a unit the
+    catalogue does not name."""
+    names = UNITS.get(unit)
+    return names[0 if lang == "ja" else 1] if names else unit
 
 
 def ensure_products(conn: sa.Connection) -> None:

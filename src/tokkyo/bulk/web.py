@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from tokkyo.accounts.errors import AccountError
+from tokkyo.bulk import catalog as catalog_texts
 from tokkyo.bulk.access import BulkContext
 from tokkyo.bulk.errors import BulkError, NotEntitled, NotFound, TermsNotAccepted
 from tokkyo.errors import TransientError
@@ -66,7 +67,9 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     with ctx.database.read() as conn:
         windows = bulk_activity.maintenance_windows(conn, ctx.now())
     return portal_web.render(request, template, status_code, env=templates,
-                             translator=BulkTranslator, maintenance=windows, **context)
+                             translator=BulkTranslator, maintenance=windows,
+                             product_text=catalog_texts.text, unit_name=catalog_texts.unit_name,
+                             **context)
 
 
 def origin(request: Request) -> str:
@@ -85,9 +88,13 @@ def refusal(request: Request, status: int, reason: str, message: str,
     if wants_json(request):
         return JSONResponse({"error": reason, "message": message, "status": status},
                             status_code=status, headers=headers)
-    lang = language_of(request)
-    response = render(request, "bulk_error.html", status,
-                      title=BulkTranslator(lang)(f"error.{reason}"), message=message)
+    t = BulkTranslator(language_of(request))
+    # the page says what happened and what to do in its language; the refusal's own
+    # detail (in English) only on an English page, and only when it says more
+    said = t(f"error.{reason}.message")
+    response = render(request, "bulk_error.html", status, title=t(f"error.{reason}"),
+                      message=said, detail=message if t.lang == "en"
+                      and message.lower().rstrip(".") not in said.lower() else "")
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response

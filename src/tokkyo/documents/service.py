@@ -182,20 +182,24 @@ class CountryCoverage:
     with_claims: int
     with_description: int
     abstract_only: int
+    law: str | None = None             # set when counted per country and law
 
     def as_json(self) -> dict[str, Any]:
-        return {"country": self.country, "cases": self.cases, "documents": self.documents,
+        return {"country": self.country, **({"law": self.law} if self.law else {}),
+                "cases": self.cases, "documents": self.documents,
                 "first": self.first.isoformat() if self.first else None,
                 "last": self.last.isoformat() if self.last else None,
                 "with_claims": self.with_claims, "with_description": self.with_description,
                 "abstract_only": self.abstract_only}
 
 
-def coverage(conn: sa.Connection) -> list[CountryCoverage]:
-    """Per country held (JP first): cases, documents, years, completeness."""
+def coverage(conn: sa.Connection, per_law: bool = False) -> list[CountryCoverage]:
+    """Per country held (JP first): cases, documents, years, completeness; with
+    `per_law`, per country and law (what the home page shows a searcher)."""
     return [CountryCoverage(r.country, r.cases, r.documents, r.first, r.last, r.with_claims,
-                            r.with_description, r.abstract_only)
-            for r in coverage_repo.by_country(conn)]
+                            r.with_description, r.abstract_only,
+                            r.law if per_law else None)
+            for r in coverage_repo.by_country(conn, per_law)]
 
 
 def _source_view(version: sources.SourceVersion) -> dict[str, Any]:

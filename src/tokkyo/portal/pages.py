@@ -64,14 +64,16 @@ def freshness(request: Request, conn: Any) -> list[service.SourceFreshness]:
     return cached[1]
 
 
-def coverage(request: Request, conn: Any) -> list[service.CountryCoverage]:
-    """What the store holds per country (cases, documents, years, completeness), read
-    at most once a minute per process like `freshness`."""
-    cached = getattr(request.app.state, "portal_coverage", None)
+def coverage(request: Request, conn: Any, per_law: bool = False
+             ) -> list[service.CountryCoverage]:
+    """What the store holds per country (cases, documents, years, completeness), or per
+    country and law, read at most once a minute per process like `freshness`."""
+    name = "portal_coverage_by_law" if per_law else "portal_coverage"
+    cached = getattr(request.app.state, name, None)
     now = time.monotonic()
     if cached is None or now - cached[0] > AS_OF_SECONDS:
-        cached = (now, service.coverage(conn))
-        request.app.state.portal_coverage = cached
+        cached = (now, service.coverage(conn, per_law))
+        setattr(request.app.state, name, cached)
     return cached[1]
 
 
@@ -84,8 +86,11 @@ def home(request: Request, conn: Reader) -> Response | dict[str, Any]:
                 "countries": [c.as_json() for c in held],
                 "links": {"documents": "/documents", "search": "/search?q=電池",
                           "portal": "/q/all?e=電池", "health": "/health"}}
-    return render(request, "home.html", laws=searching.LAWS, law="all", q="", holds=counts,
-                  countries=[c.country for c in held], cc="")
+    # per country and law, the countries in the order the result pages list them
+    order = {c.country: i for i, c in enumerate(held)}
+    by_law = sorted(coverage(request, conn, per_law=True), key=lambda c: order[c.country])
+    return render(request, "home.html", laws=searching.LAWS, law="all", q="", held=by_law,
+                  as_of=freshness(request, conn), countries=[c.country for c in held], cc="")
 
 
 @router.get("/simple")
