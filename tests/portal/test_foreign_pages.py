@@ -150,3 +150,16 @@ def test_a_trademark_gazette_shows_its_mark(site: Site):
     png = Image.open(io.BytesIO(image.content))
     assert (png.format, png.size) == ("PNG", tiff.size)
     assert missing.status_code == 404
+
+
+def test_the_demo_banner_s_foreign_pages_are_pages_for_a_browser(site: Site):
+    from tokkyo.cli.serve import demo_banner
+
+    lines = [line.split()[0] for line in demo_banner(site.server.base).splitlines()[1:]
+             if "CC" in line or "/d/EP/" in line or "/trademark/" in line]
+    assert len(lines) == 3
+    with site.client(html=True) as client:
+        for url in lines:
+            answer = client.get(url)
+            assert answer.status_code == 200, url
+            assert answer.headers["content-type"].startswith("text/html"), url

@@ -82,7 +82,7 @@ DEMO_PAGES = (("the search portal", "/"),
               ("a result list", "/q/all?e=電池"),
               ("a document", "/d/JP/patent/pub/2021044377"),
               ("a case, its true legal status and history", "/d/JP/patent/app/2020123456"),
-              ("other offices' documents (EP, US, CN, WO, DOCDB)", "/q/all?e=EP/CC+US/CC"),
+              ("other offices' documents (EP, US, CN, WO, DOCDB)", "/q/all?e=EP%2FCC%2BUS%2FCC"),
               ("an EP grant, its claims in three languages", "/d/EP/patent/pub/1442058B1"),
               ("a trademark gazette with its mark", "/d/JP/trademark/reg/5721010"),
               ("bulk downloads", "/bulk"))
