@@ -24,7 +24,7 @@ from PIL import Image
 
 from tests.api.conftest import UNLIMITED, Api
 from tests.api.server import Server
-from tests.conftest import REAL, TRADEMARK_GAZETTES, fresh_database, ingest
+from tests.conftest import EXAMPLES, REAL, TRADEMARK_GAZETTES, fresh_database, ingest
 from tokkyo.store.blobs import LocalBlobStore
 from tokkyo.store.database import Database
 from tokkyo.store.engine import make_engine
@@ -48,14 +48,14 @@ def jpeg() -> bytes:
     return out.getvalue()
 
 
-def htm(title: str, law: str, number: str) -> bytes:
+def htm(title: str, law: str, number: str, case: str = "") -> bytes:
     """A mailed or submitted document as JPO's design and trademark ZIPs hold it: HTML
     in Shift_JIS."""
+    kind = "意匠" if law == "design" else "商標"
     return (f'<HTML><HEAD><META HTTP-EQUIV="Content-Type" CONTENT="text/html; '
             f'charset=Shift_JIS"><TITLE>{title}</TITLE></HEAD><BODY>'
-            f"<P>【書類名】　{title}</P><P>【{'意匠' if law == 'design' else '商標'}登録出願の番号】"
-            f"　{CASES[law]}</P><P>【書類番号】　{number}</P></BODY></HTML>\r\n"
-            ).encode("shift_jis")
+            f"<P>【書類名】　{title}</P><P>【{kind}登録出願の番号】　{case or CASES[law]}</P>"
+            f"<P>【書類番号】　{number}</P></BODY></HTML>\r\n").encode("shift_jis")
 
 
 def jpo_zip(files: list[tuple[str, bytes]]) -> bytes:
@@ -100,6 +100,12 @@ def htm_bundles(law: str) -> dict[str, list[tuple[str, bytes]]]:
     }
 
 
+DOSSIER_CASE = "2022012584"
+DOSSIER_DECISIONS = [
+    ("06322057705P.HTM", htm("拒絶理由通知書", "design", "06322057705", DOSSIER_CASE)),
+    ("063220577050001.tif", PAGES[1]),
+    ("06322071596P.HTM", htm("登録査定", "design", "06322071596", DOSSIER_CASE))]
+
 # ZIPs tokkyo cannot give back as received: refused, each with its reason.
 REFUSED = {
     "design__v1__app_doc_cont_refusal_reason_decision__2023000303.zip": (
@@ -140,6 +146,14 @@ def write_inputs(folder: Path) -> dict[str, bytes]:
             data = jpo_zip(files)
             (folder / f"{law}__v1__{operation}__{CASES[law]}.zip").write_bytes(data)
             sent[f"/api/{law}/v1/{operation}/{CASES[law]}"] = data
+    # the SPEC example's design case: the ZIP comes before its dossier (names sort so),
+    # and the dossier then says which of its HTM files is the A131 notice
+    (folder / f"design__v1__app_progress__{DOSSIER_CASE}.json").write_bytes(
+        (EXAMPLES / "design__v1__app_progress__application_number__200__100.json").read_bytes())
+    data = jpo_zip(DOSSIER_DECISIONS)
+    (folder / f"design__v1__app_doc_cont_refusal_reason_decision__{DOSSIER_CASE}.zip"
+     ).write_bytes(data)
+    sent[f"/api/design/v1/app_doc_cont_refusal_reason_decision/{DOSSIER_CASE}"] = data
     for path in REAL.glob("patent__v1__app_doc_cont_*.zip"):
         (folder / path.name).write_bytes(path.read_bytes())
         operation = path.stem.split("__")[2]
@@ -175,15 +189,18 @@ def test_every_shape_is_loaded_and_every_unservable_zip_refused(store):
     assert loaded == {
         f"{law}__v1__{op}__{number}.zip": "loaded"
         for law, number in (*CASES.items(), ("patent", "2020123456"))
-        for op in PREFIX}
+        for op in PREFIX} | {
+        f"design__v1__app_doc_cont_refusal_reason_decision__{DOSSIER_CASE}.zip": "loaded",
+        f"design__v1__app_progress__{DOSSIER_CASE}.json": "loaded"}
     for name, (_, reason) in REFUSED.items():
         assert store.outcomes[name][0] == "quarantined"
         assert store.outcomes[name][1].endswith(f"{name}: {reason}")
 
 
 @pytest.mark.parametrize("path", sorted(
-    f"/api/{law}/v1/{op}/{number}" for law, number in
-    (*CASES.items(), ("patent", "2020123456")) for op in PREFIX))
+    [f"/api/{law}/v1/{op}/{number}" for law, number in
+     (*CASES.items(), ("patent", "2020123456")) for op in PREFIX]
+    + [f"/api/design/v1/app_doc_cont_refusal_reason_decision/{DOSSIER_CASE}"]))
 def test_each_zip_comes_back_entry_for_entry(store, path):
     answer = store.api.server.get(path, store.token)
     assert answer.status_code == 200, answer.text
@@ -249,3 +266,15 @@ def test_a_refused_zip_leaves_no_case(store):
                                   "2023000303", store.token)
     assert answer.status_code == 200
     assert answer.json()["result"]["statusCode"] == "107"
+
+
+def test_a_notice_the_dossier_names_is_served_in_refusal_reason(store):
+    """The notice came only in a refusal_reason_decision ZIP, with no code of its own;
+    the dossier loaded after it says 06322057705 is an A131 notice, so refusal_reason
+    answers it (and not the 登録査定 beside it)."""
+    answer = store.api.server.get(f"/api/design/v1/app_doc_cont_refusal_reason/"
+                                  f"{DOSSIER_CASE}", store.token)
+    assert answer.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(answer.content)) as archive:
+        assert [(i.filename, archive.read(i)) for i in archive.infolist()] == \
+            DOSSIER_DECISIONS[:2]
