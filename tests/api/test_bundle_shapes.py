@@ -106,6 +106,11 @@ DOSSIER_DECISIONS = [
     ("063220577050001.tif", PAGES[1]),
     ("06322071596P.HTM", htm("登録査定", "design", "06322071596", DOSSIER_CASE))]
 
+LOOSE_CASE = "2023000404"
+LOOSE_FILES = [("06123000401P.HTM", htm("拒絶理由通知書", "trademark", "06123000401", LOOSE_CASE)),
+               ("061230004010001.tif", PAGES[0]), ("061230004010002.tif", PAGES[2]),
+               ("06123000402P.HTM", htm("拒絶査定", "trademark", "06123000402", LOOSE_CASE))]
+
 # ZIPs tokkyo cannot give back as received: refused, each with its reason.
 REFUSED = {
     "design__v1__app_doc_cont_refusal_reason_decision__2023000303.zip": (
@@ -154,6 +159,11 @@ def write_inputs(folder: Path) -> dict[str, bytes]:
     (folder / f"design__v1__app_doc_cont_refusal_reason_decision__{DOSSIER_CASE}.zip"
      ).write_bytes(data)
     sent[f"/api/design/v1/app_doc_cont_refusal_reason_decision/{DOSSIER_CASE}"] = data
+    # an unzipped ZIP: its folder keeps the request's name, the files lie loose in it
+    unzipped = folder / f"trademark__v1__app_doc_cont_refusal_reason_decision__{LOOSE_CASE}"
+    unzipped.mkdir()
+    for name, data in LOOSE_FILES:
+        (unzipped / name).write_bytes(data)
     for path in REAL.glob("patent__v1__app_doc_cont_*.zip"):
         (folder / path.name).write_bytes(path.read_bytes())
         operation = path.stem.split("__")[2]
@@ -191,7 +201,8 @@ def test_every_shape_is_loaded_and_every_unservable_zip_refused(store):
         for law, number in (*CASES.items(), ("patent", "2020123456"))
         for op in PREFIX} | {
         f"design__v1__app_doc_cont_refusal_reason_decision__{DOSSIER_CASE}.zip": "loaded",
-        f"design__v1__app_progress__{DOSSIER_CASE}.json": "loaded"}
+        f"design__v1__app_progress__{DOSSIER_CASE}.json": "loaded"} | {
+        name: "loaded" for name, _ in LOOSE_FILES}
     for name, (_, reason) in REFUSED.items():
         assert store.outcomes[name][0] == "quarantined"
         assert store.outcomes[name][1].endswith(f"{name}: {reason}")
@@ -278,3 +289,13 @@ def test_a_notice_the_dossier_names_is_served_in_refusal_reason(store):
     with zipfile.ZipFile(io.BytesIO(answer.content)) as archive:
         assert [(i.filename, archive.read(i)) for i in archive.infolist()] == \
             DOSSIER_DECISIONS[:2]
+
+
+def test_an_unzipped_zip_is_served_in_the_spec_shape(store):
+    """The loose files of an unzipped trademark ZIP, pages included, come back as the
+    ZIP: each HTM first, then its pages, documents by ascending number."""
+    answer = store.api.server.get("/api/trademark/v1/app_doc_cont_refusal_reason_decision/"
+                                  f"{LOOSE_CASE}", store.token)
+    assert answer.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(answer.content)) as archive:
+        assert [(i.filename, archive.read(i)) for i in archive.infolist()] == LOOSE_FILES
