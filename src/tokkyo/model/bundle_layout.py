@@ -81,6 +81,24 @@ def belongs(operation: str, file: Placed) -> bool:
     raise ValueError(f"{operation} is not a document operation")
 
 
+@dataclass(frozen=True, slots=True)
+class _Membership:
+    document_code: str
+    received_in: str
+    document_number: str = ""
+    file_name: str = ""
+    position: int | None = None
+
+
+def serves_more(stored_code: str, stored_received_in: str, code: str, operation: str
+                ) -> bool:
+    """Whether a stored file, delivered again with `code` (or "") in a ZIP of
+    `operation` (or ""), joins a document ZIP it was not part of before."""
+    before = _Membership(stored_code, stored_received_in)
+    after = _Membership(code or stored_code, with_operation(stored_received_in, operation))
+    return any(belongs(op, after) != belongs(op, before) for op in OPERATIONS)
+
+
 def entry_name(operation: str, file: Placed) -> str:
     if operation == OPINION_AMENDMENT:
         return f"{file.document_code}_{file.document_number}/{file.file_name}"

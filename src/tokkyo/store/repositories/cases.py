@@ -286,19 +286,21 @@ def _code_from_dossier(conn: sa.Connection, app_id: int, document_number: str) -
 
 
 def bodies_changed(conn: sa.Connection, update: CaseUpdate, shas: Sequence[str]) -> bool:
-    """Whether any body of `update` is new or differs from the stored one."""
+    """Whether any body of `update` is new, differs from the stored one, or now belongs
+    to a document ZIP it was not part of."""
     app_id = application_id(conn, update.law, update.application_number)
     if app_id is None:
         return True
     for body, sha in zip(update.bodies, shas, strict=True):
         stored = conn.execute(sa.select(document_bodies.c.blob_sha256,
+                                        document_bodies.c.document_code,
                                         document_bodies.c.received_in).where(
             document_bodies.c.application_id == app_id,
             document_bodies.c.document_number == body.document_number,
             document_bodies.c.file_name == body.file_name)).first()
         if stored is None or stored.blob_sha256 != sha:
             return True
-        if body.received_in and body.received_in not in bundle_layout.received(
-                stored.received_in):
+        if bundle_layout.serves_more(stored.document_code, stored.received_in,
+                                     body.document_code, body.received_in):
             return True     # the same bytes, now also served in another operation's ZIP
     return False
