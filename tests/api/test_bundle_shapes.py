@@ -129,6 +129,11 @@ REFUSED = {
     "trademark__v1__app_doc_cont_refusal_reason__2023000303.zip": (
         [("06123000301P.HTM", b"<HTML>1</HTML>"), ("06123000301P.HTM", b"<HTML>1</HTML>")],
         "member 06123000301P.HTM: document 06123000301 holds 06123000301P.HTM twice"),
+    "design__v1__app_progress__2023000303.zip": (
+        [("06123000301P.HTM", b"<HTML>1</HTML>")],
+        "document files in a ZIP named after app_progress, which answers JSON; document "
+        "ZIPs answer app_doc_cont_opinion_amendment, app_doc_cont_refusal_reason_decision, "
+        "app_doc_cont_refusal_reason"),
     "refusal-notice.zip": (
         [("06123000301P.HTM", b"<HTML>1</HTML>"), ("061230003010001.tif", PAGES[0])],
         "a document ZIP whose application cannot be told from its name or contents; "

@@ -174,6 +174,10 @@ def read_bundle(name: str, data: bytes) -> Parsed:
     if not bodies:
         raise Rejected(f"{name}: a document ZIP without documents")
     if mirror is not None and not mirror.example:
+        if mirror.operation not in bundle_layout.OPERATIONS:
+            raise Rejected(f"{name}: document files in a ZIP named after {mirror.operation}, "
+                           "which answers JSON; document ZIPs answer "
+                           f"{', '.join(bundle_layout.OPERATIONS)}")
         law, app = mirror.law, mirror.params[0] if mirror.params else ""
         if numbers - {app}:
             raise Rejected(f"{name}: the file name says application {app} but its documents "
