@@ -291,9 +291,12 @@ def test_the_notice_in_two_zips_is_stored_once(store, case):
     ]
 
 
-def test_a_refused_zip_leaves_no_case(store):
-    answer = store.api.server.get("/api/design/v1/app_doc_cont_refusal_reason_decision/"
-                                  "2023000303", store.token)
+@pytest.mark.parametrize("path", [
+    "/api/design/v1/app_doc_cont_refusal_reason_decision/2023000303",
+    "/api/trademark/v1/app_doc_cont_opinion_amendment/2023000303",
+    "/api/trademark/v1/app_doc_cont_refusal_reason/2023000303"])
+def test_a_refused_zip_leaves_no_case(store, path):
+    answer = store.api.server.get(path, store.token)
     assert answer.status_code == 200
     assert answer.json()["result"]["statusCode"] == "107"
 
