@@ -1,9 +1,10 @@
 """Document ZIPs of the three `app_doc_cont_*` operations, built from stored bodies.
 
-Layout as JPO's (jpo-api.md §9): opinions and amendments in folders named after the API
-document code and number (A53 folders first, then amendments, each by ascending number),
-notices flat, by ascending number. Folders are stored entries (0755), files deflated
-(0644), every entry stamped with the generation time.
+Layout as JPO's (jpo-api.md §9, `model.bundle_layout`): opinions and amendments in folders
+named after the API document code and number (A53 folders first, then amendments, each by
+ascending number), notices flat, by ascending number; a document's files in the order they
+came. Folders are stored entries (0755), files deflated (0644), every entry stamped with
+the generation time.
 """
 
 from __future__ import annotations
@@ -13,14 +14,8 @@ import io
 import zipfile
 from dataclasses import dataclass
 
+from tokkyo.model import bundle_layout
 from tokkyo.store.repositories.case_reader import BodyRef
-
-NOTICES = {"A131"}                                  # notices of reasons for refusal
-DECISIONS = NOTICES | {"A01", "A02", "A191", "A192"}  # + grant, refusal, dismissal of amendment
-
-
-def _opinion_or_amendment(code: str) -> bool:
-    return code == "A53" or code.startswith("A52")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,16 +25,9 @@ class Entry:
 
 
 def entries(operation: str, bodies: tuple[BodyRef, ...]) -> list[Entry]:
-    """The ZIP entries (files only) of one operation, in JPO's order."""
-    if operation == "app_doc_cont_opinion_amendment":
-        chosen = [b for b in bodies if _opinion_or_amendment(b.document_code)]
-        chosen.sort(key=lambda b: (b.document_code != "A53", b.document_number, b.file_name))
-        return [Entry(f"{b.document_code}_{b.document_number}/{b.file_name}", b.blob_sha256)
-                for b in chosen]
-    codes = NOTICES if operation == "app_doc_cont_refusal_reason" else DECISIONS
-    chosen = sorted((b for b in bodies if b.document_code in codes),
-                    key=lambda b: (b.document_number, b.file_name))
-    return [Entry(b.file_name, b.blob_sha256) for b in chosen]
+    """The ZIP entries (files only) of one operation, in JPO's order (the layout the
+    importer checked received ZIPs against: `model.bundle_layout`)."""
+    return [Entry(name, b.blob_sha256) for name, b in bundle_layout.layout(operation, bodies)]
 
 
 def build(files: list[tuple[str, bytes]], when: dt.datetime) -> bytes:

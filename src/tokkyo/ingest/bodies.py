@@ -32,6 +32,17 @@ class BodyFile:
     law: Law | None
 
 
+_IMAGE = re.compile(r"^(?:[0-9A-Z]{11}\d{4}\.tif|JPOSGMLDOC\d[0-9A-Z]*\.JPG)$", re.IGNORECASE)
+_IMAGE_MAGIC = (b"II*\x00", b"MM\x00*", b"\xff\xd8\xff")
+
+
+def is_page_image(file_name: str, data: bytes) -> bool:
+    """Whether a loose file is a page or figure image of a JPO document (named as the
+    document ZIPs name them, TIFF or JPEG bytes): the unzipped folder of a design or
+    trademark ZIP holds them beside the HTM."""
+    return _IMAGE.match(file_name) is not None and data.startswith(_IMAGE_MAGIC)
+
+
 def media_type(file_name: str) -> str:
     suffix = file_name[file_name.rfind("."):].lower() if "." in file_name else ""
     return MEDIA_TYPES.get(suffix, "application/octet-stream")

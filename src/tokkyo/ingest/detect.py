@@ -7,6 +7,7 @@ from enum import StrEnum
 from types import ModuleType
 
 from tokkyo.ingest import trademark_gazette
+from tokkyo.ingest.bodies import is_page_image
 from tokkyo.ingest.errors import Rejected, Skipped
 from tokkyo.ingest.foreign import (
     cn_new,
@@ -112,6 +113,8 @@ def detect(name: str, data: bytes) -> Format:
     if us_greenbook.sniff(data):
         return Format.US_GREENBOOK
     root = xml_root(data)
+    if root is None and is_page_image(base, data):
+        return Format.DOCUMENT
     if root is None:
         if stripped[:1] == b"<":
             raise Rejected(f"{name}: unknown format: starts like markup but no XML root "

@@ -6,6 +6,7 @@ import io
 import json
 import re
 import zipfile
+from dataclasses import replace
 from pathlib import PurePosixPath
 
 from tokkyo.ingest.bodies import identify
@@ -13,7 +14,9 @@ from tokkyo.ingest.detect import Format
 from tokkyo.ingest.errors import Rejected
 from tokkyo.ingest.mirror_names import MirrorName, parse_mirror_name
 from tokkyo.ingest.parsed import Parsed
+from tokkyo.model import bundle_layout
 from tokkyo.model.cases import CaseUpdate, PartyNames
+from tokkyo.model.dossier import DocumentBody
 from tokkyo.model.laws import Law
 from tokkyo.model.wire import decode
 from tokkyo.model.wire.records import WireError
@@ -130,15 +133,19 @@ def _number_in_fixed_address(data: object) -> str:
 
 
 def read_bundle(name: str, data: bytes) -> Parsed:
-    """A document ZIP (`app_doc_cont_*`): every entry must be a readable JPO document."""
+    """A document ZIP (`app_doc_cont_*`): every entry must be a readable JPO document,
+    and the ZIP must be one tokkyo can give back as received (the same file entries,
+    names and order, `model.bundle_layout`); anything else is refused with the reason."""
     mirror = parse_mirror_name(_base(name))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise Rejected(f"{name}: not a readable ZIP archive ({exc})") from None
-    bodies = []
+    bodies: list[DocumentBody] = []
+    entries: list[str] = []
     numbers: set[str] = set()
     laws: set[Law] = set()
+    places: dict[tuple[str, str], int] = {}
     with archive:
         for info in archive.infolist():
             if info.is_dir():
@@ -151,18 +158,34 @@ def read_bundle(name: str, data: bytes) -> Parsed:
                 found = identify(info.filename, content)
             except Rejected as exc:
                 raise Rejected(f"{name}: member {exc.reason}") from None
-            bodies.append(found.body)
+            body = found.body
+            if any(b.document_number == body.document_number and b.file_name == body.file_name
+                   for b in bodies):
+                raise Rejected(f"{name}: member {info.filename}: document "
+                               f"{body.document_number} holds {body.file_name} twice")
+            place = places.get((body.document_number, body.document_code), 0)
+            places[(body.document_number, body.document_code)] = place + 1
+            bodies.append(replace(body, position=place))
+            entries.append(info.filename)
             if found.application_number:
                 numbers.add(found.application_number)
             if found.law:
                 laws.add(found.law)
+    if not bodies:
+        raise Rejected(f"{name}: a document ZIP without documents")
     if mirror is not None and not mirror.example:
+        if mirror.operation not in bundle_layout.OPERATIONS:
+            raise Rejected(f"{name}: document files in a ZIP named after {mirror.operation}, "
+                           "which answers JSON; document ZIPs answer "
+                           f"{', '.join(bundle_layout.OPERATIONS)}")
         law, app = mirror.law, mirror.params[0] if mirror.params else ""
         if numbers - {app}:
             raise Rejected(f"{name}: the file name says application {app} but its documents "
                            f"belong to {', '.join(sorted(numbers))}")
         key = "api:" + mirror.path
         operation = mirror.operation
+        bodies = [_received(b, operation) for b in bodies]
+        layout_of = operation
     else:
         if len(numbers) != 1 or len(laws) > 1:
             raise Rejected(f"{name}: a document ZIP whose application cannot be told from its "
@@ -170,10 +193,26 @@ def read_bundle(name: str, data: bytes) -> Parsed:
         law, app = (laws.pop() if laws else Law.PATENT), numbers.pop()
         key = f"bundle:{law.value}/{app}/" + ",".join(sorted(b.document_number for b in bodies))
         operation = "document-zip"
-    if not bodies:
-        raise Rejected(f"{name}: a document ZIP without documents")
+        # no name says which operation answered: folders are opinions and amendments,
+        # flat files mailed documents, and their codes alone must place them
+        layout_of = (bundle_layout.OPINION_AMENDMENT if all("/" in e for e in entries)
+                     else bundle_layout.REFUSAL_REASON_DECISION)
+    mismatch = bundle_layout.check_round_trip(layout_of, entries, bodies)
+    if mismatch is not None:
+        raise Rejected(f"{name}: a document ZIP tokkyo could not give back as received "
+                       f"({layout_of}, jpo-api.md §9): {mismatch.describe()}")
     return Parsed(key, Format.API_ZIP, CaseUpdate(law, app, bodies=tuple(bodies)),
                   kind=operation)
+
+
+def _received(body: DocumentBody, operation: str) -> DocumentBody:
+    """A file as the ZIP of `operation` delivered it. refusal_reason holds notices of
+    reasons for refusal only (jpo-api.md §9), so a file of it that names no code (a
+    design or trademark HTM) is one (A131)."""
+    code = body.document_code
+    if not code and operation == bundle_layout.REFUSAL_REASON:
+        code = "A131"
+    return replace(body, document_code=code, received_in=operation)
 
 
 def read_loose_document(name: str, data: bytes) -> Parsed:
@@ -182,15 +221,19 @@ def read_loose_document(name: str, data: bytes) -> Parsed:
     parts = path.split("/")
     found = identify("/".join(parts[-2:]), data)
     law, app = found.law, found.application_number
+    operation = ""
     for part in reversed(parts[:-1]):
         mirror = parse_mirror_name(part + ".zip")
         if mirror is not None and mirror.params and not mirror.example:
             law, app = law or mirror.law, app or mirror.params[0]
+            operation = mirror.operation     # the unzipped ZIP of that operation
             break
     if law is None or not app:
         raise Rejected(f"{name}: a dossier document outside its ZIP whose application cannot "
                        "be told; import the ZIP it came from")
     body = found.body
+    if operation in bundle_layout.OPERATIONS:
+        body = _received(body, operation)
     key = f"body:{law.value}/{app}/{body.document_number}/{body.file_name}"
     return Parsed(key, Format.DOCUMENT, CaseUpdate(law, app, bodies=(body,)),
                   kind="document")

@@ -67,6 +67,9 @@ class DocumentBody:
 
     `file_name` is the name inside the document (`JPOXMLDOC01-jpbibl.xml`,
     `06124084096-jpntce.xml`, `JPOSGMLDOC1P.HTM`, images); `data` the bytes as received.
+    `position` is the file's place among its document's files in the ZIP it came in
+    (None for a loose file), `received_in` that ZIP's operation (`app_doc_cont_…`; ""
+    when not known): together they let the API give the ZIP back as received.
     """
 
     document_code: str
@@ -74,3 +77,5 @@ class DocumentBody:
     file_name: str
     data: bytes
     media_type: str
+    position: int | None = None
+    received_in: str = ""

@@ -50,6 +50,8 @@ class BodyRef:
     file_name: str
     blob_sha256: str
     media_type: str
+    position: int | None = None     # place in the document's ZIP as received
+    received_in: str = ""           # operations whose ZIPs brought it
 
 
 @dataclass
@@ -186,7 +188,7 @@ def _bodies(conn: sa.Connection, app_id: int) -> tuple[BodyRef, ...]:
         document_bodies.c.application_id == app_id).order_by(
         document_bodies.c.document_number, document_bodies.c.file_name)).all()
     return tuple(BodyRef(r.document_code, r.document_number, r.file_name, r.blob_sha256,
-                         r.media_type) for r in rows)
+                         r.media_type, r.position, r.received_in) for r in rows)
 
 
 def classifications_of(conn: sa.Connection, app_id: int) -> list[sa.Row]:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
+from tokkyo.model import bundle_layout
 from tokkyo.model.cases import CaseUpdate, Family, NumberReference, Priority, Progress
 from tokkyo.model.citations import Citations
 from tokkyo.model.classifications import Scheme
@@ -135,6 +136,20 @@ def _progress(conn: sa.Connection, app_id: int, info: Progress) -> None:
         insert_rows(conn, dossier_documents, [
             row_of(doc, group_id=group_id, application_id=app_id, position=i)
             for i, doc in enumerate(group.documents)])
+    _codes_from_dossier(conn, app_id)
+
+
+def _codes_from_dossier(conn: sa.Connection, app_id: int) -> None:
+    """Stored files whose document code was not known when they came (a design or
+    trademark HTM) take the code the dossier gives their document number."""
+    code = (sa.select(dossier_documents.c.document_code)
+            .where(dossier_documents.c.application_id == app_id,
+                   dossier_documents.c.document_number == document_bodies.c.document_number,
+                   dossier_documents.c.document_code != "")
+            .limit(1).scalar_subquery())
+    conn.execute(sa.update(document_bodies).where(
+        document_bodies.c.application_id == app_id, document_bodies.c.document_code == "",
+        code.is_not(None)).values(document_code=code))
 
 
 def _replace_case_parties(conn: sa.Connection, app_id: int, roles: Sequence[PartyRole],
@@ -234,20 +249,31 @@ def _trademark_texts(conn: sa.Connection, app_id: int, info: TrademarkInfo) -> N
 
 def _bodies(conn: sa.Connection, app_id: int, bodies: Sequence[DocumentBody],
             shas: Sequence[str], source_id: int) -> None:
+    """Store each file once per (case, document number, file name). A file seen again
+    keeps the operations of the ZIPs that brought it before (`received_in` grows), takes
+    the new bytes, place and known code, and keeps a known code or place it already had
+    when the new delivery does not say (a loose file, an HTM without code)."""
     for body, sha in zip(bodies, shas, strict=True):
-        code = body.document_code or _code_from_dossier(conn, app_id, body.document_number)
         where = ((document_bodies.c.application_id == app_id)
                  & (document_bodies.c.document_number == body.document_number)
                  & (document_bodies.c.file_name == body.file_name))
-        existing = conn.execute(sa.select(document_bodies.c.id, document_bodies.c.blob_sha256)
-                                .where(where)).first()
+        existing = conn.execute(sa.select(
+            document_bodies.c.id, document_bodies.c.blob_sha256, document_bodies.c.document_code,
+            document_bodies.c.position, document_bodies.c.received_in).where(where)).first()
+        code = (body.document_code or (existing.document_code if existing else "")
+                or _code_from_dossier(conn, app_id, body.document_number))
         values = {"document_code": code, "blob_sha256": sha, "media_type": body.media_type,
-                  "source_id": source_id}
+                  "source_id": source_id,
+                  "position": body.position if body.position is not None or existing is None
+                  else existing.position,
+                  "received_in": bundle_layout.with_operation(
+                      existing.received_in if existing else "", body.received_in)}
         if existing is None:
             conn.execute(sa.insert(document_bodies).values(
                 application_id=app_id, document_number=body.document_number,
                 file_name=body.file_name, **values))
-        elif existing.blob_sha256 != sha:
+        elif (existing.blob_sha256, existing.document_code, existing.position,
+              existing.received_in) != (sha, code, values["position"], values["received_in"]):
             conn.execute(sa.update(document_bodies).where(document_bodies.c.id == existing.id)
                          .values(**values))
 
@@ -260,15 +286,21 @@ def _code_from_dossier(conn: sa.Connection, app_id: int, document_number: str) -
 
 
 def bodies_changed(conn: sa.Connection, update: CaseUpdate, shas: Sequence[str]) -> bool:
-    """Whether any body of `update` is new or differs from the stored one."""
+    """Whether any body of `update` is new, differs from the stored one, or now belongs
+    to a document ZIP it was not part of."""
     app_id = application_id(conn, update.law, update.application_number)
     if app_id is None:
         return True
     for body, sha in zip(update.bodies, shas, strict=True):
-        stored = conn.execute(sa.select(document_bodies.c.blob_sha256).where(
+        stored = conn.execute(sa.select(document_bodies.c.blob_sha256,
+                                        document_bodies.c.document_code,
+                                        document_bodies.c.received_in).where(
             document_bodies.c.application_id == app_id,
             document_bodies.c.document_number == body.document_number,
-            document_bodies.c.file_name == body.file_name)).scalar_one_or_none()
-        if stored != sha:
+            document_bodies.c.file_name == body.file_name)).first()
+        if stored is None or stored.blob_sha256 != sha:
             return True
+        if bundle_layout.serves_more(stored.document_code, stored.received_in,
+                                     body.document_code, body.received_in):
+            return True     # the same bytes, now also served in another operation's ZIP
     return False

@@ -99,6 +99,11 @@ document_bodies = sa.Table(
               index=True),
     sa.Column("media_type", sa.Text, nullable=False),
     sa.Column("source_id", sa.Integer, sa.ForeignKey("sources.id"), nullable=False, index=True),
+    # the file's place among its document's files in the ZIP it came in (NULL: a loose
+    # file), and the `app_doc_cont_*` operations whose ZIPs brought it (space-separated):
+    # what the API needs to give a ZIP back as received (jpo-api.md §9)
+    sa.Column("position", sa.Integer, nullable=True),
+    text("received_in"),
     sa.UniqueConstraint("application_id", "document_number", "file_name"),
     sa.CheckConstraint(sha256_check("blob_sha256"), name="blob_sha256_hex"),
     sa.CheckConstraint("length(document_number) = 11", name="document_number_length"),
