@@ -17,6 +17,7 @@ from tokkyo.errors import TerminalError
 from tokkyo.model import urls
 from tokkyo.model.foreign_numbers import ForeignNumber
 from tokkyo.model.foreign_numbers import display as foreign_display
+from tokkyo.model.headings import with_headings
 from tokkyo.model.kinds import GAZETTE_KINDS
 from tokkyo.model.laws import Law
 from tokkyo.model.numbers import NumberError
@@ -88,8 +89,9 @@ def document(conn: sa.Connection, ref: DocumentRef) -> dict[str, Any]:
     source = sources.by_id(conn, row.source_id)
     view = jsonable(pub)
     brackets = "【{}】" if pub.country == "JP" else "[{}]"
+    # the headings as the gazette prints them (Japanese for JP), one per line
     view["paragraphs"] = [dict(p, label=brackets.format(p["number"]) if p["number"] else "")
-                          for p in view["paragraphs"]]
+                          for p in with_headings(view["paragraphs"], pub.country, "ja")]
     view["printed_number"] = printed_number(pub.country, pub.kind, pub.number)
     view["url"] = ref_of(pub.country, pub.kind, pub.number, pub.law.value).path
     view["kinds"] = [{"kind": r.kind, "date": r.date.isoformat() if r.date else "",

@@ -13,7 +13,7 @@ from tokkyo.documents.fixed_addresses import token
 from tokkyo.documents.jsonable import jsonable
 from tokkyo.documents.summaries import statuses_of
 from tokkyo.model import urls
-from tokkyo.model.headings import jp_heading
+from tokkyo.model.headings import with_headings
 from tokkyo.model.laws import Law
 from tokkyo.model.legal_status import detailed_event
 from tokkyo.portal.i18n import Translator
@@ -69,21 +69,6 @@ def tabs(sections: list[str], base: str, only: str, lang: str) -> list[tuple[str
         else:
             links.append((s, f"{whole}#{s}" if only else f"#{s}"))
     return links
-
-
-def with_headings(paragraphs: list[dict[str, Any]], country: str, lang: str
-                  ) -> list[dict[str, Any]]:
-    """Paragraphs with the heading printed above the first of each section: a JP
-    section's printed heading (【技術分野】), a foreign document's heading as it was
-    printed (its reader keeps it as the section)."""
-    out = []
-    previous = None
-    for p in paragraphs:
-        section = p.get("section", "")
-        heading = jp_heading(section, lang) if country == "JP" else section
-        out.append(dict(p, heading=heading if heading and section != previous else ""))
-        previous = section
-    return out
 
 
 def section_json(d: dict[str, Any], section: str) -> dict[str, Any]:
