@@ -166,7 +166,7 @@ def test_the_history_is_in_date_order_with_each_document_once(store):
 def test_st27_events_are_shown_once_in_the_page_language(store):
     ja = _rows(store.client().get(CASE).text, "events")
     assert ja == [
-        ["2020/07/20", "A12", "出願", "A63 要約書"],
+        ["2020/07/20", "A12", "出願", "A63 特許願"],
         ["2021/06/10", "Q12", "出願公開", "公開"],
         ["2023/04/19", "D11", "審査請求", "A621 出願審査請求書"],
         ["2024/01/17", "D14", "調査報告の作成", "A971007 検索報告書"],

@@ -157,9 +157,16 @@ def case(conn: sa.Connection, law: Law, number: str, country: str = "JP") -> dic
         raise NotFound(f"no {law.value} application {country} {number}")
     view = jsonable(record)
     view["country"] = country
-    view["events"] = _distinct(view.get("events") or [],
-                               ("date", "st27_code", "national_code", "description"))
     view["prosecution"] = prosecution(view.get("progress") or {})
+    # an event names its document as the history does (a filing is its 特許願, not the
+    # first of its parts the dossier happens to list)
+    names = {(h["date"], h["code"], h["document_number"]): h["name"]
+             for h in view["prosecution"] if h["document_number"]}
+    view["events"] = _distinct(
+        [dict(e, description=names.get((e.get("date"), e.get("national_code"),
+                                        e.get("document_number")), e.get("description", "")))
+         for e in view.get("events") or []],
+        ("date", "st27_code", "national_code", "description"))
     view["cited"] = cited_documents(conn, (view.get("citations") or {}).get("patents", []))
     view["documents"] = [
         {"country": r.country, "kind": r.kind, "number": r.number,
