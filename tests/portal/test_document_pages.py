@@ -14,6 +14,7 @@ import pytest
 from tests.conftest import GAZETTE
 from tokkyo.documents.service import cited_documents
 from tokkyo.ingest.gazette import read_gazette
+from tokkyo.model.headings import with_headings
 from tokkyo.store.engine import make_engine
 
 JSON = {"Accept": "application/json"}
@@ -213,3 +214,32 @@ def test_numbers_and_dates_have_one_form_on_list_document_and_case_pages(store, 
     assert '<h1 id="doc-title">特願2020-123456</h1>' in case
     assert list(_biblio(case).values()) == ["特願2020-123456", "2020/07/20", "特開2021-090037",
                                             "特許7533889", "2024/08/05"]
+
+
+def test_non_patent_citations_get_their_printed_label():
+    """jp_example1 with its two citations as non-patent literature (no sample gazette cites
+    any): each is printed after 【非特許文献ｎ】 under 【非特許文献】."""
+    data = (GAZETTE / "jp_example1.xml").read_bytes()
+    for old, new in ((b"<patcit", b"<nplcit"), (b"</patcit>", b"</nplcit>"),
+                     (b"patent-literature>", b"non-patent-literature>")):
+        data = data.replace(old, new)
+    pub = read_gazette("jp_example1.xml", data).publication
+    paragraph = next(p for p in pub.paragraphs if p.number == "0008")
+    assert paragraph.text == ("【非特許文献１】特許第６１５１５５７号公報\n"
+                              "【非特許文献２】特許第３０７６１７９号公報")
+    assert paragraph.section == "citation-list/non-patent-literature"
+    assert [c.title for c in pub.non_patent_citations] == [
+        "特許第６１５１５５７号公報", "特許第３０７６１７９号公報"]
+    assert pub.patent_citations == ()
+
+
+def test_headings_of_paragraphs_stored_before_sections_were_paths():
+    """A store loaded before keeps the innermost section only: its heading is shown."""
+    old = [{"number": "0008", "section": "patent-literature"},
+           {"number": "0009", "section": "tech-problem"},
+           {"number": "0010", "section": "tech-problem"}]
+    assert [p["headings"] for p in with_headings(old, "JP", "ja")] == [
+        ["【特許文献】"], ["【発明が解決しようとする課題】"], []]
+    foreign = [{"number": "0001", "section": "BACKGROUND"},
+               {"number": "0002", "section": "BACKGROUND"}]
+    assert [p["heading"] for p in with_headings(foreign, "EP", "en")] == ["BACKGROUND", ""]
