@@ -8,40 +8,29 @@ from collections.abc import Sequence
 from typing import Any
 
 from tokkyo.documents.results import Results
-from tokkyo.documents.service import CountryCoverage, SourceFreshness, printed_number
+from tokkyo.documents.service import CountryCoverage, SourceFreshness
 from tokkyo.documents.summaries import CaseSummary
+from tokkyo.model import printed_numbers as printed
 from tokkyo.model.numbers import JPNumber
 from tokkyo.search.formulas import Formula
 
 
 def app_label(row: CaseSummary) -> str:
-    n = row.application_number
-    if row.country != "JP":
-        # a foreign case without an application number is keyed by its publication
-        return "" if n.startswith("P") else f"{row.country} {n}"
-    prefix = {"patent": "特願", "utility": "実願", "design": "意願", "trademark": "商願"}[row.law]
-    return f"{prefix}{n[:4]}-{n[4:]}"
+    """The application as J-PlatPat writes it (特願2019-165329), model/printed_numbers."""
+    return printed.application_label(row.country, row.law, row.application_number)
 
 
 def document_label(row: CaseSummary) -> str:
-    n = row.document_number
-    if row.country != "JP" and row.document_kind:
-        return printed_number(row.country, row.document_kind, n)
-    if row.document_kind in ("A", "U"):
-        return f"{'特開' if row.document_kind == 'A' else '実開'}{n[:4]}-{n[4:]}"
-    if row.document_kind == "T":
-        return f"特表{n[:4]}-{n[4:]}"
-    if row.document_kind in ("B", "Y", "S"):
-        return {"B": "特許", "Y": "実登", "S": "意匠登録"}[row.document_kind] + n
+    """The document a row shows, as the document page names it (特開2021-044377)."""
+    if row.document_kind:
+        return printed.document_label(row.country, row.law, row.document_kind,
+                                      row.document_number)
     return registration_label(row) or app_label(row)
 
 
 def registration_label(row: CaseSummary) -> str:
     """The registration as J-PlatPat writes it (意匠登録1735126), "" while unregistered."""
-    if not row.registration_number or row.country != "JP":
-        return ""
-    return {"patent": "特許", "utility": "実登", "design": "意匠登録",
-            "trademark": "商標登録"}[row.law] + row.registration_number
+    return printed.registration_label(row.country, row.law, row.registration_number)
 
 
 def hit_json(row: CaseSummary) -> dict[str, Any]:

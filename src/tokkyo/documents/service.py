@@ -14,12 +14,18 @@ from tokkyo.documents.images import mark_png
 from tokkyo.documents.jsonable import jsonable
 from tokkyo.documents.results import quote
 from tokkyo.errors import TerminalError
+from tokkyo.model import printed_numbers as printed
 from tokkyo.model import urls
-from tokkyo.model.foreign_numbers import ForeignNumber
-from tokkyo.model.foreign_numbers import display as foreign_display
+from tokkyo.model.headings import with_headings
 from tokkyo.model.kinds import GAZETTE_KINDS
 from tokkyo.model.laws import Law
-from tokkyo.model.numbers import NumberError
+from tokkyo.model.numbers import (
+    JPNumber,
+    NumberError,
+    NumberKind,
+    parse_cited_document_number,
+    parse_one,
+)
 from tokkyo.search.normalize import normalise_text
 from tokkyo.store.blobs import BlobStore
 from tokkyo.store.repositories import case_reader, cases, publications, sources
@@ -54,14 +60,13 @@ def ref_of(country: str, kind: str, number: str, law: str = "") -> DocumentRef:
     return DocumentRef(country, law, "pub", number + kind)
 
 
-def printed_number(country: str, kind: str, number: str) -> str:
-    """A document number as its office prints it (`EP 1 000 000 B1`, `JP 2021044377 A`)."""
-    if country != "JP":
-        try:
-            return foreign_display(ForeignNumber(country, number, kind))
-        except NumberError:
-            pass
-    return f"{country} {number} {kind}".strip()
+def printed_number(country: str, kind: str, number: str, law: str = "") -> str:
+    """A document number in the reader's form (model/printed_numbers): 特開2021-044377,
+    特許7533889 for JP in both languages, as J-PlatPat writes them; a foreign one as its
+    office prints it (`EP 1 000 000 B1`)."""
+    if country == "JP" and kind in GAZETTE_KINDS:
+        law = law or GAZETTE_KINDS[kind].law.value
+    return printed.document_label(country, law, kind, number)
 
 
 def list_documents(conn: sa.Connection, limit: int = 50, offset: int = 0) -> dict[str, Any]:
@@ -88,9 +93,11 @@ def document(conn: sa.Connection, ref: DocumentRef) -> dict[str, Any]:
     source = sources.by_id(conn, row.source_id)
     view = jsonable(pub)
     brackets = "【{}】" if pub.country == "JP" else "[{}]"
+    # the headings as the gazette prints them (Japanese for JP), one per line
     view["paragraphs"] = [dict(p, label=brackets.format(p["number"]) if p["number"] else "")
-                          for p in view["paragraphs"]]
-    view["printed_number"] = printed_number(pub.country, pub.kind, pub.number)
+                          for p in with_headings(view["paragraphs"], pub.country, "ja")]
+    view["printed_number"] = printed_number(pub.country, pub.kind, pub.number, pub.law.value)
+    view["cited"] = cited_documents(conn, view.get("patent_citations", []))
     view["url"] = ref_of(pub.country, pub.kind, pub.number, pub.law.value).path
     view["kinds"] = [{"kind": r.kind, "date": r.date.isoformat() if r.date else "",
                       "url": ref_of(pub.country, r.kind, pub.number, pub.law.value).path}
@@ -154,19 +161,128 @@ def case(conn: sa.Connection, law: Law, number: str, country: str = "JP") -> dic
         raise NotFound(f"no {law.value} application {country} {number}")
     view = jsonable(record)
     view["country"] = country
+    view["prosecution"] = prosecution(view.get("progress") or {})
+    # an event names its document as the history does (a filing is its 特許願, not the
+    # first of its parts the dossier happens to list)
+    names = {(h["date"], h["code"], h["document_number"]): h["name"]
+             for h in view["prosecution"] if h["document_number"]}
+    view["events"] = _distinct(
+        [dict(e, description=names.get((e.get("date"), e.get("national_code"),
+                                        e.get("document_number")), e.get("description", "")))
+         for e in view.get("events") or []],
+        ("date", "st27_code", "national_code", "description"))
+    view["cited"] = cited_documents(conn, (view.get("citations") or {}).get("patents", []))
     view["documents"] = [
         {"country": r.country, "kind": r.kind, "number": r.number,
-         "printed_number": printed_number(r.country, r.kind, r.number),
+         "printed_number": printed_number(r.country, r.kind, r.number, r.law),
          "date": r.date.isoformat() if r.date else "",
          "title": r.title, "url": ref_of(r.country, r.kind, r.number, r.law).path}
         for r in publications.list_for_application(conn, record.id)]
     view["family"] = [
         {"country": r.country, "kind": r.kind, "number": r.number,
-         "printed_number": printed_number(r.country, r.kind, r.number),
+         "printed_number": printed_number(r.country, r.kind, r.number, r.law),
          "date": r.date.isoformat() if r.date else "", "title": r.title,
          "url": ref_of(r.country, r.kind, r.number, r.law).path}
         for r in publications.family_members(conn, record.id)]
     return view
+
+
+def _distinct(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Rows in order, each combination of `keys` once (the first kept)."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for row in rows:
+        key = tuple(row.get(k) for k in keys)
+        if key not in seen:
+            seen.add(key)
+            out.append(row)
+    return out
+
+
+#: Document numbers the JPO answers for a dossier entry that has no document of its own
+#: (a fee paid, an entry of the registration's file): they identify nothing.
+_NO_DOCUMENT = {"", "BBBBBBBBBBB", "99999999999"}
+
+
+def prosecution(progress: dict[str, Any]) -> list[dict[str, Any]]:
+    """The prosecution history of a case (its app_progress dossier) in date order, each
+    document once: the JPO lists a document in every number group it concerns (特許査定
+    under the application and again under the registration, once with its document
+    number and once with a placeholder), and one filing's parts (特許願, 明細書, 請求の範囲 …)
+    as entries of one document number. Rows: date, code, name (the part the JPO marks as
+    the document's start, `S`, else the first), the other parts' names, document number."""
+    rows: list[dict[str, Any]] = []
+    for group in progress.get("dossier") or []:
+        for doc in group.get("documents") or []:
+            number = doc.get("document_number", "")
+            real = number if number not in _NO_DOCUMENT else ""
+            date, code = doc.get("legal_date"), doc.get("document_code", "")
+            name = doc.get("description", "")
+            row = next((r for r in rows if r["date"] == date and r["code"] == code and (
+                (real and r["document_number"] == real)
+                or ((not real or not r["document_number"]) and r["name"] == name))), None)
+            if row is None:
+                rows.append({"date": date, "code": code, "name": name, "parts": [],
+                             "document_number": real})
+                continue
+            row["document_number"] = row["document_number"] or real
+            if name != row["name"] and name not in row["parts"]:
+                if doc.get("separator") == "S":
+                    row["parts"].insert(0, row["name"])
+                    row["name"] = name
+                else:
+                    row["parts"].append(name)
+    return sorted(rows, key=lambda r: r["date"] or "")
+
+
+def _reading(text: str) -> tuple[JPNumber | None, str]:
+    """A cited document's number read (None when it is not a JP number tokkyo reads) and
+    its reader's form: an API code (`JPA 414233033`) as J-PlatPat writes it
+    (特開2002-233033), a number printed in a gazette as printed."""
+    try:
+        number = parse_cited_document_number(text)
+    except NumberError:
+        pass
+    else:
+        return number, printed.cited_label(number)
+    try:
+        return parse_one(text), text
+    except NumberError:
+        return None, text
+
+
+def _stored_kinds(number: JPNumber) -> list[str]:
+    """The gazette kinds a stored publication of this number would have."""
+    law = number.law.value if number.law else "patent"
+    if number.kind is NumberKind.PUBLICATION and law == "patent":
+        return ["A"]
+    if number.kind is NumberKind.NATIONAL_PUBLICATION and law == "patent":
+        return ["T"]
+    if number.kind is NumberKind.REGISTRATION:
+        return {"patent": ["B"], "utility": ["U", "Y"], "design": ["S"],
+                "trademark": ["TM"]}.get(law, [])
+    return []
+
+
+def cited_documents(conn: sa.Connection, citations: list[dict[str, Any]]
+                    ) -> list[dict[str, Any]]:
+    """Patent citations (JSON views) as the pages list them: in their order with their
+    citation type and draft date, the number in the reader's form, and the address of the
+    cited document when the store holds it ("" otherwise)."""
+    out = []
+    for c in citations:
+        raw = c.get("document_number", "")
+        number, shown = _reading(raw)
+        url = ""
+        kinds = _stored_kinds(number) if number is not None else []
+        if number is not None and kinds:
+            row = publications.find_of_kinds(conn, "JP", kinds, number.key)
+            if row is not None:
+                url = ref_of("JP", row.kind, number.key).path
+        out.append({"document_number": raw, "printed": shown, "url": url,
+                    "citation_type": c.get("citation_type", ""),
+                    "draft_date": c.get("draft_date"), "order": c.get("order")})
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -276,11 +276,22 @@ def _classifications(b: _Builder, bib: etree._Element) -> list[Classification]:
     return [c for c in found if c is not None]
 
 
+def _section(description: etree._Element, p: etree._Element) -> str:
+    """The sections a paragraph sits in, outermost first and joined by "/"
+    (`summary-of-invention/tech-problem`): the gazette prints the heading of each
+    (【発明の概要】 then 【発明が解決しようとする課題】); "description" for a paragraph
+    directly under the description."""
+    names: list[str] = []
+    parent = p.getparent()
+    while parent is not None and parent is not description:
+        names.append(local(parent.tag))
+        parent = parent.getparent()
+    return "/".join(reversed(names)) or "description"
+
+
 def _description(b: _Builder, description: etree._Element) -> None:
     for p in description.iter("p"):
-        parent = p.getparent()
-        section = local(parent.tag) if parent is not None else "description"
-        b.paragraphs.append(Paragraph(number=p.get("num", ""), section=section,
+        b.paragraphs.append(Paragraph(number=p.get("num", ""), section=_section(description, p),
                                       text=text_of(p)))
     for cite in description.iter("patcit", "nplcit"):
         order = b.integer(cite.get("num"), f"{cite.tag} num")

@@ -145,6 +145,10 @@ def local(tag: object) -> str:
 
 # Blocks printed as images; the text keeps their printed label (【表１】, 【化１】, 【数１】).
 _IMAGE_BLOCKS = {"tables": "表", "chemistry": "化", "maths": "数"}
+# Items the gazette prints on a line of their own after a label (公報仕様: 【特許文献１】,
+# 【非特許文献１】 in the citation list, 【図１】 in the brief description of drawings); the
+# label is printed before the item's own text, which stays.
+_LABELLED_ITEMS = {"patcit": "特許文献", "nplcit": "非特許文献", "figref": "図"}
 _FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
@@ -159,41 +163,57 @@ _SOURCE_NEWLINE = re.compile(r"[ \t\r]*\n\s*")
 _BREAK = "\x00"      # stands for <br/> while source line breaks are folded
 
 
-def _collect_text(element: etree._Element) -> str:
-    """Text with `<br/>` as line breaks and image blocks as their labels.
+def _label(tag: str, number: str | None) -> str:
+    names = _IMAGE_BLOCKS if tag in _IMAGE_BLOCKS else _LABELLED_ITEMS
+    return f"【{names[tag]}{(number or '').strip().translate(_FULL_WIDTH)}】"
 
-    Line breaks in the XML source are layout and fold to a space; only `<br/>` breaks a
-    line. The work is done by lxml's `itertext` and C-level string operations; the tree
-    is read, not changed.
+
+def _collect_text(element: etree._Element) -> str:
+    """Text with `<br/>` as line breaks, image blocks as their labels and each cited
+    document or figure on a line of its own after its printed label.
+
+    Line breaks in the XML source are layout and fold to a space; only `<br/>` (and a
+    labelled item) breaks a line. The work is done by lxml's `itertext` and C-level
+    string operations; the tree is read, not changed. The element itself keeps no label
+    (a citation read on its own is its text).
     """
     marks: dict[etree._Element, str] = {}
-    for child in element.iter("br", "tables", "chemistry", "maths"):
+    prefixes: dict[etree._Element, str] = {}
+    for child in element.iter("br", "tables", "chemistry", "maths", *_LABELLED_ITEMS):
         tag = child.tag
+        if child is element or not isinstance(tag, str):
+            continue
         if tag == "br":
             marks[child] = _BREAK
+        elif tag in _IMAGE_BLOCKS:
+            marks[child] = _label(tag, child.get("num"))
         else:
-            number = (child.get("num") or "").translate(_FULL_WIDTH)
-            marks[child] = f"【{_IMAGE_BLOCKS[tag]}{number}】"
-    if not marks:
+            prefixes[child] = _BREAK + _label(tag, child.get("num"))
+    if not marks and not prefixes:
         text = "".join(element.itertext()).strip()
     else:
         parts: list[str] = []
-        _walk(element, marks, parts)
+        _walk(element, marks, prefixes, parts)
         text = "".join(parts).strip()
     if "\n" in text:
         text = _SOURCE_NEWLINE.sub(" ", text)
-    return text.replace(_BREAK, "\n") if marks else text
+    return text.replace(_BREAK, "\n") if marks or prefixes else text
 
 
-def _walk(element: etree._Element, marks: dict[etree._Element, str], parts: list[str]) -> None:
+def _walk(element: etree._Element, marks: dict[etree._Element, str],
+          prefixes: dict[etree._Element, str], parts: list[str]) -> None:
     if element.text:
         parts.append(element.text)
     for child in element:
         mark = marks.get(child)
         if mark is not None:
             parts.append(mark)
-        elif isinstance(child.tag, str) and (child.text or len(child)):
-            _walk(child, marks, parts)
+        else:
+            prefix = prefixes.get(child)
+            if prefix is not None:
+                parts.append(prefix)
+            if isinstance(child.tag, str) and (child.text or len(child)):
+                _walk(child, marks, prefixes, parts)
         if child.tail:
             parts.append(child.tail)
 

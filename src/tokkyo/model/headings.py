@@ -1,8 +1,16 @@
 """The printed headings of a JP description's sections (公報仕様 特許・実用新案: the
 `jp-official-gazette` elements a description's paragraphs sit in, and the 【…】 heading
-printed for each), with their English names for the English portal."""
+printed for each), with their English names for the English portal.
+
+A JP paragraph's section is the path of elements it sits in (`summary-of-invention/
+tech-problem`, written by the gazette reader); the gazette prints the heading of every
+element of the path that the paragraph before it was not already in. A store loaded
+before the path was kept holds the innermost element only, and shows that heading.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 #: element name → (Japanese heading as printed, English heading)
 JP_SECTION_HEADINGS: dict[str, tuple[str, str]] = {
@@ -36,3 +44,32 @@ def jp_heading(section: str, lang: str) -> str:
     if names is None:
         return ""
     return f"【{names[0]}】" if lang == "ja" else names[1]
+
+
+def printed_headings(section: str, previous: str, country: str, lang: str) -> list[str]:
+    """The headings printed above a paragraph of `section` that follows one of
+    `previous`: for JP each section of the path the previous paragraph was not in
+    (【発明の概要】, 【発明が解決しようとする課題】); a foreign document's section is its
+    heading as printed, shown when it changes."""
+    if country != "JP":
+        return [section] if section and section != previous else []
+    path = section.split("/") if section else []
+    before = previous.split("/") if previous else []
+    shared = 0
+    while shared < min(len(path), len(before)) and path[shared] == before[shared]:
+        shared += 1
+    return [h for h in (jp_heading(name, lang) for name in path[shared:]) if h]
+
+
+def with_headings(paragraphs: list[dict[str, Any]], country: str, lang: str
+                  ) -> list[dict[str, Any]]:
+    """Paragraphs (as JSON views) with the headings printed above each: `headings`, the
+    list, and `heading`, the same one per line ("" for none)."""
+    out = []
+    previous = ""
+    for p in paragraphs:
+        section = p.get("section", "")
+        headings = printed_headings(section, previous, country, lang)
+        out.append(dict(p, heading="\n".join(headings), headings=headings))
+        previous = section
+    return out

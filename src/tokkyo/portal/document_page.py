@@ -12,10 +12,11 @@ import sqlalchemy as sa
 from tokkyo.documents.fixed_addresses import token
 from tokkyo.documents.jsonable import jsonable
 from tokkyo.documents.summaries import statuses_of
+from tokkyo.model import printed_numbers as printed
 from tokkyo.model import urls
-from tokkyo.model.headings import jp_heading
+from tokkyo.model.code_labels import citation_type_label, st27_label
+from tokkyo.model.headings import with_headings
 from tokkyo.model.laws import Law
-from tokkyo.model.legal_status import detailed_event
 from tokkyo.portal.i18n import Translator
 from tokkyo.store.repositories import case_reader, cases
 
@@ -33,11 +34,9 @@ def _day(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(value) if isinstance(value, str) and value else None
 
 
-def _meaning(code: str) -> str:
-    try:
-        return detailed_event(code).text
-    except ValueError:
-        return ""
+def _meaning(code: str, lang: str) -> str:
+    """An ST.27 event's short label in the page's language (model/code_labels)."""
+    return st27_label(code, lang)
 
 
 def fixed_addresses(origin: str, law: str, stage: str, number: str, lang: str,
@@ -71,21 +70,6 @@ def tabs(sections: list[str], base: str, only: str, lang: str) -> list[tuple[str
     return links
 
 
-def with_headings(paragraphs: list[dict[str, Any]], country: str, lang: str
-                  ) -> list[dict[str, Any]]:
-    """Paragraphs with the heading printed above the first of each section: a JP
-    section's printed heading (【技術分野】), a foreign document's heading as it was
-    printed (its reader keeps it as the section)."""
-    out = []
-    previous = None
-    for p in paragraphs:
-        section = p.get("section", "")
-        heading = jp_heading(section, lang) if country == "JP" else section
-        out.append(dict(p, heading=heading if heading and section != previous else ""))
-        previous = section
-    return out
-
-
 def section_json(d: dict[str, Any], section: str) -> dict[str, Any]:
     """A section address answering a program (Accept: application/json)."""
     body: dict[str, Any] = {"address": d["address"], "section": section,
@@ -113,12 +97,14 @@ def page(conn: sa.Connection, view: dict[str, Any], *, law: str, stage: str, num
     progress = view.get("progress") or {}
     title = view.get("title") or progress.get("title", "")
     app_number = view.get("application_number", number)
-    biblio: list[tuple[str, str]] = [(t("col.application"), app_number)]
+    day = printed.slash_date
+    app_label = printed.application_label(country, law, app_number)
+    biblio: list[tuple[str, str]] = [(t("col.application"), app_label)]
     if not is_case:
         biblio += [(t("col.document"), view.get("printed_number")
                     or f"{view['kind']} {view['number']}"),
-                   (t("col.publication"), view.get("date") or ""),
-                   (t("col.filing"), view.get("filing_date") or "")]
+                   (t("col.publication"), day(view.get("date"))),
+                   (t("col.filing"), day(view.get("filing_date")))]
         biblio += [(f"{t('doc.title_in')} ({o['language']})", o["text"])
                    for o in view.get("other_texts", []) if o["part"] == "title"]
         if view.get("family_id"):
@@ -126,10 +112,14 @@ def page(conn: sa.Connection, view: dict[str, Any], *, law: str, stage: str, num
         if view.get("repaired"):
             biblio.append((t("doc.repaired"), t("doc.repaired_note")))
     else:
-        biblio += [(t("col.filing"), progress.get("filing_date") or ""),
-                   (t("col.publication_number"), progress.get("ad_publication_number", "")),
-                   (t("col.registration"), progress.get("registration_number", "")),
-                   (t("col.registration_date"), progress.get("registration_date") or "")]
+        biblio += [(t("col.filing"), day(progress.get("filing_date"))),
+                   (t("col.publication_number"), printed.publication_label(
+                       law, progress.get("ad_publication_number", ""))
+                    if country == "JP" else progress.get("ad_publication_number", "")),
+                   (t("col.registration"), printed.registration_label(
+                       country, law, progress.get("registration_number", ""))
+                    or progress.get("registration_number", "")),
+                   (t("col.registration_date"), day(progress.get("registration_date")))]
     biblio = [(k, v) for k, v in biblio if v]
     parties = [(p["role"], p["name"]) for p in view.get("parties", [])]
     if is_case:
@@ -137,18 +127,20 @@ def page(conn: sa.Connection, view: dict[str, Any], *, law: str, stage: str, num
     classes: dict[str, list[str]] = {}
     for c in view.get("classifications", []):
         classes.setdefault(c["scheme"], []).append(c["code"])
-    citations = [c.get("document_number", "") for c in view.get("patent_citations", [])]
-    citations += [c.get("document_number", "") for c in
-                  (view.get("citations") or {}).get("patents", [])]
-    citations += [c.get("title", "") or c.get("document_number", "")
-                  for c in view.get("non_patent_citations", [])]
-    history = []
-    for group in progress.get("dossier", []) or []:
-        for doc in group.get("documents", []):
-            history.append({"date": _day(doc.get("legal_date")), "code": doc.get(
-                "document_code", ""), "name": doc.get("description", "")})
+    # a gazette's own citations (no type, no draft date) are those of its description
+    citations = [dict(c, type=citation_type_label(c["citation_type"], t.lang)
+                      if c["citation_type"] or c["draft_date"] else t("doc.citation.patent_in"),
+                      date=day(c["draft_date"])) for c in view.get("cited", [])]
+    citations += [{"printed": c.get("title", "") or c.get("document_number", ""), "url": "",
+                   "type": citation_type_label(c.get("citation_type", ""), t.lang)
+                   if c.get("citation_type") or c.get("draft_date")
+                   else t("doc.citation.npl_in"),
+                   "date": day(c.get("draft_date")), "order": c.get("order")}
+                  for c in (view.get("citations") or {}).get("non_patents", [])
+                  + view.get("non_patent_citations", [])]
+    history = [dict(h, date=_day(h["date"])) for h in view.get("prosecution", [])]
     events = [{"date": _day(e["date"]), "st27": e["st27_code"], "meaning": _meaning(
-        e["st27_code"]), "national": e.get("national_code", ""),
+        e["st27_code"], t.lang), "national": e.get("national_code", ""),
         "description": e.get("description", "")} for e in view.get("events", [])]
     # events another office reported for a foreign document (INPADOC codes, as received)
     events += [{"date": _day(e["date"]), "st27": e["category"], "meaning": "",
@@ -160,8 +152,8 @@ def page(conn: sa.Connection, view: dict[str, Any], *, law: str, stage: str, num
     status = statuses_of(conn, [app_id], on).get(app_id) if app_id else None
     # the date of the registration record the status is read from (portal.md §10)
     data_date = case_reader.registration_updated(conn, app_id) if app_id else None
-    heading = f"{t('law.' + law)} {country + ' ' if country != 'JP' else ''}{app_number}" \
-        if is_case else (view.get("printed_number") or f"JP {view['number']} {view['kind']}")
+    heading = (app_label or f"{t('law.' + law)} {country} {app_number}") if is_case \
+        else (view.get("printed_number") or f"JP {view['number']} {view['kind']}")
     sections = ["biblio", "status", "abstract", "claims", "description", "classes",
                 "citations", "history", "documents", "fixed"]
     present = [s for s in sections if s not in ("abstract", "claims", "description")
@@ -175,12 +167,14 @@ def page(conn: sa.Connection, view: dict[str, Any], *, law: str, stage: str, num
         "abstract": view.get("abstract", ""),
         "claims": claims, "paragraphs": paragraphs,
         "classes": sorted(classes.items()), "class_fields": CLASS_FIELDS,
-        "citations": [c for c in citations if c], "history": history,
-        "documents": view.get("documents", []) + ([{"kind": "app", "number": app_number,
-                                                    "date": "", "url": view["case"]}]
-                                                   if "case" in view else []),
-        "kinds": view.get("kinds", []) if len(view.get("kinds", [])) > 1 else [],
-        "family": view.get("family", []), "files": view.get("files", []),
+        "citations": [c for c in citations if c["printed"]], "history": history,
+        "documents": [dict(x, date=day(x["date"])) for x in view.get("documents", [])]
+        + ([{"kind": "app", "number": app_number, "printed_number": app_label, "date": "",
+             "url": view["case"]}] if "case" in view else []),
+        "kinds": [dict(k, date=day(k["date"])) for k in view.get("kinds", [])]
+        if len(view.get("kinds", [])) > 1 else [],
+        "family": [dict(x, date=day(x["date"])) for x in view.get("family", [])],
+        "files": view.get("files", []),
         "fixed": fixed_addresses(origin, law, stage, number, t.lang, secret, country),
         "sections": present, "only": only, "address": base + (f"/{only}" if only else ""),
         "tabs": tabs(present, base, only, t.lang),
