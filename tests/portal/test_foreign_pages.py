@@ -81,8 +81,9 @@ def test_an_ep_grant_has_the_keys_of_a_jp_document_and_claims_in_three_languages
     with site.client(html=True) as client:
         page = client.get(f"/d/EP/patent/pub/{number}{kind}").text
     assert f"<h1 id=\"doc-title\">{ep['printed_number']}</h1>" in page
-    assert {lang for lang in by_language if lang != ep["language"]} == set(
-        re.findall(r'<h3 lang="(\w+)">', page))
+    # each claim marked with its language; a heading above the other languages' claims
+    assert set(by_language) == set(re.findall(r'<p class="claim" lang="(\w+)"', page))
+    assert len(re.findall(r"<h3>Claims \((German|French|English)\)</h3>", page)) == 2
 
 
 def test_a_document_address_with_a_kind_the_number_does_not_have_is_not_found(site: Site):

@@ -311,10 +311,6 @@ def test_no_page_shows_the_other_language(walked: dict[str, dict[str, list[str]]
     assert not any(found.values()), f"{lang} pages with the other language:\n" + _report(found)
 
 
-@pytest.mark.xfail(strict=True, reason="the document and case pages (document.html, "
-                   "document_page.py: issue 19 items 6-9) do not yet mark a document's text "
-                   "with its language nor translate their labels, ST.27 meanings and JPO "
-                   "document names; the number reader's detail is in English")
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_document_case_and_number_pages_show_only_their_language(
         walked: dict[str, dict[str, list[str]]], lang: str):

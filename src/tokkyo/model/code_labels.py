@@ -43,11 +43,28 @@ def st27_label(code: str, lang: str) -> str:
     return row[_language(lang)] if row else ""
 
 
+#: Where other offices' readers say a document was cited (EP's search report and its
+#: description; DOCDB's phase, with a category after it: "ISR Y").
+_CITED_IN = {"search": ("サーチレポート", "search report"),
+             "description": ("明細書中の引用", "cited in the description"),
+             "ISR": ("国際調査報告", "international search report"),
+             "SEA": ("サーチレポート", "search report"),
+             "EXA": ("審査", "examination"), "APP": ("出願人", "applicant"),
+             "OPP": ("異議", "opposition"), "PRS": ("予備審査", "preliminary examination"),
+             "TPO": ("第三者", "third party"), "CH2": ("国際予備審査", "chapter II"),
+             "SUP": ("補充サーチ", "supplementary search"), "FOP": ("他庁", "other office")}
+
+
 def citation_type_label(code: str, lang: str) -> str:
-    """拒絶理由通知書の引用文献 for type 19; an unknown type as 種別 NN / type NN."""
+    """拒絶理由通知書の引用文献 for type 19; where another office's document was cited
+    (`search`, `ISR Y`); an unknown type as 種別 NN / type NN."""
     row = _citation_types().get(code)
     if row is not None:
         return row[_language(lang)]
     if not code:
         return ""
+    phase, _, category = code.partition(" ")
+    if phase in _CITED_IN:
+        label = _CITED_IN[phase][0 if lang == "ja" else 1]
+        return f"{label} {category}".strip()
     return f"種別{code}" if lang == "ja" else f"type {code}"

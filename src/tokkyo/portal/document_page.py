@@ -70,6 +70,14 @@ def tabs(sections: list[str], base: str, only: str, lang: str) -> list[tuple[str
     return links
 
 
+def language_name(code: str, t: Translator) -> str:
+    """A language's name in the page's language (`de` → ドイツ語 / German), the code
+    itself when tokkyo has no name for it."""
+    key = f"language.{code}"
+    name = t(key)
+    return code if name == key else name
+
+
 def section_json(d: dict[str, Any], section: str) -> dict[str, Any]:
     """A section address answering a program (Accept: application/json)."""
     body: dict[str, Any] = {"address": d["address"], "section": section,
@@ -105,7 +113,9 @@ def page(conn: sa.Connection, view: dict[str, Any], *, law: str, stage: str, num
                     or f"{view['kind']} {view['number']}"),
                    (t("col.publication"), day(view.get("date"))),
                    (t("col.filing"), day(view.get("filing_date")))]
-        biblio += [(f"{t('doc.title_in')} ({o['language']})", o["text"])
+        biblio += [(f"{t('doc.title_in')}（{language_name(o['language'], t)}）"
+                    if t.lang == "ja" else
+                    f"{t('doc.title_in')} ({language_name(o['language'], t)})", o["text"])
                    for o in view.get("other_texts", []) if o["part"] == "title"]
         if view.get("family_id"):
             biblio.append((t("doc.family"), view["family_id"]))
@@ -161,7 +171,14 @@ def page(conn: sa.Connection, view: dict[str, Any], *, law: str, stage: str, num
     base = base or urls.document(law, stage, number, country)
     claims = view.get("claims", [])
     paragraphs = with_headings(view.get("paragraphs", []), country, t.lang)
+    # the language of the document's own text (its title, claims, description, names),
+    # marked on the page so that a reader, a screen reader and a language check can tell
+    # it from the page's own language
+    text_lang = view.get("language") or ("ja" if country == "JP" else "")
     return {
+        "text_lang": text_lang, "claims_lang": {
+            c.get("language") or text_lang: language_name(c.get("language") or text_lang, t)
+            for c in view.get("claims", [])},
         "heading": heading, "title": title, "biblio": biblio, "parties": parties,
         "status": status, "status_data_date": data_date, "events": events,
         "abstract": view.get("abstract", ""),

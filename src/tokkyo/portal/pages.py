@@ -218,8 +218,12 @@ def number(request: Request, conn: Reader, t: T, q: str = Query("")) -> Response
             {"kind": n.kind.value, "law": n.law.value if n.law else None, "key": n.key,
              "note": n.note} for n in readings], "cases": [hit_json(r) for r in cases]},
             status_code=400 if error else 200)
+    # the number reader says what was wrong in English only: shown as such, marked so
+    detail = found.number_error
     return render(request, "number.html", status_code=400 if error else 200, q=q,
-                  readings=readings, cases=cases, error=error)
+                  readings=readings, cases=cases,
+                  error=t("number.error", detail="") if detail else error,
+                  error_detail=detail)
 
 
 @router.get("/c1801/{section}/{number}/{code}/{lang}")

@@ -47,8 +47,9 @@ async def answer(request: Request, exc: Exception) -> Response | None:
     if isinstance(exc, Forbidden):
         return refuse(request, 403, str(exc))
     if isinstance(exc, documents.NotFound):
-        if wants_html(request):
-            return refuse(request, 404, str(exc), "error.notfound", back="/")
+        if wants_html(request):      # in the page's language; programs get the detail
+            return refuse(request, 404, t("error.address", path=request.url.path),
+                          "error.notfound", back="/")
         return problem(404, str(exc))
     if isinstance(exc, QueryError):
         expression = request.query_params.get("e", "")
