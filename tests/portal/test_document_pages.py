@@ -95,8 +95,8 @@ def test_the_page_prints_headings_and_labels_as_the_gazette(store, path):
     # the document's text is marked with its language (Japanese) and as not to translate
     text = '<p lang="ja" translate="no">'
     assert ('<h3>【先行技術文献】</h3><h3>【特許文献】</h3>' + text + '<span class="pno">【0008】'
-            '</span> 【特許文献１】特許第６１５１５５７号公報<br>【特許文献２】特許第３０７６１７９号公報</p>'
-            ) in page
+            '</span> 【特許文献１】特許第６１５１５５７号公報<br>'
+            '【特許文献２】特許第３０７６１７９号公報</p>') in page
     assert ('<h3>【図面の簡単な説明】</h3>' + text + '<span class="pno">【0023】</span> '
             + "<br>".join(FIGURES_0023) + "</p>") in page
     assert page.count("<h3>【発明の概要】</h3><h3>【発明が解決しようとする課題】</h3>") == 1
