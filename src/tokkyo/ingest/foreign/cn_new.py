@@ -37,7 +37,7 @@ from tokkyo.ingest.foreign.cn_old import (
     text_of,
     unread_citations,
 )
-from tokkyo.ingest.foreign.reading import ForeignRead
+from tokkyo.ingest.foreign.reading import ForeignRead, missing_parts
 from tokkyo.model.cases import ParentApplication, Priority
 from tokkyo.model.classifications import Classification, Scheme
 from tokkyo.model.documents import Claim, Drawing, LocalText, Paragraph, Publication
@@ -168,12 +168,8 @@ def _publication(name: str, root: etree._Element, problems: list[str]) -> Public
         problems.append(f"{doc}: {len(inline_images)} image(s) inside description "
                         "paragraphs or claims (formulae, structures, tables) are kept as "
                         "drawing references; their content is not text.")
-    if not claims:
-        problems.append(f"{doc}: the document carries no claims.")
-    if not paragraphs:
-        problems.append(f"{doc}: the document carries no description.")
-    if not abstract:
-        problems.append(f"{doc}: the document carries no abstract.")
+    problems += missing_parts(doc, claims=bool(claims), description=bool(paragraphs),
+                              abstract=bool(abstract))
 
     classifications: list[Classification] = []
     for i, element in enumerate(_x(biblio, "b:ClassificationIPCRDetails/b:ClassificationIPCR")):

@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from lxml import etree
 
 from tokkyo.ingest.foreign import xmlsafe
-from tokkyo.ingest.foreign.reading import ForeignRead
+from tokkyo.ingest.foreign.reading import ForeignRead, missing_parts
 from tokkyo.model.cases import Priority
 from tokkyo.model.classifications import Classification, ClassificationError, Scheme, normalise_ipc
 from tokkyo.model.documents import Claim, Drawing, LocalText, Paragraph, Publication
@@ -271,12 +271,8 @@ def _publication(name: str, root: etree._Element, problems: list[str]) -> Public
             problems.append(f"{doc}: {len(inline)} image(s) inside description paragraphs "
                             "or claims (formulae, structures, tables) are kept as drawing "
                             "references; their content is not text.")
-    if not claims:
-        problems.append(f"{doc}: the document carries no claims.")
-    if not paragraphs:
-        problems.append(f"{doc}: the document carries no description.")
-    if not abstract:
-        problems.append(f"{doc}: the document carries no abstract.")
+    problems += missing_parts(doc, claims=bool(claims), description=bool(paragraphs),
+                              abstract=bool(abstract))
 
     classifications: list[Classification] = []
     for i, element in enumerate(biblio.findall("classifications-ipcr/classification-ipcr")):

@@ -65,3 +65,11 @@ class ForeignRead:
     repairs: list[Repair] = field(default_factory=list)
     events: list[ForeignEvent] = field(default_factory=list)
     partial: bool = False
+
+
+def missing_parts(doc: str, *, claims: bool, description: bool, abstract: bool) -> list[str]:
+    """The problem lines for a document that lacks claims, a description or an abstract
+    (users of emerging offices' data are told exactly what a document lacks)."""
+    return [f"{doc}: the document carries no {part}." for part, present in
+            (("claims", claims), ("description", description), ("abstract", abstract))
+            if not present]

@@ -35,6 +35,7 @@ from tokkyo.ingest.foreign import xmlsafe
 from tokkyo.ingest.foreign.reading import ForeignRead
 from tokkyo.ingest.foreign.us_xml import text_of, to_date
 from tokkyo.ingest.foreign.xmlsafe import ParseFailure
+from tokkyo.ingest.items import escapes
 from tokkyo.model.documents import Claim, Paragraph, Publication
 from tokkyo.model.laws import Law
 
@@ -60,13 +61,6 @@ def sniff(data: bytes) -> bool:
         return False
 
 
-def unsafe_member(name: str) -> bool:
-    """A member name that would climb out of the folder it is extracted into."""
-    path = name.replace("\\", "/")
-    return (path.startswith("/") or re.match(r"^[A-Za-z]:", path) is not None
-            or ".." in path.split("/"))
-
-
 @dataclass(frozen=True)
 class _Member:
     application: str
@@ -87,7 +81,7 @@ def _members(name: str, data: bytes, problems: list[str]) -> list[_Member]:
     with archive:
         infos = archive.infolist()
         for info in infos:
-            if unsafe_member(info.filename):
+            if escapes(info.filename):
                 raise ParseFailure(name, "zip-traversal", f"the member {info.filename!r} "
                                    "points outside the archive; the ZIP is refused",
                                    format=FORMAT)
