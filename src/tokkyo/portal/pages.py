@@ -37,6 +37,9 @@ PER_PAGE = 50
 DOCUMENT_TYPES = {"patent": ("A", "T", "B", "U", "Y")}
 #: "Data as of" is read from the whole sources table; it is kept this long per process.
 AS_OF_SECONDS = 60.0
+#: What the store holds per country changes only when something is loaded, and counting
+#: it reads every publication (two index probes each): at most every ten minutes.
+COVERAGE_SECONDS = 600.0
 SCREEN_FIELDS = {
     "patent": ("TX", "TI", "AB", "CL", "DE", "AP", "IN", "AG", "FI", "FT", "TC", "IP", "AN",
                "PN", "RN", "AD", "PD", "RD", "KD", "ST"),
@@ -67,11 +70,11 @@ def freshness(request: Request, conn: Any) -> list[service.SourceFreshness]:
 def coverage(request: Request, conn: Any, per_law: bool = False
              ) -> list[service.CountryCoverage]:
     """What the store holds per country (cases, documents, years, completeness), or per
-    country and law, read at most once a minute per process like `freshness`."""
+    country and law, read at most every COVERAGE_SECONDS per process."""
     name = "portal_coverage_by_law" if per_law else "portal_coverage"
     cached = getattr(request.app.state, name, None)
     now = time.monotonic()
-    if cached is None or now - cached[0] > AS_OF_SECONDS:
+    if cached is None or now - cached[0] > COVERAGE_SECONDS:
         cached = (now, service.coverage(conn, per_law))
         setattr(request.app.state, name, cached)
     return cached[1]
