@@ -1,0 +1,129 @@
+"""Accessibility in a real browser: Debian's Chromium driven by Playwright opens the main
+portal and bulk-site pages in Japanese and in English, injects axe-core (a vendored copy,
+tests/portal/vendor/, so no network at test time) and fails on any rule violation of
+impact serious or critical, listing each with the elements it found. A second check at a
+phone's width (375 px) fails on any page that scrolls sideways. One browser for the module;
+the site is loaded once (gazettes, recorded answers, one published bulk product)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.api.server import Server
+from tests.conftest import GAZETTE, REAL, fresh_database, ingest
+from tokkyo.bulk import catalog, publish
+from tokkyo.config import load_settings
+from tokkyo.store.database import Database
+
+CHROMIUM = os.environ.get("TOKKYO_TEST_CHROMIUM", "/usr/bin/chromium")
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+#: The impacts that fail the test; moderate and minor ones are left to review.
+FAILING = ("serious", "critical")
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() and not os.environ.get("TOKKYO_REQUIRE_BROWSER"),
+    reason=f"no Chromium at {CHROMIUM} (apt-get install chromium); CI installs it")
+
+#: The main pages: home, a per-law form, a result list, a document, a case, a number
+#: lookup, sign-in, the bulk catalogue, its announcements (the release page is found).
+PAGES = ("/", "/search/patent", "/q/patent?e=電池", "/d/JP/patent/pub/2021044377",
+         "/d/JP/patent/app/2020123456", "/number?q=2021-044377", "/login", "/bulk",
+         "/bulk/announcements")
+
+
+@pytest.fixture(scope="module")
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+         ) -> Iterator[Server]:
+    """tokkyo on SQLite with the gazettes and recorded answers and one bulk product
+    published, so that there is a release page to open."""
+    folder = tmp_path_factory.mktemp("accessibility")
+    with fresh_database("sqlite", request, folder) as url:
+        db = Database.open(load_settings(database_url=url, data_dir=str(folder), environ={}))
+        assert ingest(db, GAZETTE, REAL).ok
+        with db.engine.begin() as conn:
+            catalog.ensure_products(conn)
+            publish.publish(conn, db.blobs, catalog.PRODUCTS[0].id, release_type="backfile",
+                            now=dt.datetime.now(dt.UTC), workdir=folder / "work")
+        db.close()
+        server = Server(url, folder)
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                     args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def pages(browser, site: Server) -> list[str]:
+    """The main pages plus the first release page the catalogue links to."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{site.base}/bulk")
+    product = page.locator("tr.product a").first.get_attribute("href")
+    page.goto(f"{site.base}{product}")
+    release = page.locator("a[href^='/bulk/releases/']").first.get_attribute("href")
+    context.close()
+    assert release and re.fullmatch(r"/bulk/releases/[^/]+", release), release
+    return [*PAGES, release]
+
+
+def with_lang(path: str, lang: str) -> str:
+    return f"{path}{'&' if '?' in path else '?'}lang={lang}"
+
+
+def violations(page) -> list[str]:
+    """Each serious or critical axe-core violation on the open page: rule, impact and the
+    first elements it names."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']}))"
+                          ".violations.map(v => [v.id, v.impact, v.help,"
+                          " v.nodes.slice(0, 3).map(n => n.target.join(' '))])")
+    return [f"{rule} ({impact}): {help_} — {'; '.join(nodes)}"
+            for rule, impact, help_, nodes in found if impact in FAILING]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_main_pages_have_no_serious_or_critical_axe_violation(browser, site, pages, lang):
+    context = browser.new_context(locale="ja-JP" if lang == "ja" else "en-US",
+                                  viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    report: dict[str, list[str]] = {}
+    for path in pages:
+        answer = page.goto(f"{site.base}{with_lang(path, lang)}")
+        assert answer is not None and answer.status == 200, path
+        assert page.get_attribute("html", "lang") == lang, path
+        if found := violations(page):
+            report[path] = found
+    context.close()
+    assert report == {}, "\n".join(f"{p}\n  " + "\n  ".join(v) for p, v in report.items())
+
+
+def test_no_page_scrolls_sideways_at_a_phone_width(browser, site, pages):
+    context = browser.new_context(locale="ja-JP", viewport={"width": 375, "height": 812},
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    wide: dict[str, int] = {}
+    for path in pages:
+        for lang in ("ja", "en"):
+            page.goto(f"{site.base}{with_lang(path, lang)}")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 375:
+                wide[with_lang(path, lang)] = width
+    context.close()
+    assert wide == {}
