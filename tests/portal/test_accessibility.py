@@ -91,6 +91,7 @@ def violations(page) -> list[str]:
     """Each serious or critical axe-core violation on the open page: rule, impact and the
     first elements it names."""
     page.add_script_tag(path=str(AXE))
+    assert page.evaluate("axe.version") == "4.14.1"      # the vendored copy, really loaded
     found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']}))"
                           ".violations.map(v => [v.id, v.impact, v.help,"
                           " v.nodes.slice(0, 3).map(n => n.target.join(' '))])")
@@ -127,3 +128,19 @@ def test_no_page_scrolls_sideways_at_a_phone_width(browser, site, pages):
                 wide[with_lang(path, lang)] = width
     context.close()
     assert wide == {}
+
+
+def test_the_first_tab_offers_a_skip_to_the_content(browser, site):
+    """Keyboard users reach the page's content without tabbing through the menu."""
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    page.goto(f"{site.base}/search/patent?lang=en")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("[document.activeElement.className, document.activeElement.textContent,"
+                            " document.activeElement.getBoundingClientRect().top >= 0]")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    after = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    context.close()
+    assert focused == ["skip", "Skip to the page's content", True]
+    assert after == "Field of row 1"
