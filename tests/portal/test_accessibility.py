@@ -31,10 +31,11 @@ pytestmark = pytest.mark.skipif(
     reason=f"no Chromium at {CHROMIUM} (apt-get install chromium); CI installs it")
 
 #: The main pages: home, a per-law form, a result list, a document, a case, a number
-#: lookup, sign-in, the bulk catalogue, its announcements (the release page is found).
+#: lookup, sign-in, the bulk catalogue, its announcements and status (its status badges);
+#: the release page is found.
 PAGES = ("/", "/search/patent", "/q/patent?e=電池", "/d/JP/patent/pub/2021044377",
          "/d/JP/patent/app/2020123456", "/number?q=2021-044377", "/login", "/bulk",
-         "/bulk/announcements")
+         "/bulk/announcements", "/bulk/status")
 
 
 @pytest.fixture(scope="module")
@@ -144,3 +145,15 @@ def test_the_first_tab_offers_a_skip_to_the_content(browser, site):
     context.close()
     assert focused == ["skip", "Skip to the page's content", True]
     assert after == "Field of row 1"
+
+
+def test_the_check_finds_an_unlabelled_field_and_faint_text(browser):
+    """The axe check is not vacuous: a page with the faults it must catch fails it."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content('<html lang="en"><head><title>t</title></head><body><main><h1>Form</h1>'
+                     '<input id="q"><p style="color:#bbb">faint</p></main></body></html>')
+    found = violations(page)
+    context.close()
+    assert [v.split(" ", 1)[0] for v in found] == ["color-contrast", "label"]
+    assert found[1].startswith("label (critical): Form elements must have labels — #q")
