@@ -31,11 +31,11 @@ pytestmark = pytest.mark.skipif(
     reason=f"no Chromium at {CHROMIUM} (apt-get install chromium); CI installs it")
 
 #: The main pages: home, a per-law form, a result list, a document, a case, a number
-#: lookup, sign-in, the bulk catalogue, its announcements and status (its status badges);
-#: the release page is found.
+#: lookup, sign-in, saved formulas (its table is built in the browser), the bulk catalogue,
+#: its announcements and status (its status badges); the release page is found.
 PAGES = ("/", "/search/patent", "/q/patent?e=電池", "/d/JP/patent/pub/2021044377",
-         "/d/JP/patent/app/2020123456", "/number?q=2021-044377", "/login", "/bulk",
-         "/bulk/announcements", "/bulk/status")
+         "/d/JP/patent/app/2020123456", "/number?q=2021-044377", "/login", "/me/formulas",
+         "/bulk", "/bulk/announcements", "/bulk/status")
 
 
 @pytest.fixture(scope="module")
