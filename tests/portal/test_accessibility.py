@@ -15,16 +15,22 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.server import Server
+from tests.api.server import SECRET, Server
 from tests.conftest import GAZETTE, REAL, fresh_database, ingest
+from tokkyo.accounts import service as accounts
+from tokkyo.accounts.policy import Policy
 from tokkyo.bulk import catalog, publish
 from tokkyo.config import load_settings
 from tokkyo.store.database import Database
+from tokkyo.store.repositories import users
 
 CHROMIUM = os.environ.get("TOKKYO_TEST_CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 #: The impacts that fail the test; moderate and minor ones are left to review.
 FAILING = ("serious", "critical")
+USER = "a11y-user1"
+PASSWORD = "a11y-password-1"
+TERMS = "2026-04"
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists() and not os.environ.get("TOKKYO_REQUIRE_BROWSER"),
@@ -36,23 +42,29 @@ pytestmark = pytest.mark.skipif(
 PAGES = ("/", "/search/patent", "/q/patent?e=電池", "/d/JP/patent/pub/2021044377",
          "/d/JP/patent/app/2020123456", "/number?q=2021-044377", "/login", "/me/formulas",
          "/bulk", "/bulk/announcements", "/bulk/status")
+#: What a signed-in user sees besides: the sign-out button, saved formulas kept on the
+#: server, their downloads and the archived-data request form.
+USER_PAGES = ("/", "/q/patent?e=電池", "/me/formulas", "/bulk/me", "/bulk/archive")
 
 
 @pytest.fixture(scope="module")
 def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
          ) -> Iterator[Server]:
     """tokkyo on SQLite with the gazettes and recorded answers and one bulk product
-    published, so that there is a release page to open."""
+    published, so that there is a release page to open, and one user who accepted the
+    bulk terms."""
     folder = tmp_path_factory.mktemp("accessibility")
     with fresh_database("sqlite", request, folder) as url:
         db = Database.open(load_settings(database_url=url, data_dir=str(folder), environ={}))
         assert ingest(db, GAZETTE, REAL).ok
         with db.engine.begin() as conn:
+            users.update(conn, accounts.add_user(conn, Policy(secret=SECRET.encode()), USER,
+                                                 PASSWORD), consent_version=TERMS)
             catalog.ensure_products(conn)
             publish.publish(conn, db.blobs, catalog.PRODUCTS[0].id, release_type="backfile",
                             now=dt.datetime.now(dt.UTC), workdir=folder / "work")
         db.close()
-        server = Server(url, folder)
+        server = Server(url, folder, bulk_terms_version=TERMS)
         try:
             yield server
         finally:
@@ -100,13 +112,22 @@ def violations(page) -> list[str]:
             for rule, impact, help_, nodes in found if impact in FAILING]
 
 
-@pytest.mark.parametrize("lang", ["ja", "en"])
-def test_main_pages_have_no_serious_or_critical_axe_violation(browser, site, pages, lang):
+@pytest.mark.parametrize(("lang", "signed_in"), [("ja", False), ("en", False), ("ja", True),
+                                                  ("en", True)])
+def test_main_pages_have_no_serious_or_critical_axe_violation(browser, site, pages, lang,
+                                                              signed_in):
     context = browser.new_context(locale="ja-JP" if lang == "ja" else "en-US",
                                   viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    if signed_in:
+        page.goto(f"{site.base}/login?lang={lang}")
+        page.fill("input[name=username]", USER)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("#login-form button")
+        page.wait_for_url(f"{site.base}/")
+        assert page.locator("header .who").inner_text() == USER
     report: dict[str, list[str]] = {}
-    for path in pages:
+    for path in USER_PAGES if signed_in else pages:
         answer = page.goto(f"{site.base}{with_lang(path, lang)}")
         assert answer is not None and answer.status == 200, path
         assert page.get_attribute("html", "lang") == lang, path
