@@ -202,7 +202,9 @@ def test_numbers_and_dates_have_one_form_on_list_document_and_case_pages(store, 
     assert "特開2021-044377" in hits and "特願2019-165329" in hits
     assert "2019/09/11" in hits
     document = client.get(DOCUMENT).text
-    assert '<h1 id="doc-title">特開2021-044377</h1>' in document
+    # the number above, the invention's title the page's heading (issue 19, item 10)
+    assert ('<p class="docnum" id="doc-number">特開2021-044377</p>\n'
+            '<h1 id="doc-title" lang="ja" translate="no">ウェーハの加工方法</h1>') in document
     labels = {"ja": ("出願番号", "文献番号", "公知日", "出願日"),
               "en": ("Application number", "Document number", "Publication date",
                      "Filing date")}[lang]
@@ -213,7 +215,7 @@ def test_numbers_and_dates_have_one_form_on_list_document_and_case_pages(store, 
     documents = document.split('<section id="documents">', 1)[1].split("</section>", 1)[0]
     assert _text(documents).endswith("特願2019-165329")
     case = client.get(CASE).text
-    assert '<h1 id="doc-title">特願2020-123456</h1>' in case
+    assert '<p class="docnum" id="doc-number">特願2020-123456</p>\n<h1 id="doc-title"' in case
     assert list(_biblio(case).values()) == ["特願2020-123456", "2020/07/20", "特開2021-090037",
                                             "特許7533889", "2024/08/05"]
 

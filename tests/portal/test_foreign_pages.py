@@ -80,7 +80,8 @@ def test_an_ep_grant_has_the_keys_of_a_jp_document_and_claims_in_three_languages
     assert stored == by_language and len(by_language) == 3
     with site.client(html=True) as client:
         page = client.get(f"/d/EP/patent/pub/{number}{kind}").text
-    assert f"<h1 id=\"doc-title\">{ep['printed_number']}</h1>" in page
+    assert (f'<p class="docnum" id="doc-number">{ep["printed_number"]}</p>\n'
+            f'<h1 id="doc-title" lang="{ep["language"]}" translate="no">{ep["title"]}</h1>') in page
     # each claim marked with its language; a heading above the other languages' claims
     assert set(by_language) == set(re.findall(r'<p class="claim" lang="(\w+)"', page))
     assert len(re.findall(r"<h3>Claims \((German|French|English)\)</h3>", page)) == 2
