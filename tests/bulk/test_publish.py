@@ -234,3 +234,16 @@ def test_a_delta_holds_the_issue_days_loaded_since_the_last_release(loaded, tmp_
     completeness = blobs.path(files["completeness.csv"]["sha256"]).read_text("utf-8")
     assert "2021900007,present" in completeness
     assert _publish(db, blobs, work, "legal-status", now=later).release_id is None
+
+
+@pytest.mark.parametrize("first, last, ja, en", [
+    (dt.date(2021, 3, 18), dt.date(2021, 3, 19), "収録期間 2021/03/18 ～ 2021/03/19",
+     "Period covered: 2021/03/18 to 2021/03/19"),
+    (None, dt.date(2026, 12, 6), "2026/12/06までの収録分", "Covers everything up to 2026/12/06"),
+    (dt.date(2021, 3, 18), None, "2021/03/18以降の収録分", "Covers 2021/03/18 onwards"),
+    (None, None, "収録期間は不明です", "Period covered: not known"),
+])
+def test_an_announcement_says_the_period_in_words_for_an_end_it_does_not_know(
+        first, last, ja, en):
+    """Issue 19, item 10: it printed "Period covered: — to 2026-12-06"."""
+    assert (publish._period_ja(first, last), publish._period_en(first, last)) == (ja, en)

@@ -20,6 +20,7 @@ from tokkyo.bulk.builders import BUILDERS, BuildRequest, BuiltFile
 from tokkyo.bulk.errors import BulkError, NotFound
 from tokkyo.bulk.manifests import part_of_release
 from tokkyo.model.jst import japan_day, midnight
+from tokkyo.model.printed_numbers import slash_date
 from tokkyo.store.blobs import BlobStore
 from tokkyo.store.repositories import bulk_activity
 from tokkyo.store.repositories import products as rows
@@ -150,11 +151,23 @@ def _release(conn: sa.Connection, product: sa.Row, release_type: str, part: str,
 
 
 def _period_ja(first: dt.date | None, last: dt.date | None) -> str:
-    return f"収録期間 {first or '—'} ～ {last or '—'}"
+    """The period a release covers, in words for the end a release does not know
+    (issue 19, item 10: it printed "— to 2026-12-06"); dates as every page shows them."""
+    a, b = slash_date(first), slash_date(last)
+    if a and b:
+        return f"収録期間 {a} ～ {b}"
+    if b:
+        return f"{b}までの収録分"
+    return f"{a}以降の収録分" if a else "収録期間は不明です"
 
 
 def _period_en(first: dt.date | None, last: dt.date | None) -> str:
-    return f"Period covered: {first or '—'} to {last or '—'}"
+    a, b = slash_date(first), slash_date(last)
+    if a and b:
+        return f"Period covered: {a} to {b}"
+    if b:
+        return f"Covers everything up to {b}"
+    return f"Covers {a} onwards" if a else "Period covered: not known"
 
 
 def replace(conn: sa.Connection, blobs: BlobStore, release_id: str, name: str,
