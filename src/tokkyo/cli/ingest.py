@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import typer
@@ -10,6 +11,7 @@ from rich.table import Table
 
 from tokkyo.cli import context
 from tokkyo.ingest import items
+from tokkyo.ingest.reparse import REREADABLE, NotRereadable, stored_items
 from tokkyo.ingest.service import STATUSES, Ingestor, RunReport, default_workers
 from tokkyo.search.indexer import BigramIndexer
 from tokkyo.store.database import Database
@@ -21,8 +23,12 @@ def run_ingest(db: Database, paths: list[Path], batch_size: int, workers: int | 
                         batch_size=batch_size,
                         workers=default_workers() if workers is None else workers,
                         label="ingest " + " ".join(str(p) for p in paths), tolerant=tolerant)
-    total = items.count(paths)
-    with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(),
+    return _run(ingestor, items.walk(paths), items.count(paths), quiet, "ingest")
+
+
+def _run(ingestor: Ingestor, sources: Iterable[items.SourceItem], total: int, quiet: bool,
+         what: str) -> RunReport:
+    with Progress(TextColumn(f"[bold]{what}"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), TextColumn("{task.description}"),
                   console=context.console, disable=quiet, transient=False) as progress:
         task = progress.add_task("", total=total)
@@ -32,7 +38,7 @@ def run_ingest(db: Database, paths: list[Path], batch_size: int, workers: int | 
                 progress.advance(task)
             progress.update(task, description=Path(name.split("!")[0]).name[-40:])
 
-        report = ingestor.run(items.walk(paths), on_item=advance)
+        report = ingestor.run(sources, on_item=advance)
         progress.update(task, completed=total, description="")
     return report
 
@@ -76,5 +82,34 @@ def ingest(
     with context.opened(config, upgrade=True) as db:
         report = run_ingest(db, paths, batch_size or config.ingest_batch_size,
                             config.ingest_workers, quiet, tolerant)
+    print_report(report)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+_FORMATS_HELP = ("Only the files of this format (repeat for several; default: every format "
+                 "that can be read again: " + ", ".join(REREADABLE) + ").")
+
+
+def reparse(
+    formats: list[str] = typer.Option(
+        [], "--format",
+        help=_FORMATS_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Read the stored files again with this version's readers and rewrite what they
+    hold, under their current versions: after an upgrade that reads more of a format.
+
+    Files loaded in tolerant mode are read tolerantly again. Exit status 0 when
+    everything was read, 1 when anything was quarantined or a batch failed."""
+    config = context.settings()
+    with context.opened(config, upgrade=True, existing=True) as db:
+        try:
+            total, stored = stored_items(db.engine, db.blobs, formats)
+        except NotRereadable as exc:
+            context.fail(str(exc), code=2)
+        ingestor = Ingestor(db.engine, db.blobs, indexer=BigramIndexer.for_engine(db.engine),
+                            batch_size=config.ingest_batch_size, workers=0,
+                            label="reparse", tolerant=True, reread=True)
+        report = _run(ingestor, stored, total, quiet, "reparse")
     print_report(report)
     raise typer.Exit(0 if report.ok else 1)

@@ -31,6 +31,7 @@ def main(version: bool = typer.Option(False, "--version", callback=_version, is_
     """tokkyo: an open, self-hostable patent information platform."""
     context.debug = debug
 app.command()(ingest.ingest)
+app.command()(ingest.reparse)
 app.command()(serve.serve)
 app.command()(serve.demo)
 app.command()(search.search)

@@ -27,14 +27,19 @@ def quarantine(conn: sa.Connection, batch_id: int, entry: Refused) -> None:
 
 
 def apply(conn: sa.Connection, batch_id: int, entry: Ready, indexer: Indexer | None,
-          to_index: IndexQueue, touched: set[int]) -> str:
+          to_index: IndexQueue, touched: set[int], *, reread: bool = False) -> str:
     """Record the new version and write its content; returns the outcome status. The
     cases whose content it changed go to `touched` (their summaries are stored again at
-    the batch's end)."""
+    the batch's end). With `reread`, unchanged bytes are written again under their
+    current version (its problems updated) and count as replaced."""
     parsed = entry.parsed
     previous = sources.current(conn, parsed.key)
     if previous is not None and previous.fingerprint == entry.fingerprint:
-        return "unchanged"
+        if not reread:
+            return "unchanged"
+        sources.set_problems(conn, previous.id, "\n".join(parsed.problems))
+        _content(conn, parsed.payload, previous.id, entry, indexer, to_index, touched)
+        return "replaced"
     payload = parsed.payload
     new_content = True
     if previous is None and isinstance(payload, CaseUpdate) and payload.bodies:
@@ -46,17 +51,22 @@ def apply(conn: sa.Connection, batch_id: int, entry: Ready, indexer: Indexer | N
         conn, key=parsed.key, format=parsed.format, name=entry.name,
         blob_sha256=entry.blob, fingerprint=entry.fingerprint, batch_id=batch_id,
         problems="\n".join(parsed.problems), previous=previous)
-    if isinstance(payload, Publication):
-        _write(conn, payload, version.id, entry.index_entries, indexer, to_index, touched)
-    elif isinstance(payload, Delivery):
-        _deliver(conn, payload, version.id, entry, indexer, to_index, touched)
-    elif isinstance(payload, CaseUpdate):
-        touched.add(cases.apply_update(conn, payload, version.id, entry.body_blobs))
-    elif isinstance(payload, PartyNames):
-        parties.learn_names(conn, payload.names, origin="lookup")
+    _content(conn, payload, version.id, entry, indexer, to_index, touched)
     if previous is not None:
         return "replaced"
     return "loaded" if new_content else "unchanged"
+
+
+def _content(conn: sa.Connection, payload: Any, source_id: int, entry: Ready,
+             indexer: Indexer | None, to_index: IndexQueue, touched: set[int]) -> None:
+    if isinstance(payload, Publication):
+        _write(conn, payload, source_id, entry.index_entries, indexer, to_index, touched)
+    elif isinstance(payload, Delivery):
+        _deliver(conn, payload, source_id, entry, indexer, to_index, touched)
+    elif isinstance(payload, CaseUpdate):
+        touched.add(cases.apply_update(conn, payload, source_id, entry.body_blobs))
+    elif isinstance(payload, PartyNames):
+        parties.learn_names(conn, payload.names, origin="lookup")
 
 
 def _write(conn: sa.Connection, pub: Publication, source_id: int, entries: Any,

@@ -80,10 +80,13 @@ def default_workers() -> int:
 class Ingestor:
     def __init__(self, engine: Engine, blob_store: BlobStore, *, indexer: Indexer | None,
                  batch_size: int = 200, workers: int = 0, label: str = "",
-                 tolerant: bool = False) -> None:
+                 tolerant: bool = False, reread: bool = False) -> None:
         """`workers`: reader processes; 0 reads in this process. They start only when the
         first batch is full, so small runs pay no start-up cost. `tolerant`: repair
-        foreign XML that is not well-formed, logging every repair (exchange.md §11.3)."""
+        foreign XML that is not well-formed, logging every repair (exchange.md §11.3).
+        `reread`: a file whose bytes are unchanged is read and written again (under its
+        current version) instead of being skipped: what `tokkyo reparse` does after the
+        readers have learnt to read more of a format."""
         self.engine = engine
         self.blobs = blob_store
         self.indexer = indexer
@@ -91,6 +94,7 @@ class Ingestor:
         self.workers = workers
         self.label = label
         self.tolerant = tolerant
+        self.reread = reread
 
     def run(self, items: Iterable[SourceItem],
             on_item: Callable[[str], None] | None = None) -> RunReport:
@@ -215,14 +219,16 @@ class Ingestor:
         parsed = entry.parsed
         if not isolate:
             try:
-                status = apply(conn, batch_id, entry, self.indexer, to_index, touched)
+                status = apply(conn, batch_id, entry, self.indexer, to_index, touched,
+                               reread=self.reread)
             except _REFUSALS as exc:
                 raise _Refusal from exc
         else:
             savepoint = conn.begin_nested()
             queued = list(to_index)
             try:
-                status = apply(conn, batch_id, entry, self.indexer, to_index, touched)
+                status = apply(conn, batch_id, entry, self.indexer, to_index, touched,
+                               reread=self.reread)
             except _REFUSALS as exc:
                 savepoint.rollback()
                 to_index[:] = queued               # the index queue goes back with the rows

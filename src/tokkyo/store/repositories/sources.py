@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +55,20 @@ def add_version(conn: sa.Connection, *, key: str, format: str, name: str, blob_s
         fingerprint=fingerprint, batch_id=batch_id, ingested_at=now, problems=problems)
         .returning(sources.c.id)).scalar_one()
     return SourceVersion(new_id, key, version, format, name, blob_sha256, fingerprint, now, None)
+
+
+def current_of_formats(conn: sa.Connection, formats: Sequence[str]) -> list[SourceVersion]:
+    """The current version of every stored file of the given formats, oldest first."""
+    rows = conn.execute(sa.select(sources).where(sources.c.format.in_(list(formats)),
+                                                 sources.c.superseded_at.is_(None))
+                        .order_by(sources.c.id)).all()
+    return [_version(r) for r in rows]
+
+
+def set_problems(conn: sa.Connection, version_id: int, problems: str) -> None:
+    """What a new reading of a version's unchanged bytes says of them."""
+    conn.execute(sa.update(sources).where(sources.c.id == version_id)
+                 .values(problems=problems))
 
 
 def history(conn: sa.Connection, key: str) -> list[SourceVersion]:
