@@ -60,8 +60,15 @@ def is_route_module(module: str) -> bool:
             or module in OTHER_ROUTE_MODULES)
 
 
+#: Search engine backends commit their own index (a tantivy writer), never the store's
+#: unit of work: not services in rule d's sense.
+ENGINE_BACKENDS = "search/backends/"
+
+
 def is_service_module(module: str) -> bool:
     path = PurePosixPath(module)
+    if module.startswith(ENGINE_BACKENDS):
+        return False
     return path.name == "service.py" or path.parts[0] in SERVICE_PACKAGES
 
 

@@ -20,7 +20,8 @@ ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "config": {"errors"},
     "store": {"model", "config", "errors"},
-    "search": {"model", "store", "errors"},
+    # settings choose the search engine (design.md: one Protocol, chosen by settings)
+    "search": {"model", "store", "config", "errors"},
     "ingest": {"model", "store", "errors"},
     "accounts": {"model", "store", "config", "errors"},
     "documents": {"model", "store", "search", "errors"},
@@ -38,8 +39,8 @@ ALLOWED: dict[str, set[str]] = {
     "server": set(),
     "cli": {"model", "store", "search", "ingest", "documents", "accounts", "api", "portal",
             "bulk", "app", "config", "errors", "server", "web"},
-    "app": {"api", "portal", "bulk", "documents", "accounts", "store", "config", "errors",
-            "web"},
+    "app": {"api", "portal", "bulk", "documents", "accounts", "search", "store", "config",
+            "errors", "web"},
 }
 FORBIDDEN_NAMES = {"utils", "util", "helpers", "helper", "common", "misc"}
 

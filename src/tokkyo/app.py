@@ -27,6 +27,8 @@ from tokkyo.config import Settings, load_settings
 from tokkyo.errors import TokkyoError
 from tokkyo.portal import refusals as portal_refusals
 from tokkyo.portal.web import error_page
+from tokkyo.search import service as search_service
+from tokkyo.search.outbox import Worker
 from tokkyo.store.database import Database
 from tokkyo.web.answers import Surface, answer_error
 from tokkyo.web.context import AppContext
@@ -68,8 +70,16 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     db = database or Database.open(settings)
     policy = Policy.from_settings(settings)
 
+    backend = search_service.open_for(db.engine, settings)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # due index work (a crash's leftovers, ingest by another process) goes to the
+        # search engine from here unless a `tokkyo search index-worker` does it
+        worker = (Worker(db.engine, backend) if settings.search_worker
+                  and backend.name != "sql" else None)
+        if worker is not None:
+            worker.start()
         with db.engine.begin() as conn:
             pruned = retention.prune(conn, policy)
         if any(pruned):
@@ -78,6 +88,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if serving:
             log.info("start-up heap frozen: %d objects", freeze_heap())
         yield
+        if worker is not None:
+            worker.stop()
         if database is None:
             db.close()
 

@@ -60,6 +60,10 @@ class SearchBackend(Protocol):
         """The `digest` of each of these cases' documents the engine holds."""
         ...
 
+    def ids(self) -> list[int]:
+        """The case ids of every document the engine holds."""
+        ...
+
     def check(self) -> None:
         """Raise when the engine cannot be reached or read (the /ready probe)."""
         ...

@@ -79,6 +79,7 @@ def count(conn: sa.Connection) -> int:
 
 def _chunk(conn: sa.Connection, ids: list[int]) -> dict[int, CaseRows]:
     a, p = applications.c, publications.c
+    row: Any
     out = {row.id: CaseRows(row) for row in conn.execute(
         sa.select(a.id, a.country, a.law, a.application_number, a.title, a.filing_date,
                   a.publication_date, a.registration_date, a.ad_publication_number,
@@ -144,6 +145,8 @@ def _publication_units(conn: sa.Connection, pub_ids: list[int], pub_case: dict[i
     def add(pub_id: int, field_code: str, text: str) -> None:
         out[pub_case[pub_id]].units[pub_id].append((field_code, text))
 
+    row: Any
+
     for row in conn.execute(sa.select(publication_texts.c.publication_id,
                                       publication_texts.c.part, publication_texts.c.text)
                             .where(publication_texts.c.publication_id.in_(pub_ids))):
@@ -157,3 +160,22 @@ def _publication_units(conn: sa.Connection, pub_ids: list[int], pub_case: dict[i
     for row in conn.execute(sa.select(parties.c.publication_id, parties.c.role, parties.c.name)
                             .where(parties.c.publication_id.in_(pub_ids))):
         add(row.publication_id, ROLE_FIELDS[row.role], row.name)
+
+
+def sample_ids(conn: sa.Connection, size: int) -> list[int]:
+    """Up to `size` case ids spread over the store (every case when it holds no more)."""
+    total = count(conn)
+    if total <= size:
+        return all_ids(conn, limit=max(total, 1))
+    step = total / size
+    ids = all_ids(conn, limit=total)
+    return [ids[int(i * step)] for i in range(size)]
+
+
+def existing(conn: sa.Connection, ids: Sequence[int]) -> list[int]:
+    """Which of `ids` are stored cases."""
+    found: list[int] = []
+    for chunk in chunks(ids):
+        found += conn.execute(sa.select(applications.c.id)
+                              .where(applications.c.id.in_(chunk))).scalars()
+    return found
