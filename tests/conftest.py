@@ -33,6 +33,11 @@ EXAMPLES = SAMPLES / "jpo-api" / "examples"
 
 _PG_SKIP_REASON: list[str] = []
 
+# Tests decide when index work reaches the search engine (`index_due`, and the checked
+# backend catching up before each search): a server's own worker thread would write
+# beside a test's fixtures. The worker is tested on its own (tests/search/test_outbox.py).
+os.environ.setdefault("TOKKYO_SEARCH_WORKER", "0")
+
 
 @pytest.fixture(scope="session")
 def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer | None]:

@@ -42,13 +42,15 @@ class IndexBusy(TokkyoError):
 class TantivyBackend:
     name = "tantivy"
 
-    def __init__(self, folder: Path, *, heap_mb: int = 128, threads: int = 1) -> None:
+    def __init__(self, folder: Path, *, heap_mb: int = 128, threads: int = 1,
+                 writer_wait: float = WRITER_WAIT_S) -> None:
         self.path = folder / f"tantivy-v{VERSION}"
         self.path.mkdir(parents=True, exist_ok=True)
         self.schema = build_schema()
         self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
         self.heap = heap_mb * 1_000_000
         self.threads = threads
+        self.writer_wait = writer_wait
         self._loaded = self._stamp()
         self._reload_lock = threading.Lock()
 
@@ -129,7 +131,7 @@ class TantivyBackend:
 
     @contextmanager
     def _writer(self) -> Iterator[tantivy.IndexWriter]:
-        deadline = time.monotonic() + WRITER_WAIT_S
+        deadline = time.monotonic() + self.writer_wait
         while True:
             try:
                 writer = self.index.writer(self.heap, self.threads)
