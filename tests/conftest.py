@@ -115,7 +115,7 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
         yield url
 
 
-def _searched(database: Database, folder: Path) -> Database:
+def searched(database: Database, folder: Path) -> Database:
     """The store searched with tantivy, the default engine, every search checked against
     the SQL engine (tests/search_oracle.py)."""
     from tests.search_oracle import CheckedBackend
@@ -128,7 +128,7 @@ def _searched(database: Database, folder: Path) -> Database:
 
 @pytest.fixture
 def db(database_url: str, tmp_path: Path) -> Iterator[Database]:
-    database = _searched(Database(make_engine(database_url), LocalBlobStore(tmp_path / "blobs")),
+    database = searched(Database(make_engine(database_url), LocalBlobStore(tmp_path / "blobs")),
                          tmp_path / "search")
     yield database
     database.close()
@@ -138,7 +138,7 @@ def db(database_url: str, tmp_path: Path) -> Iterator[Database]:
 def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
     target = tmp_path / "tokkyo.sqlite3"
     target.write_bytes(sqlite_template.read_bytes())
-    database = _searched(Database(make_engine(f"sqlite:///{target}"),
+    database = searched(Database(make_engine(f"sqlite:///{target}"),
                                   LocalBlobStore(tmp_path / "blobs")), tmp_path / "search")
     yield database
     database.close()
