@@ -163,7 +163,8 @@ def word_html(lines: list[str], encoding: str = "cp932") -> bytes:
         if n % 7 == 3:
             out.append("<p class=MsoNormal><o:p>&nbsp;</o:p></p>")
     out += ["</div>", "</body>", "</html>"]
-    return "\n".join(out).encode(encoding)
+    # what the encoding cannot hold, Word writes as a character reference
+    return "\n".join(out).encode(encoding, "xmlcharrefreplace")
 
 
 def _wrap(text: str) -> str:
@@ -193,7 +194,7 @@ def image(kind: str = "gif", mode: str = "1", size: tuple[int, int] = (400, 300)
     for x in range(size[0]):
         im.putpixel((x, 0), 0)
         im.putpixel((x, size[1] - 1), 0)
-    if mode == "L" and kind != "jpeg":
+    if mode != "1" and kind != "jpeg":
         im.putpixel((1, 1), 128)
     picture = im.convert(mode)
     out = io.BytesIO()
@@ -204,11 +205,13 @@ def image(kind: str = "gif", mode: str = "1", size: tuple[int, int] = (400, 300)
         extra = [picture.copy() for _ in range(frames - 1)]
         extra[0].putpixel((5, 5), 0)
         options.update(save_all=True, append_images=extra, duration=100, loop=0)
-    if kind == "jpeg" and not jfif:
-        options["jfif"] = False
     picture.save(out, {"gif": "GIF", "png": "PNG", "bmp": "BMP", "jpeg": "JPEG",
                        "tiff": "TIFF", "webp": "WEBP"}[kind], **options)
-    return out.getvalue()
+    data = out.getvalue()
+    if kind == "jpeg" and not jfif:          # without its APP0 (JFIF) segment
+        assert data[2:4] == b"\xff\xe0"
+        data = data[:2] + data[4 + int.from_bytes(data[4:6], "big"):]
+    return data
 
 
 def images() -> dict[str, bytes]:

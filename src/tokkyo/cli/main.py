@@ -8,6 +8,7 @@ from importlib.metadata import version as installed_version
 import typer
 
 from tokkyo.cli import bulk, context, db, ingest, report, search, serve, settings_cmd, users
+from tokkyo.cli.efiling import app as efile_app
 
 app = typer.Typer(help="tokkyo: an open, self-hostable patent information platform.",
                   no_args_is_help=True, add_completion=False)
@@ -40,6 +41,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(report.app, name="report")
 app.add_typer(users.app, name="users")
 app.add_typer(bulk.app, name="bulk")
+app.add_typer(efile_app, name="efile")
 
 if __name__ == "__main__":
     app()

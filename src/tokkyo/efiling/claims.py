@@ -92,13 +92,16 @@ def check_claims(document: Document, report: Report) -> list[Finding]:
             shown = f"請求項{_wide(c.cited)}"
             if c.cited not in present:
                 out.append(report("claim-reference-missing", claim.item, line, c.at, shown,
-                                  claim=claim.number, cited=c.cited))
+                                  claim=claim.number, cited=c.cited,
+                                  claim_w=_wide(claim.number), cited_w=_wide(c.cited)))
             elif c.cited >= claim.number:
                 out.append(report("claim-reference-forward", claim.item, line, c.at, shown,
-                                  claim=claim.number, cited=c.cited))
+                                  claim=claim.number, cited=c.cited,
+                                  claim_w=_wide(claim.number), cited_w=_wide(c.cited)))
             elif claim.multiple and present[c.cited].multiple:
                 out.append(report("multiple-dependency-wording", claim.item, line, c.at,
-                                  shown, claim=claim.number, cited=c.cited))
+                                  shown, claim=claim.number, cited=c.cited,
+                                  claim_w=_wide(claim.number), cited_w=_wide(c.cited)))
     return out
 
 

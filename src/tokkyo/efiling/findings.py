@@ -69,14 +69,14 @@ RULES: dict[str, Rule] = {
         "【請求項{found}】 should be 【請求項{expected}】: number the claims from 1 without "
         "gaps."),
     "claim-reference-missing": Rule(
-        E, "請求項{claim}が引用する請求項{cited}はありません。",
+        E, "請求項{claim_w}が引用する請求項{cited_w}はありません。",
         "Claim {claim} cites claim {cited}, which does not exist."),
     "claim-reference-forward": Rule(
-        E, "請求項{claim}は請求項{cited}を引用しています。請求項は自身より前の請求項だけを"
+        E, "請求項{claim_w}は請求項{cited_w}を引用しています。請求項は自身より前の請求項だけを"
            "引用できます。",
         "Claim {claim} cites claim {cited}: a claim may cite only claims before it."),
     "multiple-dependency-wording": Rule(
-        E, "多数項引用の請求項{claim}が、多数項引用の請求項{cited}を引用しています"
+        E, "多数項引用の請求項{claim_w}が、多数項引用の請求項{cited_w}を引用しています"
            "（マルチマルチクレーム）。引用を一つにするか、請求項を分けてください。",
         "Claim {claim} cites more than one claim and cites claim {cited}, which also "
         "does: a multiple dependent claim may not cite another. Cite one claim or split "

@@ -123,7 +123,8 @@ def convert(result: Result) -> dict[str, bytes]:
     """The XML package: `JPOXMLDOC01-jpbibl.xml`, `JPOXMLDOC01-appb.xml` and the
     images; `NotConverted` while the application has errors."""
     if not result.ok:
-        raise NotConverted(f"{result.upload.name}: {result.count(Severity.ERROR)} errors; "
+        errors = result.count(Severity.ERROR)
+        raise NotConverted(f"{result.upload.name}: {errors} error{'s' if errors > 1 else ''}; "
                            "correct them first (`tokkyo efile check` lists them)")
     app = result.application
     names = ImageNames()
