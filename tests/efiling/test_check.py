@@ -137,7 +137,8 @@ def test_a_finding_names_its_paragraph_and_says_what_to_do():
     assert f.position.paragraph == "０００４" and f.position.document == "明細書"
     assert f.text == "①"
     assert f.message_en == "'①' (U+2460) is not a JIS X 0208 character. Write '（１）' instead."
-    assert f.message_ja == "「①」（U+2460）は JIS X 0208 にない文字です。「（１）」と書いてください。"
+    assert f.message_ja == ("「①」（U+2460）は JIS X 0208 にない文字です。"
+                            "「（１）」と書いてください。")
 
 
 def test_a_character_beyond_shift_jis_written_as_a_reference_by_word():

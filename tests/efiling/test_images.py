@@ -11,6 +11,7 @@ from tests.efiling.applications import image
 from tokkyo.efiling import images
 from tokkyo.efiling.findings import Severity
 
+
 def _grey_mode_in_black_and_white() -> bytes:
     """A PNG in grey mode that holds only black and white: binary by its content."""
     im = Image.new("L", (200, 100), 255)
