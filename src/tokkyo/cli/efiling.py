@@ -38,7 +38,7 @@ def _where(f: Finding) -> str:
 
 def _print(result: service.Result, lang: str) -> None:
     console = context.console
-    rows = [(f.severity.value, f.code,
+    rows: list[tuple[str, ...]] = [(f.severity.value, f.code,
              f"{f.position.line}:{f.position.column}" if f.position.line else "-",
              _where(f), f.text, f.message(lang)) for f in result.findings]
     if rows:
