@@ -17,10 +17,29 @@ import unicodedata
 TO_CP932 = str.maketrans({"\u301c": "\uff5e", "\u2016": "\u2225", "\u2212": "\uff0d",
                           "\u00a2": "\uffe0", "\u00a3": "\uffe1", "\u00ac": "\uffe2",
                           "\u2014": "\u2015"})
-#: A line in cp932 that is all printable ASCII and JIS X 0208 rows 1–84 (lead bytes
-#: 0x81–0x84, 0x88–0x9F, 0xE0–0xEA); NEC row 13 (0x87) and the IBM extensions
-#: (0xED–0xFC) are cp932 only.
-_JIS_BYTES = re.compile(rb"(?:[\x20-\x7e]|[\x81-\x84\x88-\x9f\xe0-\xea][\x40-\x7e\x80-\xfc])*")
+#: Any of the characters TO_CP932 maps (translating only text that holds one is much
+#: faster than translating all of it).
+DUAL = re.compile("[\u301c\u2016\u2212\u00a2\u00a3\u00ac\u2014]")
+
+
+_PAIRS = tuple((chr(a), str(b)) for a, b in TO_CP932.items())
+
+
+def to_cp932(text: str) -> str:
+    """The dual characters in cp932's form (str.replace per character present: a
+    translate of a whole input would go character by character in Python's slow path)."""
+    if not DUAL.search(text):
+        return text
+    for jis, cp932 in _PAIRS:
+        if jis in text:
+            text = text.replace(jis, cp932)
+    return text
+
+
+#: Characters Shift_JIS holds that an application may not use: control characters and
+#: half-width katakana (JIS X 0201); with or without the blanks of HTML source.
+_NOT_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\uff61-\uff9f]")
+_NOT_SOURCE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\uff61-\uff9f]")
 #: What to write instead, for characters applicants often type.
 _SUGGEST = {
     **{chr(0x2460 + i): f"（{chr(0xFF11 + i) if i < 9 else str(i + 1)}）" for i in range(20)},
@@ -29,15 +48,21 @@ _SUGGEST = {
 }
 
 
-def jis_ok(text: str) -> bool:
-    """Whether every character of `text` is printable ASCII or JIS X 0208."""
-    if text.isascii():
-        return text.isprintable()
-    try:
-        data = text.translate(TO_CP932).encode("cp932")
-    except UnicodeEncodeError:
+def jis_ok(text: str, *, source: bool = False) -> bool:
+    """Whether every character of `text` is printable ASCII or JIS X 0208 (`source`:
+    line breaks and tabs allowed too, for a whole input). Encoded as cp932 (Microsoft's
+    mapping, which takes both Unicode forms of the dual characters) and decoded as
+    Shift_JIS, which refuses what only cp932 has: NEC row 13 (①, ㈱, Ⅰ) and the IBM
+    extensions."""
+    if (_NOT_SOURCE if source else _NOT_TEXT).search(text):
         return False
-    return _JIS_BYTES.fullmatch(data) is not None
+    if text.isascii():
+        return True
+    try:
+        to_cp932(text).encode("cp932").decode("shift_jis")
+    except UnicodeError:
+        return False
+    return True
 
 
 def bad_characters(text: str) -> list[int]:

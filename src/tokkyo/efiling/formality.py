@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tokkyo.efiling.characters import bad_characters, suggestion
+from tokkyo.efiling.characters import bad_characters, jis_ok, suggestion
 from tokkyo.efiling.claims import check_claims
 from tokkyo.efiling.findings import Finding, Position, finding
 from tokkyo.efiling.forms import ORDER, REQUIRED_WITH_REQUEST, Form
@@ -97,9 +97,13 @@ def _lines(app: Application, places: Places) -> list[Finding]:
     """Characters outside JIS X 0208, 【 】 outside an item name, and text before the
     first document."""
     out: list[Finding] = []
+    # when the whole input is JIS X 0208 and writes no character reference, so is every
+    # line: one encode instead of one a line
+    source = app.source.text
+    every_line_ok = "&#" not in source and jis_ok(source, source=True)
     for document, item, paragraph, line in _walk(app):
         text = line.text
-        for i in bad_characters(text):
+        for i in ([] if every_line_ok else bad_characters(text)):
             ja, en = suggestion(text[i])
             out.append(finding("character-not-in-jis-x-0208",
                                places.at(line, i, document, item, paragraph), text[i],
@@ -107,6 +111,8 @@ def _lines(app: Application, places: Places) -> list[Finding]:
                                suggestion_en=en))
         if "【" in text or "】" in text:
             named = ITEM.match(text) if item is not None and item.line is line else None
+            if named and text.count("【") == 1 and text.count("】") == 1:
+                continue
             skip = range(named.start(1) - 1, named.end()) if named else range(0)
             for i, c in enumerate(text):
                 if c in "【】" and i not in skip:
@@ -160,10 +166,11 @@ def _items(document: Document, form: Form, places: Places) -> list[Finding]:
     seen: set[str] = set()
     highest: tuple[int, Item] | None = None
     for item in document.items:
-        where = places.at(item.line, None, document, item)
+        def where(item: Item = item) -> Position:
+            return places.at(item.line, None, document, item)
         if item.name == PARAGRAPH:
             if not form.paragraphs:
-                out.append(finding("item-unknown", where, item.bracketed, item=item.bracketed,
+                out.append(finding("item-unknown", where(), item.bracketed, item=item.bracketed,
                                    document=form.name, document_en=form.en,
                                    hint="段落番号は明細書にだけ付けます。",
                                    hint_en="Paragraph numbers belong in the description "
@@ -173,7 +180,7 @@ def _items(document: Document, form: Form, places: Places) -> list[Finding]:
             continue
         spec = form.spec(item.name, item.number is not None)
         if spec is None or (item.number is not None and item.name not in form.numbered):
-            out.append(finding("item-unknown", where, item.bracketed, item=item.bracketed,
+            out.append(finding("item-unknown", where(), item.bracketed, item=item.bracketed,
                                document=form.name, document_en=form.en,
                                hint=_hint(form), hint_en=_hint_en(form)))
             continue
@@ -181,12 +188,12 @@ def _items(document: Document, form: Form, places: Places) -> list[Finding]:
             continue                       # a sub-item: follows its group's head
         key = spec.name if item.number is None else f"{spec.name}{item.number}"
         if key in seen and not spec.repeats:
-            out.append(finding("item-duplicate", where, item.bracketed, item=item.bracketed,
+            out.append(finding("item-duplicate", where(), item.bracketed, item=item.bracketed,
                                document=form.name, document_en=form.en))
             continue
         seen.add(spec.name)
         if highest is not None and spec.rank < highest[0]:
-            out.append(finding("item-order", where, item.bracketed, item=item.bracketed,
+            out.append(finding("item-order", where(), item.bracketed, item=item.bracketed,
                                before=highest[1].bracketed))
             continue
         highest = (spec.rank, item)

@@ -18,21 +18,31 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from tokkyo.efiling.errors import UnreadableHtml
 from tokkyo.efiling.findings import Finding, Position, Severity, finding
 
+_ATTRS = r"""(?:[^>"']+|"[^"]*"|'[^']*')*"""
+#: Inline tags with no meaning (Word's spans, FONT, O:P, smart tags): read as part of the
+#: text around them, which keeps the scanner's tokens few.
+_INLINE = rf"</?(?:span|font|nobr|wbr|[A-Za-z][\w.-]*:[\w.-]+)(?=[\s/>]){_ATTRS}>"
+_ANY_TAG = re.compile(r"<[^>]*>")
 _TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)"                              # comments, Word's VML conditionals
     r"|<!\[[^\]]*\]>"                                  # <![if !vml]> <![endif]>
     r"|<![^>]*>|<\?.*?\?>"                             # doctype, processing instructions
-    r"|<(/?)([A-Za-z][\w:.-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"  # a tag
-    r"|[^<]+|<", re.S)
+    rf"|(?:[^<]+|{_INLINE})+"                          # text, with meaningless tags
+    rf"|((?:<(?:/?(?:p|div)|br)(?=[\s/>]){_ATTRS}>[ \t\r\n]*)+)"  # line ends: P, DIV, BR
+    rf"|<(/?)([A-Za-z][\w:.-]*)({_ATTRS})>"             # another tag,
+    r"([ \t\r\n]+(?=<))?"                              # and the blank up to the next
+    r"|<", re.S | re.I)
 _ATTR = re.compile(r"([\w:.-]+)\s*(?:=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _CHARSET = re.compile(rb"charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
 _NEWLINE = re.compile(r"[ \t]*\r?\n[ \t]*")
+#: A line break Word wrote between two ASCII characters: a space (between Japanese
+#: characters it is nothing)
+_ASCII_BREAK = re.compile(r"(?<=[\x00-\x7f])[ \t]*\r?\n[ \t]*(?=[\x00-\x7f])")
 #: Tags whose content is not text of the application: skipped to their end tag.
 _SKIPPED = {"title", "style", "script", "xml", "head_title", "noscript", "template"}
 #: Tags that end a line of the application.
@@ -86,6 +96,10 @@ class Line:
     _starts: list[int] = field(default_factory=list)   # text index where each segment starts
 
     def finish(self) -> None:
+        if len(self.segments) == 1:
+            only = self.segments[0]
+            self.text, self._starts = (only.text if isinstance(only, Text) else ""), [0]
+            return
         parts, starts, at = [], [], 0
         for s in self.segments:
             starts.append(at)
@@ -176,25 +190,48 @@ def read_html(data: bytes) -> Read:
     return Read(source, *_scan(source))
 
 
+QUIET, BREAK, STYLE, IMG, LINK, SKIP, OTHER = range(7)
+
+
+def _kind(name: str) -> tuple[int, bool]:
+    """What a tag does (QUIET …) and whether it ends a line."""
+    if name in _SKIPPED:
+        return SKIP, False
+    if name in _STYLES:
+        return STYLE, False
+    if name == "img":
+        return IMG, False
+    if name == "a":
+        return LINK, False
+    if name in _QUIET or ":" in name:
+        return QUIET, name in _BREAKS
+    return OTHER, name in _BREAKS
+
+
+_KINDS: dict[str, tuple[int, bool]] = {}
+
+
 def _scan(source: Source) -> tuple[list[Line], list[Finding]]:
+    """One pass over the tokens; the loop is the hot path of the check (a 200-page
+    application is some 25,000 tokens), so tags are classified once by name."""
     text = source.text
     lines: list[Line] = []
     findings: list[Finding] = []
     current: list[Segment] = []
+    content = False                      # the current line has text or an image
     styles: list[str] = []
     frozen = frozenset[str]()
     pre = 0
     skip_until = 0
+    kinds = _KINDS
 
     def flush() -> None:
-        nonlocal current
-        if current and (any(isinstance(s, Image) for s in current)
-                        or any(s.text.strip(" \u3000") for s in current
-                               if isinstance(s, Text))):
+        nonlocal current, content
+        if content:
             line = Line(current)
             line.finish()
             lines.append(line)
-        current = []
+        current, content = [], False
 
     def report(tag: str, at: int, effect_ja: str, effect_en: str, lossy: bool) -> None:
         line, column = source.where(at)
@@ -207,54 +244,86 @@ def _scan(source: Source) -> tuple[list[Line], list[Finding]]:
         start = m.start()
         if start < skip_until:
             continue
-        tag = m.group(2)
-        if tag is None:
-            chunk = m.group(0)
-            if chunk.startswith("<!") or chunk.startswith("<?"):
-                continue                 # comments (VML), conditionals, doctype: deleted
+        found = m.lastindex
+        if found == 1:                   # </p><p …>, <br>: the line ends
+            if content:
+                flush()
+            elif current:
+                current = []
+            continue
+        if found is None:                # text, a comment or a lone "<"
+            chunk = m.group()
             if chunk == "<":
                 current.append(Text("<", frozen, start, "<"))
+                content = True
                 continue
+            if chunk.startswith(("<!", "<?")):
+                continue                 # comments (VML), conditionals, doctype: deleted
             if pre:
-                _pre_text(chunk, start, frozen, current, flush)
-            elif chunk.strip():
-                current.append(_text(chunk, start, frozen))
+                for piece in _pre_text(chunk, start, frozen):
+                    if piece is None:
+                        flush()
+                    else:
+                        current.append(piece)
+                        content = True
+                continue
+            if "<" in chunk:
+                segment = _text(chunk, start, frozen)
+                if not segment.text or segment.text.isspace():
+                    continue
+            elif chunk.isspace():
+                continue
+            elif "\n" in chunk or "&" in chunk or "\xa0" in chunk:
+                segment = _text(chunk, start, frozen)
+            else:
+                segment = Text(chunk, frozen, start, chunk)
+            current.append(segment)
+            if not content and segment.text.strip(" \u3000"):
+                content = True
             continue
-        name = tag.lower()
-        closing = m.group(1) == "/"
-        if name in _SKIPPED and not closing:
-            end = re.compile(rf"</{name}\s*>", re.I).search(text, m.end())
-            skip_until = end.end() if end else len(text)
-            continue
-        if name in _BREAKS:
+        closing, tag, attributes, blank = m.group(2, 3, 4, 5)
+        if pre and blank and "\n" in blank:
+            flush()                      # a line break between two tags in PRE
+        kind = kinds.get(tag)            # by the name as written: no lower() a token
+        if kind is None:
+            kind = kinds[tag] = _kind(tag.lower())
+        what, breaks = kind
+        name = tag.lower() if what != QUIET or breaks else tag
+        if breaks:
             flush()
             if name == "pre":
                 pre = pre - 1 if closing and pre else pre + (not closing)
-        if name in _STYLES:
+        if what == QUIET:
+            continue
+        if what == STYLE:
             if closing:
                 if name in styles:
-                    styles.reverse()
-                    styles.remove(name)
-                    styles.reverse()
+                    del styles[len(styles) - 1 - styles[::-1].index(name)]
             else:
                 styles.append(name)
             frozen = frozenset(styles)
-        elif name == "img" and not closing:
-            src = _attributes(m.group(3)).get("src", "")
+        elif closing:
+            continue
+        elif what == IMG:
+            src = _attributes(attributes).get("src", "")
             current.append(Image(html.unescape(src), start))
-        elif name == "a" and not closing:
-            attrs = _attributes(m.group(3))
-            if "href" in attrs:
+            content = True
+        elif what == SKIP:
+            end = re.compile(rf"</{name}\s*>", re.I).search(text, m.end())
+            skip_until = end.end() if end else len(text)
+        elif what == LINK:
+            if "href" in _attributes(attributes):
                 end = re.compile(r"</a\s*>", re.I).search(text, m.end())
                 skip_until = end.end() if end else len(text)
                 report("a", start, "リンクの文字列は削除されます。",
                        "The link's text is deleted.", False)
-        elif not closing and name not in _QUIET and ":" not in name and name != "a":
+        else:
             lossy = name in _LOSSY
+            table = name in ("table", "tr", "td")
             report(name, start,
-                   "表は【表１】として画像で記載してください。" if name in ("table", "tr", "td")
+                   "表は【表１】として画像で記載してください。" if table
                    else ("内容は変換されません。" if lossy else "文字列は残し、書式は削除します。"),
-                   "Put tables in as images under 【表１】." if name in ("table", "tr", "td")
+                   "Put tables in as images under 【表１】." if table
                    else ("Its content cannot be converted." if lossy
                          else "Its text is kept, its formatting dropped."), lossy)
     flush()
@@ -270,56 +339,49 @@ def _attributes(raw: str) -> dict[str, str]:
     return out
 
 
-def _text(raw: str, start: int, styles: frozenset[str]) -> Text:
+def _visible(raw: str) -> str:
+    """The text a piece of source shows: meaningless tags dropped, Word's line breaks
+    joined, entities read, no-break spaces as spaces."""
     text = raw
+    if "<" in text:                      # only meaningless tags are left in a text token
+        text = _ANY_TAG.sub("", text)
     if "\n" in text:
-        text = _NEWLINE.sub(_join, text)
+        text = _NEWLINE.sub("", _ASCII_BREAK.sub(" ", text))
     if "&" in text:
         text = html.unescape(text)
     if "\xa0" in text:
         text = text.replace("\xa0", " ")
-    return Text(text, styles, start, raw)
+    return text
 
 
-def _pre_text(raw: str, start: int, styles: frozenset[str], current: list[Segment],
-              flush: Callable[[], None]) -> None:
-    """Text inside PRE: each line break of the source is a line break."""
+def _text(raw: str, start: int, styles: frozenset[str]) -> Text:
+    return Text(_visible(raw), styles, start, raw)
+
+
+def _pre_text(raw: str, start: int, styles: frozenset[str]) -> list[Text | None]:
+    """Text inside PRE, where each line break of the source is a line break (None)."""
+    out: list[Text | None] = []
     at = 0
-    for part in raw.split("\n"):
+    parts = raw.split("\n")
+    for n, part in enumerate(parts):
         if part.strip():
             body = part.rstrip("\r")
-            current.append(Text(html.unescape(body).replace("\xa0", " "), styles,
-                                start + at, body))
+            out.append(Text(html.unescape(body).replace("\xa0", " "), styles, start + at,
+                            body))
         at += len(part) + 1
-        if at <= len(raw):
-            flush()
+        if n < len(parts) - 1:
+            out.append(None)
+    return out
 
 
-def _join(m: re.Match[str]) -> str:
-    """A line break Word wrote inside a paragraph: a space between two ASCII words,
-    nothing between Japanese characters."""
-    s, i, j = m.string, m.start(), m.end()
-    before = s[i - 1] if i else ""
-    after = s[j] if j < len(s) else ""
-    return " " if before.isascii() and after.isascii() and before and after else ""
-
-
-_RAW_PIECE = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|\w+);|[ \t]*\r?\n[ \t]*|.", re.S)
+_RAW_PIECE = re.compile(r"<[^>]*>|&(?:#\d+|#[xX][0-9a-fA-F]+|\w+);|[ \t]*\r?\n[ \t]*|.",
+                        re.S)
 
 
 def _raw_index(raw: str, index: int) -> int:
-    """The index in `raw` of the character at `index` of its decoded text."""
-    produced = 0
+    """The index in `raw` of the character at `index` of the text it shows (only for a
+    finding's position: it reads the source again piece by piece)."""
     for m in _RAW_PIECE.finditer(raw):
-        piece = m.group(0)
-        if "\n" in piece:
-            size = len(_NEWLINE.sub(_join, raw[max(m.start() - 1, 0):m.end() + 1])) - (
-                1 if m.start() else 0) - (1 if m.end() < len(raw) else 0)
-        elif piece.startswith("&") and len(piece) > 1:
-            size = len(html.unescape(piece))
-        else:
-            size = 1
-        if produced + size > index:
+        if not m.group().startswith("<") and len(_visible(raw[:m.end()])) > index:
             return m.start()
-        produced += size
     return len(raw)

@@ -127,9 +127,12 @@ def check_image(name: str, data: bytes) -> Checked:
 
 def converted(checked: Checked, data: bytes) -> tuple[bytes, str]:
     """The image as the package holds it, and its format's name in the XML: black and
-    white images as GIF (grey and colour ones thresholded at the middle), JPEG as is."""
+    white images as GIF (grey and colour ones thresholded at the middle; a black and
+    white GIF as it is), JPEG as is."""
     if checked.format == "JPEG":
         return data, "jpg"
+    if checked.format == "GIF" and checked.binary:
+        return data, "gif"
     image: Pillow.Image = Pillow.open(io.BytesIO(data))
     if image.mode != "1":
         image = image.convert("L").point(lambda v: 255 if v >= 128 else 0).convert("1")
@@ -143,9 +146,19 @@ def _error(code: str, ja: str, en: str) -> Problem:
 
 
 def _binary(image: Pillow.Image) -> bool:
+    """Whether the image holds only black and white, whatever its mode."""
     if image.mode == "1":
         return True
-    if image.mode not in ("P", "L", "RGB", "RGBA", "LA"):
+    if image.mode == "L":
+        grey = image.getcolors(3)
+        return grey is not None and {v for _, v in grey} <= {0, 255}
+    if image.mode == "P" and image.palette is not None and image.palette.mode == "RGB":
+        used = image.getcolors(3)
+        palette = image.getpalette() or []
+        return used is not None and all(
+            tuple(palette[3 * i:3 * i + 3]) in ((0, 0, 0), (255, 255, 255))
+            for _, i in used)
+    if image.mode not in ("P", "RGB", "RGBA", "LA"):
         return False
     colours = image.convert("RGB").getcolors(3)
     return colours is not None and {c for _, c in colours} <= {(0, 0, 0), (255, 255, 255)}

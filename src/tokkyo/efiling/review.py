@@ -10,7 +10,7 @@ from html import escape
 
 from lxml import etree
 
-from tokkyo.efiling.characters import TO_CP932
+from tokkyo.efiling.characters import to_cp932
 from tokkyo.efiling.forms import DESCRIPTION_ELEMENTS, FLOATING_ELEMENTS
 from tokkyo.efiling.items import wide
 from tokkyo.efiling.xml_writer import BIBL, BODY
@@ -34,7 +34,7 @@ def to_html(files: dict[str, bytes]) -> str:
         lines += _body(etree.fromstring(files[BODY], _PARSER))
     # libxml2 reads Shift_JIS by JIS's mapping (0x817C is U+2212); the HTML keeps the
     # characters as the applicant's cp932 wrote them
-    body = "\n".join(f"<p>{line}</p>" for line in lines).translate(TO_CP932)
+    body = to_cp932("\n".join(f"<p>{line}</p>" for line in lines))
     return ('<html>\n<head>\n<meta http-equiv="Content-Type" content="text/html; '
             f'charset=UTF-8">\n</head>\n<body>\n{body}\n</body>\n</html>\n')
 

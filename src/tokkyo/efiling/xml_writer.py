@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from tokkyo.efiling.characters import TO_CP932
+from tokkyo.efiling.characters import to_cp932
 from tokkyo.efiling.forms import DESCRIPTION_ELEMENTS, FLOATING_ELEMENTS
 from tokkyo.efiling.html_reader import Image, Line, Text
 from tokkyo.efiling.items import PARAGRAPH, Application, Document, Item, is_floating
@@ -63,7 +63,7 @@ class ImageNames:
 
 def encode(text: str) -> bytes:
     """XML text in Shift_JIS as the JPO writes it (Microsoft's cp932 mapping)."""
-    return text.translate(TO_CP932).encode("cp932")
+    return to_cp932(text).encode("cp932")
 
 
 def inline(segments: Iterable[Text | Image], images: ImageNames, content: str = "drawing"
