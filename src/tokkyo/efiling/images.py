@@ -155,9 +155,9 @@ def _binary(image: Pillow.Image) -> bool:
     if image.mode == "P" and image.palette is not None and image.palette.mode == "RGB":
         used = image.getcolors(3)
         palette = image.getpalette() or []
+        black_white = ([0, 0, 0], [255, 255, 255])
         return used is not None and all(
-            tuple(palette[3 * i:3 * i + 3]) in ((0, 0, 0), (255, 255, 255))
-            for _, i in used)
+            isinstance(i, int) and palette[3 * i:3 * i + 3] in black_white for _, i in used)
     if image.mode not in ("P", "RGB", "RGBA", "LA"):
         return False
     colours = image.convert("RGB").getcolors(3)
