@@ -39,10 +39,6 @@ _TOKEN = re.compile(
     r"|<", re.S | re.I)
 _ATTR = re.compile(r"([\w:.-]+)\s*(?:=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _CHARSET = re.compile(rb"charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
-_NEWLINE = re.compile(r"[ \t]*\r?\n[ \t]*")
-#: A line break Word wrote between two ASCII characters: a space (between Japanese
-#: characters it is nothing)
-_ASCII_BREAK = re.compile(r"(?<=[\x00-\x7f])[ \t]*\r?\n[ \t]*(?=[\x00-\x7f])")
 #: Tags whose content is not text of the application: skipped to their end tag.
 _SKIPPED = {"title", "style", "script", "xml", "head_title", "noscript", "template"}
 #: Tags that end a line of the application.
@@ -346,12 +342,26 @@ def _visible(raw: str) -> str:
     if "<" in text:                      # only meaningless tags are left in a text token
         text = _ANY_TAG.sub("", text)
     if "\n" in text:
-        text = _NEWLINE.sub("", _ASCII_BREAK.sub(" ", text))
+        text = _joined(text)
     if "&" in text:
         text = html.unescape(text)
     if "\xa0" in text:
         text = text.replace("\xa0", " ")
     return text
+
+
+def _joined(text: str) -> str:
+    """A line break Word wrote inside a paragraph, with the blanks around it: a space
+    between two ASCII characters (English words), nothing between Japanese ones."""
+    parts = text.split("\n")
+    out = parts[0]
+    for part in parts[1:]:
+        out, part = out.rstrip(" \t\r"), part.lstrip(" \t")
+        if out and part and out[-1] < "\x80" and part[0] < "\x80":
+            out += " " + part
+        else:
+            out += part
+    return out
 
 
 def _text(raw: str, start: int, styles: frozenset[str]) -> Text:
@@ -374,8 +384,7 @@ def _pre_text(raw: str, start: int, styles: frozenset[str]) -> list[Text | None]
     return out
 
 
-_RAW_PIECE = re.compile(r"<[^>]*>|&(?:#\d+|#[xX][0-9a-fA-F]+|\w+);|[ \t]*\r?\n[ \t]*|.",
-                        re.S)
+_RAW_PIECE = re.compile(r"<[^>]*>|&(?:#\d+|#[xX][0-9a-fA-F]+|\w+);|.", re.S)
 
 
 def _raw_index(raw: str, index: int) -> int:
