@@ -95,3 +95,30 @@ def test_unreadable_input_and_unusable_output_exit_2(folder, tmp_path):
     assert result.exit_code == 2
     assert f"{taken} is not empty; give a new or empty folder" in result.output
     assert [p.name for p in taken.iterdir()] == ["x"]
+
+
+def test_review_gives_back_the_application(folder, tmp_path):
+    """convert, then review: the HTML it writes checks clean with the package's images and
+    holds the same items as the application."""
+    out = tmp_path / "xml"
+    assert runner.invoke(app, ["efile", "convert", str(folder / "clean.htm"), "--to",
+                               str(out)]).exit_code == 0
+    page = out / "review.htm"
+    result = runner.invoke(app, ["efile", "review", str(out), "--to", str(page)])
+    assert result.exit_code == 0, result.output
+    checked = runner.invoke(app, ["efile", "check", str(page), "--json"])
+    assert checked.exit_code == 0, checked.output
+    assert json.loads(checked.output)["documents"] == [
+        "特許願", "明細書", "特許請求の範囲", "要約書", "図面"]
+    printed = runner.invoke(app, ["efile", "review", str(out)])
+    assert printed.output == page.read_text("utf-8")
+
+
+def test_review_refuses_what_is_not_a_package(tmp_path):
+    (tmp_path / "JPOXMLDOC01-appb.xml").write_bytes(b"<application-body><claims>")
+    result = runner.invoke(app, ["efile", "review", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output.startswith("the package's XML is not well-formed: ")
+    result = runner.invoke(app, ["efile", "review", str(tmp_path / "none")])
+    assert (result.exit_code, result.output.strip()) == (
+        2, f"{tmp_path / 'none'}: no such folder or file")

@@ -106,3 +106,24 @@ def convert(file: Path = typer.Argument(..., help="The application: an .htm/.htm
         context.fail(str(exc), code=2)
     context.console.print(f"wrote {len(files)} files to {escape(str(to))}: "
                           + ", ".join(files), highlight=False)
+
+
+@app.command()
+def review(package: Path = typer.Argument(..., help="A package `tokkyo efile convert` wrote: "
+                                                    "its folder or ZIP."),
+           to: Path = typer.Option(None, "--to", help="Write the HTML here (default: "
+                                                      "print it).")) -> None:
+    """The XML package back as HTML in the JPO template's form, for review: the same
+    items and text as the application it was converted from."""
+    try:
+        files = service.read_package(package)
+        page = service.review_html(files)
+    except EfilingError as exc:
+        context.fail(str(exc), code=2)
+    if to is None:
+        print(page, end="")
+        return
+    if to.exists():
+        context.fail(f"{to} exists; give a new file name", code=2)
+    to.write_text(page, "utf-8")
+    context.console.print(f"wrote {escape(str(to))}", highlight=False)

@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
+from lxml import etree
+
 from tokkyo.efiling import images as imaging
+from tokkyo.efiling import review
 from tokkyo.efiling.errors import BadPackage, NotConverted, UnreadableHtml
 from tokkyo.efiling.findings import Finding, Severity, finding, has_errors, ordered
 from tokkyo.efiling.formality import Places, check_text
@@ -196,6 +199,35 @@ def from_zip(name: str, data: bytes) -> Upload:
         relative = path.relative_to(base) if base.parts and path.is_relative_to(base) else path
         files[str(relative)] = archive.read(info)
     return Upload(page.name, archive.read(pages[0]), files)
+
+
+def read_package(path: Path) -> dict[str, bytes]:
+    """A converted package from disk (its folder or ZIP), file name → bytes."""
+    if path.is_dir():
+        files = {p.name: p.read_bytes() for p in sorted(path.iterdir()) if p.is_file()}
+    elif path.is_file():
+        try:
+            with zipfile.ZipFile(path) as archive:
+                files = {PurePosixPath(i.filename).name: archive.read(i)
+                         for i in archive.infolist() if not i.is_dir()}
+        except zipfile.BadZipFile:
+            raise BadPackage(f"{path}: neither a folder nor a ZIP") from None
+    else:
+        raise BadPackage(f"{path}: no such folder or file")
+    if BODY not in files and BIBL not in files:
+        raise BadPackage(f"{path}: holds neither {BIBL} nor {BODY}")
+    return files
+
+
+def review_html(files: dict[str, bytes]) -> str:
+    """The package as HTML in the JPO template's form (`review.to_html`); a document that
+    is not well-formed XML is refused."""
+    try:
+        return review.to_html(files)
+    except etree.XMLSyntaxError as exc:
+        raise BadPackage(f"the package's XML is not well-formed: {exc}") from None
+    except (ValueError, IndexError) as exc:
+        raise BadPackage(f"the package's XML is not an application's: {exc}") from None
 
 
 def from_path(path: Path) -> Upload:
