@@ -40,7 +40,7 @@ TIFF = image("tiff")
 CASES = [
     Case("unsupported-tag", "　本発明によれば、<u>電池の容量が大きくなる</u>。",
          "　本発明によれば、<b>電池の容量が大きくなる</b>。", "<b>",
-         severity=Severity.WARNING),
+         severity=Severity.WARNING, document="明細書", item=""),
     Case("character-not-in-jis-x-0208", "　本発明は、容量の大きい電極を提供することを課題とする。",
          "　本発明は、①容量の大きい電極を提供することを課題とする。", "①",
          document="明細書"),
@@ -127,6 +127,15 @@ def test_each_defect_is_found_where_it_is(case, style):
     assert first.message_ja and first.message_en
     assert "{" not in first.message_ja + first.message_en      # every argument filled
     assert result.ok is (case.severity is Severity.WARNING)
+
+
+def test_a_tag_finding_names_its_document_and_paragraph():
+    lines = replace(CLEAN, "　本発明によれば、<u>電池の容量が大きくなる</u>。",
+                    "　本発明によれば、<b>電池の容量が大きくなる</b>。")
+    _, result = run(lines, "word-cp932")
+    [f] = result.findings
+    assert (f.position.document, f.position.item, f.position.paragraph) == (
+        "明細書", "", "０００６")
 
 
 def test_a_finding_names_its_paragraph_and_says_what_to_do():

@@ -7,11 +7,13 @@ paragraph it falls in, so that an applicant can go to it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tokkyo.efiling.characters import bad_characters, jis_ok, suggestion
-from tokkyo.efiling.claims import check_claims
+from tokkyo.efiling.claims import Report, check_claims
 from tokkyo.efiling.findings import Finding, Position, finding
 from tokkyo.efiling.forms import ORDER, REQUIRED_WITH_REQUEST, Form
 from tokkyo.efiling.html_reader import Line, Source
@@ -69,14 +71,17 @@ def check_text(app: Application) -> list[Finding]:
     return out
 
 
-def _reporter(document: Document, places: Places):  # noqa: ANN202 (a closure)
+def _reporter(document: Document, places: Places) -> Report:
     def report(code: str, item: Item, line: Line, index: int | None, text: str,
                **args: Any) -> Finding:
         return finding(code, places.at(line, index, document, item), text, **args)
     return report
 
 
-def _walk(app: Application):  # noqa: ANN202 (a generator of tuples)
+Where = tuple[Document | None, Item | None, str, Line]
+
+
+def _walk(app: Application) -> Iterator[Where]:
     """(document, item, paragraph, line) for every line of the application."""
     for line in app.stray:
         yield None, None, "", line
@@ -91,6 +96,34 @@ def _walk(app: Application):  # noqa: ANN202 (a generator of tuples)
                 paragraph = ""
             for line in item.lines():
                 yield document, item, paragraph, line
+
+
+def located(app: Application, findings: list[Finding]) -> list[Finding]:
+    """The reader's findings (they know only a line and column) with the document, item
+    and paragraph of the line they are on, or of the last line of text before it."""
+    if not findings:
+        return findings
+    where = app.source.where
+    starts: list[int] = []
+    places: list[tuple[str, str, str]] = []
+    for document, item, paragraph, line in _walk(app):
+        starts.append(where(line.start)[0])
+        label = item.label if item is not None and item.name not in (PARAGRAPH,
+                                                                     DOCUMENT_NAME) else ""
+        places.append((document.name if document else "", label, paragraph))
+    order = sorted(range(len(starts)), key=starts.__getitem__)
+    starts = [starts[i] for i in order]
+    places = [places[i] for i in order]
+    out = []
+    for f in findings:
+        i = bisect_right(starts, f.position.line) - 1
+        if i < 0 or f.position.document:
+            out.append(f)
+            continue
+        name, label, paragraph = places[i]
+        out.append(replace(f, position=replace(f.position, document=name, item=label,
+                                                paragraph=paragraph)))
+    return out
 
 
 def _lines(app: Application, places: Places) -> list[Finding]:
@@ -119,9 +152,9 @@ def _lines(app: Application, places: Places) -> list[Finding]:
                     out.append(finding("reserved-bracket",
                                        places.at(line, i, document, item, paragraph), c))
     if app.stray or not app.documents:
-        line = app.stray[0] if app.stray else None
-        out.append(finding("item-missing", places.at(line, 0 if line else None),
-                           line.text[:20] if line else "", item="【書類名】",
+        first = app.stray[0] if app.stray else None
+        out.append(finding("item-missing", places.at(first, 0 if first else None),
+                           first.text[:20] if first else "", item="【書類名】",
                            document="出願書類", document_en="application"))
     return out
 

@@ -40,7 +40,7 @@ _TOKEN = re.compile(
 _ATTR = re.compile(r"([\w:.-]+)\s*(?:=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _CHARSET = re.compile(rb"charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
 #: Tags whose content is not text of the application: skipped to their end tag.
-_SKIPPED = {"title", "style", "script", "xml", "head_title", "noscript", "template"}
+_SKIPPED = {"title", "style", "script", "xml", "noscript", "template"}
 #: Tags that end a line of the application.
 _BREAKS = {"p", "div", "br", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr",
            "table", "blockquote", "center", "ol", "ul", "dl", "dt", "dd", "hr"}

@@ -23,7 +23,7 @@ from tokkyo.efiling import images as imaging
 from tokkyo.efiling import review
 from tokkyo.efiling.errors import BadPackage, NotConverted, UnreadableHtml
 from tokkyo.efiling.findings import Finding, Severity, finding, has_errors, ordered
-from tokkyo.efiling.formality import Places, check_text
+from tokkyo.efiling.formality import Places, check_text, located
 from tokkyo.efiling.html_reader import Image, read_html
 from tokkyo.efiling.items import PARAGRAPH, Application, Document, Item, build
 from tokkyo.efiling.xml_writer import (
@@ -78,7 +78,7 @@ class Result:
 def check(upload: Upload) -> Result:
     read = read_html(upload.html)
     app = build(read)
-    found = read.findings + check_text(app)
+    found = located(app, read.findings) + check_text(app)
     checked: dict[str, imaging.Checked] = {}
     found += _check_images(app, upload.files, checked)
     return Result(upload, app, ordered(found), checked)
