@@ -202,3 +202,16 @@ def test_text_before_the_first_document():
     _, result = run(["表紙", *CLEAN], "template-utf8")
     [f] = result.findings
     assert (f.code, f.position.line, f.text) == ("item-missing", 7, "表紙")
+
+
+def test_a_position_after_word_wrapped_the_line():
+    """Word wrapped this paragraph's source over three lines; the finding points at the
+    line and column where the character stands in the file."""
+    old = next(line for line in CLEAN if line.startswith("　以下、図１"))
+    data, result = run(replace(CLEAN, old, old.replace("which must", "which【must")),
+                       "word-cp932")
+    [f] = result.findings
+    line, column = position(data, "which【", "cp932")
+    assert (f.code, f.position.line, f.position.column) == (
+        "reserved-bracket", line, column + len("which"))
+    assert line == position(data, "以下、図１", "cp932")[0] + 1     # on the wrapped line
