@@ -215,3 +215,23 @@ def test_a_position_after_word_wrapped_the_line():
     assert (f.code, f.position.line, f.position.column) == (
         "reserved-bracket", line, column + len("which"))
     assert line == position(data, "以下、図１", "cp932")[0] + 1     # on the wrapped line
+
+
+@pytest.mark.parametrize(("wording", "cited"), [
+    ("請求項１から３のいずれか", [1, 2, 3]),
+    ("請求項１～請求項３のいずれか", [1, 2, 3]),
+    ("請求項１、２及び３のいずれか", [1, 2, 3]),
+    ("請求項1又は3", [1, 3]),
+    ("請求項３", [3]),
+])
+def test_how_claims_cite_claims(wording, cited):
+    from tokkyo.efiling.claims import read_claims
+
+    lines = replace(CLEAN, "　請求項１に記載の電極を備える二次電池。",
+                    f"　{wording}に記載の電極を備える二次電池。")
+    _, result = run(lines, "template-utf8")
+    claims = read_claims(result.application.document("特許請求の範囲"))
+    assert sorted({c.cited for c in claims[3].citations}) == cited
+    multi = [f for f in result.findings if f.code == "multiple-dependency-wording"]
+    # claim 3 (「請求項１又は２」) is multiple: a multiple claim 4 citing it is refused
+    assert bool(multi) is (len(cited) > 1)
