@@ -166,3 +166,25 @@ def test_from_path_reads_the_images_beside_the_html(tmp_path: Path, files):
     upload = service.from_path(folder / "出願.htm")
     assert list(upload.files) == ["出願.files/fig1.gif"]
     assert service.check(upload).findings == []
+
+
+def test_formulas_and_tables_as_images_round_trip():
+    """【化１】 and 【表１】 in a paragraph: their images become `chemistry` and `tables`
+    inside the paragraph's `p`, and come back as the same items."""
+    old = next(line for line in CLEAN if line.startswith("　電極は、集電体と、Ｌｉ"))
+    lines = replace(CLEAN, old, ["　活物質は次の式で表される。", "【化１】",
+                                 '<img src="chem1.gif">', "【表１】", '<img src="table1.gif">'])
+    files = {**images(), "chem1.gif": images()["fig1.gif"], "table1.gif": images()["fig1.gif"]}
+    checked = service.check(service.Upload("a.html", template_html(lines), files))
+    assert checked.findings == []
+    package = service.convert(checked)
+    body = etree.fromstring(package[BODY])
+    p = body.find("description//tech-solution/p")
+    assert [(e.tag, e.get("num"), e.find("img").get("img-content")) for e in p
+            if e.tag in ("chemistry", "tables")] == [("chemistry", "1", "chem"),
+                                                     ("tables", "1", "table")]
+    assert sorted(n for n in package if n.endswith(".gif")) == [
+        "JPOXMLDOC01-appb-D000001.gif", "JPOXMLDOC01-appb-D000002.gif",
+        "JPOXMLDOC01-appb-D000003.gif"]
+    again = service.check(service.Upload("r.html", review.to_html(package).encode(), package))
+    assert again.findings == [] and items(again) == items(checked)

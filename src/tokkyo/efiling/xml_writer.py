@@ -119,12 +119,15 @@ def application_body(app: Application, images: ImageNames) -> bytes:
     claims = app.document("特許請求の範囲")
     if claims is not None:
         out.append("<claims>\n")
+        # a formula or table after a claim's text belongs to that claim
+        texts: list[tuple[int | None, list[str]]] = []
         for item in claims.items:
             if item.name == "請求項":
-                out.append(f'<claim num="{item.number}"><claim-text>'
-                           f"{item_text(item, images)}</claim-text></claim>\n")
-            elif is_floating(item, claims.form):
-                out.append(_floating(item, images))
+                texts.append((item.number, [item_text(item, images)]))
+            elif is_floating(item, claims.form) and texts:
+                texts[-1][1].append(_floating(item, images))
+        out += [f'<claim num="{n}"><claim-text>{"<br/>".join(p for p in parts if p)}'
+                "</claim-text></claim>\n" for n, parts in texts]
         out.append("</claims>\n")
     abstract = app.document("要約書")
     if abstract is not None:
@@ -143,9 +146,13 @@ def application_body(app: Application, images: ImageNames) -> bytes:
 
 
 def _floating(item: Item, images: ImageNames) -> str:
+    """A formula, equation or table: its images in their element, and any text that
+    follows them (the next lines of the paragraph) after it."""
     element, content = FLOATING_ELEMENTS[item.name]
     tags = "".join(images.tag(img, content) for img in item.images())
-    return f'<{element} num="{item.number}">{tags}</{element}>'
+    text = [inline([s for s in line.segments if isinstance(s, Text)], images)
+            for line in item.body if line.text.strip(" \u3000")]
+    return "<br/>".join([f'<{element} num="{item.number}">{tags}</{element}>', *text])
 
 
 def _description(document: Document, images: ImageNames) -> str:
