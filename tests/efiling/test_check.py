@@ -235,3 +235,12 @@ def test_how_claims_cite_claims(wording, cited):
     multi = [f for f in result.findings if f.code == "multiple-dependency-wording"]
     # claim 3 (「請求項１又は２」) is multiple: a multiple claim 4 citing it is refused
     assert bool(multi) is (len(cited) > 1)
+
+
+def test_description_text_outside_a_numbered_paragraph():
+    lines = replace(CLEAN, "【０００１】", [])
+    data, result = run(lines, "template-utf8")
+    found = [f for f in result.findings if f.code == "item-missing"]
+    assert [(f.position.line, f.position.item, f.message_en) for f in found] == [
+        (position(data, "本発明は、リチウム")[0], "技術分野",
+         "The description has no 【段落番号】. Add it.")]

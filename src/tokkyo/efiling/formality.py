@@ -63,6 +63,7 @@ def check_text(app: Application) -> list[Finding]:
             out += _items(document, document.form, places)
         if document.form is not None and document.form.paragraphs:
             out += _paragraph_numbers(document, places)
+            out += _text_outside_paragraphs(document, document.form, places)
         if document.name == "特許請求の範囲":
             out += check_claims(document, _reporter(document, places))
     request = app.document("特許願")
@@ -263,6 +264,25 @@ def _paragraph_numbers(document: Document, places: Places) -> list[Finding]:
             out.append(finding(code, places.at(item.line, None, document, item, item.label),
                                item.bracketed, found=item.label, expected=wide(expected, 4)))
         previous = max(previous, n) if code != "paragraph-number-order" else previous
+    return out
+
+
+def _text_outside_paragraphs(document: Document, form: Form, places: Places
+                             ) -> list[Finding]:
+    """Text of the description must stand in a numbered paragraph: a line under a heading
+    (【技術分野】) before any 【０００１】 has none."""
+    out: list[Finding] = []
+    for item in document.items:
+        spec = form.spec(item.name, item.number is not None)
+        if (item.name in (PARAGRAPH, "発明の名称") or is_floating(item, form) or spec is None
+                or spec.under):
+            continue
+        for line in item.body:
+            if line.text.strip(" \u3000"):
+                out.append(finding("item-missing", places.at(line, None, document, item),
+                                   line.text[:20], item="【段落番号】", document=form.name,
+                                   document_en=form.en))
+                break
     return out
 
 
