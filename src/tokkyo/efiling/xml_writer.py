@@ -131,8 +131,10 @@ def application_body(app: Application, images: ImageNames) -> bytes:
         out.append("</claims>\n")
     abstract = app.document("要約書")
     if abstract is not None:
-        lines = [f"{escape(i.bracketed)}{item_text(i, images)}" for i in abstract.items
-                 if i.name != "要約"]
+        # 【要約】 heads the abstract; text right under it (older abstracts) is kept
+        lines = [f"{'' if i.name == '要約' else escape(i.bracketed)}{item_text(i, images)}"
+                 for i in abstract.items]
+        lines = [line for line in lines if line]
         out.append('<abstract>\n<p num="">' + "<br/>".join(lines) + "</p>\n</abstract>\n")
     drawings = app.document("図面")
     if drawings is not None:
@@ -215,7 +217,9 @@ def bibliography(request: Document) -> bytes:
     e.add("<jp:document-code>A163</jp:document-code>")
     group = ""
     for item in request.items:
-        value = escape(item.value)
+        # a value Word wrapped onto the next lines of the request is one value
+        value = escape(" ".join([item.value, *(line.text.strip(" \u3000")
+                                              for line in item.body)]).strip())
         name = item.name
         if name in _GROUPS:
             if name != e.kind:
