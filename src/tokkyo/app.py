@@ -109,6 +109,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from tokkyo.bulk.catalogue_routes import router as bulk_catalogue_router
     from tokkyo.bulk.download_routes import router as bulk_download_router
     from tokkyo.bulk.routes import router as bulk_router
+    from tokkyo.portal.efiling_routes import router as efiling_router
     from tokkyo.portal.exports import router as exports_router
     from tokkyo.portal.pages import router as pages_router
     from tokkyo.portal.routes import router as portal_router
@@ -119,6 +120,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(admin_router)
     app.include_router(pages_router)
     app.include_router(exports_router)
+    app.include_router(efiling_router)
     app.include_router(portal_router)
     app.include_router(bulk_catalogue_router)
     app.include_router(bulk_download_router)

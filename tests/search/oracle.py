@@ -167,9 +167,9 @@ def answer(conn: sa.Connection, backend: SearchBackend, query: dict[str, str]
 
 def record() -> None:
     from tokkyo.search.backends.sql import SqlBackend
+    from tokkyo.store import migrate
     from tokkyo.store.blobs import LocalBlobStore
     from tokkyo.store.engine import make_engine
-    from tokkyo.store import migrate
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(f"sqlite:///{tmp}/oracle.sqlite3")

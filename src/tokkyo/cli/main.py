@@ -19,6 +19,7 @@ from tokkyo.cli import (
     settings_cmd,
     users,
 )
+from tokkyo.cli.efiling import app as efile_app
 
 app = typer.Typer(help="tokkyo: an open, self-hostable patent information platform.",
                   no_args_is_help=True, add_completion=False)
@@ -52,6 +53,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(bulk.app, name="bulk")
 app.add_typer(search.app, name="search")
 search_index.register(search.app)
+app.add_typer(efile_app, name="efile")
 
 if __name__ == "__main__":
     app()
