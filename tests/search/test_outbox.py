@@ -197,3 +197,23 @@ def test_the_servers_own_worker_writes_due_work(db, tmp_path):
             time.sleep(0.1)
         assert _due(db) == 0
     assert backend.count() == _cases(db) > 0
+
+
+def test_upgrading_a_store_from_before_the_outbox_fills_the_index(cli_env, tmp_path):
+    loaded = _cli(cli_env, "ingest", str(GAZETTE))
+    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+    # the store as schema 0016 left it: no outbox, and an index folder that never existed
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'data' / 'tokkyo.sqlite3'}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE search_outbox")
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0016'")
+    engine.dispose()
+    import shutil
+
+    shutil.rmtree(tmp_path / "data" / "search")
+    upgraded = _cli(cli_env, "db", "upgrade")
+    assert upgraded.returncode == 0, upgraded.stdout + upgraded.stderr
+    agrees = _cli(cli_env, "search", "check")
+    assert agrees.returncode == 0, agrees.stdout + agrees.stderr
+    found = _cli(cli_env, "search", "--json", "ウェーハ")
+    assert found.returncode == 0 and '"total": 1' in found.stdout, found.stdout
