@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.pg_cluster import PostgresServer, find_postgres
+from tokkyo.config import Settings
 from tokkyo.store import migrate
 from tokkyo.store.blobs import LocalBlobStore
 from tokkyo.store.database import Database
@@ -124,6 +125,12 @@ def searched(database: Database, folder: Path) -> Database:
 
     search_service.attach(database.engine, CheckedBackend(TantivyBackend(folder)))
     return database
+
+
+def open_searched(settings: Settings) -> Database:
+    """`Database.open(settings)`, searched with tantivy in the settings' index folder (the
+    one a server started with the same settings opens), checked against the SQL engine."""
+    return searched(Database.open(settings), settings.search_path)
 
 
 @pytest.fixture

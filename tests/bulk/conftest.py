@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.api.server import SECRET, Server
-from tests.conftest import GAZETTE, REAL, ingest, searched
+from tests.conftest import GAZETTE, REAL, ingest, open_searched, searched
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.policy import Policy
 from tokkyo.bulk import catalog, publish
@@ -38,7 +38,7 @@ class Site:
         return self.server.base
 
     def database(self) -> Database:
-        return Database.open(load_settings(database_url=self.url, data_dir=str(self.data)))
+        return open_searched(load_settings(database_url=self.url, data_dir=str(self.data)))
 
     def token(self, login_id: str, password: str = PASSWORD) -> str:
         answer = httpx.post(f"{self.base}/auth/token", data={

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from tests.api.server import Server
+from tests.conftest import open_searched
 from tests.portal.test_accessibility import violations
 from tokkyo.config import load_settings
-from tokkyo.store.database import Database
 
 CHROMIUM = os.environ.get("TOKKYO_TEST_CHROMIUM", "/usr/bin/chromium")
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "efiling"
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.skipif(
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     data = tmp_path_factory.mktemp("efile-browser")
     url = f"sqlite:///{data / 'tokkyo.sqlite3'}"
-    db = Database.open(load_settings(database_url=url, data_dir=str(data), environ={}))
+    db = open_searched(load_settings(database_url=url, data_dir=str(data), environ={}))
     db.upgrade()
     db.close()
     server = Server(url, data)

@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from tests.api.server import Server
+from tests.conftest import open_searched
 from tokkyo.config import load_settings
-from tokkyo.store.database import Database
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "efiling"
 SAMPLE = SAMPLES / "tokkyo-sample.htm"
@@ -30,7 +30,7 @@ HTML = {"Accept": "text/html"}
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     data = tmp_path_factory.mktemp("efile-page")
     url = f"sqlite:///{data / 'tokkyo.sqlite3'}"
-    db = Database.open(load_settings(database_url=url, data_dir=str(data), environ={}))
+    db = open_searched(load_settings(database_url=url, data_dir=str(data), environ={}))
     db.upgrade()
     db.close()
     running = Server(url, data)

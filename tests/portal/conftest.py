@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.api.server import SECRET, Server
-from tests.conftest import EXAMPLES, GAZETTE, REAL, fresh_database, ingest, searched
+from tests.conftest import EXAMPLES, GAZETTE, REAL, fresh_database, ingest, open_searched, searched
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.policy import Policy
 from tokkyo.config import load_settings
@@ -49,7 +49,7 @@ class Portal:
 def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     data = tmp_path_factory.mktemp("portal")
     url = f"sqlite:///{data / 'tokkyo.sqlite3'}"
-    db = Database.open(load_settings(database_url=url, data_dir=str(data)))
+    db = open_searched(load_settings(database_url=url, data_dir=str(data)))
     db.upgrade()
     ingest(db, GAZETTE, REAL)
     with db.engine.begin() as conn:

@@ -16,12 +16,11 @@ from pathlib import Path
 import pytest
 
 from tests.api.server import SECRET, Server
-from tests.conftest import GAZETTE, REAL, fresh_database, ingest
+from tests.conftest import GAZETTE, REAL, fresh_database, ingest, open_searched
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.policy import Policy
 from tokkyo.bulk import catalog, publish
 from tokkyo.config import load_settings
-from tokkyo.store.database import Database
 from tokkyo.store.repositories import users
 
 CHROMIUM = os.environ.get("TOKKYO_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -55,7 +54,7 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     bulk terms."""
     folder = tmp_path_factory.mktemp("accessibility")
     with fresh_database("sqlite", request, folder) as url:
-        db = Database.open(load_settings(database_url=url, data_dir=str(folder), environ={}))
+        db = open_searched(load_settings(database_url=url, data_dir=str(folder), environ={}))
         assert ingest(db, GAZETTE, REAL).ok
         with db.engine.begin() as conn:
             users.update(conn, accounts.add_user(conn, Policy(secret=SECRET.encode()), USER,

@@ -20,9 +20,15 @@ import pytest
 from lxml import etree
 
 from tests.api.server import Server
-from tests.conftest import FOREIGN, GAZETTE, TRADEMARK_GAZETTES, fresh_database, ingest
+from tests.conftest import (
+    FOREIGN,
+    GAZETTE,
+    TRADEMARK_GAZETTES,
+    fresh_database,
+    ingest,
+    open_searched,
+)
 from tokkyo.config import load_settings
-from tokkyo.store.database import Database
 
 EP_GRANTS = FOREIGN / "ep" / "grant"
 US_2014 = FOREIGN / "us" / "xml2014"
@@ -45,7 +51,7 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
          ) -> Iterator[Site]:
     data = tmp_path_factory.mktemp(f"foreign-{request.param}")
     with fresh_database(request.param, request, data) as url:
-        db = Database.open(load_settings(database_url=url, data_dir=str(data)))
+        db = open_searched(load_settings(database_url=url, data_dir=str(data)))
         report = ingest(db, GAZETTE, EP_GRANTS, US_2014, CN, DOCDB, TRADEMARK_GAZETTES)
         assert report.ok, [o.reason for o in report.outcomes if o.reason]
         db.close()

@@ -29,13 +29,20 @@ import sqlalchemy as sa
 from lxml import html as lxml_html
 
 from tests.api.server import SECRET, Server
-from tests.conftest import FOREIGN, GAZETTE, REAL, TRADEMARK_GAZETTES, fresh_database, ingest
+from tests.conftest import (
+    FOREIGN,
+    GAZETTE,
+    REAL,
+    TRADEMARK_GAZETTES,
+    fresh_database,
+    ingest,
+    open_searched,
+)
 from tests.portal.conftest import spec_cases
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.policy import Policy
 from tokkyo.bulk import catalog, publish
 from tokkyo.config import load_settings
-from tokkyo.store.database import Database
 from tokkyo.store.repositories import users
 from tokkyo.store.tables import applications, publications
 
@@ -164,7 +171,7 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     with fresh_database(request.param, request, folder) as url:
         settings = load_settings(database_url=url, data_dir=str(folder), secret_key=SECRET,
                                  environ={})
-        db = Database.open(settings)
+        db = open_searched(settings)
         assert ingest(db, GAZETTE, REAL, *spec_cases(), TRADEMARK_GAZETTES).ok
         ingest(db, FOREIGN, tolerant=True)
         policy = Policy(secret=SECRET.encode())
