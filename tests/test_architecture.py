@@ -24,6 +24,8 @@ ALLOWED: dict[str, set[str]] = {
     "ingest": {"model", "store", "errors"},
     "accounts": {"model", "store", "config", "errors"},
     "documents": {"model", "store", "search", "errors"},
+    # running the store as a whole: backup, restore, the blob store's integrity
+    "operations": {"store", "errors"},
     # the request plumbing every surface shares: the app context, the unit of work as
     # dependencies, how errors reach each surface
     "web": {"store", "accounts", "config", "errors"},
@@ -37,7 +39,7 @@ ALLOWED: dict[str, set[str]] = {
     # the HTTP server (uvicorn + the zero-copy send extension) knows nothing of tokkyo
     "server": set(),
     "cli": {"model", "store", "search", "ingest", "documents", "accounts", "api", "portal",
-            "bulk", "app", "config", "errors", "server", "web"},
+            "bulk", "app", "config", "errors", "server", "web", "operations"},
     "app": {"api", "portal", "bulk", "documents", "accounts", "store", "config", "errors",
             "web"},
 }

@@ -7,7 +7,19 @@ from importlib.metadata import version as installed_version
 
 import typer
 
-from tokkyo.cli import bulk, context, db, ingest, report, search, serve, settings_cmd, users
+from tokkyo.cli import (
+    backup,
+    blobs,
+    bulk,
+    context,
+    db,
+    ingest,
+    report,
+    search,
+    serve,
+    settings_cmd,
+    users,
+)
 
 app = typer.Typer(help="tokkyo: an open, self-hostable patent information platform.",
                   no_args_is_help=True, add_completion=False)
@@ -40,6 +52,8 @@ app.add_typer(db.app, name="db")
 app.add_typer(report.app, name="report")
 app.add_typer(users.app, name="users")
 app.add_typer(bulk.app, name="bulk")
+app.add_typer(backup.app, name="backup")
+app.add_typer(blobs.app, name="blobs")
 
 if __name__ == "__main__":
     app()

@@ -306,6 +306,10 @@ class _BlobsOnAThread:
         self.settle()
         return self.store.delete(sha256)
 
+    def names(self) -> Iterator[str]:
+        self.settle()
+        return self.store.names()
+
 
 # What the database (or a value check on the way to it) says when it refuses one item.
 _REFUSALS = (sa.exc.IntegrityError, sa.exc.DataError, ValueError)
