@@ -4,27 +4,41 @@ stores to restore into (a new SQLite folder, a new PostgreSQL database)."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from typer.testing import CliRunner
 
 from tests.conftest import _skip_or_fail_postgres
+from tokkyo.cli.main import app
 from tokkyo.store.engine import make_engine
 
 
-def tokkyo(*args: str, env: dict[str, str], check: int | None = None
-           ) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([sys.executable, "-m", "tokkyo.cli.main", *args], env=env,
-                            capture_output=True, text=True, timeout=300)
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def tokkyo(*args: str, env: dict[str, str], check: int | None = None) -> Ran:
+    """The `tokkyo` command run in this process (Typer's runner: the real command with
+    its settings read from `env`, without a Python start-up per call)."""
+    cleared = {k: None for k in os.environ if k.startswith("TOKKYO_")
+               and not k.startswith("TOKKYO_TEST_")}
+    result = CliRunner().invoke(app, list(args), env={**cleared, **{
+        k: v for k, v in env.items() if k.startswith("TOKKYO_") or k == "COLUMNS"}})
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    ran = Ran(result.exit_code, result.stdout, result.stderr)
     if check is not None:
-        assert result.returncode == check, result.stdout + result.stderr
-    return result
+        assert ran.returncode == check, ran.stdout + ran.stderr
+    return ran
 
 
 def store_env(url: str, data: Path, **settings: str) -> dict[str, str]:

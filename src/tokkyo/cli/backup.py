@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 import typer
 from rich.table import Table
 
@@ -11,6 +12,7 @@ from tokkyo.cli import context
 from tokkyo.cli.progress_bars import bars
 from tokkyo.errors import TerminalError
 from tokkyo.operations import backup as backups
+from tokkyo.operations.restore import restorable
 from tokkyo.operations.restore import restore as restore_store
 
 app = typer.Typer(help="Back the store up, verify a backup, restore one.", no_args_is_help=True)
@@ -87,10 +89,15 @@ def restore(folder: Path = typer.Argument(..., help="The backup's folder."),
     TOKKYO_BLOB_DIR name it) and compare the rows of every table with the backup's.
     Exit status 1 when they differ."""
     config = context.settings()
+    where = f"the store at {context.where(config)}"
+    try:        # before the store is opened: a refusal creates nothing
+        restorable(folder, sa.engine.make_url(config.resolved_database_url
+                                              ).get_backend_name(), upgrade, where)
+    except TerminalError as exc:
+        context.fail(str(exc))
     with context.opened(config) as db, bars(quiet) as shown:
         try:
-            result = restore_store(db, folder, upgrade=upgrade, reporter=shown,
-                                   where=f"the store at {context.where(config)}",
+            result = restore_store(db, folder, upgrade=upgrade, reporter=shown, where=where,
                                    blobs_where=f"the blob store at "
                                                f"{config.blob_store or config.blob_path}")
         except TerminalError as exc:

@@ -40,8 +40,8 @@ def restore(db: Database, folder: Path, *, upgrade: bool = False,
             reporter: Reporter | None = None, where: str = "the store",
             blobs_where: str = "the blob store") -> Restored:
     reporter = reporter or Quiet()
-    manifest = Manifest.read(folder)
-    _refusals(db, manifest, upgrade, where, blobs_where)
+    manifest = restorable(folder, db.engine.dialect.name, upgrade, where)
+    _refusals(db, where, blobs_where)
     entries = list(read_sums(folder, manifest))
     database = [sha for sha, path in entries if path == manifest.database_file]
     if not database or not (folder / manifest.database_file).is_file():
@@ -68,9 +68,12 @@ def restore(db: Database, folder: Path, *, upgrade: bool = False,
     return result
 
 
-def _refusals(db: Database, manifest: Manifest, upgrade: bool, where: str,
-              blobs_where: str) -> None:
-    backend = db.engine.dialect.name
+def restorable(folder: Path, backend: str, upgrade: bool, where: str = "the store"
+               ) -> Manifest:
+    """The backup's manifest, once the backup is one this tokkyo can restore into a
+    `backend` store (asked before the store is opened, so that a refusal creates
+    nothing); RestoreRefused or BackupError saying why not."""
+    manifest = Manifest.read(folder)
     if manifest.backend != backend:
         raise RestoreRefused(f"restore refused: the backup is of a {manifest.backend} store "
                              f"and {where} is {backend}; restore it into a {manifest.backend} "
@@ -87,6 +90,10 @@ def _refusals(db: Database, manifest: Manifest, upgrade: bool, where: str,
                 f"restore refused: the backup is at schema revision "
                 f"{manifest.schema_revision} and this tokkyo at {head}: run the restore "
                 "with --upgrade to migrate the restored store to this version")
+    return manifest
+
+
+def _refusals(db: Database, where: str, blobs_where: str) -> None:
     with db.read() as conn:
         tables = inventory.tables_present(conn)
     if tables:

@@ -31,8 +31,9 @@ def referenced_blobs(conn: sa.Connection) -> dict[str, int]:
     """SHA-256 → size of every blob the database refers to: the blobs table (original
     files, document bodies, attachments, quarantined files) and the bulk site's files
     (whatever their status: a withdrawn file's record still names its bytes)."""
-    found = dict(conn.execute(sa.select(blobs.c.sha256, blobs.c.size)).tuples().all())
-    for sha, size in conn.execute(sa.select(files.c.sha256, files.c.bytes)).tuples():
+    found: dict[str, int] = {sha: size for sha, size in conn.execute(
+        sa.select(blobs.c.sha256, blobs.c.size))}
+    for sha, size in conn.execute(sa.select(files.c.sha256, files.c.bytes)):
         found.setdefault(sha, size)
     return found
 
