@@ -12,7 +12,13 @@ from rich.table import Table
 from tokkyo.cli import context
 from tokkyo.ingest import items
 from tokkyo.ingest.reparse import REREADABLE, NotRereadable, stored_items
-from tokkyo.ingest.service import STATUSES, Ingestor, RunReport, default_workers
+from tokkyo.ingest.service import (
+    STATUSES,
+    Ingestor,
+    IngestStopped,
+    RunReport,
+    default_workers,
+)
 from tokkyo.search.indexer import BigramIndexer
 from tokkyo.store.database import Database
 
@@ -80,8 +86,12 @@ def ingest(
     """
     config = context.settings()
     with context.opened(config, upgrade=True) as db:
-        report = run_ingest(db, paths, batch_size or config.ingest_batch_size,
-                            config.ingest_workers, quiet, tolerant)
+        try:
+            report = run_ingest(db, paths, batch_size or config.ingest_batch_size,
+                                config.ingest_workers, quiet, tolerant)
+        except IngestStopped as stopped:
+            print_report(stopped.report)
+            context.fail(str(stopped))
     print_report(report)
     raise typer.Exit(0 if report.ok else 1)
 

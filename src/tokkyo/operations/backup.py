@@ -68,6 +68,16 @@ def create(db: Database, folder: Path, reporter: Reporter | None = None) -> Crea
     reporter = reporter or Quiet()
     _check_folder(folder)
     new = not folder.exists()
+    try:
+        return _create(db, folder, new, reporter)
+    except OSError as exc:
+        raise BackupError(f"could not write the backup in {folder} ({exc.strerror}"
+                          f"{': ' + str(exc.filename) if exc.filename else ''}); "
+                          + ("nothing of it was kept" if new else
+                             "the earlier backup there is as it was")) from exc
+
+
+def _create(db: Database, folder: Path, new: bool, reporter: Reporter) -> Created:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / BLOBS).mkdir(exist_ok=True)
     stamp = dt.datetime.now(dt.UTC)

@@ -115,6 +115,10 @@ def _put_blobs(db: Database, folder: Path, blobs: list[tuple[str, str]], written
         except FileNotFoundError:
             raise RestoreFailed(f"{folder / path} is missing: the backup is damaged (see "
                                 "`tokkyo backup verify`); nothing was restored") from None
+        except OSError as exc:
+            raise RestoreFailed(f"the blob store cannot be written ({exc.strerror}"
+                                f"{': ' + str(exc.filename) if exc.filename else ''}); "
+                                "nothing was restored") from exc
         written.append(stored)
         if stored != sha:
             raise RestoreFailed(f"{path} in the backup does not match its SHA-256: the backup "
