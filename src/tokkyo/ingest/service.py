@@ -329,9 +329,9 @@ class _BlobsOnAThread:
             write.result()
 
     # The rest of the store's interface, after the writes put so far.
-    def put_stream(self, source: BinaryIO) -> tuple[str, int]:
+    def put_stream(self, source: BinaryIO, *, sync: bool = True) -> tuple[str, int]:
         self.settle()
-        return self.store.put_stream(source)
+        return self.store.put_stream(source, sync=sync)
 
     def put_file(self, source: Path) -> tuple[str, int]:
         self.settle()

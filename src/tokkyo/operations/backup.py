@@ -13,8 +13,8 @@ the checksums and the manifest, and only then removes the old database copy and 
 blobs the new backup no longer names: an interrupted backup leaves the earlier one
 whole, or a manifest whose checksums say it is not (`verify`).
 
-Blob files are written without an fsync each and the folder is synced once at the end
-(`os.sync`): one flush instead of one per file.
+Blob files are copied on a few threads, written without an fsync each, and synced once
+at the end (`os.sync`): one flush instead of one per file.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -30,6 +31,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from tokkyo.operations.errors import BackupError
+from tokkyo.operations.folders import COPIERS, Folders
 from tokkyo.operations.manifest import (
     BLOBS,
     CHUNK,
@@ -103,8 +105,11 @@ def _create(db: Database, folder: Path, new: bool, reporter: Reporter) -> Create
         created = Created(Manifest(
             tokkyo_version(), stamp.isoformat().replace("+00:00", "Z"), backend, revision,
             name, "", 0, counts, 0, 0, ""))
-        stored = _copy_blobs(db.blobs, folder, blobs, created, reporter)
-        created.manifest.database_sha256, created.manifest.database_size = hash_file(target)
+        with ThreadPoolExecutor(COPIERS, thread_name_prefix="tokkyo-backup") as pool:
+            hashing = pool.submit(hash_file, target)        # the copy's, meanwhile
+            stored = _copy_blobs(pool, db.blobs, folder, blobs, created, reporter)
+            created.manifest.database_sha256, created.manifest.database_size = \
+                hashing.result()
         os.sync()
         created.manifest.blob_count = len(stored)
         created.manifest.blob_bytes = sum(blobs[sha] for sha in stored)
@@ -135,33 +140,36 @@ def _read(conn: sa.Connection) -> tuple[str | None, dict[str, int], dict[str, in
             inventory.referenced_blobs(conn))
 
 
-def _copy_blobs(store: BlobStore, folder: Path, blobs: dict[str, int], created: Created,
-                reporter: Reporter) -> list[str]:
-    """Copy every blob of `blobs` the folder does not hold; the SHA-256s now held."""
+def _copy_blobs(pool: ThreadPoolExecutor, store: BlobStore, folder: Path,
+                blobs: dict[str, int], created: Created, reporter: Reporter) -> list[str]:
+    """Copy every blob of `blobs` the folder does not hold, on the pool's threads (the
+    hashing and the file system's work run without the GIL); the SHA-256s now held."""
     stage = reporter.stage("copying blobs", sum(blobs.values()), in_bytes=True)
-    stored: list[str] = []
-    for sha in sorted(blobs):
+    folders = Folders()
+
+    def one(sha: str) -> str:
         target = folder / blob_path(sha)
-        if target.exists():
-            created.reused += 1
-            stored.append(sha)
-        else:
-            outcome = _copy_blob(store, sha, target)
-            if outcome == "missing":
-                created.manifest.missing_blobs.append(sha)
-            elif outcome == "bad":
-                created.manifest.bad_blobs.append(sha)
-            else:
-                created.copied += 1
-                stored.append(sha)
+        outcome = "reused" if target.exists() else _copy_blob(store, sha, target, folders)
         stage.advance(blobs[sha])
+        return outcome
+
+    stored: list[str] = []
+    for sha, outcome in zip(sorted(blobs), pool.map(one, sorted(blobs)), strict=True):
+        if outcome == "missing":
+            created.manifest.missing_blobs.append(sha)
+        elif outcome == "bad":
+            created.manifest.bad_blobs.append(sha)
+        else:
+            created.reused += outcome == "reused"
+            created.copied += outcome == "copied"
+            stored.append(sha)
     return stored
 
 
-def _copy_blob(store: BlobStore, sha: str, target: Path) -> str:
+def _copy_blob(store: BlobStore, sha: str, target: Path, folders: Folders) -> str:
     """Copy one blob, checking its bytes as they go: "copied", "missing" or "bad" (its
     bytes are not those of its name; nothing is kept of it)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    folders.make(target.parent)
     tmp = target.with_name(f".incoming-{sha}")
     digest = hashlib.sha256()
     try:

@@ -4,7 +4,9 @@ Refused, with nothing written, when the store or its blob store is not empty, wh
 backup is of another kind of database, or when its schema revision is not this
 tokkyo's (unless told to upgrade: then the restored store is migrated afterwards; a
 revision this tokkyo does not know, from a newer version, is refused even so).
-Blobs go in first, each checked against its name, then the database (SQLite: the file
+Blobs go in first, on a few threads, each checked against its name (written without an
+fsync each, and synced once when all are in, with the database's copy checked and staged
+meanwhile), then the database (SQLite: the file
 checked against its SHA-256 and moved into place; PostgreSQL: `pg_restore` in one
 transaction), so a store with rows never lacks their blobs. When anything fails, the
 blobs written are removed again. It ends by counting the rows of every table and
@@ -15,10 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tokkyo.operations.errors import BackupError, RestoreFailed, RestoreRefused
+from tokkyo.operations.folders import COPIERS
 from tokkyo.operations.manifest import BLOBS, CHUNK, Manifest, hash_file, read_sums
 from tokkyo.operations.progress import Quiet, Reporter
 from tokkyo.store import migrate, snapshots
@@ -49,12 +53,26 @@ def restore(db: Database, folder: Path, *, upgrade: bool = False,
                           "the backup is incomplete")
     blobs = [(sha, path) for sha, path in entries if path.startswith(BLOBS + "/")]
     written: list[str] = []
+    staged: Path | None = None
     try:
-        _put_blobs(db, folder, blobs, written, reporter, manifest.blob_bytes)
-        _put_database(db, folder, manifest, database[0], reporter)
+        with ThreadPoolExecutor(COPIERS, thread_name_prefix="tokkyo-restore") as pool:
+            # the database is copied aside and checked while the blobs go in
+            staging = pool.submit(_stage_database, db, folder, manifest, database[0],
+                                  reporter)
+            try:
+                _put_blobs(pool, db, folder, blobs, written, reporter, manifest.blob_bytes)
+            finally:
+                wait([staging])
+                if staging.exception() is None:
+                    staged = staging.result()
+            staged = staging.result()           # the staging's own failure, if any
+        os.sync()       # once for every blob put above, before the rows that name them
+        _put_database(db, folder, manifest, staged, reporter)
     except BaseException:
         for sha in written:
             db.blobs.delete(sha)
+        if staged is not None:
+            staged.unlink(missing_ok=True)
         raise
     result = Restored(manifest, blobs=len(written))
     with db.read() as conn:
@@ -105,13 +123,17 @@ def _refusals(db: Database, where: str, blobs_where: str) -> None:
                              "empty blob store")
 
 
-def _put_blobs(db: Database, folder: Path, blobs: list[tuple[str, str]], written: list[str],
-               reporter: Reporter, total: int) -> None:
+def _put_blobs(pool: ThreadPoolExecutor, db: Database, folder: Path,
+               blobs: list[tuple[str, str]], written: list[str], reporter: Reporter,
+               total: int) -> None:
+    """Put every blob into the store on the pool's threads; `written` gets each one put
+    (all of them are waited for, also when one fails, so that none is left unlisted)."""
     stage = reporter.stage("restoring blobs", total, in_bytes=True)
-    for sha, path in blobs:
+
+    def one(sha: str, path: str) -> str:
         try:
             with (folder / path).open("rb") as source:
-                stored, size = db.blobs.put_stream(source)
+                stored, size = db.blobs.put_stream(source, sync=False)
         except FileNotFoundError:
             raise RestoreFailed(f"{folder / path} is missing: the backup is damaged (see "
                                 "`tokkyo backup verify`); nothing was restored") from None
@@ -119,31 +141,39 @@ def _put_blobs(db: Database, folder: Path, blobs: list[tuple[str, str]], written
             raise RestoreFailed(f"the blob store cannot be written ({exc.strerror}"
                                 f"{': ' + str(exc.filename) if exc.filename else ''}); "
                                 "nothing was restored") from exc
-        written.append(stored)
         if stored != sha:
+            db.blobs.delete(stored)
             raise RestoreFailed(f"{path} in the backup does not match its SHA-256: the backup "
                                 "is damaged (see `tokkyo backup verify`); nothing was "
                                 "restored")
         stage.advance(size)
+        return stored
+
+    futures = [pool.submit(one, sha, path) for sha, path in blobs]
+    wait(futures)
+    failures = [error for f in futures if (error := f.exception()) is not None]
+    written += [f.result() for f in futures if f.exception() is None]
+    if failures:
+        raise failures[0]
 
 
-def _put_database(db: Database, folder: Path, manifest: Manifest, sha: str,
-                  reporter: Reporter) -> None:
+def _stage_database(db: Database, folder: Path, manifest: Manifest, sha: str,
+                    reporter: Reporter) -> Path | None:
+    """Check the backup's database copy against its SHA-256; for SQLite, copy it beside
+    the store's file as it is read (returned: moved into place once the blobs are in)."""
     source = folder / manifest.database_file
-    damaged = (f"{manifest.database_file} in the backup does not match its SHA-256: the "
-               "backup is damaged (see `tokkyo backup verify`); nothing was restored")
+    damaged = RestoreFailed(f"{manifest.database_file} in the backup does not match its "
+                            "SHA-256: the backup is damaged (see `tokkyo backup verify`); "
+                            "nothing was restored")
     if manifest.backend == "postgresql":
         if hash_file(source)[0] != sha:
-            raise RestoreFailed(damaged)
-        stage = reporter.stage("restoring the database (tables)", None)
-        snapshots.postgres_restore(db.engine, source, stage.update)
-        return
+            raise damaged
+        return None
     target = snapshots.sqlite_file(db.engine)
     if target is None:
         raise RestoreRefused("restore refused: an in-memory SQLite database cannot be "
                              "restored into")
-    db.engine.dispose()                 # the empty file is replaced: no connection to it
-    stage = reporter.stage("restoring the database", manifest.database_size, in_bytes=True)
+    stage = reporter.stage("copying the database", manifest.database_size, in_bytes=True)
     tmp = target.with_name(f".{target.name}.restoring")
     try:
         digest = hashlib.sha256()
@@ -152,12 +182,25 @@ def _put_database(db: Database, folder: Path, manifest: Manifest, sha: str,
                 digest.update(chunk)
                 out.write(chunk)
                 stage.advance(len(chunk))
-            out.flush()
-            os.fsync(out.fileno())
         if digest.hexdigest() != sha:
-            raise RestoreFailed(damaged)
-        for suffix in ("-wal", "-shm"):
-            target.with_name(target.name + suffix).unlink(missing_ok=True)
-        os.replace(tmp, target)
-    finally:
+            raise damaged
+    except BaseException:
         tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def _put_database(db: Database, folder: Path, manifest: Manifest, staged: Path | None,
+                  reporter: Reporter) -> None:
+    """The database into place: pg_restore in one transaction, or the staged SQLite copy
+    (synced with the blobs) moved over the empty file."""
+    if manifest.backend == "postgresql":
+        stage = reporter.stage("restoring the database (tables)", None)
+        snapshots.postgres_restore(db.engine, folder / manifest.database_file, stage.update)
+        return
+    target = snapshots.sqlite_file(db.engine)
+    assert target is not None and staged is not None
+    db.engine.dispose()                 # the empty file is replaced: no connection to it
+    for suffix in ("-wal", "-shm"):
+        target.with_name(target.name + suffix).unlink(missing_ok=True)
+    os.replace(staged, target)

@@ -49,9 +49,10 @@ class BlobStore(Protocol):
         """Store `data`; return its SHA-256."""
         ...
 
-    def put_stream(self, source: BinaryIO) -> tuple[str, int]:
+    def put_stream(self, source: BinaryIO, *, sync: bool = True) -> tuple[str, int]:
         """Store what `source` reads to its end, never held in memory whole; return its
-        SHA-256 and size. When reading fails nothing is stored."""
+        SHA-256 and size. When reading fails nothing is stored. `sync=False` leaves the
+        flush to disk to the caller: a restore writing many blobs syncs once at the end."""
         ...
 
     def put_file(self, source: Path) -> tuple[str, int]:
@@ -132,9 +133,10 @@ class LocalBlobStore:
             raise
         return digest
 
-    def put_stream(self, source: BinaryIO) -> tuple[str, int]:
+    def put_stream(self, source: BinaryIO, *, sync: bool = True) -> tuple[str, int]:
         """Copy `source` in, hashing as it copies (one pass, flat memory)."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        if not self.root.is_dir():
+            self.root.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
         digest = hashlib.sha256()
         size = 0
@@ -145,12 +147,14 @@ class LocalBlobStore:
                     out.write(chunk)
                     size += len(chunk)
                 out.flush()
-                os.fsync(out.fileno())
+                if sync:
+                    os.fsync(out.fileno())
             target = self.path(digest.hexdigest())
             if _renewed(target):
                 Path(tmp).unlink()
             else:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                if not target.parent.is_dir():      # a stat: cheaper than a failing mkdir
+                    target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
