@@ -12,30 +12,32 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 import sqlalchemy as sa
 
 from tests.conftest import GAZETTE, REAL, TRADEMARK_GAZETTES, table_counts
 from tests.operations.stores import one_line, store_env, tokkyo
+from tokkyo.store.blobs import LocalBlobStore
 from tokkyo.store.engine import make_engine
 
 INPUT = [str(GAZETTE), str(REAL), str(TRADEMARK_GAZETTES)]
 NOTHING_OF_IT = "nothing of the batch being loaded was written."
 
 
-def ingest(env, *, limit=None, read_only_root=False):
-    """`tokkyo ingest` of INPUT in a process of its own: with a file size limit (its
-    writes past `limit` bytes fail as on a full disk), or, run by root, without the
-    capabilities that let root write where permissions say no."""
+def ingest(env, *, limit=None, read_only_root=False, command=("ingest", "-q", *INPUT)):
+    """`tokkyo ingest` of INPUT (or another `command`) in a process of its own: with a
+    file size limit (its writes past `limit` bytes fail as on a full disk), or, run by
+    root, without the capabilities that let root write where permissions say no."""
     def limited():
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)    # a failed write, not a kill
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", "--"] \
         if read_only_root else []
-    return subprocess.run([*prefix, sys.executable, "-m", "tokkyo.cli.main", "ingest", "-q",
-                           *INPUT], env=env, preexec_fn=limited if limit else None,
+    return subprocess.run([*prefix, sys.executable, "-m", "tokkyo.cli.main", *command],
+                          env=env, preexec_fn=limited if limit else None,
                           capture_output=True, text=True, timeout=300)
 
 
@@ -113,13 +115,19 @@ def test_a_read_only_blob_store_stops_ingest_and_loses_nothing(database_url, tmp
     env = store_env(database_url, data, ingest_batch_size="5")
     tokkyo("ingest", "-q", str(GAZETTE), env=env, check=0)
     before = counts(database_url)
+    stray = LocalBlobStore(data / "blobs")
+    old = stray.put(b"an unreferenced blob, two days old")
+    then = time.time() - 48 * 3600
+    os.utime(stray.path(old), (then, then))
     folders = [data / "blobs", *(p for p in (data / "blobs").rglob("*") if p.is_dir())]
     for folder in folders:
         folder.chmod(0o555)
+    root = os.geteuid() == 0
     try:
-        refused = ingest(env, read_only_root=os.geteuid() == 0)
-        # what is stored can still be read and checked
+        refused = ingest(env, read_only_root=root)
+        # what is stored can still be read and checked; gc says it cannot remove
         tokkyo("blobs", "verify", "-q", env=env, check=0)
+        kept = ingest(env, read_only_root=root, command=("blobs", "gc", "-q"))
     finally:
         for folder in folders:
             folder.chmod(0o755)
@@ -130,6 +138,11 @@ def test_a_read_only_blob_store_stops_ingest_and_loses_nothing(database_url, tmp
                            f"denied ({data / 'blobs'}")
     assert said.endswith(f"); {NOTHING_OF_IT} Make it writable and run the same ingest again")
     assert counts(database_url) == before and half_written(database_url) == 0
+    assert kept.returncode == 1 and "Traceback" not in kept.stderr
+    assert one_line(kept.stderr) == (
+        f"blob {old} could not be removed (Permission denied) 1 unreferenced blob(s) could "
+        "not be removed: is the blob store read-only?")
+    assert stray.stat(old) is not None
     again = ingest(env)
     assert again.returncode == 0, again.stdout + again.stderr
     assert counts(database_url) == expected

@@ -77,3 +77,8 @@ def gc(grace: str = typer.Option("24h", help="Keep unreferenced blobs written wi
         f"last written before {done.cutoff:%Y-%m-%d %H:%M:%S} UTC; kept "
         f"{done.kept_young:,} younger unreferenced blob(s){running}",
         soft_wrap=True, highlight=False)
+    if done.failed:
+        for line in done.failed:
+            context.errors.print(f"[red]{line}", soft_wrap=True, highlight=False)
+        context.fail(f"{len(done.failed)} unreferenced blob(s) could not be removed: is the "
+                     "blob store read-only?")

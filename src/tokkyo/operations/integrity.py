@@ -96,6 +96,7 @@ class Collected:
     bytes: int = 0
     kept_young: int = 0                                   # unreferenced, within grace
     running: list[int] = field(default_factory=list)      # batches being loaded
+    failed: list[str] = field(default_factory=list)       # could not be removed: why
 
 
 def collect(db: Database, grace: dt.timedelta, *, dry_run: bool = False,
@@ -124,9 +125,13 @@ def collect(db: Database, grace: dt.timedelta, *, dry_run: bool = False,
             pass
         elif stat.modified >= limit or stat.modified > time.time() - grace.total_seconds():
             result.kept_young += 1
-        elif dry_run or db.blobs.delete(sha):
-            result.removed.append(sha)
-            result.bytes += stat.size
+        else:
+            try:
+                if dry_run or db.blobs.delete(sha):
+                    result.removed.append(sha)
+                    result.bytes += stat.size
+            except OSError as exc:          # a read-only blob store: say so, go on
+                result.failed.append(f"blob {sha} could not be removed ({exc.strerror})")
         stage.advance()
     return result
 
