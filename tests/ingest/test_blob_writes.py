@@ -8,8 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import GAZETTE, table_counts
+from tokkyo.ingest.errors import IngestStopped
 from tokkyo.ingest.items import walk
-from tokkyo.ingest.service import Ingestor, IngestStopped
+from tokkyo.ingest.service import Ingestor
 from tokkyo.search.indexer import BigramIndexer
 from tokkyo.store.blobs import LocalBlobStore
 from tokkyo.store.tables import blobs

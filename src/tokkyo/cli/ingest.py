@@ -11,14 +11,9 @@ from rich.table import Table
 
 from tokkyo.cli import context
 from tokkyo.ingest import items
+from tokkyo.ingest.errors import IngestStopped
 from tokkyo.ingest.reparse import REREADABLE, NotRereadable, stored_items
-from tokkyo.ingest.service import (
-    STATUSES,
-    Ingestor,
-    IngestStopped,
-    RunReport,
-    default_workers,
-)
+from tokkyo.ingest.service import STATUSES, Ingestor, RunReport, default_workers
 from tokkyo.search.indexer import BigramIndexer
 from tokkyo.store.database import Database
 

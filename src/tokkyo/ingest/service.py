@@ -21,7 +21,7 @@ import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -33,14 +33,13 @@ from typing import BinaryIO
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from tokkyo.errors import TransientError
 from tokkyo.ingest.apply import IndexQueue, apply, quarantine
+from tokkyo.ingest.errors import IngestStopped
 from tokkyo.ingest.indexer import Indexer
 from tokkyo.ingest.items import SourceItem
 from tokkyo.ingest.prepare import Prepared, Refused, SkippedItem, prepare
 from tokkyo.store.blobs import BlobStat, BlobStore, sha256_hex
 from tokkyo.store.engine import refresh_statistics, write_connection
-from tokkyo.store.errors import no_space_reason, read_only_reason
 from tokkyo.store.repositories import batches, case_summaries
 from tokkyo.store.snapshots import sqlite_file
 
@@ -72,35 +71,6 @@ class RunReport:
     def ok(self) -> bool:
         counts = self.counts
         return counts["quarantined"] == 0 and counts["failed"] == 0
-
-
-class IngestStopped(TransientError):
-    """The run stopped because the disk is full or the store cannot be written: the
-    batch being loaded was rolled back (nothing of it was written), the batches before
-    it are loaded (`report`). Running the same ingest again, once there is space,
-    loads the rest; what is loaded already is unchanged and skipped."""
-
-    def __init__(self, message: str, report: RunReport) -> None:
-        super().__init__(message)
-        self.report = report
-
-    @classmethod
-    def of(cls, error: BaseException, where: str, report: RunReport,
-           files: Sequence[Path] = ()) -> IngestStopped | None:
-        """The stop `error` means, writing to `where` (its `files`: the SQLite database's),
-        or None for any other error."""
-        space = no_space_reason(error, files)
-        if space is not None:
-            return cls(f"ingest stopped: the disk is full: no space left writing {where} "
-                       f"({space}); nothing of the batch being loaded was written. Free "
-                       "space and run the same ingest again: what is loaded already is "
-                       "skipped as unchanged", report)
-        refused = read_only_reason(error)
-        if refused is not None:
-            return cls(f"ingest stopped: {where} cannot be written ({refused}); nothing of "
-                       "the batch being loaded was written. Make it writable and run the "
-                       "same ingest again", report)
-        return None
 
 
 def default_workers() -> int:
