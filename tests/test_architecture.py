@@ -27,6 +27,8 @@ ALLOWED: dict[str, set[str]] = {
     "documents": {"model", "store", "search", "errors"},
     # e-filing: HTML to JPO XML and the formality check, pure of storage (design.md)
     "efiling": {"model", "errors"},
+    # running the store as a whole: backup, restore, the blob store's integrity
+    "operations": {"store", "errors"},
     # the request plumbing every surface shares: the app context, the unit of work as
     # dependencies, how errors reach each surface
     "web": {"store", "accounts", "config", "errors"},
@@ -40,7 +42,7 @@ ALLOWED: dict[str, set[str]] = {
     # the HTTP server (uvicorn + the zero-copy send extension) knows nothing of tokkyo
     "server": set(),
     "cli": {"model", "store", "search", "ingest", "documents", "accounts", "api", "portal",
-            "bulk", "app", "config", "errors", "server", "web", "efiling"},
+            "bulk", "app", "config", "errors", "server", "web", "efiling", "operations"},
     "app": {"api", "portal", "bulk", "documents", "accounts", "search", "store", "config",
             "errors", "web"},
 }

@@ -14,7 +14,12 @@ handles any failure of the database (`except sa.exc.SQLAlchemyError`) still does
 
 from __future__ import annotations
 
+import errno
+import os
+import resource
 import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -81,3 +86,85 @@ def busy_error(error: BaseException, statement: str | None = None,
     if reason is None:
         return None
     return StoreBusy(reason, statement=statement, params=params, orig=error)
+
+
+#: errno values of a write refused for want of space: the disk is full, the user's quota
+#: is used up, a file would grow past the size limit (RLIMIT_FSIZE).
+NO_SPACE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+#: errno values of a write refused because the place is read-only or not ours to write.
+READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+SQLITE_FULL = 13
+SQLITE_IOERR_WRITE = 778
+SQLITE_READONLY = 8
+POSTGRES_DISK_FULL = "53100"
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """The error, the driver's error it wraps, and what it was raised from."""
+    found: list[BaseException] = []
+    pending: list[BaseException | None] = [error]
+    while pending:
+        item = pending.pop()
+        if item is None or any(item is seen for seen in found):
+            continue
+        found.append(item)
+        pending += [getattr(item, "orig", None), item.__cause__, item.__context__]
+    return found
+
+
+def no_space_reason(error: BaseException, files: Sequence[Path] = ()) -> str | None:
+    """What ran out when `error` (a write's, by its errno or the database's code) means
+    there was no space to write, or None.
+
+    SQLite says SQLITE_FULL when the disk is full, but only SQLITE_IOERR_WRITE when a
+    file reached the process's size limit (RLIMIT_FSIZE: its VFS reports ENOSPC alone as
+    "full"). That code is taken for "no space" only when one of `files` (the database
+    file and its WAL) did reach the limit, or its disk has less than a megabyte left;
+    otherwise it is an I/O error like any other."""
+    for cause in _causes(error):
+        if isinstance(cause, sqlite3.Error) and getattr(
+                cause, "sqlite_errorcode", None) == SQLITE_IOERR_WRITE:
+            room = out_of_room(files)
+            if room is not None:
+                return f"SQLite: {cause}: {room}"
+        if isinstance(cause, OSError) and cause.errno in NO_SPACE_ERRNOS:
+            return f"{cause.strerror} ({cause.filename})" if cause.filename else str(
+                cause.strerror)
+        if isinstance(cause, sqlite3.Error) and isinstance(
+                getattr(cause, "sqlite_errorcode", None), int) and \
+                cause.sqlite_errorcode & 0xFF == SQLITE_FULL:
+            return f"SQLite: {cause}"
+        if getattr(cause, "sqlstate", None) == POSTGRES_DISK_FULL:
+            return f"PostgreSQL: {str(cause).splitlines()[0]}"
+    return None
+
+
+def out_of_room(files: Sequence[Path]) -> str | None:
+    """Which of `files` reached this process's file size limit, or whose disk is all but
+    full; None when neither."""
+    limit = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    for path in files:
+        try:
+            size = path.stat().st_size
+            free = os.statvfs(path.parent)
+        except OSError:
+            continue
+        if limit != resource.RLIM_INFINITY and size + (1 << 16) >= limit:
+            return f"{path} reached the file size limit of {limit:,} bytes"
+        if free.f_bavail * free.f_frsize < (1 << 20):
+            return f"{path.parent} has {free.f_bavail * free.f_frsize:,} bytes free"
+    return None
+
+
+def read_only_reason(error: BaseException) -> str | None:
+    """What refused the write when `error` means the place is read-only (or not writable
+    by this user), or None."""
+    for cause in _causes(error):
+        if isinstance(cause, OSError) and cause.errno in READ_ONLY_ERRNOS:
+            return f"{cause.strerror} ({cause.filename})" if cause.filename else str(
+                cause.strerror)
+        if isinstance(cause, sqlite3.Error) and isinstance(
+                getattr(cause, "sqlite_errorcode", None), int) and \
+                cause.sqlite_errorcode & 0xFF == SQLITE_READONLY:
+            return f"SQLite: {cause}"
+    return None
