@@ -9,11 +9,13 @@ import typer
 from rich.table import Table
 
 from tokkyo.cli import context
+from tokkyo.cli.ingest import index_due
 from tokkyo.cli.progress_bars import bars
 from tokkyo.errors import TerminalError
 from tokkyo.operations import backup as backups
 from tokkyo.operations.restore import restorable
 from tokkyo.operations.restore import restore as restore_store
+from tokkyo.search import service as search_service
 
 app = typer.Typer(help="Back the store up, verify a backup, restore one.", no_args_is_help=True)
 
@@ -102,6 +104,9 @@ def restore(folder: Path = typer.Argument(..., help="The backup's folder."),
                                                f"{config.blob_store or config.blob_path}")
         except TerminalError as exc:
             context.fail(str(exc))
+        # the search index is not in a backup: written from the restored store now
+        search_service.open_for(db.engine, config)
+        index_due(db.engine, quiet)
     table = Table(title="rows per table: backup / restored")
     for column in ("table", "backup", "restored", ""):
         table.add_column(column, justify="right" if column in ("backup", "restored") else
