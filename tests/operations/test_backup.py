@@ -120,8 +120,12 @@ def test_backup_while_ingest_runs_restores_identical_counts_and_answers(
         target_env = store_env(target_url, target)
         restored = tokkyo("backup", "restore", str(backup), env=target_env, check=0)
         assert "the rows of all" in one_line(restored.stdout)
+        # the search outbox is work, not data: the restore ends by writing it to the
+        # search engine (which a backup does not hold), so it is empty afterwards
+        queued = {"search_outbox"}
         assert {k: v for k, v in counts(target_url, target).items()
-                if k in manifest["counts"]} == manifest["counts"]
+                if k in manifest["counts"] and k not in queued} == {
+            k: v for k, v in manifest["counts"].items() if k not in queued}
         # consistent: every blob the restored rows name is there, and no other
         checked = tokkyo("blobs", "verify", env=target_env, check=0)
         assert f"{manifest['blob_count']} blobs stored, {manifest['blob_count']} referenced" \
