@@ -138,7 +138,8 @@ def test_main_pages_have_no_serious_or_critical_axe_violation(browser, site, pag
 
 
 def test_no_page_scrolls_sideways_at_a_phone_width(browser, site, pages):
-    context = browser.new_context(bypass_csp=True, locale="ja-JP", viewport={"width": 375, "height": 812},
+    context = browser.new_context(bypass_csp=True, locale="ja-JP",
+                                  viewport={"width": 375, "height": 812},
                                   is_mobile=True, has_touch=True)
     page = context.new_page()
     wide: dict[str, int] = {}
