@@ -29,7 +29,7 @@ ALLOWED: dict[str, set[str]] = {
     "web": {"store", "accounts", "config", "errors"},
     # operating the server: readiness probes, metrics, the request log, the maintenance
     # gate; the surfaces count into its metrics and answer its maintenance windows
-    "monitoring": {"store", "config", "errors", "web", "server"},
+    "monitoring": {"store", "config", "errors", "web"},
     "api": {"model", "store", "search", "ingest", "documents", "accounts", "errors",
             "config", "web", "monitoring"},
     "portal": {"model", "store", "search", "documents", "accounts", "errors", "config",
@@ -43,7 +43,7 @@ ALLOWED: dict[str, set[str]] = {
     "cli": {"model", "store", "search", "ingest", "documents", "accounts", "api", "portal",
             "bulk", "app", "config", "errors", "server", "web", "monitoring"},
     "app": {"api", "portal", "bulk", "documents", "accounts", "store", "config", "errors",
-            "web", "monitoring", "server"},
+            "web", "monitoring"},
 }
 FORBIDDEN_NAMES = {"utils", "util", "helpers", "helper", "common", "misc"}
 

@@ -32,7 +32,6 @@ from tokkyo.monitoring.metrics import surface_of
 from tokkyo.monitoring.requests import RequestLog
 from tokkyo.portal import refusals as portal_refusals
 from tokkyo.portal.web import error_page
-from tokkyo.server import graceful
 from tokkyo.store.database import Database
 from tokkyo.web.answers import Surface, answer_error
 from tokkyo.web.context import AppContext
@@ -88,7 +87,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             log.info("retention: removed %d access log entries, %d expired tokens and %d "
                      "old quota counters", *pruned)
         if serving:
-            graceful.watch_signals()
             log.info("start-up heap frozen: %d objects", freeze_heap())
         yield
         if database is None:

@@ -10,7 +10,6 @@ from starlette.responses import JSONResponse, Response
 
 from tokkyo.monitoring import exposition
 from tokkyo.monitoring.probes import Probes
-from tokkyo.server.graceful import draining
 from tokkyo.web.deps import Ctx
 from tokkyo.web.problems import problem
 
@@ -30,9 +29,6 @@ async def ready(request: Request) -> JSONResponse:
     outcomes = await anyio.to_thread.run_sync(probes.run)
     checks: dict[str, Any] = {o.name: o.as_json() for o in outcomes}
     ok = all(o.ok for o in outcomes)
-    if draining():
-        checks["shutdown"] = {"ok": False, "detail": "this process is shutting down"}
-        ok = False
     return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks},
                         status_code=200 if ok else 503,
                         headers={"Cache-Control": "no-store"})
