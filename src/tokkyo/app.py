@@ -26,7 +26,7 @@ from tokkyo.bulk import web as bulk_web
 from tokkyo.bulk.access import BulkContext
 from tokkyo.config import Settings, load_settings
 from tokkyo.errors import TokkyoError
-from tokkyo.monitoring import logs, pool, probes
+from tokkyo.monitoring import exposition, logs, pool, probes
 from tokkyo.monitoring.maintenance import Answer, MaintenanceGate, Windows
 from tokkyo.monitoring.metrics import surface_of
 from tokkyo.monitoring.requests import RequestLog
@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if serving:
             log.info("start-up heap frozen: %d objects", freeze_heap())
         yield
+        exposition.process_ended()
         if database is None:
             db.close()
 

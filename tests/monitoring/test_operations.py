@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.api.server import Server
@@ -102,8 +104,13 @@ def test_a_malformed_request_id_is_replaced(served: Served, sent: str) -> None:
 def test_one_json_log_line_per_request_with_its_id(served: Served, token: str) -> None:
     mine = "json-log-line-check-01"
     served.server.get(APP_PROGRESS, token, {"X-Request-ID": mine})
-    lines = [json.loads(line) for line in served.server.log.read_text().splitlines()
-             if line.startswith("{") and mine in line]
+    deadline = time.monotonic() + 10        # the line follows the answer's last byte
+    while True:
+        lines = [json.loads(line) for line in served.server.log.read_text().splitlines()
+                 if line.startswith("{") and mine in line]
+        if lines or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     assert len(lines) == 1, lines
     line = lines[0]
     assert {k: line[k] for k in ("logger", "level", "request_id", "method", "path",
@@ -243,3 +250,24 @@ def test_during_maintenance_health_ready_sign_in_and_announcements_answer(
     news = client.get("/bulk/announcements", params={"lang": "en"},
                       headers={"Accept": "text/html"})
     assert news.status_code == 200 and "Database upgrade" in news.text
+
+
+def test_two_workers_share_their_metrics(request: pytest.FixtureRequest,
+                                         tmp_path: Path) -> None:
+    """`tokkyo serve --workers 2`: whichever worker answers /metrics counts the requests
+    both answered (prometheus-client's multiprocess mode)."""
+    with fresh_database("sqlite", request, tmp_path) as url:
+        stores.load(url, tmp_path)
+        server = Server(url, tmp_path, workers=2)
+        try:
+            for _ in range(30):                     # a new connection each: both workers
+                assert httpx.get(f"{server.base}/documents?limit=1").status_code == 200
+            text = server.client.get("/metrics").text
+        finally:
+            server.stop()
+    assert _value(text, "tokkyo_http_requests_total", route="/documents",
+                  status="200") == 30
+    assert (tmp_path / "run" / f"metrics-{server.port}").is_dir()
+    pids = {p.name.rsplit("_", 1)[-1] for p in
+            (tmp_path / "run" / f"metrics-{server.port}").glob("counter_*.db")}
+    assert len(pids) == 2, pids                     # both workers wrote counters

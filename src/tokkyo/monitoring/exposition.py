@@ -20,7 +20,7 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
-from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from prometheus_client.registry import Collector
 
 from tokkyo.config import Settings
@@ -80,6 +80,13 @@ def render(database: Database) -> bytes:
     store = CollectorRegistry()
     store.register(StoreCollector(database))
     return body + generate_latest(store)
+
+
+def process_ended() -> None:
+    """In multiprocess mode, drop this process's live gauges (requests in flight, pool
+    use) from the sums: called when a worker's app shuts down."""
+    if os.environ.get(MULTIPROCESS_DIR):
+        mark_process_dead(os.getpid())
 
 
 def allowed(settings: Settings, client: str, authorization: str) -> bool:
