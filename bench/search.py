@@ -2,9 +2,18 @@
 and PostgreSQL, plus a 3000-row CSV.
 
     python bench/search.py [--sizes 10000,100000,1000000] [--repeat 20]
+                           [--backends tantivy,sql]
                            [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
                            [--sqlite-path FILE] [--postgres-db NAME] [--skip-sqlite]
                            [--warm]
+
+Backends (`--backends`): `sql`, the store's own n-gram index (below); `tantivy`, the
+default engine: the store's cases written to a tantivy index (`search reindex`, timed as
+its build) and searched through tokkyo (parse, compile, search: the page's case ids),
+next to the reference: bare tantivy running the same query object, built before the
+clock starts (no tokkyo layers), fetching the same page; the result list as the portal
+shows it (the page's summaries read from the store) is timed beside them. Hit counts
+are checked equal to the SQL engine's.
 
 Every document is GENERATED (the three real files themselves are not loaded): the
 generator takes everything it writes from the real gazette files in samples/jp-gazette
@@ -493,8 +502,74 @@ def run_queries(db: Database, repeat: int) -> None:
               f"(target < 1000 ms)")
 
 
-def run_backend(label: str, url: str, sizes: list[int], repeat: int, warm_first: bool
-                ) -> None:
+def run_tantivy(db: Database, folder: Path, repeat: int) -> None:
+    """Write the store's cases to a fresh tantivy index, then time every query through
+    tokkyo and bare, hit counts checked against the SQL engine's."""
+    import tantivy
+
+    from tokkyo.search import outbox
+    from tokkyo.search import service as search_service
+    from tokkyo.search.backends.sql import SqlBackend
+    from tokkyo.search.backends.tantivy import TantivyBackend
+    from tokkyo.search.backends.tantivy.compiler import Compiler
+    from tokkyo.search.backends.tantivy.texts import TextQueries
+    from tokkyo.search.query import parse
+    from tokkyo.search.variants import Folds
+
+    backend = TantivyBackend(folder, threads=min(4, os.cpu_count() or 1))
+    started = time.perf_counter()
+    written = outbox.reindex(db.engine, backend)
+    seconds = time.perf_counter() - started
+    size = sum(f.stat().st_size for f in backend.path.rglob("*") if f.is_file())
+    print(f"  tantivy: {written:,} case documents written in {seconds:.1f} s "
+          f"({written / seconds:.0f} docs/s), index {size / 1e6:.0f} MB")
+    search_service.attach(db.engine, backend)
+    oracle = SqlBackend()
+    try:
+        with db.engine.connect() as conn:
+            for label, expression in QUERIES:
+                def tokkyo(expression: str = expression) -> None:
+                    # tokkyo's search: parse, compile, search; the page's case ids
+                    with conn.begin():
+                        search_service.search(conn, parse(expression, screen="all").tree,
+                                              limit=50)
+
+                def listed(expression: str = expression) -> None:
+                    # and the result list as the portal shows it (the page's summaries)
+                    with conn.begin():
+                        results.run(conn, expression, limit=50)
+
+                tree = parse(expression, screen="all").tree
+                searcher = backend.searcher()
+                texts = TextQueries(backend.schema, Folds(), conn, lambda q: [])
+                query = Compiler(backend.schema, texts, dt.date.today()).tree(tree)
+
+                def bare(query: tantivy.Query = query,
+                         searcher: tantivy.Searcher = searcher) -> None:
+                    result = searcher.search(query, 50, count=True)
+                    for _score, address in result.hits:
+                        searcher.doc(address)
+
+                first = timed(tokkyo, 1)[0]
+                ours = timed(tokkyo, repeat)
+                reference = timed(bare, repeat)
+                page = timed(listed, repeat)
+                with conn.begin():
+                    total = results.run(conn, expression, limit=1).total
+                    expected = oracle.search(conn, tree, limit=1).total
+                same = "=" if total == expected else f"≠ SQL {expected}"
+                print(f"    {label:<26} {expression:<34} hits {total:>7} {same}  "
+                      f"first {first:7.1f} ms  p50 {statistics.median(ours):7.2f} ms  "
+                      f"p95 {p95(ours):7.2f} ms  bare tantivy p50 "
+                      f"{statistics.median(reference):6.2f} p95 {p95(reference):6.2f} ms  "
+                      f"p95 ×{p95(ours) / max(p95(reference), 0.001):5.1f}  "
+                      f"with the page's summaries p50 {statistics.median(page):6.1f} ms")
+    finally:
+        search_service.attach(db.engine, oracle)
+
+
+def run_backend(label: str, url: str, sizes: list[int], repeat: int, warm_first: bool,
+                backends: tuple[str, ...] = ("sql",)) -> None:
     print(f"{label}:")
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(database_url=url, data_dir=tmp)
@@ -523,7 +598,10 @@ def run_backend(label: str, url: str, sizes: list[int], repeat: int, warm_first:
                 continue
             if warm_first:
                 warm(db)
-            run_queries(db, repeat)
+            if "tantivy" in backends:
+                run_tantivy(db, Path(tmp) / f"tantivy-{size}", repeat)
+            if "sql" in backends:
+                run_queries(db, repeat)
         db.close()
 
 
@@ -537,10 +615,13 @@ def main() -> None:
     parser.add_argument("--postgres-db", help="keep the PostgreSQL database under this name "
                         "and reuse it (documents already in it are not built again)")
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--backends", default="tantivy,sql",
+                        help="search backends to time: tantivy, sql (comma-separated)")
     parser.add_argument("--warm", action="store_true", help="read the whole database into "
                         "the page cache before the queries of each size")
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
+    backends = tuple(b.strip() for b in args.backends.split(",") if b.strip())
     print("corpus: GENERATED documents, seeded, made only of what the 3 real gazette files "
           "in samples/jp-gazette hold: Zipf-spread terms (their kanji/katakana runs and "
           "terms made of their characters, 100,000), 403 topics (the 3 real documents and "
@@ -549,11 +630,11 @@ def main() -> None:
           f"codes each; sizes {sizes}; machine: {os.cpu_count()} CPUs")
     if args.sqlite_path:
         run_backend("sqlite", f"sqlite:///{Path(args.sqlite_path).resolve()}", sizes,
-                    args.repeat, args.warm)
+                    args.repeat, args.warm, backends)
     elif not args.skip_sqlite:
         with tempfile.TemporaryDirectory() as tmp:
             run_backend("sqlite", f"sqlite:///{tmp}/bench.sqlite3", sizes, args.repeat,
-                        args.warm)
+                        args.warm, backends)
     if args.postgres_url:
         name = args.postgres_db or f"bench_search_{uuid.uuid4().hex[:8]}"
         admin = sa.create_engine(normalise_url(args.postgres_url), isolation_level="AUTOCOMMIT")
@@ -564,7 +645,7 @@ def main() -> None:
         try:
             url = sa.engine.make_url(normalise_url(args.postgres_url)).set(database=name)
             run_backend("postgresql", url.render_as_string(False), sizes, args.repeat,
-                        args.warm)
+                        args.warm, backends)
         finally:
             if not args.postgres_db:
                 with admin.connect() as conn:

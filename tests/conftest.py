@@ -33,6 +33,11 @@ EXAMPLES = SAMPLES / "jpo-api" / "examples"
 
 _PG_SKIP_REASON: list[str] = []
 
+# Tests decide when index work reaches the search engine (`index_due`, and the checked
+# backend catching up before each search): a server's own worker thread would write
+# beside a test's fixtures. The worker is tested on its own (tests/search/test_outbox.py).
+os.environ.setdefault("TOKKYO_SEARCH_WORKER", "0")
+
 
 @pytest.fixture(scope="session")
 def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer | None]:
@@ -110,9 +115,21 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
         yield url
 
 
+def searched(database: Database, folder: Path) -> Database:
+    """The store searched with tantivy, the default engine, every search checked against
+    the SQL engine (tests/search_oracle.py)."""
+    from tests.search_oracle import CheckedBackend
+    from tokkyo.search import service as search_service
+    from tokkyo.search.backends.tantivy import TantivyBackend
+
+    search_service.attach(database.engine, CheckedBackend(TantivyBackend(folder)))
+    return database
+
+
 @pytest.fixture
 def db(database_url: str, tmp_path: Path) -> Iterator[Database]:
-    database = Database(make_engine(database_url), LocalBlobStore(tmp_path / "blobs"))
+    database = searched(Database(make_engine(database_url), LocalBlobStore(tmp_path / "blobs")),
+                         tmp_path / "search")
     yield database
     database.close()
 
@@ -121,7 +138,8 @@ def db(database_url: str, tmp_path: Path) -> Iterator[Database]:
 def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
     target = tmp_path / "tokkyo.sqlite3"
     target.write_bytes(sqlite_template.read_bytes())
-    database = Database(make_engine(f"sqlite:///{target}"), LocalBlobStore(tmp_path / "blobs"))
+    database = searched(Database(make_engine(f"sqlite:///{target}"),
+                                  LocalBlobStore(tmp_path / "blobs")), tmp_path / "search")
     yield database
     database.close()
 
@@ -133,9 +151,22 @@ def ingest(db: Database, *paths: Path, batch_size: int = 50, workers: int = 0,
     from tokkyo.ingest.service import Ingestor
     from tokkyo.search.indexer import BigramIndexer
 
-    return Ingestor(db.engine, db.blobs, indexer=BigramIndexer.for_engine(db.engine),
-                    batch_size=batch_size, workers=workers,
-                    tolerant=tolerant).run(walk(list(paths)))
+    report = Ingestor(db.engine, db.blobs, indexer=BigramIndexer.for_engine(db.engine),
+                      batch_size=batch_size, workers=workers,
+                      tolerant=tolerant).run(walk(list(paths)))
+    index_due(db)
+    return report
+
+
+def index_due(db: Database) -> None:
+    """Write the index work recorded so far to the store's search engine (what the CLI
+    does after ingest, and the server's worker meanwhile)."""
+    from tokkyo.search import outbox
+    from tokkyo.search import service as search_service
+
+    backend = search_service.bound(db.engine)
+    if backend is not None:
+        outbox.drain(db.engine, backend)
 
 
 def table_counts(engine: sa.Engine, *, with_batches: bool = False) -> dict[str, int]:

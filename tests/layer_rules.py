@@ -33,7 +33,7 @@ REPOSITORIES = "tokkyo.store.repositories"
 #: Modules that serve pages or answers besides `routes.py` and `*_routes.py`.
 OTHER_ROUTE_MODULES = frozenset({"portal/pages.py", "portal/exports.py"})
 WEB_PACKAGES = ("api", "portal", "bulk", "monitoring")
-SERVICE_PACKAGES = ("documents", "accounts", "search")
+SERVICE_PACKAGES = ("documents", "accounts", "search", "efiling")
 #: Domain errors that do not (yet) derive from TokkyoError: the query language's and the
 #: saved formulas' errors, and the documents service's NotFound.
 UNROOTED_DOMAIN_ERRORS = frozenset({"QueryError", "FormulaError", "NotFound"})
@@ -60,8 +60,15 @@ def is_route_module(module: str) -> bool:
             or module in OTHER_ROUTE_MODULES)
 
 
+#: Search engine backends commit their own index (a tantivy writer), never the store's
+#: unit of work: not services in rule d's sense.
+ENGINE_BACKENDS = "search/backends/"
+
+
 def is_service_module(module: str) -> bool:
     path = PurePosixPath(module)
+    if module.startswith(ENGINE_BACKENDS):
+        return False
     return path.name == "service.py" or path.parts[0] in SERVICE_PACKAGES
 
 

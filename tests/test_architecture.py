@@ -20,10 +20,13 @@ ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "config": {"errors"},
     "store": {"model", "config", "errors"},
-    "search": {"model", "store", "errors"},
+    # settings choose the search engine (design.md: one Protocol, chosen by settings)
+    "search": {"model", "store", "config", "errors"},
     "ingest": {"model", "store", "errors"},
     "accounts": {"model", "store", "config", "errors"},
     "documents": {"model", "store", "search", "errors"},
+    # e-filing: HTML to JPO XML and the formality check, pure of storage (design.md)
+    "efiling": {"model", "errors"},
     # the request plumbing every surface shares: the app context, the unit of work as
     # dependencies, how errors reach each surface
     "web": {"store", "accounts", "config", "errors"},
@@ -33,7 +36,7 @@ ALLOWED: dict[str, set[str]] = {
     "api": {"model", "store", "search", "ingest", "documents", "accounts", "errors",
             "config", "web", "monitoring"},
     "portal": {"model", "store", "search", "documents", "accounts", "errors", "config",
-               "web", "monitoring"},
+               "web", "monitoring", "efiling"},
     # the bulk site shares the portal's look, language and session, and sends files with
     # the zero-copy extension of tokkyo's server
     "bulk": {"model", "store", "accounts", "portal", "errors", "config", "server", "web",
@@ -41,9 +44,9 @@ ALLOWED: dict[str, set[str]] = {
     # the HTTP server (uvicorn + the zero-copy send extension) knows nothing of tokkyo
     "server": set(),
     "cli": {"model", "store", "search", "ingest", "documents", "accounts", "api", "portal",
-            "bulk", "app", "config", "errors", "server", "web", "monitoring"},
-    "app": {"api", "portal", "bulk", "documents", "accounts", "store", "config", "errors",
-            "web", "monitoring"},
+            "bulk", "app", "config", "errors", "server", "web", "efiling", "monitoring"},
+    "app": {"api", "portal", "bulk", "documents", "accounts", "search", "store", "config",
+            "errors", "web", "monitoring"},
 }
 FORBIDDEN_NAMES = {"utils", "util", "helpers", "helper", "common", "misc"}
 

@@ -18,7 +18,8 @@ def command_lines() -> list[str]:
     for name, command in group.commands.items():
         sub = getattr(command, "commands", None)
         if sub:
-            lines += [f"tokkyo {name} {child}" for child in sub]
+            # a hidden command is the group's default (`tokkyo search EXPRESSION`)
+            lines += [f"tokkyo {name} {child}" for child, c in sub.items() if not c.hidden]
         else:
             lines.append(f"tokkyo {name}")
     return lines

@@ -32,6 +32,8 @@ from tokkyo.monitoring.metrics import surface_of
 from tokkyo.monitoring.requests import RequestLog
 from tokkyo.portal import refusals as portal_refusals
 from tokkyo.portal.web import error_page
+from tokkyo.search import service as search_service
+from tokkyo.search.outbox import Worker
 from tokkyo.store.database import Database
 from tokkyo.web.answers import Surface, answer_error
 from tokkyo.web.context import AppContext
@@ -79,8 +81,16 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     db = database or Database.open(settings)
     policy = Policy.from_settings(settings)
 
+    backend = search_service.open_for(db.engine, settings)
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # due index work (a crash's leftovers, ingest by another process) goes to the
+        # search engine from here unless a `tokkyo search index-worker` does it
+        worker = (Worker(db.engine, backend) if settings.search_worker
+                  and backend.name != "sql" else None)
+        if worker is not None:
+            worker.start()
         with db.engine.begin() as conn:
             pruned = retention.prune(conn, policy)
         if any(pruned):
@@ -90,6 +100,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
             log.info("start-up heap frozen: %d objects", freeze_heap())
         yield
         exposition.process_ended()
+        if worker is not None:
+            worker.stop()
         if database is None:
             db.close()
 
@@ -112,6 +124,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from tokkyo.bulk.download_routes import router as bulk_download_router
     from tokkyo.bulk.routes import router as bulk_router
     from tokkyo.monitoring.routes import router as monitoring_router
+    from tokkyo.portal.efiling_routes import router as efiling_router
     from tokkyo.portal.exports import router as exports_router
     from tokkyo.portal.pages import router as pages_router
     from tokkyo.portal.routes import router as portal_router
@@ -123,6 +136,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(admin_router)
     app.include_router(pages_router)
     app.include_router(exports_router)
+    app.include_router(efiling_router)
     app.include_router(portal_router)
     app.include_router(bulk_catalogue_router)
     app.include_router(bulk_download_router)

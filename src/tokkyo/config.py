@@ -165,6 +165,16 @@ def _blob_store(text: str) -> str:
     return value
 
 
+SEARCH_ENGINES = ("tantivy", "sql")
+
+
+def _search_engine(text: str) -> str:
+    value = text.strip().lower()
+    if value not in SEARCH_ENGINES:
+        raise ValueError(f"{text!r} is not a search engine (use {' or '.join(SEARCH_ENGINES)})")
+    return value
+
+
 # --- the table -------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +194,20 @@ class Settings:
         "",
         "Where blobs are kept, as a URL: `file:///path` (a local folder). Empty: the local "
         "folder of TOKKYO_BLOB_DIR.", _blob_store)
+    search_engine: str = setting(
+        "tantivy",
+        "Search engine: `tantivy` (embedded, an index folder beside the store), `sql` (the "
+        "store's own n-gram index, kept as the reference until it is retired).",
+        _search_engine)
+    search_index_dir: str = setting(
+        "",
+        "Folder of the tantivy index. Empty: `search/` in the data folder. Every process "
+        "of one deployment must name the same folder.")
+    search_worker: bool = setting(
+        True,
+        "Whether `tokkyo serve` writes due index work to the search engine itself (a "
+        "thread polling the outbox). Turn it off where `tokkyo search index-worker` runs.",
+        _bool)
     ingest_batch_size: int = setting(
         200, "Files loaded per batch; a batch commits whole or not at all.", _positive_int)
     ingest_workers: int | None = setting(
@@ -320,6 +344,11 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_path / 'tokkyo.sqlite3').resolve()}"
+
+    @property
+    def search_path(self) -> Path:
+        return (Path(self.search_index_dir).expanduser() if self.search_index_dir
+                else self.data_path / "search")
 
     @property
     def blob_path(self) -> Path:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.api.server import SECRET, Server
-from tests.conftest import EXAMPLES, GAZETTE, REAL, fresh_database, ingest
+from tests.conftest import EXAMPLES, GAZETTE, REAL, fresh_database, ingest, searched
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.policy import Policy
 from tokkyo.store.blobs import LocalBlobStore
@@ -90,7 +90,8 @@ def api(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
         ) -> Iterator[Api]:
     folder = tmp_path_factory.mktemp(f"api-{request.param}")
     with fresh_database(request.param, request, folder) as url:
-        database = Database(make_engine(url), LocalBlobStore(folder / "data" / "blobs"))
+        database = searched(Database(make_engine(url), LocalBlobStore(folder / "data" / "blobs")),
+                            folder / "data" / "search")
         load_store(database, folder / "bundles")
         server = Server(url, folder / "data", **UNLIMITED)
         try:

@@ -24,7 +24,7 @@ from PIL import Image
 
 from tests.api.conftest import UNLIMITED, Api
 from tests.api.server import Server
-from tests.conftest import EXAMPLES, REAL, TRADEMARK_GAZETTES, fresh_database, ingest
+from tests.conftest import EXAMPLES, REAL, TRADEMARK_GAZETTES, fresh_database, ingest, searched
 from tokkyo.store.blobs import LocalBlobStore
 from tokkyo.store.database import Database
 from tokkyo.store.engine import make_engine
@@ -186,7 +186,8 @@ def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
           ) -> Iterator[Store]:
     folder = tmp_path_factory.mktemp(f"bundles-{request.param}")
     with fresh_database(request.param, request, folder) as url:
-        database = Database(make_engine(url), LocalBlobStore(folder / "data" / "blobs"))
+        database = searched(Database(make_engine(url), LocalBlobStore(folder / "data" / "blobs")),
+                            folder / "data" / "search")
         sent = write_inputs(folder / "in")
         report = ingest(database, folder / "in")
         outcomes = {Path(o.name).name: (o.status, o.reason) for o in report.outcomes}

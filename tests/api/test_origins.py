@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.api.server import SECRET, Server
-from tests.conftest import GAZETTE, REAL, fresh_database, ingest
+from tests.conftest import GAZETTE, REAL, fresh_database, ingest, searched
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.policy import Policy
 from tokkyo.store.blobs import LocalBlobStore
@@ -39,7 +39,8 @@ def servers(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
             ) -> Iterator[Servers]:
     folder = tmp_path_factory.mktemp(f"origins-{request.param}")
     with fresh_database(request.param, request, folder) as url:
-        database = Database(make_engine(url), LocalBlobStore(folder / "data" / "blobs"))
+        database = searched(Database(make_engine(url), LocalBlobStore(folder / "data" / "blobs")),
+                            folder / "data" / "search")
         assert ingest(database, REAL, GAZETTE).ok
         with database.engine.begin() as conn:
             accounts.add_user(conn, Policy(secret=SECRET.encode()), LOGIN, PASSWORD)

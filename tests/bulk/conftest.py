@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.api.server import SECRET, Server
-from tests.conftest import GAZETTE, REAL, ingest
+from tests.conftest import GAZETTE, REAL, ingest, searched
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.policy import Policy
 from tokkyo.bulk import catalog, publish
@@ -81,7 +81,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     url = f"sqlite:///{data / 'tokkyo.sqlite3'}"
     settings = load_settings(database_url=url, data_dir=str(data), secret_key=SECRET,
                              environ={})
-    db = Database.open(settings)
+    db = searched(Database.open(settings), settings.search_path)
     db.upgrade()
     ingest(db, GAZETTE, REAL)
     policy = Policy(secret=SECRET.encode())

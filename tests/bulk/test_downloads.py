@@ -20,6 +20,7 @@ import uvicorn
 
 from tests.api.server import SECRET, Server, free_port
 from tests.bulk.conftest import API_ONLY, PASSWORD
+from tests.conftest import searched
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.policy import Policy
 from tokkyo.app import create_app
@@ -343,7 +344,7 @@ def plain_server(site):
     in chunks read in worker threads."""
     settings = load_settings(database_url=site.url, data_dir=str(site.data), secret_key=SECRET,
                              bulk_terms_version="2026-04", environ={})
-    db = Database.open(settings)
+    db = searched(Database.open(settings), settings.search_path)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings, db), host="127.0.0.1",
                                            port=port, log_level="warning"))

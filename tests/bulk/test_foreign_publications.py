@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from tests.api.server import SECRET, Server
 from tests.bulk.conftest import PASSWORD, TERMS, Site
 from tests.cli.test_cli import tokkyo
-from tests.conftest import SAMPLES, fresh_database
+from tests.conftest import SAMPLES, fresh_database, searched
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.policy import Policy
 from tokkyo.bulk import catalog, publish
@@ -86,7 +86,7 @@ def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     with fresh_database(request.param, request, data) as url:
         settings = load_settings(database_url=url, data_dir=str(data), secret_key=SECRET,
                                  environ={})
-        db = Database.open(settings)
+        db = searched(Database.open(settings), settings.search_path)
         assert _ingest(db, FOREIGN) == {"loaded": 78, "replaced": 4, "skipped": 7}
         policy = Policy(secret=SECRET.encode())
         with db.engine.begin() as conn:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLES, fresh_database
+from tests.conftest import SAMPLES, fresh_database, searched
 from tests.ingest.foreign.test_docdb import UNDECLARED
 from tests.ingest.foreign.test_ep import MALFORMED
 from tokkyo.ingest import quality
@@ -53,7 +53,8 @@ def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     backend, tolerant = request.param
     folder = tmp_path_factory.mktemp(f"quality-{backend}-{tolerant}")
     with fresh_database(backend, request, folder) as url:
-        db = Database(make_engine(url), LocalBlobStore(folder / "blobs"))
+        db = searched(Database(make_engine(url), LocalBlobStore(folder / "blobs")),
+                            folder / "search")
         try:
             Ingestor(db.engine, db.blobs, indexer=BigramIndexer.for_engine(db.engine),
                      workers=0, tolerant=tolerant).run(walk([FOREIGN, TRADEMARKS]))

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from tests.api.server import SECRET, Server
-from tests.conftest import EXAMPLES, GAZETTE, REAL, fresh_database, ingest
+from tests.conftest import EXAMPLES, GAZETTE, REAL, fresh_database, ingest, searched
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.policy import Policy
 from tokkyo.config import load_settings
@@ -93,7 +93,8 @@ def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
           ) -> Iterator[Store]:
     folder = tmp_path_factory.mktemp(f"portal-{request.param}")
     with fresh_database(request.param, request, folder) as url:
-        db = Database(make_engine(url), LocalBlobStore(folder / "blobs"))
+        db = searched(Database(make_engine(url), LocalBlobStore(folder / "blobs")),
+                            folder / "search")
         report = ingest(db, GAZETTE, REAL, *spec_cases())
         assert report.ok, [o.reason for o in report.outcomes if o.reason]
         with db.engine.begin() as conn:

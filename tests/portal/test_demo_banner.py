@@ -24,7 +24,9 @@ def test_the_banner_names_the_portal_pages():
         "  http://127.0.0.1:8000/d/EP/patent/pub/1442058B1  "
         "(an EP grant, its claims in three languages)",
         "  http://127.0.0.1:8000/d/JP/trademark/reg/5721010  (a trademark gazette with its mark)",
-        "  http://127.0.0.1:8000/bulk  (bulk downloads)"]
+        "  http://127.0.0.1:8000/bulk  (bulk downloads)",
+        "  http://127.0.0.1:8000/efile  (e-filing: check an application, e.g. "
+        "samples/efiling/)"]
     assert "/documents" not in banner and "/search?q=" not in banner
     readme = README.read_text("utf-8")
     for line in banner.splitlines()[1:]:                 # the README's "Try:" list has each

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import GAZETTE, fresh_database
+from tests.conftest import GAZETTE, fresh_database, searched
 from tests.ingest.foreign.test_store_counts import FOREIGN, TRADEMARKS, load
 from tokkyo.documents import results
 from tokkyo.store.blobs import LocalBlobStore
@@ -37,7 +37,8 @@ def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     (so that JP and foreign documents meet in one index), loaded once per backend."""
     folder = tmp_path_factory.mktemp(f"foreign-search-{request.param}")
     with fresh_database(request.param, request, folder) as url:
-        db = Database(make_engine(url), LocalBlobStore(folder / "blobs"))
+        db = searched(Database(make_engine(url), LocalBlobStore(folder / "blobs")),
+                            folder / "search")
         try:
             report = load(db, FOREIGN, TRADEMARKS, GAZETTE)
             assert report.counts["quarantined"] == report.counts["failed"] == 0

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from tokkyo.config import Settings, load_settings
 from tokkyo.documents.jsonable import jsonable
+from tokkyo.search import service as search_service
 from tokkyo.store import migrate
 from tokkyo.store.database import Database
 
@@ -129,6 +130,8 @@ def opened(config: Settings | None = None, *, upgrade: bool = False,
         if fresh:
             errors.print(f"new tokkyo store at {where(config)}", soft_wrap=True,
                          highlight=False)
+        if upgrade or existing:
+            search_service.open_for(db.engine, config)
         yield db
     finally:
         db.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from tokkyo.cli import context
+from tokkyo.cli.ingest import index_due
 from tokkyo.store import migrate
 
 app = typer.Typer(help="Database schema: upgrade, check, current revision.", no_args_is_help=True)
@@ -16,6 +17,9 @@ def upgrade() -> None:
     with context.opened(upgrade=True) as db:
         context.console.print(f"schema at {migrate.current_revision(db.engine)} "
                               f"({db.engine.url.render_as_string(hide_password=True)})")
+        # an upgrade that records cases for the search engine (migration 0017: every
+        # case) is the engine's reindex: written now, with a progress bar
+        index_due(db.engine)
 
 
 @app.command()

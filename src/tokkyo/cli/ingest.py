@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import sqlalchemy as sa
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -13,6 +14,8 @@ from tokkyo.cli import context
 from tokkyo.ingest import items
 from tokkyo.ingest.reparse import REREADABLE, NotRereadable, stored_items
 from tokkyo.ingest.service import STATUSES, Ingestor, RunReport, default_workers
+from tokkyo.search import outbox
+from tokkyo.search import service as search_service
 from tokkyo.search.indexer import BigramIndexer
 from tokkyo.store.database import Database
 
@@ -40,7 +43,25 @@ def _run(ingestor: Ingestor, sources: Iterable[items.SourceItem], total: int, qu
 
         report = ingestor.run(sources, on_item=advance)
         progress.update(task, completed=total, description="")
+    index_due(ingestor.engine, quiet)
     return report
+
+
+def index_due(engine: sa.Engine, quiet: bool = False) -> None:
+    """Write the index work ingest recorded to the search engine now, with a progress bar
+    (what ingest loaded is searchable when the command ends)."""
+    backend = search_service.bound(engine)
+    if backend is None or backend.name == "sql":
+        return
+    with Progress(TextColumn("[bold]search index"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=context.console, disable=quiet,
+                  transient=True) as progress:
+        task = progress.add_task("", total=None)
+
+        def advance(done: int, due: int) -> None:
+            progress.update(task, completed=done, total=due)
+
+        outbox.drain(engine, backend, progress=advance)
 
 
 def print_report(report: RunReport) -> None:

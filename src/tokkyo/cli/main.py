@@ -7,7 +7,19 @@ from importlib.metadata import version as installed_version
 
 import typer
 
-from tokkyo.cli import bulk, context, db, ingest, report, search, serve, settings_cmd, users
+from tokkyo.cli import (
+    bulk,
+    context,
+    db,
+    ingest,
+    report,
+    search,
+    search_index,
+    serve,
+    settings_cmd,
+    users,
+)
+from tokkyo.cli.efiling import app as efile_app
 
 app = typer.Typer(help="tokkyo: an open, self-hostable patent information platform.",
                   no_args_is_help=True, add_completion=False)
@@ -34,12 +46,14 @@ app.command()(ingest.ingest)
 app.command()(ingest.reparse)
 app.command()(serve.serve)
 app.command()(serve.demo)
-app.command()(search.search)
 app.command(name="settings")(settings_cmd.settings)
 app.add_typer(db.app, name="db")
 app.add_typer(report.app, name="report")
 app.add_typer(users.app, name="users")
 app.add_typer(bulk.app, name="bulk")
+app.add_typer(search.app, name="search")
+search_index.register(search.app)
+app.add_typer(efile_app, name="efile")
 
 if __name__ == "__main__":
     app()

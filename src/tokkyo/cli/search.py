@@ -1,14 +1,17 @@
 """`tokkyo search`: the portal's search for scripts and shells, with the same engine,
-parser, errors, JSON and CSV."""
+parser, errors, JSON and CSV; and the search engine's own commands (`reindex`, `check`,
+`index-worker`: cli/search_index.py)."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from typing import Any
 
 import typer
 from rich.cells import cell_len
 from rich.markup import escape
+from typer.core import TyperGroup
 
 from tokkyo.accounts.clock import Clock, parse_instant
 from tokkyo.cli import context
@@ -20,7 +23,7 @@ from tokkyo.documents.summaries import CaseSummary, summaries
 from tokkyo.model import urls
 from tokkyo.model.jst import japan_day
 from tokkyo.portal.i18n import Translator
-from tokkyo.search.engine import SORTS
+from tokkyo.search.backends import SORTS
 from tokkyo.search.query import QueryError
 from tokkyo.search.variants import Folds
 
@@ -39,6 +42,23 @@ def _one_of(choices: tuple[str, ...]) -> Callable[[str], str]:
     return check
 
 
+class ExpressionFirst(TyperGroup):
+    """`tokkyo search EXPRESSION` searches; `tokkyo search reindex|check|index-worker` are
+    the index's commands. An expression that is a command's name is searched after `--`."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:   # a click Context
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = [EXPRESSION_COMMAND, *args]
+        return super().parse_args(ctx, args)
+
+
+EXPRESSION_COMMAND = "expression"
+app = typer.Typer(cls=ExpressionFirst, no_args_is_help=True, add_completion=False,
+                  help="Search the store with a logical expression (`tokkyo search "
+                       "EXPRESSION`), or look after the search index.")
+
+
+@app.command(name=EXPRESSION_COMMAND, hidden=True)
 def search(expression: str = typer.Argument(
                ..., metavar="EXPRESSION",
                help="A logical expression, as in the portal's logical search "

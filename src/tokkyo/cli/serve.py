@@ -91,7 +91,8 @@ DEMO_PAGES = (("the search portal", "/"),
               ("other offices' documents (EP, US, CN, WO, DOCDB)", "/q/all?e=EP%2FCC%2BUS%2FCC"),
               ("an EP grant, its claims in three languages", "/d/EP/patent/pub/1442058B1"),
               ("a trademark gazette with its mark", "/d/JP/trademark/reg/5721010"),
-              ("bulk downloads", "/bulk"))
+              ("bulk downloads", "/bulk"),
+              ("e-filing: check an application, e.g. samples/efiling/", "/efile"))
 
 
 def demo_banner(base: str) -> str:

@@ -15,7 +15,7 @@ from tokkyo.documents.summaries import CaseSummary, summaries
 from tokkyo.model.foreign_numbers import is_foreign
 from tokkyo.model.jst import japan_day
 from tokkyo.model.numbers import JPNumber, NumberError, parse_number
-from tokkyo.search import engine
+from tokkyo.search import service as search_service
 from tokkyo.search.query import Parsed, QueryError, parse, show
 from tokkyo.search.variants import Folds
 
@@ -137,7 +137,7 @@ def run(conn: sa.Connection, expression: str, *, law: str = "all", folds: Folds 
     parsed = parse_for(expression, law)
     on = on or japan_day()
 
-    found = engine.search(conn, parsed.tree, law=law, folds=folds, sort=sort, offset=offset,
+    found = search_service.search(conn, parsed.tree, law=law, folds=folds, sort=sort, offset=offset,
                           limit=limit, on=on)
     return Results(expression=show(parsed.tree), law=law, folds=folds, sort=sort,
                    total=found.total, offset=offset, limit=limit,
@@ -150,7 +150,7 @@ def all_ids(conn: sa.Connection, expression: str, *, law: str, folds: Folds, sor
     """Hit count and up to `limit` ids in order (CSV export); statuses read for `on`
     (today in Japan by default)."""
     parsed = parse_for(expression, law)
-    found = engine.search(conn, parsed.tree, law=law, folds=folds, sort=sort, limit=limit,
+    found = search_service.search(conn, parsed.tree, law=law, folds=folds, sort=sort, limit=limit,
                           on=on or japan_day())
     return found.total, found.ids
 

@@ -13,7 +13,7 @@ from tokkyo.ingest.parsed import Delivery
 from tokkyo.ingest.prepare import Ready, Refused
 from tokkyo.model.cases import CaseUpdate, PartyNames
 from tokkyo.model.documents import Publication
-from tokkyo.store.repositories import cases, parties, publications, sources
+from tokkyo.store.repositories import cases, parties, publications, search_outbox, sources
 
 # Publications written in this batch, to index at its end: (publication id, entries).
 IndexQueue = list[tuple[int, Any]]
@@ -127,6 +127,7 @@ def _deliver(conn: sa.Connection, delivery: Delivery, source_id: int, entry: Rea
             touched.add(app_id)
         else:
             touched.discard(app_id)
+            search_outbox.record(conn, [app_id])      # its search document goes too
 
 
 def _events(conn: sa.Connection, delivery: Delivery) -> None:

@@ -39,7 +39,7 @@ from tokkyo.ingest.items import SourceItem
 from tokkyo.ingest.prepare import Prepared, Refused, SkippedItem, prepare
 from tokkyo.store.blobs import BlobStat, BlobStore, sha256_hex
 from tokkyo.store.engine import refresh_statistics, write_connection
-from tokkyo.store.repositories import batches, case_summaries
+from tokkyo.store.repositories import batches, case_summaries, search_outbox
 
 STATUSES = ("loaded", "unchanged", "replaced", "skipped", "quarantined", "failed")
 
@@ -197,6 +197,8 @@ class Ingestor:
             # a summary for each case written (one that a refused item's savepoint took
             # back is summarised again as it is: the same)
             case_summaries.refresh(conn, touched)
+            # their search documents are due, in this transaction (search/outbox.py)
+            search_outbox.record(conn, touched)
             # Indexed last: on SQLite, FTS5 flushes its pending index at every statement
             # that opens a statement journal (any INSERT … RETURNING), so index writes
             # interleaved with the other tables would cost a flush per document.

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from tokkyo.accounts.errors import InvalidCredentials
 from tokkyo.documents import service as documents
+from tokkyo.efiling.errors import EfilingError
 from tokkyo.errors import TransientError
 from tokkyo.model import urls
 from tokkyo.monitoring.maintenance import Window
@@ -64,6 +65,11 @@ async def answer(request: Request, exc: Exception) -> Response | None:
         return render(request, "login.html", status_code=401, user=None,
                       next=target if target.startswith("/") and not target.startswith("//")
                       else "/", error=t("signin.failed"))
+    if isinstance(exc, EfilingError) and request.url.path == "/efile":
+        if not wants_html(request):
+            return problem(400, str(exc))
+        return render(request, "efile.html", status_code=400, page=None,
+                      error=t("efile.refused"), error_detail=str(exc), canonical="/efile")
     if isinstance(exc, TransientError):
         return refuse(request, 503, t("error.status", status=503),
                     headers={"Retry-After": "5"})

@@ -13,7 +13,6 @@ once and serves both the hit set and the score.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,22 +21,11 @@ from sqlalchemy.sql.compiler import SQLCompiler
 
 from tokkyo.search import combine
 from tokkyo.search import query as q
+from tokkyo.search.backends.base import SORTS, Found
 from tokkyo.search.criteria import Compiler
 from tokkyo.search.index import backend_for
 from tokkyo.search.variants import Folds
 from tokkyo.store.tables import applications, publications
-
-SORTS = ("relevance", "date", "filing", "number")
-
-
-@dataclass(frozen=True, slots=True)
-class Found:
-    total: int
-    ids: list[int]                 # application ids of this page, in order
-    sort: str
-    offset: int = 0
-    limit: int = 0
-    warnings: list[str] = field(default_factory=list)
 
 
 class _Dated(sa.TableClause):

@@ -21,7 +21,7 @@ from tokkyo.store.engine import (
     set_write_wait,
     write_connection,
 )
-from tokkyo.store.repositories import case_summaries
+from tokkyo.store.repositories import case_summaries, search_outbox
 
 
 @dataclass
@@ -101,6 +101,7 @@ class Database:
         for chunk in case_summaries.chunks(missing):
             with write_connection(self.engine) as conn, conn.begin():
                 case_summaries.summarise_missing(conn, chunk)
+                search_outbox.record(conn, chunk)       # their status facts changed
             done += len(chunk)
             if progress is not None:
                 progress(done, len(missing))

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import SAMPLES, fresh_database
+from tests.conftest import SAMPLES, fresh_database, searched
 from tests.ingest import test_trademark_gazette
 from tests.ingest.foreign import test_cn, test_docdb, test_ep, test_ops, test_st96, test_us
 from tokkyo.documents.images import mark_pages
@@ -138,7 +138,8 @@ def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     """Both sample folders loaded once per backend."""
     folder = tmp_path_factory.mktemp(f"foreign-{request.param}")
     with fresh_database(request.param, request, folder) as url:
-        db = Database(make_engine(url), LocalBlobStore(folder / "blobs"))
+        db = searched(Database(make_engine(url), LocalBlobStore(folder / "blobs")),
+                            folder / "search")
         try:
             yield db, load(db, FOREIGN, TRADEMARKS)
         finally:

@@ -46,6 +46,7 @@ from tokkyo.store.tables.publications import (
     publication_files,
     publication_texts,
     publications,
+    search_outbox,
     search_owners,
 )
 from tokkyo.store.tables.shared import (
@@ -99,6 +100,7 @@ __all__ = [
     "releases",
     "revoked_links",
     "saved_formulas",
+    "search_outbox",
     "search_owners",
     "sources",
     "tokens",

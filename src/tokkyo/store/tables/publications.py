@@ -62,6 +62,16 @@ search_owners = sa.Table(
     sa.Column("application_id", sa.Integer, nullable=False),
 )
 
+# Index work: the cases whose documents a search engine must write again (or delete),
+# recorded in the transaction that changed them and taken off once the engine has them
+# (search/outbox.py), so that a crash on either side loses no update. No foreign key: a
+# deleted case is recorded too (migration 0017).
+search_outbox = sa.Table(
+    "search_outbox", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("application_id", sa.Integer, nullable=False),
+)
+
 claims = sa.Table(
     "claims", metadata,
     id_column(),

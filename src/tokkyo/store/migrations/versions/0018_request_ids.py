@@ -1,7 +1,7 @@
 """request ids in the access log and the download log
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 
 - access_log.request_id, bulk_downloads.request_id: the id of the HTTP request that wrote
   the row (the `X-Request-ID` the client sent when well-formed, else one tokkyo made), the
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0017'
-down_revision = '0016'
+revision = '0018'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,88 @@
+"""Which characters an application may use: JIS X 0208 in Shift_JIS (and printable
+ASCII). Not Microsoft's extensions of cp932 (circled digits ①, ㈱, Roman numerals Ⅰ,
+IBM kanji), not half-width katakana, not characters outside Shift_JIS; a character that
+cannot be written is described between ▲ and ▼.
+
+The check runs over every line: one encode and one byte pattern per line, character by
+character only where a line fails.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: Characters that JIS X 0208 holds but that Unicode maps two ways: Python's shift_jis
+#: and Microsoft's cp932 differ. Both are accepted; the XML is written in cp932's.
+TO_CP932 = str.maketrans({"\u301c": "\uff5e", "\u2016": "\u2225", "\u2212": "\uff0d",
+                          "\u00a2": "\uffe0", "\u00a3": "\uffe1", "\u00ac": "\uffe2",
+                          "\u2014": "\u2015"})
+#: Any of the characters TO_CP932 maps (translating only text that holds one is much
+#: faster than translating all of it).
+DUAL = re.compile("[\u301c\u2016\u2212\u00a2\u00a3\u00ac\u2014]")
+
+
+_PAIRS = tuple((chr(a), str(b)) for a, b in TO_CP932.items())
+
+
+def to_cp932(text: str) -> str:
+    """The dual characters in cp932's form (str.replace per character present: a
+    translate of a whole input would go character by character in Python's slow path)."""
+    if not DUAL.search(text):
+        return text
+    for jis, cp932 in _PAIRS:
+        if jis in text:
+            text = text.replace(jis, cp932)
+    return text
+
+
+#: Characters Shift_JIS holds that an application may not use: control characters and
+#: half-width katakana (JIS X 0201); with or without the blanks of HTML source.
+_NOT_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\uff61-\uff9f]")
+_NOT_SOURCE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\uff61-\uff9f]")
+#: What to write instead, for characters applicants often type.
+_SUGGEST = {
+    **{chr(0x2460 + i): f"（{chr(0xFF11 + i) if i < 9 else str(i + 1)}）" for i in range(20)},
+    "㈱": "（株）", "㈲": "（有）", "№": "Ｎｏ．", "℡": "ＴＥＬ", "㎜": "ｍｍ", "㎝": "ｃｍ",
+    "㎏": "ｋｇ", "㍑": "リットル", "㍍": "メートル",
+}
+
+
+def jis_ok(text: str, *, source: bool = False) -> bool:
+    """Whether every character of `text` is printable ASCII or JIS X 0208 (`source`:
+    line breaks and tabs allowed too, for a whole input). Encoded as cp932 (Microsoft's
+    mapping, which takes both Unicode forms of the dual characters) and decoded as
+    Shift_JIS, which refuses what only cp932 has: NEC row 13 (①, ㈱, Ⅰ) and the IBM
+    extensions."""
+    if (_NOT_SOURCE if source else _NOT_TEXT).search(text):
+        return False
+    if text.isascii():
+        return True
+    try:
+        to_cp932(text).encode("cp932").decode("shift_jis")
+    except UnicodeError:
+        return False
+    return True
+
+
+def bad_characters(text: str) -> list[int]:
+    """The indexes of the characters of `text` that may not be used."""
+    if jis_ok(text):
+        return []
+    return [i for i, c in enumerate(text) if not jis_ok(c)]
+
+
+def suggestion(char: str) -> tuple[str, str]:
+    """What to write instead, in Japanese and English."""
+    if char in _SUGGEST:
+        instead = _SUGGEST[char]
+        return (f"「{instead}」と書いてください。", f"Write '{instead}' instead.")
+    if unicodedata.east_asian_width(char) == "H" and "KATAKANA" in unicodedata.name(char, ""):
+        full = unicodedata.normalize("NFKC", char)
+        return (f"半角カナは使えません。全角の「{full}」にしてください。",
+                f"Half-width katakana are not allowed; use the full-width '{full}'.")
+    if not char.isprintable():
+        return ("制御文字です。削除してください。", "A control character: delete it.")
+    return ("表記できない文字は、その説明を ▲ と ▼ で囲んで書いてください（例：▲丸にＡ▼）。",
+            "Describe a character that cannot be written between ▲ and ▼ "
+            "(e.g. ▲丸にＡ▼, 'A in a circle').")

@@ -1,0 +1,396 @@
+"""Reading an application saved as HTML: by Word ("Web page", MsoNormal paragraphs,
+`&nbsp;`, VML drawings with an `<img>` fallback, cp932 or UTF-8) or in the JPO
+template's plain form (`<p>【書類名】明細書</p>`), into lines of styled text and images.
+
+The JPO's HTML rules give meaning to a few tags only: U, SUP, SUB, BR, PRE, IMG (SRC
+required), FONT (its size ignored) and A HREF (its text deleted); TITLE and comments are
+deleted without a word. Word's own structure (HTML, HEAD, BODY, P, DIV, SPAN, O:P, its
+VML and smart tags) carries no meaning and is passed over; any other tag is reported as
+`unsupported-tag`, its text kept.
+
+A scanner, not a tree: one regular expression walks the text once, which keeps
+checking a 200-page application within a few times a bare lxml parse, and every piece of
+text keeps its offset in the input, so a finding can name its line and column.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from tokkyo.efiling.errors import UnreadableHtml
+from tokkyo.efiling.findings import Finding, Position, Severity, finding
+
+_ATTRS = r"""(?:[^>"']+|"[^"]*"|'[^']*')*"""
+#: Inline tags with no meaning (Word's spans, FONT, O:P, smart tags): read as part of the
+#: text around them, which keeps the scanner's tokens few.
+_INLINE = rf"</?(?:span|font|nobr|wbr|[A-Za-z][\w.-]*:[\w.-]+)(?=[\s/>]){_ATTRS}>"
+_ANY_TAG = re.compile(r"<[^>]*>")
+_TOKEN = re.compile(
+    r"<!--.*?(?:-->|\Z)"                              # comments, Word's VML conditionals
+    r"|<!\[[^\]]*\]>"                                  # <![if !vml]> <![endif]>
+    r"|<![^>]*>|<\?.*?\?>"                             # doctype, processing instructions
+    rf"|(?:[^<]+|{_INLINE})+"                          # text, with meaningless tags
+    rf"|((?:<(?:/?(?:p|div)|br)(?=[\s/>]){_ATTRS}>[ \t\r\n]*)+)"  # line ends: P, DIV, BR
+    rf"|<(/?)([A-Za-z][\w:.-]*)({_ATTRS})>"             # another tag,
+    r"([ \t\r\n]+(?=<))?"                              # and the blank up to the next
+    r"|<", re.S | re.I)
+_ATTR = re.compile(r"([\w:.-]+)\s*(?:=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
+_CHARSET = re.compile(rb"charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
+#: Tags whose content is not text of the application: skipped to their end tag.
+_SKIPPED = {"title", "style", "script", "xml", "noscript", "template"}
+#: Tags that end a line of the application.
+_BREAKS = {"p", "div", "br", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr",
+           "table", "blockquote", "center", "ol", "ul", "dl", "dt", "dd", "hr"}
+_STYLES = {"u", "sup", "sub"}
+#: Structure with no meaning: Word's page, paragraphs and spans, and the JPO template's.
+_QUIET = {"html", "head", "body", "meta", "link", "p", "div", "span", "font", "o:p", "br",
+          "pre", "basefont", "nobr", "wbr"}
+#: Tags whose content cannot be kept as written: an error, not a warning.
+_LOSSY = {"table", "tr", "td", "th", "thead", "tbody", "caption", "object", "embed",
+          "iframe", "applet", "form", "input", "select", "textarea", "button", "svg",
+          "math", "video", "audio", "canvas", "frame", "frameset"}
+SJIS_NAMES = {"shift_jis", "shift-jis", "x-sjis", "sjis", "windows-31j", "cp932", "ms932",
+              "ms_kanji", "csshiftjis"}
+
+
+@dataclass(slots=True)
+class Text:
+    """A run of text with the inline styles in force (`u`, `sup`, `sub`); `start` is the
+    offset of its source in the input, `raw` the source (entities, line breaks)."""
+
+    text: str
+    styles: frozenset[str]
+    start: int
+    raw: str
+
+    def offset(self, index: int) -> int:
+        """The input offset of the character at `index` of `text`."""
+        if self.raw == self.text:
+            return self.start + index
+        return self.start + _raw_index(self.raw, index)
+
+
+@dataclass(slots=True)
+class Image:
+    src: str
+    start: int
+
+
+Segment = Text | Image
+
+
+@dataclass(slots=True)
+class Line:
+    """One line of the application as the JPO reads it: a paragraph, or a part of one
+    between line breaks."""
+
+    segments: list[Segment]
+    text: str = ""                            # the plain text, images left out
+    _starts: list[int] = field(default_factory=list)   # text index where each segment starts
+
+    def finish(self) -> None:
+        if len(self.segments) == 1:
+            only = self.segments[0]
+            self.text, self._starts = (only.text if isinstance(only, Text) else ""), [0]
+            return
+        parts, starts, at = [], [], 0
+        for s in self.segments:
+            starts.append(at)
+            if isinstance(s, Text):
+                parts.append(s.text)
+                at += len(s.text)
+        self.text, self._starts = "".join(parts), starts
+
+    @property
+    def start(self) -> int:
+        return self.segments[0].start
+
+    def offset(self, index: int) -> int:
+        """The input offset of character `index` of the line's text."""
+        i = max(bisect_right(self._starts, index) - 1, 0)
+        while i < len(self.segments) and not isinstance(self.segments[i], Text):
+            i += 1
+        if i >= len(self.segments):
+            return self.segments[-1].start
+        segment = self.segments[i]
+        assert isinstance(segment, Text)
+        return segment.offset(index - self._starts[i])
+
+    def images(self) -> list[Image]:
+        return [s for s in self.segments if isinstance(s, Image)]
+
+
+@dataclass(slots=True)
+class Source:
+    """The decoded input, with what turns an offset into a line and column."""
+
+    text: str
+    encoding: str
+    _lines: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._lines = [0] + [m.end() for m in re.finditer("\n", self.text)]
+
+    def where(self, offset: int) -> tuple[int, int]:
+        """(line, column), both from 1."""
+        line = bisect_right(self._lines, offset)
+        return line, offset - self._lines[line - 1] + 1
+
+
+@dataclass(slots=True)
+class Read:
+    source: Source
+    lines: list[Line]
+    findings: list[Finding]
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The input as text and the encoding it was read in: a UTF-8 BOM, else the
+    charset the page declares, else UTF-8 if it is valid, else cp932 (Word's
+    "Japanese (Shift_JIS)", with Microsoft's extensions)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return _decoded(data[3:], "utf-8")
+    declared = _CHARSET.search(data[:4096])
+    if declared:
+        name = declared.group(1).decode("ascii", "replace").lower()
+        if name in SJIS_NAMES:
+            return _decoded(data, "cp932")
+        if name in ("utf-8", "utf8"):
+            return _decoded(data, "utf-8")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return _decoded(data, "cp932")
+
+
+def _decoded(data: bytes, encoding: str) -> tuple[str, str]:
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as exc:
+        shown = "Shift_JIS (cp932)" if encoding == "cp932" else "UTF-8"
+        raise UnreadableHtml(
+            f"the file is not valid {shown}: byte {exc.start} (0x{data[exc.start]:02X}) "
+            "cannot be read; save the HTML again as UTF-8 or Shift_JIS") from None
+
+
+def read_html(data: bytes) -> Read:
+    """The lines of an application's HTML, and the findings on its markup."""
+    text, encoding = decode(data)
+    source = Source(text, encoding)
+    if "【" not in text and "<" not in text[:4096]:
+        raise UnreadableHtml("the file is neither HTML nor an application: it has no "
+                             "markup and no 【item】")
+    return Read(source, *_scan(source))
+
+
+QUIET, BREAK, STYLE, IMG, LINK, SKIP, OTHER = range(7)
+
+
+def _kind(name: str) -> tuple[int, bool]:
+    """What a tag does (QUIET …) and whether it ends a line."""
+    if name in _SKIPPED:
+        return SKIP, False
+    if name in _STYLES:
+        return STYLE, False
+    if name == "img":
+        return IMG, False
+    if name == "a":
+        return LINK, False
+    if name in _QUIET or ":" in name:
+        return QUIET, name in _BREAKS
+    return OTHER, name in _BREAKS
+
+
+_KINDS: dict[str, tuple[int, bool]] = {}
+
+
+def _scan(source: Source) -> tuple[list[Line], list[Finding]]:
+    """One pass over the tokens; the loop is the hot path of the check (a 200-page
+    application is some 25,000 tokens), so tags are classified once by name."""
+    text = source.text
+    lines: list[Line] = []
+    findings: list[Finding] = []
+    current: list[Segment] = []
+    content = False                      # the current line has text or an image
+    styles: list[str] = []
+    frozen = frozenset[str]()
+    pre = 0
+    skip_until = 0
+    kinds = _KINDS
+
+    def flush() -> None:
+        nonlocal current, content
+        if content:
+            line = Line(current)
+            line.finish()
+            lines.append(line)
+        current, content = [], False
+
+    def report(tag: str, at: int, effect_ja: str, effect_en: str, lossy: bool) -> None:
+        line, column = source.where(at)
+        findings.append(finding(
+            "unsupported-tag", Position(line, column), f"<{tag}>", tag=tag.upper(),
+            effect=effect_ja, effect_en=effect_en,
+            severity=Severity.ERROR if lossy else None))
+
+    for m in _TOKEN.finditer(text):
+        start = m.start()
+        if start < skip_until:
+            continue
+        found = m.lastindex
+        if found == 1:                   # </p><p …>, <br>: the line ends
+            if content:
+                flush()
+            elif current:
+                current = []
+            continue
+        if found is None:                # text, a comment or a lone "<"
+            chunk = m.group()
+            if chunk == "<":
+                current.append(Text("<", frozen, start, "<"))
+                content = True
+                continue
+            if chunk.startswith(("<!", "<?")):
+                continue                 # comments (VML), conditionals, doctype: deleted
+            if pre:
+                for piece in _pre_text(chunk, start, frozen):
+                    if piece is None:
+                        flush()
+                    else:
+                        current.append(piece)
+                        content = True
+                continue
+            if "<" in chunk:
+                segment = _text(chunk, start, frozen)
+                if not segment.text or segment.text.isspace():
+                    continue
+            elif chunk.isspace():
+                continue
+            elif "\n" in chunk or "&" in chunk or "\xa0" in chunk:
+                segment = _text(chunk, start, frozen)
+            else:
+                segment = Text(chunk, frozen, start, chunk)
+            current.append(segment)
+            if not content and segment.text.strip(" \u3000"):
+                content = True
+            continue
+        closing, tag, attributes, blank = m.group(2, 3, 4, 5)
+        if pre and blank and "\n" in blank:
+            flush()                      # a line break between two tags in PRE
+        kind = kinds.get(tag)            # by the name as written: no lower() a token
+        if kind is None:
+            kind = kinds[tag] = _kind(tag.lower())
+        what, breaks = kind
+        name = tag.lower() if what != QUIET or breaks else tag
+        if breaks:
+            flush()
+            if name == "pre":
+                pre = pre - 1 if closing and pre else pre + (not closing)
+        if what == QUIET:
+            continue
+        if what == STYLE:
+            if closing:
+                if name in styles:
+                    del styles[len(styles) - 1 - styles[::-1].index(name)]
+            else:
+                styles.append(name)
+            frozen = frozenset(styles)
+        elif closing:
+            continue
+        elif what == IMG:
+            src = _attributes(attributes).get("src", "")
+            current.append(Image(html.unescape(src), start))
+            content = True
+        elif what == SKIP:
+            end = re.compile(rf"</{name}\s*>", re.I).search(text, m.end())
+            skip_until = end.end() if end else len(text)
+        elif what == LINK:
+            if "href" in _attributes(attributes):
+                end = re.compile(r"</a\s*>", re.I).search(text, m.end())
+                skip_until = end.end() if end else len(text)
+                report("a", start, "リンクの文字列は削除されます。",
+                       "The link's text is deleted.", False)
+        else:
+            lossy = name in _LOSSY
+            table = name in ("table", "tr", "td")
+            report(name, start,
+                   "表は【表１】として画像で記載してください。" if table
+                   else ("内容は変換されません。" if lossy else "文字列は残し、書式は削除します。"),
+                   "Put tables in as images under 【表１】." if table
+                   else ("Its content cannot be converted." if lossy
+                         else "Its text is kept, its formatting dropped."), lossy)
+    flush()
+    return lines, findings
+
+
+def _attributes(raw: str) -> dict[str, str]:
+    out = {}
+    for name, value in _ATTR.findall(raw):
+        if value[:1] in ("'", '"'):
+            value = value[1:-1]
+        out[name.lower()] = value
+    return out
+
+
+def _visible(raw: str) -> str:
+    """The text a piece of source shows: meaningless tags dropped, Word's line breaks
+    joined, entities read, no-break spaces as spaces."""
+    text = raw
+    if "<" in text:                      # only meaningless tags are left in a text token
+        text = _ANY_TAG.sub("", text)
+    if "\n" in text:
+        text = _joined(text)
+    if "&" in text:
+        text = html.unescape(text)
+    if "\xa0" in text:
+        text = text.replace("\xa0", " ")
+    return text
+
+
+def _joined(text: str) -> str:
+    """A line break Word wrote inside a paragraph, with the blanks around it: a space
+    between two ASCII characters (English words), nothing between Japanese ones."""
+    parts = text.split("\n")
+    out = parts[0]
+    for part in parts[1:]:
+        out, part = out.rstrip(" \t\r"), part.lstrip(" \t")
+        if out and part and out[-1] < "\x80" and part[0] < "\x80":
+            out += " " + part
+        else:
+            out += part
+    return out
+
+
+def _text(raw: str, start: int, styles: frozenset[str]) -> Text:
+    return Text(_visible(raw), styles, start, raw)
+
+
+def _pre_text(raw: str, start: int, styles: frozenset[str]) -> list[Text | None]:
+    """Text inside PRE, where each line break of the source is a line break (None)."""
+    out: list[Text | None] = []
+    at = 0
+    parts = raw.split("\n")
+    for n, part in enumerate(parts):
+        if part.strip():
+            body = part.rstrip("\r")
+            out.append(Text(html.unescape(body).replace("\xa0", " "), styles, start + at,
+                            body))
+        at += len(part) + 1
+        if n < len(parts) - 1:
+            out.append(None)
+    return out
+
+
+_RAW_PIECE = re.compile(r"<[^>]*>|&(?:#\d+|#[xX][0-9a-fA-F]+|\w+);|.", re.S)
+
+
+def _raw_index(raw: str, index: int) -> int:
+    """The index in `raw` of the character at `index` of the text it shows (only for a
+    finding's position: it reads the source again piece by piece)."""
+    for m in _RAW_PIECE.finditer(raw):
+        if not m.group().startswith("<") and len(_visible(raw[:m.end()])) > index:
+            return m.start()
+    return len(raw)

@@ -1,0 +1,180 @@
+"""The tantivy backend: an index folder under the data folder, written by one process at a
+time (tantivy's own writer lock), read by any number of processes.
+
+A search sees the index as of its last commit: every search checks whether the index's
+`meta.json` changed since the reader last loaded it and reloads first, so a document is
+found in every `tokkyo serve` process from the first search after its commit, and never
+half a write (a write is one tantivy commit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+import tantivy
+
+from tokkyo.errors import TokkyoError
+from tokkyo.model.jst import japan_day
+from tokkyo.search import query as q
+from tokkyo.search.backends.base import SORTS, Found
+from tokkyo.search.backends.tantivy.compiler import Compiler
+from tokkyo.search.backends.tantivy.schema import VERSION, build_schema, to_document
+from tokkyo.search.backends.tantivy.texts import TextQueries
+from tokkyo.search.documents import CaseDocument
+from tokkyo.search.variants import Folds
+
+#: How long a write waits for another process's writer to finish before giving up.
+WRITER_WAIT_S = 60.0
+_ID_MASK = 0xFFFFFFFF
+
+
+class IndexBusy(TokkyoError):
+    """Another process holds the index's writer (a retry later can succeed)."""
+
+
+class TantivyBackend:
+    name = "tantivy"
+
+    def __init__(self, folder: Path, *, heap_mb: int = 128, threads: int = 1,
+                 writer_wait: float = WRITER_WAIT_S) -> None:
+        self.path = folder / f"tantivy-v{VERSION}"
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.schema = build_schema()
+        self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+        self.heap = heap_mb * 1_000_000
+        self.threads = threads
+        self.writer_wait = writer_wait
+        self._loaded = self._stamp()
+        self._reload_lock = threading.Lock()
+
+    # --- reading --------------------------------------------------------------------
+
+    def _stamp(self) -> int:
+        try:
+            return os.stat(self.path / "meta.json").st_mtime_ns
+        except FileNotFoundError:
+            return 0
+
+    def searcher(self) -> tantivy.Searcher:
+        """A searcher over the last commit (reloaded when another process committed)."""
+        stamp = self._stamp()
+        if stamp != self._loaded:
+            with self._reload_lock:
+                self.index.reload()
+                self._loaded = stamp
+        return self.index.searcher()
+
+    def search(self, conn: sa.Connection, tree: q.Node, *, law: str = "all",
+               folds: Folds | None = None, sort: str = "relevance", offset: int = 0,
+               limit: int = 50, on: dt.date | None = None) -> Found:
+        if sort not in SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        searcher = self.searcher()
+        texts = TextQueries(self.schema, folds or Folds(), conn,
+                            lambda query: self._all_ids(searcher, query))
+        compiler = Compiler(self.schema, texts, on or japan_day())
+        query = compiler.with_law(compiler.tree(tree), law)
+        wanted = max(limit, 1)
+        if sort == "relevance":
+            result = searcher.search(query, wanted, count=True, offset=offset)
+            ids = [searcher.doc(address)["id"][0] for _score, address in result.hits]
+        elif sort == "number":
+            result = searcher.search(query, wanted, count=True, order_by_field="sort_number",
+                                     offset=offset, order=tantivy.Order.Asc)
+            ids = [_FAR - int(key.rsplit("\x00", 1)[1]) for key, _ in result.hits]
+        else:
+            field = "sort_date" if sort == "date" else "sort_filing"
+            result = searcher.search(query, wanted, count=True, order_by_field=field,
+                                     offset=offset, order=tantivy.Order.Desc)
+            ids = [key & _ID_MASK for key, _ in result.hits]
+        counted = getattr(result, "count", None)      # not in tantivy-py's type stubs
+        total = counted if counted is not None else len(ids)
+        return Found(total, ids[:limit] if limit > 0 else [], sort, offset, limit)
+
+    def _all_ids(self, searcher: tantivy.Searcher, query: tantivy.Query) -> list[int]:
+        """Every case a query matches, ascending (the candidates of a verified atom)."""
+        total = getattr(searcher.search(query, 1, count=True), "count", 0) or 0
+        if not total:
+            return []
+        result = searcher.search(query, total, count=False, order_by_field="sort_date")
+        return sorted(key & _ID_MASK for key, _ in result.hits)
+
+    def count(self) -> int:
+        return int(self.searcher().num_docs)
+
+    def digests(self, ids: Sequence[int]) -> dict[int, str]:
+        if not ids:
+            return {}
+        searcher = self.searcher()
+        query = tantivy.Query.term_set_query(self.schema, "id", list(ids))
+        result = searcher.search(query, len(ids), count=False)
+        out = {}
+        for _score, address in result.hits:
+            doc = searcher.doc(address)
+            out[doc["id"][0]] = doc["digest"][0]
+        return out
+
+    def ids(self) -> list[int]:
+        return self._all_ids(self.searcher(), tantivy.Query.all_query())
+
+    def check(self) -> None:
+        self.searcher()
+
+    # --- writing --------------------------------------------------------------------
+
+    @contextmanager
+    def _writer(self) -> Iterator[tantivy.IndexWriter]:
+        deadline = time.monotonic() + self.writer_wait
+        while True:
+            try:
+                writer = self.index.writer(self.heap, self.threads)
+                break
+            except ValueError as exc:          # LockBusy: another process is writing
+                if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+                    raise IndexBusy(f"the search index at {self.path} is being written by "
+                                    f"another process ({exc})") from exc
+                time.sleep(0.2)
+        try:
+            yield writer
+        except BaseException:
+            writer.rollback()
+            raise
+        finally:
+            writer.wait_merging_threads()
+
+    def write(self, documents: Sequence[CaseDocument], removed: Sequence[int]) -> None:
+        if not documents and not removed:
+            return
+        with self._writer() as writer:
+            # by query: a delete by term does not find unsigned values (tantivy-py 0.27)
+            writer.delete_documents_by_query(tantivy.Query.term_set_query(
+                self.schema, "id", [*removed, *(d.id for d in documents)]))
+            for doc in documents:
+                writer.add_document(to_document(doc))
+            writer.commit()
+        self._refresh()
+
+    def clear(self) -> None:
+        with self._writer() as writer:
+            writer.delete_all_documents()
+            writer.commit()
+        self._refresh()
+
+    def _refresh(self) -> None:
+        with self._reload_lock:
+            self.index.reload()
+            self._loaded = self._stamp()
+
+    def close(self) -> None:
+        """Nothing to release: readers hold no lock, writers are dropped after each write."""
+
+
+#: The base the number sort key's case id is written from (schema.number_key).
+_FAR = 0xFFFFFFFF

@@ -1,0 +1,150 @@
+"""The tantivy index's fields, and a case document as tantivy's document.
+
+Text is matched on character bigrams made here, after tokkyo's own normalisation: the
+text field `bi_XX` of a field code holds, for every character of every unit, the bigram
+that starts there (the unit's last character paired with the end mark `END`), so a term
+of n ≥ 2 characters is the phrase of its n - 1 bigrams at consecutive positions, exactly
+a substring of the unit. tantivy's own n-gram tokenizer puts every gram at position 0
+and cannot serve phrases. Units are separated by `GAP` filler positions, so no phrase of
+bigrams spans two units, and a proximity phrase whose links allow fewer than `GAP`
+characters between terms cannot either (longer links are verified against the store).
+`uni_XX` holds each character a field's units contain, for terms of one character.
+
+Tokens are joined by spaces and read by tantivy's whitespace tokenizer; a space inside
+the text (normalised text has single spaces) is written `SPACE`, a character that
+normalisation never leaves (it is whitespace to Python, not to tantivy).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import tantivy
+
+from tokkyo.search.documents import CODE_FIELDS, DATE_FIELDS, TEXT_FIELDS, CaseDocument, digest
+
+#: Bumped whenever the fields or the way documents are written change: an index of
+#: another version is rebuilt from the store (backends/tantivy/index.py).
+VERSION = 1
+END = "\x1e"
+SPACE = "\x1f"
+FILLER = "\x1d"
+GAP = 32
+_GAP_TEXT = " " + " ".join([FILLER] * GAP) + " "
+
+STATUS_FLAGS = ("summary", "known", "registered", "refused", "withdrawn", "disappearance",
+                "expire", "annuity", "grace")
+STATUS_DATES = {"disappearance": "st_disappearance", "expire": "st_expire",
+                "annuity": "st_annuity", "grace": "st_grace"}
+
+
+def bigram_field(code: str) -> str:
+    return "bi_" + code.lower()
+
+
+def unigram_field(code: str) -> str:
+    return "uni_" + code.lower()
+
+
+def date_field(code: str) -> str:
+    return "date_" + code.lower()
+
+
+def build_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_unsigned_field("id", stored=True, indexed=True, fast=True)
+    sb.add_text_field("digest", stored=True, tokenizer_name="raw", index_option="basic")
+    for code in TEXT_FIELDS:
+        sb.add_text_field(bigram_field(code), tokenizer_name="whitespace",
+                          index_option="position")
+        sb.add_text_field(unigram_field(code), tokenizer_name="whitespace",
+                          index_option="freq")
+    for name in (*CODE_FIELDS, "law", "mark", "numbers", "status"):
+        sb.add_text_field(name, tokenizer_name="raw", index_option="basic")
+    for code in DATE_FIELDS:
+        sb.add_unsigned_field(date_field(code), indexed=True)
+    for name in STATUS_DATES.values():
+        sb.add_unsigned_field(name, indexed=True)
+    # sort keys: the day (newest first, none last) with the case id breaking ties
+    sb.add_unsigned_field("sort_date", fast=True)
+    sb.add_unsigned_field("sort_filing", fast=True)
+    sb.add_text_field("sort_number", tokenizer_name="raw", fast=True, index_option="basic")
+    return sb.build()
+
+
+def day(value: dt.date) -> int:
+    """A date as the whole number a range over it compares (days since 0001-01-01)."""
+    return value.toordinal()
+
+
+def sort_key(value: dt.date | None, case_id: int) -> int:
+    """Newest first, cases without the date last, then the higher case id first, as one
+    number sorted descending."""
+    return ((day(value) if value is not None else 0) << 32) | case_id
+
+
+def number_key(number: str, case_id: int) -> str:
+    """Application number ascending, then the higher case id first, as one string sorted
+    ascending (code point order, as the store compares)."""
+    return f"{number}\x00{0xFFFFFFFF - case_id:010d}"
+
+
+def bigram_text(values: Iterable[str]) -> str:
+    """The bigram tokens of `values`, one unit after the other with `GAP` fillers between."""
+    units = []
+    for value in values:
+        text = value.replace(" ", SPACE) + END
+        units.append(" ".join([text[i:i + 2] for i in range(len(text) - 1)]))
+    return _GAP_TEXT.join(units)
+
+
+def unigram_text(values: Iterable[str]) -> str:
+    chars: set[str] = set()
+    for value in values:
+        chars.update(value)
+    chars.discard(" ")
+    return " ".join(sorted(chars))
+
+
+def term(text: str) -> str:
+    """A query's bigram or character as it is written in the index."""
+    return text.replace(" ", SPACE)
+
+
+def to_document(doc: CaseDocument) -> tantivy.Document:
+    out = tantivy.Document()
+    out.add_unsigned("id", doc.id)
+    out.add_text("digest", digest(doc))
+    for code, values in doc.texts.items():
+        out.add_text(bigram_field(code), bigram_text(values))
+        out.add_text(unigram_field(code), unigram_text(values))
+    for name, codes in doc.codes.items():
+        for code_value in codes:
+            out.add_text(name, code_value)
+    out.add_text("law", doc.law)
+    for mark in doc.marks:
+        out.add_text("mark", mark)
+    for number in doc.numbers:
+        out.add_text("numbers", number)
+    for code, dates in doc.dates.items():
+        for date in dates:
+            out.add_unsigned(date_field(code), day(date))
+    status = doc.status
+    if status is not None:
+        flags = {"summary": True, "known": status.known, "registered": status.registered,
+                 "refused": status.refused, "withdrawn": status.withdrawn}
+        for name, value in (("disappearance", status.disappearance_date),
+                            ("expire", status.expire_date),
+                            ("annuity", status.next_annuity_date),
+                            ("grace", status.grace_end)):
+            flags[name] = value is not None
+            if value is not None:
+                out.add_unsigned(STATUS_DATES[name], day(value))
+        for name, on in flags.items():
+            if on:
+                out.add_text("status", name)
+    out.add_unsigned("sort_date", sort_key(doc.published, doc.id))
+    out.add_unsigned("sort_filing", sort_key(doc.filed, doc.id))
+    out.add_text("sort_number", number_key(doc.application_number, doc.id))
+    return out
