@@ -270,4 +270,6 @@ def test_two_workers_share_their_metrics(request: pytest.FixtureRequest,
     assert (tmp_path / "run" / f"metrics-{server.port}").is_dir()
     pids = {p.name.rsplit("_", 1)[-1] for p in
             (tmp_path / "run" / f"metrics-{server.port}").glob("counter_*.db")}
-    assert len(pids) == 2, pids                     # both workers wrote counters
+    # both workers wrote counters (uvicorn may also have replaced a worker it found slow
+    # to answer its health ping on a loaded machine: its files count too)
+    assert len(pids) >= 2, pids

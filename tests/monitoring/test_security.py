@@ -41,6 +41,8 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("GET", "/search/{law}/run"): "search", ("GET", "/simple"): "simple search",
     ("GET", "/q/{law}"): "result list",
     ("GET", "/me/formulas"): "visitors keep formulas in their browser (portal.md §8)",
+    ("GET", "/efile"): "the e-filing check's form", ("POST", "/efile"): "the check itself: "
+    "stateless, the upload is answered and forgotten",
     ("GET", "/q/s/{formula_id:int}"): "a shared formula",
     ("GET", "/d/{country}/{law}/{stage}/{number}"): "published documents",
     ("GET", "/d/{country}/{law}/{stage}/{number}/{section}"): "published documents",
