@@ -64,6 +64,57 @@ def _restore(cls: type[StoreBusy], reason: str, statement: str | None, params: A
     return cls(reason, statement=statement, params=params, orig=orig)
 
 
+#: PostgreSQL SQLSTATEs that mean "the server went away or is not taking connections".
+POSTGRES_GONE_STATES: dict[str, str] = {
+    "57P01": "the server is shutting down (admin_shutdown)",
+    "57P02": "the server crashed (crash_shutdown)",
+    "57P03": "the server is not accepting connections yet (cannot_connect_now)",
+}
+
+
+class StoreUnavailable(TransientError, sa.exc.OperationalError):
+    """The database could not be reached, or the connection to it was lost (a restart, a
+    failover, a network cut). Nothing of the transaction was kept unless it had been
+    committed; the pool reconnects, so trying again later may succeed."""
+
+    code = ""
+
+    def __init__(self, reason: str, *, statement: str | None = None, params: Any = None,
+                 orig: BaseException | None = None) -> None:
+        self.reason = reason
+        self.connection_invalidated = True
+        sa.exc.StatementError.__init__(self, f"the store is unavailable: {reason}",
+                                       statement, params, orig)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _restore_unavailable, (type(self), self.reason, self.statement, self.params,
+                                      self.orig)
+
+
+def _restore_unavailable(cls: type[StoreUnavailable], reason: str, statement: str | None,
+                         params: Any, orig: BaseException | None) -> StoreUnavailable:
+    return cls(reason, statement=statement, params=params, orig=orig)
+
+
+def unavailable_error(error: BaseException, is_disconnect: bool,
+                      statement: str | None = None, params: Any = None
+                      ) -> StoreUnavailable | None:
+    """`error` as a `StoreUnavailable` when it means the database is away: SQLAlchemy saw
+    a disconnect, PostgreSQL said it is shutting down or not yet up, or the connection
+    could not be made (psycopg's OperationalError without a SQLSTATE, or class 08)."""
+    state = getattr(error, "sqlstate", None)
+    if isinstance(state, str) and state in POSTGRES_GONE_STATES:
+        reason = POSTGRES_GONE_STATES[state]
+    elif is_disconnect:
+        reason = "the connection to the database was lost"
+    elif type(error).__module__.startswith("psycopg") and type(error).__name__ == (
+            "OperationalError") and (state is None or state.startswith("08")):
+        reason = "the database cannot be reached"
+    else:
+        return None
+    return StoreUnavailable(reason, statement=statement, params=params, orig=error)
+
+
 def busy_reason(error: BaseException) -> str | None:
     """Why `error`, raised by a database driver, means "busy", or None when it does not;
     decided by the error's code, never its message."""
