@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
@@ -65,6 +65,14 @@ def freeze_heap() -> int:
     return gc.get_freeze_count()
 
 
+def _search_probe(backend: search_service.SearchBackend) -> Callable[[], str]:
+    """The search engine answers (its index can be opened and counted)."""
+    def probe() -> str:
+        backend.check()
+        return f"{backend.name}: {backend.count():,} case documents"
+    return probe
+
+
 def served_app() -> FastAPI:
     """The factory each process of `tokkyo serve --workers N` builds its app with (and
     its log: each worker is a process of its own)."""
@@ -112,6 +120,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.answers = AnswerCache()
     app.state.bulk = BulkContext.build(settings, db, policy)
     app.state.probes = probes.standard(db)
+    app.state.probes.add("search", _search_probe(backend))
     pool.watch(db.engine)
     db.limit_waits(settings.api_timeout_ms)
 
