@@ -23,6 +23,19 @@ class PostgresServer:
     admin_url: str                    # a database to connect to for CREATE/DROP DATABASE
     cluster: Path | None = None       # set when this process started the server
     run_as: list[str] | None = None
+    options: str = ""                 # the server options it was started with
+
+    def pause(self) -> None:
+        """Stop the throwaway server (fast: sessions are ended), keeping its data."""
+        assert self.cluster is not None, "only a throwaway cluster may be stopped"
+        _run([*(self.run_as or []), _binary("pg_ctl"), "-D", str(self.cluster / "data"),
+              "-m", "fast", "-w", "stop"])
+
+    def resume(self) -> None:
+        """Start the paused throwaway server again on the same port."""
+        assert self.cluster is not None, "only a throwaway cluster may be started"
+        _run([*(self.run_as or []), _binary("pg_ctl"), "-D", str(self.cluster / "data"),
+              "-l", str(self.cluster / "log"), "-w", "-o", self.options, "start"])
 
     def url(self, database: str) -> str:
         return sa.engine.make_url(normalise_url(self.admin_url)).set(database=database
@@ -74,6 +87,12 @@ def find_postgres(workdir: Path) -> tuple[PostgresServer | None, str]:
     url = os.environ.get("TOKKYO_TEST_POSTGRES_URL")
     if url:
         return PostgresServer(url), ""
+    return throwaway_cluster(workdir)
+
+
+def throwaway_cluster(workdir: Path) -> tuple[PostgresServer | None, str]:
+    """A cluster of this process's own, even when CI provides a server: for tests that
+    stop and start PostgreSQL (never CI's shared server)."""
     try:
         initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
     except FileNotFoundError:
@@ -91,13 +110,14 @@ def find_postgres(workdir: Path) -> tuple[PostgresServer | None, str]:
         os.chown(workdir, user.pw_uid, user.pw_gid)
     data = workdir / "data"
     port = _free_port()
+    options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off"
     try:
         _run([*run_as, initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
               "--locale=C.UTF-8"])
         _run([*run_as, pg_ctl, "-D", str(data), "-l", str(workdir / "log"), "-w", "-o",
-              f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off", "start"])
+              options, "start"])
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         detail = getattr(exc, "stderr", "") or str(exc)
         return None, f"could not start a throwaway PostgreSQL cluster: {detail.strip()[:300]}"
-    return (PostgresServer(f"postgresql://postgres@127.0.0.1:{port}/postgres", workdir, run_as),
-            "")
+    return (PostgresServer(f"postgresql://postgres@127.0.0.1:{port}/postgres", workdir, run_as,
+                           options), "")

@@ -27,22 +27,29 @@ ALLOWED: dict[str, set[str]] = {
     "documents": {"model", "store", "search", "errors"},
     # e-filing: HTML to JPO XML and the formality check, pure of storage (design.md)
     "efiling": {"model", "errors"},
+    # running the store as a whole: backup, restore, the blob store's integrity
+    "operations": {"store", "errors"},
     # the request plumbing every surface shares: the app context, the unit of work as
     # dependencies, how errors reach each surface
     "web": {"store", "accounts", "config", "errors"},
+    # operating the server: readiness probes, metrics, the request log, the maintenance
+    # gate; the surfaces count into its metrics and answer its maintenance windows
+    "monitoring": {"store", "config", "errors", "web"},
     "api": {"model", "store", "search", "ingest", "documents", "accounts", "errors",
-            "config", "web"},
+            "config", "web", "monitoring"},
     "portal": {"model", "store", "search", "documents", "accounts", "errors", "config",
-               "web", "efiling"},
+               "web", "monitoring", "efiling"},
     # the bulk site shares the portal's look, language and session, and sends files with
     # the zero-copy extension of tokkyo's server
-    "bulk": {"model", "store", "accounts", "portal", "errors", "config", "server", "web"},
+    "bulk": {"model", "store", "accounts", "portal", "errors", "config", "server", "web",
+             "monitoring"},
     # the HTTP server (uvicorn + the zero-copy send extension) knows nothing of tokkyo
     "server": set(),
     "cli": {"model", "store", "search", "ingest", "documents", "accounts", "api", "portal",
-            "bulk", "app", "config", "errors", "server", "web", "efiling"},
+            "bulk", "app", "config", "errors", "server", "web", "efiling", "operations",
+            "monitoring"},
     "app": {"api", "portal", "bulk", "documents", "accounts", "search", "store", "config",
-            "errors", "web"},
+            "errors", "web", "monitoring"},
 }
 FORBIDDEN_NAMES = {"utils", "util", "helpers", "helper", "common", "misc"}
 

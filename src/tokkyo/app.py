@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -25,6 +26,10 @@ from tokkyo.bulk import web as bulk_web
 from tokkyo.bulk.access import BulkContext
 from tokkyo.config import Settings, load_settings
 from tokkyo.errors import TokkyoError
+from tokkyo.monitoring import exposition, logs, pool, probes
+from tokkyo.monitoring.maintenance import Answer, MaintenanceGate, Windows
+from tokkyo.monitoring.metrics import surface_of
+from tokkyo.monitoring.requests import RequestLog
 from tokkyo.portal import refusals as portal_refusals
 from tokkyo.portal.web import error_page
 from tokkyo.search import service as search_service
@@ -32,12 +37,15 @@ from tokkyo.search.outbox import Worker
 from tokkyo.store.database import Database
 from tokkyo.web.answers import Surface, answer_error
 from tokkyo.web.context import AppContext
+from tokkyo.web.headers import SecurityHeaders
 from tokkyo.web.problems import problem
 from tokkyo.web.proxies import TrustedProxies
 from tokkyo.web.slashes import MergeSlashes
 
 log = logging.getLogger("tokkyo")
 JPO_PREFIXES = ("/api/", "/opdapi/")
+#: Portal paths that stay open during maintenance: signing in and out.
+OPEN_IN_MAINTENANCE = frozenset({"/login", "/logout"})
 ALLOW = "GET, HEAD, OPTIONS"
 STATIC = Path(__file__).parent / "portal" / "static"
 
@@ -57,9 +65,20 @@ def freeze_heap() -> int:
     return gc.get_freeze_count()
 
 
+def _search_probe(backend: search_service.SearchBackend) -> Callable[[], str]:
+    """The search engine answers (its index can be opened and counted)."""
+    def probe() -> str:
+        backend.check()
+        return f"{backend.name}: {backend.count():,} case documents"
+    return probe
+
+
 def served_app() -> FastAPI:
-    """The factory each process of `tokkyo serve --workers N` builds its app with."""
-    return create_app(serving=True)
+    """The factory each process of `tokkyo serve --workers N` builds its app with (and
+    its log: each worker is a process of its own)."""
+    settings = load_settings()
+    logs.configure(settings.log_format)
+    return create_app(settings, serving=True)
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None, *,
@@ -88,6 +107,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if serving:
             log.info("start-up heap frozen: %d objects", freeze_heap())
         yield
+        exposition.process_ended()
         if worker is not None:
             worker.stop()
         if database is None:
@@ -99,6 +119,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.context = AppContext(settings, db, policy)
     app.state.answers = AnswerCache()
     app.state.bulk = BulkContext.build(settings, db, policy)
+    app.state.probes = probes.standard(db)
+    app.state.probes.add("search", _search_probe(backend))
+    pool.watch(db.engine)
     db.limit_waits(settings.api_timeout_ms)
 
     from tokkyo.api.admin_routes import router as admin_router
@@ -109,11 +132,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from tokkyo.bulk.catalogue_routes import router as bulk_catalogue_router
     from tokkyo.bulk.download_routes import router as bulk_download_router
     from tokkyo.bulk.routes import router as bulk_router
+    from tokkyo.monitoring.routes import router as monitoring_router
     from tokkyo.portal.efiling_routes import router as efiling_router
     from tokkyo.portal.exports import router as exports_router
     from tokkyo.portal.pages import router as pages_router
     from tokkyo.portal.routes import router as portal_router
 
+    app.include_router(monitoring_router)
     app.include_router(router_for(settings.token_path))
     app.include_router(api_router)
     app.include_router(opd_router)
@@ -127,6 +152,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(bulk_router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     install_openapi(app)
+    # innermost first: the gate and the request log see the scope the router writes the
+    # matched route into (the two below copy it) and the client a trusted proxy named
+    app.add_middleware(MaintenanceGate, windows=Windows(db, policy.clock.now),
+                       gated=partial(_gated, settings.token_path), answers=_maintenance_answer,
+                       token_path=settings.token_path)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestLog, token_path=settings.token_path)
     app.add_middleware(TrustedProxies, trusts=settings.trusts)
     app.add_middleware(MergeSlashes)
     _install_error_handlers(app, (
@@ -136,6 +168,18 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         Surface("bulk", ("/bulk",), bulk_web.answer),
         Surface("portal", ("",), portal_refusals.answer)))
     return app
+
+
+def _gated(token_path: str, path: str) -> bool:
+    """The paths announced maintenance closes: the JPO API and the portal's pages."""
+    return path.startswith((*JPO_PREFIXES, "/api-files/")) or (
+        surface_of(path, token_path) == "portal" and path not in OPEN_IN_MAINTENANCE)
+
+
+def _maintenance_answer(path: str) -> Answer:
+    if path.startswith((*JPO_PREFIXES, "/api-files/")):
+        return api_refusals.maintenance_answer
+    return portal_refusals.maintenance_answer
 
 
 def _jpo_path(request: Request) -> bool:

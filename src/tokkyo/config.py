@@ -118,6 +118,13 @@ def _networks(text: str) -> tuple[IPNetwork, ...]:
                          "commas") from None
 
 
+def _log_format(text: str) -> str:
+    value = text.strip().lower()
+    if value not in ("human", "json"):
+        raise ValueError(f"{text!r} is not a log format (use human or json)")
+    return value
+
+
 def _origin(text: str) -> str:
     """`https://host[:port]` with no path: the origin links are built on."""
     value = text.strip().rstrip("/")
@@ -231,6 +238,11 @@ class Settings:
         "the 00:00 JST quota reset. Empty: the system clock.")
     login_max_failures: int = setting(
         5, "Failed logins within the lockout time that lock an ID.", _positive_int)
+    login_max_failures_per_ip: int = setting(
+        30,
+        "Failed logins from one client address within the lockout time that refuse "
+        "every login from it until the lockout time has passed (whatever IDs it tries).",
+        _positive_int)
     login_lockout_minutes: int = setting(
         15, "How long a locked ID stays locked (and the window failures are counted in).",
         _positive_int)
@@ -285,6 +297,24 @@ class Settings:
         "next download.")
     bulk_max_downloads: int = setting(
         4, "Downloads one user may run at the same time (across the server processes).",
+        _positive_int)
+    log_format: str = setting(
+        "human",
+        "How `tokkyo serve` writes its log: `human` (lines for a person) or `json` (one "
+        "JSON object per line, each request's line with its request id).", _log_format)
+    metrics_from: tuple[IPNetwork, ...] = setting(
+        _networks("127.0.0.1,::1"),
+        "Client addresses `/metrics` answers, separated by commas (IPs or networks). "
+        "Behind a proxy the client is the proxy unless it is one of "
+        "TOKKYO_TRUSTED_PROXIES.", _networks)
+    metrics_token: str = setting(
+        "",
+        "A bearer token that opens `/metrics` from any address (`Authorization: Bearer "
+        "…`, for a Prometheus elsewhere). Empty: addresses only.", secret=True)
+    shutdown_grace_seconds: int = setting(
+        30,
+        "On SIGTERM, how long `tokkyo serve` lets requests and downloads in flight "
+        "finish before it ends them (a download ended is resumable with a Range).",
         _positive_int)
     host: str = setting("127.0.0.1", "Address `tokkyo serve` listens on.")
     port: int = setting(8000, "Port `tokkyo serve` listens on.", _positive_int)

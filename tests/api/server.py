@@ -23,8 +23,8 @@ def free_port() -> int:
 
 class Server:
     def __init__(self, database_url: str, data_dir: Path, workers: int = 1,
-                 **settings: str) -> None:
-        self.port = free_port()
+                 port: int | None = None, **settings: str) -> None:
+        self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = dict(os.environ, TOKKYO_DATABASE_URL=database_url,
                         TOKKYO_DATA_DIR=str(data_dir), TOKKYO_SECRET_KEY=SECRET,
@@ -34,7 +34,7 @@ class Server:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "tokkyo.cli.main", "serve", "--port", str(self.port),
-             "--workers", str(workers)], env=self.env, stdout=self.log.open("wb"),
+             "--workers", str(workers)], env=self.env, stdout=self.log.open("ab"),
             stderr=subprocess.STDOUT)
         self.client = httpx.Client(base_url=self.base, timeout=60)
         deadline = time.monotonic() + 60

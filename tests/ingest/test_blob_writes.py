@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import GAZETTE, table_counts
+from tokkyo.ingest.errors import IngestStopped
 from tokkyo.ingest.items import walk
 from tokkyo.ingest.service import Ingestor
 from tokkyo.search.indexer import BigramIndexer
@@ -38,6 +39,6 @@ class _DiskFull(LocalBlobStore):
 
 def test_a_blob_that_cannot_be_written_stops_the_ingest_first(sqlite_db, tmp_path):
     before = table_counts(sqlite_db.engine)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(IngestStopped, match=r"the disk is full: .*\(No space left on device\)"):
         _ingestor(sqlite_db, _DiskFull(tmp_path / "full")).run(walk([GAZETTE]))
     assert table_counts(sqlite_db.engine) == before

@@ -23,6 +23,7 @@ class Policy:
     clock: Clock = field(default_factory=Clock)
     issuer: str = "tokkyo"
     max_failures: int = _DEFAULT.login_max_failures
+    max_failures_per_ip: int = _DEFAULT.login_max_failures_per_ip
     failure_window: dt.timedelta = dt.timedelta(minutes=_DEFAULT.login_lockout_minutes)
     lockout: dt.timedelta = dt.timedelta(minutes=_DEFAULT.login_lockout_minutes)
     quota_multiplier: int = _DEFAULT.quota_multiplier
@@ -40,6 +41,7 @@ class Policy:
             clock=Clock(parse_instant(settings.now) if settings.now else None),
             issuer=settings.public_origin or "tokkyo",
             max_failures=settings.login_max_failures,
+            max_failures_per_ip=settings.login_max_failures_per_ip,
             lockout=dt.timedelta(minutes=settings.login_lockout_minutes),
             failure_window=dt.timedelta(minutes=settings.login_lockout_minutes),
             quota_multiplier=settings.quota_multiplier,

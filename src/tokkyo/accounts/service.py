@@ -283,25 +283,47 @@ def _issue(conn: sa.Connection, policy: Policy, user: UserRow, session: str) -> 
                                                         session=session, now=now), session)
 
 
-def login(conn: sa.Connection, policy: Policy, login_id: str, password: str) -> TokenAnswer:
+def login(conn: sa.Connection, policy: Policy, login_id: str, password: str, ip: str = ""
+          ) -> TokenAnswer:
     """The password grant. Wrong ID, wrong password, a locked, suspended or unapproved ID
-    all raise the same `InvalidCredentials`; failures lock the typed ID for a while. The
-    failure is recorded before the error is raised: the caller commits in both cases."""
+    all raise the same `InvalidCredentials`; failures lock the typed ID for a while, and
+    many failures from one client address (`ip`, whatever IDs it tries) lock every login
+    from it for as long. The failure is recorded before the error is raised: the caller
+    commits in both cases."""
     now = policy.clock.now()
     locked = logins.locked_until(conn, login_id)
+    address = _address_key(ip)
+    address_locked = logins.locked_until(conn, address) if address else None
     user = users.by_login(conn, login_id)
     good = verify_password(user.password_hash if user else None, password)
+    if address_locked is not None and address_locked > now:
+        log.warning("login refused: address %s is locked until %s", ip,
+                    address_locked.isoformat())
+        raise InvalidCredentials("Invalid user credentials")
     if locked is not None and locked > now:
         log.warning("login refused: ID %r is locked until %s", login_id, locked.isoformat())
         raise InvalidCredentials("Invalid user credentials")
     if not good or user is None or user.status != "active":
-        if logins.record_failure(conn, login_id, now, window=policy.failure_window,
-                                 limit=policy.max_failures, lock_for=policy.lockout):
+        # a typed "ID" with a colon is no one's (IDs are 0-9a-z._-), and must not touch
+        # an address's row
+        if ":" not in login_id and logins.record_failure(
+                conn, login_id, now, window=policy.failure_window, limit=policy.max_failures,
+                lock_for=policy.lockout):
             log.warning("ID %r locked for %s after %d failed logins", login_id,
                         policy.lockout, policy.max_failures)
+        if address and logins.record_failure(
+                conn, address, now, window=policy.failure_window,
+                limit=policy.max_failures_per_ip, lock_for=policy.lockout):
+            log.warning("address %s locked for %s after %d failed logins", ip,
+                        policy.lockout, policy.max_failures_per_ip)
         raise InvalidCredentials("Invalid user credentials")
     logins.clear(conn, login_id)
     return _issue(conn, policy, user, tokens.new_session())
+
+
+def _address_key(ip: str) -> str:
+    """The failed-login row of a client address (a colon keeps it apart from every ID)."""
+    return f"ip:{ip}" if ip else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,15 +335,15 @@ class TokenGrant:
     refused: str = ""
 
 
-def grant_token(conn: sa.Connection, policy: Policy, grant: str, form: Mapping[str, str]
-                ) -> TokenGrant:
+def grant_token(conn: sa.Connection, policy: Policy, grant: str, form: Mapping[str, str],
+                ip: str = "") -> TokenGrant:
     """An OAuth2 token request (password or refresh_token grant). A refusal is an outcome,
     not an error: the failed login it recorded must be committed with the request (it
     counts towards the lockout)."""
     try:
         if grant == "password":
             return TokenGrant(login(conn, policy, form.get("username", ""),
-                                    form.get("password", "")))
+                                    form.get("password", ""), ip))
         if grant == "refresh_token":
             return TokenGrant(refresh(conn, policy, form.get("refresh_token", "")))
     except InvalidCredentials:

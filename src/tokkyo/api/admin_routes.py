@@ -94,7 +94,8 @@ def my_log(caller: ApiCaller, conn: Reader) -> dict[str, Any]:
     entries = statistics.access_log_of(conn, caller.login_id)
     return {"login_id": caller.login_id, "entries": [
         {"at": e.at.isoformat(), "ip": e.ip, "service": e.service, "law": e.law,
-         "operation": e.operation, "statusCode": e.status_code, "http": e.http_status}
+         "operation": e.operation, "statusCode": e.status_code, "http": e.http_status,
+         "requestId": e.request_id}
         for e in entries]}
 
 

@@ -34,7 +34,8 @@ def token(request: Request, ctx: Ctx, conn: Writer,
           form: Annotated[dict[str, str], Depends(token_form)]) -> Response:
     grant = form.get("grant_type", "")
     login_id = form.get("username", "")
-    outcome = accounts.grant_token(conn, ctx.policy, grant, form)
+    outcome = accounts.grant_token(conn, ctx.policy, grant, form,
+                                   request.client.host if request.client else "")
     if outcome.refused == "grant":
         return _error(400, "unsupported_grant_type",
                       f"Unsupported grant_type {grant!r}: use password or refresh_token")

@@ -11,6 +11,7 @@ from tokkyo.accounts import statistics
 from tokkyo.api.answer_cache import AnswerCache
 from tokkyo.errors import TransientError
 from tokkyo.web.context import AppContext
+from tokkyo.web.request_ids import request_id
 
 
 def answers_of(request: Request) -> AnswerCache:
@@ -35,4 +36,4 @@ def log_entry(ctx: AppContext, conn: sa.Connection, request: Request, *, login_i
     statistics.log_call(conn, statistics.Call(
         at=ctx.now(), login_id=login_id, ip=client_ip(request), service=service,
         law=law, operation=operation, status_code=status_code, http_status=http_status,
-        bytes=size))
+        bytes=size, request_id=request_id(request)))

@@ -21,6 +21,7 @@ from tokkyo.api.caching import cache_control
 from tokkyo.api.context import is_timeout, log_entry
 from tokkyo.api.found import Found
 from tokkyo.model.jst import JST
+from tokkyo.monitoring.metrics import QUOTA_REFUSALS
 from tokkyo.web.context import AppContext, context_of
 from tokkyo.web.deps import bearer
 
@@ -101,6 +102,7 @@ def _metered_reply(conn: sa.Connection, ctx: AppContext, principal: Principal, m
     if counted:
         charged = quotas.charge(conn, ctx.policy, principal, m, family, take=takes)
         if not charged.admitted:
+            QUOTA_REFUSALS.labels("rate").inc()
             return Reply(render("303", headers={"Retry-After": "60"}), "303", who)
         remaining, remain = charged.remaining, charged.remain
     else:
@@ -108,8 +110,11 @@ def _metered_reply(conn: sa.Connection, ctx: AppContext, principal: Principal, m
         remain = remaining
     if not takes:
         code = "203" if remaining == 0 else str(precheck)
+        if code == "203":
+            QUOTA_REFUSALS.labels("daily").inc()
         return Reply(render(code), code, who)
     if remain is None:
+        QUOTA_REFUSALS.labels("daily").inc()
         return Reply(render("203"), "203", who)
     headers = quota_headers(m, remain, now)
     if found is None:                          # precheck 107: counted, no lookup needed

@@ -13,7 +13,9 @@ from tokkyo.bulk import downloads, site
 from tokkyo.bulk.access import Grant, check_link
 from tokkyo.bulk.slots import DownloadSlots
 from tokkyo.bulk.web import BulkCtx, refusal
+from tokkyo.monitoring.metrics import BULK_BYTES
 from tokkyo.web.deps import Reader, current_user
+from tokkyo.web.request_ids import request_id
 
 log = logging.getLogger("tokkyo.bulk")
 router = APIRouter(include_in_schema=False)
@@ -71,6 +73,7 @@ def download(request: Request, ctx: BulkCtx, conn: Reader, token: str, name: str
     def done(sent: int) -> None:
         if slot is not None:
             slot.release()
+        BULK_BYTES.inc(sent)
         _log(request, ctx, grant, served, sent)
 
     return downloads.respond(request, served, handle, done)
@@ -84,4 +87,4 @@ def _log(request: Request, ctx: BulkCtx, grant: Grant, served: downloads.Served,
             file_id=grant.file.id, link_id=grant.link.link_id,
             ip=request.client.host if request.client else "",
             byte_range=served.byte_range if served.status == 206 else "",
-            http_status=served.status, bytes=sent)
+            http_status=served.status, bytes=sent, request_id=request_id(request))

@@ -110,6 +110,8 @@ class SpanResponse(Response):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         sent_all = False
+        ended = False
+        zero_copy = None
         try:
             await send({"type": "http.response.start", "status": self.status_code,
                         "headers": self.raw_headers})
@@ -130,12 +132,24 @@ class SpanResponse(Response):
                     await self._stream(send)
                     group.cancel_scope.cancel()
             sent_all = self.sent == self.length
+        except BaseException:
+            # cancelled (the server's shutdown grace ran out) or failed mid-send: the file's
+            # position still says how far the kernel got
+            ended = True
+            if zero_copy is not None and zero_copy.get(POSITION):
+                self.sent = max(self.sent, min(self.length, self.handle.tell() - self.start))
+            raise
         finally:
             self.handle.close()
-            # logged before the answer ends, so a client that has the whole file sees its
-            # download in the log; written off the event loop
-            with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(self.done, self.sent)
+            if ended:
+                # the loop may be ending (a shutdown cancels, then stops): settle the slot
+                # and the log row now, on this thread, rather than await a worker
+                self.done(self.sent)
+            else:
+                # logged before the answer ends, so a client that has the whole file sees
+                # its download in the log; written off the event loop
+                with anyio.CancelScope(shield=True):
+                    await anyio.to_thread.run_sync(self.done, self.sent)
         if sent_all:
             await send({"type": "http.response.body", "body": b"", "more_body": False})
 

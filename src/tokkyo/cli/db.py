@@ -6,6 +6,7 @@ import typer
 
 from tokkyo.cli import context
 from tokkyo.cli.ingest import index_due
+from tokkyo.operations import constraints
 from tokkyo.store import migrate
 
 app = typer.Typer(help="Database schema: upgrade, check, current revision.", no_args_is_help=True)
@@ -31,7 +32,17 @@ def current() -> None:
 
 @app.command()
 def check() -> None:
-    """Fail when the tables and the migrations differ (`alembic check`)."""
+    """Fail when the tables and the migrations differ (`alembic check`), or when rows
+    break a constraint: foreign keys (SQLite does not enforce them on every
+    connection), CHECK constraints evaluated again over every row, and SQLite's
+    `quick_check` of the file's structure."""
     with context.opened(existing=True) as db:
         migrate.check(db.engine)
         context.console.print("tables and migrations agree")
+        found = constraints.check(db)
+    for line in found.problems:
+        context.errors.print(f"[red]{line}", soft_wrap=True, highlight=False)
+    for line in found.passed:
+        context.console.print(line, soft_wrap=True, highlight=False)
+    if found.problems:
+        context.fail(f"{len(found.problems)} problem(s) in the stored rows")

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from tokkyo.cli import context
 from tokkyo.ingest import items
+from tokkyo.ingest.errors import IngestStopped
 from tokkyo.ingest.reparse import REREADABLE, NotRereadable, stored_items
 from tokkyo.ingest.service import STATUSES, Ingestor, RunReport, default_workers
 from tokkyo.search import outbox
@@ -101,8 +102,12 @@ def ingest(
     """
     config = context.settings()
     with context.opened(config, upgrade=True) as db:
-        report = run_ingest(db, paths, batch_size or config.ingest_batch_size,
-                            config.ingest_workers, quiet, tolerant)
+        try:
+            report = run_ingest(db, paths, batch_size or config.ingest_batch_size,
+                                config.ingest_workers, quiet, tolerant)
+        except IngestStopped as stopped:
+            print_report(stopped.report)
+            context.fail(str(stopped))
     print_report(report)
     raise typer.Exit(0 if report.ok else 1)
 

@@ -8,6 +8,8 @@ from importlib.metadata import version as installed_version
 import typer
 
 from tokkyo.cli import (
+    backup,
+    blobs,
     bulk,
     context,
     db,
@@ -54,6 +56,8 @@ app.add_typer(bulk.app, name="bulk")
 app.add_typer(search.app, name="search")
 search_index.register(search.app)
 app.add_typer(efile_app, name="efile")
+app.add_typer(backup.app, name="backup")
+app.add_typer(blobs.app, name="blobs")
 
 if __name__ == "__main__":
     app()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+from typing import Any
 
 import typer
 import uvicorn
@@ -16,6 +18,8 @@ from tokkyo.cli import context
 from tokkyo.cli.bulk import publish_samples
 from tokkyo.cli.ingest import print_report, run_ingest
 from tokkyo.config import Settings
+from tokkyo.monitoring import logs
+from tokkyo.monitoring.exposition import MULTIPROCESS_DIR
 from tokkyo.server.zerocopy import ZeroCopyH11Protocol
 from tokkyo.store.database import Database
 
@@ -35,16 +39,17 @@ def serve(
             "TOKKYO_DATA_DIR or TOKKYO_DATABASE_URL to it")) as db:
         banner = f"tokkyo serving on {config.bound_origin}/"
         _warn_of_wildcard(config)
+        logs.configure(config.log_format)
         if workers > 1:
             # Each process builds its own app (and store connections) from the settings:
             # the address given here is theirs too (links default to it)
             os.environ.update(TOKKYO_HOST=config.host, TOKKYO_PORT=str(config.port))
+            _share_metrics(config)
             context.console.print(f"{banner} ({workers} processes)")
-            uvicorn.run("tokkyo.app:served_app", factory=True, host=config.host,
-                        port=config.port, workers=workers, log_level="info",
-                        http=ZeroCopyH11Protocol, proxy_headers=False)
+            uvicorn.run("tokkyo.app:served_app", factory=True, workers=workers,
+                        **_uvicorn_options(config))
             return
-        _run(create_app(config, db, serving=True), config.host, config.port, banner)
+        _run(create_app(config, db, serving=True), config, banner)
 
 
 def demo(
@@ -72,7 +77,8 @@ def demo(
         publish_samples(db, config)
         if no_serve:
             return
-        _run(create_app(config, db, serving=True), config.host, config.port,
+        logs.configure(config.log_format)
+        _run(create_app(config, db, serving=True), config,
              demo_banner(f"http://{config.host}:{config.port}"))
 
 
@@ -122,9 +128,26 @@ def _warn_of_wildcard(config: Settings) -> None:
                              "server at")
 
 
-def _run(app: FastAPI, host: str, port: int, banner: str) -> None:
+def _share_metrics(config: Settings) -> None:
+    """The workers of one `tokkyo serve` write their metrics to one fresh folder, which
+    whichever answers /metrics sums (prometheus-client's multiprocess mode). Set before
+    the workers start: the client reads it when it is imported."""
+    folder = config.data_path / "run" / f"metrics-{config.port}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ[MULTIPROCESS_DIR] = str(folder)
+
+
+def _uvicorn_options(config: Settings) -> dict[str, Any]:
+    """No uvicorn proxy handling (it believes any caller on 127.0.0.1): forwarded headers
+    are believed from TOKKYO_TRUSTED_PROXIES only (tokkyo.web.proxies); no uvicorn access
+    log (tokkyo's request log replaces it) nor logging set-up (`logs.configure`); on
+    SIGTERM, requests in flight get TOKKYO_SHUTDOWN_GRACE_SECONDS to finish."""
+    return {"host": config.host, "port": config.port, "log_config": None,
+            "access_log": False, "http": ZeroCopyH11Protocol, "proxy_headers": False,
+            "timeout_graceful_shutdown": config.shutdown_grace_seconds}
+
+
+def _run(app: FastAPI, config: Settings, banner: str) -> None:
     context.console.print(banner)
-    # no uvicorn proxy handling (it believes any caller on 127.0.0.1): forwarded headers
-    # are believed from TOKKYO_TRUSTED_PROXIES only (tokkyo.web.proxies)
-    uvicorn.run(app, host=host, port=port, log_level="info", http=ZeroCopyH11Protocol,
-                proxy_headers=False)
+    uvicorn.run(app, **_uvicorn_options(config))

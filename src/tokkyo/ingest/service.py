@@ -23,7 +23,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
@@ -34,12 +34,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from tokkyo.ingest.apply import IndexQueue, apply, quarantine
+from tokkyo.ingest.errors import IngestStopped
 from tokkyo.ingest.indexer import Indexer
 from tokkyo.ingest.items import SourceItem
 from tokkyo.ingest.prepare import Prepared, Refused, SkippedItem, prepare
 from tokkyo.store.blobs import BlobStat, BlobStore, sha256_hex
 from tokkyo.store.engine import refresh_statistics, write_connection
 from tokkyo.store.repositories import batches, case_summaries, search_outbox
+from tokkyo.store.snapshots import sqlite_file
 
 STATUSES = ("loaded", "unchanged", "replaced", "skipped", "quarantined", "failed")
 
@@ -105,27 +107,37 @@ class Ingestor:
         iterator = iter(items)
         first = list(islice(iterator, self.batch_size))
         parallel = self.workers > 0 and len(first) == self.batch_size
-        with self._pool(parallel) as pool, self._writer(parallel) as writer, \
-                _BlobsOnAThread(self.blobs) as blobs:
-            reading = self._read(pool, first, blobs)
-            writing: Future[list[Outcome]] | None = None
-            while reading:
-                prepared = [_result(r, on_item) for r in reading]
-                if writing is not None:
-                    report.outcomes += writing.result()
-                    writing = None
-                chunk = list(islice(iterator, self.batch_size))
-                if writer is None:
-                    blobs.settle()              # the batch's blobs are on disk before it
-                    reading = self._read(pool, chunk, blobs)
-                    report.outcomes += self._load(prepared, report)
-                else:
-                    # the batch is written on the writer thread while the workers read
-                    # the next one and this thread takes their results in
-                    writing = writer.submit(self._load, prepared, report)
-                    reading = self._read(pool, chunk, blobs)
-            if writing is not None:
-                report.outcomes += writing.result()
+        writing: list[Future[list[Outcome]]] = []
+        try:
+            with self._pool(parallel) as pool, self._writer(parallel) as writer, \
+                    _BlobsOnAThread(self.blobs) as blobs:
+                reading = self._read(pool, first, blobs)
+                while reading:
+                    prepared = [_result(r, on_item) for r in reading]
+                    if writing:
+                        report.outcomes += writing.pop().result()
+                    chunk = list(islice(iterator, self.batch_size))
+                    if writer is None:
+                        blobs.settle()          # the batch's blobs are on disk before it
+                        reading = self._read(pool, chunk, blobs)
+                        report.outcomes += self._load(prepared, report)
+                    else:
+                        # the batch is written on the writer thread while the workers
+                        # read the next one and this thread takes their results in
+                        writing.append(writer.submit(self._load, prepared, report))
+                        reading = self._read(pool, chunk, blobs)
+                if writing:
+                    report.outcomes += writing.pop().result()
+        except IngestStopped:
+            raise
+        except Exception as exc:
+            # a blob that could not be written (reading, before its batch began)
+            stopped = IngestStopped.of(exc, "the blob store", report)
+            if stopped is None:
+                raise
+            if writing and writing[0].exception() is None:
+                report.outcomes += writing.pop().result()    # the batch before it: loaded
+            raise stopped from exc
         counts = report.counts
         if counts["loaded"] or counts["replaced"]:
             # once per run, not per batch: the planner's statistics (SQLite; bounded cost)
@@ -177,6 +189,15 @@ class Ingestor:
                     # with a savepoint per item, so that only the refused item is quarantined.
                     return self._commit(conn, batch_id, prepared, isolate=True)
             except Exception as exc:
+                stopped = IngestStopped.of(exc, "the database", report,
+                                           database_files(self.engine))
+                if stopped is not None:
+                    # No space (or no right) to write: the batch was rolled back. Marking
+                    # it failed needs a write too; if that fails as well, it stays
+                    # `started` and the next run marks it interrupted.
+                    with suppress(sa.exc.SQLAlchemyError), conn.begin():
+                        batches.fail(conn, batch_id, str(stopped))
+                    raise stopped from exc
                 with conn.begin():
                     batches.fail(conn, batch_id, f"{type(exc).__name__}: {exc}")
                 return [Outcome(e.name, "failed",
@@ -280,9 +301,9 @@ class _BlobsOnAThread:
             write.result()
 
     # The rest of the store's interface, after the writes put so far.
-    def put_stream(self, source: BinaryIO) -> tuple[str, int]:
+    def put_stream(self, source: BinaryIO, *, sync: bool = True) -> tuple[str, int]:
         self.settle()
-        return self.store.put_stream(source)
+        return self.store.put_stream(source, sync=sync)
 
     def put_file(self, source: Path) -> tuple[str, int]:
         self.settle()
@@ -307,6 +328,16 @@ class _BlobsOnAThread:
     def delete(self, sha256: str) -> bool:
         self.settle()
         return self.store.delete(sha256)
+
+    def names(self) -> Iterator[str]:
+        self.settle()
+        return self.store.names()
+
+
+def database_files(engine: Engine) -> list[Path]:
+    """The files of an SQLite store (the database and its WAL); none for PostgreSQL."""
+    file = sqlite_file(engine)
+    return [] if file is None else [file, file.with_name(file.name + "-wal")]
 
 
 # What the database (or a value check on the way to it) says when it refuses one item.

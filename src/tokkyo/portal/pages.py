@@ -274,10 +274,18 @@ def login_form(request: Request, next: str = Query("/")) -> Response:
 
 
 @router.post("/login")
-def login(request: Request, ctx: Ctx, conn: Writer, username: str = Form(""),
+def login(request: Request, ctx: Ctx, conn: Writer, t: T, username: str = Form(""),
           password: str = Form(""), next: str = Form("/")) -> Response:
     target = next if next.startswith("/") and not next.startswith("//") else "/"
-    answer = accounts.login(conn, ctx.policy, username, password)
+    # a refusal is an outcome, answered here, so that the failure it recorded is
+    # committed with the request (raising would roll it back: no lockout ever)
+    outcome = accounts.grant_token(conn, ctx.policy, "password",
+                                   {"username": username, "password": password},
+                                   request.client.host if request.client else "")
+    answer = outcome.answer
+    if answer is None:
+        return render(request, "login.html", status_code=401, user=None, next=target,
+                      error=t("signin.failed"))
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(SESSION_COOKIE, answer.refresh_token, httponly=True, samesite="lax",
                         max_age=8 * 3600, secure=request.url.scheme == "https")

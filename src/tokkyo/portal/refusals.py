@@ -4,6 +4,7 @@ its JSON twin for programs): the portal's surface in `tokkyo.web.answers`."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from typing import Any
 
 from starlette.datastructures import UploadFile
@@ -15,6 +16,7 @@ from tokkyo.documents import service as documents
 from tokkyo.efiling.errors import EfilingError
 from tokkyo.errors import TransientError
 from tokkyo.model import urls
+from tokkyo.monitoring.maintenance import Window
 from tokkyo.portal.exports import formulas_page
 from tokkyo.portal.i18n import Translator, language_of
 from tokkyo.portal.web import refuse, render, wants_html
@@ -89,3 +91,23 @@ async def _formula_refused(request: Request, exc: FormulaError, t: Translator) -
         extra = {"choose": exc.choices, "pending": pending}
     return formulas_page(request, status, error=t(exc.code, **exc.args_), **extra)
 
+
+
+def maintenance_answer(request: Request, window: Window, now: dt.datetime) -> Response:
+    """A portal request during announced maintenance: a page saying until when and why
+    (the announcement), or for programs a problem body carrying the announcement; 503
+    with `Retry-After` either way."""
+    headers = window.headers(now)
+    if not wants_html(request):
+        return problem(503, f"tokkyo is under maintenance until {window.ends_at.isoformat()}",
+                       headers=headers, maintenance=window.as_json())
+    t = Translator(language_of(request))
+    lang = t.lang
+    title = window.title_ja if lang == "ja" else window.title_en
+    body = window.body_ja if lang == "ja" else window.body_en
+    answer = render(request, "error.html", status_code=503, heading=t("maintenance.title"),
+                    message=t("maintenance.message", end=window.ends_at.isoformat(),
+                              title=title) + (f" {body}" if body else ""),
+                    back=f"/bulk/announcements#a{window.id}")
+    answer.headers.update(headers)
+    return answer

@@ -17,12 +17,6 @@ from tokkyo.web.deps import Ctx, Reader
 router = APIRouter()
 
 
-@router.get("/health", summary="Liveness and database check")
-def health(conn: Reader) -> dict[str, str]:
-    conn.exec_driver_sql("SELECT 1")
-    return {"status": "ok"}
-
-
 @router.get("/documents", summary="Published documents, newest first")
 def documents(conn: Reader, limit: int = Query(50, ge=1, le=500),
               offset: int = Query(0, ge=0)) -> dict[str, Any]:

@@ -49,12 +49,14 @@ def drain(engine: sa.Engine, backend: SearchBackend, *, chunk: int = CHUNK,
 
 
 def fill_if_empty(engine: sa.Engine, backend: SearchBackend) -> bool:
-    """Record every case when the engine holds nothing, the store holds cases and no work
-    is due (a new index folder, or one of an older schema version). True if it did."""
+    """Record every case when the engine holds nothing while the store holds cases and
+    less work is due than it holds cases (a new index folder, one of an older format
+    version, a restored store). True if it did."""
     if backend.name == "sql" or backend.count():
         return False
     with engine.connect() as conn:
-        if not case_documents.count(conn) or search_outbox.pending(conn):
+        cases = case_documents.count(conn)
+        if not cases or search_outbox.pending(conn) >= cases:
             return False
     with write_connection(engine) as conn, conn.begin():
         search_outbox.record_all(conn)

@@ -41,6 +41,9 @@ EXTENSION = "http.response.zerocopysend"
 # said in the extension's scope entry: after a send the file position is past what was
 # sent (the spec does not say what a server does with it)
 POSITION = "position_after_send"
+#: Bytes handed to one `sendfile` call: small enough that a cancelled send still knows,
+#: to this much, what was sent; large enough that the per-call cost is negligible.
+SPAN_CHUNK = 4 << 20
 
 
 class _Span:
@@ -73,6 +76,36 @@ class ZeroCopyH11Protocol(H11Protocol):
             cycle.send = send                             # type: ignore[method-assign]
 
 
+async def _send_span(cycle: RequestResponseCycle, loop: asyncio.AbstractEventLoop,
+                     file: BinaryIO, offset: int, count: int) -> bool:
+    """Send `count` bytes of `file` from `offset`, SPAN_CHUNK at a time, the file's
+    position following each chunk sent: when the send is cancelled (a shutdown's grace
+    ran out) the position still tells, to a chunk, how much went out. False when the
+    connection cannot go on (the client went away, or the file ended early)."""
+    done = 0
+    file.seek(offset)
+    while done < count:
+        size = min(SPAN_CHUNK, count - done)
+        try:
+            sent = await loop.sendfile(cycle.transport, file, offset + done, size)
+        except (ConnectionError, RuntimeError):
+            # the client went away (or the transport closed under us)
+            sent = max(0, os.lseek(file.fileno(), 0, os.SEEK_CUR) - offset - done)
+            file.seek(offset + done + sent)
+            cycle.disconnected = True
+            cycle.transport.close()
+            return False
+        done += sent
+        file.seek(offset + done)
+        if sent < size:
+            # the file ended early (truncated under us): the framing promised more, so
+            # the connection cannot go on; the client sees a short body
+            cycle.disconnected = True
+            cycle.transport.close()
+            return False
+    return True
+
+
 async def _send_file(cycle: RequestResponseCycle, plain_send: Any,
                      message: dict[str, Any]) -> None:
     if not cycle.response_started or cycle.response_complete:
@@ -96,22 +129,7 @@ async def _send_file(cycle: RequestResponseCycle, plain_send: Any,
         loop = asyncio.get_running_loop()
         for piece in pieces:
             if isinstance(piece, _Span):
-                file.seek(offset)
-                try:
-                    sent = await loop.sendfile(cycle.transport, file, offset, count)
-                except (ConnectionError, RuntimeError):
-                    # the client went away (or the transport closed under us)
-                    sent = max(0, os.lseek(file.fileno(), 0, os.SEEK_CUR) - offset)
-                    file.seek(offset + sent)
-                    cycle.disconnected = True
-                    cycle.transport.close()
-                    return
-                file.seek(offset + sent)
-                if sent < count:
-                    # the file ended early (truncated under us): the framing promised
-                    # more, so the connection cannot go on; the client sees a short body
-                    cycle.disconnected = True
-                    cycle.transport.close()
+                if not await _send_span(cycle, loop, file, offset, count):
                     return
             else:
                 cycle.transport.write(piece)

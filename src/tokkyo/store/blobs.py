@@ -2,20 +2,27 @@
 
 `BlobStore` is the one interface, limited to what object storage offers too (put from
 bytes, a stream or a file; get whole or as a stream; a byte range; stat; delete), so that
-an object-storage implementation is a new class, not a change to its users.
+an object-storage implementation is a new class, not a change to its users. Listing
+(`names`) and a blob's age (`BlobStat.modified`) are there for the integrity checks and
+the garbage collection of unreferenced blobs (`tokkyo blobs verify`, `tokkyo blobs gc`).
 `open_blob_store` builds the implementation the settings name (`TOKKYO_BLOB_STORE`).
 
 `LocalBlobStore` keeps blobs in a folder, each written once, atomically (temporary file,
 fsync, rename), under `ab/cd/abcd…` so that no folder grows too large. Writing the same
-bytes twice is free. Its streams are OS files, which is what lets the bulk site hand them
-to `sendfile(2)` (the zero-copy send); streams of other stores are read in chunks.
+bytes twice costs no copy; it renews the blob's modification time, so that the grace
+period of `tokkyo blobs gc` counts from the last write (an unreferenced blob that an
+ingest writes again, about to refer to it, is young again and never collected). Its
+streams are OS files, which is what lets the bulk site hand them to `sendfile(2)` (the
+zero-copy send); streams of other stores are read in chunks.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, NamedTuple, Protocol
 from urllib.parse import unquote, urlsplit
@@ -32,6 +39,7 @@ class BlobMissing(TerminalError):
 
 class BlobStat(NamedTuple):
     size: int
+    modified: float = 0.0       # when it was last written (POSIX seconds)
 
 
 class BlobStore(Protocol):
@@ -41,9 +49,10 @@ class BlobStore(Protocol):
         """Store `data`; return its SHA-256."""
         ...
 
-    def put_stream(self, source: BinaryIO) -> tuple[str, int]:
+    def put_stream(self, source: BinaryIO, *, sync: bool = True) -> tuple[str, int]:
         """Store what `source` reads to its end, never held in memory whole; return its
-        SHA-256 and size. When reading fails nothing is stored."""
+        SHA-256 and size. When reading fails nothing is stored. `sync=False` leaves the
+        flush to disk to the caller: a restore writing many blobs syncs once at the end."""
         ...
 
     def put_file(self, source: Path) -> tuple[str, int]:
@@ -68,6 +77,10 @@ class BlobStore(Protocol):
 
     def delete(self, sha256: str) -> bool:
         """Remove the blob; whether there was one."""
+        ...
+
+    def names(self) -> Iterator[str]:
+        """The SHA-256 of every stored blob, in no particular order."""
         ...
 
 
@@ -105,7 +118,7 @@ class LocalBlobStore:
     def put(self, data: bytes) -> str:
         digest = sha256_hex(data)
         target = self.path(digest)
-        if target.exists():
+        if _renewed(target):
             return digest
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
@@ -120,9 +133,10 @@ class LocalBlobStore:
             raise
         return digest
 
-    def put_stream(self, source: BinaryIO) -> tuple[str, int]:
+    def put_stream(self, source: BinaryIO, *, sync: bool = True) -> tuple[str, int]:
         """Copy `source` in, hashing as it copies (one pass, flat memory)."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        if not self.root.is_dir():
+            self.root.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
         digest = hashlib.sha256()
         size = 0
@@ -133,12 +147,14 @@ class LocalBlobStore:
                     out.write(chunk)
                     size += len(chunk)
                 out.flush()
-                os.fsync(out.fileno())
+                if sync:
+                    os.fsync(out.fileno())
             target = self.path(digest.hexdigest())
-            if target.exists():
+            if _renewed(target):
                 Path(tmp).unlink()
             else:
-                target.parent.mkdir(parents=True, exist_ok=True)
+                if not target.parent.is_dir():      # a stat: cheaper than a failing mkdir
+                    target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -169,9 +185,10 @@ class LocalBlobStore:
 
     def stat(self, sha256: str) -> BlobStat | None:
         try:
-            return BlobStat(self.path(sha256).stat().st_size)
+            found = self.path(sha256).stat()
         except FileNotFoundError:
             return None
+        return BlobStat(found.st_size, found.st_mtime)
 
     def delete(self, sha256: str) -> bool:
         try:
@@ -179,3 +196,35 @@ class LocalBlobStore:
         except FileNotFoundError:
             return False
         return True
+
+    def names(self) -> Iterator[str]:
+        """Every file named like a blob under `ab/cd/` (half-written `.incoming-` files
+        and anything else are not blobs)."""
+        if not self.root.is_dir():
+            return
+        for first in sorted(os.scandir(self.root), key=lambda e: e.name):
+            if len(first.name) != 2 or not first.is_dir():
+                continue
+            for second in sorted(os.scandir(first.path), key=lambda e: e.name):
+                if len(second.name) != 2 or not second.is_dir():
+                    continue
+                prefix = first.name + second.name
+                for entry in os.scandir(second.path):
+                    if (len(entry.name) == 64 and entry.name.startswith(prefix)
+                            and _HEX.fullmatch(entry.name)):
+                        yield entry.name
+
+
+_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+def _renewed(target: Path) -> bool:
+    """Whether the blob at `target` is stored; if so its modification time becomes now
+    (where it can: a blob store mounted read-only still answers for what it holds)."""
+    try:
+        os.utime(target)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return target.exists()
+    return True

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from tokkyo.store.errors import busy_error
+from tokkyo.store.errors import busy_error, unavailable_error
 from tokkyo.store.write_gate import GatedConnection, WriteGate
 
 WRITE_OPTION = "tokkyo_write"
@@ -84,11 +84,16 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
 
 def _raise_busy(context: sa.engine.ExceptionContext) -> None:
-    """Replace the driver's error with `StoreBusy` when the database was only too busy
-    (SQLAlchemy raises what this handler raises, after its own clean-up)."""
+    """Replace the driver's error with `StoreBusy` when the database was only too busy,
+    or `StoreUnavailable` when it was away (SQLAlchemy raises what this handler raises,
+    after its own clean-up: a lost connection is invalidated, the pool makes a new one)."""
     busy = busy_error(context.original_exception, context.statement, context.parameters)
     if busy is not None:
         raise busy
+    gone = unavailable_error(context.original_exception, context.is_disconnect,
+                             context.statement, context.parameters)
+    if gone is not None:
+        raise gone
 
 
 def _configure_sqlite(engine: Engine) -> None:

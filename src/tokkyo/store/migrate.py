@@ -95,3 +95,25 @@ def head_revision() -> str:
     head = ScriptDirectory.from_config(cfg).get_current_head()
     assert head is not None
     return head
+
+
+def is_known(revision: str) -> bool:
+    """Whether `revision` is one of the migrations shipped with this version of tokkyo
+    (a backup from a newer tokkyo names one that is not)."""
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    cfg = Config()
+    cfg.set_main_option("script_location",
+                        str(resources.files("tokkyo.store").joinpath("migrations")))
+    try:
+        return ScriptDirectory.from_config(cfg).get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+def current_revision_on(connection: sa.Connection) -> str | None:
+    """The revision of the database `connection` is on (a snapshot being read)."""
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()

@@ -3,6 +3,11 @@
 // five, saved from a result page, imported from a file (choosing which to keep when the
 // total would pass five), run, deleted and exported here. Messages come from the page
 // (data-* attributes), in the page's language.
+// A select marked data-autosubmit sends its form when changed (the result list's sort;
+// the page's Content-Security-Policy allows no inline event handlers).
+document.querySelectorAll("select[data-autosubmit]").forEach(function (s) {
+  s.addEventListener("change", function () { s.form.submit(); });
+});
 (function () {
   "use strict";
   var KEY = "tokkyo.formulas";

@@ -22,6 +22,7 @@ class Entry:
     status_code: str
     http_status: int
     bytes: int = 0
+    request_id: str = ""
 
 
 _INSERT = sa.insert(access_log)          # built once: every API call writes an entry
@@ -31,14 +32,15 @@ def write(conn: sa.Connection, entry: Entry) -> None:
     conn.execute(_INSERT, {
         "at": entry.at, "login_id": entry.login_id, "ip": entry.ip, "service": entry.service,
         "law": entry.law, "operation": entry.operation, "status_code": entry.status_code,
-        "http_status": entry.http_status, "bytes": entry.bytes})
+        "http_status": entry.http_status, "bytes": entry.bytes,
+        "request_id": entry.request_id})
 
 
 def of_user(conn: sa.Connection, login_id: str, limit: int = 100) -> list[Entry]:
     rows = conn.execute(sa.select(access_log).where(access_log.c.login_id == login_id)
                         .order_by(access_log.c.at.desc()).limit(limit)).all()
     return [Entry(r.at, r.login_id, r.ip, r.service, r.law, r.operation, r.status_code,
-                  r.http_status, r.bytes) for r in rows]
+                  r.http_status, r.bytes, r.request_id) for r in rows]
 
 
 def prune(conn: sa.Connection, before: dt.datetime) -> int:

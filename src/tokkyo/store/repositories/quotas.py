@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from tokkyo.store.errors import busy_error
+from tokkyo.store.errors import busy_error, unavailable_error
 from tokkyo.store.tables import quota_counters, rate_events
 
 #: Per-minute events that left the window no longer count (the count looks at the window
@@ -207,6 +207,10 @@ def charge(conn: sa.Connection, user_pk: int, family: str, now: dt.datetime, lim
         busy = busy_error(exc, _CHARGE_PG, params)
         if busy is not None:
             raise busy from exc
+        gone = unavailable_error(exc, bool(raw.broken or raw.closed), _CHARGE_PG, params)
+        if gone is not None:
+            conn.invalidate()                 # the pool makes a new connection next time
+            raise gone from exc
         raise sa.exc.DBAPIError.instance(_CHARGE_PG, params, exc, psycopg.Error) from exc
     assert row is not None
     return Charge(bool(row[0]), row[1], row[2])

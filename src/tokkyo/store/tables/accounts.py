@@ -143,5 +143,6 @@ access_log = sa.Table(
     text("status_code"),
     sa.Column("http_status", sa.Integer, nullable=False),
     sa.Column("bytes", sa.BigInteger, nullable=False, default=0),
+    text("request_id"),
 )
 

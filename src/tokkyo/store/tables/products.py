@@ -116,6 +116,7 @@ downloads = sa.Table(
     text("byte_range"),
     sa.Column("http_status", sa.Integer, nullable=False),
     sa.Column("bytes", sa.BigInteger, nullable=False, default=0),
+    text("request_id"),
 )
 
 revoked_links = sa.Table(

@@ -1,0 +1,1 @@
+"""Running tokkyo: backup and restore, integrity checks of the blob store."""

@@ -1,0 +1,260 @@
+"""`tokkyo backup create` and `tokkyo backup verify`.
+
+A backup is taken while the server runs and ingest writes. The database is copied as
+of one moment (`store.snapshots`); the rows counted and the blobs copied are read from
+that same moment, so the backup names no blob it does not hold. Blobs are written
+before the batch that names them commits, so every blob the copy names is in the blob
+store already; blobs written later (a batch still being loaded) are not in the backup,
+as the rows that will name them are not.
+
+Incremental: backing up into the folder of an earlier backup copies only the blobs it
+does not hold yet (by SHA-256), writes the new database copy beside the old one, then
+the checksums and the manifest, and only then removes the old database copy and the
+blobs the new backup no longer names: an interrupted backup leaves the earlier one
+whole, or a manifest whose checksums say it is not (`verify`).
+
+Blob files are copied on a few threads, written without an fsync each, and synced once
+at the end (`os.sync`): one flush instead of one per file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from tokkyo.operations.errors import BackupError
+from tokkyo.operations.folders import COPIERS, Folders
+from tokkyo.operations.manifest import (
+    BLOBS,
+    CHUNK,
+    MANIFEST,
+    SUMS,
+    Manifest,
+    blob_path,
+    hash_file,
+    read_sums,
+    write_sums,
+)
+from tokkyo.operations.progress import Quiet, Reporter
+from tokkyo.store import migrate, snapshots
+from tokkyo.store.blobs import BlobMissing, BlobStore
+from tokkyo.store.database import Database
+from tokkyo.store.repositories import inventory
+
+
+@dataclass
+class Created:
+    manifest: Manifest
+    copied: int = 0           # blobs copied now
+    reused: int = 0           # blobs the folder held already
+    removed: int = 0          # blobs of the earlier backup no longer named
+
+
+def tokkyo_version() -> str:
+    try:
+        return version("tokkyo")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+def create(db: Database, folder: Path, reporter: Reporter | None = None) -> Created:
+    """Back the store up into `folder` (new, empty, or an earlier backup's)."""
+    reporter = reporter or Quiet()
+    _check_folder(folder)
+    new = not folder.exists()
+    try:
+        return _create(db, folder, new, reporter)
+    except OSError as exc:
+        raise BackupError(f"could not write the backup in {folder} ({exc.strerror}"
+                          f"{': ' + str(exc.filename) if exc.filename else ''}); "
+                          + ("nothing of it was kept" if new else
+                             "the earlier backup there is as it was")) from exc
+
+
+def _create(db: Database, folder: Path, new: bool, reporter: Reporter) -> Created:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / BLOBS).mkdir(exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC)
+    backend = db.engine.dialect.name
+    name = f"database-{stamp:%Y%m%dT%H%M%S%fZ}." + ("sqlite3" if backend == "sqlite"
+                                                    else "pgdump")
+    target = folder / name
+    try:
+        if backend == "sqlite":
+            source = snapshots.sqlite_file(db.engine)
+            if source is None:
+                raise BackupError("an in-memory SQLite database cannot be backed up")
+            copying = reporter.stage("copying the database", None, in_bytes=True)
+            snapshots.copy_sqlite(source, target, copying.update)
+            with snapshots.reading(target) as conn:
+                revision, counts, blobs = _read(conn)
+        else:
+            dumping = reporter.stage("dumping the database (tables)", None)
+            with snapshots.postgres_dump(db.engine, target, dumping.update) as conn:
+                revision, counts, blobs = _read(conn)
+        if revision is None:
+            raise BackupError("the store has no tokkyo schema: nothing to back up")
+        created = Created(Manifest(
+            tokkyo_version(), stamp.isoformat().replace("+00:00", "Z"), backend, revision,
+            name, "", 0, counts, 0, 0, ""))
+        with ThreadPoolExecutor(COPIERS, thread_name_prefix="tokkyo-backup") as pool:
+            hashing = pool.submit(hash_file, target)        # the copy's, meanwhile
+            stored = _copy_blobs(pool, db.blobs, folder, blobs, created, reporter)
+            created.manifest.database_sha256, created.manifest.database_size = \
+                hashing.result()
+        os.sync()
+        created.manifest.blob_count = len(stored)
+        created.manifest.blob_bytes = sum(blobs[sha] for sha in stored)
+        created.manifest.sums_sha256 = write_sums(
+            folder, [(created.manifest.database_sha256, name),
+                     *((sha, blob_path(sha)) for sha in stored)])
+        created.manifest.write(folder)
+    except BaseException:
+        if new:                    # a folder made now holds nothing else: none of it stays
+            shutil.rmtree(folder, ignore_errors=True)
+        else:                      # the earlier backup stays whole (its blobs are kept)
+            target.unlink(missing_ok=True)
+        raise
+    created.removed = _prune(folder, name, set(stored))
+    return created
+
+
+def _check_folder(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise BackupError(f"{folder} is a file, not a folder")
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / MANIFEST).exists():
+        raise BackupError(f"{folder} is not empty and holds no tokkyo backup: give a new "
+                          "folder, or the folder of an earlier backup (its blobs are reused)")
+
+
+def _read(conn: sa.Connection) -> tuple[str | None, dict[str, int], dict[str, int]]:
+    return (migrate.current_revision_on(conn), inventory.table_counts(conn),
+            inventory.referenced_blobs(conn))
+
+
+def _copy_blobs(pool: ThreadPoolExecutor, store: BlobStore, folder: Path,
+                blobs: dict[str, int], created: Created, reporter: Reporter) -> list[str]:
+    """Copy every blob of `blobs` the folder does not hold, on the pool's threads (the
+    hashing and the file system's work run without the GIL); the SHA-256s now held."""
+    stage = reporter.stage("copying blobs", sum(blobs.values()), in_bytes=True)
+    folders = Folders()
+
+    def one(sha: str) -> str:
+        target = folder / blob_path(sha)
+        outcome = "reused" if target.exists() else _copy_blob(store, sha, target, folders)
+        stage.advance(blobs[sha])
+        return outcome
+
+    stored: list[str] = []
+    for sha, outcome in zip(sorted(blobs), pool.map(one, sorted(blobs)), strict=True):
+        if outcome == "missing":
+            created.manifest.missing_blobs.append(sha)
+        elif outcome == "bad":
+            created.manifest.bad_blobs.append(sha)
+        else:
+            created.reused += outcome == "reused"
+            created.copied += outcome == "copied"
+            stored.append(sha)
+    return stored
+
+
+def _copy_blob(store: BlobStore, sha: str, target: Path, folders: Folders) -> str:
+    """Copy one blob, checking its bytes as they go: "copied", "missing" or "bad" (its
+    bytes are not those of its name; nothing is kept of it)."""
+    folders.make(target.parent)
+    tmp = target.with_name(f".incoming-{sha}")
+    digest = hashlib.sha256()
+    try:
+        with store.open(sha) as source, tmp.open("wb") as out:
+            while chunk := source.read(CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+    except BlobMissing:
+        tmp.unlink(missing_ok=True)
+        return "missing"
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if digest.hexdigest() != sha:
+        tmp.unlink()
+        return "bad"
+    os.replace(tmp, target)
+    return "copied"
+
+
+def _prune(folder: Path, database: str, keep: set[str]) -> int:
+    """Remove earlier database copies and the blobs the new backup does not name."""
+    for old in folder.glob("database-*"):
+        if old.name != database:
+            old.unlink()
+    removed = 0
+    for path in (folder / BLOBS).glob("*/*/*"):
+        if path.name not in keep:
+            path.unlink()
+            removed += 1
+    return removed
+
+
+@dataclass
+class Verified:
+    manifest: Manifest
+    files: int = 0
+    bytes: int = 0
+    bad: list[str] = field(default_factory=list)        # path: what is wrong
+    extra: list[str] = field(default_factory=list)      # files the checksums do not name
+
+    @property
+    def ok(self) -> bool:
+        return not self.bad
+
+
+def verify(folder: Path, reporter: Reporter | None = None) -> Verified:
+    """Re-hash every file of the backup against SHA256SUMS, list files it does not name,
+    and check that the database copy can be read."""
+    reporter = reporter or Quiet()
+    manifest = Manifest.read(folder)
+    entries = list(read_sums(folder, manifest))
+    result = Verified(manifest)
+    total = manifest.database_size + manifest.blob_bytes
+    stage = reporter.stage("verifying", total, in_bytes=True)
+    for sha, path in entries:
+        found = folder / path
+        try:
+            digest, size = hash_file(found)
+        except FileNotFoundError:
+            result.bad.append(f"{path}: missing")
+            continue
+        result.files += 1
+        result.bytes += size
+        if digest != sha:
+            result.bad.append(f"{path}: SHA-256 is {digest}, not {sha}")
+        stage.advance(size)
+    if not any(path == manifest.database_file for _, path in entries):
+        result.bad.append(f"{manifest.database_file}: not in {SUMS}")
+    named = {path for _, path in entries} | {MANIFEST, SUMS}
+    result.extra = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                          if p.is_file() and p.relative_to(folder).as_posix() not in named)
+    database = folder / manifest.database_file
+    if database.exists() and not result.bad:
+        result.bad += _database_readable(manifest, database)
+    return result
+
+
+def _database_readable(manifest: Manifest, database: Path) -> list[str]:
+    if manifest.backend == "sqlite":
+        try:
+            with snapshots.reading(database) as conn:
+                return [f"{manifest.database_file}: {problem}"
+                        for problem in inventory.quick_check(conn)]
+        except sa.exc.DBAPIError as exc:
+            return [f"{manifest.database_file}: SQLite cannot read it ({exc.orig})"]
+    problem = snapshots.readable_dump(database)
+    return [] if problem is None else [f"{manifest.database_file}: {problem}"]
