@@ -93,20 +93,21 @@ def test_backup_while_ingest_runs_restores_identical_counts_and_answers(
     tokkyo("users", "add", "backup-user1", "--password", PASSWORD, env=env, check=0)
     done = scalar(url, source, "SELECT count(*) FROM batches WHERE status = 'done'")
 
-    # an ingest of 90 files in batches of one; once it has loaded some, it is held
+    # an ingest of 50 files in batches of one; once it has loaded some, it is held
     # in the middle of its run while the backup is taken
     loading = subprocess.Popen([sys.executable, "-m", "tokkyo.cli.main", "ingest", "-q",
-                                str(FOREIGN), str(TRADEMARK_GAZETTES)], env=env,
+                                str(FOREIGN / "ep"), str(TRADEMARK_GAZETTES)], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 120
     while scalar(url, source, "SELECT count(*) FROM batches WHERE status = 'done'") <= done:
-        assert loading.poll() is None and time.monotonic() < deadline, loading.stdout
+        assert loading.poll() is None and time.monotonic() < deadline, "the ingest ended"
         time.sleep(0.02)
     backup = tmp_path / "backup"
     with writers_held(url, source):
         made = tokkyo("backup", "create", str(backup), env=env, check=0)
         assert loading.poll() is None, "the ingest ended before the backup"
-    assert loading.wait(timeout=120) == 1, loading.stdout        # it quarantines a few
+    said, _ = loading.communicate(timeout=120)
+    assert loading.returncode in (0, 1) and "ingest summary" in said, said   # 1: quarantined
     assert "backup of " in made.stdout and " 0 already there" in one_line(made.stdout)
     manifest = json.loads((backup / "manifest.json").read_text())
     final = counts(url, source)
