@@ -1,16 +1,15 @@
 """A converted e-filing package ingested as an unpublished application (issue 20, item 3),
 end to end on SQLite and PostgreSQL: `tokkyo efile convert` then `tokkyo ingest` (the real
-CLI), the operators' pages over real HTTP (`tokkyo serve`), nothing public showing it,
+CLI, run in this process by Typer's runner with the store's environment), the operators'
+pages over real HTTP (`tokkyo serve`), nothing public showing it,
 malformed packages quarantined with their reason, and the gazette's publication of the
 application linking the filing to its case."""
 
 from __future__ import annotations
 
-import os
+import io
 import re
 import shutil
-import subprocess
-import sys
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,11 +18,14 @@ from pathlib import Path
 import httpx
 import pytest
 import sqlalchemy as sa
+from click.testing import Result
+from typer.testing import CliRunner
 
 from tests.api.server import SECRET, Server
 from tests.conftest import GAZETTE, SAMPLES, fresh_database, table_counts
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.policy import Policy
+from tokkyo.cli.main import app
 from tokkyo.store.engine import make_engine
 from tokkyo.store.tables import applications, filings, quarantine, search_outbox, sources
 
@@ -33,12 +35,9 @@ TITLE = "二次電池の電極"
 KEY = "jp-efiling:patent/000000001/P2026-001"
 
 
-def tokkyo(*args: str, env: dict[str, str], check: int | None = 0
-           ) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([sys.executable, "-m", "tokkyo.cli.main", *args], env=env,
-                            capture_output=True, text=True, timeout=300)
-    if check is not None:
-        assert result.returncode == check, result.stdout + result.stderr
+def tokkyo(*args: str, env: dict[str, str], check: int = 0) -> Result:
+    result = CliRunner().invoke(app, list(args), env=env)
+    assert result.exit_code == check, result.output
     return result
 
 
@@ -82,7 +81,7 @@ def office(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
            ) -> Iterator[Office]:
     work = tmp_path_factory.mktemp("filings")
     with fresh_database(request.param, request, work) as url:
-        env = dict(os.environ, TOKKYO_DATA_DIR=str(work / "data"), TOKKYO_DATABASE_URL=url,
+        env = dict(TOKKYO_DATA_DIR=str(work / "data"), TOKKYO_DATABASE_URL=url,
                    COLUMNS="250", TOKKYO_INGEST_WORKERS="0", TOKKYO_SECRET_KEY=SECRET)
         package = work / "package"
         tokkyo("efile", "convert", str(SAMPLE), "--to", str(package), env=env)
@@ -93,7 +92,7 @@ def office(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
             accounts.add_user(conn, policy, USER, PASSWORD)
         engine.dispose()
         loaded = tokkyo("ingest", str(package), env=env)
-        assert counts(loaded.stdout)["loaded"] == 1, loaded.stdout
+        assert counts(loaded.output)["loaded"] == 1, loaded.output
         server = Server(url, work / "data")
         try:
             yield Office(server, url, env, package, work)
@@ -126,13 +125,13 @@ def test_the_package_is_one_unpublished_filing(office):
 
 def test_the_same_package_again_is_unchanged_as_a_folder_or_a_zip(office):
     again = tokkyo("ingest", str(office.package), env=office.env)
-    assert counts(again.stdout)["unchanged"] == 1, again.stdout
+    assert counts(again.output)["unchanged"] == 1, again.output
     zipped = office.work / "package.zip"
     with zipfile.ZipFile(zipped, "w") as archive:
         for p in sorted(office.package.iterdir(), reverse=True):
             archive.write(p, f"sent/{p.name}")
     as_zip = tokkyo("ingest", str(zipped), env=office.env)
-    assert counts(as_zip.stdout)["unchanged"] == 1, as_zip.stdout
+    assert counts(as_zip.output)["unchanged"] == 1, as_zip.output
     assert [r.source_version for r in office.rows()] == [1]
 
 
@@ -165,7 +164,7 @@ def test_the_operator_lists_and_reads_the_filing(office):
     assert re.search(r'<img class="figure" src="data:image/gif;base64,', page.text)
     package = client.get("/filings/1/package")
     assert package.headers["content-type"] == "application/zip"
-    assert sorted(zipfile.ZipFile(__import__("io").BytesIO(package.content)).namelist()) == \
+    assert sorted(zipfile.ZipFile(io.BytesIO(package.content)).namelist()) == \
         sorted(p.name for p in office.package.iterdir())
 
 
@@ -224,7 +223,7 @@ def test_malformed_packages_are_quarantined_with_their_reason(office):
             text = target.read_bytes().decode("cp932").replace(*change)
             target.write_bytes(text.encode("cp932"))
     result = tokkyo("ingest", *(str(bad / name) for name in cases), env=office.env, check=1)
-    assert counts(result.stdout)["quarantined"] == len(cases), result.stdout
+    assert counts(result.output)["quarantined"] == len(cases), result.output
     engine = make_engine(office.url)
     with engine.connect() as conn:
         reasons = {r.name: (r.format, r.reason) for r in conn.execute(sa.select(quarantine))}
@@ -245,7 +244,7 @@ def test_a_part_of_a_package_alone_is_refused_with_what_to_do(office):
     result = tokkyo("ingest", str(alone / "request.xml"), env=office.env, check=1)
     assert (f"{alone / 'request.xml'}: the request (JPOXMLDOC01-jpbibl.xml) of an e-filing "
             "package alone; ingest the package's folder or ZIP") in " ".join(
-        result.stdout.split())
+        result.output.split())
 
 
 def test_a_changed_package_is_a_new_version_of_the_same_filing(office):
@@ -255,7 +254,7 @@ def test_a_changed_package_is_a_new_version_of_the_same_filing(office):
     body.write_bytes(body.read_bytes().decode("cp932").replace(
         TITLE, "二次電池の電極およびその製造方法").encode("cp932"))
     result = tokkyo("ingest", str(changed), env=office.env)
-    assert counts(result.stdout)["replaced"] == 1, result.stdout
+    assert counts(result.output)["replaced"] == 1, result.output
     [row] = office.rows()
     assert (row.source_version, row.title) == (2, "二次電池の電極およびその製造方法")
     tokkyo("ingest", str(office.package), env=office.env)     # back to the first text
