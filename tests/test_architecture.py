@@ -22,8 +22,7 @@ ALLOWED: dict[str, set[str]] = {
     "store": {"model", "config", "errors"},
     # settings choose the search engine (design.md: one Protocol, chosen by settings)
     "search": {"model", "store", "config", "errors"},
-    # ingest reads the XML package e-filing writes, by the names efiling gives its files
-    "ingest": {"model", "store", "errors", "efiling"},
+    "ingest": {"model", "store", "errors"},
     "accounts": {"model", "store", "config", "errors"},
     "documents": {"model", "store", "search", "errors"},
     # e-filing: HTML to JPO XML and the formality check, pure of storage (design.md)

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from tests.conftest import GAZETTE, ingest
 from tests.efiling.applications import CLEAN, images, replace, template_html
 from tokkyo.efiling import service as efiling
+from tokkyo.efiling import xml_writer
 from tokkyo.filings import service
 from tokkyo.filings.errors import FilingNotFound, NumberRefused
 from tokkyo.ingest import filing_package
@@ -70,6 +71,11 @@ def test_packages_are_one_item_each_in_folders_and_zips(tmp_path):
     assert (item.name, item.data) == (str(alone), alone.read_bytes())
 
 
+def test_ingest_knows_the_names_and_limit_efiling_writes_and_takes():
+    assert (filing_package.BIBL, filing_package.BODY, filing_package.MAX_UNPACKED) == (
+        xml_writer.BIBL, xml_writer.BODY, efiling.MAX_UNPACKED)
+
+
 def test_a_part_alone_is_refused_but_a_dossier_document_is_not_taken_for_one():
     files = package()
     with pytest.raises(Rejected) as refused:
@@ -112,3 +118,16 @@ def test_the_office_number_links_a_filing_to_a_publication_already_stored(db, tm
     with db.engine.connect() as conn:
         opened = service.open_filing(conn, db.blobs, second.id)
     assert opened.result.ok and sorted(opened.files) == sorted(package())
+
+
+def test_a_package_whose_folder_leaves_the_zip_is_refused_file_by_file(tmp_path):
+    archive = tmp_path / "evil.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for name, data in package().items():
+            z.writestr(f"../up/{name}", data)
+        z.writestr("notes.json", b"{}")
+    items = list(walk([archive]))
+    assert [(i.name, i.error) for i in items if i.error] == [
+        (f"{archive}!../up/{name}", f"{archive}!../up/{name}: zip-traversal: the member's "
+         "name leaves the archive (an absolute path or '..'); not read")
+        for name in sorted(package())]

@@ -22,7 +22,6 @@ from pathlib import PurePosixPath
 
 from lxml import etree
 
-from tokkyo.efiling.xml_writer import BIBL, BODY
 from tokkyo.ingest.errors import Rejected
 from tokkyo.ingest.parsed import Parsed
 from tokkyo.ingest.xmlread import JP_NS, NS, parse_whole
@@ -30,6 +29,12 @@ from tokkyo.model.filings import Filing
 from tokkyo.model.laws import Law
 
 FORMAT = "jp-efiling"
+#: The files `tokkyo.efiling` writes (its `xml_writer.BIBL` and `BODY`; the tests hold
+#: them equal): ingest does not import the e-filing package, which is heavy to load.
+BIBL = "JPOXMLDOC01-jpbibl.xml"
+BODY = "JPOXMLDOC01-appb.xml"
+#: The most a package may hold unpacked, as the e-filing page's uploads.
+MAX_UNPACKED = 200 * 1024 * 1024
 #: The files a package may hold.
 PACKAGE_FILE = re.compile(r"^JPOXMLDOC01-(?:jpbibl\.xml|appb\.xml|appb-D\d{6}\.[A-Za-z]{3,4})$")
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -86,8 +91,11 @@ def unpacked(name: str, data: bytes) -> dict[str, bytes]:
     """The package's files by their names (without the folder they were in)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return {PurePosixPath(i.filename).name: archive.read(i)
-                    for i in archive.infolist() if not i.is_dir()}
+            members = [i for i in archive.infolist() if not i.is_dir()]
+            if sum(i.file_size for i in members) > MAX_UNPACKED:
+                raise Rejected(f"{name}: the package holds more than "
+                               f"{MAX_UNPACKED // 2**20} MB unpacked")
+            return {PurePosixPath(i.filename).name: archive.read(i) for i in members}
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise Rejected(f"{name}: the package's ZIP cannot be read ({exc})") from None
 
@@ -133,10 +141,10 @@ def read(name: str, data: bytes) -> Parsed:
                          or (first.findtext("jp:name", "", NS) or "").strip())
     documents = ("特許願", *(label for element, label in _DOCUMENTS
                            if body.find(element) is not None))
+    heading = body.find("description/invention-title")
+    title = " ".join("".join(heading.itertext()).split()) if heading is not None else ""
     filing = Filing(
-        law=law, reference=reference, submission_date=_date(name, doc),
-        title=" ".join("".join(body.find("description/invention-title").itertext()).split())
-        if body.find("description/invention-title") is not None else "",
+        law=law, reference=reference, submission_date=_date(name, doc), title=title,
         applicants=applicants, inventors=_people(doc, "jp:inventors/jp:inventor"),
         agents=_people(doc, "jp:agents/jp:agent"), documents=documents,
         applicant_key=applicant_key)

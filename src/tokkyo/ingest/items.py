@@ -101,6 +101,8 @@ def _zip_members(name: str, data: bytes) -> Iterator[SourceItem]:
 
         claimed = _claimed(infos, lambda i: i.filename, read)
         for folder, files in filing_package.packages(by_name).items():
+            if escapes(folder + "/x"):
+                continue                      # its members are refused one by one below
             claimed.update(files)
             yield _package(f"{name}!{folder}" if folder else name, files, read)
         for info in infos:
