@@ -273,8 +273,12 @@ def test_the_gazette_publication_of_its_number_links_the_filing(office):
     assert (given.status_code, given.headers["location"]) == (303, "/filings/1")
     [row] = office.rows()
     assert (row.application_number, row.application_id) == ("2019165329", None)
-    # given a number, still unpublished: the public answers not found for it
+    # given a number, still unpublished: the public answers not found for it, the JPO
+    # API with its "no data" (107)
     assert office.client().get("/d/JP/patent/app/2019165329").status_code == 404
+    token = office.server.token(USER, PASSWORD)
+    answer = office.server.get("/api/patent/v1/app_progress/2019165329", token).json()
+    assert answer["result"]["statusCode"] == "107"
     tokkyo("ingest", str(GAZETTE / "jp_example1.xml"), env=office.env)
     [row] = office.rows()
     assert (row.publication_number, str(row.published_on)) == ("2021044377", "2021-03-18")
