@@ -34,7 +34,7 @@ ALLOWED: dict[str, set[str]] = {
     # dependencies, how errors reach each surface
     "web": {"store", "accounts", "config", "errors"},
     "api": {"model", "store", "search", "ingest", "documents", "accounts", "errors",
-            "config", "web"},
+            "config", "web", "filings"},
     "portal": {"model", "store", "search", "documents", "accounts", "errors", "config",
                "web", "efiling", "filings"},
     # the bulk site shares the portal's look, language and session, and sends files with

@@ -182,6 +182,16 @@ def test_the_json_twins(office):
         "特許願", "明細書", "特許請求の範囲", "要約書", "図面"]
     missing = client.get("/filings/99")
     assert (missing.status_code, missing.json()["detail"]) == (404, "no filing 99")
+    # the same for programs with an operator's Bearer token (the admin API)
+    server = office.server
+    token = server.token(OPERATOR, PASSWORD)
+    assert server.get("/admin/filings", token).json() == listing
+    assert server.get("/admin/filings/1", token).json() == page
+    missing = server.get("/admin/filings/99", token)
+    assert (missing.status_code, missing.json()["detail"]) == (404, "no filing 99")
+    for path in ("/admin/filings", "/admin/filings/1"):
+        assert server.get(path, server.token(USER, PASSWORD)).status_code == 403
+        assert server.get(path, None).status_code == 401
 
 
 def test_nothing_public_shows_it(office):

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from tokkyo.efiling import service as efiling
 from tokkyo.efiling.errors import BadPackage
+from tokkyo.efiling.preview import preview
 from tokkyo.efiling.xml_writer import BIBL, BODY
 from tokkyo.filings.errors import FilingNotFound, NumberRefused
 from tokkyo.model.laws import Law
@@ -117,3 +118,13 @@ def as_json(row: FilingRow) -> dict[str, object]:
             "published_on": row.published_on.isoformat() if row.published_on else None,
             "received_at": row.created_at.isoformat(),
             "updated_at": row.updated_at.isoformat()}
+
+
+def opened_json(opened: Opened) -> dict[str, object]:
+    """One filing as the operators' JSON shows it: its facts, the formality check's
+    findings and the documents as printed (the e-filing page's preview)."""
+    check = opened.result.as_json()
+    return {"filing": as_json(opened.filing), "ok": check["ok"], "errors": check["errors"],
+            "warnings": check["warnings"], "documents": check["documents"],
+            "findings": check["findings"],
+            "preview": [part.as_json() for part in preview(opened.result.application)]}

@@ -50,12 +50,9 @@ def filing_page(request: Request, t: T, ctx: Ctx, _: Operator, conn: Reader, fil
                 ) -> Response:
     """One filing: its request's facts, the documents as printed, the findings."""
     opened = service.open_filing(conn, ctx.blobs, filing_id)
-    page = efiling_page.view(opened.result, t.lang, package=False)
     if not wants_html(request):
-        body = page.as_json()
-        body.pop("package", None)
-        body.pop("file", None)
-        return JSONResponse({"filing": service.as_json(opened.filing), **body})
+        return JSONResponse(service.opened_json(opened))
+    page = efiling_page.view(opened.result, t.lang, package=False)
     return render(request, "filing.html", filing=opened.filing, page=page,
                   status=efiling_page.severity_status)
 
