@@ -220,6 +220,11 @@ def test_malformed_packages_are_quarantined_with_their_reason(office):
         "bad-date": ("JPOXMLDOC01-jpbibl.xml", ("<jp:date>20261206", "<jp:date>20261306"),
                      "JPOXMLDOC01-jpbibl.xml: 提出日 (jp:submission-date) '20261306' is not "
                      "a date written YYYYMMDD"),
+        "cut-off": ("JPOXMLDOC01-jpbibl.xml", ("</jp:application-a63>\n</jp:pat-app-doc>\n",
+                                               ""),
+                    "JPOXMLDOC01-jpbibl.xml: file cut off: the document ends before its root "
+                    "element is closed; the parser stopped with: Premature end of data in tag "
+                    "application-a63 line 3 (line 22, column 1)"),
         "wrong-root": ("JPOXMLDOC01-appb.xml", ("application-body", "claims-only"),
                        "JPOXMLDOC01-appb.xml is <claims-only>, not <application-body>"),
     }
