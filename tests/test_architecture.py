@@ -29,6 +29,9 @@ ALLOWED: dict[str, set[str]] = {
     "efiling": {"model", "errors"},
     # running the store as a whole: backup, restore, the blob store's integrity
     "operations": {"store", "errors"},
+    # filings (unpublished applications, for operators): the stored package read back
+    # and checked by efiling
+    "filings": {"model", "store", "efiling", "errors"},
     # the request plumbing every surface shares: the app context, the unit of work as
     # dependencies, how errors reach each surface
     "web": {"store", "accounts", "config", "errors"},
@@ -36,9 +39,9 @@ ALLOWED: dict[str, set[str]] = {
     # gate; the surfaces count into its metrics and answer its maintenance windows
     "monitoring": {"store", "config", "errors", "web"},
     "api": {"model", "store", "search", "ingest", "documents", "accounts", "errors",
-            "config", "web", "monitoring"},
+            "config", "web", "monitoring", "filings"},
     "portal": {"model", "store", "search", "documents", "accounts", "errors", "config",
-               "web", "monitoring", "efiling"},
+               "web", "monitoring", "efiling", "filings"},
     # the bulk site shares the portal's look, language and session, and sends files with
     # the zero-copy extension of tokkyo's server
     "bulk": {"model", "store", "accounts", "portal", "errors", "config", "server", "web",
@@ -47,7 +50,7 @@ ALLOWED: dict[str, set[str]] = {
     "server": set(),
     "cli": {"model", "store", "search", "ingest", "documents", "accounts", "api", "portal",
             "bulk", "app", "config", "errors", "server", "web", "efiling", "operations",
-            "monitoring"},
+            "monitoring", "filings"},
     "app": {"api", "portal", "bulk", "documents", "accounts", "search", "store", "config",
             "errors", "web", "monitoring"},
 }

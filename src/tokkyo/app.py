@@ -135,6 +135,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from tokkyo.monitoring.routes import router as monitoring_router
     from tokkyo.portal.efiling_routes import router as efiling_router
     from tokkyo.portal.exports import router as exports_router
+    from tokkyo.portal.filings_routes import router as filings_router
     from tokkyo.portal.pages import router as pages_router
     from tokkyo.portal.routes import router as portal_router
 
@@ -146,6 +147,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(pages_router)
     app.include_router(exports_router)
     app.include_router(efiling_router)
+    app.include_router(filings_router)
     app.include_router(portal_router)
     app.include_router(bulk_catalogue_router)
     app.include_router(bulk_download_router)

@@ -1,5 +1,5 @@
-"""The admin HTTP API (users, registrations, quota grants, statistics) and the public
-registration form. Admin routes need a Bearer token of a user with the admin role."""
+"""The admin HTTP API (users, registrations, quota grants, statistics, filings) and the
+public registration form. Admin routes need a Bearer token of a user with the admin role."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts import statistics
 from tokkyo.accounts.service import ContactRow, RegistrationForm, UserRow
+from tokkyo.filings import service as filings
 from tokkyo.web.deps import ApiAdmin, ApiCaller, Ctx, Reader, Writer
 
 router = APIRouter()
@@ -172,3 +173,17 @@ def grant(_: ApiAdmin, ctx: Ctx, conn: Writer, login_id: str, body: Grant) -> di
 def stats(_: ApiAdmin, ctx: Ctx, conn: Writer, since: dt.date | None = None,
           until: dt.date | None = None) -> dict[str, Any]:
     return statistics.aggregate(conn, ctx.policy, since, until)
+
+
+@router.get("/admin/filings", tags=["admin"],
+            summary="Filings received: applications not yet published, newest first")
+def list_filings(_: ApiAdmin, conn: Reader, page: int = 1) -> dict[str, Any]:
+    page = max(page, 1)
+    rows, total = filings.listing(conn, limit=100, offset=(page - 1) * 100)
+    return {"total": total, "page": page, "filings": [filings.as_json(r) for r in rows]}
+
+
+@router.get("/admin/filings/{filing_id}", tags=["admin"],
+            summary="One filing: its request, formality findings and documents as printed")
+def one_filing(_: ApiAdmin, ctx: Ctx, conn: Reader, filing_id: int) -> dict[str, Any]:
+    return filings.opened_json(filings.open_filing(conn, ctx.blobs, filing_id))

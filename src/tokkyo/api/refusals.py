@@ -12,6 +12,7 @@ from starlette.responses import Response
 from tokkyo.accounts.errors import AccountError, InvalidCredentials, InvalidToken, NotFound
 from tokkyo.api import envelope
 from tokkyo.errors import TransientError
+from tokkyo.filings.errors import FilingError
 from tokkyo.monitoring.maintenance import Window
 from tokkyo.web.errors import BearerRequired, Forbidden
 from tokkyo.web.problems import problem
@@ -34,6 +35,8 @@ async def program_answer(request: Request, exc: Exception) -> Response | None:
         return problem(403, str(exc))
     if isinstance(exc, NotFound):
         return problem(404, str(exc))
+    if isinstance(exc, FilingError):
+        return problem(exc.status, str(exc))
     if isinstance(exc, AccountError):
         return problem(422 if request.url.path in FORMS else 409, str(exc))
     if isinstance(exc, TransientError):

@@ -13,7 +13,15 @@ from tokkyo.ingest.parsed import Delivery
 from tokkyo.ingest.prepare import Ready, Refused
 from tokkyo.model.cases import CaseUpdate, PartyNames
 from tokkyo.model.documents import Publication
-from tokkyo.store.repositories import cases, parties, publications, search_outbox, sources
+from tokkyo.model.filings import Filing
+from tokkyo.store.repositories import (
+    cases,
+    filings,
+    parties,
+    publications,
+    search_outbox,
+    sources,
+)
 
 # Publications written in this batch, to index at its end: (publication id, entries).
 IndexQueue = list[tuple[int, Any]]
@@ -67,6 +75,9 @@ def _content(conn: sa.Connection, payload: Any, source_id: int, entry: Ready,
         touched.add(cases.apply_update(conn, payload, source_id, entry.body_blobs))
     elif isinstance(payload, PartyNames):
         parties.learn_names(conn, payload.names, origin="lookup")
+    elif isinstance(payload, Filing):
+        # an unpublished application: its own table, which nothing public reads
+        filings.write(conn, entry.parsed.key, payload, source_id, entry.blob)
 
 
 def _write(conn: sa.Connection, pub: Publication, source_id: int, entries: Any,
@@ -77,6 +88,9 @@ def _write(conn: sa.Connection, pub: Publication, source_id: int, entries: Any,
         _unindex(conn, existing, indexer, to_index)
     pub_id, app_id = publications.write(conn, pub, source_id, existing)
     touched.add(app_id)
+    if pub.country == "JP" and pub.application_number:
+        # the application of a filing received earlier is published: linked to its case
+        filings.link_publication(conn, pub.application_number, app_id, pub.number, pub.date)
     if pub.trademark is not None:
         cases.fill_trademark(conn, app_id, pub.trademark)
     if indexer is not None:

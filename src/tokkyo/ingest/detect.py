@@ -6,7 +6,7 @@ import re
 from enum import StrEnum
 from types import ModuleType
 
-from tokkyo.ingest import trademark_gazette
+from tokkyo.ingest import filing_package, trademark_gazette
 from tokkyo.ingest.bodies import is_page_image
 from tokkyo.ingest.errors import Rejected, Skipped
 from tokkyo.ingest.foreign import (
@@ -42,6 +42,7 @@ class Format(StrEnum):
     ST96 = "wipo-st96"                  # WIPO ST.96 v6 patent, design, trademark
     DOCDB = "epo-docdb"                 # EPO DOCDB exchange documents
     OPS = "epo-ops"                     # EPO Open Patent Services answers
+    EFILING = filing_package.FORMAT     # a converted e-filing package (tokkyo efile)
 
 
 _PROLOG = re.compile(
@@ -68,6 +69,10 @@ NOT_PUBLICATIONS = {
     "CPCSchemeClassificationFile": "a CPC classification scheme",
 }
 UNKNOWN = "unknown"
+#: The roots of an e-filing package's XML files, read only together (`filing_package`).
+_IN_BUNDLE_FOLDER = re.compile(r"(?:^|[/!\\])[A-Z][0-9A-Z]*_[0-9A-Z]{11}[/\\][^/\\]+$")
+_PACKAGE_PARTS = {"jp:pat-app-doc": "the request (JPOXMLDOC01-jpbibl.xml)",
+                  "application-body": "the body (JPOXMLDOC01-appb.xml)"}
 
 
 def xml_root(data: bytes) -> str | None:
@@ -103,6 +108,8 @@ def detect(name: str, data: bytes) -> Format:
     if not data:
         raise Rejected(f"{name}: empty file", format=UNKNOWN)
     if data[:4] in (ZIP_MAGIC, EMPTY_ZIP_MAGIC):
+        if filing_package.sniff(data):
+            return Format.EFILING
         return Format.US_XML4IP if us_xml4ip.sniff(data) else Format.API_ZIP
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if stripped[:1] in (b"{", b"["):
@@ -123,6 +130,10 @@ def detect(name: str, data: bytes) -> Format:
                        f"{data[:16]!r})", format=UNKNOWN)
     if root == "jp-official-gazette":
         return Format.GAZETTE
+    if root in _PACKAGE_PARTS and not _IN_BUNDLE_FOLDER.search(name):
+        raise Rejected(f"{name}: {_PACKAGE_PARTS[root]} of an e-filing package alone; ingest "
+                       "the package's folder or ZIP, which holds JPOXMLDOC01-jpbibl.xml and "
+                       "JPOXMLDOC01-appb.xml together", format=Format.EFILING.value)
     if root.startswith("jp:") or root.upper() == "HTML":
         return Format.DOCUMENT
     local = root.rsplit(":", 1)[-1]

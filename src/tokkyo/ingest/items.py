@@ -5,6 +5,10 @@ as one item), a USPTO XML4IP file-wrapper download (one item), or an archive of 
 files (expanded, each member an item named `archive.zip!member`). A member that cannot be
 read becomes an item carrying the error.
 
+The files of a converted e-filing package (a folder holding `JPOXMLDOC01-appb.xml`,
+`JPOXMLDOC01-jpbibl.xml` and its images) are one item: a ZIP of them
+(`filing_package.bundle`); a ZIP that is one package is one item as it is.
+
 A JP trademark gazette (SGML) names its mark image and sound files in ENTITY
 declarations; they lie beside it in the folder or ZIP and travel with it, as its
 `attachments`, instead of being items of their own.
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tokkyo.ingest import filing_package
 from tokkyo.ingest.mirror_names import parse_mirror_name
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -76,7 +81,8 @@ def _zip_members(name: str, data: bytes) -> Iterator[SourceItem]:
         yield SourceItem(name, data, f"{name}: not a readable ZIP archive ({exc})")
         return
     with archive:
-        if is_document_bundle(name, archive) or _is_xml4ip(archive):
+        if is_document_bundle(name, archive) or _is_xml4ip(archive) \
+                or filing_package.sniff(data):
             yield SourceItem(name, data)
             return
         infos = sorted((i for i in archive.infolist()
@@ -94,6 +100,11 @@ def _zip_members(name: str, data: bytes) -> Iterator[SourceItem]:
                 return None
 
         claimed = _claimed(infos, lambda i: i.filename, read)
+        for folder, files in filing_package.packages(by_name).items():
+            if escapes(folder + "/x"):
+                continue                      # its members are refused one by one below
+            claimed.update(files)
+            yield _package(f"{name}!{folder}" if folder else name, files, read)
         for info in infos:
             if info.filename in claimed:
                 continue
@@ -153,6 +164,19 @@ def _with_attachments(name: str, data: bytes, path: str,
     return SourceItem(name, data, attachments=tuple((f, read(_sibling(path, f))) for f in files))
 
 
+def _package(name: str, files: list[str], read: Callable[[str], bytes | None]
+             ) -> SourceItem:
+    """The files of an e-filing package as one item (a ZIP of them)."""
+    given: dict[str, bytes] = {}
+    for path in files:
+        data = read(path)
+        if data is None:
+            return SourceItem(name, b"", f"{name}: {path} of the e-filing package cannot be "
+                              "read")
+        given[path.rsplit("/", 1)[-1]] = data
+    return SourceItem(name, filing_package.bundle(given))
+
+
 def expand(name: str, data: bytes) -> Iterator[SourceItem]:
     """One item, or the members of an archive of input files."""
     if data[:4] in (ZIP_MAGIC, EMPTY_ZIP_MAGIC):
@@ -168,6 +192,9 @@ def walk(paths: Iterable[Path]) -> Iterator[SourceItem]:
             children = [p for p in sorted(path.rglob("*")) if p.is_file()
                         and p.name not in _IGNORED and not p.name.startswith(".")]
             claimed = _claimed(children, lambda p: p.as_posix(), _read_file)
+            for folder, files in filing_package.packages(c.as_posix() for c in children).items():
+                claimed.update(files)
+                yield _package(folder, files, _read_file)
             for child in children:
                 if child.as_posix() in claimed:
                     continue

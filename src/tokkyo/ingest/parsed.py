@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from tokkyo.ingest.foreign.reading import DocumentKey, ForeignEvent
 from tokkyo.model.cases import CaseUpdate, PartyNames
 from tokkyo.model.documents import Publication
+from tokkyo.model.filings import Filing
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,7 @@ class Delivery:
     attachments: tuple[tuple[Attachment, ...], ...] = ()
 
 
-Payload = Publication | CaseUpdate | PartyNames | Delivery | None
+Payload = Publication | CaseUpdate | PartyNames | Delivery | Filing | None
 
 
 @dataclass(frozen=True, slots=True)

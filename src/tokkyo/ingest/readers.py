@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from tokkyo.ingest import trademark_gazette
+from tokkyo.ingest import filing_package, trademark_gazette
 from tokkyo.ingest.detect import READERS, UNKNOWN, Format, detect
 from tokkyo.ingest.errors import Rejected, Skipped
 from tokkyo.ingest.foreign.reading import ForeignRead
@@ -44,6 +44,8 @@ def _read(fmt: Format, item: SourceItem, tolerant: bool) -> Parsed:
         return _delivery(fmt, item.name, module.read(item.name, item.data, tolerant=tolerant))
     if fmt is Format.TM_GAZETTE:
         return _trademark_gazette(item)
+    if fmt is Format.EFILING:
+        return filing_package.read(item.name, item.data)
     if fmt is Format.GAZETTE:
         result = read_gazette(item.name, item.data)
         pub = result.publication
@@ -95,10 +97,13 @@ def _media_type(name: str) -> str:
 
 
 def fingerprint(parsed: Parsed, data: bytes) -> str:
-    """What decides "unchanged": JSON answers compare without their remainAccessCount."""
+    """What decides "unchanged": JSON answers compare without their remainAccessCount,
+    e-filing packages by their files, whatever container brought them."""
     if parsed.format == Format.API_JSON:
         result = dict(json.loads(data.decode("utf-8-sig"))["result"])
         result.pop("remainAccessCount", None)
         canonical = json.dumps(result, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    if parsed.format == Format.EFILING:
+        return filing_package.fingerprint(data)
     return hashlib.sha256(data).hexdigest()

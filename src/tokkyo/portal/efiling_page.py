@@ -82,17 +82,19 @@ class View:
         return body
 
 
-def view(result: service.Result, lang: str) -> View:
+def view(result: service.Result, lang: str, *, package: bool = True) -> View:
+    """The page of a checked application; `package`: with its XML package to download
+    (without errors), which an operator's filing does not need (it is stored)."""
     by_line: dict[int, list[int]] = defaultdict(list)
     for i, f in enumerate(result.findings):
         if f.position.line:
             by_line[f.position.line].append(i)
-    package = ""
-    if result.ok:
-        package = "data:application/zip;base64," + base64.b64encode(
+    zipped = ""
+    if result.ok and package:
+        zipped = "data:application/zip;base64," + base64.b64encode(
             service.zipped(service.convert(result))).decode("ascii")
     return View(result, preview(result.application), dict(by_line), _pictures(result),
-                package, lang)
+                zipped, lang)
 
 
 def _pictures(result: service.Result) -> dict[str, str]:

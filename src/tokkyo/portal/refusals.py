@@ -15,6 +15,7 @@ from tokkyo.accounts.errors import InvalidCredentials
 from tokkyo.documents import service as documents
 from tokkyo.efiling.errors import EfilingError
 from tokkyo.errors import TransientError
+from tokkyo.filings.errors import FilingError, FilingNotFound
 from tokkyo.model import urls
 from tokkyo.monitoring.maintenance import Window
 from tokkyo.portal.exports import formulas_page
@@ -54,6 +55,13 @@ async def answer(request: Request, exc: Exception) -> Response | None:
             return refuse(request, 404, t("error.address", path=request.url.path),
                           "error.notfound", back="/")
         return problem(404, str(exc))
+    if isinstance(exc, FilingError):
+        if not wants_html(request):
+            return problem(exc.status, str(exc))
+        if isinstance(exc, FilingNotFound):
+            return refuse(request, 404, t("error.address", path=request.url.path),
+                          "error.notfound", back="/filings")
+        return refuse(request, exc.status, str(exc), back=request.url.path.rsplit("/", 1)[0])
     if isinstance(exc, QueryError):
         expression = request.query_params.get("e", "")
         return query_error(request, exc, expression)

@@ -26,6 +26,7 @@ from tokkyo.store.tables.cases import (
     registrations,
     trademark_texts,
 )
+from tokkyo.store.tables.filings import filings
 from tokkyo.store.tables.ingest import batches, blobs, quarantine, sources
 from tokkyo.store.tables.portal import saved_formulas
 from tokkyo.store.tables.products import (
@@ -79,6 +80,7 @@ __all__ = [
     "family_divisionals",
     "family_parents",
     "files",
+    "filings",
     "goods_services",
     "legal_events",
     "login_failures",
