@@ -13,7 +13,7 @@ from tokkyo.bulk import downloads, site
 from tokkyo.bulk.access import Grant, check_link
 from tokkyo.bulk.slots import DownloadSlots
 from tokkyo.bulk.web import BulkCtx, refusal
-from tokkyo.web.deps import Reader, current_user
+from tokkyo.web.deps import PrimaryReader, current_user
 
 log = logging.getLogger("tokkyo.bulk")
 router = APIRouter(include_in_schema=False)
@@ -29,7 +29,7 @@ def _caller(request: Request, ctx: BulkCtx, conn: sa.Connection) -> int | None:
 
 
 @router.api_route("/bulk/dl/{token}/{name}", methods=["GET", "HEAD"])
-def download(request: Request, ctx: BulkCtx, conn: Reader, token: str, name: str
+def download(request: Request, ctx: BulkCtx, conn: PrimaryReader, token: str, name: str
              ) -> Response:
     now = ctx.now()
     window = site.maintenance_now(conn, now)

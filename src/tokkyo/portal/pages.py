@@ -27,7 +27,7 @@ from tokkyo.search.formulas import Formula
 from tokkyo.search.query import FIELDS
 from tokkyo.search.variants import Folds
 from tokkyo.web.context import context_of
-from tokkyo.web.deps import SESSION_COOKIE, Ctx, Reader, Writer, signed_in_for
+from tokkyo.web.deps import SESSION_COOKIE, Ctx, PrimaryReader, Reader, Writer, signed_in_for
 
 router = APIRouter(include_in_schema=False)
 FormulaOwner = Annotated[Principal, Depends(signed_in_for("signin.formula"))]
@@ -158,7 +158,7 @@ def results(request: Request, conn: Reader, law: str, e: str = Query(""),
 
 
 @router.get("/q/s/{formula_id:int}", response_model=None)
-def saved_query(request: Request, user: FormulaOwner, conn: Reader, t: T, formula_id: int,
+def saved_query(request: Request, user: FormulaOwner, conn: PrimaryReader, t: T, formula_id: int,
                 sort: str = Query(""), page: int = Query(1, ge=1, le=100000)
                 ) -> Response | dict[str, Any]:
     """A saved formula's permalink (portal.md §7): only its owner can open it."""
