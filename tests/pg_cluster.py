@@ -180,3 +180,20 @@ def start_replica(primary: PostgresServer) -> PostgresServer:
     _pg_start(run_as, data, folder, port)
     return PostgresServer(f"postgresql://postgres@127.0.0.1:{port}/postgres", folder, run_as,
                           data)
+
+
+def replicated_pair() -> tuple[PostgresServer, PostgresServer] | str:
+    """A throwaway primary and its streaming replica, or why they cannot be had here
+    (the caller skips, or fails under TOKKYO_REQUIRE_REPLICA=1). The caller stops both."""
+    reason = server_binaries()
+    if reason:
+        return reason
+    primary, why = start_cluster()
+    if primary is None:
+        return why
+    try:
+        return primary, start_replica(primary)
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        primary.stop()
+        detail = getattr(exc, "stderr", "") or str(exc)
+        return f"could not make a replica with pg_basebackup: {detail.strip()[:300]}"

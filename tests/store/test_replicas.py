@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from starlette.testclient import TestClient
 
-from tests.pg_cluster import PostgresServer, server_binaries, start_cluster, start_replica
+from tests.pg_cluster import PostgresServer, replicated_pair
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.policy import Policy
 from tokkyo.app import create_app
@@ -36,7 +36,8 @@ SECRET = "replica-test-secret-key-0123456789abcdef"
 PASSWORD = "a-long-test-password"
 
 
-def _unavailable(reason: str) -> None:
+def unavailable(reason: str) -> None:
+    """Skip loudly, or fail under TOKKYO_REQUIRE_REPLICA=1 (CI)."""
     if os.environ.get("TOKKYO_REQUIRE_REPLICA") == "1":
         pytest.fail(f"TOKKYO_REQUIRE_REPLICA=1 but {reason}")
     pytest.skip(f"no replica tests: {reason}")
@@ -44,18 +45,11 @@ def _unavailable(reason: str) -> None:
 
 @pytest.fixture(scope="module")
 def pair() -> Iterator[tuple[PostgresServer, PostgresServer]]:
-    reason = server_binaries()
-    if reason:
-        _unavailable(reason)
-    primary, why = start_cluster()
-    if primary is None:
-        _unavailable(why)
-    assert primary is not None
-    try:
-        replica = start_replica(primary)
-    except Exception:
-        primary.stop()
-        raise
+    made = replicated_pair()
+    if isinstance(made, str):
+        unavailable(made)
+    assert not isinstance(made, str)
+    primary, replica = made
     yield primary, replica
     replica.stop()
     primary.stop()
