@@ -170,6 +170,27 @@ def test_a_stopped_replica_is_skipped_and_reads_answer_from_the_primary(db, pair
     _until(back_on_replica, 10 * MAX_LAG)
 
 
+def test_a_lookup_whose_replica_connection_dies_is_read_again_on_the_primary(db, caplog):
+    """`read_beside`: the replica's connection ends under the work (its backend is
+    terminated); the work is done again on the primary connection and answers."""
+    caplog.set_level(logging.INFO, "tokkyo.store.replicas")
+    _until(lambda: _replica_usable(db), 5 * MAX_LAG)
+    engines: list[sa.Engine] = []
+
+    def work(conn: sa.Connection) -> int:
+        engines.append(conn.engine)
+        if conn.engine is not db.engine:
+            conn.exec_driver_sql("SELECT pg_terminate_backend(pg_backend_pid())")
+        return int(conn.exec_driver_sql("SELECT 42").scalar_one())
+
+    with db.read_primary() as primary, primary.begin():
+        assert db.read_beside(primary, work) == 42
+    assert engines == [db.replica_engines[0], db.engine]
+    assert any("skipped, reads go to the primary: unreachable" in r.message
+               for r in caplog.records)
+    _until(lambda: _replica_usable(db), 5 * MAX_LAG)        # the next check takes it back
+
+
 class _Statements:
     """The statements each engine ran, leaving out the replicas' health checks."""
 
