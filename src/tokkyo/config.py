@@ -168,8 +168,11 @@ def _without_password(url: str) -> str:
 
 
 def _seconds(text: str) -> float:
-    value = float(text)
-    if not value > 0 or value != value or value == float("inf"):
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number of seconds") from None
+    if not value > 0 or value == float("inf"):
         raise ValueError(f"{text!r} must be a positive number of seconds")
     return value
 

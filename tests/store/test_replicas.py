@@ -20,11 +20,13 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 from starlette.testclient import TestClient
+from typer.testing import CliRunner
 
 from tests.pg_cluster import PostgresServer, replicated_pair
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.policy import Policy
 from tokkyo.app import create_app
+from tokkyo.cli.main import app
 from tokkyo.config import load_settings
 from tokkyo.errors import ConfigError
 from tokkyo.store.database import Database
@@ -281,11 +283,55 @@ def test_max_lag_must_be_positive():
                                  "number of seconds")
 
 
+def test_max_lag_must_be_a_number():
+    with pytest.raises(ConfigError) as caught:
+        load_settings(environ={"TOKKYO_REPLICA_MAX_LAG_S": "soon"})
+    assert str(caught.value) == ("TOKKYO_REPLICA_MAX_LAG_S='soon': 'soon' is not a number "
+                                 "of seconds")
+
+
 def test_replicas_need_a_postgresql_store(tmp_path):
-    settings = load_settings(environ={}, data_dir=str(tmp_path),
+    data = tmp_path / "data"
+    settings = load_settings(environ={}, data_dir=str(data),
                              database_replica_urls="postgresql://127.0.0.1:1/db")
     with pytest.raises(ConfigError) as caught:
         Database.open(settings)
     assert str(caught.value) == ("TOKKYO_DATABASE_REPLICA_URLS: read replicas need a "
                                  "PostgreSQL store (TOKKYO_DATABASE_URL)")
-    assert not (tmp_path / "tokkyo.sqlite3").exists()       # nothing created
+    assert not data.exists()                                # nothing created
+
+
+def test_the_cli_says_what_is_wrong_in_one_line(tmp_path):
+    """A bad setting ends any command with its one-line message, no traceback, and
+    creates nothing."""
+    data = tmp_path / "data"
+    runner = CliRunner()
+    for env, message in (
+            ({"TOKKYO_REPLICA_MAX_LAG_S": "soon"},
+             "TOKKYO_REPLICA_MAX_LAG_S='soon': 'soon' is not a number of seconds"),
+            ({"TOKKYO_DATABASE_REPLICA_URLS": "postgresql://127.0.0.1:1/db"},
+             "TOKKYO_DATABASE_REPLICA_URLS: read replicas need a PostgreSQL store "
+             "(TOKKYO_DATABASE_URL)")):
+        result = runner.invoke(app, ["db", "upgrade"],
+                               env={"TOKKYO_DATA_DIR": str(data), "TOKKYO_DATABASE_URL": "",
+                                    **env})
+        assert result.exit_code == 1
+        assert result.output.replace("\n", " ").strip() == message
+        assert not data.exists()
+
+
+def test_db_replicas_says_which_is_current_and_which_is_down(db, pair, tmp_path):
+    primary, replica = pair
+    env = {"TOKKYO_DATA_DIR": str(tmp_path), "TOKKYO_DATABASE_URL": primary.url("postgres"),
+           "TOKKYO_DATABASE_REPLICA_URLS": f"{replica.url('postgres')},"
+                                           "postgresql://postgres@127.0.0.1:1/postgres"}
+    runner = CliRunner()
+    _until(lambda: _replica_usable(db), 5 * MAX_LAG)
+    result = runner.invoke(app, ["db", "replicas"], env=env)
+    assert result.exit_code == 1, result.output              # the second is down
+    lines = result.output.splitlines()
+    assert lines[0] == f"{replica.url('postgres')}  current"
+    assert lines[1].startswith("postgresql://postgres@127.0.0.1:1/postgres  down: ")
+    assert len(lines) == 2
+    only_up = {**env, "TOKKYO_DATABASE_REPLICA_URLS": replica.url("postgres")}
+    assert runner.invoke(app, ["db", "replicas"], env=only_up).exit_code == 0

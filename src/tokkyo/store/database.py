@@ -20,6 +20,7 @@ from tokkyo.store.engine import (
     counting,
     counting_connection,
     make_engine,
+    normalise_url,
     set_write_wait,
     write_connection,
 )
@@ -42,14 +43,15 @@ class Database:
 
     @classmethod
     def open(cls, settings: Settings) -> Database:
+        url = settings.resolved_database_url
+        if settings.database_replica_urls and sa.engine.make_url(
+                normalise_url(url)).get_backend_name() != "postgresql":
+            raise ConfigError("TOKKYO_DATABASE_REPLICA_URLS: read replicas need a "
+                              "PostgreSQL store (TOKKYO_DATABASE_URL)")
         settings.data_path.mkdir(parents=True, exist_ok=True)
-        engine = make_engine(settings.resolved_database_url, echo=settings.sql_echo)
+        engine = make_engine(url, echo=settings.sql_echo)
         replicas = None
         if settings.database_replica_urls:
-            if engine.dialect.name != "postgresql":
-                engine.dispose()
-                raise ConfigError("TOKKYO_DATABASE_REPLICA_URLS: read replicas need a "
-                                  "PostgreSQL store (TOKKYO_DATABASE_URL)")
             replicas = Replicas(engine, [
                 Replica(url, make_engine(url, echo=settings.sql_echo,
                                          connect_timeout=CONNECT_TIMEOUT_S))

@@ -207,6 +207,41 @@ class Replicas:
             replica.engine.dispose()
 
 
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """One replica as a one-off look finds it (`survey`): `state` is "current" (it has
+    replayed the primary's WAL position taken just before), "behind" (by `behind` bytes of
+    WAL), "down" or "not a replica"; `detail` says why it is down."""
+
+    url: str
+    state: str
+    behind: int = 0
+    detail: str = ""
+
+
+def survey(replicas: Replicas) -> list[Standing]:
+    """Each replica's standing now, for operators (`tokkyo db replicas`): the primary's
+    WAL position, then each replica's replayed position. Raises the primary's own error
+    when it cannot be read."""
+    with replicas.primary.connect() as conn:
+        position = int(conn.execute(_PRIMARY_LSN).scalar_one())
+    out = []
+    for replica in replicas.members:
+        try:
+            with replica.engine.connect() as conn:
+                recovering, replayed = conn.execute(_REPLICA_LSN).one()
+        except sa.exc.SQLAlchemyError as exc:
+            out.append(Standing(shown(replica.url), "down", detail=_first_line(exc)))
+            continue
+        if not recovering or replayed is None:
+            out.append(Standing(shown(replica.url), "not a replica"))
+        elif int(replayed) >= position:
+            out.append(Standing(shown(replica.url), "current"))
+        else:
+            out.append(Standing(shown(replica.url), "behind", position - int(replayed)))
+    return out
+
+
 def _first_line(error: BaseException) -> str:
     orig = getattr(error, "orig", None) or error
     text = str(orig).strip().splitlines()
