@@ -90,6 +90,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     policy = Policy.from_settings(settings)
 
     backend = search_service.open_for(db.engine, settings)
+    for replica in db.replica_engines:     # a read on a replica searches the same engine
+        search_service.attach(replica, backend)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

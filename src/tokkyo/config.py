@@ -158,6 +158,32 @@ def _quota_caps(text: str) -> tuple[QuotaCap, ...]:
     return tuple(caps)
 
 
+def _database_urls(text: str) -> tuple[str, ...]:
+    """`postgresql://r1/db, postgresql://r2/db` → URLs (PostgreSQL only: replicas of a
+    PostgreSQL primary)."""
+    urls = tuple(part.strip() for part in text.split(",") if part.strip())
+    for url in urls:
+        if not url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+            raise ValueError(f"{_without_password(url)!r} is not a PostgreSQL URL "
+                             "(postgresql://user@host:port/db)")
+    return urls
+
+
+def _without_password(url: str) -> str:
+    """`url` with any password replaced, for error messages."""
+    return re.sub(r"://([^:/@]*):[^@/]*@", r"://\1:***@", url)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number of seconds") from None
+    if not value > 0 or value == float("inf"):
+        raise ValueError(f"{text!r} must be a positive number of seconds")
+    return value
+
+
 def _blob_store(text: str) -> str:
     value = text.strip()
     if value and "://" not in value:
@@ -186,6 +212,16 @@ class Settings:
         "",
         "SQLAlchemy URL of the store. Empty: a SQLite file `tokkyo.sqlite3` in the data "
         "folder. PostgreSQL: `postgresql+psycopg://user@host/db`.")
+    database_replica_urls: tuple[str, ...] = setting(
+        (),
+        "PostgreSQL streaming replicas of the store that serve reads (portal pages, "
+        "documents, CSV, API lookups), as URLs separated by commas. Writes, quota "
+        "counting, sign-in and what a user reads back after saving stay on the primary. "
+        "Empty: everything on the primary.", _database_urls, secret=True)
+    replica_max_lag_s: float = setting(
+        5.0,
+        "A replica more than this many seconds behind the primary (or down) is skipped "
+        "and its reads go to the primary.", _seconds)
     blob_dir: str = setting(
         "",
         "Folder of the content-addressed blob store (original files and document bodies). "

@@ -14,7 +14,7 @@ from tokkyo.accounts import service as accounts
 from tokkyo.accounts import statistics
 from tokkyo.accounts.service import ContactRow, RegistrationForm, UserRow
 from tokkyo.filings import service as filings
-from tokkyo.web.deps import ApiAdmin, ApiCaller, Ctx, Reader, Writer
+from tokkyo.web.deps import ApiAdmin, ApiCaller, Ctx, PrimaryReader, Reader, Writer
 
 router = APIRouter()
 
@@ -91,7 +91,7 @@ def register(ctx: Ctx, conn: Writer, form: Registration) -> Response:
 
 
 @router.get("/accounts/me/access-log", tags=["accounts"], summary="Your own recent calls")
-def my_log(caller: ApiCaller, conn: Reader) -> dict[str, Any]:
+def my_log(caller: ApiCaller, conn: PrimaryReader) -> dict[str, Any]:
     entries = statistics.access_log_of(conn, caller.login_id)
     return {"login_id": caller.login_id, "entries": [
         {"at": e.at.isoformat(), "ip": e.ip, "service": e.service, "law": e.law,

@@ -59,7 +59,9 @@ def metered(ctx: AppContext, request: Request, *, service: str, law: str, operat
     found: Found | None = None
     who = ""
     try:
-        with ctx.database.read() as conn:                     # one connection for the whole call
+        # the token, the cap and the count on the primary: a token issued a moment ago
+        # is there, and the count is taken once, where every server process counts
+        with ctx.database.read_primary() as conn:
             with conn.begin():
                 try:
                     if token is None:
@@ -70,8 +72,8 @@ def metered(ctx: AppContext, request: Request, *, service: str, law: str, operat
                                   operation)
                 who = principal.login_id
                 m = quotas.meter(conn, ctx.policy, principal, service, law, operation)
-                if precheck is None:
-                    found = lookup(conn)
+                if precheck is None:                        # on a read replica if any
+                    found = ctx.database.read_beside(conn, lookup)
             now = ctx.policy.clock.now()
             with ctx.database.metering(conn) as counting:
                 reply = _metered_reply(counting, ctx, principal, m, family, counted,

@@ -13,12 +13,12 @@ from tokkyo.bulk import feeds, manifests, site
 from tokkyo.bulk.access import link_path
 from tokkyo.bulk.web import BulkCtx, origin
 from tokkyo.portal.i18n import language_of
-from tokkyo.web.deps import Reader
+from tokkyo.web.deps import PrimaryReader, Reader
 
 router = APIRouter(prefix="/bulk", tags=["bulk"])
 
 
-def token_user(request: Request, ctx: BulkCtx, conn: Reader) -> UserRow:
+def token_user(request: Request, ctx: BulkCtx, conn: PrimaryReader) -> UserRow:
     """The bulk user of the call's Bearer token (401/403 refusals otherwise)."""
     return site.token_user(conn, ctx, request.headers.get("authorization", ""))
 

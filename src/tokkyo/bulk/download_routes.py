@@ -14,7 +14,7 @@ from tokkyo.bulk.access import Grant, check_link
 from tokkyo.bulk.slots import DownloadSlots
 from tokkyo.bulk.web import BulkCtx, refusal
 from tokkyo.monitoring.metrics import BULK_BYTES
-from tokkyo.web.deps import Reader, current_user
+from tokkyo.web.deps import PrimaryReader, current_user
 from tokkyo.web.request_ids import request_id
 
 log = logging.getLogger("tokkyo.bulk")
@@ -31,7 +31,7 @@ def _caller(request: Request, ctx: BulkCtx, conn: sa.Connection) -> int | None:
 
 
 @router.api_route("/bulk/dl/{token}/{name}", methods=["GET", "HEAD"])
-def download(request: Request, ctx: BulkCtx, conn: Reader, token: str, name: str
+def download(request: Request, ctx: BulkCtx, conn: PrimaryReader, token: str, name: str
              ) -> Response:
     now = ctx.now()
     window = site.maintenance_now(conn, now)

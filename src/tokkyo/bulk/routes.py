@@ -12,13 +12,23 @@ from tokkyo.bulk import archive, site, status
 from tokkyo.bulk.access import accept_terms, bulk_user, link_path
 from tokkyo.bulk.errors import NotFound
 from tokkyo.bulk.web import BulkCtx, origin, render, wants_json
-from tokkyo.web.deps import Admin, Csrf, Posted, Reader, SignedIn, User, Writer, required
+from tokkyo.web.deps import (
+    Admin,
+    Csrf,
+    Posted,
+    PrimaryReader,
+    Reader,
+    SignedIn,
+    User,
+    Writer,
+    required,
+)
 
 router = APIRouter(prefix="/bulk", include_in_schema=False)
 
 
 @router.get("")
-def home(request: Request, ctx: BulkCtx, user: User, conn: Reader) -> Response:
+def home(request: Request, ctx: BulkCtx, user: User, conn: PrimaryReader) -> Response:
     listing, news, replaced = site.home(conn, ctx.now(), user.user_pk if user else None)
     return render(request, "bulk_home.html", listing=listing, news=news, replaced=replaced)
 
@@ -63,7 +73,7 @@ def file_history(request: Request, conn: Reader, file_id: int) -> Response:
 
 
 @router.get("/files/{file_id}/download")
-def download_link(ctx: BulkCtx, principal: User, conn: Reader, file_id: int) -> Response:
+def download_link(ctx: BulkCtx, principal: User, conn: PrimaryReader, file_id: int) -> Response:
     """For a signed-in user: a fresh signed link, followed at once (303). The session is
     required here rather than as a dependency, so that a malformed file id is refused
     (422) before a visitor is sent to sign in."""
@@ -78,7 +88,7 @@ def announcements(request: Request, ctx: BulkCtx, conn: Reader) -> Response:
 
 
 @router.get("/terms")
-def terms(request: Request, ctx: BulkCtx, principal: User, conn: Reader, next: str = "/bulk"
+def terms(request: Request, ctx: BulkCtx, principal: User, conn: PrimaryReader, next: str = "/bulk"
           ) -> Response:
     accepted = site.accepted_terms(conn, ctx, principal.user_pk) if principal else ""
     return render(request, "bulk_terms.html", version=ctx.terms_version, accepted=accepted,
@@ -112,12 +122,12 @@ def register(request: Request, _csrf: Csrf, ctx: BulkCtx, conn: Writer, form: Po
 
 
 @router.get("/me")
-def my_downloads(request: Request, principal: SignedIn, conn: Reader) -> Response:
+def my_downloads(request: Request, principal: SignedIn, conn: PrimaryReader) -> Response:
     return render(request, "bulk_me.html", entries=site.downloads_of(conn, principal.user_pk))
 
 
 @router.get("/archive")
-def archive_page(request: Request, principal: SignedIn, conn: Reader) -> Response:
+def archive_page(request: Request, principal: SignedIn, conn: PrimaryReader) -> Response:
     units, orders, ready = site.archive_page(conn, principal.user_pk)
     return render(request, "bulk_archive.html", units=units, orders=orders, ready=ready)
 
@@ -135,7 +145,7 @@ def archive_order(ctx: BulkCtx, principal: SignedIn, _csrf: Csrf, conn: Writer,
 
 
 @router.get("/archive/{order_id}/{name}")
-def archive_staging(request: Request, ctx: BulkCtx, principal: SignedIn, conn: Reader,
+def archive_staging(request: Request, ctx: BulkCtx, principal: SignedIn, conn: PrimaryReader,
                     order_id: int, name: str) -> Response:
     """A ready order's online delivery (bulk.md §7): `links.txt` (one download address per
     line, valid for TOKKYO_BULK_ARCHIVE_LINK_DAYS; `wget -c -i links.txt` fetches the
@@ -152,7 +162,7 @@ def archive_staging(request: Request, ctx: BulkCtx, principal: SignedIn, conn: R
 
 
 @router.get("/admin/archive")
-def archive_queue(request: Request, _: Admin, conn: Reader) -> Response:
+def archive_queue(request: Request, _: Admin, conn: PrimaryReader) -> Response:
     return render(request, "bulk_queue.html", orders=site.archive_queue(conn),
                   next_states=archive.NEXT)
 

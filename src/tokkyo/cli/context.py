@@ -18,6 +18,7 @@ from rich.table import Table
 
 from tokkyo.config import Settings, load_settings
 from tokkyo.documents.jsonable import jsonable
+from tokkyo.errors import ConfigError
 from tokkyo.search import service as search_service
 from tokkyo.store import migrate
 from tokkyo.store.database import Database
@@ -62,11 +63,18 @@ def fail(message: str, *, debug: bool = False, code: int = 1) -> NoReturn:
 
 
 def settings(**overrides: object) -> Settings:
-    return load_settings(None, **overrides)
+    """The settings; a bad `TOKKYO_*` value ends the command with its one-line message."""
+    try:
+        return load_settings(None, **overrides)
+    except ConfigError as exc:
+        fail(str(exc))
 
 
 def database(config: Settings | None = None) -> Database:
-    return Database.open(config or settings())
+    try:
+        return Database.open(config or settings())
+    except ConfigError as exc:
+        fail(str(exc))
 
 
 def _sqlite_file(config: Settings) -> Path | None:

@@ -8,8 +8,10 @@ from tokkyo.cli import context
 from tokkyo.cli.ingest import index_due
 from tokkyo.operations import constraints
 from tokkyo.store import migrate
+from tokkyo.store.replicas import survey
 
-app = typer.Typer(help="Database schema: upgrade, check, current revision.", no_args_is_help=True)
+app = typer.Typer(help="Database schema: upgrade, check, current revision; read replicas.",
+                  no_args_is_help=True)
 
 
 @app.command()
@@ -46,3 +48,21 @@ def check() -> None:
         context.console.print(line, soft_wrap=True, highlight=False)
     if found.problems:
         context.fail(f"{len(found.problems)} problem(s) in the stored rows")
+
+
+@app.command()
+def replicas() -> None:
+    """Each read replica (TOKKYO_DATABASE_REPLICA_URLS): current, behind the primary (by
+    how much WAL) or down. Exit status 1 when one is down or not a replica."""
+    with context.opened(existing=True) as db:
+        if db.replicas is None:
+            context.console.print("no read replicas (TOKKYO_DATABASE_REPLICA_URLS is empty)")
+            return
+        found = survey(db.replicas)
+    for s in found:            # one line each, for people and for monitoring scripts
+        behind = f" by {s.behind} bytes of WAL" if s.state == "behind" else ""
+        detail = f": {s.detail}" if s.detail else ""
+        context.console.print(f"{s.url}  {s.state}{behind}{detail}", soft_wrap=True,
+                              highlight=False, markup=False)
+    if any(s.state in ("down", "not a replica") for s in found):
+        raise typer.Exit(1)

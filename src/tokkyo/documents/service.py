@@ -309,6 +309,12 @@ class CountryCoverage:
                 "abstract_only": self.abstract_only}
 
 
+def data_version(conn: sa.Connection) -> int:
+    """The store's data version: the newest source version's id (what the store holds
+    changes only when ingest adds one). One indexed lookup, for caches of derived pages."""
+    return sources.latest_id(conn)
+
+
 def coverage(conn: sa.Connection, per_law: bool = False) -> list[CountryCoverage]:
     """Per country held (JP first): cases, documents, years, completeness; with
     `per_law`, per country and law (what the home page shows a searcher)."""

@@ -21,7 +21,7 @@ from tokkyo.search.engine import SORTS
 from tokkyo.search.formulas import Formula
 from tokkyo.search.variants import Folds
 from tokkyo.web.context import context_of
-from tokkyo.web.deps import Csrf, Ctx, Reader, SignedIn, User, Writer, current_user
+from tokkyo.web.deps import Csrf, Ctx, PrimaryReader, Reader, SignedIn, User, Writer, current_user
 from tokkyo.web.errors import SignInRequired
 
 router = APIRouter(include_in_schema=False)
@@ -65,7 +65,7 @@ def formulas_page(request: Request, status: int = 200, conn: sa.Connection | Non
     found: list[Formula] = []
     if user is not None:
         if conn is None:
-            with context_of(request).database.read() as own:
+            with context_of(request).database.read_primary() as own:
                 found = formulas.list_formulas(own, user.user_pk)
         else:
             found = formulas.list_formulas(conn, user.user_pk)
@@ -74,7 +74,7 @@ def formulas_page(request: Request, status: int = 200, conn: sa.Connection | Non
 
 
 @router.get("/me/formulas")
-def formulas_list(request: Request, user: User, conn: Reader) -> Response:
+def formulas_list(request: Request, user: User, conn: PrimaryReader) -> Response:
     if wants_html(request):
         return formulas_page(request, conn=conn)
     if user is None:
@@ -99,7 +99,7 @@ def formulas_delete(user: SignedIn, _csrf: Csrf, conn: Writer, formula_id: int) 
 
 
 @router.get("/me/formulas/export")
-def formulas_export(user: SignedIn, conn: Reader) -> Response:
+def formulas_export(user: SignedIn, conn: PrimaryReader) -> Response:
     document = formulas.export(formulas.list_formulas(conn, user.user_pk))
     return Response(json.dumps(document, ensure_ascii=False, indent=1),
                     media_type="application/json",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -27,7 +28,7 @@ from tokkyo.search.formulas import Formula
 from tokkyo.search.query import FIELDS
 from tokkyo.search.variants import Folds
 from tokkyo.web.context import context_of
-from tokkyo.web.deps import SESSION_COOKIE, Ctx, Reader, Writer, signed_in_for
+from tokkyo.web.deps import SESSION_COOKIE, Ctx, PrimaryReader, Reader, Writer, signed_in_for
 
 router = APIRouter(include_in_schema=False)
 FormulaOwner = Annotated[Principal, Depends(signed_in_for("signin.formula"))]
@@ -35,11 +36,13 @@ PER_PAGE = 50
 #: The gazette kinds a law's form can limit a search to (portal.md §1, document types);
 #: none or all ticked is no limit.
 DOCUMENT_TYPES = {"patent": ("A", "T", "B", "U", "Y")}
-#: "Data as of" is read from the whole sources table; it is kept this long per process.
+#: "Data as of" and what the store holds per country change only when something is loaded
+#: (a new source version: the store's data version). Each process keeps them while the
+#: version it reads is the one they were computed at, so every server process shows the
+#: same once it has read the same version; while ingest adds versions, at most once per
+#: these seconds (counting what is held reads every publication).
 AS_OF_SECONDS = 60.0
-#: What the store holds per country changes only when something is loaded, and counting
-#: it reads every publication (two index probes each): at most every ten minutes.
-COVERAGE_SECONDS = 600.0
+COVERAGE_SECONDS = 60.0
 SCREEN_FIELDS = {
     "patent": ("TX", "TI", "AB", "CL", "DE", "AP", "IN", "AG", "FI", "FT", "TC", "IP", "AN",
                "PN", "RN", "AD", "PD", "RD", "KD", "ST"),
@@ -58,26 +61,36 @@ def _flags(values: list[str] | str | None) -> str:
 
 
 def freshness(request: Request, conn: Any) -> list[service.SourceFreshness]:
-    """Data as of, per source (portal.md §1), read at most once a minute per process."""
-    cached = getattr(request.app.state, "portal_as_of", None)
-    now = time.monotonic()
-    if cached is None or now - cached[0] > AS_OF_SECONDS:
-        cached = (now, service.data_as_of(conn))
-        request.app.state.portal_as_of = cached
-    return cached[1]
+    """Data as of, per source (portal.md §1), kept per process while the store's data
+    version stays (`_kept`)."""
+    return _kept(request, conn, "portal_as_of", AS_OF_SECONDS,
+                 lambda: service.data_as_of(conn))
 
 
 def coverage(request: Request, conn: Any, per_law: bool = False
              ) -> list[service.CountryCoverage]:
     """What the store holds per country (cases, documents, years, completeness), or per
-    country and law, read at most every COVERAGE_SECONDS per process."""
+    country and law, kept per process while the store's data version stays (`_kept`)."""
     name = "portal_coverage_by_law" if per_law else "portal_coverage"
+    return _kept(request, conn, name, COVERAGE_SECONDS,
+                 lambda: service.coverage(conn, per_law))
+
+
+def _kept(request: Request, conn: Any, name: str, seconds: float,
+          compute: Callable[[], list[Any]]) -> list[Any]:
+    """`compute()`, kept on the app under `name` with the data version (one indexed
+    lookup) it was computed at: computed again when the version read on `conn` differs
+    and the kept one is older than `seconds`. A pure cache, nothing shared between
+    processes: after a load, each process catches up within `seconds`; while nothing is
+    loaded, all show the same and none computes again."""
+    version = service.data_version(conn)
     cached = getattr(request.app.state, name, None)
     now = time.monotonic()
-    if cached is None or now - cached[0] > COVERAGE_SECONDS:
-        cached = (now, service.coverage(conn, per_law))
+    if cached is None or (cached[1] != version and now - cached[0] > seconds):
+        cached = (now, version, compute())
         setattr(request.app.state, name, cached)
-    return cached[1]
+    value: list[Any] = cached[2]
+    return value
 
 
 @router.get("/", response_model=None)
@@ -158,7 +171,7 @@ def results(request: Request, conn: Reader, law: str, e: str = Query(""),
 
 
 @router.get("/q/s/{formula_id:int}", response_model=None)
-def saved_query(request: Request, user: FormulaOwner, conn: Reader, t: T, formula_id: int,
+def saved_query(request: Request, user: FormulaOwner, conn: PrimaryReader, t: T, formula_id: int,
                 sort: str = Query(""), page: int = Query(1, ge=1, le=100000)
                 ) -> Response | dict[str, Any]:
     """A saved formula's permalink (portal.md §7): only its owner can open it."""

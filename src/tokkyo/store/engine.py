@@ -57,7 +57,11 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+def make_engine(url: str, *, echo: bool = False, connect_timeout: int | None = None
+                ) -> Engine:
+    """An engine for `url`; `connect_timeout` (seconds, PostgreSQL) bounds how long
+    opening a connection may take (a read replica that is down must not hold a request
+    longer)."""
     url = normalise_url(url)
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
     if url.startswith("sqlite"):
@@ -76,6 +80,8 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         # PostgreSQL session every few calls. At most 15 per process, as before.
         kwargs["pool_size"] = POSTGRES_POOL_SIZE
         kwargs["max_overflow"] = 0
+        if connect_timeout is not None:
+            kwargs["connect_args"] = {"connect_timeout": connect_timeout}
     engine = sa.create_engine(url, **kwargs)
     event.listen(engine, "handle_error", _raise_busy)
     if engine.dialect.name == "sqlite":

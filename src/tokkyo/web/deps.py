@@ -4,7 +4,11 @@ A route names what it needs in its signature and gets it ready:
 
 - `Ctx`: the app context (settings, store, clock, secret);
 - `Reader`: a read connection, one snapshot for the whole request (its first statement
-  begins the transaction), closed when the route returns;
+  begins the transaction), closed when the route returns; on a read replica when one is
+  usable (`tokkyo.store.replicas`), so it may miss the last seconds of writes;
+- `PrimaryReader`: the same on the primary, for pages that show what their user has just
+  written (saved formulas, accepted terms, orders, their own access log): a replica
+  could still be behind by up to TOKKYO_REPLICA_MAX_LAG_S;
 - `Writer`: a write transaction, committed once when the route returns without an error and
   rolled back when it raises; the commit happens before the answer is sent, so a failed
   commit is answered as an error, never as a success;
@@ -49,12 +53,18 @@ def read_connection(ctx: Ctx) -> Iterator[sa.Connection]:
         yield conn
 
 
+def primary_read_connection(ctx: Ctx) -> Iterator[sa.Connection]:
+    with ctx.database.read_primary() as conn:
+        yield conn
+
+
 def write_transaction(ctx: Ctx) -> Iterator[sa.Connection]:
     with ctx.database.write() as conn, conn.begin():
         yield conn
 
 
 Reader = Annotated[sa.Connection, Depends(read_connection, scope="function")]
+PrimaryReader = Annotated[sa.Connection, Depends(primary_read_connection, scope="function")]
 Writer = Annotated[sa.Connection, Depends(write_transaction, scope="function")]
 
 
@@ -72,7 +82,7 @@ def _session_user(request: Request) -> Principal | None:
     if not token:
         return None
     ctx = context_of(request)
-    with ctx.database.read() as conn:
+    with ctx.database.read_primary() as conn:      # a session begun a moment ago
         try:
             return accounts.session_user(conn, ctx.policy, token)
         except InvalidToken:
@@ -126,7 +136,7 @@ def api_caller(request: Request) -> Principal:
     if token is None:
         raise BearerRequired("a valid Bearer token is needed (no Bearer token)")
     ctx = context_of(request)
-    with ctx.database.read() as conn:
+    with ctx.database.read_primary() as conn:      # a token issued a moment ago
         try:
             return accounts.authenticate(conn, ctx.policy, token, "api")
         except InvalidToken as exc:
