@@ -13,6 +13,7 @@ then merged into the page by the same order.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,8 @@ _ORDER = {"relevance": "WEIGHT() DESC, published DESC, id DESC",
           "date": "published DESC, id DESC", "filing": "filed DESC, id DESC",
           "number": "appno ASC, id DESC"}
 _FIELD_WEIGHTS = ", ".join(f"{TEXT_FIELDS[f]}={w}" for f, w in WEIGHTS.items())
+#: Pauses before a partial answer is asked again (searchd pings its mirrors every 100 ms).
+_PARTIAL_RETRIES = (0.05, 0.1, 0.2, 0.4, 0.8)
 #: Ids read per statement when a whole set is needed (candidates, digests).
 _CHUNK = 5000
 
@@ -93,28 +96,38 @@ class SphinxBackend:
 
     def _read(self, sql: str, args: Sequence[Any] = ()) -> tuple[list[tuple[Any, ...]], int]:
         """Rows and total_found of one statement on the distributed index, from the first
-        reader that answers; SphinxError when none does or an agent failed (a partial
-        answer would give wrong counts)."""
-        failures = []
-        for node in self.reader.nodes:
-            try:
-                with self.connections.cursor(node) as cur:
-                    cur.execute(sql, tuple(args) or None)
-                    rows = list(cur.fetchall())
-                    cur.execute("SHOW META")
-                    meta = {str(k): str(v) for k, v in cur.fetchall()}
-            except pymysql.OperationalError as exc:
-                failures.append(f"{node}: {reason(exc)}")
-                continue
-            except pymysql.MySQLError as exc:
-                raise SphinxError(f"sphinx index {self.reader.name} at {node} refused a "
-                                  f"search: {reason(exc)}") from exc
-            if meta.get("warning"):
-                raise SphinxError(f"sphinx index {self.reader.name} at {node} answered "
-                                  f"in part: {meta['warning']}")
-            return rows, int(meta.get("total_found", len(rows)))
-        raise SphinxError(f"sphinx index {self.reader.name} cannot be read: "
-                          + "; ".join(failures))
+        reader that answers; SphinxError when none does, or when an agent failed and its
+        shard had no live mirror (a partial answer would give wrong counts). A mirror that
+        just died is noticed by searchd within its ping interval: a partial answer is
+        asked again a few times before it counts as a failure."""
+        failures: list[str] = []
+        for delay in (*_PARTIAL_RETRIES, None):
+            for node in self.reader.nodes:
+                try:
+                    with self.connections.cursor(node) as cur:
+                        cur.execute(sql, tuple(args) or None)
+                        rows = list(cur.fetchall())
+                        cur.execute("SHOW META")
+                        meta = {str(k): str(v) for k, v in cur.fetchall()}
+                except pymysql.OperationalError as exc:
+                    failures.append(f"{node}: {reason(exc)}")
+                    continue
+                except pymysql.MySQLError as exc:
+                    if "agent" not in reason(exc):     # not a shard's failure: no retry
+                        raise SphinxError(f"sphinx index {self.reader.name} at {node} "
+                                          f"refused a search: {reason(exc)}") from exc
+                    meta = {"warning": reason(exc)}
+                if not meta.get("warning"):
+                    return rows, int(meta.get("total_found", len(rows)))
+                if delay is None:
+                    raise SphinxError(f"sphinx index {self.reader.name} at {node} could "
+                                      f"not read every shard: {meta['warning']}")
+                break
+            else:
+                raise SphinxError(f"sphinx index {self.reader.name} cannot be read: "
+                                  + "; ".join(failures))
+            time.sleep(delay)
+        raise AssertionError("unreachable")
 
     def _every(self, expression: str, columns: str = "id",
                within: set[int] | None = None) -> list[tuple[Any, ...]]:

@@ -95,6 +95,12 @@ class Connections:
             idle = self._idle.setdefault(node, [])
             conn = idle.pop() if idle else None
         try:
+            if conn is not None:
+                try:
+                    conn.ping(reconnect=False)     # the node may have restarted since
+                except pymysql.MySQLError:
+                    _close(conn)
+                    conn = None
             if conn is None:
                 conn = pymysql.connect(host=node.host, port=node.port, autocommit=True,
                                        charset="utf8", connect_timeout=self.connect_timeout,

@@ -65,7 +65,7 @@ def distributed_index(name: str, cluster: Sequence[tuple[str, Sequence[Agent]]])
     for shard, copies in cluster:
         mirrors = "|".join(f"{a.host}:{a.port}" for a in copies)
         lines.append(f"    agent = {mirrors}:{shard}")
-    lines += ["    ha_strategy = roundrobin", "    agent_connect_timeout = 300",
+    lines += ["    ha_strategy = nodeads", "    agent_connect_timeout = 300",
               "    agent_query_timeout = 30000", "}"]
     return "\n".join(lines)
 
@@ -83,7 +83,9 @@ def node_config(node: NodeConfig) -> str:
         f"    query_log = {folder / 'query.log'}",
         f"    pid_file = {folder / 'searchd.pid'}",
         f"    binlog_path = {folder}",
-        "    binlog_flush = 1",
+        # a dead mirror is retried on the other copy within the same search
+        "    agent_retry_count = 3",
+        "    ha_ping_interval = 100",
         "    collation_server = binary",
         "}"]))
     return "\n\n".join(parts) + "\n"
