@@ -12,6 +12,8 @@ import re
 import pytest
 
 from tests.sphinx_cluster import SphinxCluster, sphinx_cluster  # noqa: F401 - the fixture
+from tokkyo.config import load_settings
+from tokkyo.errors import ConfigError
 from tokkyo.search.backends.sphinx import SphinxBackend, SphinxError
 from tokkyo.search.backends.sphinx.cluster import parse_index, shard_of
 from tokkyo.search.documents import CaseDocument, digest
@@ -105,3 +107,25 @@ def test_settings_text_naming_no_index_is_refused(text, message):
     with pytest.raises(ValueError) as refused:
         parse_index(text)
     assert str(refused.value) == message
+    with pytest.raises(ConfigError) as bad:
+        load_settings({"TOKKYO_SPHINX_SHARDS": f"h:1:s0, {text}"})
+    assert str(bad.value).startswith(f"TOKKYO_SPHINX_SHARDS='h:1:s0, {text}': ")
+
+
+def test_the_settings_name_the_cluster(sphinx_cluster):  # noqa: F811
+    settings = load_settings({"TOKKYO_SPHINX_SHARDS": sphinx_cluster.shards_setting,
+                              "TOKKYO_SPHINX_READ": sphinx_cluster.read_setting})
+    backend = SphinxBackend.from_settings(settings)
+    try:
+        backend.check()
+        assert [s.name for s in backend.shards] == ["s0", "s1", "s2"]
+    finally:
+        backend.close()
+    with pytest.raises(ConfigError) as refused:
+        SphinxBackend.from_settings(load_settings({}))
+    assert str(refused.value) == ("the sphinx search backend needs TOKKYO_SPHINX_SHARDS and "
+                                  "TOKKYO_SPHINX_READ")
+    with pytest.raises(ConfigError) as two:
+        load_settings({"TOKKYO_SPHINX_READ": "h:1:tk,h:2:tk"})
+    assert str(two.value) == ("TOKKYO_SPHINX_READ='h:1:tk,h:2:tk': name one distributed index "
+                              "(host:port[|host:port…]:index)")

@@ -21,6 +21,8 @@ from typing import Any
 import pymysql
 import sqlalchemy as sa
 
+from tokkyo.config import Settings
+from tokkyo.errors import ConfigError
 from tokkyo.model.jst import japan_day
 from tokkyo.search import query as q
 from tokkyo.search.backends.base import SORTS, Found
@@ -91,6 +93,16 @@ class SphinxBackend:
     def from_text(cls, shards: str, reader: str) -> SphinxBackend:
         """From the settings' text (TOKKYO_SPHINX_SHARDS, TOKKYO_SPHINX_READ)."""
         return cls(parse_indexes(shards), parse_index(reader))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SphinxBackend:
+        """The cluster the settings name; ConfigError when they name none."""
+        missing = [name for name, value in (("TOKKYO_SPHINX_SHARDS", settings.sphinx_shards),
+                                            ("TOKKYO_SPHINX_READ", settings.sphinx_read))
+                   if not value]
+        if missing:
+            raise ConfigError(f"the sphinx search backend needs {' and '.join(missing)}")
+        return cls.from_text(settings.sphinx_shards, settings.sphinx_read)
 
     # --- reading ---------------------------------------------------------------------
 
