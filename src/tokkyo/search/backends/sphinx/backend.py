@@ -16,12 +16,11 @@ import datetime as dt
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import pymysql
 import sqlalchemy as sa
 
-from tokkyo.config import Settings
 from tokkyo.errors import ConfigError
 from tokkyo.model.jst import japan_day
 from tokkyo.search import query as q
@@ -49,6 +48,16 @@ _FIELD_WEIGHTS = ", ".join(f"{TEXT_FIELDS[f]}={w}" for f, w in WEIGHTS.items())
 _PARTIAL_RETRIES = (0.05, 0.1, 0.2, 0.4, 0.8)
 #: Ids read per statement when a whole set is needed (candidates, digests).
 _CHUNK = 5000
+
+
+class ClusterSettings(Protocol):
+    """What the backend reads of tokkyo's settings (config.Settings)."""
+
+    @property
+    def sphinx_shards(self) -> str: ...
+
+    @property
+    def sphinx_read(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +104,7 @@ class SphinxBackend:
         return cls(parse_indexes(shards), parse_index(reader))
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> SphinxBackend:
+    def from_settings(cls, settings: ClusterSettings) -> SphinxBackend:
         """The cluster the settings name; ConfigError when they name none."""
         missing = [name for name, value in (("TOKKYO_SPHINX_SHARDS", settings.sphinx_shards),
                                             ("TOKKYO_SPHINX_READ", settings.sphinx_read))
