@@ -7,9 +7,12 @@ give the whole order."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import FOREIGN, GAZETTE, REAL, TRADEMARK_GAZETTES, fresh_database, ingest
 from tests.ingest.builders import retitled_copy
@@ -17,6 +20,7 @@ from tests.search.test_engine import TITLES
 from tests.sphinx_cluster import SphinxCluster, sphinx_cluster  # noqa: F401 - the fixture
 from tokkyo.documents.results import parse_for
 from tokkyo.search import documents, engine
+from tokkyo.search import query as q
 from tokkyo.search.backends.sphinx import SphinxBackend
 from tokkyo.search.variants import Folds
 from tokkyo.store.blobs import LocalBlobStore
@@ -214,3 +218,64 @@ def test_backend_settings_text_is_read_as_written():
         ("s0", ["h1:1", "h2:2"]), ("s1", ["h3:3"])]
     assert backend.reader.name == "tk" and [str(n) for n in backend.reader.nodes] == [
         "h1:4", "h2:5"]
+
+
+# --- generated queries against the SQL engine ----------------------------------------------
+
+_PLAIN = re.compile(r"[\w\u3040-\u30ff\u4e00-\u9fff]+")
+
+
+@pytest.fixture(scope="module")
+def material(store):
+    """Terms and codes the generated queries are made of, taken from the stored cases."""
+    db, _ = store
+    with db.engine.connect() as conn:
+        docs = [d for chunk in documents.all_documents(conn) for d in chunk]
+    texts = [run for d in docs for field in ("TI", "AB", "CL") for unit in d.texts.get(field, ())
+             for run in _PLAIN.findall(unit)[:20] if len(run) >= 2]
+    fi = sorted({c for d in docs for c in d.codes.get("fi", ())})
+    return texts, fi
+
+
+def _atoms(data, texts: list[str], fi: list[str]) -> q.Atom:
+    kind = data.draw(st.sampled_from(["text", "text", "near", "fi", "date", "status"]))
+    if kind in ("text", "near"):
+        def term() -> str:
+            run = data.draw(st.sampled_from(texts))
+            start = data.draw(st.integers(0, len(run) - 1))
+            return run[start:start + data.draw(st.integers(1, 4))]
+        field = data.draw(st.sampled_from(["TX", "TI", "AB", "CL"]))
+        if kind == "text":
+            return q.Atom(field, q.Text((term(),)))
+        gap = q.Gap(data.draw(st.integers(0, 12)), data.draw(st.booleans()))
+        return q.Atom(field, q.Text((term(), term()), (gap,)))
+    if kind == "fi":
+        code = data.draw(st.sampled_from(fi))
+        cut = data.draw(st.integers(1, len(code)))
+        return q.Atom("FI", q.Fi(code[:cut], prefix=cut < len(code)))
+    if kind == "date":
+        start = dt.date(2018, 1, 1) + dt.timedelta(days=data.draw(st.integers(0, 1500)))
+        end = start + dt.timedelta(days=data.draw(st.integers(0, 900)))
+        return q.Atom(data.draw(st.sampled_from(["PD", "AD"])), q.DateRange(start, end))
+    return q.Atom("ST", q.Code(data.draw(st.sampled_from(["in-force", "unknown", "p"]))))
+
+
+def _tree(data, texts, fi, depth: int = 0) -> q.Node:
+    if depth >= 2 or data.draw(st.integers(0, 2)) == 0:
+        return _atoms(data, texts, fi)
+    operator = data.draw(st.sampled_from([q.And, q.Or, q.AndNot]))
+    return operator(_tree(data, texts, fi, depth + 1), _tree(data, texts, fi, depth + 1))
+
+
+@settings(max_examples=20, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_generated_queries_give_the_sql_engines_hits(store, material, data):
+    db, backend = store
+    tree = _tree(data, *material)
+    sort = data.draw(st.sampled_from(["date", "filing", "number"]))
+    with db.engine.connect() as conn, conn.begin():
+        sql = engine.search(conn, tree, sort=sort, limit=1000)
+    with db.engine.connect() as conn, conn.begin():
+        found = backend.search(conn, tree, sort=sort, limit=1000)
+    assert (found.total, found.ids) == (sql.total, sql.ids)
