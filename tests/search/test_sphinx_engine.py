@@ -193,10 +193,26 @@ def test_relevance_puts_title_hits_first(store):
 
 
 def test_a_status_is_read_for_the_day_asked(store):
-    for day in (dt.date(2000, 1, 1), dt.date(2030, 6, 1), dt.date(2060, 1, 1)):
+    for day in (dt.date(2000, 1, 1), dt.date(2027, 12, 1), dt.date(2030, 6, 1),
+                dt.date(2060, 1, 1)):
         for status in ('"in-force"/ST', "expired/ST", "grace/ST", "lapse-presumed/ST"):
             sql, sphinx = _both(store, status, on=day, limit=1000, sort="date")
             assert sphinx.ids == sql.ids and sphinx.total == sql.total, (day, status)
+
+
+@pytest.mark.parametrize("value", [
+    q.Fterm("3E067", "BA", "C"), q.Fterm("3E067", "B", "B"), q.Fterm("3E067", "", "C"),
+    q.Fterm("3E067", "BA", "c"), q.Fterm("3E067", "BA1", "B"), q.Fterm("3E067", "BB", "BB"),
+])
+def test_a_viewpoint_with_an_additional_code_as_the_sql_engine(store, value):
+    """A partial F-term with an additional code (`starts with the stem, ends with .X`),
+    which the query language builds for F-term sets' members and parses from no text."""
+    db, backend = store
+    tree = q.Atom("FT", value)
+    with db.engine.connect() as conn, conn.begin():
+        sql = engine.search(conn, tree, sort="date")
+        found = backend.search(conn, tree, sort="date")
+    assert (found.total, found.ids) == (sql.total, sql.ids)
 
 
 def test_a_page_past_the_end_and_an_empty_page_still_count(store):
