@@ -263,8 +263,10 @@ def _atoms(data, texts: list[str], fi: list[str]) -> q.Atom:
         field = data.draw(st.sampled_from(["TX", "TI", "AB", "CL"]))
         if kind == "text":
             return q.Atom(field, q.Text((term(),)))
-        gap = q.Gap(data.draw(st.integers(0, 12)), data.draw(st.booleans()))
-        return q.Atom(field, q.Text((term(), term()), (gap,)))
+        parts = tuple(term() for _ in range(data.draw(st.integers(2, 3))))
+        gaps = tuple(q.Gap(data.draw(st.integers(0, 12)), data.draw(st.booleans()))
+                     for _ in parts[1:])
+        return q.Atom(field, q.Text(parts, gaps))
     if kind == "fi":
         code = data.draw(st.sampled_from(fi))
         cut = data.draw(st.integers(1, len(code)))

@@ -126,17 +126,35 @@ class QueryCompiler:
 
     def text(self, field_code: str, value: q.Text) -> Compiled:
         """A term: its phrases in the fields (fields normalising it alike share one
-        group). Proximity: every part in one field, verified afterwards."""
+        group). Proximity: the parts near each other in one field, verified afterwards."""
         groups: dict[tuple[tuple[str, ...], ...], list[str]] = {}
         for name in document_fields(field_code):
             parts = tuple(tuple(self.spellings(name, p)) for p in value.parts)
             if all(parts):
                 groups.setdefault(parts, []).append(name)
         expressions = []
+        joiner = " "
+        if value.gaps and not self.folds.long_vowel:
+            joiner = f" NEAR/{self._window(value, groups)} "
         for parts, names in groups.items():
-            body = " ".join(_any([tokens.phrase(s) for s in spelled]) for spelled in parts)
+            body = joiner.join(_any([tokens.phrase(s) for s in spelled]) for spelled in parts)
             expressions.append(f"({_fields(names)} {body})")
         return Compiled(_any(expressions), "near" if value.gaps else "")
+
+    @staticmethod
+    def _window(value: q.Text, groups: dict[tuple[tuple[str, ...], ...], list[str]]) -> int:
+        """The NEAR window (sphinx: fewer than N words between) that holds every chain
+        of the parts linked as the gaps say, one word per character: a gap of d
+        characters for two parts; for a chain, every gap and every part's longest
+        spelling, which bounds the words between any two of its parts. The candidates
+        are verified all the same. Not with the long-vowel fold, which counts distances
+        on text without its word-final ー (as criteria/texts.py `_near_keys`)."""
+        distances = [g.distance for g in value.gaps]
+        if len(distances) == 1:
+            return distances[0] + 1
+        longest = sum(max((len(s) for parts in groups for s in parts[i]), default=0)
+                      for i in range(len(value.parts)))
+        return sum(distances) + longest + 1
 
     def mark(self, value: q.Mark) -> Compiled:
         """The mark equal to the text (`mb … mf`), exact; with a wildcard, the marks
