@@ -57,10 +57,12 @@ class SphinxCluster:
 
     @property
     def shards_setting(self) -> str:
-        """TOKKYO_SPHINX_SHARDS: each shard with its two copies' SphinxQL ports."""
-        return ",".join(f"127.0.0.1:{self.nodes[n].config.sql_port}|"
-                        f"127.0.0.1:{self.nodes[(n + 1) % NODES].config.sql_port}:s{n}"
-                        for n in range(NODES))
+        """TOKKYO_SPHINX_SHARDS: each shard with its copies' SphinxQL ports (its own node,
+        and the next one's mirror when there are several nodes)."""
+        count = len(self.nodes)
+        return ",".join("|".join(dict.fromkeys(
+            f"127.0.0.1:{self.nodes[m % count].config.sql_port}" for m in (n, n + 1)))
+            + f":s{n}" for n in range(count))
 
     @property
     def read_setting(self) -> str:
@@ -117,21 +119,24 @@ def find_searchd() -> tuple[str | None, str]:
     return found, ""
 
 
-def start_cluster(root: Path, searchd: str) -> SphinxCluster:
-    ports = [(_free_port(), _free_port()) for _ in range(NODES)]
+def start_cluster(root: Path, searchd: str, nodes: int = NODES) -> SphinxCluster:
+    """`nodes` searchd, each holding shard n and (with more than one node) the mirror of
+    shard n - 1; the distributed index on each."""
+    ports = [(_free_port(), _free_port()) for _ in range(nodes)]
     agents = [Agent("127.0.0.1", api) for _, api in ports]
-    layout = [(f"s{n}", [agents[n], agents[(n + 1) % NODES]]) for n in range(NODES)]
+    layout = [(f"s{n}", list(dict.fromkeys([agents[n], agents[(n + 1) % nodes]])))
+              for n in range(nodes)]
     cluster = SphinxCluster(root, searchd)
     for n, (sql_port, api_port) in enumerate(ports):
         folder = root / f"node{n}"
         folder.mkdir(parents=True)
         # its own shard, and the copy of the previous node's shard it mirrors
-        config = NodeConfig(folder, sql_port, api_port, [f"s{n}", f"s{(n - 1) % NODES}"],
-                            DISTRIBUTED, layout)
+        shards = list(dict.fromkeys([f"s{n}", f"s{(n - 1) % nodes}"]))
+        config = NodeConfig(folder, sql_port, api_port, shards, DISTRIBUTED, layout)
         (folder / "sphinx.conf").write_text(node_config(config))
         cluster.nodes.append(Node(config))
     try:
-        for n in range(NODES):
+        for n in range(nodes):
             cluster.start_node(n)
     except BaseException:
         cluster.stop()
