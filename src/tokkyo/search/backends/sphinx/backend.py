@@ -196,7 +196,7 @@ class SphinxBackend:
         rows, total = self._read(
             f"SELECT id, WEIGHT() AS w, published, filed, appno FROM {self.reader.name} "
             f"WHERE {' AND '.join(where)} ORDER BY {_ORDER[sort]} LIMIT {first}, {count} "
-            f"OPTION max_matches={max(1000, offset + count)}, "
+            f"OPTION max_matches={max(1000, first + count)}, "
             f"field_weights=({_FIELD_WEIGHTS})", (expression,))
         hits = [_Hit(int(r[0]), int(r[1]), int(r[2]), int(r[3]), str(r[4])) for r in rows]
         if extras:

@@ -83,7 +83,10 @@ def node_config(node: NodeConfig) -> str:
         f"    query_log = {folder / 'query.log'}",
         f"    pid_file = {folder / 'searchd.pid'}",
         f"    binlog_path = {folder}",
-        # a dead mirror is retried on the other copy within the same search
+        # a large document in one statement; every code a prefix covers (exact counts)
+        "    max_packet_size = 128M",
+        "    expansion_limit = 0",
+        # dead mirrors are noticed within 100 ms (the distributed index's nodeads)
         "    agent_retry_count = 3",
         "    ha_ping_interval = 100",
         "    collation_server = binary",

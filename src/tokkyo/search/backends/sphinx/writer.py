@@ -4,7 +4,10 @@ to the shard its id hashes to, on every copy of that shard, in one transaction p
 
 A copy that cannot be written fails the whole write with a SphinxError naming it: the
 caller (the index worker) keeps the work and retries, and REPLACE makes the retry
-harmless for the copies that already took it.
+harmless for the copies that already took it. A search sees one copy's transaction all
+or nothing; a write spanning shards is not atomic across them (searchd has no
+distributed transaction), and until the retry succeeds the copies that took it answer
+newer than the one that did not.
 """
 
 from __future__ import annotations
