@@ -222,10 +222,18 @@ def test_a_page_past_the_end_and_an_empty_page_still_count(store):
     assert none.total == 4 and none.ids == []
 
 
-def test_an_unknown_sort_is_refused(store):
+def test_an_unknown_sort_or_law_is_refused(store):
     db, backend = store
-    with db.engine.connect() as conn, pytest.raises(ValueError, match="sort must be one of"):
-        backend.search(conn, parse_for("電池", "all").tree, sort="size")
+    tree = parse_for("電池", "all").tree
+    with db.engine.connect() as conn:
+        with pytest.raises(ValueError) as sort:
+            backend.search(conn, tree, sort="size")
+        assert str(sort.value) == ("sort must be one of relevance, date, filing, number, "
+                                   "not 'size'")
+        with pytest.raises(ValueError) as law:
+            backend.search(conn, tree, law="plant")
+        assert str(law.value) == ("law must be all or one of patent, utility, design, "
+                                  "trademark, not 'plant'")
 
 
 def test_backend_settings_text_is_read_as_written():

@@ -173,6 +173,8 @@ class SphinxBackend:
                limit: int = 50, on: dt.date | None = None) -> Found:
         if sort not in SORTS:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+        if law != "all" and law not in LAW_GROUPS:
+            raise ValueError(f"law must be all or one of {', '.join(LAW_GROUPS)}, not {law!r}")
         folds = folds or Folds()
         compiler = QueryCompiler(folds, on or japan_day())
         compiled = {a: compiler.atom(a) for a in dict.fromkeys(q.atoms(tree))}
