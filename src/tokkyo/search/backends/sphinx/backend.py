@@ -5,9 +5,10 @@ real-time shards, read through a distributed index.
 A search is one full-text expression over the case documents (compiler.py), read with
 its exact hit count (`total_found`) and one page in the order asked for. Atoms the index
 only narrows (proximity, wildcard marks, F-term sets) are decided for their candidates
-first (verify.py); the candidates that fail, the only cases the narrowed expression can
-be wrong about, are left out of the expression's hits and decided atom by atom instead,
-then merged into the page by the same order.
+first (verify.py). One the whole query ANDs or AND-NOTs becomes a filter on the ids it
+matches; one under an OR stays in the expression as its candidates, and the candidates
+that failed, the only cases that expression can be wrong about, are left out of its hits
+and decided atom by atom instead, then merged into the page by the same order.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ from tokkyo.search.backends.sphinx.cluster import (
     reason,
 )
 from tokkyo.search.backends.sphinx.compiler import Compiled, QueryCompiler, tree_expression
-from tokkyo.search.backends.sphinx.schema import LAWS, TEXT_FIELDS
+from tokkyo.search.backends.sphinx.schema import KEYS_FIELD, LAWS, TEXT_FIELDS
+from tokkyo.search.backends.sphinx.tokens import EVERY
 from tokkyo.search.combine import LAW_GROUPS, WEIGHTS
 from tokkyo.search.documents import CaseDocument
 from tokkyo.search.variants import Folds
@@ -43,6 +45,8 @@ from tokkyo.search.variants import Folds
 _ORDER = {"relevance": "WEIGHT() DESC, published DESC, id DESC",
           "date": "published DESC, id DESC", "filing": "filed DESC, id DESC",
           "number": "appno ASC, id DESC"}
+#: The expression of every case (what a query of filters and negations stands on).
+EVERYTHING = f"(@{KEYS_FIELD} {EVERY})"
 _FIELD_WEIGHTS = ", ".join(f"{TEXT_FIELDS[f]}={w}" for f, w in WEIGHTS.items())
 #: Pauses before a partial answer is asked again (searchd pings its mirrors every 100 ms).
 _PARTIAL_RETRIES = (0.05, 0.1, 0.2, 0.4, 0.8)
@@ -77,6 +81,15 @@ def _key(sort: str) -> Any:
     if sort == "filing":
         return lambda h: (-h.filed, -h.id)
     return lambda h: (h.appno, -h.id)
+
+
+def _conjuncts(tree: q.Node, wanted: bool = True) -> list[tuple[q.Node, bool]]:
+    """The parts the whole query ANDs (True) and AND-NOTs (False)."""
+    if isinstance(tree, q.And) and wanted:
+        return _conjuncts(tree.left) + _conjuncts(tree.right)
+    if isinstance(tree, q.AndNot) and wanted:
+        return [*_conjuncts(tree.left), (tree.right, False)]
+    return [(tree, wanted)]
 
 
 def _ids(values: Iterable[int]) -> str:
@@ -178,27 +191,42 @@ class SphinxBackend:
         folds = folds or Folds()
         compiler = QueryCompiler(folds, on or japan_day())
         compiled = {a: compiler.atom(a) for a in dict.fromkeys(q.atoms(tree))}
-        decided: dict[q.Atom, set[int]] = {}
-        doubtful: set[int] = set()
-        for atom, c in compiled.items():
-            if c.verify:
-                decided[atom], candidates = self._decide(conn, atom, c, folds)
-                doubtful |= candidates - decided[atom]
-        where = ["MATCH(%s)"]
+        decided = {atom: self._decide(conn, atom, c, folds)
+                   for atom, c in compiled.items() if c.verify}
+        # a decided atom that the whole query ANDs (or AND-NOTs) is an id filter; one
+        # inside an OR stays in the expression as its candidates, and its candidates
+        # that failed are the doubtful cases, decided apart
+        where: list[str] = []
+        positive: list[str] = []
+        negative: list[str] = []
+        filtered: set[q.Atom] = set()
+        for node, wanted in _conjuncts(tree):
+            if isinstance(node, q.Atom) and node in decided:
+                filtered.add(node)
+                ids = decided[node][0]
+                if wanted and not ids:
+                    return Found(0, [], sort, offset, limit)
+                if ids:
+                    where.append(f"id {'IN' if wanted else 'NOT IN'} ({_ids(ids)})")
+                continue
+            expression = tree_expression(node, {a: c.expression for a, c in compiled.items()})
+            (positive if wanted else negative).append(expression)
+        doubtful = {i for atom, (ids, candidates) in decided.items() if atom not in filtered
+                    for i in candidates - ids}
         laws = [LAWS.index(x) + 1 for x in LAW_GROUPS.get(law, ())]
         if law != "all":
             where.append(f"law IN ({_ids(laws)})")
         if doubtful:
             where.append(f"id NOT IN ({_ids(doubtful)})")
-        expression = tree_expression(tree, {a: c.expression for a, c in compiled.items()})
-        extras = self._doubtful(tree, compiled, decided, doubtful, laws if law != "all"
-                                else None)
+        expression = " ".join(positive or [EVERYTHING]) + "".join(f" -{e}" for e in negative)
+        extras = self._doubtful(tree, compiled, {a: d[0] for a, d in decided.items()},
+                                doubtful, laws if law != "all" else None)
         first = offset if not extras else 0
         count = max(limit, 1) + (offset - first)
         rows, total = self._read(
             f"SELECT id, WEIGHT() AS w, published, filed, appno FROM {self.reader.name} "
-            f"WHERE {' AND '.join(where)} ORDER BY {_ORDER[sort]} LIMIT {first}, {count} "
-            f"OPTION max_matches={max(1000, first + count)}, "
+            f"WHERE MATCH(%s){''.join(' AND ' + w for w in where)} ORDER BY {_ORDER[sort]} "
+            f"LIMIT {first}, {count} OPTION max_matches={max(1000, first + count)}, "
             f"field_weights=({_FIELD_WEIGHTS})", (expression,))
         hits = [_Hit(int(r[0]), int(r[1]), int(r[2]), int(r[3]), str(r[4])) for r in rows]
         if extras:
