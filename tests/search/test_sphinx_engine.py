@@ -159,7 +159,10 @@ def test_the_same_hits_and_counts_as_the_sql_engine(store, expression, law, fold
 
 def test_the_queries_find_something(store):
     """The query set is not vacuous: most of it finds cases."""
-    found = [_both(store, e, law, f, limit=1)[1].total for e, law, f in QUERIES]
+    db, backend = store
+    with db.engine.connect() as conn:
+        found = [backend.search(conn, parse_for(e, law).tree, law=law, folds=f, limit=0).total
+                 for e, law, f in QUERIES]
     assert sum(1 for n in found if n) > len(QUERIES) * 2 // 3
 
 
