@@ -1,7 +1,8 @@
 """The words of the sphinx backend (search/backends/sphinx/tokens.py) in Python alone:
 a date range's words cover exactly the dates inside it, whatever its ends; a code's
 escaped word starts with a prefix's word exactly when the code starts with the prefix;
-F-terms turned round for the additional code; text as one word per character."""
+F-terms turned round for the additional code; text as words of characters and of pairs
+of characters."""
 
 from __future__ import annotations
 
@@ -61,8 +62,11 @@ def test_fterms_are_turned_round_at_the_last_dot():
     assert tokens.code_prefix("fta", "B.5F063AA") == "cfaB_2e5F063AA*"
 
 
-def test_text_is_one_word_per_character_and_units_stay_apart():
+def test_text_is_words_of_characters_and_of_pairs_and_units_stay_apart():
     assert tokens.char_words("a 電") == ["x61", "x20", "x96fb"]
     assert tokens.units_text(["ab", "c"]) == "x61 x62 zz x63"
+    assert tokens.pair_words("電池") == ["y96fb_6c60"] and tokens.pair_words("池") == []
+    assert tokens.units_pairs(["abc", "d", "ef"]) == "y61_62 y62_63 zz  zz y65_66"
+    assert tokens.term_phrase("abc") == '"y61_62 y62_63"'
     assert tokens.phrase("池") == '"x6c60"'
     assert tokens.marks_text(["", "A"]) == "mb mf mb x41 mf"

@@ -36,7 +36,7 @@ from tokkyo.search.backends.sphinx.cluster import (
     reason,
 )
 from tokkyo.search.backends.sphinx.compiler import Compiled, QueryCompiler, tree_expression
-from tokkyo.search.backends.sphinx.schema import KEYS_FIELD, LAWS, TEXT_FIELDS
+from tokkyo.search.backends.sphinx.schema import KEYS_FIELD, LAWS, PAIR_FIELDS, TEXT_FIELDS
 from tokkyo.search.backends.sphinx.tokens import EVERY
 from tokkyo.search.combine import LAW_GROUPS, WEIGHTS
 from tokkyo.search.documents import CaseDocument
@@ -47,7 +47,8 @@ _ORDER = {"relevance": "WEIGHT() DESC, published DESC, id DESC",
           "number": "appno ASC, id DESC"}
 #: The expression of every case (what a query of filters and negations stands on).
 EVERYTHING = f"(@{KEYS_FIELD} {EVERY})"
-_FIELD_WEIGHTS = ", ".join(f"{TEXT_FIELDS[f]}={w}" for f, w in WEIGHTS.items())
+_FIELD_WEIGHTS = ", ".join(f"{fields[f]}={w}" for fields in (TEXT_FIELDS, PAIR_FIELDS)
+                           for f, w in WEIGHTS.items())
 #: Pauses before a partial answer is asked again (searchd pings its mirrors every 100 ms).
 _PARTIAL_RETRIES = (0.05, 0.1, 0.2, 0.4, 0.8)
 #: Ids read per statement when a whole set is needed (candidates, digests).

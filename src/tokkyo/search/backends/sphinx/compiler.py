@@ -19,7 +19,12 @@ from dataclasses import dataclass
 from tokkyo.model.status import Status
 from tokkyo.search import query as q
 from tokkyo.search.backends.sphinx import tokens
-from tokkyo.search.backends.sphinx.schema import KEYS_FIELD, MARKS_FIELD, TEXT_FIELDS
+from tokkyo.search.backends.sphinx.schema import (
+    KEYS_FIELD,
+    MARKS_FIELD,
+    PAIR_FIELDS,
+    TEXT_FIELDS,
+)
 from tokkyo.search.documents import foreign_query_terms
 from tokkyo.search.normalize import normalise_field
 from tokkyo.search.query.ast import normalise_mark
@@ -56,8 +61,8 @@ def _keys(words: Sequence[str]) -> str:
     return f"(@{KEYS_FIELD} {_any(words)})" if words else NOTHING
 
 
-def _fields(names: Sequence[str]) -> str:
-    columns = [TEXT_FIELDS[n] for n in names]
+def _fields(names: Sequence[str], pairs: bool = False) -> str:
+    columns = [(PAIR_FIELDS if pairs else TEXT_FIELDS)[n] for n in names]
     return f"@{columns[0]}" if len(columns) == 1 else f"@({','.join(columns)})"
 
 
@@ -125,8 +130,9 @@ class QueryCompiler:
         return [s for s in expand(normalise_field(field_code, part), self.folds) if s]
 
     def text(self, field_code: str, value: q.Text) -> Compiled:
-        """A term: its phrases in the fields (fields normalising it alike share one
-        group). Proximity: the parts near each other in one field, verified afterwards."""
+        """A term: its pairs' phrase in the pairs fields, or its character's word (fields
+        normalising it alike share one group). Proximity: the parts' character phrases
+        near each other in one field, verified afterwards."""
         groups: dict[tuple[tuple[str, ...], ...], list[str]] = {}
         for name in document_fields(field_code):
             parts = tuple(tuple(self.spellings(name, p)) for p in value.parts)
@@ -137,6 +143,14 @@ class QueryCompiler:
         if value.gaps and not self.folds.long_vowel:
             joiner = f" NEAR/{self._window(value, groups)} "
         for parts, names in groups.items():
+            if not value.gaps:      # a term: its pairs' phrase, or its one character
+                long = [tokens.term_phrase(s) for s in parts[0] if len(s) > 1]
+                short = [tokens.phrase(s) for s in parts[0] if len(s) == 1]
+                if long:
+                    expressions.append(f"({_fields(names, pairs=True)} {_any(long)})")
+                if short:
+                    expressions.append(f"({_fields(names)} {_any(short)})")
+                continue
             body = joiner.join(_any([tokens.phrase(s) for s in spelled]) for spelled in parts)
             expressions.append(f"({_fields(names)} {body})")
         return Compiled(_any(expressions), "near" if value.gaps else "")

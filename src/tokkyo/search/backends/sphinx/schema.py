@@ -14,13 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-#: Full-text fields: one per text field of the case document, then the marks and the
-#: keys (codes, numbers, dates, status facts).
+#: Full-text fields: one per text field of the case document (character words), then
+#: the same as pairs, the marks and the keys (codes, numbers, dates, status facts).
 TEXT_FIELDS = {"TI": "t_ti", "AB": "t_ab", "CL": "t_cl", "DE": "t_de", "AP": "t_ap",
                "IN": "t_in", "AG": "t_ag", "CN": "t_cn", "GS": "t_gs"}
+#: The same texts as words of character pairs (tokens.py), what terms of two characters
+#: or more are searched in.
+PAIR_FIELDS = {code: "p" + name[1:] for code, name in TEXT_FIELDS.items()}
 MARKS_FIELD = "t_tm"
 KEYS_FIELD = "k"
-FIELDS = (*TEXT_FIELDS.values(), MARKS_FIELD, KEYS_FIELD)
+FIELDS = (*TEXT_FIELDS.values(), *PAIR_FIELDS.values(), MARKS_FIELD, KEYS_FIELD)
 #: Attributes: the law (for the law filter), the sort keys (YYYYMMDD, 0 without a date),
 #: and what verifies the atoms the index only narrows (`marks`, `fterms`), and `digest`.
 ATTRIBUTES = (("law", "uint"), ("published", "uint"), ("filed", "uint"),

@@ -2,11 +2,14 @@
 words of `[0-9A-Za-z_]`, the only characters the index's charset table holds, so that
 nothing depends on how the engine splits, folds or escapes text.
 
-- Text: one word per character (`x` and its code point in hex), spaces and punctuation
-  included, so a term is a phrase of its characters and matches exactly where it is a
-  substring of the normalised text (tokkyo normalises, as documents.py does); `zz` between
-  two units, which no query phrase holds, so a phrase never runs from one unit into the
-  next.
+- Text, twice: one word per character (`x` and its code point in hex), spaces and
+  punctuation included, and one word per pair of neighbouring characters (`y`, the two
+  code points), so a term of one character is its character's word and a longer term the
+  phrase of its pairs' words, which matches exactly where the term is a substring of the
+  normalised text (tokkyo normalises, as documents.py does). Pairs are far rarer than
+  characters: a phrase of pairs reads short lists (as the bigram index of the issue's
+  measurement did). `zz` between two units, which no query phrase holds, so a phrase
+  never runs from one unit into the next.
 - Codes: a three-letter kind, then the code with every character that is not an ASCII
   letter or digit escaped (`_` and two hex digits, `__` and six for the others). The
   escape keeps prefixes: a code starts with a prefix exactly when its word starts with
@@ -21,6 +24,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+import itertools
 from collections.abc import Iterable
 
 UNIT_BREAK = "zz"          # between two text units (never in a query phrase)
@@ -39,9 +43,24 @@ def phrase(text: str) -> str:
     return '"' + " ".join(char_words(text)) + '"'
 
 
+def pair_words(text: str) -> list[str]:
+    """One word per pair of neighbouring characters (none for one character)."""
+    return [f"y{ord(a):x}_{ord(b):x}" for a, b in itertools.pairwise(text)]
+
+
+def term_phrase(text: str) -> str:
+    """A term of two characters or more as the phrase of its pairs' words."""
+    return '"' + " ".join(pair_words(text)) + '"'
+
+
 def units_text(units: Iterable[str]) -> str:
     """A field's value: the units' character words, units apart."""
     return f" {UNIT_BREAK} ".join(" ".join(char_words(u)) for u in units)
+
+
+def units_pairs(units: Iterable[str]) -> str:
+    """A pairs field's value: the units' pair words, units apart."""
+    return f" {UNIT_BREAK} ".join(" ".join(pair_words(u)) for u in units)
 
 
 def marks_text(marks: Iterable[str]) -> str:
@@ -118,15 +137,16 @@ def _within_year(kind: str, start: dt.date, end: dt.date) -> list[str]:
         return [f"{kind}y{start.year:04d}"]
     out: list[str] = []
     day = start
-    while day <= end:
+    while True:             # stepping past `end` could pass 9999-12-31
         month_end = _month_end(day.year, day.month)
         if day.day == 1 and month_end <= end:
             out.append(f"{kind}d{day:%Y%m}*")
-            day = month_end + dt.timedelta(days=1)
+            day = month_end
         else:
             out.append(f"{kind}d{day:%Y%m%d}")
-            day += dt.timedelta(days=1)
-    return out
+        if day >= end:
+            return out
+        day += dt.timedelta(days=1)
 
 
 def date_range(kind: str, start: dt.date | None, end: dt.date | None) -> list[str]:

@@ -28,10 +28,17 @@ from tokkyo.search.backends.sphinx.cluster import (
     reason,
     shard_of,
 )
-from tokkyo.search.backends.sphinx.schema import ATTRIBUTES, LAWS, MARKS_FIELD, TEXT_FIELDS
+from tokkyo.search.backends.sphinx.schema import (
+    ATTRIBUTES,
+    LAWS,
+    MARKS_FIELD,
+    PAIR_FIELDS,
+    TEXT_FIELDS,
+)
 from tokkyo.search.documents import CaseDocument, StatusFacts, digest
 
-COLUMNS = ("id", *TEXT_FIELDS.values(), MARKS_FIELD, "k", *(name for name, _ in ATTRIBUTES))
+COLUMNS = ("id", *TEXT_FIELDS.values(), *PAIR_FIELDS.values(), MARKS_FIELD, "k",
+           *(name for name, _ in ATTRIBUTES))
 #: The date kinds of the case's dates (AD, PD, RD) and of its status facts.
 DATE_KINDS = {"AD": "dad", "PD": "dpd", "RD": "drd"}
 STATUS_DATES = ("sdi", "sex", "sna", "sge")   # disappearance, expiry, next annuity, grace end
@@ -78,6 +85,7 @@ def key_words(doc: CaseDocument) -> list[str]:
 def row(doc: CaseDocument) -> tuple[Any, ...]:
     """The values of COLUMNS for one document."""
     texts = [tokens.units_text(doc.texts.get(code, ())) for code in TEXT_FIELDS]
+    texts += [tokens.units_pairs(doc.texts.get(code, ())) for code in PAIR_FIELDS]
     law = LAWS.index(doc.law) + 1 if doc.law in LAWS else 0
     return (doc.id, *texts, tokens.marks_text(doc.marks), " ".join(dict.fromkeys(key_words(doc))),
             law, day_number(doc.published), day_number(doc.filed), doc.application_number,
