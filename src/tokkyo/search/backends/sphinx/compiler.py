@@ -61,6 +61,15 @@ def _keys(words: Sequence[str]) -> str:
     return f"(@{KEYS_FIELD} {_any(words)})" if words else NOTHING
 
 
+def _shares_words(parts: Sequence[set[str]]) -> bool:
+    seen: set[str] = set()
+    for words in parts:
+        if seen & words:
+            return True
+        seen |= words
+    return False
+
+
 def _fields(names: Sequence[str], pairs: bool = False) -> str:
     columns = [(PAIR_FIELDS if pairs else TEXT_FIELDS)[n] for n in names]
     return f"@{columns[0]}" if len(columns) == 1 else f"@({','.join(columns)})"
@@ -131,17 +140,17 @@ class QueryCompiler:
 
     def text(self, field_code: str, value: q.Text) -> Compiled:
         """A term: its pairs' phrase in the pairs fields, or its character's word (fields
-        normalising it alike share one group). Proximity: the parts' character phrases
-        near each other in one field, verified afterwards."""
+        normalising it alike share one group). Proximity: the parts' phrases (of pairs when
+        every part has two characters or more) near each other in one field, verified
+        afterwards."""
         groups: dict[tuple[tuple[str, ...], ...], list[str]] = {}
         for name in document_fields(field_code):
             parts = tuple(tuple(self.spellings(name, p)) for p in value.parts)
             if all(parts):
                 groups.setdefault(parts, []).append(name)
         expressions = []
-        joiner = " "
-        if value.gaps and not self.folds.long_vowel:
-            joiner = f" NEAR/{self._window(value, groups)} "
+        window = (self._window(value, groups) if value.gaps and not self.folds.long_vowel
+                  else 0)
         for parts, names in groups.items():
             if not value.gaps:      # a term: its pairs' phrase, or its one character
                 long = [tokens.term_phrase(s) for s in parts[0] if len(s) > 1]
@@ -151,8 +160,17 @@ class QueryCompiler:
                 if short:
                     expressions.append(f"({_fields(names)} {_any(short)})")
                 continue
-            body = joiner.join(_any([tokens.phrase(s) for s in spelled]) for spelled in parts)
-            expressions.append(f"({_fields(names)} {body})")
+            # parts of two characters or more: their pairs' phrases, a gap of d
+            # characters being d + 1 pair words (one more word in the window)
+            pairs = all(len(s) > 1 for spelled in parts for s in spelled)
+            spell = tokens.term_phrase if pairs else tokens.phrase
+            words = tokens.pair_words if pairs else tokens.char_words
+            # NEAR misses a match whose parts share a word (searchd pairs occurrences
+            # greedily): then every part anywhere in the field, as the candidates
+            shared = _shares_words([{w for s in spelled for w in words(s)} for spelled in parts])
+            joiner = f" NEAR/{window + pairs} " if window and not shared else " "
+            body = joiner.join(_any([spell(s) for s in spelled]) for spelled in parts)
+            expressions.append(f"({_fields(names, pairs=pairs)} {body})")
         return Compiled(_any(expressions), "near" if value.gaps else "")
 
     @staticmethod
