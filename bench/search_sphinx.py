@@ -14,7 +14,8 @@ RTINDEX (with 3 nodes every shard is held twice: the mirrors). Queries: bench/se
 tokkyo's whole search on the cluster (parse, compile, one SphinxQL search with its count
 and first page of 50 by relevance, verification where an atom needs it) next to two
 references in the same run: the SQL engine on the same store (hits must be equal), and a
-bare SphinxQL search of the query's first term as a phrase (count only).
+bare SphinxQL search of the query's first term as a phrase (count only): its pairs'
+phrase, or its character's word, in every field.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from tests.sphinx_cluster import find_searchd, start_cluster  # noqa: E402
 from tokkyo.config import load_settings  # noqa: E402
 from tokkyo.search import documents, engine  # noqa: E402
 from tokkyo.search.backends.sphinx import SphinxBackend  # noqa: E402
-from tokkyo.search.backends.sphinx.tokens import phrase  # noqa: E402
+from tokkyo.search.backends.sphinx.tokens import phrase, term_phrase  # noqa: E402
 from tokkyo.search.normalize import normalise_text  # noqa: E402
 from tokkyo.search.query import parse  # noqa: E402
 from tokkyo.store.database import Database  # noqa: E402
@@ -79,8 +80,12 @@ def flushed_size(cluster, backend: SphinxBackend) -> int:
 
 
 def bare_count(backend: SphinxBackend, term: str) -> int:
+    """The term's count by hand: its pairs' phrase (its character's word for one
+    character) in every field, no tokkyo layers."""
+    text = normalise_text(term)
+    words = term_phrase(text) if len(text) > 1 else phrase(text)
     return backend._read(f"SELECT id FROM {backend.reader.name} WHERE MATCH(%s) LIMIT 0, 1",
-                         (phrase(normalise_text(term)),))[1]
+                         (words,))[1]
 
 
 def run_queries(db: Database, backend: SphinxBackend, repeat: int) -> None:
