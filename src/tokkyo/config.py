@@ -184,6 +184,32 @@ def _seconds(text: str) -> float:
     return value
 
 
+_SPHINX_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SPHINX_NODE = re.compile(r"[^\s|,:\[\]]+:(\d{1,5})")
+
+
+def _sphinx_indexes(text: str) -> str:
+    """`host:port|host:port:index[,…]`, checked as search/backends/sphinx/cluster.py
+    reads it (which the configuration layer does not import)."""
+    value = ",".join(part.strip() for part in text.split(",") if part.strip())
+    for part in value.split(",") if value else ():
+        where, _, name = part.rpartition(":")
+        if not where or not _SPHINX_NAME.fullmatch(name):
+            raise ValueError(f"{part!r} is not host:port[|host:port…]:index")
+        for node in where.split("|"):
+            found = _SPHINX_NODE.fullmatch(node.strip())
+            if not found or not 0 < int(found.group(1)) < 65536:
+                raise ValueError(f"{node.strip()!r} in {part!r} is not host:port")
+    return value
+
+
+def _sphinx_index(text: str) -> str:
+    value = _sphinx_indexes(text)
+    if "," in value:
+        raise ValueError("name one distributed index (host:port[|host:port…]:index)")
+    return value
+
+
 def _blob_store(text: str) -> str:
     value = text.strip()
     if value and "://" not in value:
@@ -191,7 +217,7 @@ def _blob_store(text: str) -> str:
     return value
 
 
-SEARCH_ENGINES = ("tantivy", "sql")
+SEARCH_ENGINES = ("tantivy", "sphinx", "sql")
 
 
 def _search_engine(text: str) -> str:
@@ -232,7 +258,8 @@ class Settings:
         "folder of TOKKYO_BLOB_DIR.", _blob_store)
     search_engine: str = setting(
         "tantivy",
-        "Search engine: `tantivy` (embedded, an index folder beside the store), `sql` (the "
+        "Search engine: `tantivy` (embedded, an index folder beside the store), `sphinx` "
+        "(a SphinxQL cluster: TOKKYO_SPHINX_SHARDS, TOKKYO_SPHINX_READ), `sql` (the "
         "store's own n-gram index, kept as the reference until it is retired).",
         _search_engine)
     search_index_dir: str = setting(
@@ -352,6 +379,17 @@ class Settings:
         "On SIGTERM, how long `tokkyo serve` lets requests and downloads in flight "
         "finish before it ends them (a download ended is resumable with a Range).",
         _positive_int)
+    sphinx_shards: str = setting(
+        "",
+        "The sphinx search backend's shards, separated by commas, each "
+        "`host:port|host:port:index`: the SphinxQL listeners of every copy of the shard's "
+        "real-time index (writes go to all), then its name. Sphinx 2.2 or Manticore "
+        "Search (the production engine; not tested here).", _sphinx_indexes)
+    sphinx_read: str = setting(
+        "",
+        "The sphinx search backend's distributed index over the shards, "
+        "`host:port|host:port:index`: the SphinxQL listeners serving it (tried in "
+        "order), then its name.", _sphinx_index)
     host: str = setting("127.0.0.1", "Address `tokkyo serve` listens on.")
     port: int = setting(8000, "Port `tokkyo serve` listens on.", _positive_int)
 

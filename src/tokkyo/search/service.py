@@ -28,6 +28,10 @@ def open_backend(settings: Settings) -> SearchBackend:
     """The backend the settings name (`TOKKYO_SEARCH_ENGINE`)."""
     if settings.search_engine == "sql":
         return SqlBackend()
+    if settings.search_engine == "sphinx":
+        from tokkyo.search.backends.sphinx import SphinxBackend
+
+        return SphinxBackend.from_settings(settings)
     from tokkyo.search.backends.tantivy import TantivyBackend
 
     return TantivyBackend(settings.search_path)

@@ -1,0 +1,170 @@
+"""Search on the sphinx backend: build time, index size and query latency (p50/p95) on
+clusters of 1 and 3 shards on loopback, hit counts checked equal to the SQL engine's.
+
+    python bench/search_sphinx.py [--sizes 20000,100000] [--shards 1,3] [--repeat 20]
+                                  [--sqlite-path FILE]
+
+The corpus is bench/search.py's GENERATED one (seeded; see its docstring), built into a
+SQLite store (`--sqlite-path` keeps and reuses it). For each size and shard count a fresh
+cluster of Debian's searchd (tests/sphinx_cluster.py: each node its shard and a mirror of
+its neighbour's, the distributed index on each) is filled from the store, as a reindex
+does: the case documents read from the store (`documents.all_documents`), then written
+(`SphinxBackend.write`, 2000 a call); the index size is the nodes' folders after FLUSH
+RTINDEX (with 3 nodes every shard is held twice: the mirrors). Queries: bench/search.py's,
+tokkyo's whole search on the cluster (parse, compile, one SphinxQL search with its count
+and first page of 50 by relevance, verification where an atom needs it) next to two
+references in the same run: the SQL engine on the same store (hits must be equal), and a
+bare SphinxQL search of the query's first term as a phrase (count only): its pairs'
+phrase, or its character's word, in every field.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO))
+
+from bench.search import QUERIES, build, first_term, p95, timed  # noqa: E402
+
+from tests.sphinx_cluster import find_searchd, start_cluster  # noqa: E402
+from tokkyo.config import load_settings  # noqa: E402
+from tokkyo.search import documents, engine  # noqa: E402
+from tokkyo.search.backends.sphinx import SphinxBackend  # noqa: E402
+from tokkyo.search.backends.sphinx.tokens import phrase, term_phrase  # noqa: E402
+from tokkyo.search.normalize import normalise_text  # noqa: E402
+from tokkyo.search.query import parse  # noqa: E402
+from tokkyo.store.database import Database  # noqa: E402
+from tokkyo.store.tables import applications, publications  # noqa: E402
+
+
+def fill(db: Database, backend: SphinxBackend) -> tuple[float, float, int]:
+    """Every case of the store written to the cluster: (seconds reading documents,
+    seconds writing them, documents)."""
+    reading = writing = 0.0
+    count = 0
+    with db.engine.connect() as conn:
+        chunks = documents.all_documents(conn, chunk=2000)
+        while True:
+            started = time.perf_counter()
+            chunk = next(chunks, None)
+            reading += time.perf_counter() - started
+            if chunk is None:
+                return reading, writing, count
+            started = time.perf_counter()
+            backend.write(chunk, [])
+            writing += time.perf_counter() - started
+            count += len(chunk)
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def flushed_size(cluster, backend: SphinxBackend) -> int:
+    for shard in backend.shards:
+        for node in shard.nodes:
+            with backend.connections.cursor(node) as cur:
+                cur.execute(f"FLUSH RTINDEX {shard.name}")
+    return sum(folder_bytes(n.config.folder) for n in cluster.nodes)
+
+
+def bare_count(backend: SphinxBackend, term: str) -> int:
+    """The term's count by hand: its pairs' phrase (its character's word for one
+    character) in every field, no tokkyo layers."""
+    text = normalise_text(term)
+    words = term_phrase(text) if len(text) > 1 else phrase(text)
+    return backend._read(f"SELECT id FROM {backend.reader.name} WHERE MATCH(%s) LIMIT 0, 1",
+                         (words,))[1]
+
+
+def run_queries(db: Database, backend: SphinxBackend, repeat: int) -> None:
+    with db.engine.connect() as conn:
+        for label, expression in QUERIES:
+            tree = parse(expression).tree
+
+            def ours(tree=tree) -> None:
+                with conn.begin():
+                    backend.search(conn, tree, limit=50)
+
+            def sql(tree=tree) -> None:
+                with conn.begin():
+                    engine.search(conn, tree, limit=50)
+
+            with conn.begin():
+                want = engine.search(conn, tree, limit=0).total
+                got = backend.search(conn, tree, limit=0).total
+            first = timed(ours, 1)[0]
+            times = timed(ours, repeat)
+            reference = timed(sql, max(3, repeat // 4))
+            term = first_term(expression)
+            bare = timed(lambda t=term: bare_count(backend, t), repeat)
+            same = "equal" if got == want else f"DIFFER (SQL {want})"
+            print(f"    {label:<26} {expression:<30} hits {got:>7} {same}  first {first:7.1f} ms"
+                  f"  p50 {statistics.median(times):7.1f} ms  p95 {p95(times):7.1f} ms  "
+                  f"bare phrase p50 {statistics.median(bare):6.2f} ms  "
+                  f"SQL engine p50 {statistics.median(reference):8.1f} ms  "
+                  f"×{statistics.median(reference) / statistics.median(times):5.1f} faster")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="20000")
+    parser.add_argument("--shards", default="1,3")
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--sqlite-path", help="keep the SQLite store in this file and reuse "
+                        "it (documents already in it are not built again)")
+    args = parser.parse_args()
+    searchd, reason = find_searchd()
+    if searchd is None:
+        sys.exit(reason)
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    shard_counts = [int(s) for s in args.shards.split(",")]
+    print(f"corpus: GENERATED documents (bench/search.py), sizes {sizes}; shards "
+          f"{shard_counts} on loopback; machine: {os.cpu_count()} CPUs, load "
+          f"{os.getloadavg()[0]:.2f}")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(args.sqlite_path).resolve() if args.sqlite_path else Path(tmp) / "b.sqlite3"
+        db = Database.open(load_settings(database_url=f"sqlite:///{path}", data_dir=tmp))
+        db.upgrade()
+        with db.engine.connect() as conn:
+            existing = set(conn.execute(sa.select(publications.c.number)).scalars()) | set(
+                conn.execute(sa.select(applications.c.application_number)).scalars())
+            built = conn.execute(sa.select(sa.func.count()).select_from(applications)
+                                 ).scalar_one()
+        for size in sizes:
+            if size > built:
+                seconds = build(db, size - built, existing, seed=size)
+                print(f"  store: {size - built:,} generated documents built in {seconds:.1f} s")
+                built = size
+            for shards in shard_counts:
+                root = Path(tempfile.mkdtemp(prefix="tokkyo-sphinx-bench-"))
+                cluster = start_cluster(root, searchd, nodes=shards)
+                backend = cluster.backend()
+                try:
+                    reading, writing, count = fill(db, backend)
+                    size_bytes = flushed_size(cluster, backend)
+                    print(f"  {count:,} cases, {shards} shard(s): documents read from the "
+                          f"store {reading:.1f} s, written to sphinx {writing:.1f} s "
+                          f"({count / writing:.0f} docs/s); index on disk "
+                          f"{size_bytes / 1e6:.0f} MB")
+                    run_queries(db, backend, args.repeat)
+                finally:
+                    backend.close()
+                    cluster.stop()
+                    shutil.rmtree(root, ignore_errors=True)
+        db.close()
+
+
+if __name__ == "__main__":
+    main()
