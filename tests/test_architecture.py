@@ -27,11 +27,14 @@ ALLOWED: dict[str, set[str]] = {
     "documents": {"model", "store", "search", "errors"},
     # e-filing: HTML to JPO XML and the formality check, pure of storage (design.md)
     "efiling": {"model", "errors"},
+    # machine translation: engines, routing, glossaries (design.md); settings choose the
+    # routing file and the glossary
+    "translate": {"model", "store", "search", "config", "errors"},
     # the request plumbing every surface shares: the app context, the unit of work as
     # dependencies, how errors reach each surface
     "web": {"store", "accounts", "config", "errors"},
     "api": {"model", "store", "search", "ingest", "documents", "accounts", "errors",
-            "config", "web"},
+            "config", "web", "translate"},
     "portal": {"model", "store", "search", "documents", "accounts", "errors", "config",
                "web", "efiling"},
     # the bulk site shares the portal's look, language and session, and sends files with
@@ -40,9 +43,9 @@ ALLOWED: dict[str, set[str]] = {
     # the HTTP server (uvicorn + the zero-copy send extension) knows nothing of tokkyo
     "server": set(),
     "cli": {"model", "store", "search", "ingest", "documents", "accounts", "api", "portal",
-            "bulk", "app", "config", "errors", "server", "web", "efiling"},
+            "bulk", "app", "config", "errors", "server", "web", "efiling", "translate"},
     "app": {"api", "portal", "bulk", "documents", "accounts", "search", "store", "config",
-            "errors", "web"},
+            "errors", "web", "translate"},
 }
 FORBIDDEN_NAMES = {"utils", "util", "helpers", "helper", "common", "misc"}
 
