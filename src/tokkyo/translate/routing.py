@@ -97,6 +97,10 @@ class RoutingTable:
                 self._built[name] = build(name, self.engine_specs[name])
             return self._built[name]
 
+    def name_of(self, engine: Translator) -> str:
+        """The [engines.NAME] a built engine was made from ("" for none)."""
+        return next((n for n, e in self._built.items() if e is engine), "")
+
     def pairs(self) -> set[Pair]:
         return {(r.source, r.target) for r in self.routes}
 

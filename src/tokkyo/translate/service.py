@@ -31,10 +31,12 @@ RETRY_AFTER_CAP = 30.0
 @dataclass(frozen=True, slots=True)
 class Retries:
     """How transient failures are retried: `attempts` calls in all, waiting `backoff`
-    seconds after the first failure and doubling (a service's Retry-After wins, capped)."""
+    seconds after the first failure and doubling; a service's Retry-After is waited
+    instead, up to `max_wait`. An engine's `retries` option (attempts) overrides."""
 
     attempts: int = 3
     backoff: float = 0.5
+    max_wait: float = RETRY_AFTER_CAP
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,16 +153,18 @@ class Platform:
     def _call(self, engine: Translator, batch: list[str], source: str, target: str,
               kind: ContentKind, result: Result) -> list[Translation]:
         wait = self.retries.backoff
-        for attempt in range(1, self.retries.attempts + 1):
+        spec = self.table.engine_specs.get(self.table.name_of(engine), {})
+        attempts = max(1, int(spec.get("retries", self.retries.attempts)))
+        for attempt in range(1, attempts + 1):
             result.attempts += 1
             try:
                 return engine.translate(batch, source=source, target=target, kind=kind)
             except TransientTranslationError as exc:
-                if attempt == self.retries.attempts:
+                if attempt == attempts:
                     raise TransientTranslationError(
                         f"{exc} (engine {engine.name}; gave up after {attempt} attempts)"
                     ) from exc
-                pause = min(getattr(exc, "retry_after", None) or wait, RETRY_AFTER_CAP)
+                pause = min(getattr(exc, "retry_after", None) or wait, self.retries.max_wait)
                 log.warning("engine %s: %s; retrying in %.1f s", engine.name, exc, pause)
                 self.sleep(pause)
                 wait *= 2
