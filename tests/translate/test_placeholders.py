@@ -28,7 +28,8 @@ def engines(text: str) -> list[str]:
     tokens = TOKEN.findall(text)
     return [text, " ".join(f"⟦{t}⟧" for t in reversed(tokens)),
             TOKEN.sub(lambda m: "" if int(m.group(1)) % 2 else m.group(0), text),
-            text + text, re.sub(r"⟦(\d+)⟧", r"⟦ \1 ⟧", text), "nothing left"]
+            text + text, re.sub(r"⟦(\d+)⟧", r"⟦ \1 ⟧", text), "nothing left",
+            "⟦ stray ⟧⟦" + text + "⟦99⟧"]
 
 
 @settings(max_examples=200, deadline=None)
@@ -42,6 +43,7 @@ def test_every_slot_survives_every_engine(pieces):
         for slot in masked.slots:
             assert back.text.count(slot.text_in("en")) >= 1
         assert not TOKEN.search(back.text)
+        assert back.text.count("⟦") == text.count("⟦")
     assert restore(masked.text, masked, "ja").text == text
 
 

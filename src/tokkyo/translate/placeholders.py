@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 OPEN, CLOSE = "⟦", "⟧"
 TOKEN = re.compile(r"⟦\s*(\d+)\s*⟧")
+_STRAY = re.compile("[⟦⟧]")
 
 _D = "[0-9０-９]"
 _TAGS = "chem|maths|math|tables|table|img|sub|sup|i|b|u|o|smallcaps|br"
@@ -142,7 +143,8 @@ class Restored:
 
 def restore(output: str, masked: Masked, target: str) -> Restored:
     """The engine's `output` with each `⟦n⟧` written in `target`; a slot that is missing
-    is appended (and its span returned), a number the segment never had is removed."""
+    is appended (and its span returned), a number the segment never had and a lone
+    bracket are removed."""
     seen: set[int] = set()
 
     def put(m: re.Match[str]) -> str:
@@ -153,7 +155,13 @@ def restore(output: str, masked: Masked, target: str) -> Restored:
         s = masked.slots[n]
         return s.rendered.get("*", s.text_in(target))
 
-    text = TOKEN.sub(put, output)
+    # an engine may also write a bracket of its own (a model's stray ⟦): never shown
+    pieces, last = [], 0
+    for m in TOKEN.finditer(output):
+        pieces += [_STRAY.sub("", output[last:m.start()]), put(m)]
+        last = m.end()
+    pieces.append(_STRAY.sub("", output[last:]))
+    text = "".join(pieces)
     displaced = []
     for n, s in enumerate(masked.slots):
         if n not in seen:
