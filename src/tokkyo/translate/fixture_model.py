@@ -24,7 +24,8 @@ def train_sentencepiece(texts: Iterable[str], vocab_size: int = 1000) -> bytes:
     out = io.BytesIO()
     sentencepiece.SentencePieceTrainer.train(
         sentence_iterator=iter([t for t in texts if t.strip()]), model_writer=out,
-        vocab_size=vocab_size, character_coverage=0.99, hard_vocab_limit=False, model_type="unigram",
+        vocab_size=vocab_size, character_coverage=0.99, hard_vocab_limit=False,
+        model_type="unigram",
         user_defined_symbols=list(SYMBOLS), bos_id=1, eos_id=2, unk_id=0, pad_id=-1,
         minloglevel=2)
     return out.getvalue()
