@@ -22,17 +22,10 @@ CLAIMS = ("【請求項１】\n基板１０と、ＳｉＯ２膜２０とを有�
           "【請求項２】\n請求項１又は２に記載の装置であって、図２に示す【数１】を満たす。")
 
 
-def gazette_lines() -> list[str]:
-    lines = []
-    for path in sorted(GAZETTE.glob("*.xml")):
-        text = re.sub(r"<[^>]+>", " ", path.read_text("utf-8"))
-        lines += [s.strip() for s in text.splitlines() if len(s.strip()) > 5]
-    return lines
-
-
 @pytest.fixture(scope="module")
 def model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return fixture_model.build(tmp_path_factory.mktemp("tiny-model"), gazette_lines())
+    return fixture_model.build(tmp_path_factory.mktemp("tiny-model"),
+                               fixture_model.sample_lines(GAZETTE))
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from tokkyo.cli import (
     users,
 )
 from tokkyo.cli.efiling import app as efile_app
+from tokkyo.cli.translate import app as translate_app
 
 app = typer.Typer(help="tokkyo: an open, self-hostable patent information platform.",
                   no_args_is_help=True, add_completion=False)
@@ -54,6 +55,7 @@ app.add_typer(bulk.app, name="bulk")
 app.add_typer(search.app, name="search")
 search_index.register(search.app)
 app.add_typer(efile_app, name="efile")
+app.add_typer(translate_app, name="translate")
 
 if __name__ == "__main__":
     app()

@@ -8,6 +8,7 @@ writes one for demos and benchmarks."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -15,6 +16,16 @@ import numpy as np
 
 #: Kept whole by the tokenizer so that the model can copy them.
 SYMBOLS = ("⟦", "⟧")
+
+
+def sample_lines(folder: Path) -> list[str]:
+    """The text lines of the gazette XML files in `folder` (markup removed), the
+    tokenizer's training text."""
+    lines: list[str] = []
+    for path in sorted(folder.glob("*.xml")):
+        text = re.sub(r"<[^>]+>", " ", path.read_text("utf-8"))
+        lines += [s.strip() for s in text.splitlines() if len(s.strip()) > 5]
+    return lines
 
 
 def train_sentencepiece(texts: Iterable[str], vocab_size: int = 1000) -> bytes:
