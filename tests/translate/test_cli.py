@@ -4,7 +4,6 @@ fixture model; bad files are one line, exit 2, and change nothing."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
