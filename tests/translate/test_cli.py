@@ -130,3 +130,13 @@ def test_fixture_model(env, tmp_path):
         "model.bin", "source.spm", "target.spm", "config.json"}
     again = invoke(env, "fixture-model", str(tmp_path / "model"))
     assert (again.exit_code, again.stderr.strip()) == (2, f"{tmp_path / 'model'} is not empty")
+
+
+def test_serve_refuses_a_bad_routing_file_in_one_line(env, tmp_path):
+    data = {**env, "TOKKYO_DATA_DIR": str(tmp_path / "data"),
+            "TOKKYO_TRANSLATE_ROUTES": str(tmp_path / "bad.toml")}
+    (tmp_path / "bad.toml").write_text("[[routes]]\nsource='ja'\n", "utf-8")
+    assert runner.invoke(app, ["db", "upgrade"], env=data).exit_code == 0
+    result = runner.invoke(app, ["serve", "--port", "1"], env=data)
+    assert (result.exit_code, result.stderr.strip()) == (
+        2, f"routing file {tmp_path / 'bad.toml'}: route 1 needs 'target'")

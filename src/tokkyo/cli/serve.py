@@ -16,8 +16,10 @@ from tokkyo.cli import context
 from tokkyo.cli.bulk import publish_samples
 from tokkyo.cli.ingest import print_report, run_ingest
 from tokkyo.config import Settings
+from tokkyo.errors import ConfigError
 from tokkyo.server.zerocopy import ZeroCopyH11Protocol
 from tokkyo.store.database import Database
+from tokkyo.translate import setup as translate_setup
 
 
 def serve(
@@ -35,6 +37,7 @@ def serve(
             "TOKKYO_DATA_DIR or TOKKYO_DATABASE_URL to it")) as db:
         banner = f"tokkyo serving on {config.bound_origin}/"
         _warn_of_wildcard(config)
+        _check_translation(config)
         if workers > 1:
             # Each process builds its own app (and store connections) from the settings:
             # the address given here is theirs too (links default to it)
@@ -45,6 +48,15 @@ def serve(
                         http=ZeroCopyH11Protocol, proxy_headers=False)
             return
         _run(create_app(config, db, serving=True), config.host, config.port, banner)
+
+
+def _check_translation(config: Settings) -> None:
+    """A routing file or operator glossary that cannot be used ends the command with one
+    line (exit 2) before any server process starts."""
+    try:
+        translate_setup.platform(config).table.close()
+    except ConfigError as exc:
+        context.fail(str(exc), code=2)
 
 
 def demo(
@@ -72,6 +84,7 @@ def demo(
         publish_samples(db, config)
         if no_serve:
             return
+        _check_translation(config)
         _run(create_app(config, db, serving=True), config.host, config.port,
              demo_banner(f"http://{config.host}:{config.port}"))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tokkyo.errors import TerminalError, TokkyoError, TransientError
+from tokkyo.errors import ConfigError, TerminalError, TokkyoError, TransientError
 
 
 class TranslationError(TokkyoError):
@@ -23,9 +23,10 @@ class NoRoute(TranslationError, TerminalError):
     """The routing table names no engine for this pair and content kind."""
 
 
-class RoutingError(TranslationError, TerminalError):
+class RoutingError(TranslationError, ConfigError):
     """The operator's routing file cannot be used (the message names the file and place)."""
 
 
-class GlossaryError(TranslationError, TerminalError):
-    """A glossary file cannot be read (the message names the line); nothing was changed."""
+class GlossaryError(TranslationError, ConfigError):
+    """A glossary file cannot be read (the message names the line); nothing was changed.
+    A configuration error when it is the operator's (the server does not start)."""
