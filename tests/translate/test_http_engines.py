@@ -92,13 +92,17 @@ class Remote:
 
     def new_token(self) -> str:
         """A new user's access token (a rate-limit window of its own)."""
+        return self.new_user()[1]
+
+    def new_user(self) -> tuple[str, str]:
+        """A new user's login ID and access token."""
         login_id = f"trans-{next(self.counter):04d}"
         engine = make_engine(self.url)
         with engine.begin() as conn:
             accounts.add_user(conn, Policy(secret=SECRET.encode()), login_id, PASSWORD,
                               "user")
         engine.dispose()
-        return self.server.token(login_id, PASSWORD)
+        return login_id, self.server.token(login_id, PASSWORD)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -234,3 +238,16 @@ def test_the_endpoint_speaks_libretranslate(remote):
     nokey = httpx.post(f"{base}/translate", json={"q": "x", "source": "ja", "target": "en"})
     assert (nokey.status_code, nokey.json()) == (
         403, {"error": "Invalid API key: give a tokkyo access token as api_key"})
+
+
+def test_a_callers_own_glossary_is_pinned(remote):
+    login_id, token = remote.new_user()
+    mine = remote.server.env["TOKKYO_DATA_DIR"] + f"/translate/glossaries/{login_id}.tsv"
+    Path(mine).parent.mkdir(parents=True, exist_ok=True)
+    Path(mine).write_text("ウェーハ\twafer\n", "utf-8")
+    asked = {"q": ["ウェーハ１を切る。"], "source": "ja", "target": "en"}
+    pinned = httpx.post(f"{remote.server.base}/translate", json={**asked, "api_key": token})
+    assert pinned.json()["translatedText"] == ["wafer1を切る。"]
+    other = httpx.post(f"{remote.server.base}/translate",
+                       json={**asked, "api_key": remote.token()})
+    assert other.json()["translatedText"] == ["ウェーハ1を切る。"]

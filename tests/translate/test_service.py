@@ -7,7 +7,12 @@ import pytest
 
 from tokkyo.translate import routing
 from tokkyo.translate.cache import MemoryCache, key
-from tokkyo.translate.errors import NoRoute, TerminalTranslationError, TransientTranslationError
+from tokkyo.translate.errors import (
+    NoRoute,
+    RoutingError,
+    TerminalTranslationError,
+    TransientTranslationError,
+)
 from tokkyo.translate.kinds import ContentKind as K
 from tokkyo.translate.kinds import Translation
 from tokkyo.translate.service import Platform, Retries
@@ -86,3 +91,12 @@ def test_terminal_failures_are_not_retried():
 def test_no_route():
     with pytest.raises(NoRoute):
         platform().translate("文", source="en", target="ja", kind=K.TITLE)
+
+
+def test_a_route_to_an_engine_that_does_not_serve_the_pair():
+    table = routing.parse("[engines.e]\ntype = 'identity'\npairs = ['ja-en']\n"
+                          "[[routes]]\nsource='zh'\ntarget='ja'\nengine='e'\n", "t.toml")
+    with pytest.raises(RoutingError) as raised:
+        Platform(table).translate("文", source="zh", target="ja", kind=K.TITLE)
+    assert str(raised.value) == ("routing table t.toml: zh→ja title is routed to engine "
+                                 "'e', which serves ja-en")

@@ -11,8 +11,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from tokkyo.api import libretranslate
-from tokkyo.translate.kinds import LANGUAGES
-from tokkyo.translate.service import Platform
+from tokkyo.translate import setup
+from tokkyo.translate.kinds import LANGUAGES, Translation
+from tokkyo.translate.service import Platform, Result
+from tokkyo.web.context import context_of
 
 router = APIRouter(tags=["translation"])
 
@@ -20,6 +22,17 @@ router = APIRouter(tags=["translation"])
 def _platform(request: Request) -> Platform:
     platform: Platform = request.app.state.translate
     return platform
+
+
+def _translate(request: Request, asked: libretranslate.TranslateRequest
+               ) -> tuple[list[Translation], Result]:
+    """The caller admitted (key, rate limit), then the texts translated with the caller's
+    own glossary over the operator's (in a worker thread: engines block)."""
+    login_id = libretranslate.admit(request, asked.key)
+    mine = setup.user_glossary(context_of(request).settings, login_id)
+    return _platform(request).translate_segments(asked.q, source=asked.source,
+                                                 target=asked.target, kind=asked.kind,
+                                                 glossary=mine)
 
 
 @router.get("/languages")
@@ -38,10 +51,7 @@ async def translate(request: Request) -> dict[str, Any]:
     engine the routing table names for the pair and `kind` (a tokkyo extension; default
     description). Extra answer fields name the engine and its version."""
     asked = await libretranslate.read(request)
-    libretranslate.admit(request, asked.key)
-    done, result = await run_in_threadpool(
-        _platform(request).translate_segments, asked.q, source=asked.source,
-        target=asked.target, kind=asked.kind)
+    done, result = await run_in_threadpool(_translate, request, asked)
     texts = [t.text for t in done]
     return {"translatedText": texts if asked.batch else texts[0],
             "engine": result.engine, "version": result.version}
@@ -53,10 +63,7 @@ async def chat_completions(request: Request) -> dict[str, Any]:
     engine of another tokkyo): `model` is `SOURCE-TARGET` or `SOURCE-TARGET:KIND`, the
     last user message is the text; the answer is one choice."""
     asked = await libretranslate.read_chat(request)
-    libretranslate.admit(request, asked.key)
-    done, result = await run_in_threadpool(
-        _platform(request).translate_segments, asked.q, source=asked.source,
-        target=asked.target, kind=asked.kind)
+    done, result = await run_in_threadpool(_translate, request, asked)
     return {"object": "chat.completion", "model": f"{result.engine}@{result.version}",
             "choices": [{"index": 0, "finish_reason": "stop",
                          "message": {"role": "assistant", "content": done[0].text}}]}

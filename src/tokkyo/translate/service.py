@@ -18,7 +18,11 @@ from dataclasses import dataclass, field
 from tokkyo.translate import segments as seg
 from tokkyo.translate.cache import MemoryCache, SegmentCache, key
 from tokkyo.translate.engine import Translator
-from tokkyo.translate.errors import TerminalTranslationError, TransientTranslationError
+from tokkyo.translate.errors import (
+    RoutingError,
+    TerminalTranslationError,
+    TransientTranslationError,
+)
 from tokkyo.translate.glossary import Glossary
 from tokkyo.translate.kinds import ContentKind, Translation
 from tokkyo.translate.placeholders import Masked, mask, restore
@@ -79,8 +83,16 @@ class Platform:
         self.sleep = sleep
 
     def route(self, source: str, target: str, kind: ContentKind) -> tuple[Route, Translator]:
+        """The route and its engine; RoutingError when the engine does not serve the
+        route's pair (an operator's mistake, said rather than sent to the engine)."""
         route = self.table.route(source, target, kind)
-        return route, self.table.engine(route.engine)
+        engine = self.table.engine(route.engine)
+        if (source, target) not in engine.pairs():
+            served = ", ".join(f"{a}-{b}" for a, b in sorted(engine.pairs())) or "none"
+            raise RoutingError(f"routing table {self.table.origin}: {source}→{target} "
+                               f"{kind.value} is routed to engine {route.engine!r}, which "
+                               f"serves {served}")
+        return route, engine
 
     def translate(self, text: str, *, source: str, target: str, kind: ContentKind,
                   glossary: Glossary | None = None) -> Result:

@@ -21,6 +21,12 @@ def platform(settings: Settings) -> Platform:
                     cache=MemoryCache(ttl=settings.translate_cache_days * 86400.0))
 
 
+def user_glossary(settings: Settings, login_id: str) -> glossary.Glossary | None:
+    """A user's own glossary, None when the user has none."""
+    path = user_glossary_path(settings, login_id)
+    return glossary.load(path) if path.exists() else None
+
+
 def user_glossary_path(settings: Settings, login_id: str) -> Path:
     """Where a user's own glossary is kept (beside the operator's)."""
     return settings.glossary_path.parent / USER_GLOSSARIES / f"{login_id}.tsv"
