@@ -100,3 +100,12 @@ def test_a_route_to_an_engine_that_does_not_serve_the_pair():
         Platform(table).translate("文", source="zh", target="ja", kind=K.TITLE)
     assert str(raised.value) == ("routing table t.toml: zh→ja title is routed to engine "
                                  "'e', which serves ja-en")
+
+
+def test_untranslated_spans_follow_the_restored_text():
+    table = routing.load("")
+    out = Platform(table).translate("図２及び謎の書類", source="ja", target="en",
+                                    kind=K.BIBLIOGRAPHIC)
+    unit = out.units[0]
+    assert unit.text == "FIG. 2及び謎の書類"
+    assert [unit.text[a:b] for a, b in unit.untranslated] == ["及び謎の書類"]

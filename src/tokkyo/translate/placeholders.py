@@ -138,13 +138,15 @@ def _mask_markers(text: str, start: int, end: int, source: str, slot: _SlotMaker
 @dataclass(frozen=True, slots=True)
 class Restored:
     text: str
-    displaced: tuple[tuple[int, int], ...]      # spans of slots the engine had dropped
+    spans: tuple[tuple[int, int], ...]      # the engine's spans moved, then dropped slots
 
 
-def restore(output: str, masked: Masked, target: str) -> Restored:
+def restore(output: str, masked: Masked, target: str,
+            spans: tuple[tuple[int, int], ...] = ()) -> Restored:
     """The engine's `output` with each `⟦n⟧` written in `target`; a slot that is missing
     is appended (and its span returned), a number the segment never had and a lone
-    bracket are removed."""
+    bracket are removed. `spans` (offsets in `output`, an engine's untranslated ones)
+    come back moved to the restored text, before the appended slots' spans."""
     seen: set[int] = set()
 
     def put(m: re.Match[str]) -> str:
@@ -156,12 +158,20 @@ def restore(output: str, masked: Masked, target: str) -> Restored:
         return s.rendered.get("*", s.text_in(target))
 
     # an engine may also write a bracket of its own (a model's stray ⟦): never shown
-    pieces, last = [], 0
+    pieces: list[str] = []
+    moves: list[tuple[int, int]] = []           # (offset in output, offset in text)
+    last = at = 0
     for m in TOKEN.finditer(output):
-        pieces += [_STRAY.sub("", output[last:m.start()]), put(m)]
+        for piece, start in ((_STRAY.sub("", output[last:m.start()]), last),
+                             (put(m), m.start())):
+            moves.append((start, at))
+            pieces.append(piece)
+            at += len(piece)
         last = m.end()
+    moves.append((last, at))
     pieces.append(_STRAY.sub("", output[last:]))
     text = "".join(pieces)
+    moved = tuple((_move(a, moves), _move(b, moves)) for a, b in spans)
     displaced = []
     for n, s in enumerate(masked.slots):
         if n not in seen:
@@ -170,4 +180,11 @@ def restore(output: str, masked: Masked, target: str) -> Restored:
             text += sep
             displaced.append((len(text), len(text) + len(piece)))
             text += piece
-    return Restored(text, tuple(displaced))
+    return Restored(text, (*moved, *displaced))
+
+
+def _move(offset: int, moves: list[tuple[int, int]]) -> int:
+    """Where an offset of the engine's output lands in the restored text (offsets inside
+    a placeholder land at its start)."""
+    source, target = max((m for m in moves if m[0] <= offset), default=(0, 0))
+    return target + offset - source

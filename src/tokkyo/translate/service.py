@@ -186,8 +186,5 @@ class Platform:
     def _restored(t: Translation, m: Masked, target: str) -> Translation:
         if not m.slots:
             return t
-        back = restore(t.text, m, target)
-        # the engine's flagged spans are in the masked text: they are kept only when no
-        # placeholder moved them
-        spans = t.untranslated_spans if back.text == t.text else ()
-        return Translation(back.text, t.engine, t.version, (*spans, *back.displaced))
+        back = restore(t.text, m, target, t.untranslated_spans)
+        return Translation(back.text, t.engine, t.version, back.spans)
