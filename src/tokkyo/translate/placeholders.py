@@ -40,7 +40,10 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
              rf"(?![0-9０-９.．,，]|[個つ本枚回秒分時度倍番号年月日％%℃°]"
              rf"|[ｍmｇgｋkμµｎnＬLｃcＷWＶVＡAＨHｓsｐｐ])"),
 )
-_MARKERS = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _PATTERNS), re.S)
+#: Every marker starts with one of these: positions that do not fail at once.
+_STARTS = "⟦⟧<【請図数化表式A-Za-zＡ-Ｚ0-9０-９"
+_MARKERS = re.compile(f"(?=[{_STARTS}])(?:"
+                      + "|".join(f"(?P<{name}>{rx})" for name, rx in _PATTERNS) + ")", re.S)
 _FIGURE_EN = {"図": "FIG. ", "数": "Math. ", "化": "Chem. ", "表": "Table ", "式": "Formula "}
 _JOINERS_EN = (("～", " to "), ("〜", " to "), ("乃至", " to "), ("ないし", " to "),
                ("から", " to "), ("又は", " or "), ("または", " or "), ("若しくは", " or "),
