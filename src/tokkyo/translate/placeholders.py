@@ -111,10 +111,11 @@ def mask(text: str, source: str, glossary: Mapping[str, str] | None = None,
         return f"{OPEN}{len(slots) - 1}{CLOSE}"
 
     out, last = [], 0
-    found = glossary_pattern.finditer(text) if glossary and glossary_pattern else ()
+    pins = glossary or {}
+    found = glossary_pattern.finditer(text) if pins and glossary_pattern else ()
     for m in found:
         out.append(_mask_markers(text, last, m.start(), source, slot))
-        out.append(slot("glossary", m.group(0), {"*": glossary[m.group(0)]}))  # type: ignore[index]
+        out.append(slot("glossary", m.group(0), {"*": pins[m.group(0)]}))
         last = m.end()
     out.append(_mask_markers(text, last, len(text), source, slot))
     return Masked("".join(out), tuple(slots))
