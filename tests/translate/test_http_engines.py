@@ -174,7 +174,7 @@ def test_a_500_is_transient_and_retried(remote):
         p.translate_segments(["基板"], source="ja", target="ko", kind=K.TITLE)
     assert str(raised.value) == (
         f"libretranslate {remote.server.base}/translate: HTTP 500: the identity engine is "
-        "set to fail (transient) (engine identity; gave up after 1 attempts) (engine "
+        "set to fail (transient) (engine identity; gave up after 1 attempt) (engine "
         "libretranslate; gave up after 3 attempts)")
     p.table.close()
 

@@ -174,7 +174,8 @@ class Platform:
             except TransientTranslationError as exc:
                 if attempt == attempts:
                     raise TransientTranslationError(
-                        f"{exc} (engine {engine.name}; gave up after {attempt} attempts)"
+                        f"{exc} (engine {engine.name}; gave up after {attempt} "
+                        f"attempt{'' if attempt == 1 else 's'})"
                     ) from exc
                 pause = min(getattr(exc, "retry_after", None) or wait, self.retries.max_wait)
                 log.warning("engine %s: %s; retrying in %.1f s", engine.name, exc, pause)
