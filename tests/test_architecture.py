@@ -32,6 +32,9 @@ ALLOWED: dict[str, set[str]] = {
     # filings (unpublished applications, for operators): the stored package read back
     # and checked by efiling
     "filings": {"model", "store", "efiling", "errors"},
+    # machine translation: engines, routing, glossaries (design.md); settings choose the
+    # routing file and the glossary
+    "translate": {"model", "store", "search", "config", "errors"},
     # the request plumbing every surface shares: the app context, the unit of work as
     # dependencies, how errors reach each surface
     "web": {"store", "accounts", "config", "errors"},
@@ -39,7 +42,7 @@ ALLOWED: dict[str, set[str]] = {
     # gate; the surfaces count into its metrics and answer its maintenance windows
     "monitoring": {"store", "config", "errors", "web"},
     "api": {"model", "store", "search", "ingest", "documents", "accounts", "errors",
-            "config", "web", "monitoring", "filings"},
+            "config", "web", "monitoring", "filings", "translate"},
     "portal": {"model", "store", "search", "documents", "accounts", "errors", "config",
                "web", "monitoring", "efiling", "filings"},
     # the bulk site shares the portal's look, language and session, and sends files with
@@ -50,9 +53,9 @@ ALLOWED: dict[str, set[str]] = {
     "server": set(),
     "cli": {"model", "store", "search", "ingest", "documents", "accounts", "api", "portal",
             "bulk", "app", "config", "errors", "server", "web", "efiling", "operations",
-            "monitoring", "filings"},
+            "monitoring", "filings", "translate"},
     "app": {"api", "portal", "bulk", "documents", "accounts", "search", "store", "config",
-            "errors", "web", "monitoring"},
+            "errors", "web", "monitoring", "translate"},
 }
 FORBIDDEN_NAMES = {"utils", "util", "helpers", "helper", "common", "misc"}
 

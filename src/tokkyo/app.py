@@ -19,6 +19,7 @@ from tokkyo import __version__
 from tokkyo.accounts import retention
 from tokkyo.accounts.policy import Policy
 from tokkyo.api import envelope
+from tokkyo.api import libretranslate as api_libretranslate
 from tokkyo.api import refusals as api_refusals
 from tokkyo.api.answer_cache import AnswerCache
 from tokkyo.api.caching import NO_STORE
@@ -35,6 +36,8 @@ from tokkyo.portal.web import error_page
 from tokkyo.search import service as search_service
 from tokkyo.search.outbox import Worker
 from tokkyo.store.database import Database
+from tokkyo.translate import setup as translate_setup
+from tokkyo.translate.ratelimit import RateLimit
 from tokkyo.web.answers import Surface, answer_error
 from tokkyo.web.context import AppContext
 from tokkyo.web.headers import SecurityHeaders
@@ -112,6 +115,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         exposition.process_ended()
         if worker is not None:
             worker.stop()
+        app.state.translate.table.close()
         if database is None:
             db.close()
 
@@ -124,10 +128,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.probes = probes.standard(db)
     app.state.probes.add("search", _search_probe(backend))
     pool.watch(db.engine)
+    app.state.translate = translate_setup.platform(settings)
+    app.state.translate_limit = RateLimit(settings.translate_rate_limit_per_minute)
     db.limit_waits(settings.api_timeout_ms)
 
     from tokkyo.api.admin_routes import router as admin_router
     from tokkyo.api.auth_routes import router_for
+    from tokkyo.api.libretranslate_routes import router as libretranslate_router
     from tokkyo.api.opd_routes import router as opd_router
     from tokkyo.api.openapi import install as install_openapi
     from tokkyo.api.routes import router as api_router
@@ -146,6 +153,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(api_router)
     app.include_router(opd_router)
     app.include_router(admin_router)
+    app.include_router(libretranslate_router)
     app.include_router(pages_router)
     app.include_router(exports_router)
     app.include_router(efiling_router)
@@ -170,6 +178,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         Surface("programs", ("/admin/", "/accounts/", settings.token_path),
                 api_refusals.program_answer),
         Surface("bulk", ("/bulk",), bulk_web.answer),
+        Surface("libretranslate", api_libretranslate.PREFIXES, api_libretranslate.answer),
         Surface("portal", ("",), portal_refusals.answer)))
     return app
 

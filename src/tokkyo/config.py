@@ -390,6 +390,22 @@ class Settings:
         "The sphinx search backend's distributed index over the shards, "
         "`host:port|host:port:index`: the SphinxQL listeners serving it (tried in "
         "order), then its name.", _sphinx_index)
+    translate_routes: str = setting(
+        "",
+        "The machine-translation routing file (TOML: engines and the routes `(source, "
+        "target, content kind) → engine`; README, 'Machine translation'). Empty: the "
+        "built-in table (the dictionary for bibliographic data, document names and code "
+        "labels between Japanese and English; no document engine).")
+    translate_glossary: str = setting(
+        "",
+        "The operator's glossary (TSV ja⇥en⇥context⇥source) pinned in every translation. "
+        "Empty: `translate/glossary.tsv` in the data folder (none when it is missing).")
+    translate_cache_days: int = setting(
+        30, "Days a real-time translation of a segment stays in the cache.", _positive_int)
+    translate_rate_limit_per_minute: int = setting(
+        60,
+        "Requests per rolling 60 s per account token to the LibreTranslate-compatible "
+        "`/translate` endpoint (counted per server process).", _positive_int)
     host: str = setting("127.0.0.1", "Address `tokkyo serve` listens on.")
     port: int = setting(8000, "Port `tokkyo serve` listens on.", _positive_int)
 
@@ -423,6 +439,11 @@ class Settings:
     def search_path(self) -> Path:
         return (Path(self.search_index_dir).expanduser() if self.search_index_dir
                 else self.data_path / "search")
+
+    @property
+    def glossary_path(self) -> Path:
+        return (Path(self.translate_glossary).expanduser() if self.translate_glossary
+                else self.data_path / "translate" / "glossary.tsv")
 
     @property
     def blob_path(self) -> Path:

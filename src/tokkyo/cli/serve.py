@@ -18,10 +18,12 @@ from tokkyo.cli import context
 from tokkyo.cli.bulk import publish_samples
 from tokkyo.cli.ingest import print_report, run_ingest
 from tokkyo.config import Settings
+from tokkyo.errors import ConfigError
 from tokkyo.monitoring import logs
 from tokkyo.monitoring.exposition import MULTIPROCESS_DIR
 from tokkyo.server.zerocopy import ZeroCopyH11Protocol
 from tokkyo.store.database import Database
+from tokkyo.translate import setup as translate_setup
 
 
 def serve(
@@ -39,6 +41,7 @@ def serve(
             "TOKKYO_DATA_DIR or TOKKYO_DATABASE_URL to it")) as db:
         banner = f"tokkyo serving on {config.bound_origin}/"
         _warn_of_wildcard(config)
+        _check_translation(config)
         logs.configure(config.log_format)
         if workers > 1:
             # Each process builds its own app (and store connections) from the settings:
@@ -50,6 +53,15 @@ def serve(
                         **_uvicorn_options(config))
             return
         _run(create_app(config, db, serving=True), config, banner)
+
+
+def _check_translation(config: Settings) -> None:
+    """A routing file or operator glossary that cannot be used ends the command with one
+    line (exit 2) before any server process starts."""
+    try:
+        translate_setup.platform(config).table.close()
+    except ConfigError as exc:
+        context.fail(str(exc), code=2)
 
 
 def demo(
@@ -77,6 +89,7 @@ def demo(
         publish_samples(db, config)
         if no_serve:
             return
+        _check_translation(config)
         logs.configure(config.log_format)
         _run(create_app(config, db, serving=True), config,
              demo_banner(f"http://{config.host}:{config.port}"))

@@ -1,0 +1,157 @@
+"""Machine translation: segments/s through tokkyo's platform next to the engine called
+alone on the same segments, in the same process.
+
+    python bench/translate.py [--repeat 5] [--docs 3]
+
+Input: the claims and description paragraphs of the three JPO gazette publications in
+samples/jp-gazette (their <claim-text> and <p> content with 【請求項Ｎ】 / 【ＮＮＮＮ】
+labels, SUB/SUP kept as markup), --docs documents in all (the three repeated). Real text.
+
+Runs, each the best of --repeat, interleaved:
+  engine alone      the engine's translate() over the sentences tokkyo would send (the
+                    same segmentation), in batches of its max_batch: the reference
+  platform, cold    Platform.translate of each document (cut into units and sentences,
+                    placeholders, glossary pins from a 50-term glossary, cache look-ups
+                    that miss, batches, restoring), with a fresh cache each run
+  platform, warm    the same again with the cache full (what a second page view costs)
+for the identity engine (which does nothing: the ratio is the platform's own cost per
+segment, and no real engine is that fast) and the tiny CTranslate2 fixture model (random
+weights, one worker process; what a neural engine's share of the time looks like).
+Printed: segments/s, µs per segment, and the ratio platform / engine alone (target ≥ 0.8
+for real engines: the platform must not be their bottleneck). Storage and indexing of
+accumulated translations (issue 17 item 4) are not built yet and not measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from lxml import etree
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from tokkyo.translate import fixture_model, routing  # noqa: E402
+from tokkyo.translate import segments as seg  # noqa: E402
+from tokkyo.translate.glossary import Entry, Glossary  # noqa: E402
+from tokkyo.translate.kinds import ContentKind  # noqa: E402
+from tokkyo.translate.service import Platform  # noqa: E402
+
+GAZETTES = sorted((REPO / "samples" / "jp-gazette").glob("*.xml"))
+WIDE = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def _text(element: etree._Element) -> str:
+    out = [element.text or ""]
+    for child in element:
+        inner = _text(child)
+        out.append(f"<{child.tag}>{inner}</{child.tag}>" if child.tag in ("sub", "sup")
+                   else inner)
+        out.append(child.tail or "")
+    return re.sub(r"\s+", "", "".join(out))
+
+
+def documents(count: int) -> list[tuple[str, ContentKind]]:
+    """(text, kind): each gazette's claims and its description, labelled."""
+    found: list[tuple[str, ContentKind]] = []
+    for path in GAZETTES:
+        root = etree.parse(str(path)).getroot()
+        claims = "".join(f"【請求項{str(i + 1).translate(WIDE)}】" + _text(c)
+                         for i, c in enumerate(root.iter("claim")))
+        paragraphs = "".join(f"【{p.get('num', '').translate(WIDE)}】" + _text(p)
+                             for p in root.iter("p") if p.get("num"))
+        found += [(claims, ContentKind.CLAIMS), (paragraphs, ContentKind.DESCRIPTION)]
+    return [found[i % len(found)] for i in range(count * 2)]
+
+
+def glossary(docs: list[tuple[str, ContentKind]]) -> Glossary:
+    """50 katakana terms of the input pinned (as an operator's glossary would be)."""
+    terms = sorted({t for text, _ in docs for t in re.findall(r"[ァ-ヴー]{4,}", text)})[:50]
+    return Glossary(Entry(t, f"term{i}") for i, t in enumerate(terms))
+
+
+def best(run: Callable[[], int], repeat: int) -> tuple[float, int]:
+    times, count = [], 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        count = run()
+        times.append(time.perf_counter() - start)
+    return min(times), count
+
+
+def measure(name: str, table: routing.RoutingTable, docs: list[tuple[str, ContentKind]],
+            repeat: int) -> None:
+    engine = table.engine("e")
+    sentences = {k: [s for text, kind in docs if kind is k
+                     for u in seg.units(text, kind) for s in seg.sentences(u.text, "ja")]
+                 for k in (ContentKind.CLAIMS, ContentKind.DESCRIPTION)}
+    terms = glossary(docs)
+
+    def alone() -> int:
+        n = 0
+        for kind, group in sentences.items():
+            for i in range(0, len(group), engine.max_batch):
+                n += len(engine.translate(group[i:i + engine.max_batch], source="ja",
+                                          target="en", kind=kind))
+        return n
+
+    warm = Platform(table, glossary=terms)
+
+    def cold() -> int:
+        p = Platform(table, glossary=terms)
+        return sum(p.translate(t, source="ja", target="en", kind=k).segments
+                   for t, k in docs)
+
+    def cached() -> int:
+        return sum(warm.translate(t, source="ja", target="en", kind=k).segments
+                   for t, k in docs)
+
+    cached()
+    runs = {"engine alone": (alone, []), "platform, cold": (cold, []),
+            "platform, warm": (cached, [])}
+    counts = {}
+    for _ in range(repeat):                       # interleaved, one of each in turn
+        for label, (run, times) in runs.items():
+            took, counts[label] = best(run, 1)
+            times.append(took)
+    reference = counts["engine alone"] / min(runs["engine alone"][1])
+    print(f"\n{name}: {counts['engine alone']} sentences "
+          f"({sum(len(t) for t, _ in docs)} characters) in {len(docs)} texts")
+    print("| run | segments/s | µs/segment | platform / engine alone |")
+    print("|---|---|---|---|")
+    for label, (_run, times) in runs.items():
+        rate = counts[label] / min(times)
+        print(f"| {label} | {rate:,.0f} | {1e6 / rate:,.1f} | {rate / reference:.3f} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--docs", type=int, default=3)
+    args = parser.parse_args()
+    docs = documents(args.docs)
+    identity = routing.parse("[engines.e]\ntype='identity'\npairs=['ja-en']\n"
+                             "[[routes]]\nsource='ja'\ntarget='en'\nengine='e'\n", "bench")
+    measure("identity", identity, docs, args.repeat)
+    with tempfile.TemporaryDirectory() as folder:
+        model = fixture_model.build(Path(folder) / "model", fixture_model.sample_lines(
+            REPO / "samples" / "jp-gazette"))
+        table = routing.parse(
+            f"[engines.e]\ntype='ctranslate2'\nmodel='{model}'\npairs=['ja-en']\n"
+            "max_decoding_length=64\n[[routes]]\nsource='ja'\ntarget='en'\nengine='e'\n",
+            "bench")
+        try:
+            measure("ctranslate2, tiny fixture model (1 worker process)", table, docs,
+                    max(1, args.repeat // 2))
+        finally:
+            table.close()
+
+
+if __name__ == "__main__":
+    main()
