@@ -7,8 +7,13 @@ import typer
 from tokkyo.cli import context
 from tokkyo.cli.ingest import index_due
 from tokkyo.operations import constraints
+from tokkyo.search import outbox
+from tokkyo.search import service as search_service
 from tokkyo.store import migrate
 from tokkyo.store.replicas import survey
+
+#: Cases `db check` compares document by document with the search engine.
+SEARCH_SAMPLE = 200
 
 app = typer.Typer(help="Database schema: upgrade, check, current revision; read replicas.",
                   no_args_is_help=True)
@@ -37,17 +42,32 @@ def check() -> None:
     """Fail when the tables and the migrations differ (`alembic check`), or when rows
     break a constraint: foreign keys (SQLite does not enforce them on every
     connection), CHECK constraints evaluated again over every row, and SQLite's
-    `quick_check` of the file's structure."""
+    `quick_check` of the file's structure; or when the search engine disagrees with the
+    store (counts, and a sample of cases compared document by document)."""
     with context.opened(existing=True) as db:
         migrate.check(db.engine)
         context.console.print("tables and migrations agree")
         found = constraints.check(db)
-    for line in found.problems:
+        backend = search_service.bound(db.engine)
+        searched = (outbox.check(db.engine, backend, sample=SEARCH_SAMPLE)
+                    if backend is not None and backend.name != "sql" else None)
+    problems = list(found.problems)
+    if searched is not None and not searched.agrees:
+        problems.append(
+            f"the {backend.name if backend else ''} search index differs from the store: "
+            f"{searched.store} cases stored, {searched.engine} documents indexed, "
+            f"{searched.due} due; of {searched.sampled} compared, {len(searched.missing)} "
+            f"missing, {len(searched.stale)} stale, {len(searched.extra)} not stored "
+            "(`tokkyo search check` says which; `tokkyo search reindex` repairs it)")
+    for line in problems:
         context.errors.print(f"[red]{line}", soft_wrap=True, highlight=False)
     for line in found.passed:
         context.console.print(line, soft_wrap=True, highlight=False)
-    if found.problems:
-        context.fail(f"{len(found.problems)} problem(s) in the stored rows")
+    if searched is not None and searched.agrees:
+        context.console.print(f"the search index agrees with the store ({searched.sampled} "
+                              "cases compared)", soft_wrap=True, highlight=False)
+    if problems:
+        context.fail(f"{len(problems)} problem(s) in the stored rows or the search index")
 
 
 @app.command()
