@@ -60,7 +60,7 @@ def test_ready_names_each_check(served: Served) -> None:
     body = answer.json()
     assert answer.status_code == 200, body
     assert body["status"] == "ready"
-    assert set(body["checks"]) == {"database", "blobs"}
+    assert set(body["checks"]) == {"database", "blobs", "search"}
     assert all(check["ok"] for check in body["checks"].values())
     assert body["checks"]["blobs"]["detail"] == "a stored blob is readable"
 

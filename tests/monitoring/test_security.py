@@ -41,6 +41,7 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("GET", "/search/{law}/run"): "search", ("GET", "/simple"): "simple search",
     ("GET", "/q/{law}"): "result list",
     ("GET", "/me/formulas"): "visitors keep formulas in their browser (portal.md §8)",
+    ("GET", "/languages"): "LibreTranslate's language list (translating needs a key)",
     ("GET", "/efile"): "the e-filing check's form", ("POST", "/efile"): "the check itself: "
     "stateless, the upload is answered and forgotten",
     ("GET", "/q/s/{formula_id:int}"): "a shared formula",
@@ -61,6 +62,13 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("GET", "/bulk/files/{file_id}"): "a file's history", ("GET", "/bulk/terms"): "terms",
     ("GET", "/bulk/register"): "the registration form",
     ("POST", "/bulk/register"): "registering (CSRF-checked)",
+}
+#: Bodies that make a request reach the credential check (a malformed body is refused
+#: before it: that would not say whether a caller without credentials gets in).
+BODIES: dict[tuple[str, str], dict[str, object]] = {
+    ("POST", "/translate"): {"q": "特許", "source": "ja", "target": "en"},
+    ("POST", "/v1/chat/completions"): {"model": "ja-en",
+                                       "messages": [{"role": "user", "content": "特許"}]},
 }
 #: Path parameters that make a request reach the credential check.
 SAMPLES = {"law": "patent", "operation": "app_progress", "params": "2020123456",
@@ -114,7 +122,8 @@ def test_every_route_needing_credentials_refuses_without_them(site: Site,
     for method, template in routes:
         if (method, template) in PUBLIC:
             continue
-        answer = client.request(method, _path(template), headers={"Accept": "text/html"})
+        answer = client.request(method, _path(template), headers={"Accept": "text/html"},
+                                json=BODIES.get((method, template)))
         if not _refuses(answer):
             open_routes.append((method, template, answer.status_code))
     assert not open_routes, ("routes that answered a caller without credentials (declare "

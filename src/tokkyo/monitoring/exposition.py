@@ -5,8 +5,8 @@ In multiprocess mode (`PROMETHEUS_MULTIPROC_DIR` set by `tokkyo serve --workers 
 values of every worker are read from that folder and summed; otherwise this process's
 registry is read. Metrics of the store (`StoreCollector`) are read from the database at
 each scrape, so they are right whichever process or command (`tokkyo ingest`) did the
-work. Exchange deliveries and the translation queue are exported as 0 until the
-`exchange` and `translate` packages exist, so that dashboards can be built now.
+work. Exchange deliveries and the batch translation queue are exported as 0 until the
+`exchange` package and batch translation exist, so that dashboards can be built now.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ class StoreCollector(Collector):
             deliveries.add_metric([state], 0)
         yield deliveries
         yield GaugeMetricFamily("tokkyo_translation_queue_length", "Texts waiting for "
-                                "batch translation (0 until the translate package "
+                                "batch translation (0 until batch translation "
                                 "exists).", value=0)
 
 

@@ -106,8 +106,8 @@ def blob_probe(database: Database) -> Probe:
 
 
 def standard(database: Database) -> Probes:
-    """The probes every tokkyo app has: the database and the blob store. (The search
-    index lives in the database today; a search engine server adds its own probe.)"""
+    """The probes every tokkyo app has: the database and the blob store (the app adds
+    its search engine's; a replica or an engine server adds its own)."""
     probes = Probes()
     probes.add("database", database_probe(database))
     probes.add("blobs", blob_probe(database))
