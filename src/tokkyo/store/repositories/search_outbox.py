@@ -39,6 +39,11 @@ def done(conn: sa.Connection, entry_ids: Sequence[int]) -> None:
                      .where(search_outbox.c.id.in_(entry_ids[start:start + 1000])))
 
 
+def due_cases(conn: sa.Connection) -> list[int]:
+    """The distinct cases whose work is due."""
+    return list(conn.execute(sa.select(search_outbox.c.application_id).distinct()).scalars())
+
+
 def pending(conn: sa.Connection) -> int:
     return conn.execute(sa.select(sa.func.count()).select_from(search_outbox)).scalar_one()
 
