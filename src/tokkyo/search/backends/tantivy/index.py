@@ -25,7 +25,12 @@ from tokkyo.model.jst import japan_day
 from tokkyo.search import query as q
 from tokkyo.search.backends.base import SORTS, Found
 from tokkyo.search.backends.tantivy.compiler import Compiler
-from tokkyo.search.backends.tantivy.schema import VERSION, build_schema, to_document
+from tokkyo.search.backends.tantivy.schema import (
+    VERSION,
+    build_schema,
+    case_of_number_key,
+    to_document,
+)
 from tokkyo.search.backends.tantivy.texts import TextQueries
 from tokkyo.search.documents import CaseDocument
 from tokkyo.search.variants import Folds
@@ -88,7 +93,7 @@ class TantivyBackend:
         elif sort == "number":
             result = searcher.search(query, wanted, count=True, order_by_field="sort_number",
                                      offset=offset, order=tantivy.Order.Asc)
-            ids = [_FAR - int(key.rsplit("\x00", 1)[1]) for key, _ in result.hits]
+            ids = [case_of_number_key(key) for key, _ in result.hits]
         else:
             field = "sort_date" if sort == "date" else "sort_filing"
             result = searcher.search(query, wanted, count=True, order_by_field=field,
@@ -175,6 +180,3 @@ class TantivyBackend:
     def close(self) -> None:
         """Nothing to release: readers hold no lock, writers are dropped after each write."""
 
-
-#: The base the number sort key's case id is written from (schema.number_key).
-_FAR = 0xFFFFFFFF

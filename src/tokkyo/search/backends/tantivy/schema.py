@@ -33,8 +33,6 @@ FILLER = "\x1d"
 GAP = 32
 _GAP_TEXT = " " + " ".join([FILLER] * GAP) + " "
 
-STATUS_FLAGS = ("summary", "known", "registered", "refused", "withdrawn", "disappearance",
-                "expire", "annuity", "grace")
 STATUS_DATES = {"disappearance": "st_disappearance", "expire": "st_expire",
                 "annuity": "st_annuity", "grace": "st_grace"}
 
@@ -84,10 +82,19 @@ def sort_key(value: dt.date | None, case_id: int) -> int:
     return ((day(value) if value is not None else 0) << 32) | case_id
 
 
+#: The number the number sort key writes the case id from (`number_key`, `case_of_number_key`).
+ID_BASE = 0xFFFFFFFF
+
+
 def number_key(number: str, case_id: int) -> str:
     """Application number ascending, then the higher case id first, as one string sorted
     ascending (code point order, as the store compares)."""
-    return f"{number}\x00{0xFFFFFFFF - case_id:010d}"
+    return f"{number}\x00{ID_BASE - case_id:010d}"
+
+
+def case_of_number_key(key: str) -> int:
+    """The case id a `number_key` carries."""
+    return ID_BASE - int(key.rsplit("\x00", 1)[1])
 
 
 def bigram_text(values: Iterable[str]) -> str:
