@@ -33,7 +33,8 @@ REPOSITORIES = "tokkyo.store.repositories"
 #: Modules that serve pages or answers besides `routes.py` and `*_routes.py`.
 OTHER_ROUTE_MODULES = frozenset({"portal/pages.py", "portal/exports.py"})
 WEB_PACKAGES = ("api", "portal", "bulk", "monitoring")
-SERVICE_PACKAGES = ("documents", "accounts", "search", "efiling", "operations", "filings")
+SERVICE_PACKAGES = ("documents", "accounts", "search", "efiling", "operations", "filings",
+                    "exchange")
 #: Domain errors that do not (yet) derive from TokkyoError: the query language's and the
 #: saved formulas' errors, and the documents service's NotFound.
 UNROOTED_DOMAIN_ERRORS = frozenset({"QueryError", "FormulaError", "NotFound"})

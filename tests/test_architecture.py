@@ -38,13 +38,16 @@ ALLOWED: dict[str, set[str]] = {
     # the request plumbing every surface shares: the app context, the unit of work as
     # dependencies, how errors reach each surface
     "web": {"store", "accounts", "config", "errors"},
+    # data exchange with partner offices: transfers, deliveries loaded through ingest,
+    # authority files and quality reports (design.md, exchange/)
+    "exchange": {"model", "store", "ingest", "search", "config", "errors"},
     # operating the server: readiness probes, metrics, the request log, the maintenance
     # gate; the surfaces count into its metrics and answer its maintenance windows
     "monitoring": {"store", "config", "errors", "web"},
     "api": {"model", "store", "search", "ingest", "documents", "accounts", "errors",
             "config", "web", "monitoring", "filings", "translate"},
     "portal": {"model", "store", "search", "documents", "accounts", "errors", "config",
-               "web", "monitoring", "efiling", "filings"},
+               "web", "monitoring", "efiling", "filings", "exchange"},
     # the bulk site shares the portal's look, language and session, and sends files with
     # the zero-copy extension of tokkyo's server
     "bulk": {"model", "store", "accounts", "portal", "errors", "config", "server", "web",
@@ -53,7 +56,7 @@ ALLOWED: dict[str, set[str]] = {
     "server": set(),
     "cli": {"model", "store", "search", "ingest", "documents", "accounts", "api", "portal",
             "bulk", "app", "config", "errors", "server", "web", "efiling", "operations",
-            "monitoring", "filings", "translate"},
+            "monitoring", "filings", "translate", "exchange"},
     "app": {"api", "portal", "bulk", "documents", "accounts", "search", "store", "config",
             "errors", "web", "monitoring", "translate"},
 }
