@@ -95,6 +95,7 @@ class ServerProcess:
 
     def start(self, *extra: str) -> ServerProcess:
         """Start (or restart, on the same port) and wait for its READY line."""
+        self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("a") as log:
             self.process = subprocess.Popen(
                 [sys.executable, str(SCRIPT), *self.argv, "--port", str(self.port), *extra],
