@@ -224,6 +224,22 @@ def test_https_resumes_with_range_and_restarts_a_changed_file(endpoints, root, t
         transport.close()
 
 
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_a_local_copy_longer_than_the_file_starts_again(protocol, endpoints, root,
+                                                         tmp_path):
+    source = root / "out" / "d2026-001" / "cn_old1.xml"
+    local = tmp_path / "cn_old1.xml"
+    local.write_bytes(b"x" * (source.stat().st_size + 100))
+    transport = open_transport(endpoints[protocol])
+    try:
+        moved = transport.fetch(RemoteFile("d2026-001/cn_old1.xml", source.stat().st_size),
+                                local)
+    finally:
+        transport.close()
+    assert moved == source.stat().st_size
+    assert local.read_bytes() == source.read_bytes()
+
+
 def _restart_when_dead(server: ServerProcess) -> threading.Thread:
     """Restart `server` on its port as soon as its process ends (it kills itself)."""
     def watch() -> None:
@@ -343,6 +359,14 @@ def test_plain_ftp_needs_the_agreement(tmp_path):
                                               r"agreement must allow plain FTP for this "
                                               r"partner, or use ftps://$"):
         open_transport(Endpoint(url="ftp://127.0.0.1:1/out", username=USER,
+                                password=PASSWORD))
+
+
+def test_plain_http_with_a_password_needs_the_agreement():
+    with pytest.raises(TransferRefused, match=r"^http://127.0.0.1:1/out/: plain HTTP would "
+                                              r"send the password unencrypted; the agreement "
+                                              r"must allow unencrypted transfer"):
+        open_transport(Endpoint(url="http://127.0.0.1:1/out/", username=USER,
                                 password=PASSWORD))
 
 

@@ -211,7 +211,11 @@ class FtpTransport:
             self._make_dirs(rel.rpartition("/")[0])
             with local.open("rb") as source:
                 self.ftp.storbinary(f"STOR {temporary}", source, blocksize=partial.CHUNK)
-            self.ftp.rename(temporary, final)
+            try:
+                self.ftp.rename(temporary, final)
+            except ftplib.error_perm:            # servers that will not rename onto a file
+                self.ftp.delete(final)
+                self.ftp.rename(temporary, final)
         except ftplib.error_perm as exc:
             raise TransferRefused(f"{self.url}: cannot put {rel!r}: {exc}") from exc
         except BROKEN as exc:

@@ -137,7 +137,7 @@ class HttpsTransport:
     def fetch(self, remote: RemoteFile, local: Path) -> int:
         """Copy `remote` to `local`, resuming with Range/If-Range; the bytes moved."""
         rel = confine.relative(remote.path)
-        offset = partial.resume_offset(local, None)
+        offset = partial.resume_offset(local, remote.size or None)
         headers = {"Accept-Encoding": "identity"}
         if offset:
             headers["Range"] = f"bytes={offset}-"
@@ -147,8 +147,12 @@ class HttpsTransport:
         validator: float | None = None
         try:
             with self.client.stream("GET", self._address(rel), headers=headers) as response:
-                if response.status_code == 416:          # the copy is already whole
-                    return 0
+                if response.status_code == 416:
+                    whole = _range_total(response.headers.get("content-range", ""))
+                    if whole == offset:                  # the copy is already whole
+                        return 0
+                    local.unlink()                       # longer than the file: again
+                    return self.fetch(remote, local)
                 _check(response, self.url, f"fetch {rel!r}")
                 if response.status_code == 206:
                     start = _range_start(response.headers.get("content-range", ""))
@@ -212,6 +216,14 @@ def _range_start(content_range: str) -> int:
     """The first byte of `Content-Range: bytes a-b/n`."""
     try:
         return int(content_range.split()[1].split("-")[0])
+    except (IndexError, ValueError):
+        return -1
+
+
+def _range_total(content_range: str) -> int:
+    """The full size in `Content-Range: bytes */n` (a 416 answer); -1 if not given."""
+    try:
+        return int(content_range.rsplit("/", 1)[1])
     except (IndexError, ValueError):
         return -1
 

@@ -91,6 +91,8 @@ class SftpTransport:
                 host, port, username=endpoint.username, password=endpoint.password,
                 client_keys=keys, known_hosts=([trusted], [], []),
                 encryption_algs=list(CIPHERS),
+                # a server that hangs rather than closes is given up after ~timeout_s
+                keepalive_interval=max(1.0, endpoint.timeout_s / 3), keepalive_count_max=3,
                 agent_path=None, config=[], connect_timeout=endpoint.timeout_s,
                 preferred_auth="publickey,password" if keys else "password")
         except asyncssh.HostKeyNotVerifiable as exc:
