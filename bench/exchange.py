@@ -4,7 +4,8 @@
 the same servers in the same run: `curl --ssl-reqd` for FTPS (when curl is installed) and
 bare ftplib, OpenSSH's `sftp` client at its defaults (when installed) and asyncssh's own
 `get` with the same ciphers as tokkyo for SFTP.
-Prints MB/s (median of `--repeat`) and the ratios tokkyo / bare (target ≥ 0.8).
+Prints MB/s (median of `--repeat`), the ratios tokkyo / bare (target ≥ 0.8) and the
+client's CPU seconds per GB (steadier than MB/s on a shared machine).
 
     .venv/bin/python bench/exchange.py                    # 5 files, 300 MB, median of 3
     .venv/bin/python bench/exchange.py --size-mb 100 --repeat 1
@@ -17,6 +18,7 @@ import asyncio
 import datetime as dt
 import ftplib
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -64,13 +66,21 @@ def make_delivery(root: Path, files: int, size_mb: int) -> list[str]:
     return names
 
 
-def timed(run: Callable[[Path], None], target: Path) -> float:
+def timed(run: Callable[[Path], None], target: Path) -> tuple[float, float]:
+    """Wall-clock seconds of `run`, and the client's CPU seconds: this process's (all
+    threads) plus any client process it ran and waited for (curl, sftp)."""
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = time.process_time()
     start = time.perf_counter()
     run(target)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    client = (time.process_time() - cpu + after.ru_utime - children.ru_utime
+              + after.ru_stime - children.ru_stime)
+    return wall, client
 
 
 def tokkyo_fetch(endpoint: Endpoint) -> Callable[[Path], None]:
@@ -171,25 +181,29 @@ def main() -> None:
                                                               known, names)
             runs = {"FTPS": ftps_runs, "SFTP": sftp_runs}
             seconds: dict[tuple[str, str], list[float]] = {}
+            cpu: dict[tuple[str, str], list[float]] = {}
             for _ in range(args.repeat):
                 for protocol, variants in runs.items():
                     for name, run in variants.items():
-                        seconds.setdefault((protocol, name), []).append(
-                            timed(run, base / "got"))
+                        wall, client = timed(run, base / "got")
+                        seconds.setdefault((protocol, name), []).append(wall)
+                        cpu.setdefault((protocol, name), []).append(client)
 
         load = os.getloadavg()
         print(f"# exchange transfers, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC: "
               f"{args.files} files, {total_mb:.0f} MB, median of {args.repeat}, "
               f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "
               f"{os.cpu_count()} CPUs")
-        print("| protocol | run | MB/s | tokkyo / this |")
-        print("|---|---|---:|---:|")
+        print("| protocol | run | MB/s | tokkyo / this | client CPU s/GB |")
+        print("|---|---|---:|---:|---:|")
         for protocol, variants in runs.items():
             ours = statistics.median(seconds[(protocol, "tokkyo")])
             for name in variants:
                 median = statistics.median(seconds[(protocol, name)])
                 ratio = "" if name == "tokkyo" else f"{median / ours:.2f}"
-                print(f"| {protocol} | {name} | {total_mb / median:.0f} | {ratio} |")
+                per_gb = statistics.median(cpu[(protocol, name)]) / (total_mb / 1000)
+                print(f"| {protocol} | {name} | {total_mb / median:.0f} | {ratio} | "
+                      f"{per_gb:.1f} |")
 
 
 if __name__ == "__main__":
