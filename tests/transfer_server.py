@@ -50,6 +50,7 @@ def run_ftps(args: argparse.Namespace) -> None:
     Handler.use_sendfile = False
     Handler.passive_ports = None
     Handler.banner = "tokkyo test server"
+    Handler.auth_failed_timeout = 0.1    # pyftpdlib waits 3 s after a bad login
     if not plain:
         Handler.certfile = args.cert
         Handler.keyfile = args.key
