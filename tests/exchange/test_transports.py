@@ -466,3 +466,14 @@ def test_https_worker_killed_mid_transfer_is_resumed_not_restarted(tmp_path, roo
     assert _sha256(local) == sha
     assert outcome.attempts >= 2 and 0 < outcome.moved[0] < CUT
     assert outcome.moved[-1] < CUT and outcome.total == CUT
+
+
+@pytest.mark.parametrize("url", ["ftps://127.0.0.1:1/out/../..", "sftp://127.0.0.1:1/../etc",
+                                 "https://127.0.0.1:1/a/../../b/"])
+def test_an_endpoint_whose_root_climbs_out_is_refused_before_connecting(url, keys):
+    endpoint = Endpoint(url=url, username=USER, password=PASSWORD,
+                        host_key=keys["host"].public_line if url.startswith("sftp")
+                        else keys["tls"].pem)
+    with pytest.raises(TransferRefused, match=r"refused: '\.\.' would leave the endpoint's "
+                                              r"root"):
+        open_transport(endpoint)

@@ -21,6 +21,7 @@ from tokkyo.exchange.transports.base import (
     RemoteFile,
     TransferFailed,
     TransferRefused,
+    Transport,
 )
 
 #: Class bodies define a method `list`; these name the builtin's types outside them.
@@ -249,7 +250,8 @@ def _mlsd_time(value: str | None) -> float | None:
     return moment.replace(tzinfo=UTC).timestamp()
 
 
-def open(endpoint: Endpoint) -> FtpTransport:
-    """A logged-in FTP(S) connection to `endpoint`."""
+def open(endpoint: Endpoint) -> Transport:
+    """A logged-in FTP(S) connection to `endpoint`. (Typed as the protocol: mypy then
+    proves the class implements it.)"""
     return FtpTransport(endpoint)
 

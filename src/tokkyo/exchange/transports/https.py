@@ -26,6 +26,7 @@ from tokkyo.exchange.transports.base import (
     RemoteFile,
     TransferFailed,
     TransferRefused,
+    Transport,
 )
 from tokkyo.exchange.transports.ftp import tls_context
 
@@ -245,6 +246,7 @@ def _stamp(local: Path, validator: float | None) -> None:
     os.utime(local, (moment, moment))
 
 
-def open(endpoint: Endpoint) -> HttpsTransport:
-    """An HTTP(S) client for `endpoint`."""
+def open(endpoint: Endpoint) -> Transport:
+    """An HTTP(S) client for `endpoint`. (Typed as the protocol: mypy then
+    proves the class implements it.)"""
     return HttpsTransport(endpoint)

@@ -26,6 +26,7 @@ from tokkyo.exchange.transports.base import (
     RemoteFile,
     TransferFailed,
     TransferRefused,
+    Transport,
 )
 
 #: Class bodies define a method `list`; these name the builtin's types outside them.
@@ -237,6 +238,7 @@ class SftpTransport:
         self._loop.close()
 
 
-def open(endpoint: Endpoint) -> SftpTransport:
-    """An authenticated SFTP session to `endpoint`."""
+def open(endpoint: Endpoint) -> Transport:
+    """An authenticated SFTP session to `endpoint`. (Typed as the protocol: mypy then
+    proves the class implements it.)"""
     return SftpTransport(endpoint)
