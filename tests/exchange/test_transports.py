@@ -33,7 +33,7 @@ from tokkyo.exchange.transports.base import (
     TransferRefused,
     Transport,
 )
-from tokkyo.exchange.transports.retry import RetryPolicy, fetch_with_retry
+from tokkyo.exchange.transports.retry import RetryPolicy, fetch_with_retry, with_retry
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 USER, PASSWORD = "partner-sg", "s3cret-π"
@@ -477,3 +477,29 @@ def test_an_endpoint_whose_root_climbs_out_is_refused_before_connecting(url, key
     with pytest.raises(TransferRefused, match=r"refused: '\.\.' would leave the endpoint's "
                                               r"root"):
         open_transport(endpoint)
+
+
+def test_listing_with_retry_reconnects_until_the_server_is_back(tmp_path, root, keys):
+    """The partner's server is down at first (seed 002: "often cannot access download
+    site"); it comes back while tokkyo waits between attempts."""
+    server = ServerProcess(["ftps", "--cert", str(keys["tls"].cert), "--key",
+                            str(keys["tls"].key), "--user", f"{USER}:{PASSWORD}:{root}"],
+                           tmp_path / "ftps.log")
+    from tests.nginx_proxy import _free_port
+    server.port = _free_port()
+    endpoint = ftps_endpoint(server.port, keys["tls"])
+    waits: list[float] = []
+
+    def wait_then_start(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 2:
+            server.start()                  # up again after the second failed attempt
+
+    try:
+        listed = with_retry(lambda: open_transport(endpoint),
+                            lambda t: [f.path for f in t.list("d2026-001")],
+                            FAST, sleep=wait_then_start)
+    finally:
+        server.stop()
+    assert listed == ["d2026-001/cn_old1.xml", "d2026-001/ep/v1-3-B1.xml"]
+    assert len(waits) == 2

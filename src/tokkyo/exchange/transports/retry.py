@@ -11,8 +11,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from tokkyo.exchange.transports.base import RemoteFile, TransferFailed, Transport
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,29 @@ def fetch_with_retry(connect: Callable[[], Transport], remote: RemoteFile, local
             if current is not None:
                 _close_quietly(current)
             current = None
+            if attempt == policy.attempts:
+                raise TransferFailed(f"gave up after {attempt} attempts: {exc}") from exc
+            sleep(policy.delay(attempt))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def with_retry(connect: Callable[[], Transport], operation: Callable[[Transport], T],
+               policy: RetryPolicy | None = None, *,
+               sleep: Callable[[float], None] = time.sleep) -> T:
+    """`operation(transport)` on a fresh connection, tried again on a new one after each
+    TransferFailed (for listings and puts; fetches use `fetch_with_retry`, which also
+    counts the bytes each attempt moved). The transport is closed afterwards."""
+    policy = policy or RetryPolicy()
+    for attempt in range(1, policy.attempts + 1):
+        transport: Transport | None = None
+        try:
+            transport = connect()
+            result = operation(transport)
+            transport.close()
+            return result
+        except TransferFailed as exc:
+            if transport is not None:
+                _close_quietly(transport)
             if attempt == policy.attempts:
                 raise TransferFailed(f"gave up after {attempt} attempts: {exc}") from exc
             sleep(policy.delay(attempt))
