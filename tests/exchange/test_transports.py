@@ -81,15 +81,19 @@ def root(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def big(root) -> tuple[RemoteFile, str]:
-    sha = _random_file(root / "out" / "big" / "big.bin", BIG)
-    return RemoteFile("big/big.bin", BIG), sha
+def big(root) -> Iterator[tuple[RemoteFile, str]]:
+    path = root / "out" / "big" / "big.bin"
+    sha = _random_file(path, BIG)
+    yield RemoteFile("big/big.bin", BIG), sha
+    path.unlink()                           # pytest keeps old temporary folders: no 200 MB
 
 
 @pytest.fixture(scope="module")
-def cut(root) -> tuple[RemoteFile, str]:
-    sha = _random_file(root / "out" / "cut" / "cut.bin", CUT)
-    return RemoteFile("cut/cut.bin", CUT), sha
+def cut(root) -> Iterator[tuple[RemoteFile, str]]:
+    path = root / "out" / "cut" / "cut.bin"
+    sha = _random_file(path, CUT)
+    yield RemoteFile("cut/cut.bin", CUT), sha
+    path.unlink()
 
 
 @pytest.fixture(scope="module")
@@ -274,6 +278,7 @@ def test_a_server_killed_mid_transfer_is_resumed_not_restarted(protocol, tmp_pat
     finally:
         server.stop()
     assert _sha256(local) == sha
+    local.unlink()
     assert outcome.attempts >= 2 and outcome.errors
     assert 0 < outcome.moved[0] < CUT                  # the first attempt broke off
     assert outcome.moved[-1] < CUT                     # the last resumed, not restarted
@@ -290,6 +295,7 @@ def test_a_200_mb_file_arrives_whole(protocol, endpoints, big, tmp_path):
     finally:
         transport.close()
     assert _sha256(local) == sha
+    local.unlink()
 
 
 # -- refusals and failures: each its exact error, no file left behind ---------------------
@@ -464,6 +470,7 @@ def test_https_worker_killed_mid_transfer_is_resumed_not_restarted(tmp_path, roo
         killer.join(30)
     assert killed
     assert _sha256(local) == sha
+    local.unlink()
     assert outcome.attempts >= 2 and 0 < outcome.moved[0] < CUT
     assert outcome.moved[-1] < CUT and outcome.total == CUT
 

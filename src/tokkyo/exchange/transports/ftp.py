@@ -158,9 +158,16 @@ class FtpTransport:
                 entries.append((name, "file", self._size(f"{path}/{name}"), None))
         return entries
 
-    def _size(self, path: str) -> int:
+    def _size(self, path: str, listed: int | None = None) -> int:
+        """The server's SIZE of `path`; `listed` (the listing's size) where the server
+        has no SIZE command."""
         self.ftp.voidcmd("TYPE I")          # listings switch to ASCII; SIZE needs binary
-        size = self.ftp.size(path)
+        try:
+            size = self.ftp.size(path)
+        except ftplib.error_perm as exc:
+            if listed is None or str(exc)[:3] not in ("500", "502", "504"):
+                raise
+            size = listed
         if size is None:
             raise TransferRefused(f"{self.url}: the server gives no size for {path!r}")
         return int(size)
@@ -173,7 +180,7 @@ class FtpTransport:
         path = confine.join(self.root, confine.relative(remote.path))
         moved = 0
         try:
-            size = self._size(path)
+            size = self._size(path, remote.size)
             offset = partial.resume_offset(local, size)
             if offset == size and local.exists():
                 return 0
