@@ -285,7 +285,7 @@ def test_a_server_killed_mid_transfer_is_resumed_not_restarted(protocol, tmp_pat
     assert outcome.total == CUT
 
 
-@pytest.mark.parametrize("protocol", ["ftps", "sftp"])
+@pytest.mark.parametrize("protocol", PROTOCOLS)
 def test_a_200_mb_file_arrives_whole(protocol, endpoints, big, tmp_path):
     remote, sha = big
     local = tmp_path / "big.bin"
