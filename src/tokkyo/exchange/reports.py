@@ -141,7 +141,9 @@ def status_table(conn: sa.Connection, now: dt.datetime | None = None
     out = []
     for partner in records.partners(conn):
         rows = records.agreement_rows(conn, partner.code)
-        deliveries = records.deliveries(conn, partner.code)
+        # as of `now`: a table computed for an earlier moment ignores what came later
+        deliveries = [d for d in records.deliveries(conn, partner.code)
+                      if d.received_at <= now]
         recent = [d for delivery in deliveries if now - delivery.received_at <= status.YEAR
                   for d in records.documents(conn, delivery.delivery_id)]
         latest = _report(conn, records, deliveries[-1], today=now.date()) \
