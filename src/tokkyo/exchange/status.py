@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from tokkyo.exchange import completeness
 from tokkyo.exchange.inputs import PERIOD_DAYS, AgreementRow, DeliveredDocument, Delivery
@@ -133,7 +134,7 @@ def exchange_symbol(deliveries: Sequence[Delivery], rows: Sequence[AgreementRow]
     latest_window = any(now - period - slack <= t <= now for t in times)
     earlier_window = any(now - 2 * period - slack <= t < now - period for t in times)
     regular = latest_window and earlier_window
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in pairwise(times)]
     resumed_at = None
     for i in range(len(gaps) - 1, -1, -1):
         if gaps[i] > RESUMED_AFTER_PERIODS * period:
@@ -166,7 +167,7 @@ def row(partner: str, name: str, agreement_status: str, rows: Sequence[Agreement
     last = max((d.received_at for d in deliveries), default=None)
     provision = "○" if any(r.public_provision for r in rows if r.direction == "receive") \
         else "×"
-    quality = latest.scores if latest is not None else {
+    quality: dict[str, float | None] = latest.scores if latest is not None else {
         "completeness": None, "accuracy": None, "timeliness": None}
     return StatusRow(partner, name, agreement_symbol(agreement_status), symbol, provision,
                      last, regularity, completeness.content_label(recent), quality, state,
