@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from tokkyo.exchange.inputs import DeliveredDocument
 from tokkyo.exchange.st37 import EXCEPTION_CODES, AuthorityEntry, Expected, normalise_number
@@ -32,6 +33,7 @@ def document_key(country: str, number: str, kind: str) -> tuple[str, str, str]:
     return (cc, normalise_number(cc, number), kind.strip().upper())
 
 
+@cache
 def sections_of_kind(country: str, kind: str, bibliographic_only: bool) -> frozenset[str]:
     """The sections a publication of this kind carries when complete."""
     if bibliographic_only or kind.upper() in _BIBLIOGRAPHY_ONLY_KINDS.get(country.upper(), ()):
@@ -138,16 +140,16 @@ def compute(documents: Sequence[DeliveredDocument], entries: Sequence[AuthorityE
     None when the partner has no authority file). Deleted documents (outcome `deleted`)
     count as not delivered."""
     held = [d for d in documents if d.outcome != "deleted"]
-    keys = {document_key(d.country, d.number, d.kind) for d in held}
+    held_keys = [document_key(d.country, d.number, d.kind) for d in held]
+    keys = set(held_keys)
     listed = list(entries or ())
     listed_keys = {e.key for e in listed}
     missing = tuple(e for e in listed
                     if e.key not in keys and e.expected is Expected.DELIVERED)
     expected_missing = tuple(e for e in listed
                              if e.key not in keys and e.expected is Expected.NOT_EXPECTED)
-    unlisted = tuple(d for d in held
-                     if entries is not None
-                     and document_key(d.country, d.number, d.kind) not in listed_keys)
+    unlisted = tuple(d for d, key in zip(held, held_keys, strict=True)
+                     if entries is not None and key not in listed_keys)
     parts: list[PartsMissing] = []
     complete = 0
     legal_missing = 0
