@@ -76,6 +76,7 @@ def test_the_status_page_in_both_languages(site):
         japanese = ja.get("/exchange/status").text
         assert "データ交換の状況" in japanese and "要約のみ" in japanese
         assert "毎月の納品が34日遅れています" in japanese
+        assert "2015年以降なし" in japanese and "2020年以来の中断のあと2026-10-15に再開" in japanese
         twin = en.get("/exchange/status", headers={"Accept": "application/json"}).json()
         assert {p["partner"]: p["content"] for p in twin["partners"]}["VN"] == "abstract only"
 

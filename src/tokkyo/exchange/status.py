@@ -68,13 +68,17 @@ class StatusRow:
     exchange: str                       # ○ △ ×
     public_provision: str               # ○ ×
     last_delivery: dt.datetime | None
-    regularity: str                     # regular | irregular | resumed | none since YYYY | never
+    regularity: str                     # as text: regular, none since 2015, …
     content: str
     quality: dict[str, float | None]
     state: str                          # the operators' text
     alert: Alert | None = None
     name_ja: str = ""
     reasons: tuple[str, ...] = field(default=())
+    #: the regularity as a code and its values, for the pages' languages: regular,
+    #: irregular, partial, never, none-since {year}, resumed {date} {year}
+    regularity_code: str = ""
+    regularity_args: dict[str, str] = field(default_factory=dict)
 
     def quality_text(self) -> str:
         """C/A/T as the table prints them: percentages, `—` where not measured."""
@@ -115,19 +119,38 @@ def late(partner: str, deliveries: Sequence[Delivery], rows: Sequence[AgreementR
     return Alert(partner, last, due, (now - due).days, frequency)
 
 
+@dataclass(frozen=True, slots=True)
+class Regularity:
+    """How a partner's deliveries arrive: the ○△× symbol, a code with its values (for
+    the pages' languages), and why."""
+
+    symbol: str
+    code: str
+    args: dict[str, str]
+    why: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        if self.code == "none-since":
+            return f"none since {self.args['year']}"
+        if self.code == "resumed":
+            return f"resumed {self.args['date']} after a gap since {self.args['year']}"
+        return self.code
+
+
 def exchange_symbol(deliveries: Sequence[Delivery], rows: Sequence[AgreementRow],
-                    now: dt.datetime) -> tuple[str, str, tuple[str, ...]]:
-    """(○△×, regularity, why) from the deliveries and the agreed frequency."""
+                    now: dt.datetime) -> Regularity:
+    """○△×, the regularity and why, from the deliveries and the agreed frequency."""
     arrived = sorted(deliveries, key=lambda d: d.received_at)
     if not arrived:
-        return "×", "never", ("no delivery has arrived",)
+        return Regularity("×", "never", {}, ("no delivery has arrived",))
     last = arrived[-1]
     if now - last.received_at > YEAR:
-        return "×", f"none since {last.received_at.year}", (
-            f"nothing for 12 months (last {last.received_at.date().isoformat()})",)
+        return Regularity("×", "none-since", {"year": str(last.received_at.year)}, (
+            f"nothing for 12 months (last {last.received_at.date().isoformat()})",))
     frequency = shortest_frequency(rows)
     if frequency is None:
-        return "△", "irregular", ("no agreed frequency to measure against",)
+        return Regularity("△", "irregular", {}, ("no agreed frequency to measure against",))
     period = dt.timedelta(days=PERIOD_DAYS[frequency])
     slack = grace(period)
     times = [d.received_at for d in arrived]
@@ -149,12 +172,12 @@ def exchange_symbol(deliveries: Sequence[Delivery], rows: Sequence[AgreementRow]
     if not whole:
         reasons.append(f"latest delivery {last.state}")
     if regular and whole:
-        regularity = "regular"
+        why = tuple(reasons) or (f"{frequency} deliveries arrived",)
         if resumed_at is not None:
-            regularity = (f"resumed {resumed_at[1].date().isoformat()} after a gap since "
-                          f"{resumed_at[0].year}")
-        return "○", regularity, tuple(reasons) or (f"{frequency} deliveries arrived",)
-    return "△", "irregular" if not regular else "partial", tuple(reasons)
+            return Regularity("○", "resumed", {"date": resumed_at[1].date().isoformat(),
+                                               "year": str(resumed_at[0].year)}, why)
+        return Regularity("○", "regular", {}, why)
+    return Regularity("△", "irregular" if not regular else "partial", {}, tuple(reasons))
 
 
 def row(partner: str, name: str, agreement_status: str, rows: Sequence[AgreementRow],
@@ -163,12 +186,13 @@ def row(partner: str, name: str, agreement_status: str, rows: Sequence[Agreement
         ) -> StatusRow:
     """The status row of one partner. `recent`: the documents it delivered in the last
     12 months; `latest`: its latest delivery's quality report."""
-    symbol, regularity, why = exchange_symbol(deliveries, rows, now)
+    regularity = exchange_symbol(deliveries, rows, now)
     last = max((d.received_at for d in deliveries), default=None)
     provision = "○" if any(r.public_provision for r in rows if r.direction == "receive") \
         else "×"
     quality: dict[str, float | None] = latest.scores if latest is not None else {
         "completeness": None, "accuracy": None, "timeliness": None}
-    return StatusRow(partner, name, agreement_symbol(agreement_status), symbol, provision,
-                     last, regularity, completeness.content_label(recent), quality, state,
-                     late(partner, deliveries, rows, now), name_ja, why)
+    return StatusRow(partner, name, agreement_symbol(agreement_status), regularity.symbol,
+                     provision, last, regularity.text, completeness.content_label(recent),
+                     quality, state, late(partner, deliveries, rows, now), name_ja,
+                     regularity.why, regularity.code, regularity.args)
