@@ -34,7 +34,13 @@ class DeliveredDocument:
     """One document of a delivery as the pipeline loaded it: what it is (country, kind,
     number, dates), which sections it carried, whether legal status came with it, whether
     it is a bibliographic-only publication, the problems the pipeline found and whether
-    tolerant recovery repaired it, and its outcome."""
+    tolerant recovery repaired it, and its outcome.
+
+    `problems` are the pipeline's findings as codes where it has them
+    (`xml-not-well-formed`, `schema-invalid`, `encoding-error`, `unknown-entity`;
+    `not-schema-validated` informs only) or the readers' lines; each counts against
+    accuracy except the informational codes and the "carries no claims" lines, which
+    completeness judges by kind."""
 
     delivery_id: str
     file: str

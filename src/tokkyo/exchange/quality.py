@@ -47,9 +47,16 @@ _JP_KINDS = frozenset({k.st16 for k in GAZETTE_KINDS.values() if k.st16}
 _FILE_NUMBER = re.compile(r"[0-9]{6,}")
 
 
+def _accuracy_problem(problem: str) -> bool:
+    """Whether a finding of the pipeline counts against accuracy: not the informational
+    ones, and not the readers' "carries no claims" lines, which completeness judges (by
+    kind, against the agreement)."""
+    return problem not in INFORMATIONAL and "carries no " not in problem
+
+
 def document_checks(doc: DeliveredDocument, today: dt.date) -> list[str]:
     """The accuracy findings of one document (empty when it passes every check)."""
-    found = [p for p in doc.problems if p not in INFORMATIONAL]
+    found = [p for p in doc.problems if _accuracy_problem(p)]
     country = doc.country.strip().upper()
     kind = doc.kind.strip().upper()
     if country not in ST3_CODES:
