@@ -75,6 +75,21 @@ def test_report_and_status_through_the_cli(store, monkeypatch):
         table = run(env, "report", delivery).output
         assert "completeness" in table and "timeliness" in table
         assert "no delivery 'nope'" in run(env, "report", "nope", check=1).stderr
+        held = source.holding(None, "ID")  # type: ignore[arg-type]
+        af = folder / "id-af.csv"
+        af.write_text("".join(f"{d.country};{d.number};{d.kind};{d.publication_date:%Y%m%d};\n"
+                              for d in held) + "EP;3999999;A1;20261001;\n"
+                      "EP;3999998;A1;20261001;W\n")
+        run(env, "authority", "import", "ID", str(af))
+        whole = json.loads(run(env, "authority", "completeness", "ID", "--json").output)
+        assert [e["number"] for e in whole["missing"]] == ["3999999"]
+        assert whole["expected_missing"] == [{
+            "country": "EP", "number": "3999998", "kind": "A1", "date": "2026-10-01",
+            "exception": "W", "reason": "application withdrawn before publication"}]
+        assert whole["delivered"] == len(held) == 12 and whole["complete"] == 0
+        assert {tuple(p["missing"]) for p in whole["parts_missing"]} == {
+            ("claims", "description")}
+        assert "no authority file" in run(env, "authority", "completeness", "VN").output
         run(env, "state", "SG", "preparing a new MOU")
         shown = run(env, "status", "--record").output
         assert "preparing a new MOU" in shown
