@@ -26,6 +26,12 @@ from tokkyo.store.tables.cases import (
     registrations,
     trademark_texts,
 )
+from tokkyo.store.tables.exchange_quality import (
+    authority_entries,
+    authority_imports,
+    exchange_status_history,
+    exchange_status_notes,
+)
 from tokkyo.store.tables.filings import filings
 from tokkyo.store.tables.ingest import batches, blobs, quarantine, sources
 from tokkyo.store.tables.portal import saved_formulas
@@ -64,6 +70,8 @@ __all__ = [
     "announcements",
     "applications",
     "archive_orders",
+    "authority_entries",
+    "authority_imports",
     "batches",
     "blobs",
     "case_sections",
@@ -77,6 +85,8 @@ __all__ = [
     "dossier_groups",
     "downloads",
     "drawings",
+    "exchange_status_history",
+    "exchange_status_notes",
     "family_divisionals",
     "family_parents",
     "files",

@@ -1,0 +1,184 @@
+"""The exchange reports as the CLI and the operators' pages ask for them: a delivery's
+quality report, a partner's completeness against its authority file, the status table
+with its alerts and history, the operators' state text.
+
+The deliveries themselves are recorded by the delivery pipeline; these functions read
+them through a `DeliverySource` (exchange/inputs.py) installed with `use_source` when
+the application or a command starts. `MemorySource` holds them in memory: the form a
+delivery checked before it is stored, and a test's, take."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from tokkyo.errors import TerminalError
+from tokkyo.exchange import authority, completeness, quality, status
+from tokkyo.exchange.inputs import (
+    AgreementRow,
+    DeliveredDocument,
+    Delivery,
+    DeliverySource,
+    PartnerInfo,
+)
+from tokkyo.store.repositories import exchange_reports as repository
+from tokkyo.store.types import now_utc
+
+
+class ReportError(TerminalError):
+    status = 400
+
+
+class DeliveryNotFound(ReportError):
+    status = 404
+
+
+class NoDeliverySource(ReportError):
+    """The delivery pipeline's records are not reachable in this installation."""
+
+    status = 503
+
+
+_SOURCE: list[DeliverySource] = []
+
+
+def use_source(source: DeliverySource | None) -> None:
+    """Install where the recorded deliveries are read from (None removes it)."""
+    _SOURCE.clear()
+    if source is not None:
+        _SOURCE.append(source)
+
+
+def source() -> DeliverySource:
+    if not _SOURCE:
+        raise NoDeliverySource("no delivery records are available: the exchange pipeline "
+                               "is not set up in this installation")
+    return _SOURCE[0]
+
+
+@dataclass
+class MemorySource:
+    """Delivery records held in memory (implements DeliverySource)."""
+
+    partner_list: list[PartnerInfo] = field(default_factory=list)
+    agreements: list[AgreementRow] = field(default_factory=list)
+    delivery_list: list[Delivery] = field(default_factory=list)
+    document_list: list[DeliveredDocument] = field(default_factory=list)
+
+    def partners(self, conn: sa.Connection) -> Sequence[PartnerInfo]:
+        return sorted(self.partner_list, key=lambda p: p.code)
+
+    def agreement_rows(self, conn: sa.Connection, partner: str) -> Sequence[AgreementRow]:
+        return [r for r in self.agreements if r.partner == partner]
+
+    def deliveries(self, conn: sa.Connection, partner: str) -> Sequence[Delivery]:
+        latest: dict[str, Delivery] = {}
+        for d in self.delivery_list:
+            if d.partner == partner and (d.delivery_id not in latest
+                                         or d.revision > latest[d.delivery_id].revision):
+                latest[d.delivery_id] = d
+        return sorted(latest.values(), key=lambda d: d.received_at)
+
+    def delivery(self, conn: sa.Connection, delivery_id: str) -> Delivery | None:
+        found = [d for d in self.delivery_list if d.delivery_id == delivery_id]
+        return max(found, key=lambda d: d.revision) if found else None
+
+    def documents(self, conn: sa.Connection, delivery_id: str
+                  ) -> Sequence[DeliveredDocument]:
+        return [d for d in self.document_list if d.delivery_id == delivery_id]
+
+    def holding(self, conn: sa.Connection, partner: str) -> Sequence[DeliveredDocument]:
+        ids = {d.delivery_id for d in self.deliveries(conn, partner)}
+        latest: dict[tuple[str, str, str], DeliveredDocument] = {}
+        for d in sorted((d for d in self.document_list if d.delivery_id in ids),
+                        key=lambda d: d.received_at):
+            latest[completeness.document_key(d.country, d.number, d.kind)] = d
+        return [d for d in latest.values() if d.outcome != "deleted"]
+
+
+def delivery_report(conn: sa.Connection, delivery_id: str, *,
+                    today: dt.date | None = None) -> quality.QualityReport:
+    """The quality report of one delivery (its latest revision)."""
+    records = source()
+    delivery = records.delivery(conn, delivery_id)
+    if delivery is None:
+        raise DeliveryNotFound(f"no delivery {delivery_id!r}")
+    return _report(conn, records, delivery, today=today)
+
+
+def _report(conn: sa.Connection, records: DeliverySource, delivery: Delivery, *,
+            today: dt.date | None = None) -> quality.QualityReport:
+    entries = authority.entries(conn, delivery.partner)
+    has_file = repository.current_import(conn, delivery.partner) is not None
+    return quality.report(delivery, records.documents(conn, delivery.delivery_id),
+                          records.agreement_rows(conn, delivery.partner),
+                          entries if has_file else None,
+                          records.deliveries(conn, delivery.partner), today=today)
+
+
+def holding_completeness(conn: sa.Connection, partner: str) -> completeness.Completeness:
+    """The partner's whole holding against its whole current authority file."""
+    records = source()
+    rows = [r for r in records.agreement_rows(conn, partner) if r.direction == "receive"]
+    has_file = repository.current_import(conn, partner) is not None
+    return completeness.compute(
+        records.holding(conn, partner),
+        authority.entries(conn, partner) if has_file else None,
+        required=frozenset().union(*(r.required_sections for r in rows)),
+        legal_status_expected=any(r.legal_status_expected for r in rows))
+
+
+def status_table(conn: sa.Connection, now: dt.datetime | None = None
+                 ) -> list[status.StatusRow]:
+    """One row per partner, computed now from its deliveries and agreement."""
+    records = source()
+    now = now or now_utc()
+    notes = repository.notes(conn)
+    out = []
+    for partner in records.partners(conn):
+        rows = records.agreement_rows(conn, partner.code)
+        # as of `now`: a table computed for an earlier moment ignores what came later
+        deliveries = [d for d in records.deliveries(conn, partner.code)
+                      if d.received_at <= now]
+        recent = [d for delivery in deliveries if now - delivery.received_at <= status.YEAR
+                  for d in records.documents(conn, delivery.delivery_id)]
+        latest = _report(conn, records, deliveries[-1], today=now.date()) \
+            if deliveries else None
+        note = notes.get(partner.code)
+        out.append(status.row(partner.code, partner.name, partner.agreement_status, rows,
+                              deliveries, recent, latest, note.note if note else "", now,
+                              name_ja=partner.name_ja))
+    return out
+
+
+def alerts(conn: sa.Connection, now: dt.datetime | None = None) -> list[status.Alert]:
+    """The partners late against their frequency (what the admin page announces and
+    `run-due` prints, exiting non-zero)."""
+    return [r.alert for r in status_table(conn, now) if r.alert is not None]
+
+
+def record(conn: sa.Connection, rows: Sequence[status.StatusRow],
+           now: dt.datetime | None = None) -> int:
+    """Keep the computed rows in the partners' history."""
+    return repository.record_status(
+        conn, ((r.partner, r.exchange, json.dumps(r.as_json(), ensure_ascii=False))
+               for r in rows), now or now_utc())
+
+
+def history(conn: sa.Connection, partner: str) -> list[dict[str, object]]:
+    """The partner's recorded rows, the latest first."""
+    return [{"computed_at": at.isoformat(), **json.loads(text)}
+            for at, _symbol, text in repository.status_history(conn, partner)]
+
+
+def set_state(conn: sa.Connection, partner: str, note: str, by: str) -> None:
+    """The operators' text for the partner's current state (empty clears it)."""
+    if len(note) > 2000:
+        raise ReportError("the current state is at most 2000 characters")
+    if not partner.strip():
+        raise ReportError("a partner code is needed")
+    repository.set_note(conn, partner.strip(), note.strip(), by)
