@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -40,6 +40,13 @@ class Database:
     engine: Engine
     blobs: BlobStore
     replicas: Replicas | None = None
+    #: PostgreSQL: the engine of `held_session` (no pool; built, not connected, here).
+    held: Engine | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.engine.dialect.name == "postgresql":
+            self.held = make_engine(self.engine.url.render_as_string(hide_password=False),
+                                    held=True)
 
     @classmethod
     def open(cls, settings: Settings) -> Database:
@@ -105,6 +112,15 @@ class Database:
         this process's turn among its writers, `write_gate`)."""
         return write_connection(self.engine)
 
+    def held_session(self) -> sa.Connection:
+        """A PostgreSQL session of its own on the primary, outside the pool and in
+        autocommit, ended when the connection is closed (`make_engine(held=True)`): for a
+        session-level lock held as long as something runs, which the server releases if
+        this process dies. Only for a PostgreSQL store (None of this on SQLite)."""
+        if self.held is None:
+            raise ConfigError("held sessions need a PostgreSQL store")
+        return self.held.connect()
+
     @contextmanager
     def transaction(self) -> Iterator[sa.Connection]:
         """A unit of work of its own: a write transaction committed when the block ends
@@ -158,6 +174,8 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.held is not None:
+            self.held.dispose()
         if self.replicas is not None:
             self.replicas.dispose()
 
