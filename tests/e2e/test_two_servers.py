@@ -106,7 +106,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
         # as on two machines: a data folder each, the store and the blob store shared
         settings = {"database_replica_urls": replica.url("postgres"), "replica_max_lag_s": "2",
                     "rate_limit_per_minute": "100000", "bulk_terms_version": TERMS,
-                    "blob_dir": str(data / "blobs")}
+                    "blob_dir": str(data / "blobs"), "search_index_dir": str(data / "search")}
         a = Server(url, data / "a", **settings)
         pair = Pair(a, a, database, replica.url("postgres"), "", file_id, data, settings)
         pair.b = Server(url, data / "b", **settings)

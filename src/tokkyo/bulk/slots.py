@@ -17,6 +17,7 @@ leaves a slot taken.
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 from pathlib import Path
 from typing import Protocol
@@ -25,6 +26,8 @@ import sqlalchemy as sa
 
 from tokkyo.store.database import Database
 from tokkyo.store.repositories import download_slots
+
+log = logging.getLogger("tokkyo.bulk")
 
 
 class Slot(Protocol):
@@ -70,16 +73,25 @@ class FileSlots:
 
 
 class SessionSlot:
-    """A slot held as an advisory lock by a PostgreSQL session of its own; closing the
-    session ends the lock."""
+    """A slot held as an advisory lock by a PostgreSQL session of its own."""
 
-    def __init__(self, conn: sa.Connection) -> None:
+    def __init__(self, conn: sa.Connection, user_pk: int, slot: int) -> None:
         self._conn: sa.Connection | None = conn
+        self._key = (user_pk, slot)
 
     def release(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        """Unlock, then end the session. If the session is already gone (the database
+        restarted) its lock went with it: nothing is left to give back."""
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            download_slots.let_go(conn, *self._key)
+        except sa.exc.SQLAlchemyError as exc:
+            log.info("download slot %s: its session had already ended (%s)", self._key,
+                     type(exc).__name__)
+        finally:
+            conn.close()
 
 
 class SessionSlots:
@@ -94,7 +106,7 @@ class SessionSlots:
         try:
             for k in range(min(limit, download_slots.MAX_SLOTS)):
                 if download_slots.try_hold(conn, user_pk, k):
-                    return SessionSlot(conn)
+                    return SessionSlot(conn, user_pk, k)
         except BaseException:
             conn.close()
             raise

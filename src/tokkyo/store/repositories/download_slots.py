@@ -39,12 +39,21 @@ def try_hold(conn: sa.Connection, user_pk: int, slot: int) -> bool:
                              {"key": slot_key(user_pk, slot)}).scalar_one())
 
 
+def let_go(conn: sa.Connection, user_pk: int, slot: int) -> None:
+    """Give the slot back now. Closing the session would too, but the server ends a
+    closed session a moment later, and a client that starts its next download the
+    moment one ends must find the slot free."""
+    conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": slot_key(user_pk, slot)})
+
+
 def holders(conn: sa.Connection) -> list[tuple[int, int, str]]:
-    """Every slot held now, as (user, slot, application name of the holding session),
-    for operators (which process holds what) and for the tests."""
+    """Every slot held now on this database (advisory locks are per database), as (user,
+    slot, application name of the holding session), for operators (which process holds
+    what) and for the tests."""
     rows = conn.execute(sa.text(
         "SELECT ((l.classid::bigint << 32) | l.objid::bigint) AS key, a.application_name "
         "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
         "WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted "
+        "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
         "AND (l.classid::bigint >> 16) = :ns ORDER BY key"), {"ns": NAMESPACE})
     return [((key >> 16) & 0xFFFFFFFF, key & 0xFFFF, name) for key, name in rows]
