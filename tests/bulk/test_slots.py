@@ -125,15 +125,28 @@ def test_keys_outside_the_key_space_are_refused(user, slot):
 
 @ONLY_POSTGRES
 def test_no_slot_at_all_holds_nothing(db):
-    """A limit of 0 (or less) lets no download run, and keeps no session open."""
+    """A limit of 0 (or less) lets no download run, and takes no session."""
     slots = slots_for(db, Path("unused"))
     assert slots.take(5, 0) is None and slots.take(5, -1) is None
     assert _held(db) == []
-    with db.engine.connect() as conn:
-        sessions = conn.execute(sa.text(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND application_name LIKE 'tokkyo held pid %'")).scalar_one()
-    assert sessions == 0
+    assert db.held is not None and db.held.pool.checkedout() == 0
+
+
+@ONLY_POSTGRES
+def test_a_session_given_back_holds_nothing_when_it_serves_again(db):
+    """Held sessions are reused: one that held a slot serves the next take holding
+    nothing (a lock left on it would be taken again by re-entry, one download too many)."""
+    slots = slots_for(db, Path("unused"))
+    first = slots.take(6, 1)
+    assert first is not None
+    first.release()
+    assert db.held is not None and db.held.pool.checkedin() >= 1     # kept, not closed
+    second = slots.take(6, 1)
+    assert second is not None
+    assert slots.take(6, 1) is None            # one slot, held once
+    assert [(user, slot) for user, slot, _name in _held(db)] == [(6, 0)]
+    second.release()
+    assert _held(db) == []
 
 
 @ONLY_POSTGRES

@@ -73,23 +73,25 @@ class FileSlots:
 
 
 class SessionSlot:
-    """A slot held as an advisory lock by a PostgreSQL session of its own."""
+    """A slot held as an advisory lock by a PostgreSQL session."""
 
     def __init__(self, conn: sa.Connection, user_pk: int, slot: int) -> None:
         self._conn: sa.Connection | None = conn
         self._key = (user_pk, slot)
 
     def release(self) -> None:
-        """Unlock, then end the session. If the session is already gone (the database
-        restarted) its lock went with it: nothing is left to give back."""
+        """Unlock, and return the session to its pool. If the session is already gone
+        (the database restarted) its lock went with it: nothing is left to give back, and
+        the dead session is thrown away."""
         conn, self._conn = self._conn, None
         if conn is None:
             return
         try:
-            download_slots.let_go(conn, *self._key)
+            download_slots.let_go(conn)
         except sa.exc.SQLAlchemyError as exc:
             log.info("download slot %s: its session had already ended (%s)", self._key,
                      type(exc).__name__)
+            conn.invalidate()
         finally:
             conn.close()
 
@@ -102,15 +104,18 @@ class SessionSlots:
         self.database = database
 
     def take(self, user_pk: int, limit: int) -> SessionSlot | None:
+        if limit <= 0:
+            return None
         conn = self.database.held_session()
         try:
             for k in range(min(limit, download_slots.MAX_SLOTS)):
                 if download_slots.try_hold(conn, user_pk, k):
                     return SessionSlot(conn, user_pk, k)
         except BaseException:
+            conn.invalidate()                 # what it holds is unknown: end the session
             conn.close()
             raise
-        conn.close()
+        conn.close()                          # holds nothing: back to the pool
         return None
 
 

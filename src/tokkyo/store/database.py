@@ -40,7 +40,7 @@ class Database:
     engine: Engine
     blobs: BlobStore
     replicas: Replicas | None = None
-    #: PostgreSQL: the engine of `held_session` (no pool; built, not connected, here).
+    #: PostgreSQL: the engine of `held_session` (built, not connected, here).
     held: Engine | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -113,10 +113,11 @@ class Database:
         return write_connection(self.engine)
 
     def held_session(self) -> sa.Connection:
-        """A PostgreSQL session of its own on the primary, outside the pool and in
-        autocommit, ended when the connection is closed (`make_engine(held=True)`): for a
-        session-level lock held as long as something runs, which the server releases if
-        this process dies. Only for a PostgreSQL store (None of this on SQLite)."""
+        """A PostgreSQL session on the primary, apart from the request pool and in
+        autocommit (`make_engine(held=True)`): for a session-level lock held as long as
+        something runs, which the server releases if this process dies. Closing the
+        connection returns the session to its own small pool: the caller lets go of every
+        lock first. Only for a PostgreSQL store."""
         if self.held is None:
             raise ConfigError("held sessions need a PostgreSQL store")
         return self.held.connect()

@@ -17,7 +17,6 @@ from weakref import WeakKeyDictionary
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.pool import NullPool
 
 from tokkyo.store.errors import busy_error, unavailable_error
 from tokkyo.store.write_gate import GatedConnection, WriteGate
@@ -47,6 +46,9 @@ HELD_SESSION_ARGS = {
                 "-c idle_in_transaction_session_timeout=0"),
 }
 
+#: Idle held sessions kept per process (`make_engine(held=True)`).
+HELD_POOL_SIZE = 4
+
 #: SQLite connections kept open, and how many more may open at once. The server answers
 #: each call on up to 40 threads (anyio's default), one connection each; with the default
 #: pool (5 kept) every busy second opened and closed connections, each running the
@@ -74,8 +76,8 @@ def make_engine(url: str, *, echo: bool = False, connect_timeout: int | None = N
                 held: bool = False) -> Engine:
     """An engine for `url`; `connect_timeout` (seconds, PostgreSQL) bounds how long
     opening a connection may take (a read replica that is down must not hold a request
-    longer). `held` (PostgreSQL): every connection is a session of its own, opened on
-    connect and ended on close (no pool), in autocommit, with the keepalives of
+    longer). `held` (PostgreSQL): sessions apart from the request pool (a few kept idle,
+    as many opened as are asked for), in autocommit, with the keepalives of
     `HELD_SESSION_ARGS`, named `tokkyo held pid N` in pg_stat_activity: for a lock that
     lasts as long as something runs (a download's slot) without taking one of the pool's
     few connections for that long, and that the server drops if the process dies."""
@@ -91,7 +93,11 @@ def make_engine(url: str, *, echo: bool = False, connect_timeout: int | None = N
             kwargs["pool_size"] = SQLITE_POOL_SIZE
             kwargs["max_overflow"] = SQLITE_POOL_OVERFLOW
     elif held:
-        kwargs["poolclass"] = NullPool
+        # a few idle sessions kept (opening one costs more than the slot's statements),
+        # and never a wait for one: each running download holds its own
+        kwargs["pool_pre_ping"] = True
+        kwargs["pool_size"] = HELD_POOL_SIZE
+        kwargs["max_overflow"] = -1
         kwargs["isolation_level"] = "AUTOCOMMIT"
         kwargs["connect_args"] = dict(HELD_SESSION_ARGS)
     else:

@@ -12,7 +12,9 @@ mode (pgbouncer) would break it, so the held sessions must reach PostgreSQL dire
 
 Keys are the single-bigint form (a key space apart from the two-int locks of quotas and
 formulas): `NAMESPACE` in the top 16 bits, the user in the next 32, the slot in the low
-16. Locks are re-entrant within a session, so each take uses a session of its own.
+16. Locks are re-entrant within a session, so a session holds one slot at most and lets
+go of every lock before it serves the next download (held sessions are kept in a small
+pool of their own: opening one costs more than the slot's two statements).
 """
 
 from __future__ import annotations
@@ -39,11 +41,10 @@ def try_hold(conn: sa.Connection, user_pk: int, slot: int) -> bool:
                              {"key": slot_key(user_pk, slot)}).scalar_one())
 
 
-def let_go(conn: sa.Connection, user_pk: int, slot: int) -> None:
-    """Give the slot back now. Closing the session would too, but the server ends a
-    closed session a moment later, and a client that starts its next download the
-    moment one ends must find the slot free."""
-    conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": slot_key(user_pk, slot)})
+def let_go(conn: sa.Connection) -> None:
+    """Give back every slot `conn`'s session holds (it holds one, or none), so that the
+    session can serve the next download holding nothing."""
+    conn.execute(sa.text("SELECT pg_advisory_unlock_all()"))
 
 
 def holders(conn: sa.Connection) -> list[tuple[int, int, str]]:
