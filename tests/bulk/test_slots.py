@@ -175,3 +175,29 @@ def test_held_sessions_are_for_postgresql_only(sqlite_db):
     with pytest.raises(ConfigError) as refused:
         sqlite_db.held_session()
     assert str(refused.value) == "held sessions need a PostgreSQL store"
+
+
+@ONLY_POSTGRES
+def test_a_held_slot_outlives_the_databases_idle_timeouts(db, caplog):
+    """The database ends idle sessions after 0.3 s (idle_session_timeout and its
+    in-transaction sibling, as an operator may set them): a download's session, idle
+    while the body is sent, keeps its slot regardless; and it probes a vanished peer
+    with keepalives after 30 s."""
+    name = db.engine.url.database
+    with db.engine.connect() as conn, conn.begin():
+        for setting in ("idle_session_timeout", "idle_in_transaction_session_timeout"):
+            conn.exec_driver_sql(f'ALTER DATABASE "{name}" SET {setting} = 300')
+    slots = slots_for(db, Path("unused"))
+    slot = slots.take(13, 1)
+    assert slot is not None
+    assert db.held is not None
+    with db.held.connect() as conn:
+        shown = {setting: conn.exec_driver_sql(f"SHOW {setting}").scalar_one() for setting in
+                 ("idle_session_timeout", "tcp_keepalives_idle")}
+    assert shown == {"idle_session_timeout": "0", "tcp_keepalives_idle": "30"}
+    time.sleep(1.0)                    # the timeout's own business: nothing to await
+    assert [(user, k) for user, k, _name in _held(db)] == [(13, 0)]
+    with caplog.at_level("INFO", logger="tokkyo.bulk"):
+        slot.release()
+    assert "session had already ended" not in caplog.text
+    assert _held(db) == []

@@ -42,9 +42,10 @@ POSTGRES_POOL_SIZE = 15
 HELD_SESSION_ARGS = {
     "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3,
     "options": ("-c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 "
-                "-c tcp_keepalives_count=3 -c idle_session_timeout=0 "
-                "-c idle_in_transaction_session_timeout=0"),
+                "-c tcp_keepalives_count=3 -c idle_in_transaction_session_timeout=0"),
 }
+#: PostgreSQL 14 added idle_session_timeout (an older server refuses the name).
+IDLE_SESSION_TIMEOUT_SINCE = 140000
 
 #: Idle held sessions kept per process (`make_engine(held=True)`).
 HELD_POOL_SIZE = 4
@@ -117,6 +118,11 @@ def make_engine(url: str, *, echo: bool = False, connect_timeout: int | None = N
         @event.listens_for(engine, "do_connect")
         def _name(_dialect: Any, _record: Any, _args: Any, params: dict[str, Any]) -> None:
             params["application_name"] = f"tokkyo held pid {os.getpid()}"
+
+        @event.listens_for(engine, "connect")
+        def _never_idle_out(dbapi_connection: Any, _record: Any) -> None:
+            if dbapi_connection.info.server_version >= IDLE_SESSION_TIMEOUT_SINCE:
+                dbapi_connection.execute("SET idle_session_timeout = 0")
     return engine
 
 
