@@ -27,7 +27,7 @@ from tokkyo.app import create_app
 from tokkyo.bulk import links
 from tokkyo.bulk.client import BulkClient
 from tokkyo.bulk.errors import BulkError, ChecksumMismatch
-from tokkyo.bulk.slots import DownloadSlots
+from tokkyo.bulk.slots import FileSlots
 from tokkyo.config import load_settings
 from tokkyo.store.database import Database
 from tokkyo.store.engine import write_connection
@@ -296,11 +296,11 @@ def test_at_most_four_downloads_at_a_time_per_user(site, large_file, servers):
 
 
 def test_a_slot_is_free_again_when_its_holder_dies(tmp_path):
-    """A download slot is a kernel lock: a process killed mid-download frees it."""
-    slots = DownloadSlots(tmp_path)
+    """A download slot on SQLite is a kernel lock: a process killed mid-download frees it."""
+    slots = FileSlots(tmp_path)
     holder = subprocess.Popen([sys.executable, "-c", (
         "import sys, time; from pathlib import Path; from tokkyo.bulk.slots import "
-        "DownloadSlots; s = DownloadSlots(Path(sys.argv[1])); "
+        "FileSlots; s = FileSlots(Path(sys.argv[1])); "
         "held = [s.take(7, 2), s.take(7, 2)]; print(all(held), flush=True); time.sleep(60)"),
         str(tmp_path)], stdout=subprocess.PIPE, text=True)
     try:

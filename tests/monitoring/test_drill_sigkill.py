@@ -27,7 +27,7 @@ from tests.monitoring import stores
 from tests.monitoring.stores import APP_PROGRESS, PASSWORD
 from tokkyo.accounts import service as accounts
 from tokkyo.bulk import catalog, publish
-from tokkyo.bulk.slots import DownloadSlots
+from tokkyo.bulk.slots import slots_for
 from tokkyo.store.blobs import LocalBlobStore
 from tokkyo.store.database import Database
 from tokkyo.store.engine import make_engine
@@ -166,13 +166,18 @@ def _check_after_restart(server: Server, url: str, data: Path, file_id: int,
     assert {(r.status_code, r.http_status) for r in calls} <= known
     assert all(r.request_id for r in calls)
     # no slot stays taken: each user can take all of its slots again
-    slots = DownloadSlots(data / "run" / "downloads")
-    for login_id, pk in pks.items():
-        taken = [slots.take(pk, MAX_DOWNLOADS) for _ in range(MAX_DOWNLOADS)]
-        assert all(taken), f"{login_id}: a slot is still held after the kill"
-        for slot in taken:
-            assert slot is not None
-            slot.release()
+    # (the store's own slots: advisory locks on PostgreSQL, file locks on SQLite)
+    db = Database(make_engine(url), LocalBlobStore(data / "blobs"))
+    try:
+        slots = slots_for(db, data)
+        for login_id, pk in pks.items():
+            taken = [slots.take(pk, MAX_DOWNLOADS) for _ in range(MAX_DOWNLOADS)]
+            assert all(taken), f"{login_id}: a slot is still held after the kill"
+            for slot in taken:
+                assert slot is not None
+                slot.release()
+    finally:
+        db.close()
     answer = httpx.get(_link(server, BULK_USERS[0][0], file_id), timeout=60)
     assert answer.status_code == 200 and len(answer.content) == SIZE
     # no quota count lost

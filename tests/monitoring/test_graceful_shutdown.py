@@ -25,7 +25,7 @@ from tests.monitoring.test_drill_sigkill import (
     _link,
     _prepare,
 )
-from tokkyo.bulk.slots import DownloadSlots
+from tokkyo.bulk.slots import FileSlots
 from tokkyo.store.engine import make_engine
 from tokkyo.store.repositories import users
 
@@ -80,7 +80,7 @@ def test_sigterm_finishes_or_ends_downloads_cleanly(request: pytest.FixtureReque
     assert 0 < int(slow["bytes"]) < SIZE                       # ended by the grace time
     assert len(logged) == 2 and logged[1] == SIZE
     assert 0 < logged[0] < SIZE          # at least what was sent, to a chunk (SPAN_CHUNK)
-    slots = DownloadSlots(tmp_path / "run" / "downloads")
+    slots = FileSlots(tmp_path / "run" / "downloads")
     for pk in pks:
         taken = [slots.take(pk, MAX_DOWNLOADS) for _ in range(MAX_DOWNLOADS)]
         assert all(taken)

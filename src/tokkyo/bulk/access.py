@@ -12,6 +12,7 @@ from tokkyo.accounts.policy import Policy
 from tokkyo.bulk import links
 from tokkyo.bulk.errors import LinkRefused, NotEntitled, NotFound, TermsNotAccepted
 from tokkyo.bulk.publish import SUPERSEDED_GRACE
+from tokkyo.bulk.slots import DownloadSlots, slots_for
 from tokkyo.config import Settings
 from tokkyo.model import urls
 from tokkyo.store.blobs import BlobStore, open_blob_store
@@ -31,6 +32,7 @@ class BulkContext:
     link_lifetime: dt.timedelta
     terms_version: str
     archive_link_lifetime: dt.timedelta
+    slots: DownloadSlots
 
     @classmethod
     def build(cls, settings: Settings, database: Database, policy: Policy) -> BulkContext:
@@ -39,7 +41,8 @@ class BulkContext:
                                   settings.bulk_revoked_kids),
                    open_blob_store(settings),
                    dt.timedelta(hours=settings.bulk_link_hours), settings.bulk_terms_version,
-                   dt.timedelta(days=settings.bulk_archive_link_days))
+                   dt.timedelta(days=settings.bulk_archive_link_days),
+                   slots_for(database, settings.data_path))
 
     def now(self) -> dt.datetime:
         return self.policy.clock.now()

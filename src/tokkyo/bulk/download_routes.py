@@ -11,7 +11,6 @@ from starlette.responses import Response
 
 from tokkyo.bulk import downloads, site
 from tokkyo.bulk.access import Grant, check_link
-from tokkyo.bulk.slots import DownloadSlots
 from tokkyo.bulk.web import BulkCtx, refusal
 from tokkyo.monitoring.metrics import BULK_BYTES
 from tokkyo.web.deps import PrimaryReader, current_user
@@ -61,14 +60,16 @@ def download(request: Request, ctx: BulkCtx, conn: PrimaryReader, token: str, na
     handle = None
     slot = None
     if streaming:
-        handle = ctx.blobs.open(file.sha256)      # BlobMissing: 503, the operator told
-        slot = DownloadSlots(ctx.settings.data_path / "run" / "downloads").take(
-            grant.user.id, ctx.settings.bulk_max_downloads)
+        slot = ctx.slots.take(grant.user.id, ctx.settings.bulk_max_downloads)
         if slot is None:
-            handle.close()
             return refusal(request, 429, "busy",
                            f"at most {ctx.settings.bulk_max_downloads} downloads at a time; "
                            "try again when one has finished", {"Retry-After": "10"})
+        try:
+            handle = ctx.blobs.open(file.sha256)  # BlobMissing: 503, the operator told
+        except BaseException:
+            slot.release()
+            raise
 
     def done(sent: int) -> None:
         if slot is not None:

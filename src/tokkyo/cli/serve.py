@@ -41,6 +41,7 @@ def serve(
             "TOKKYO_DATA_DIR or TOKKYO_DATABASE_URL to it")) as db:
         banner = f"tokkyo serving on {config.bound_origin}/"
         _warn_of_wildcard(config)
+        _warn_of_own_key(config, db)
         _check_translation(config)
         logs.configure(config.log_format)
         if workers > 1:
@@ -139,6 +140,18 @@ def _warn_of_wildcard(config: Settings) -> None:
         context.errors.print(f"[yellow]links in answers will name {config.bound_origin}: set "
                              "TOKKYO_PUBLIC_ORIGIN to the address clients reach this "
                              "server at")
+
+
+def _warn_of_own_key(config: Settings, db: Database) -> None:
+    """A PostgreSQL store is there to be shared by servers on several machines, and every
+    one of them must hash tokens and sign links with the same key: without
+    TOKKYO_SECRET_KEY each data folder makes its own, and a token issued on one machine
+    is refused on the next."""
+    if not config.secret_key and db.engine.dialect.name == "postgresql":
+        context.errors.print(f"[yellow]tokens and links are signed with the key in "
+                             f"{config.data_path / 'secret.key'}: every server on this "
+                             "PostgreSQL store must use the same key, so set "
+                             "TOKKYO_SECRET_KEY to one value on all of them")
 
 
 def _share_metrics(config: Settings) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -40,6 +40,13 @@ class Database:
     engine: Engine
     blobs: BlobStore
     replicas: Replicas | None = None
+    #: PostgreSQL: the engine of `held_session` (built, not connected, here).
+    held: Engine | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.engine.dialect.name == "postgresql":
+            self.held = make_engine(self.engine.url.render_as_string(hide_password=False),
+                                    held=True)
 
     @classmethod
     def open(cls, settings: Settings) -> Database:
@@ -105,6 +112,16 @@ class Database:
         this process's turn among its writers, `write_gate`)."""
         return write_connection(self.engine)
 
+    def held_session(self) -> sa.Connection:
+        """A PostgreSQL session on the primary, apart from the request pool and in
+        autocommit (`make_engine(held=True)`): for a session-level lock held as long as
+        something runs, which the server releases if this process dies. Closing the
+        connection returns the session to its own small pool: the caller lets go of every
+        lock first. Only for a PostgreSQL store."""
+        if self.held is None:
+            raise ConfigError("held sessions need a PostgreSQL store")
+        return self.held.connect()
+
     @contextmanager
     def transaction(self) -> Iterator[sa.Connection]:
         """A unit of work of its own: a write transaction committed when the block ends
@@ -158,6 +175,8 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.held is not None:
+            self.held.dispose()
         if self.replicas is not None:
             self.replicas.dispose()
 

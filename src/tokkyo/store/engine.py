@@ -7,6 +7,7 @@ can help."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,6 +35,21 @@ SQLITE_PRAGMAS = (
 
 POSTGRES_POOL_SIZE = 15
 
+#: A held session (`make_engine(held=True)`): the client probes an idle connection after
+#: 30 s, and so does the server (`tcp_keepalives_*`, settable per session), so a machine
+#: that vanishes without closing its sockets lets go of what its sessions hold within
+#: about a minute; no idle timeout may end a session that is held on purpose.
+HELD_SESSION_ARGS = {
+    "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3,
+    "options": ("-c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 "
+                "-c tcp_keepalives_count=3 -c idle_in_transaction_session_timeout=0"),
+}
+#: PostgreSQL 14 added idle_session_timeout (an older server refuses the name).
+IDLE_SESSION_TIMEOUT_SINCE = 140000
+
+#: Idle held sessions kept per process (`make_engine(held=True)`).
+HELD_POOL_SIZE = 4
+
 #: SQLite connections kept open, and how many more may open at once. The server answers
 #: each call on up to 40 threads (anyio's default), one connection each; with the default
 #: pool (5 kept) every busy second opened and closed connections, each running the
@@ -57,11 +73,15 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, echo: bool = False, connect_timeout: int | None = None
-                ) -> Engine:
+def make_engine(url: str, *, echo: bool = False, connect_timeout: int | None = None,
+                held: bool = False) -> Engine:
     """An engine for `url`; `connect_timeout` (seconds, PostgreSQL) bounds how long
     opening a connection may take (a read replica that is down must not hold a request
-    longer)."""
+    longer). `held` (PostgreSQL): sessions apart from the request pool (a few kept idle,
+    as many opened as are asked for), in autocommit, with the keepalives of
+    `HELD_SESSION_ARGS`, named `tokkyo held pid N` in pg_stat_activity: for a lock that
+    lasts as long as something runs (a download's slot) without taking one of the pool's
+    few connections for that long, and that the server drops if the process dies."""
     url = normalise_url(url)
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
     if url.startswith("sqlite"):
@@ -73,6 +93,14 @@ def make_engine(url: str, *, echo: bool = False, connect_timeout: int | None = N
         if database and database != ":memory:":
             kwargs["pool_size"] = SQLITE_POOL_SIZE
             kwargs["max_overflow"] = SQLITE_POOL_OVERFLOW
+    elif held:
+        # a few idle sessions kept (opening one costs more than the slot's statements),
+        # and never a wait for one: each running download holds its own
+        kwargs["pool_pre_ping"] = True
+        kwargs["pool_size"] = HELD_POOL_SIZE
+        kwargs["max_overflow"] = -1
+        kwargs["isolation_level"] = "AUTOCOMMIT"
+        kwargs["connect_args"] = dict(HELD_SESSION_ARGS)
     else:
         kwargs["pool_pre_ping"] = True
         # Keep as many connections as the pool may open (SQLAlchemy's default keeps 5 of
@@ -86,6 +114,15 @@ def make_engine(url: str, *, echo: bool = False, connect_timeout: int | None = N
     event.listen(engine, "handle_error", _raise_busy)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
+    elif held:
+        @event.listens_for(engine, "do_connect")
+        def _name(_dialect: Any, _record: Any, _args: Any, params: dict[str, Any]) -> None:
+            params["application_name"] = f"tokkyo held pid {os.getpid()}"
+
+        @event.listens_for(engine, "connect")
+        def _never_idle_out(dbapi_connection: Any, _record: Any) -> None:
+            if dbapi_connection.info.server_version >= IDLE_SESSION_TIMEOUT_SINCE:
+                dbapi_connection.execute("SET idle_session_timeout = 0")
     return engine
 
 
