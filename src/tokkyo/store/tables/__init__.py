@@ -26,6 +26,14 @@ from tokkyo.store.tables.cases import (
     registrations,
     trademark_texts,
 )
+from tokkyo.store.tables.exchange import (
+    exchange_agreements,
+    exchange_deliveries,
+    exchange_documents,
+    exchange_files,
+    exchange_leases,
+    exchange_partners,
+)
 from tokkyo.store.tables.filings import filings
 from tokkyo.store.tables.ingest import batches, blobs, quarantine, sources
 from tokkyo.store.tables.portal import saved_formulas
@@ -77,6 +85,12 @@ __all__ = [
     "dossier_groups",
     "downloads",
     "drawings",
+    "exchange_agreements",
+    "exchange_deliveries",
+    "exchange_documents",
+    "exchange_files",
+    "exchange_leases",
+    "exchange_partners",
     "family_divisionals",
     "family_parents",
     "files",
