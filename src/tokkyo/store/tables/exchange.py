@@ -12,22 +12,21 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from tokkyo.model.exchange import (
+    CONTENTS,
+    DELIVERY_STATES,
+    DIRECTIONS,
+    DOCUMENT_OUTCOMES,
+    FILE_STATES,
+    FREQUENCIES,
+    MANIFEST_KINDS,
+    ORIGINS,
+    PARTNER_STATUSES,
+    RIGHTS,
+    TRANSPORTS,
+)
 from tokkyo.store.tables.base import id_column, metadata, text
 from tokkyo.store.types import UTCDateTime, now_utc, one_of
-
-PARTNER_STATUSES = ("none", "negotiating", "signed", "renewing", "expired")
-DIRECTIONS = ("send", "receive")
-RIGHTS = ("patent", "design", "trademark")
-CONTENTS = ("image", "text", "bibliographic")
-FREQUENCIES = ("daily", "weekly", "biweekly", "monthly", "quarterly")
-TRANSPORTS = ("inbox", "folder", "ftp", "ftps", "sftp", "https")
-ORIGINS = ("inbox", "pull", "import")
-MANIFEST_KINDS = ("manifest-json", "manifest-csv", "docdb-statistics", "no-manifest")
-DELIVERY_STATES = ("received", "loaded", "partially-loaded", "quarantined", "rejected",
-                   "already-loaded")
-FILE_STATES = ("received", "verified", "parsed", "loaded", "quarantined", "duplicate",
-               "held-back")
-DOCUMENT_OUTCOMES = ("loaded", "unchanged", "deleted", "held-back")
 
 exchange_partners = sa.Table(
     "exchange_partners", metadata,
