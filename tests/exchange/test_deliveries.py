@@ -171,8 +171,7 @@ def statistics(rows: list[tuple[str, int]]) -> bytes:
     """A DOCDB statistics file announcing `rows` (status, count) of DE B documents."""
     total = sum(n for _, n in rows)
     lines = [f"DOCA095,202407,DOCDB-202407,{total},{len(rows)}",
-             "Status,NrOfPN Status,CC,KC,FirstPN,LastPN,FirstPubDate,LastPubDate,NrOfPN"
-             .replace("NrOfPN Status", "NrOfPNStatus")]
+             "Status,NrOfPNStatus,CC,KC,FirstPN,LastPN,FirstPubDate,LastPubDate,NrOfPN"]
     lines += [f"{status},{n},DE,B,1258188,1258197,19680104,19680104,{n}"
               for status, n in rows]
     return "\r".join(lines).encode("ascii") + b"\r"
@@ -286,7 +285,7 @@ def test_all_or_nothing_holds_back_the_whole_delivery(store):
 
 
 def test_import_of_a_folder_without_manifest(store, tmp_path):
-    db, places = store
+    db, _places = store
     partner(db, "AP")
     medium = tmp_path / "disk-2024"
     medium.mkdir()

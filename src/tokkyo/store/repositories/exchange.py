@@ -294,10 +294,12 @@ def take_lease(conn: sa.Connection, name: str, holder: str, until: dt.datetime) 
     if taken:
         return True
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    # RETURNING, not rowcount: psycopg reports -1 rows for an INSERT … ON CONFLICT
     inserted = conn.execute(dialect.insert(exchange_leases)
                             .values(name=name, holder=holder, expires_at=until)
-                            .on_conflict_do_nothing(index_elements=["name"])).rowcount
-    return bool(inserted)
+                            .on_conflict_do_nothing(index_elements=["name"])
+                            .returning(exchange_leases.c.name)).first()
+    return inserted is not None
 
 
 def release_lease(conn: sa.Connection, name: str, holder: str) -> None:
