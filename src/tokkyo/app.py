@@ -143,6 +143,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from tokkyo.bulk.routes import router as bulk_router
     from tokkyo.monitoring.routes import router as monitoring_router
     from tokkyo.portal.efiling_routes import router as efiling_router
+    from tokkyo.portal.exchange_routes import router as exchange_router
     from tokkyo.portal.exports import router as exports_router
     from tokkyo.portal.filings_routes import router as filings_router
     from tokkyo.portal.pages import router as pages_router
@@ -158,6 +159,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(exports_router)
     app.include_router(efiling_router)
     app.include_router(filings_router)
+    app.include_router(exchange_router)
     app.include_router(portal_router)
     app.include_router(bulk_catalogue_router)
     app.include_router(bulk_download_router)

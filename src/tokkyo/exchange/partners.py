@@ -338,3 +338,11 @@ def agreement_json(row: AgreementRow, partner_code: str = "") -> dict[str, Any]:
             "extra": json.loads(row.extra or "{}"), "active": row.active,
             "last_success_at": row.last_success_at.isoformat() if row.last_success_at
             else None}
+
+
+def partner_of(conn: sa.Connection, agreement: AgreementRow) -> PartnerRow:
+    """The partner an agreement row belongs to."""
+    row = repository.partner(conn, agreement.partner_id)
+    if row is None:                      # the foreign key makes this impossible
+        raise PartnerNotFound(f"agreement {agreement.id} has no partner")
+    return row

@@ -15,6 +15,7 @@ from tokkyo.accounts.errors import InvalidCredentials
 from tokkyo.documents import service as documents
 from tokkyo.efiling.errors import EfilingError
 from tokkyo.errors import TransientError
+from tokkyo.exchange.errors import ExchangeError
 from tokkyo.filings.errors import FilingError, FilingNotFound
 from tokkyo.model import urls
 from tokkyo.monitoring.maintenance import Window
@@ -62,6 +63,10 @@ async def answer(request: Request, exc: Exception) -> Response | None:
             return refuse(request, 404, t("error.address", path=request.url.path),
                           "error.notfound", back="/filings")
         return refuse(request, exc.status, str(exc), back=request.url.path.rsplit("/", 1)[0])
+    if isinstance(exc, ExchangeError):
+        if not wants_html(request):
+            return problem(exc.status, str(exc))
+        return refuse(request, exc.status, str(exc), back="/exchange")
     if isinstance(exc, QueryError):
         expression = request.query_params.get("e", "")
         return query_error(request, exc, expression)
