@@ -38,12 +38,15 @@ from tokkyo.exchange.partners import get_agreement, get_partner
 from tokkyo.ingest.errors import Rejected, Skipped
 from tokkyo.ingest.foreign.reading import DocumentKey
 from tokkyo.ingest.foreign.xmlsafe import ParseFailure
-from tokkyo.ingest.items import SourceItem, expand
+from tokkyo.ingest.indexer import Indexer
+from tokkyo.ingest.items import expand
 from tokkyo.ingest.parsed import Delivery, Parsed
+from tokkyo.ingest.prepare import Prepared, SkippedItem, ready
 from tokkyo.ingest.readers import parse
-from tokkyo.ingest.service import Ingestor
+from tokkyo.ingest.service import Ingestor, RunReport
 from tokkyo.model.documents import Publication
 from tokkyo.search.indexer import BigramIndexer
+from tokkyo.store.blobs import BlobStore
 from tokkyo.store.database import Database
 from tokkyo.store.repositories import exchange as repository
 from tokkyo.store.repositories.exchange import AgreementRow
@@ -237,34 +240,42 @@ def _process(db: Database, results: list[FileResult], manifest: Manifest,
     with db.read_primary() as conn:
         done = repository.loaded_hashes(conn, (r.sha256 for r in results
                                                if r.state == "verified"))
-    parsed: dict[str, list[SourceItem]] = {}
     for result in results:
-        if result.state != "verified":
-            continue
-        if result.sha256 in done:
+        if result.state == "verified" and result.sha256 in done:
             result.state = "duplicate"
-            continue
-        items = _read(result, tolerant, f"exchange/{partner}/{key}/")
-        if items is not None:
-            parsed[result.name] = items
-    if manifest.statistics:
-        problems += _against_statistics(manifest, results)
-    quarantined = any(r.state == "quarantined" for r in results)
-    if quarantined and agreement is not None and agreement.all_or_nothing:
+    prefix = f"exchange/{partner}/{key}/"
+    hold = agreement is not None and agreement.all_or_nothing
+    if hold:
+        # every file is read before any loads: one quarantined file holds all back
         for result in results:
-            if result.state == "parsed":
-                result.state = "held-back"
-                for doc in result.documents:
-                    doc["outcome"] = "held-back"
-        problems.append("all-or-nothing: a quarantined file holds back the whole delivery; "
-                        "nothing of it was loaded")
-        return "quarantined"
+            if result.state == "verified":
+                _read(result, tolerant, prefix, None)
+        if manifest.statistics:
+            problems += _against_statistics(manifest, results)
+        if any(r.state == "quarantined" for r in results):
+            for result in results:
+                if result.state == "parsed":
+                    result.state = "held-back"
+                    for doc in result.documents:
+                        doc["outcome"] = "held-back"
+            problems.append("all-or-nothing: a quarantined file holds back the whole "
+                            "delivery; nothing of it was loaded")
+            return "quarantined"
     ingestor = Ingestor(db.engine, db.blobs, indexer=BigramIndexer.for_engine(db.engine),
-                        batch_size=1, workers=0, label=f"exchange {partner} {key}",
-                        tolerant=tolerant)
-    for result in results:
-        if result.state == "parsed":
-            _load(ingestor, result, parsed[result.name])
+                        workers=0, label=f"exchange {partner} {key}", tolerant=tolerant)
+    run = ingestor.start()
+    try:
+        for result in results:
+            if result.state in ("verified", "parsed"):
+                # read (again, under all-or-nothing) and loaded file by file: one parse
+                # each, and a file is one batch, whole or not at all
+                items = _read(result, tolerant, prefix, (db.blobs, ingestor.indexer))
+                if items is not None:
+                    _load(ingestor, run, result, items)
+    finally:
+        ingestor.finish(run)
+    if manifest.statistics and not hold:
+        problems += _against_statistics(manifest, results)
     states = Counter(r.state for r in results)
     if states["quarantined"] and states["loaded"]:
         return "partially-loaded"
@@ -275,17 +286,20 @@ def _process(db: Database, results: list[FileResult], manifest: Manifest,
     return "already-loaded"          # every file was a duplicate
 
 
-def _read(result: FileResult, tolerant: bool, prefix: str) -> list[SourceItem] | None:
+def _read(result: FileResult, tolerant: bool, prefix: str,
+          store: tuple[BlobStore, Indexer | None] | None) -> list[Prepared] | None:
     """Parse the file's items (a ZIP's members each); on the first failure the file is
-    quarantined with the error's code and position. The items, when all read."""
+    quarantined with the error's code and position. With `store` (the blob store and the
+    indexer), the items made ready to load (`Ready`, their bytes in the blob store)."""
     data = result.path.read_bytes()
-    items = list(expand(prefix + result.name, data))
     documents: list[dict[str, Any]] = []
     formats: list[str] = []
-    for item in items:
+    prepared: list[Prepared] = []
+    for item in expand(prefix + result.name, data):
         try:
             read = parse(item, tolerant=tolerant)
-        except Skipped:
+        except Skipped as exc:
+            prepared.append(SkippedItem(item.name, exc.reason))
             continue
         except ParseFailure as exc:
             result.format = exc.format or result.format
@@ -298,11 +312,13 @@ def _read(result: FileResult, tolerant: bool, prefix: str) -> list[SourceItem] |
             return None
         formats.append(read.format)
         documents += _documents(read)
+        if store is not None:
+            prepared.append(ready(item, read, store[0], store[1]))
     result.format = ",".join(dict.fromkeys(formats))
     result.documents = documents
     result.records = sum(1 for d in documents if d["outcome"] != "deleted")
     result.state = "parsed"
-    return items
+    return prepared
 
 
 def _documents(read: Parsed) -> list[dict[str, Any]]:
@@ -342,13 +358,13 @@ def _documents(read: Parsed) -> list[dict[str, Any]]:
     return rows
 
 
-def _load(ingestor: Ingestor, result: FileResult, items: list[SourceItem]) -> None:
-    """Load one parsed file in one batch (one transaction): whole or not at all."""
-    ingestor.batch_size = max(1, len(items))
-    report = ingestor.run(items)
-    statuses = Counter(o.status for o in report.outcomes)
+def _load(ingestor: Ingestor, run: RunReport, result: FileResult,
+          prepared: list[Prepared]) -> None:
+    """Load one parsed file as one batch (one transaction): whole or not at all."""
+    outcomes = ingestor.write(prepared, run)
+    statuses = Counter(o.status for o in outcomes)
     if statuses["quarantined"] or statuses["failed"]:
-        reasons = [o.reason for o in report.outcomes if o.status in ("quarantined", "failed")]
+        reasons = [o.reason for o in outcomes if o.status in ("quarantined", "failed")]
         result.fail("store-refused", "; ".join(reasons)[:2000])
         for doc in result.documents:
             doc["outcome"] = "held-back"
