@@ -295,3 +295,19 @@ def test_import_of_a_folder_without_manifest(store, tmp_path):
     assert (received.state, received.delivery) == ("loaded", "disk-2024")
     assert received.report["manifest"] == "no-manifest"
     assert (medium / "AP-1206-A_302101161.xml").is_file()      # the medium is left as is
+
+
+def test_an_unreadable_manifest_rejects_the_delivery(store, tmp_path):
+    db, _places = store
+    partner(db, "VN")
+    folder = tmp_path / "vn-2024-01"
+    folder.mkdir()
+    shutil.copy(FOREIGN / "cn" / "cn_old4.xml", folder)
+    (folder / "manifest.csv").write_text("name,size\ncn_old4.xml,3\n", "utf-8")
+    before = data_counts(db)
+    received = deliveries.receive(db, "VN", folder, origin="import", delivery_key="vn-1")
+    assert received.state == "rejected"
+    assert received.report["problems"] == [
+        "manifest.csv: the first line must be file,bytes,sha256,records"]
+    assert file_states(received) == {"cn_old4.xml": "held-back"}
+    assert data_counts(db) == before

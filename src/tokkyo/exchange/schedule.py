@@ -198,7 +198,8 @@ def _inbox(db: Database, places: Places, partner: PartnerRow, run: PartnerRun,
     if not inbox.is_dir():
         return
     clock = dt.datetime.now(dt.UTC).timestamp()
-    for folder in sorted(p for p in inbox.iterdir() if p.is_dir()
+    # a symbolic link in the inbox is never followed: it could lead anywhere
+    for folder in sorted(p for p in inbox.iterdir() if p.is_dir() and not p.is_symlink()
                          and not p.name.startswith(".")):
         if not ready(folder, quiet, clock):
             run.waiting.append(folder.name)
