@@ -35,6 +35,11 @@ def test_import_list_and_show(database_url, tmp_path):
     assert "quarantined v1-5-1-A1-2.xml: xml-not-well-formed at 308:45" in out
     assert "no such folder" in tokkyo("exchange", "import", "US", str(tmp_path / "x"),
                                       code=2)
+    # the quarantined file's original bytes stay with tokkyo; the medium is left as is
+    kept = tmp_path / "data" / "exchange" / "received" / "US"
+    [copy] = kept.glob("hdd-2024-03.*/v1-5-1-A1-2.xml")
+    assert copy.read_bytes() == (medium / "v1-5-1-A1-2.xml").read_bytes()
+    assert len(list(medium.iterdir())) == 2
     [listed] = json.loads(tokkyo("exchange", "deliveries", "--json"))
     assert (listed["partner"], listed["delivery"], listed["state"], listed["origin"]) == (
         "US", "hdd-2024-03", "partially-loaded", "import")

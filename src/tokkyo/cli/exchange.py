@@ -324,9 +324,8 @@ def import_(partner: str = typer.Argument(..., help="The partner's ST.3 code."),
         context.fail(f"{folder}: no such folder", code=2)
     with context.opened(upgrade=True) as db:
         try:
-            result = deliveries.receive(db, partner, folder, origin="import",
-                                        delivery_key=delivery or folder.resolve().name,
-                                        source=str(folder.resolve()), tolerant=tolerant)
+            result = schedule.import_folder(db, _places(), partner, folder,
+                                            delivery_key=delivery, tolerant=tolerant)
         except TokkyoError as exc:
             _bad(exc)
         index_due(db.engine, quiet=True)

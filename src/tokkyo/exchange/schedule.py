@@ -278,3 +278,24 @@ def _pull(db: Database, places: Places, partner: PartnerRow, agreement: Agreemen
         run.failures.append(f"{where}: {exc}")
     finally:
         transport.close()
+
+
+def import_folder(db: Database, places: Places, code: str, folder: Path, *,
+                  delivery_key: str | None = None, tolerant: bool | None = None
+                  ) -> Received:
+    """Receive a folder an operator was given (a partner's disk, media). The folder is
+    left as it is; the files that are not loaded (quarantined, held back, or the whole
+    delivery when rejected) are copied to `received/{partner}/{delivery}.{id}/`, so that
+    their original bytes stay with tokkyo when the medium goes back."""
+    result = receive(db, code, folder, origin="import",
+                     delivery_key=delivery_key or folder.resolve().name,
+                     source=str(folder.resolve()), tolerant=tolerant)
+    kept = places.received(result.partner) / f"{result.delivery}.{result.id}"
+    for file in result.report["files"]:
+        if file["state"] in ("quarantined", "held-back"):
+            target = kept / file["name"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            source = folder / file["name"]
+            if source.is_file() and not source.is_symlink():
+                shutil.copyfile(source, target)
+    return result
