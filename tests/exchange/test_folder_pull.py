@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
+import zipfile
 
 import pytest
 
@@ -86,3 +87,20 @@ def test_inbox_without_marker_waits_for_the_quiet_period(sqlite_db, tmp_path):
     run = schedule.run_due(sqlite_db, places, secret=None, quiet=dt.timedelta(0))
     [received] = run.partners[0].received
     assert received.state == "loaded" and received.report["manifest"] == "no-manifest"
+
+
+def test_a_zip_file_of_several_documents_loads_whole(sqlite_db, tmp_path):
+    with sqlite_db.transaction() as conn:
+        partners.add_partner(conn, "PH")
+    medium = tmp_path / "ph-2024-02"
+    medium.mkdir()
+    members = [FOREIGN / "ep" / "grant" / "v1-0-B2.xml", FOREIGN / "cn" / "cn_old3.xml"]
+    with zipfile.ZipFile(medium / "weekly.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in members:
+            archive.write(path, f"week/{path.name}")
+    received = schedule.import_folder(sqlite_db, Places.under(tmp_path / "data"), "PH",
+                                      medium)
+    assert received.state == "loaded"
+    [file] = received.report["files"]
+    assert (file["name"], file["state"], file["records"]) == ("weekly.zip", "loaded", 2)
+    assert file["format"] == "cn-patent-document,ep-patent-document"    # member order
