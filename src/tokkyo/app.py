@@ -143,7 +143,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     from tokkyo.bulk.routes import router as bulk_router
     from tokkyo.monitoring.routes import router as monitoring_router
     from tokkyo.portal.efiling_routes import router as efiling_router
-    from tokkyo.portal.exchange_routes import router as exchange_reports_router
+    from tokkyo.portal.exchange_report_routes import router as exchange_reports_router
+    from tokkyo.portal.exchange_routes import router as exchange_router
     from tokkyo.portal.exports import router as exports_router
     from tokkyo.portal.filings_routes import router as filings_router
     from tokkyo.portal.pages import router as pages_router
@@ -159,6 +160,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(exports_router)
     app.include_router(efiling_router)
     app.include_router(filings_router)
+    app.include_router(exchange_router)
     app.include_router(exchange_reports_router)
     app.include_router(portal_router)
     app.include_router(bulk_catalogue_router)

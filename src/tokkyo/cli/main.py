@@ -22,6 +22,7 @@ from tokkyo.cli import (
     users,
 )
 from tokkyo.cli.efiling import app as efile_app
+from tokkyo.cli.exchange import app as exchange_app
 from tokkyo.cli.translate import app as translate_app
 
 app = typer.Typer(help="tokkyo: an open, self-hostable patent information platform.",
@@ -60,6 +61,7 @@ app.add_typer(efile_app, name="efile")
 app.add_typer(backup.app, name="backup")
 app.add_typer(blobs.app, name="blobs")
 app.add_typer(translate_app, name="translate")
+app.add_typer(exchange_app, name="exchange")
 
 if __name__ == "__main__":
     app()

@@ -19,6 +19,8 @@ from tokkyo.cli.bulk import publish_samples
 from tokkyo.cli.ingest import print_report, run_ingest
 from tokkyo.config import Settings
 from tokkyo.errors import ConfigError
+from tokkyo.exchange import demo as exchange_demo
+from tokkyo.exchange.schedule import Places
 from tokkyo.monitoring import logs
 from tokkyo.monitoring.exposition import MULTIPROCESS_DIR
 from tokkyo.server.zerocopy import ZeroCopyH11Protocol
@@ -86,6 +88,11 @@ def demo(
         print_report(foreign)
         if not foreign.ok:
             raise typer.Exit(1)
+        # partner offices delivering the same samples through their inboxes (exchange)
+        for received in exchange_demo.seed(db, Places.under(config.data_path),
+                                           samples / "foreign"):
+            context.console.print(f"exchange: {received.partner} {received.delivery} "
+                                  f"{received.state}", highlight=False)
         _demo_account(db, config)
         publish_samples(db, config)
         if no_serve:

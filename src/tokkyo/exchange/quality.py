@@ -1,6 +1,6 @@
 """The quality report of one delivery (exchange.md §7, issue 16 item 6): completeness,
 accuracy and timeliness, each with its score, as JSON for machines, a page for people
-(portal/exchange_routes.py) and a document-level CSV.
+(portal/exchange_report_routes.py) and a document-level CSV.
 
 - Completeness: share of documents meeting the agreement's expectations (sections judged
   by kind, legal status when expected), delivered against the manifest's counts and the

@@ -60,6 +60,14 @@ def prepare(item: SourceItem, blobs: BlobStore, indexer: Indexer | None,
     except Rejected as exc:
         return Refused(item.name, len(item.data), exc.reason, exc.format,
                        blobs.put(item.data) if item.data else None)
+    return ready(item, parsed, blobs, indexer)
+
+
+def ready(item: SourceItem, parsed: Parsed, blobs: BlobStore, indexer: Indexer | None
+          ) -> Ready:
+    """An item its reader has read, ready to load: its bytes and bodies in the blob
+    store, its index entries prepared (for callers that read the item themselves, such
+    as exchange, which keeps the reader's error position)."""
     body_blobs: tuple[str, ...] = ()
     payload = parsed.payload
     if isinstance(payload, CaseUpdate) and payload.bodies:

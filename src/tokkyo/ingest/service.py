@@ -144,6 +144,29 @@ class Ingestor:
             refresh_statistics(self.engine)
         return report
 
+    def start(self) -> RunReport:
+        """A run whose items the caller prepares itself (`prepare.ready`) and writes in
+        groups with `write`: batches an earlier run left unfinished are marked failed
+        first, as `run` does."""
+        report = RunReport()
+        with write_connection(self.engine) as conn, conn.begin():
+            batches.lock_writer(conn)
+            report.interrupted = batches.recover_interrupted(conn)
+        return report
+
+    def write(self, prepared: list[Prepared], report: RunReport) -> list[Outcome]:
+        """Write one group of prepared items as one batch (one transaction; a refused
+        item is quarantined alone, as in `run`); its outcomes are added to `report`."""
+        outcomes = self._load(prepared, report)
+        report.outcomes += outcomes
+        return outcomes
+
+    def finish(self, report: RunReport) -> None:
+        """The end of a run made with `start` and `write`: the planner's statistics."""
+        counts = report.counts
+        if counts["loaded"] or counts["replaced"]:
+            refresh_statistics(self.engine)
+
     @contextmanager
     def _pool(self, parallel: bool) -> Iterator[ProcessPoolExecutor | None]:
         if not parallel:

@@ -15,6 +15,7 @@ from tokkyo.accounts.errors import InvalidCredentials
 from tokkyo.documents import service as documents
 from tokkyo.efiling.errors import EfilingError
 from tokkyo.errors import TransientError
+from tokkyo.exchange.errors import ExchangeError
 from tokkyo.exchange.reports import ReportError
 from tokkyo.exchange.st37 import AuthorityFileError
 from tokkyo.filings.errors import FilingError, FilingNotFound
@@ -68,6 +69,10 @@ async def answer(request: Request, exc: Exception) -> Response | None:
         if not wants_html(request):
             return problem(exc.status, str(exc))
         return refuse(request, exc.status, str(exc), back="/exchange/status")
+    if isinstance(exc, ExchangeError):
+        if not wants_html(request):
+            return problem(exc.status, str(exc))
+        return refuse(request, exc.status, str(exc), back="/exchange")
     if isinstance(exc, QueryError):
         expression = request.query_params.get("e", "")
         return query_error(request, exc, expression)

@@ -26,6 +26,14 @@ from tokkyo.store.tables.cases import (
     registrations,
     trademark_texts,
 )
+from tokkyo.store.tables.exchange import (
+    exchange_agreements,
+    exchange_deliveries,
+    exchange_documents,
+    exchange_files,
+    exchange_leases,
+    exchange_partners,
+)
 from tokkyo.store.tables.exchange_quality import (
     authority_entries,
     authority_imports,
@@ -85,6 +93,12 @@ __all__ = [
     "dossier_groups",
     "downloads",
     "drawings",
+    "exchange_agreements",
+    "exchange_deliveries",
+    "exchange_documents",
+    "exchange_files",
+    "exchange_leases",
+    "exchange_partners",
     "exchange_status_history",
     "exchange_status_notes",
     "family_divisionals",

@@ -1,7 +1,7 @@
 """exchange reports: partners' ST.37 authority files, status notes and history
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0021
 
 Issue 16, items 5–7 (exchange.md §7–§8):
 
@@ -23,7 +23,7 @@ from alembic import op
 from tokkyo.store.types import UTCDateTime
 
 revision = '0022'
-down_revision = '0019'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,78 @@
+"""The demo's partner offices (issue 16, "Done when"): the EPO, the USPTO, CNIPA and WIPO
+deliver the real sample files of `samples/foreign` through their inboxes, each delivery
+with a `manifest.json`, and `run-due` receives them, as cron would; Singapore has an
+agreement and nothing delivered (seed 002's "data has not arrived since 2015"). No server
+is needed: the inbox is a folder.
+
+Seeding is done once per store: partners that exist are left as they are, and a partner
+that has deliveries gets none again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+from tokkyo.exchange import partners, schedule
+from tokkyo.exchange.deliveries import Received
+from tokkyo.exchange.schedule import Places
+from tokkyo.store.database import Database
+from tokkyo.store.repositories import exchange as repository
+
+#: (code, product, format, frequency, sample folders under samples/foreign, operator text)
+PARTNERS = (
+    ("EP", "publication data", "ST.36 ep-patent-document", "weekly", ("ep",), ""),
+    ("US", "publication data", "USPTO XML, Green Book, pap", "weekly", ("us",), ""),
+    ("CN", "publication data", "CNIPA XML", "monthly", ("cn",), ""),
+    ("WO", "bibliographic data", "DOCDB, ST.96", "weekly",
+     ("docdb", "st96/wipo_st96_v6_examples"), ""),
+    ("SG", "publication data", "XML", "quarterly", (), "new MOU being prepared"),
+)
+DATA_SUFFIXES = (".xml", ".greenbook")
+
+
+def seed(db: Database, places: Places, foreign: Path) -> list[Received]:
+    """Partners, agreements and inbox deliveries of the samples in `foreign`
+    (samples/foreign), then one run-due pass; the deliveries received."""
+    delivered: list[str] = []
+    with db.transaction() as conn:
+        for code, product, fmt, frequency, folders, state in PARTNERS:
+            if repository.partner_by_code(conn, code) is None:
+                partners.add_partner(conn, code, status="signed", public_provision=True,
+                                     current_state=state)
+                partners.add_agreement(conn, code, {
+                    "direction": "receive", "right": "patent", "product": product,
+                    "content": "text", "format": fmt, "frequency": frequency,
+                    "transport": "inbox", "tolerant": True,
+                    "required_sections": "claims,description,abstract"})
+            partner = repository.partner_by_code(conn, code)
+            assert partner is not None
+            if folders and not repository.deliveries(conn, partner.id, limit=1):
+                delivered.append(code)
+    today = dt.date.today().isoformat()
+    for code, _product, _fmt, _frequency, folders, _state in PARTNERS:
+        if code in delivered:
+            _inbox(places, code, f"{code.lower()}-{today}",
+                   [p for folder in folders for p in sorted((foreign / folder).rglob("*"))
+                    if p.is_file() and p.suffix.lower() in DATA_SUFFIXES])
+    result = schedule.run_due(db, places, secret=None, quiet=dt.timedelta(0))
+    return [r for p in result.partners for r in p.received]
+
+
+def _inbox(places: Places, code: str, delivery: str, files: list[Path]) -> None:
+    """A delivery as a partner uploads it: the files, manifest.json, READY last."""
+    folder = places.inbox(code) / delivery
+    folder.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for path in files:
+        data = path.read_bytes()
+        name = f"{path.parent.name}-{path.name}"
+        shutil.copyfile(path, folder / name)
+        entries.append({"name": name, "bytes": len(data),
+                        "sha256": hashlib.sha256(data).hexdigest(), "records": None})
+    (folder / "manifest.json").write_text(json.dumps(
+        {"format": "tokkyo-manifest", "version": 1, "delivery": delivery,
+         "files": entries}, indent=1), "utf-8")
+    (folder / "READY").write_bytes(b"")

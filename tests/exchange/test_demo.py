@@ -1,0 +1,29 @@
+"""The demo's partners (exchange/demo.py) on SQLite: the sample files of every foreign
+format arrive through the EPO's, USPTO's, CNIPA's and WIPO's inboxes and are received
+whole; Singapore has an agreement and nothing delivered; seeding again adds nothing."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from tests.conftest import FOREIGN
+from tokkyo.exchange import demo
+from tokkyo.exchange.schedule import Places
+from tokkyo.store.tables import exchange_deliveries, exchange_documents, exchange_partners
+
+
+def test_the_demo_partners_deliver_through_their_inboxes(sqlite_db, tmp_path):
+    places = Places.under(tmp_path / "data")
+    received = demo.seed(sqlite_db, places, FOREIGN)
+    assert sorted(r.partner for r in received) == ["CN", "EP", "US", "WO"]
+    assert {r.state for r in received} == {"loaded"}, [r.report for r in received]
+    with sqlite_db.engine.connect() as conn:
+        documents = conn.execute(sa.select(sa.func.count())
+                                 .select_from(exchange_documents)).scalar_one()
+        codes = set(conn.execute(sa.select(exchange_partners.c.code)).scalars())
+    assert documents > 50 and codes == {"CN", "EP", "SG", "US", "WO"}
+    assert not any(list(places.inbox(code).iterdir()) for code in ("EP", "US", "CN", "WO"))
+    assert demo.seed(sqlite_db, places, FOREIGN) == []
+    with sqlite_db.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count())
+                            .select_from(exchange_deliveries)).scalar_one() == 4
