@@ -1,0 +1,215 @@
+"""Real-time translation on the document pages (issue 17, item 3), over real HTTP to a
+running tokkyo on SQLite loaded with the JP gazettes, the recorded JPO answers and the EP
+grants. Its routing table (a TOML file, as an operator writes it) sends Japanese claims,
+titles and abstracts to a fast `identity` engine, descriptions to a slow one (2.5 s a
+call), document names to the dictionary, English claims into Japanese to a failing one,
+and nothing else: so one page shows every state — done beside the original, pending then
+filled in, failed, and unrouted with the link to how to configure an engine."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.api.server import Server
+from tests.conftest import FOREIGN, GAZETTE, REAL, ingest, open_searched
+from tokkyo.config import load_settings
+
+DOCUMENT = "/d/JP/patent/pub/2021044377"
+CASE = "/d/JP/patent/app/2020123456"
+SLOW_S = 2.5
+ROUTES = f"""
+[engines.fast]
+type = "identity"
+pairs = ["ja-en"]
+
+[engines.slow]
+type = "identity"
+pairs = ["ja-en"]
+delay_ms = {int(SLOW_S * 1000)}
+
+[engines.broken]
+type = "identity"
+pairs = ["en-ja"]
+fail = "terminal"
+
+[engines.dictionary]
+type = "dictionary"
+
+[[routes]]
+source = "ja"
+target = "en"
+kinds = ["document_name", "bibliographic", "code_label"]
+engine = "dictionary"
+
+[[routes]]
+source = "ja"
+target = "en"
+kinds = ["description"]
+engine = "slow"
+
+[[routes]]
+source = "ja"
+target = "en"
+kinds = ["title", "abstract", "claims"]
+engine = "fast"
+
+[[routes]]
+source = "en"
+target = "ja"
+kinds = ["claims"]
+engine = "broken"
+"""
+
+
+@dataclass
+class Site:
+    server: Server
+
+    def client(self, lang: str, accept: str = "text/html") -> httpx.Client:
+        return httpx.Client(base_url=self.server.base, timeout=60,
+                            headers={"Accept": accept, "Accept-Language": lang})
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    data = tmp_path_factory.mktemp("translation-pages")
+    url = f"sqlite:///{data / 'tokkyo.sqlite3'}"
+    db = open_searched(load_settings(database_url=url, data_dir=str(data)))
+    db.upgrade()
+    report = ingest(db, GAZETTE, REAL, FOREIGN / "ep" / "grant")
+    assert report.ok, [o.reason for o in report.outcomes if o.reason]
+    db.close()
+    routes = Path(data / "routes.toml")
+    routes.write_text(ROUTES, "utf-8")
+    server = Server(url, data, translate_routes=str(routes))
+    try:
+        yield Site(server)
+    finally:
+        server.stop()
+
+
+def cells(page: str, part: str) -> dict[int, str]:
+    """The translated units of a part on a page, by position."""
+    return {int(i): htmllib.unescape(text) for i, text in re.findall(
+        rf'data-mt="{part}-(\d+)"[^>]*>(.*?)</(?:div|p|span)>', page, re.S)}
+
+
+def note(page: str, part: str) -> tuple[str, str]:
+    found = re.search(rf'<p class="mt-note" data-state="(\w+)" data-mt-note="{part}">(.*?)</p>',
+                      page, re.S)
+    assert found, f"no note for {part}"
+    return found.group(1), htmllib.unescape(re.sub(r"<[^>]+>", "", found.group(2)))
+
+
+def test_an_english_page_shows_the_translation_beside_the_original_and_never_waits(
+        site: Site) -> None:
+    with site.client("en") as client:
+        started = time.monotonic()
+        page = client.get(DOCUMENT).text
+        took = time.monotonic() - started
+        claims = client.get(DOCUMENT, headers={"Accept": "application/json"}).json()["claims"]
+    assert took < SLOW_S                                 # the slow engine did not hold it
+    assert "It is not authoritative: the original prevails." in page
+    assert 'id="mt" class="mt-banner"' in page and 'data-pending="1"' in page
+    # claims: done, one translation per claim, beside it, labelled with engine and version
+    assert note(page, "claims") == ("done", "Machine translation (identity, version 1), "
+                                            "not authoritative")
+    translated = cells(page, "claims")
+    assert sorted(translated) == list(range(len(claims)))
+    first = claims[0]["text"]
+    assert translated[0].startswith(first[:6]) and translated[0] != first   # 基板１０ → 10
+    pairs = re.findall(r'<div class="pair"><p class="claim" lang="ja"', page)
+    assert len(pairs) == len(claims)
+    # the title too, marked in the target language
+    assert re.search(r'<p class="mt" lang="en" data-mt="title-0">', page)
+    # description: pending, its cells empty, the original shown
+    state, text = note(page, "description")
+    assert state == "pending" and "reload the page" in text
+    assert set(cells(page, "description").values()) == {""}
+    assert "【０００１】" in page or "【0001】" in page
+
+
+def test_the_pending_part_fills_in_for_the_script_and_on_a_reload(site: Site) -> None:
+    with site.client("en") as client:
+        page = client.get(DOCUMENT).text
+        address = htmllib.unescape(re.search(r'data-url="([^"]+)"', page).group(1))
+        assert address == f"{DOCUMENT}/translation?lang=en"
+        deadline = time.monotonic() + 30
+        while True:                          # what portal.js does: ask until none pending
+            answer = client.get(address, headers={"Accept": "application/json"}).json()
+            if not answer["pending"] or time.monotonic() > deadline:
+                break
+        assert answer["pending"] is False
+        description = answer["parts"]["description"]
+        assert description["state"] == "done" and description["engine"] == "identity"
+        assert all(u for u in description["units"] if u is not None)
+        reloaded = client.get(DOCUMENT).text           # no script: a plain reload
+    assert 'data-pending="0"' in reloaded
+    assert note(reloaded, "description")[0] == "done"
+    filled = cells(reloaded, "description")
+    assert filled and all(filled.values())
+    assert [filled[i] for i in sorted(filled)] == [u for u in description["units"]
+                                                   if u is not None]
+
+
+def test_a_section_address_translates_only_its_section(site: Site) -> None:
+    with site.client("en") as client:
+        page = client.get(f"{DOCUMENT}/claims").text
+        answer = client.get(f"{DOCUMENT}/translation?lang=en&only=claims",
+                            headers={"Accept": "application/json"}).json()
+    assert cells(page, "claims") and not cells(page, "description")
+    assert list(answer["parts"]) == ["claims"]
+
+
+def test_document_names_come_from_the_dictionary(site: Site) -> None:
+    with site.client("en") as client:
+        page = client.get(f"{CASE}/history").text
+    names = cells(page, "history")
+    assert names and "Patent Application" in names.values()
+    assert note(page, "history")[1] == ("Machine translation (dictionary, version "
+                                        + re.search(r"dictionary, version ([^)]+)\)",
+                                                    page).group(1) + "), not authoritative")
+
+
+def test_a_japanese_page_of_a_foreign_document_says_what_failed_and_what_is_not_set(
+        site: Site) -> None:
+    with site.client("ja", "application/json") as client:
+        listed = client.get("/documents?limit=500").json()["documents"]
+        ep = next(d["url"] for d in listed if d["country"] == "EP"
+                  and client.get(d["url"]).json()["language"] == "en")
+        claims = client.get(ep).json()["claims"]
+        page = client.get(ep, headers={"Accept": "text/html"}).text
+    assert "英語から日本語への機械翻訳" in page
+    state, text = note(page, "claims")
+    assert state == "failed"
+    assert text == ("いまは機械翻訳を表示できません（the identity engine is set to fail "
+                    "(terminal)）。原文を表示しています。")
+    english = [c for c in claims if (c.get("language") or "en") == "en"]
+    assert english and english[0]["text"][:30] in htmllib.unescape(page)   # the original
+    state, text = note(page, "abstract") if 'data-mt-note="abstract"' in page else \
+        note(page, "description")
+    assert state == "unrouted"
+    assert text == ("英語から日本語への文献の翻訳エンジンが設定されていません。"
+                    "原文を表示しています。 設定のしかた")
+    assert '<a href="/translation?lang=ja">設定のしかた</a>' in page
+
+
+def test_the_help_page_lists_the_routes_in_force(site: Site) -> None:
+    with site.client("en") as client:
+        page = client.get("/translation?lang=en").text
+    assert "TOKKYO_TRANSLATE_ROUTES" in page
+    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>",
+                      page)
+    assert [(htmllib.unescape(a), b, c) for a, b, c, _ in rows] == [
+        ("ja → en", "bibliographic, code_label, document_name", "dictionary"),
+        ("ja → en", "description", "slow"),
+        ("ja → en", "abstract, claims, title", "fast"),
+        ("en → ja", "claims", "broken")]
