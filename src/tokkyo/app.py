@@ -37,6 +37,7 @@ from tokkyo.search import service as search_service
 from tokkyo.search.outbox import Worker
 from tokkyo.store.database import Database
 from tokkyo.translate import setup as translate_setup
+from tokkyo.translate.crosslingual import Expander
 from tokkyo.translate.realtime import Realtime
 from tokkyo.web.answers import Surface, answer_error
 from tokkyo.web.context import AppContext
@@ -131,6 +132,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     pool.watch(db.engine)
     app.state.translate = translate_setup.platform(settings, db)
     app.state.translate_pages = Realtime(app.state.translate)
+    app.state.query_expansion = Expander(app.state.translate.glossary)
     app.state.translate_limit = translate_setup.rate_limit(settings, db)
     db.limit_waits(settings.api_timeout_ms)
 

@@ -213,3 +213,45 @@ def test_the_help_page_lists_the_routes_in_force(site: Site) -> None:
         ("ja → en", "description", "slow"),
         ("ja → en", "abstract, claims, title", "fast"),
         ("en → ja", "claims", "broken")]
+
+
+def test_cross_language_search_shows_the_expansion_and_lets_the_user_drop_terms(
+        site: Site) -> None:
+    with site.client("en") as client:
+        simple = client.get("/simple", params={"q": "semiconductor", "law": "patent",
+                                               "x": "1"})
+        assert simple.status_code == 303 and "&x=1" in simple.headers["location"]
+        page = client.get("/q/patent", params={"e": "semiconductor/TX", "x": "1"}).text
+        expanded = htmllib.unescape(re.search(r'<code id="expanded"[^>]*>(.*?)</code>',
+                                              page).group(1))
+        assert expanded == "semiconductor/TX+半導体/TX+セミコンダクタ/TX+セミコンダクター/TX"
+        assert '<span class="added" lang="ja" translate="no">半導体</span>' in page
+        assert "/d/JP/patent/pub/2021044377" in page             # found through 半導体
+        assert "JMdict (© EDRDG, CC BY-SA 4.0)" in page
+        drop = htmllib.unescape(re.search(r'<a href="([^"]+)" class="drop" '
+                                          r'data-drop="半導体">', page).group(1))
+        without = client.get(drop).text                          # the user drops 半導体
+        permalink = htmllib.unescape(re.search(r'<a href="([^"]+)" id="permalink">',
+                                               without).group(1))
+        again = client.get(permalink).text                        # the choice is kept
+        as_json = client.get(permalink, headers={"Accept": "application/json"}).json()
+        plain = client.get("/q/patent", params={"e": "semiconductor/TX"}).text
+    assert "x=1" in permalink and "xd=%E5%8D%8A%E5%B0%8E%E4%BD%93" in permalink
+    for shown in (without, again):
+        assert '<del lang="ja" translate="no">半導体</del>' in shown
+        assert 'data-restore="半導体"' in shown
+        assert "/d/JP/patent/pub/2021044377" not in shown
+    assert as_json["cross_language"]["dropped"] == ["半導体"]
+    assert as_json["cross_language"]["searched"] == (
+        "semiconductor/TX+セミコンダクタ/TX+セミコンダクター/TX")
+    # without x the search is as typed, and the page offers the expansion
+    assert 'id="expanded"' not in plain and 'id="expansion-on"' in plain
+    assert "/d/JP/patent/pub/2021044377" not in plain
+
+
+def test_a_japanese_query_finds_the_ep_grants_over_http(site: Site) -> None:
+    with site.client("ja", "application/json") as client:
+        found = client.get("/q/patent", params={"e": "ペプチド/TI", "x": "1"}).json()
+        plain = client.get("/q/patent", params={"e": "ペプチド/TI"}).json()
+    assert found["cross_language"]["expansions"][0]["added"] == ["peptide"]
+    assert found["total"] >= 2 and plain["total"] == 0
