@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from tests.api.server import Server
+from tests.browser import needs_chromium, violations
 from tests.conftest import FOREIGN, GAZETTE, REAL, ingest, open_searched
 from tokkyo.config import load_settings
 
@@ -255,3 +256,48 @@ def test_a_japanese_query_finds_the_ep_grants_over_http(site: Site) -> None:
         plain = client.get("/q/patent", params={"e": "ペプチド/TI"}).json()
     assert found["cross_language"]["expansions"][0]["added"] == ["peptide"]
     assert found["total"] >= 2 and plain["total"] == 0
+
+
+@needs_chromium
+def test_in_a_browser_the_translation_fills_in_beside_the_original(browser, site: Site
+                                                                   ) -> None:
+    """Chromium with the page's own CSP (no bypass): the claims stand beside their
+    translations; the description, not yet translated (a document no other test opened),
+    is pending and filled in by portal.js without a reload; nothing is refused by the
+    CSP; and axe-core finds no serious fault on the side-by-side page."""
+    with site.client("en", "application/json") as client:
+        listed = client.get("/documents?limit=500").json()["documents"]
+        other = next(d["url"] for d in listed if d["country"] == "JP"
+                     and d["url"] != DOCUMENT and "/pub/" in d["url"]
+                     and client.get(d["url"]).json().get("paragraphs"))
+    context = browser.new_context(locale="en-US", viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    # CSP refusals and script errors (a failed load names its address below instead)
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error"
+            and not m.text.startswith("Failed to load resource") else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
+            if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+    page.goto(f"{site.server.base}{other}?lang=en")
+    assert page.locator("[data-mt-note='description']").get_attribute("data-state") \
+        == "pending"
+    claim = page.locator("#claims .pair").first
+    original = claim.locator("p.claim").bounding_box()
+    translated = claim.locator(".mt").bounding_box()
+    assert original and translated
+    assert translated["x"] >= original["x"] + original["width"]     # beside, to the right
+    assert abs(translated["y"] - original["y"]) < 20                # on the same line
+    page.wait_for_selector("[data-mt-note='description'][data-state='done']",
+                           timeout=(SLOW_S + 20) * 1000)
+    assert page.locator("[data-mt='description-0']").inner_text().strip()
+    assert page.locator("[data-mt-note='description']").inner_text() == (
+        "Machine translation (identity, version 1), not authoritative")
+    assert page.locator("#mt").get_attribute("data-pending") == "0"
+    assert problems == []
+    context.close()
+    checked = browser.new_context(bypass_csp=True, locale="en-US")   # axe is a script
+    page = checked.new_page()
+    page.goto(f"{site.server.base}{other}?lang=en")
+    assert violations(page) == []
+    checked.close()
