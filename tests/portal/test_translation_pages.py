@@ -301,3 +301,15 @@ def test_in_a_browser_the_translation_fills_in_beside_the_original(browser, site
     page.goto(f"{site.server.base}{other}?lang=en")
     assert violations(page) == []
     checked.close()
+
+
+def test_the_translation_of_an_unknown_document_is_a_clear_404(site: Site) -> None:
+    with site.client("en", "application/json") as client:
+        missing = client.get("/d/JP/patent/pub/1999999999/translation?lang=en")
+        wrong = client.get("/d/JP/nonsense/pub/2021044377/translation?lang=en")
+        ignored = client.get(f"{DOCUMENT}/translation?lang=en&only=nonsense")
+    assert missing.status_code == 404
+    assert "no patent pub document JP 1999999999" in missing.text
+    assert wrong.status_code == 404 and "no such document address: nonsense/pub" in wrong.text
+    # an unknown section is the whole page's parts, as the page without one
+    assert ignored.status_code == 200 and "claims" in ignored.json()["parts"]

@@ -33,6 +33,8 @@ log = logging.getLogger("tokkyo.translate")
 PAGE_WAIT = 0.5
 #: Seconds a failed part is answered as failed before it is tried again.
 RETRY_AFTER = 60.0
+#: Failures remembered before those past their time are forgotten.
+MAX_FAILED = 1000
 #: Threads translating parts in the background (the engines have their own workers).
 WORKERS = 4
 
@@ -127,6 +129,9 @@ class Realtime:
         except TranslationError as exc:
             return PartTranslation(part.name, State.FAILED, notice=str(exc))
         with self._lock:
+            if len(self._failed) > MAX_FAILED:      # forget failures whose time is up
+                now = self.clock()
+                self._failed = {k: v for k, v in self._failed.items() if v[0] > now}
             failed = self._failed.get(key)
             if failed is not None:
                 if failed[0] > self.clock():

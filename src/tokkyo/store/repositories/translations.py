@@ -5,6 +5,7 @@ counted in the store, so every server process shares both."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -16,18 +17,26 @@ from tokkyo.store.tables import translate_calls, translation_cache
 
 _c = translation_cache.c
 _k = translate_calls.c
-#: Keys looked up in one statement (SQLite allows 32 766 bound values; six a key).
-LOOKUP_CHUNK = 500
+#: Keys looked up in one statement.
+LOOKUP_CHUNK = 900
 #: Calls of one caller older than the window are deleted when a new call's id is a
 #: multiple of this, not on every call.
 PRUNE_EVERY = 32
 
 CacheKey = tuple[str, str, str, str, str, str]   # engine, version, source, target, kind, sha
+_LOOKUP = (sa.select(_c.key, _c.text, _c.spans)
+           .where(_c.key.in_(sa.bindparam("keys", expanding=True)),
+                  _c.expires_at > sa.bindparam("now", type_=_c.expires_at.type)))
 
 
 class Cached(NamedTuple):
     text: str
     spans: tuple[tuple[int, int], ...]
+
+
+def digest(key: CacheKey) -> str:
+    """The stored key: SHA-256 of the six parts (none of which holds a unit separator)."""
+    return hashlib.sha256("\x1f".join(key).encode("utf-8")).hexdigest()
 
 
 def _spans(text: str) -> tuple[tuple[int, int], ...]:
@@ -42,18 +51,13 @@ def _spans_text(spans: Sequence[tuple[int, int]]) -> str:
 def cached(conn: sa.Connection, keys: Sequence[CacheKey], now: dt.datetime
            ) -> dict[CacheKey, Cached]:
     """The outputs stored under `keys` that have not expired by `now`."""
+    by_digest = {digest(k): k for k in keys}
+    wanted = list(by_digest)
     found: dict[CacheKey, Cached] = {}
-    wanted = list(dict.fromkeys(keys))
-    columns = sa.tuple_(_c.engine, _c.version, _c.source, _c.target, _c.kind,
-                        _c.segment_sha256)
     for start in range(0, len(wanted), LOOKUP_CHUNK):
-        chunk = wanted[start:start + LOOKUP_CHUNK]
-        rows = conn.execute(
-            sa.select(_c.engine, _c.version, _c.source, _c.target, _c.kind,
-                      _c.segment_sha256, _c.text, _c.spans)
-            .where(columns.in_(chunk), _c.expires_at > now))
-        for row in rows:
-            found[tuple(row[:6])] = Cached(row.text, _spans(row.spans))  # type: ignore[index]
+        for row in conn.execute(_LOOKUP, {"keys": wanted[start:start + LOOKUP_CHUNK],
+                                          "now": now}):
+            found[by_digest[row.key]] = Cached(row.text, _spans(row.spans))
     return found
 
 
@@ -65,15 +69,13 @@ def store(conn: sa.Connection, outputs: Sequence[tuple[CacheKey, str,
     if not outputs:
         return
     rows: list[dict[str, Any]] = [
-        {"engine": k[0], "version": k[1], "source": k[2], "target": k[3], "kind": k[4],
-         "segment_sha256": k[5], "text": text, "spans": _spans_text(spans),
-         "expires_at": expires_at}
+        {"key": digest(k), "engine": k[0], "version": k[1], "text": text,
+         "spans": _spans_text(spans), "expires_at": expires_at}
         for k, text, spans in {o[0]: o for o in outputs}.values()]
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     statement = insert(translation_cache)
     conn.execute(statement.on_conflict_do_update(
-        index_elements=[_c.engine, _c.version, _c.source, _c.target, _c.kind,
-                        _c.segment_sha256],
+        index_elements=[_c.key],
         set_={"text": statement.excluded.text, "spans": statement.excluded.spans,
               "expires_at": statement.excluded.expires_at}), rows)
 

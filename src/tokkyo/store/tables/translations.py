@@ -9,21 +9,19 @@ from tokkyo.store.tables.base import id_column, metadata
 from tokkyo.store.types import UTCDateTime, sha256_check
 
 #: One engine output for one segment as the engine saw it (placeholders in), under
-#: `(engine, version, source, target, kind, sha256(segment))`, until `expires_at`. A cached
-#: result is never searchable (accumulated translations are another table).
+#: `key` = sha256 of `(engine, version, source, target, kind, sha256(segment))` (one
+#: indexed column, so a whole text's keys are looked up in one `IN`), until `expires_at`.
+#: A cached result is never searchable (accumulated translations are another table).
 translation_cache = sa.Table(
     "translation_cache", metadata,
-    sa.Column("engine", sa.Text, primary_key=True),
-    sa.Column("version", sa.Text, primary_key=True),
-    sa.Column("source", sa.Text, primary_key=True),
-    sa.Column("target", sa.Text, primary_key=True),
-    sa.Column("kind", sa.Text, primary_key=True),
-    sa.Column("segment_sha256", sa.Text, primary_key=True),
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("engine", sa.Text, nullable=False),
+    sa.Column("version", sa.Text, nullable=False),
     sa.Column("text", sa.Text, nullable=False),
     # the untranslated spans, "start-end" joined by commas ("" for none)
     sa.Column("spans", sa.Text, nullable=False, server_default=""),
     sa.Column("expires_at", UTCDateTime, nullable=False, index=True),
-    sa.CheckConstraint(sha256_check("segment_sha256"), name="segment_sha256_hex"),
+    sa.CheckConstraint(sha256_check("key"), name="key_hex"),
 )
 
 #: One admitted call of the served endpoints per row, by the caller's login ID: the

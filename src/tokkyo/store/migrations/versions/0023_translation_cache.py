@@ -9,7 +9,9 @@ sha256(segment))` with an expiry, so several server processes translate a segmen
 and the served LibreTranslate-compatible endpoints count their calls in the store, so the
 rate limit holds across processes.
 
-- translation_cache: one engine output per segment key; `expires_at` indexed for pruning.
+- translation_cache: one engine output per segment, under the SHA-256 of its key (one
+  indexed column: a page's segments are looked up in one `IN`), with the engine and
+  version beside it; `expires_at` indexed for pruning.
 - translate_calls: one row per admitted call (caller = login ID, at), counted over a
   rolling window.
 """
@@ -30,20 +32,15 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         'translation_cache',
+        sa.Column('key', sa.Text(), nullable=False),
         sa.Column('engine', sa.Text(), nullable=False),
         sa.Column('version', sa.Text(), nullable=False),
-        sa.Column('source', sa.Text(), nullable=False),
-        sa.Column('target', sa.Text(), nullable=False),
-        sa.Column('kind', sa.Text(), nullable=False),
-        sa.Column('segment_sha256', sa.Text(), nullable=False),
         sa.Column('text', sa.Text(), nullable=False),
         sa.Column('spans', sa.Text(), server_default='', nullable=False),
         sa.Column('expires_at', UTCDateTime(), nullable=False),
-        sa.CheckConstraint("length(segment_sha256) = 64 AND ltrim(segment_sha256, "
-                           "'0123456789abcdef') = ''",
-                           name=op.f('ck_translation_cache_segment_sha256_hex')),
-        sa.PrimaryKeyConstraint('engine', 'version', 'source', 'target', 'kind',
-                                'segment_sha256', name=op.f('pk_translation_cache')),
+        sa.CheckConstraint("length(key) = 64 AND ltrim(key, '0123456789abcdef') = ''",
+                           name=op.f('ck_translation_cache_key_hex')),
+        sa.PrimaryKeyConstraint('key', name=op.f('pk_translation_cache')),
     )
     op.create_index(op.f('ix_translation_cache_expires_at'), 'translation_cache',
                     ['expires_at'], unique=False)
