@@ -115,3 +115,19 @@ def test_a_japanese_query_finds_an_ep_document(loaded, expander) -> None:
     assert crossed.total >= 2                   # the two EP grants about peptides
     assert {r.country for r in crossed.rows} == {"EP"}
     assert rewrite.expression == "ペプチド/TI+peptide/TI"
+
+
+def test_the_committed_tables_are_what_the_export_writes(tmp_path) -> None:
+    """Where jamdict-data is installed (the `jmdict` extra; not in CI): the export is
+    reproducible and the files in the repository are its output, byte for byte."""
+    pytest.importorskip("jamdict_data")
+    from typer.testing import CliRunner
+
+    from tokkyo.cli.main import app
+
+    done = CliRunner().invoke(app, ["translate", "export-jmdict", "--to", str(tmp_path)])
+    assert done.exit_code == 0, done.output
+    assert done.output.startswith("264193 headwords written (JMdict, © the Electronic "
+                                  "Dictionary Research and Development Group, CC BY-SA 4.0")
+    for table in (jmdict.DATA, jmdict.REVERSE):
+        assert (tmp_path / table.name).read_bytes() == table.read_bytes()

@@ -181,14 +181,14 @@ def export_jmdict(folder: Path = typer.Option(None, "--to", help="Folder to writ
                                                                  "own data folder).")
                   ) -> None:
     """Write the cross-language search tables (JMdict Japanese→English and back) from
-    the jamdict-data package's database (a test dependency; run once per JMdict
+    the jamdict-data package's database (the `jmdict` extra; run once per JMdict
     release, not at run time)."""
     from tokkyo.translate import jmdict
 
     try:
         import jamdict_data  # type: ignore[import-untyped]
     except ImportError:
-        context.fail("jamdict-data is not installed (pip install jamdict-data)", code=2)
+        context.fail("jamdict-data is not installed (pip install -e '.[jmdict]')", code=2)
     database = Path(jamdict_data.__file__).parent / "jamdict.db"
     count = jmdict.export(database, folder or jmdict.DATA.parent)
     context.console.print(f"{count} headwords written ({jmdict.ATTRIBUTION})",
