@@ -18,12 +18,16 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.server import Server
+from tests.api.server import SECRET, Server
 from tests.browser import needs_chromium, violations
 from tests.conftest import FOREIGN, GAZETTE, REAL, ingest, open_searched
+from tokkyo.accounts import service as accounts
+from tokkyo.accounts.policy import Policy
 from tokkyo.config import load_settings
 
 DOCUMENT = "/d/JP/patent/pub/2021044377"
+USER = "mt-user1"
+PASSWORD = "mt-password-1"
 CASE = "/d/JP/patent/app/2020123456"
 SLOW_S = 2.5
 ROUTES = f"""
@@ -87,6 +91,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     db.upgrade()
     report = ingest(db, GAZETTE, REAL, FOREIGN / "ep" / "grant")
     assert report.ok, [o.reason for o in report.outcomes if o.reason]
+    with db.engine.begin() as conn:
+        accounts.add_user(conn, Policy(secret=SECRET.encode()), USER, PASSWORD)
     db.close()
     routes = Path(data / "routes.toml")
     routes.write_text(ROUTES, "utf-8")
@@ -313,3 +319,21 @@ def test_the_translation_of_an_unknown_document_is_a_clear_404(site: Site) -> No
     assert wrong.status_code == 404 and "no such document address: nonsense/pub" in wrong.text
     # an unknown section is the whole page's parts, as the page without one
     assert ignored.status_code == 200 and "claims" in ignored.json()["parts"]
+
+
+def test_the_csv_of_a_cross_language_list_is_that_list(site: Site) -> None:
+    with site.client("en") as client:
+        signed = client.post("/login", data={"username": USER, "password": PASSWORD,
+                                             "next": "/"})
+        assert signed.status_code == 303, signed.text
+        page = client.get("/q/patent", params={"e": "semiconductor/TX", "x": "1"}).text
+        address = htmllib.unescape(re.search(r'<a href="([^"]+)" id="csv-plain">',
+                                             page).group(1))
+        crossed = client.get(address)
+        plain = client.get("/q/patent/csv", params={"e": "semiconductor/TX"})
+    assert "x=1" in address
+    hits = int(re.search(r'<span class="count" id="hit-count">(\d+)', page).group(1))
+    assert crossed.status_code == 200 and crossed.headers["X-Rows"] == str(hits) != "0"
+    assert "2021-044377" in crossed.text
+    assert plain.status_code == 200 and int(plain.headers["X-Rows"]) < hits
+    assert "2021-044377" not in plain.text

@@ -151,11 +151,13 @@ def run(conn: sa.Connection, expression: str, *, law: str = "all", folds: Folds 
 
 
 def all_ids(conn: sa.Connection, expression: str, *, law: str, folds: Folds, sort: str,
-            limit: int, on: dt.date | None = None) -> tuple[int, list[int]]:
+            limit: int, on: dt.date | None = None,
+            rewrite: Callable[[Node], Node] | None = None) -> tuple[int, list[int]]:
     """Hit count and up to `limit` ids in order (CSV export); statuses read for `on`
-    (today in Japan by default)."""
+    (today in Japan by default); `rewrite` as in `run`."""
     parsed = parse_for(expression, law)
-    found = search_service.search(conn, parsed.tree, law=law, folds=folds, sort=sort, limit=limit,
+    tree = rewrite(parsed.tree) if rewrite is not None else parsed.tree
+    found = search_service.search(conn, tree, law=law, folds=folds, sort=sort, limit=limit,
                           on=on or japan_day())
     return found.total, found.ids
 

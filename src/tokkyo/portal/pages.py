@@ -241,7 +241,7 @@ def show_results(request: Request, conn: sa.Connection, law: str, e: str, folds:
                   plain_link=urls.query(law, found.expression, folds.flags),
                   formula=formula, as_of=as_of, coverage=held, formula_limit=formulas.MAX_FORMULAS,
                   base_path=request.url.path, sorts=SORTS, page_link=page_link,
-                  csv_path=urls.csv(law, found.expression, folds.flags, found.sort),
+                  csv_path=urls.csv(law, found.expression, folds.flags, found.sort, **cross),
                   csv_limit=csv_limits.csv_max_rows,
                   csv_abstract_limit=csv_limits.csv_max_rows_with_abstract)
 
