@@ -1,6 +1,7 @@
-"""Real-time translation on the document pages (issue 17, item 3), over real HTTP to a
-running tokkyo on SQLite loaded with the JP gazettes, the recorded JPO answers and the EP
-grants. Its routing table (a TOML file, as an operator writes it) sends Japanese claims,
+"""Real-time translation on the document pages (issue 17, item 3) and cross-language
+search (item 5), over real HTTP to a running tokkyo on SQLite and on PostgreSQL (the
+real-time cache is in the store), loaded with the JP gazettes, the recorded JPO answers
+and the EP grants. Its routing table (a TOML file, as an operator writes it) sends Japanese claims,
 titles and abstracts to a fast `identity` engine, descriptions to a slow one (2.5 s a
 call), document names to the dictionary, English claims into Japanese to a failing one,
 and nothing else: so one page shows every state — done beside the original, pending then
@@ -20,7 +21,7 @@ import pytest
 
 from tests.api.server import SECRET, Server
 from tests.browser import needs_chromium, violations
-from tests.conftest import FOREIGN, GAZETTE, REAL, ingest, open_searched
+from tests.conftest import FOREIGN, GAZETTE, REAL, fresh_database, ingest, open_searched
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.policy import Policy
 from tokkyo.config import load_settings
@@ -77,30 +78,32 @@ engine = "broken"
 @dataclass
 class Site:
     server: Server
+    backend: str
 
     def client(self, lang: str, accept: str = "text/html") -> httpx.Client:
         return httpx.Client(base_url=self.server.base, timeout=60,
                             headers={"Accept": accept, "Accept-Language": lang})
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    data = tmp_path_factory.mktemp("translation-pages")
-    url = f"sqlite:///{data / 'tokkyo.sqlite3'}"
-    db = open_searched(load_settings(database_url=url, data_dir=str(data)))
-    db.upgrade()
-    report = ingest(db, GAZETTE, REAL, FOREIGN / "ep" / "grant")
-    assert report.ok, [o.reason for o in report.outcomes if o.reason]
-    with db.engine.begin() as conn:
-        accounts.add_user(conn, Policy(secret=SECRET.encode()), USER, PASSWORD)
-    db.close()
-    routes = Path(data / "routes.toml")
-    routes.write_text(ROUTES, "utf-8")
-    server = Server(url, data, translate_routes=str(routes))
-    try:
-        yield Site(server)
-    finally:
-        server.stop()
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+         ) -> Iterator[Site]:
+    data = tmp_path_factory.mktemp(f"translation-pages-{request.param}")
+    with fresh_database(request.param, request, data) as url:
+        db = open_searched(load_settings(database_url=url, data_dir=str(data)))
+        db.upgrade()
+        report = ingest(db, GAZETTE, REAL, FOREIGN / "ep" / "grant")
+        assert report.ok, [o.reason for o in report.outcomes if o.reason]
+        with db.engine.begin() as conn:
+            accounts.add_user(conn, Policy(secret=SECRET.encode()), USER, PASSWORD)
+        db.close()
+        routes = Path(data / "routes.toml")
+        routes.write_text(ROUTES, "utf-8")
+        server = Server(url, data, translate_routes=str(routes))
+        try:
+            yield Site(server, request.param)
+        finally:
+            server.stop()
 
 
 def cells(page: str, part: str) -> dict[int, str]:
@@ -270,7 +273,10 @@ def test_in_a_browser_the_translation_fills_in_beside_the_original(browser, site
     """Chromium with the page's own CSP (no bypass): the claims stand beside their
     translations; the description, not yet translated (a document no other test opened),
     is pending and filled in by portal.js without a reload; nothing is refused by the
-    CSP; and axe-core finds no serious fault on the side-by-side page."""
+    CSP; and axe-core finds no serious fault on the side-by-side page. On one backend
+    (the page's script does not depend on the store)."""
+    if site.backend != "sqlite":
+        pytest.skip("the browser test runs once, on the SQLite site")
     with site.client("en", "application/json") as client:
         listed = client.get("/documents?limit=500").json()["documents"]
         other = next(d["url"] for d in listed if d["country"] == "JP"
