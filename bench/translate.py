@@ -14,6 +14,11 @@ Runs, each the best of --repeat, interleaved:
                     placeholders, glossary pins from a 50-term glossary, cache look-ups
                     that miss, batches, restoring), with a fresh cache each run
   platform, warm    the same again with the cache full (what a second page view costs)
+  store cache, cold / warm   the same two with the real-time cache in the store (a
+                    migrated SQLite file, or PostgreSQL with --postgres URL): what every
+                    server process shares; cold empties the table before each run (not
+                    timed), so each run reads a whole text's keys at once, misses, and
+                    writes each batch's outputs in one transaction
 for the identity engine (which does nothing: the ratio is the platform's own cost per
 segment, and no real engine is that fast) and the tiny CTranslate2 fixture model (random
 weights, one worker process; what a neural engine's share of the time looks like).
@@ -37,11 +42,18 @@ from lxml import etree
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+import sqlalchemy as sa  # noqa: E402
+
+from tokkyo.store import migrate  # noqa: E402
+from tokkyo.store.blobs import LocalBlobStore  # noqa: E402
+from tokkyo.store.database import Database  # noqa: E402
+from tokkyo.store.engine import make_engine  # noqa: E402
 from tokkyo.translate import fixture_model, routing  # noqa: E402
 from tokkyo.translate import segments as seg  # noqa: E402
 from tokkyo.translate.glossary import Entry, Glossary  # noqa: E402
 from tokkyo.translate.kinds import ContentKind  # noqa: E402
 from tokkyo.translate.service import Platform  # noqa: E402
+from tokkyo.translate.store_cache import StoreCache  # noqa: E402
 
 GAZETTES = sorted((REPO / "samples" / "jp-gazette").glob("*.xml"))
 WIDE = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -86,7 +98,7 @@ def best(run: Callable[[], int], repeat: int) -> tuple[float, int]:
 
 
 def measure(name: str, table: routing.RoutingTable, docs: list[tuple[str, ContentKind]],
-            repeat: int) -> None:
+            repeat: int, database: Database) -> None:
     engine = table.engine("e")
     sentences = {k: [s for text, kind in docs if kind is k
                      for u in seg.units(text, kind) for s in seg.sentences(u.text, "ja")]
@@ -112,20 +124,37 @@ def measure(name: str, table: routing.RoutingTable, docs: list[tuple[str, Conten
         return sum(warm.translate(t, source="ja", target="en", kind=k).segments
                    for t, k in docs)
 
+    stored = Platform(table, glossary=terms, cache=StoreCache(database))
+
+    def in_store() -> int:
+        return sum(stored.translate(t, source="ja", target="en", kind=k).segments
+                   for t, k in docs)
+
+    def empty_store() -> None:
+        with database.transaction() as conn:
+            conn.execute(sa.text("DELETE FROM translation_cache"))
+
+    def nothing() -> None:
+        pass
+
     cached()
-    runs = {"engine alone": (alone, []), "platform, cold": (cold, []),
-            "platform, warm": (cached, [])}
+    runs: dict[str, tuple[Callable[[], None], Callable[[], int], list[float]]] = {
+        "engine alone": (nothing, alone, []), "platform, cold": (nothing, cold, []),
+        "platform, warm": (nothing, cached, []),
+        "store cache, cold": (empty_store, in_store, []),
+        "store cache, warm": (nothing, in_store, [])}
     counts = {}
     for _ in range(repeat):                       # interleaved, one of each in turn
-        for label, (run, times) in runs.items():
+        for label, (setup, run, times) in runs.items():
+            setup()
             took, counts[label] = best(run, 1)
             times.append(took)
-    reference = counts["engine alone"] / min(runs["engine alone"][1])
+    reference = counts["engine alone"] / min(runs["engine alone"][2])
     print(f"\n{name}: {counts['engine alone']} sentences "
           f"({sum(len(t) for t, _ in docs)} characters) in {len(docs)} texts")
     print("| run | segments/s | µs/segment | platform / engine alone |")
     print("|---|---|---|---|")
-    for label, (_run, times) in runs.items():
+    for label, (_setup, _run, times) in runs.items():
         rate = counts[label] / min(times)
         print(f"| {label} | {rate:,.0f} | {1e6 / rate:,.1f} | {rate / reference:.3f} |")
 
@@ -134,11 +163,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--docs", type=int, default=3)
+    parser.add_argument("--postgres", default="", help="a PostgreSQL database URL for the "
+                        "store cache runs (migrated here; its cache table is emptied)")
     args = parser.parse_args()
     docs = documents(args.docs)
+    with tempfile.TemporaryDirectory() as store:
+        url = args.postgres or f"sqlite:///{store}/bench.sqlite3"
+        engine = make_engine(url)
+        migrate.upgrade(engine)
+        database = Database(engine, LocalBlobStore(Path(store) / "blobs"))
+        print(f"store cache on {engine.dialect.name}")
+        try:
+            run_all(docs, args.repeat, database)
+        finally:
+            database.close()
+
+
+def run_all(docs: list[tuple[str, ContentKind]], repeat: int, database: Database) -> None:
     identity = routing.parse("[engines.e]\ntype='identity'\npairs=['ja-en']\n"
                              "[[routes]]\nsource='ja'\ntarget='en'\nengine='e'\n", "bench")
-    measure("identity", identity, docs, args.repeat)
+    measure("identity", identity, docs, repeat, database)
     with tempfile.TemporaryDirectory() as folder:
         model = fixture_model.build(Path(folder) / "model", fixture_model.sample_lines(
             REPO / "samples" / "jp-gazette"))
@@ -148,7 +192,7 @@ def main() -> None:
             "bench")
         try:
             measure("ctranslate2, tiny fixture model (1 worker process)", table, docs,
-                    max(1, args.repeat // 2))
+                    max(1, repeat // 2), database)
         finally:
             table.close()
 

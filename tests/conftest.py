@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.browser import browser  # noqa: F401 - the fixture of every browser test
 from tests.pg_cluster import PostgresServer, find_postgres
 from tokkyo.config import Settings
 from tokkyo.store import migrate

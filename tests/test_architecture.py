@@ -47,7 +47,7 @@ ALLOWED: dict[str, set[str]] = {
     "api": {"model", "store", "search", "ingest", "documents", "accounts", "errors",
             "config", "web", "monitoring", "filings", "translate"},
     "portal": {"model", "store", "search", "documents", "accounts", "errors", "config",
-               "web", "monitoring", "efiling", "filings", "exchange"},
+               "web", "monitoring", "efiling", "filings", "exchange", "translate"},
     # the bulk site shares the portal's look, language and session, and sends files with
     # the zero-copy extension of tokkyo's server
     "bulk": {"model", "store", "accounts", "portal", "errors", "config", "server", "web",

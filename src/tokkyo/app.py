@@ -37,7 +37,8 @@ from tokkyo.search import service as search_service
 from tokkyo.search.outbox import Worker
 from tokkyo.store.database import Database
 from tokkyo.translate import setup as translate_setup
-from tokkyo.translate.ratelimit import RateLimit
+from tokkyo.translate.crosslingual import Expander
+from tokkyo.translate.realtime import Realtime
 from tokkyo.web.answers import Surface, answer_error
 from tokkyo.web.context import AppContext
 from tokkyo.web.headers import SecurityHeaders
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         exposition.process_ended()
         if worker is not None:
             worker.stop()
+        app.state.translate_pages.close()
         app.state.translate.table.close()
         if database is None:
             db.close()
@@ -128,8 +130,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.probes = probes.standard(db)
     app.state.probes.add("search", _search_probe(backend))
     pool.watch(db.engine)
-    app.state.translate = translate_setup.platform(settings)
-    app.state.translate_limit = RateLimit(settings.translate_rate_limit_per_minute)
+    app.state.translate = translate_setup.platform(settings, db)
+    app.state.translate_pages = Realtime(app.state.translate)
+    app.state.query_expansion = Expander(app.state.translate.glossary)
+    app.state.translate_limit = translate_setup.rate_limit(settings, db)
     db.limit_waits(settings.api_timeout_ms)
 
     from tokkyo.api.admin_routes import router as admin_router

@@ -405,7 +405,8 @@ class Settings:
     translate_rate_limit_per_minute: int = setting(
         60,
         "Requests per rolling 60 s per account token to the LibreTranslate-compatible "
-        "`/translate` endpoint (counted per server process).", _positive_int)
+        "`/translate` endpoint (counted in the store: every server process shares it).",
+        _positive_int)
     host: str = setting("127.0.0.1", "Address `tokkyo serve` listens on.")
     port: int = setting(8000, "Port `tokkyo serve` listens on.", _positive_int)
 

@@ -6,7 +6,6 @@ on the form and on both results; nothing scrolls sideways at a phone's width."""
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,18 +13,15 @@ from pathlib import Path
 import pytest
 
 from tests.api.server import Server
+from tests.browser import needs_chromium, violations
 from tests.conftest import open_searched
-from tests.portal.test_accessibility import violations
 from tokkyo.config import load_settings
 
-CHROMIUM = os.environ.get("TOKKYO_TEST_CHROMIUM", "/usr/bin/chromium")
 SAMPLES = Path(__file__).resolve().parents[2] / "samples" / "efiling"
 CLEAN = [SAMPLES / "tokkyo-sample.htm", SAMPLES / "tokkyo-sample.files" / "image001.gif"]
 DEFECTS = [SAMPLES / "defects" / "tokkyo-defects.htm", SAMPLES / "defects" / "image001.png"]
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists() and not os.environ.get("TOKKYO_REQUIRE_BROWSER"),
-    reason=f"no Chromium at {CHROMIUM} (apt-get install chromium); CI installs it")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -40,17 +36,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
 
 
 def test_upload_see_findings_and_download(browser, site, tmp_path):

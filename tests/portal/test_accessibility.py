@@ -8,14 +8,13 @@ the site is loaded once (gazettes, recorded answers, one published bulk product)
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from tests.api.server import SECRET, Server
+from tests.browser import needs_chromium, violations
 from tests.conftest import GAZETTE, REAL, fresh_database, ingest, open_searched
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.policy import Policy
@@ -23,17 +22,11 @@ from tokkyo.bulk import catalog, publish
 from tokkyo.config import load_settings
 from tokkyo.store.repositories import users
 
-CHROMIUM = os.environ.get("TOKKYO_TEST_CHROMIUM", "/usr/bin/chromium")
-AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
-#: The impacts that fail the test; moderate and minor ones are left to review.
-FAILING = ("serious", "critical")
 USER = "a11y-user1"
 PASSWORD = "a11y-password-1"
 TERMS = "2026-04"
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists() and not os.environ.get("TOKKYO_REQUIRE_BROWSER"),
-    reason=f"no Chromium at {CHROMIUM} (apt-get install chromium); CI installs it")
+pytestmark = needs_chromium
 
 #: The main pages: home, a per-law form, a result list, a document, a case, a number
 #: lookup, sign-in, saved formulas (its table is built in the browser), the bulk catalogue,
@@ -71,17 +64,6 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
 
 
 @pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
 def pages(browser, site: Server) -> list[str]:
     """The main pages plus the first release page the catalogue links to."""
     context = browser.new_context(bypass_csp=True)
@@ -97,18 +79,6 @@ def pages(browser, site: Server) -> list[str]:
 
 def with_lang(path: str, lang: str) -> str:
     return f"{path}{'&' if '?' in path else '?'}lang={lang}"
-
-
-def violations(page) -> list[str]:
-    """Each serious or critical axe-core violation on the open page: rule, impact and the
-    first elements it names."""
-    page.add_script_tag(path=str(AXE))
-    assert page.evaluate("axe.version") == "4.14.1"      # the vendored copy, really loaded
-    found = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']}))"
-                          ".violations.map(v => [v.id, v.impact, v.help,"
-                          " v.nodes.slice(0, 3).map(n => n.target.join(' '))])")
-    return [f"{rule} ({impact}): {help_} — {'; '.join(nodes)}"
-            for rule, impact, help_, nodes in found if impact in FAILING]
 
 
 @pytest.mark.parametrize(("lang", "signed_in"), [("ja", False), ("en", False), ("ja", True),

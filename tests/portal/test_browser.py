@@ -14,28 +14,13 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
-
+from tests.browser import needs_chromium
 from tests.portal.conftest import PASSWORD, USER
 
-CHROMIUM = os.environ.get("TOKKYO_TEST_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "test-artifacts"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists() and not os.environ.get("TOKKYO_REQUIRE_BROWSER"),
-    reason=f"no Chromium at {CHROMIUM} (apt-get install chromium); CI installs it")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                     args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
+pytestmark = needs_chromium
 
 
 def shot(page, name: str) -> None:

@@ -17,6 +17,10 @@ def test_the_banner_names_the_portal_pages():
         "  http://127.0.0.1:8000/  (the search portal)",
         "  http://127.0.0.1:8000/q/all?e=電池  (a result list)",
         "  http://127.0.0.1:8000/d/JP/patent/pub/2021044377  (a document)",
+        "  http://127.0.0.1:8000/d/JP/patent/pub/2021044377?lang=en  "
+        "(the same in English, beside its machine translation)",
+        "  http://127.0.0.1:8000/q/patent?e=semiconductor%2FTX&x=1  "
+        "(cross-language search: an English query over Japanese documents)",
         "  http://127.0.0.1:8000/d/JP/patent/app/2020123456  "
         "(a case, its true legal status and history)",
         "  http://127.0.0.1:8000/q/all?e=EP%2FCC%2BUS%2FCC  "

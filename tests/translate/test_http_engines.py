@@ -21,7 +21,7 @@ from tests.api.server import SECRET, Server
 from tests.conftest import fresh_database
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.policy import Policy
-from tokkyo.store.engine import make_engine
+from tokkyo.store.engine import make_engine, write_connection
 from tokkyo.translate import routing
 from tokkyo.translate.cache import key
 from tokkyo.translate.errors import TerminalTranslationError, TransientTranslationError
@@ -98,7 +98,9 @@ class Remote:
         """A new user's login ID and access token."""
         login_id = f"trans-{next(self.counter):04d}"
         engine = make_engine(self.url)
-        with engine.begin() as conn:
+        # the server writes too (its rate limit is counted in the store): take SQLite's
+        # write lock at once, as the server's own writers do
+        with write_connection(engine) as conn, conn.begin():
             accounts.add_user(conn, Policy(secret=SECRET.encode()), login_id, PASSWORD,
                               "user")
         engine.dispose()

@@ -173,3 +173,23 @@ def fixture_model_cmd(folder: Path = typer.Argument(..., help="A new or empty fo
     fixture_model.build(folder, lines, seed=seed)
     context.console.print(f"fixture model written to {folder} (not a translator)",
                           highlight=False, soft_wrap=True)
+
+
+@app.command(name="export-jmdict")
+def export_jmdict(folder: Path = typer.Option(None, "--to", help="Folder to write the two "
+                                                                 "tables to (else tokkyo's "
+                                                                 "own data folder).")
+                  ) -> None:
+    """Write the cross-language search tables (JMdict Japanese→English and back) from
+    the jamdict-data package's database (the `jmdict` extra; run once per JMdict
+    release, not at run time)."""
+    from tokkyo.translate import jmdict
+
+    try:
+        import jamdict_data  # type: ignore[import-untyped]
+    except ImportError:
+        context.fail("jamdict-data is not installed (pip install -e '.[jmdict]')", code=2)
+    database = Path(jamdict_data.__file__).parent / "jamdict.db"
+    count = jmdict.export(database, folder or jmdict.DATA.parent)
+    context.console.print(f"{count} headwords written ({jmdict.ATTRIBUTION})",
+                          highlight=False, soft_wrap=True)

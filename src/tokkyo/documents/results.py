@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -17,6 +17,7 @@ from tokkyo.model.jst import japan_day
 from tokkyo.model.numbers import JPNumber, NumberError, parse_number
 from tokkyo.search import service as search_service
 from tokkyo.search.query import Parsed, QueryError, parse, show
+from tokkyo.search.query.ast import Node
 from tokkyo.search.variants import Folds
 
 LAWS = ("all", "patent", "design", "trademark")
@@ -131,13 +132,17 @@ def parse_for(expression: str, law: str) -> Parsed:
 
 def run(conn: sa.Connection, expression: str, *, law: str = "all", folds: Folds | None = None,
         sort: str = "relevance", offset: int = 0, limit: int = 50,
-        on: dt.date | None = None, lang: str = "en") -> Results:
-    """Parse and run an expression; QueryError when it does not parse."""
+        on: dt.date | None = None, lang: str = "en",
+        rewrite: Callable[[Node], Node] | None = None) -> Results:
+    """Parse and run an expression; QueryError when it does not parse. `rewrite` turns
+    the parsed tree into the one searched (cross-language expansion); the expression
+    shown stays the one typed."""
     folds = folds or Folds()
     parsed = parse_for(expression, law)
     on = on or japan_day()
+    tree = rewrite(parsed.tree) if rewrite is not None else parsed.tree
 
-    found = search_service.search(conn, parsed.tree, law=law, folds=folds, sort=sort, offset=offset,
+    found = search_service.search(conn, tree, law=law, folds=folds, sort=sort, offset=offset,
                           limit=limit, on=on)
     return Results(expression=show(parsed.tree), law=law, folds=folds, sort=sort,
                    total=found.total, offset=offset, limit=limit,
@@ -146,11 +151,13 @@ def run(conn: sa.Connection, expression: str, *, law: str = "all", folds: Folds 
 
 
 def all_ids(conn: sa.Connection, expression: str, *, law: str, folds: Folds, sort: str,
-            limit: int, on: dt.date | None = None) -> tuple[int, list[int]]:
+            limit: int, on: dt.date | None = None,
+            rewrite: Callable[[Node], Node] | None = None) -> tuple[int, list[int]]:
     """Hit count and up to `limit` ids in order (CSV export); statuses read for `on`
-    (today in Japan by default)."""
+    (today in Japan by default); `rewrite` as in `run`."""
     parsed = parse_for(expression, law)
-    found = search_service.search(conn, parsed.tree, law=law, folds=folds, sort=sort, limit=limit,
+    tree = rewrite(parsed.tree) if rewrite is not None else parsed.tree
+    found = search_service.search(conn, tree, law=law, folds=folds, sort=sort, limit=limit,
                           on=on or japan_day())
     return found.total, found.ids
 

@@ -31,9 +31,9 @@ def search(law: str, expression: str) -> str:
     return f"/q/{law}?{urlencode({'e': expression})}"
 
 
-def csv(law: str, expression: str, flags: str, sort: str) -> str:
-    """A result list as CSV."""
-    return f"/q/{law}/csv?{urlencode({'e': expression, 'n': flags, 'sort': sort})}"
+def csv(law: str, expression: str, flags: str, sort: str, **extra: str | int) -> str:
+    """A result list as CSV (`extra`: the list's other options, e.g. cross-language)."""
+    return f"/q/{law}/csv?{urlencode({'e': expression, 'n': flags, 'sort': sort, **extra})}"
 
 
 def formula(formula_id: int | None, **params: str | int) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 
@@ -19,6 +20,8 @@ from tokkyo.model.headings import with_headings
 from tokkyo.model.laws import Law
 from tokkyo.portal.i18n import Translator
 from tokkyo.store.repositories import case_reader, cases
+from tokkyo.translate.kinds import ContentKind
+from tokkyo.translate.realtime import Part, Realtime, State
 
 CLASS_FIELDS = {"fi": "FI", "ipc": "IP", "f-term": "FT", "theme": "TC", "cpc": "CP",
                 "locarno": "LC", "jp-design": "DC", "d-term": "DT", "nice": "NC",
@@ -194,6 +197,90 @@ def page(conn: sa.Connection, view: dict[str, Any], *, law: str, stage: str, num
         "files": view.get("files", []),
         "fixed": fixed_addresses(origin, law, stage, number, t.lang, secret, country),
         "sections": present, "only": only, "address": base + (f"/{only}" if only else ""),
+        "base": base,
         "tabs": tabs(present, base, only, t.lang),
         "case": view.get("case") or (base if is_case else ""), "is_case": is_case,
     }
+
+
+#: What a page of a document in another language translates, in page order, and the
+#: content kind each part is routed as (translation.md §1: the JPO routes titles,
+#: descriptions and bibliographic data to different engines).
+TRANSLATED_PARTS = (("title", ContentKind.TITLE), ("abstract", ContentKind.ABSTRACT),
+                    ("claims", ContentKind.CLAIMS), ("description", ContentKind.DESCRIPTION),
+                    ("history", ContentKind.DOCUMENT_NAME))
+#: Which parts a section address shows.
+PARTS_OF = {"claims": ("claims",), "description": ("description",), "history": ("history",),
+            "status": ()}
+
+
+def translation_source(d: dict[str, Any], lang: str) -> str:
+    """The language a page of `d` in `lang` translates from: the document's own when it
+    differs from the page's (English pages of JP documents, Japanese pages of foreign
+    ones), else "" (no translation)."""
+    source = d.get("text_lang") or ""
+    return source if source and source != lang else ""
+
+
+def translation_parts(d: dict[str, Any], source: str, only: str = ""
+                      ) -> tuple[list[Part], dict[str, list[int]]]:
+    """The parts a page shows, and for each the positions (in the page's list: claims,
+    paragraphs, history rows) its units stand at. Claims in another language than the
+    document's (an EP grant's German and French claims) are not translated; names of
+    applicants and inventors never are."""
+    wanted = PARTS_OF.get(only, tuple(name for name, _ in TRANSLATED_PARTS))
+    texts: dict[str, list[tuple[int, str]]] = {
+        "title": [(0, d["title"])] if d.get("title") else [],
+        "abstract": [(0, d["abstract"])] if d.get("abstract") else [],
+        "claims": [(i, c["text"]) for i, c in enumerate(d.get("claims", []))
+                   if (c.get("language") or source) == source and c.get("text")],
+        "description": [(i, p["text"]) for i, p in enumerate(d.get("paragraphs", []))
+                        if p.get("text")],
+        "history": [(i, h["name"]) for i, h in enumerate(d.get("history", []))
+                    if h.get("name")] if source == "ja" else [],
+    }
+    parts, positions = [], {}
+    for name, kind in TRANSLATED_PARTS:
+        if name in wanted and texts[name]:
+            parts.append(Part(name, kind, tuple(t for _, t in texts[name])))
+            positions[name] = [i for i, _ in texts[name]]
+    return parts, positions
+
+
+def machine_translation(realtime: Realtime, d: dict[str, Any], t: Translator,
+                        wait: float | None = None) -> dict[str, Any] | None:
+    """What the page shows beside the original (`d["mt"]`): per part its state, engine,
+    version, notice and the translated units placed at their originals' positions (None
+    where a unit is not translated); None when the page is in the document's language."""
+    source = translation_source(d, t.lang)
+    if not source:
+        return None
+    parts, positions = translation_parts(d, source, d.get("only", ""))
+    done = realtime.translate(parts, source=source, target=t.lang, wait=wait)
+    sizes = {"title": 1, "abstract": 1, "claims": len(d.get("claims", [])),
+             "description": len(d.get("paragraphs", [])), "history": len(d.get("history", []))}
+    shown: dict[str, dict[str, Any]] = {}
+    for part in done:
+        units: list[str | None] = [None] * sizes[part.name]
+        flags = [False] * sizes[part.name]
+        for at, text, kept in zip(positions[part.name], part.units, part.untranslated,
+                                  strict=False):
+            units[at], flags[at] = text, kept
+        shown[part.name] = {"state": part.state.value, "engine": part.engine,
+                            "version": part.version, "notice": part.notice,
+                            "units": units, "untranslated": flags,
+                            "label": t("mt.by", engine=part.engine, version=part.version)
+                            if part.state is State.DONE else ""}
+    states = {p.state for p in done}
+    query = {"lang": t.lang, **({"only": d["only"]} if d.get("only") else {})}
+    return {"source": source, "target": t.lang, "parts": shown,
+            "source_name": language_name(source, t), "target_name": language_name(t.lang, t),
+            "pending": State.PENDING in states,
+            "url": f"{d['base']}/translation?{urlencode(query)}"}
+
+
+def translation_json(mt: dict[str, Any] | None) -> dict[str, Any]:
+    """The translation endpoint's answer (the page's script fills the page with it)."""
+    if mt is None:
+        return {"pending": False, "parts": {}}
+    return {k: mt[k] for k in ("source", "target", "pending", "parts")}

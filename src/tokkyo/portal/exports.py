@@ -20,6 +20,7 @@ from tokkyo.search import formulas
 from tokkyo.search.engine import SORTS
 from tokkyo.search.formulas import Formula
 from tokkyo.search.variants import Folds
+from tokkyo.translate import crosslingual
 from tokkyo.web.context import context_of
 from tokkyo.web.deps import Csrf, Ctx, PrimaryReader, Reader, SignedIn, User, Writer, current_user
 from tokkyo.web.errors import SignInRequired
@@ -32,13 +33,17 @@ NO_KEEP = Form(default=[])
 @router.get("/q/{law}/csv")
 def csv_download(request: Request, ctx: Ctx, user: SignedIn, conn: Reader, t: T, law: str,
                  e: str = Query(""), n: str = Query(""), sort: str = Query("relevance"),
-                 abstract: int = Query(0), encoding: str = Query("utf-8")) -> Response:
+                 abstract: int = Query(0), encoding: str = Query("utf-8"),
+                 x: str = Query(""), xd: str = Query("")) -> Response:
+    """The result list as CSV; `x=1` and `xd` as on the result page (cross-language)."""
     settings = ctx.settings
     if law not in searching.LAWS or sort not in SORTS or encoding not in ("utf-8", "cp932"):
         return refuse(request, 400, t("error.csv", law=law, sort=sort, encoding=encoding))
     limit = settings.csv_max_rows_with_abstract if abstract else settings.csv_max_rows
+    rewrite = (crosslingual.Rewrite(request.app.state.query_expansion,
+                                    crosslingual.dropped_of(xd)) if x == "1" else None)
     total, ids = searching.all_ids(conn, e, law=law, folds=Folds.from_flags(n), sort=sort,
-                                   limit=limit + 1, on=today(request))
+                                   limit=limit + 1, on=today(request), rewrite=rewrite)
     if total > limit:
         key = "csv.limit" if abstract else "csv.limit.plain"
         return refuse(request, 413, t(key, total=total, limit=limit,

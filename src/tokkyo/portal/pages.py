@@ -27,6 +27,7 @@ from tokkyo.search.engine import SORTS
 from tokkyo.search.formulas import Formula
 from tokkyo.search.query import FIELDS
 from tokkyo.search.variants import Folds
+from tokkyo.translate import crosslingual
 from tokkyo.web.context import context_of
 from tokkyo.web.deps import SESSION_COOKIE, Ctx, PrimaryReader, Reader, Writer, signed_in_for
 
@@ -111,7 +112,7 @@ def home(request: Request, conn: Reader) -> Response | dict[str, Any]:
 
 @router.get("/simple")
 def simple(request: Request, conn: Reader, t: T, q: str = Query(""),
-           law: str = Query("all"), cc: str = Query("")) -> Response:
+           law: str = Query("all"), cc: str = Query(""), x: str = Query("")) -> Response:
     lang = t.lang
     if law not in searching.LAWS:
         law = "all"
@@ -123,7 +124,8 @@ def simple(request: Request, conn: Reader, t: T, q: str = Query(""),
                                           [cc] if cc else [])
     numbers = "&".join(f"num={p}" for p in searching.simple_parts(q))
     return RedirectResponse(urls.query(law, expression) + ("&" + numbers if numbers else "")
-                            + f"&lang={lang}", status_code=303)
+                            + ("&x=1" if x == "1" else "") + f"&lang={lang}",
+                            status_code=303)
 
 
 @router.get("/search/{law}")
@@ -163,11 +165,16 @@ def law_run(request: Request, conn: Reader, law: str) -> Response:
 @router.get("/q/{law}", response_model=None)
 def results(request: Request, conn: Reader, law: str, e: str = Query(""),
             n: str = Query(""), sort: str = Query("relevance"),
-            page: int = Query(1, ge=1, le=100000), num: list[str] = Query(default=[])
-            ) -> Response | dict[str, Any]:
+            page: int = Query(1, ge=1, le=100000), num: list[str] = Query(default=[]),
+            x: str = Query(""), xd: str = Query("")) -> Response | dict[str, Any]:
+    """`x=1`: cross-language search (the query's words and their translations), less
+    the terms in `xd` (joined by `|`) the user dropped."""
     if law not in searching.LAWS:
         return not_found(request, law)
-    return show_results(request, conn, law, e, Folds.from_flags(n), sort, page, num)
+    rewrite = (crosslingual.Rewrite(request.app.state.query_expansion,
+                                    crosslingual.dropped_of(xd)) if x == "1" else None)
+    return show_results(request, conn, law, e, Folds.from_flags(n), sort, page, num,
+                        rewrite=rewrite)
 
 
 @router.get("/q/s/{formula_id:int}", response_model=None)
@@ -192,33 +199,49 @@ def not_found(request: Request, what: str) -> Response:
 
 
 def show_results(request: Request, conn: sa.Connection, law: str, e: str, folds: Folds,
-                 sort: str, page: int, num: list[str], formula: Formula | None = None
-                 ) -> Response | dict[str, Any]:
+                 sort: str, page: int, num: list[str], formula: Formula | None = None,
+                 rewrite: crosslingual.Rewrite | None = None) -> Response | dict[str, Any]:
     """The result page (or its JSON) of one expression: a query permalink or a formula."""
     lang = language_of(request)
     sort = sort if sort in SORTS else "relevance"
     found = searching.run(conn, e, law=law, folds=folds, sort=sort,
                           offset=(page - 1) * PER_PAGE, limit=PER_PAGE, lang=lang,
-                          on=today(request))
+                          on=today(request), rewrite=rewrite)
     as_of = freshness(request, conn)
     numbers = searching.numbers_in(num, law) if num else []
+    # cross-language search is part of the permalink, with the terms the user dropped
+    cross: dict[str, str | int] = ({"x": "1", "xd": "|".join(rewrite.dropped)}
+                                   if rewrite is not None else {})
     permalink = (urls.formula(formula.id) if formula is not None
-                 else urls.query(law, found.expression, folds.flags))
+                 else urls.query(law, found.expression, folds.flags, **cross))
     held = coverage(request, conn)
     if not wants_html(request):
-        return results_json(found, permalink=permalink, as_of=as_of, formula=formula,
-                            numbers=numbers, coverage=held)
+        answer = results_json(found, permalink=permalink, as_of=as_of, formula=formula,
+                              numbers=numbers, coverage=held)
+        if rewrite is not None:
+            answer["cross_language"] = rewrite.as_json()
+        return answer
     csv_limits = context_of(request).settings
 
     def page_link(number: int) -> str:
         if formula is not None:
             return urls.formula(formula.id, sort=found.sort, page=number)
-        return urls.query(law, found.expression, folds.flags, sort=found.sort, page=number)
+        return urls.query(law, found.expression, folds.flags, sort=found.sort, page=number,
+                          **cross)
+
+    def with_dropped(terms: list[str]) -> str:
+        """This result list with `terms` dropped from the expansion (a drop or restore
+        link); cross-language search off for None."""
+        return urls.query(law, found.expression, folds.flags, x="1",
+                          xd="|".join(dict.fromkeys(terms)))
 
     return render(request, "results.html", r=found, numbers=numbers, permalink=permalink,
+                  cross=rewrite, with_dropped=with_dropped,
+                  term_lang=lambda text: "ja" if crosslingual.is_japanese(text) else "en",
+                  plain_link=urls.query(law, found.expression, folds.flags),
                   formula=formula, as_of=as_of, coverage=held, formula_limit=formulas.MAX_FORMULAS,
                   base_path=request.url.path, sorts=SORTS, page_link=page_link,
-                  csv_path=urls.csv(law, found.expression, folds.flags, found.sort),
+                  csv_path=urls.csv(law, found.expression, folds.flags, found.sort, **cross),
                   csv_limit=csv_limits.csv_max_rows,
                   csv_abstract_limit=csv_limits.csv_max_rows_with_abstract)
 

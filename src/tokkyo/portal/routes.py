@@ -31,6 +31,20 @@ def document(request: Request, ctx: Ctx, conn: Reader, t: T, country: str, law: 
     return _document(request, ctx, conn, t, country, law, stage, number, "")
 
 
+@router.get("/d/{country}/{law}/{stage}/{number}/translation",
+            summary="The machine translation shown beside a document (real-time mode)")
+def document_translation(request: Request, ctx: Ctx, conn: Reader, t: T, country: str,
+                         law: str, stage: str, number: str,
+                         only: str = Query("")) -> dict[str, Any]:
+    """Per part of the page in `lang`: done (the units), pending, failed or unrouted (a
+    notice). The page's script asks again while something is pending."""
+    section = only if only in document_page.ADDRESSABLE else ""
+    _known(law, stage, section)
+    d = _page(request, ctx, conn, t, country, law, stage, number, section)
+    return document_page.translation_json(
+        document_page.machine_translation(request.app.state.translate_pages, d, t))
+
+
 @router.get("/d/{country}/{law}/{stage}/{number}/{section}",
             summary="One section of a document: claims, description, history or status",
             response_model=None)
@@ -42,21 +56,32 @@ def document_section(request: Request, ctx: Ctx, conn: Reader, t: T, country: st
 
 def _document(request: Request, ctx: Ctx, conn: Reader, t: T, country: str, law: str,
               stage: str, number: str, section: str) -> dict[str, Any] | Response:
+    _known(law, stage, section)
+    html = wants_html(request)
+    if not html and not section:
+        return service.document(conn, service.DocumentRef(country.upper(), law, stage,
+                                                          number))
+    d = _page(request, ctx, conn, t, country, law, stage, number, section)
+    if not html:
+        return document_page.section_json(d, section)
+    d["mt"] = document_page.machine_translation(request.app.state.translate_pages, d, t)
+    return render(request, "document.html", d=d)
+
+
+def _known(law: str, stage: str, section: str) -> None:
     if (law not in {x.value for x in Law} or stage not in service.STAGES
             or (section and section not in document_page.ADDRESSABLE)):
         what = f"{law}/{stage}" + (f"/{section}" if section else "")
         raise service.NotFound(f"no such document address: {what}")
+
+
+def _page(request: Request, ctx: Ctx, conn: Reader, t: T, country: str, law: str,
+          stage: str, number: str, section: str) -> dict[str, Any]:
     view = service.document(conn, service.DocumentRef(country.upper(), law, stage, number))
-    html = wants_html(request)
-    if not html and not section:
-        return view
-    d = document_page.page(conn, view, law=law, stage=stage, number=number, t=t,
-                           origin=ctx.origin(request), on=today(request), only=section,
-                           base=urls.document(law, stage, number, country.upper()),
-                           secret=ctx.secret)
-    if not html:
-        return document_page.section_json(d, section)
-    return render(request, "document.html", d=d)
+    return document_page.page(conn, view, law=law, stage=stage, number=number, t=t,
+                              origin=ctx.origin(request), on=today(request), only=section,
+                              base=urls.document(law, stage, number, country.upper()),
+                              secret=ctx.secret)
 
 
 @router.get("/d/{country}/{law}/{stage}/{number}/file/{position}",
@@ -74,3 +99,11 @@ def document_file(ctx: Ctx, conn: Reader, country: str, law: str, stage: str, nu
 def search(conn: Reader, q: str = Query(..., min_length=1, max_length=200),
            limit: int = Query(50, ge=1, le=500)) -> dict[str, Any]:
     return service.text_search(conn, q, limit)
+
+
+@router.get("/translation", include_in_schema=False)
+def translation_help(request: Request, t: T) -> Response:
+    """How machine translation is configured, and the routes in force (the pages' "no
+    engine configured" notice links here)."""
+    table = request.app.state.translate.table
+    return render(request, "translation.html", routes=list(table), origin=table.origin)

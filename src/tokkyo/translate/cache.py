@@ -1,8 +1,8 @@
 """The real-time cache: engine outputs kept under `(engine, version, source, target, kind,
 sha256(segment))` until they expire (translation.md §2: 30 days by default). The segment
 is the one the engine saw, with its placeholders, so one entry serves every document and
-every glossary. This one lives in the process; a store-backed cache shared by several
-processes implements the same two methods."""
+every glossary. This one lives in the process; the store-backed one shared by several
+processes (`store_cache.StoreCache`) implements the same methods."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from tokkyo.translate.kinds import ContentKind, Translation
@@ -28,6 +28,14 @@ class SegmentCache(Protocol):
     def get(self, key: CacheKey) -> Translation | None: ...
 
     def put(self, key: CacheKey, value: Translation) -> None: ...
+
+    def get_many(self, keys: Sequence[CacheKey]) -> dict[CacheKey, Translation]:
+        """The outputs found for `keys` (one look-up for a whole text)."""
+        ...
+
+    def put_many(self, items: Sequence[tuple[CacheKey, Translation]]) -> None:
+        """Keep every (key, output) (one write for a whole text)."""
+        ...
 
 
 class MemoryCache:
@@ -58,6 +66,14 @@ class MemoryCache:
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+
+    def get_many(self, keys: Sequence[CacheKey]) -> dict[CacheKey, Translation]:
+        found = {k: self.get(k) for k in keys}
+        return {k: v for k, v in found.items() if v is not None}
+
+    def put_many(self, items: Sequence[tuple[CacheKey, Translation]]) -> None:
+        for k, v in items:
+            self.put(k, v)
 
     def __len__(self) -> int:
         return len(self._items)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tokkyo.translate import segments as seg
-from tokkyo.translate.cache import MemoryCache, SegmentCache, key
+from tokkyo.translate.cache import CacheKey, MemoryCache, SegmentCache, key
 from tokkyo.translate.engine import Translator
 from tokkyo.translate.errors import (
     RoutingError,
@@ -97,8 +97,19 @@ class Platform:
     def translate(self, text: str, *, source: str, target: str, kind: ContentKind,
                   glossary: Glossary | None = None) -> Result:
         """`text` translated unit by unit (claims and paragraphs keep their labels)."""
+        return self._aligned(seg.units(text, kind), source, target, kind, glossary)
+
+    def translate_texts(self, texts: Sequence[str], *, source: str, target: str,
+                        kind: ContentKind, glossary: Glossary | None = None) -> Result:
+        """Each text one unit (a claim, a paragraph as the store holds them), translated
+        sentence by sentence in one run, so a page's claims share the engine's batches:
+        `result.units[i]` is `texts[i]` translated."""
+        return self._aligned([seg.Unit("", t.strip()) for t in texts], source, target,
+                             kind, glossary)
+
+    def _aligned(self, units: list[seg.Unit], source: str, target: str, kind: ContentKind,
+                 glossary: Glossary | None) -> Result:
         _route, engine = self.route(source, target, kind)
-        units = seg.units(text, kind)
         sentences = [seg.sentences(u.text, source) for u in units]
         flat = [s for group in sentences for s in group]
         result = Result(source, target, kind, engine.name, engine.version)
@@ -135,20 +146,21 @@ class Platform:
         masked = [mask(s, source, terms, pattern) for s in sentences]
         result.segments = len(masked)
         outputs: dict[str, Translation] = {}
-        todo: list[str] = []
+        keys: dict[str, CacheKey] = {}
         for m in masked:
-            if m.text in outputs or m.text in todo:
-                continue
             if not m.text.strip():
                 outputs[m.text] = Translation(m.text, engine.name, engine.version)
-                continue
-            hit = self.cache.get(key(engine.name, engine.version, source, target, kind,
-                                     m.text))
+            elif m.text not in keys:
+                keys[m.text] = key(engine.name, engine.version, source, target, kind, m.text)
+        hits = self.cache.get_many(list(keys.values())) if keys else {}
+        todo: list[str] = []
+        for text, k in keys.items():
+            hit = hits.get(k)
             if hit is not None:
-                outputs[m.text] = hit
+                outputs[text] = hit
                 result.cached += 1
             else:
-                todo.append(m.text)
+                todo.append(text)
         size = max(1, engine.max_batch)
         for start in range(0, len(todo), size):
             batch = todo[start:start + size]
@@ -159,7 +171,7 @@ class Platform:
                     "segments")
             for s, t in zip(batch, answers, strict=True):
                 outputs[s] = t
-                self.cache.put(key(engine.name, engine.version, source, target, kind, s), t)
+            self.cache.put_many([(keys[s], outputs[s]) for s in batch])
         return [self._restored(outputs[m.text], m, target) for m in masked]
 
     def _call(self, engine: Translator, batch: list[str], source: str, target: str,

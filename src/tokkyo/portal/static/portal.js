@@ -104,3 +104,39 @@ document.querySelectorAll("select[data-autosubmit]").forEach(function (s) {
     var a = document.createElement("a"); a.href = URL.createObjectURL(blob); a.download = "tokkyo-formulas.json"; a.click();
   });
 })();
+// Machine translation beside the original (real-time mode): while a part is still being
+// translated, ask the page's translation address again and fill the translation in when
+// it is done; a plain reload shows it too (the server keeps it in its cache).
+(function () {
+  "use strict";
+  var banner = document.getElementById("mt");
+  if (!banner || banner.dataset.pending !== "1") return;
+  var tries = 0, MAX_TRIES = 60, PAUSE_MS = 1500;
+  function fill(name, part) {
+    var note = document.querySelector("[data-mt-note='" + name + "']");
+    if (part.state === "done") {
+      part.units.forEach(function (text, i) {
+        var cell = document.querySelector("[data-mt='" + name + "-" + i + "']");
+        if (!cell || text === null) return;
+        cell.textContent = text;
+        if (part.untranslated[i]) cell.setAttribute("data-partial", "1");
+      });
+      if (note) note.textContent = banner.dataset.done.replace("{engine}", part.engine).replace("{version}", part.version);
+    } else if (part.state === "failed" && note) {
+      note.textContent = banner.dataset.failed.replace("{reason}", part.notice);
+    }
+    if (note) note.setAttribute("data-state", part.state);
+  }
+  function ask() {
+    tries += 1;
+    fetch(banner.dataset.url, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (answer) {
+        Object.keys(answer.parts).forEach(function (name) { fill(name, answer.parts[name]); });
+        banner.dataset.pending = answer.pending ? "1" : "0";
+        if (answer.pending && tries < MAX_TRIES) setTimeout(ask, PAUSE_MS);
+      })
+      .catch(function () { if (tries < MAX_TRIES) setTimeout(ask, PAUSE_MS * 2); });
+  }
+  setTimeout(ask, PAUSE_MS);
+})();

@@ -71,6 +71,7 @@ from tokkyo.store.tables.shared import (
     parties,
     party_names,
 )
+from tokkyo.store.tables.translations import translate_calls, translation_cache
 
 __all__ = [
     "access_log",
@@ -131,6 +132,8 @@ __all__ = [
     "sources",
     "tokens",
     "trademark_texts",
+    "translate_calls",
+    "translation_cache",
     "user_ids",
     "users",
 ]
