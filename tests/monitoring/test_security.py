@@ -48,7 +48,8 @@ PUBLIC: dict[tuple[str, str], str] = {
     ("GET", "/d/{country}/{law}/{stage}/{number}"): "published documents",
     ("GET", "/d/{country}/{law}/{stage}/{number}/{section}"): "published documents",
     ("GET", "/d/{country}/{law}/{stage}/{number}/file/{position}"): "their images",
-    ("GET", "/d/{country}/{law}/{stage}/{number}/translation"): "the machine translation beside a published document",
+    ("GET", "/d/{country}/{law}/{stage}/{number}/translation"): "the machine translation "
+    "beside a published document",
     ("GET", "/translation"): "which translation routes are in force (no text is translated)",
     ("GET", "/c1800/{section}/{number}/{token}/{code}/{lang}"): "J-PlatPat fixed address",
     ("GET", "/c1801/{section}/{number}/{code}/{lang}"): "J-PlatPat fixed address",
