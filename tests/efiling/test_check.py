@@ -161,6 +161,16 @@ def test_a_character_beyond_shift_jis_written_as_a_reference_by_word():
     assert "▲" in f.message_ja and "▼" in f.message_en
 
 
+def test_a_character_beyond_jis_written_as_a_named_entity():
+    """&copy; is ©, which JIS X 0208 lacks: found, at the entity, although the source
+    there is plain ASCII (each line's text is checked as read, entities and all)."""
+    lines = replace(CLEAN, "１０　電極", "１０　電極&copy;")
+    data, result = run(lines, "template-utf8")
+    [f] = result.findings
+    assert (f.code, f.text) == ("character-not-in-jis-x-0208", "©")
+    assert (f.position.line, f.position.column) == position(data, "&copy;")
+
+
 def test_half_width_katakana_and_wave_dashes():
     """Half-width katakana are not JIS X 0208; both Unicode wave dashes (〜 and ～) are
     the one JIS character and pass."""

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from tokkyo.efiling.characters import bad_characters, jis_ok, suggestion
+from tokkyo.efiling.characters import bad_characters, not_allowed, suggestion
 from tokkyo.efiling.claims import Report, check_claims
 from tokkyo.efiling.findings import Finding, Position, finding
 from tokkyo.efiling.forms import ORDER, REQUIRED_WITH_REQUEST, Form
@@ -131,22 +131,21 @@ def _lines(app: Application, places: Places) -> list[Finding]:
     """Characters outside JIS X 0208, 【 】 outside an item name, and text before the
     first document."""
     out: list[Finding] = []
-    # when the whole input is JIS X 0208 and writes no character reference, so is every
-    # line: one encode instead of one a line
-    source = app.source.text
-    every_line_ok = "&#" not in source and jis_ok(source, source=True)
+    refused = not_allowed().search
     for document, item, paragraph, line in _walk(app):
         text = line.text
-        for i in ([] if every_line_ok else bad_characters(text)):
-            ja, en = suggestion(text[i])
-            out.append(finding("character-not-in-jis-x-0208",
-                               places.at(line, i, document, item, paragraph), text[i],
-                               char=text[i], codepoint=f"{ord(text[i]):04X}", suggestion=ja,
-                               suggestion_en=en))
+        if refused(text):                # each line's text, entities read (&copy; is ©)
+            for i in bad_characters(text):
+                ja, en = suggestion(text[i])
+                out.append(finding("character-not-in-jis-x-0208",
+                                   places.at(line, i, document, item, paragraph), text[i],
+                                   char=text[i], codepoint=f"{ord(text[i]):04X}",
+                                   suggestion=ja, suggestion_en=en))
         if "【" in text or "】" in text:
+            if (item is not None and item.line is line and text.count("【") == 1
+                    and text.count("】") == 1):
+                continue                 # the item's own name, and nothing else
             named = ITEM.match(text) if item is not None and item.line is line else None
-            if named and text.count("【") == 1 and text.count("】") == 1:
-                continue
             skip = range(named.start(1) - 1, named.end()) if named else range(0)
             for i, c in enumerate(text):
                 if c in "【】" and i not in skip:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tokkyo.efiling.errors import UnreadableHtml
@@ -26,17 +27,39 @@ from tokkyo.efiling.findings import Finding, Position, Severity, finding
 _ATTRS = r"""(?:[^>"']+|"[^"]*"|'[^']*')*"""
 #: Inline tags with no meaning (Word's spans, FONT, O:P, smart tags): read as part of the
 #: text around them, which keeps the scanner's tokens few.
-_INLINE = rf"</?(?:span|font|nobr|wbr|[A-Za-z][\w.-]*:[\w.-]+)(?=[\s/>]){_ATTRS}>"
+_INLINE = (r"</?(?:(?i:span|font|nobr|wbr)|(?i:[A-Za-z])[\w.-]*:[\w.-]+)(?=[\s/>])"
+           rf"{_ATTRS}>")
 _ANY_TAG = re.compile(r"<[^>]*>")
+#: U, SUP and SUB are read inside a run of text (`_PIECES` splits the run at them), so
+#: that a line with styled words is still one token of the scanner.
+_STYLE_NAME = r"(?:[uU]|[sS][uU][bBpP])(?=[\s/>])"
+_STYLE = rf"</?{_STYLE_NAME}{_ATTRS}>"
+#: Tags that end a line: P, DIV, BR, and the blanks after them.
+_LINE_END = rf"(?:<(?:/?(?i:p|div)|(?i:br))(?=[\s/>]){_ATTRS}>[ \t\r\n]*)+"
+#: The scanner's tokens. No global IGNORECASE (it slows every character of the text):
+#: tag names are matched without case where they are named.
 _TOKEN = re.compile(
-    r"<!--.*?(?:-->|\Z)"                              # comments, Word's VML conditionals
+    r"((?:[^<&\n\r\xa0]+</[pP]>[ \t\r\n]*<[pP]>[ \t\r\n]*)+)"  # 1 plain lines (the template's)
+    r"|<!--.*?(?:-->|\Z)"                             # comments, Word's VML conditionals
     r"|<!\[[^\]]*\]>"                                  # <![if !vml]> <![endif]>
     r"|<![^>]*>|<\?.*?\?>"                             # doctype, processing instructions
-    rf"|(?:[^<]+|{_INLINE})+"                          # text, with meaningless tags
-    rf"|((?:<(?:/?(?:p|div)|br)(?=[\s/>]){_ATTRS}>[ \t\r\n]*)+)"  # line ends: P, DIV, BR
-    rf"|<(/?)([A-Za-z][\w:.-]*)({_ATTRS})>"             # another tag,
-    r"([ \t\r\n]+(?=<))?"                              # and the blank up to the next
-    r"|<", re.S | re.I)
+    rf"|((?:[^<]+|{_INLINE}|{_STYLE})+)"               # 2 text, meaningless tags, styles,
+    rf"({_LINE_END})?"                                 # 3 and the line end after it
+    rf"|({_LINE_END})"                                 # 4 a line end alone
+    rf"|<(/?)((?i:[A-Za-z])[\w:.-]*)({_ATTRS})>"        # 5-7 another tag,
+    r"([ \t\r\n]+(?=<))?"                              # 8 and the blank up to the next
+    r"|<", re.S)
+#: Where the lines of a token of plain lines end.
+_PLAIN_END = re.compile(r"(</[pP]>[ \t\r\n]*<[pP]>[ \t\r\n]*)")
+#: A run of text split at its style tags: 1-3 a word in one style (<sub>2</sub>) and the
+#: blank after it up to the next tag (dropped, as after any tag); 4 text (with
+#: meaningless tags); 5-8 a style tag, and the blank after it.
+_HAS_STYLE = re.compile(f"<{_STYLE_NAME}|</{_STYLE_NAME}")
+_PIECES = re.compile(r"<(u|sub|sup)>([^<&\n\r\xa0]+)</\1>([ \t\r\n]+(?=<))?"
+                     rf"|((?:[^<]+|{_INLINE})+)|<(/?)({_STYLE_NAME})({_ATTRS})>"
+                     r"([ \t\r\n]+(?=<))?", re.S)
+#: The styles in force inside a <u>, <sub> or <sup> (by the styles outside and the tag).
+_WITH: dict[tuple[frozenset[str], str], frozenset[str]] = {}
 _ATTR = re.compile(r"([\w:.-]+)\s*(?:=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _CHARSET = re.compile(rb"charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
 #: Tags whose content is not text of the application: skipped to their end tag.
@@ -80,6 +103,7 @@ class Image:
 
 
 Segment = Text | Image
+_FIRST = (0,)                                 # the starts of a line of one segment
 
 
 @dataclass(slots=True)
@@ -89,20 +113,27 @@ class Line:
 
     segments: list[Segment]
     text: str = ""                            # the plain text, images left out
-    _starts: list[int] = field(default_factory=list)   # text index where each segment starts
+    _starts: Sequence[int] = ()               # text index where each segment starts
+    #: whether a segment is an image: few lines hold one, and the checks ask every line
+    pictured: bool = False
 
-    def finish(self) -> None:
-        if len(self.segments) == 1:
-            only = self.segments[0]
-            self.text, self._starts = (only.text if isinstance(only, Text) else ""), [0]
-            return
-        parts, starts, at = [], [], 0
-        for s in self.segments:
+    @classmethod
+    def of(cls, segments: list[Segment]) -> Line:
+        """The line of these segments, its text joined."""
+        if len(segments) == 1:
+            only = segments[0]
+            if isinstance(only, Text):
+                return cls(segments, only.text, _FIRST)
+            return cls(segments, "", _FIRST, True)
+        parts, starts, at, pictured = [], [], 0, False
+        for s in segments:
             starts.append(at)
             if isinstance(s, Text):
                 parts.append(s.text)
                 at += len(s.text)
-        self.text, self._starts = "".join(parts), starts
+            else:
+                pictured = True
+        return cls(segments, "".join(parts), starts, pictured)
 
     @property
     def start(self) -> int:
@@ -120,6 +151,8 @@ class Line:
         return segment.offset(index - self._starts[i])
 
     def images(self) -> list[Image]:
+        if not self.pictured:
+            return []
         return [s for s in self.segments if isinstance(s, Image)]
 
 
@@ -129,13 +162,13 @@ class Source:
 
     text: str
     encoding: str
-    _lines: list[int] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self._lines = [0] + [m.end() for m in re.finditer("\n", self.text)]
+    _lines: list[int] = field(default_factory=list)   # where each line starts: made when
+    #                                                    a finding first needs a position
 
     def where(self, offset: int) -> tuple[int, int]:
         """(line, column), both from 1."""
+        if not self._lines:
+            self._lines = [0] + [m.end() for m in re.finditer("\n", self.text)]
         line = bisect_right(self._lines, offset)
         return line, offset - self._lines[line - 1] + 1
 
@@ -209,7 +242,8 @@ _KINDS: dict[str, tuple[int, bool]] = {}
 
 def _scan(source: Source) -> tuple[list[Line], list[Finding]]:
     """One pass over the tokens; the loop is the hot path of the check (a 200-page
-    application is some 25,000 tokens), so tags are classified once by name."""
+    application is some 10,000 tokens), so tags are classified once by name, and a line
+    of plain text with the tags that end it is one token, made into its line at once."""
     text = source.text
     lines: list[Line] = []
     findings: list[Finding] = []
@@ -224,9 +258,7 @@ def _scan(source: Source) -> tuple[list[Line], list[Finding]]:
     def flush() -> None:
         nonlocal current, content
         if content:
-            line = Line(current)
-            line.finish()
-            lines.append(line)
+            lines.append(Line.of(current))
         current, content = [], False
 
     def report(tag: str, at: int, effect_ja: str, effect_en: str, lossy: bool) -> None:
@@ -236,48 +268,114 @@ def _scan(source: Source) -> tuple[list[Line], list[Finding]]:
             effect=effect_ja, effect_en=effect_en,
             severity=Severity.ERROR if lossy else None))
 
+    def run(chunk: str, start: int) -> None:
+        """A run of text with no style tag in it (meaningless tags may be)."""
+        nonlocal content
+        if pre:
+            for piece in _pre_text(chunk, start, frozen):
+                if piece is None:
+                    flush()
+                else:
+                    current.append(piece)
+                    content = True
+            return
+        if "<" in chunk:
+            segment = _text(chunk, start, frozen)
+            if not segment.text or segment.text.isspace():
+                return
+        elif chunk.isspace():
+            return
+        elif "\n" in chunk or "&" in chunk or "\xa0" in chunk:
+            segment = _text(chunk, start, frozen)
+        else:
+            segment = Text(chunk, frozen, start, chunk)
+        current.append(segment)
+        if not content and segment.text.strip(" \u3000"):
+            content = True
+
     for m in _TOKEN.finditer(text):
         start = m.start()
         if start < skip_until:
             continue
         found = m.lastindex
-        if found == 1:                   # </p><p …>, <br>: the line ends
+        if found == 1:                   # plain lines, each with its end: </p><p>
+            parts = _PLAIN_END.split(m.group(1))
+            at = start
+            for i in range(0, len(parts) - 1, 2):
+                chunk = parts[i]
+                if chunk and not current and not pre and not chunk.isspace():
+                    lines.append(Line([Text(chunk, frozen, at, chunk)], chunk, _FIRST))
+                else:
+                    if chunk:
+                        run(chunk, at)
+                    if content:
+                        flush()
+                    elif current:
+                        current = []
+                at += len(chunk) + len(parts[i + 1])
+            continue
+        if found == 2 or found == 3:     # text, perhaps with the line end after it
+            chunk = m.group(2)
+            if "<" not in chunk:
+                if found == 3 and not current and not pre and not (
+                        "\n" in chunk or "&" in chunk or "\xa0" in chunk or chunk.isspace()):
+                    # a whole line of plain text, and its end
+                    lines.append(Line([Text(chunk, frozen, start, chunk)], chunk, _FIRST))
+                    continue
+                run(chunk, start)
+            elif not _HAS_STYLE.search(chunk):
+                run(chunk, start)        # Word's spans, no style
+            else:                        # split at U, SUP and SUB
+                for piece in _PIECES.finditer(text, start, m.end(2) + 1):
+                    shape = piece.lastindex
+                    if shape == 2 or shape == 3:     # <u>text</u>: one segment
+                        name, part, blank = piece.group(1, 2, 3)
+                        inside = _WITH.get((frozen, name))
+                        if inside is None:
+                            inside = _WITH[frozen, name] = frozen | {name}
+                        if pre or part.isspace():
+                            outside, frozen = frozen, inside
+                            run(part, piece.start(2))
+                            frozen = outside
+                            if pre and blank and "\n" in blank:
+                                flush()
+                        else:
+                            current.append(Text(part, inside, piece.start(2), part))
+                            content = True
+                        continue
+                    if shape == 4:                   # text
+                        part = piece.group(4)
+                        if pre or "<" in part or "\n" in part or "&" in part or (
+                                "\xa0" in part or part.isspace()):
+                            run(part, piece.start())
+                        else:
+                            current.append(Text(part, frozen, piece.start(), part))
+                            content = True
+                        continue
+                    closing, name, blank = piece.group(5, 6, 8)
+                    if pre and blank and "\n" in blank:
+                        flush()          # a line break between two tags in PRE
+                    name = name.lower()
+                    if closing:
+                        if name in styles:
+                            del styles[len(styles) - 1 - styles[::-1].index(name)]
+                    else:
+                        styles.append(name)
+                    frozen = frozenset(styles)
+            if found == 2:
+                continue
+        if found == 3 or found == 4:     # </p><p …>, <br>: the line ends
             if content:
                 flush()
             elif current:
                 current = []
             continue
-        if found is None:                # text, a comment or a lone "<"
-            chunk = m.group()
-            if chunk == "<":
+        if found is None:                # a comment or a lone "<"
+            if m.group() == "<":
                 current.append(Text("<", frozen, start, "<"))
                 content = True
-                continue
-            if chunk.startswith(("<!", "<?")):
-                continue                 # comments (VML), conditionals, doctype: deleted
-            if pre:
-                for piece in _pre_text(chunk, start, frozen):
-                    if piece is None:
-                        flush()
-                    else:
-                        current.append(piece)
-                        content = True
-                continue
-            if "<" in chunk:
-                segment = _text(chunk, start, frozen)
-                if not segment.text or segment.text.isspace():
-                    continue
-            elif chunk.isspace():
-                continue
-            elif "\n" in chunk or "&" in chunk or "\xa0" in chunk:
-                segment = _text(chunk, start, frozen)
-            else:
-                segment = Text(chunk, frozen, start, chunk)
-            current.append(segment)
-            if not content and segment.text.strip(" \u3000"):
-                content = True
-            continue
-        closing, tag, attributes, blank = m.group(2, 3, 4, 5)
+            continue                     # comments (VML), conditionals, doctype: deleted
+        closing, tag, attributes, blank = m.group(5, 6, 7, 8)
         if pre and blank and "\n" in blank:
             flush()                      # a line break between two tags in PRE
         kind = kinds.get(tag)            # by the name as written: no lower() a token

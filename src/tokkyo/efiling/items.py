@@ -12,15 +12,17 @@ from tokkyo.efiling.html_reader import Image, Line, Read, Source
 
 ITEM = re.compile(r"[ \u3000\t]*【([^【】\n]*)】")
 NUMBERED = re.compile(r"(請求項|非特許文献|特許文献|実施例|図|化|数|表)([0-9０-９]+)\Z")
-PARAGRAPH_NUMBER = re.compile(r"[0-9０-９]{4}\Z")
+#: ITEM, with a paragraph number (the commonest item) read apart: 1 its digits, 2 any
+#: other label.
+_NAMED = re.compile(r"[ \u3000\t]*【(?:[ \u3000]*([0-9０-９]{4})[ \u3000]*|([^【】\n]*))】")
 PARAGRAPH = "段落"                 # the name of a paragraph-number item
 DOCUMENT_NAME = "書類名"
-_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _WIDE = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
 def number_of(digits: str) -> int:
-    return int(digits.translate(_DIGITS))
+    """The number written in ASCII or full-width digits (int reads both)."""
+    return int(digits)
 
 
 def wide(n: int, width: int = 0) -> str:
@@ -55,7 +57,11 @@ class Item:
         return [self.line, *self.body]
 
     def images(self) -> list[Image]:
-        return [image for line in self.lines() for image in line.images()]
+        out = self.line.images() if self.line.pictured else []
+        for line in self.body:
+            if line.pictured:
+                out += line.images()
+        return out
 
 
 @dataclass(slots=True)
@@ -98,15 +104,19 @@ class Application:
 
 def parse_item(line: Line) -> Item | None:
     """The item a line names, or None for a line of text."""
-    m = ITEM.match(line.text)
+    text = line.text
+    if "【" not in text:
+        return None
+    m = _NAMED.match(text)
     if m is None:
         return None
-    label = m.group(1).strip(" \u3000")
+    digits, label = m.group(1, 2)
+    if digits:                              # the commonest item: 【０００１】
+        return Item(PARAGRAPH, digits, int(digits), line, m.end())
+    label = label.strip(" \u3000")
     numbered = NUMBERED.match(label)
     if numbered:
         name, number = numbered.group(1), number_of(numbered.group(2))
-    elif PARAGRAPH_NUMBER.match(label):
-        name, number = PARAGRAPH, number_of(label)
     else:
         name, number = label, None
     return Item(name, label, number, line, m.end())
@@ -118,7 +128,7 @@ def build(read: Read) -> Application:
     stray: list[Line] = []
     last: Item | None = None
     for line in read.lines:
-        item = parse_item(line)
+        item = parse_item(line) if "【" in line.text else None
         if item is None:
             if last is None:
                 stray.append(line)

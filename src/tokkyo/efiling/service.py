@@ -90,11 +90,12 @@ def _check_images(app: Application, files: dict[str, bytes],
     out: list[Finding] = []
     for document in app.documents:
         paragraph = ""
+        drawings = document.name == "図面"
         for item in [document.head, *document.items]:
             if item.name == PARAGRAPH:
                 paragraph = item.label
             pictures = item.images()
-            if document.name == "図面" and item.name == "図" and not pictures:
+            if drawings and item.name == "図" and not pictures:
                 out.append(finding("image-missing", places.at(item.line, None, document, item),
                                    item.bracketed, what_ja=f"{item.bracketed} に画像がありません。",
                                    what_en=f"{item.bracketed} has no image."))

@@ -73,10 +73,13 @@ def inline(segments: Iterable[Text | Image], images: ImageNames, content: str = 
         if isinstance(s, Image):
             out.append(images.tag(s, content))
             continue
-        piece = escape(s.text)
-        for style in reversed(_STYLE_ORDER):
-            if style in s.styles:
-                piece = f"<{style}>{piece}</{style}>"
+        piece = s.text
+        if "&" in piece or "<" in piece or ">" in piece:
+            piece = escape(piece)
+        if s.styles:
+            for style in reversed(_STYLE_ORDER):
+                if style in s.styles:
+                    piece = f"<{style}>{piece}</{style}>"
         out.append(piece)
     return "".join(out)
 
