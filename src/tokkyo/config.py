@@ -224,9 +224,9 @@ def _search_engine(text: str) -> str:
     value = text.strip().lower()
     if value == "sql":
         # the store's own n-gram index was retired (migration 0020): an old setting file
-        raise ValueError("the store's own SQL search index was retired (tokkyo 0020 "
-                         "migration); use tantivy (embedded, the default) or sphinx (a "
-                         "SphinxQL cluster)")
+        raise ValueError("the store's own SQL search index was retired (migration 0020); "
+                         "use tantivy (embedded, the default) or sphinx (a SphinxQL "
+                         "cluster)")
     if value not in SEARCH_ENGINES:
         raise ValueError(f"{text!r} is not a search engine (use {' or '.join(SEARCH_ENGINES)})")
     return value
