@@ -74,13 +74,12 @@ def prepare(url: str, data: Path) -> None:
     from tokkyo.config import load_settings
     from tokkyo.ingest.items import walk
     from tokkyo.ingest.service import Ingestor
-    from tokkyo.search.indexer import BigramIndexer
     from tokkyo.store.database import Database
 
     settings = load_settings()
     db = Database.open(settings)
     db.upgrade()
-    Ingestor(db.engine, db.blobs, indexer=BigramIndexer.for_engine(db.engine)).run(
+    Ingestor(db.engine, db.blobs).run(
         walk([REPO / "samples/jpo-api/real"]))
     with db.engine.begin() as conn:
         accounts.add_user(conn, Policy.from_settings(settings), "bench-user1", PASSWORD)

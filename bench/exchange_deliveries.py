@@ -44,7 +44,6 @@ sys.path.insert(0, str(REPO / "src"))
 from tokkyo.exchange import deliveries, partners  # noqa: E402
 from tokkyo.ingest.items import walk  # noqa: E402
 from tokkyo.ingest.service import Ingestor  # noqa: E402
-from tokkyo.search.indexer import BigramIndexer  # noqa: E402
 from tokkyo.store import migrate  # noqa: E402
 from tokkyo.store.blobs import LocalBlobStore  # noqa: E402
 from tokkyo.store.database import Database  # noqa: E402
@@ -92,8 +91,7 @@ def fresh(url: str | None, work: Path) -> Database:
 
 
 def bare(db: Database, folder: Path) -> int:
-    report = Ingestor(db.engine, db.blobs, indexer=BigramIndexer.for_engine(db.engine),
-                      batch_size=200, workers=0, label="bench").run(
+    report = Ingestor(db.engine, db.blobs, batch_size=200, workers=0, label="bench").run(
         walk(sorted(p for p in folder.iterdir() if p.name != "manifest.json")))
     assert report.ok, [o.reason for o in report.outcomes if o.status == "quarantined"]
     return sum(1 for o in report.outcomes if o.status in ("loaded", "replaced"))

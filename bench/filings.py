@@ -47,7 +47,6 @@ from tokkyo.efiling import service  # noqa: E402
 from tokkyo.efiling.xml_writer import BIBL  # noqa: E402
 from tokkyo.ingest.items import walk  # noqa: E402
 from tokkyo.ingest.service import Ingestor  # noqa: E402
-from tokkyo.search.indexer import BigramIndexer  # noqa: E402
 from tokkyo.store import migrate  # noqa: E402
 from tokkyo.store.blobs import LocalBlobStore  # noqa: E402
 from tokkyo.store.engine import make_engine  # noqa: E402
@@ -91,7 +90,7 @@ def tokkyo_ingest(root: Path, work: Path) -> None:
     migrate.upgrade(engine)
     start = time.perf_counter(), time.process_time()
     report = Ingestor(engine, LocalBlobStore(store / "blobs"),
-                      indexer=BigramIndexer.for_engine(engine), workers=0).run(walk([root]))
+                      workers=0).run(walk([root]))
     _LAST.append((time.perf_counter() - start[0], time.process_time() - start[1]))
     assert report.counts == {"loaded": len(list(root.iterdir()))}, report.counts
     engine.dispose()

@@ -16,11 +16,13 @@ For each format, the medians of --repeat runs on fresh databases:
   bare parse      lxml parses each file (for the SGML gazettes: lxml's HTML parser over the
                   decoded text; for Green Book: splitting records and fields), nothing else
   bare pipeline   the bare parse, then title, abstract, claims and paragraphs pulled out by
-                  element name, inserted into one plain table and indexed with tokkyo's
-                  normalisation and bigram entries (FTS5 on SQLite, tsvector + GIN on
-                  PostgreSQL), one transaction: what bench/ingest.py calls the bare pipeline
+                  element name, inserted into one plain table and added to a bare tantivy
+                  index (bench/bare_index.py: the terms tokkyo's tantivy index holds for
+                  those fields), one transaction and one commit: what bench/ingest.py
+                  calls the bare pipeline
   tokkyo ingest   the real Ingestor in one process: detection, the format's full reader
-                  with its safety checks, versions and blobs, every table, the index
+                  with its safety checks, versions and blobs, every table, the outbox;
+                  then the index worker's drain into tokkyo's tantivy index
 and documents/s, MB/s, the ratio tokkyo / bare pipeline (target >= 0.7) and tokkyo / bare
 parse.
 """
@@ -44,14 +46,14 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bare_index import BareIndex  # noqa: E402  (bench/bare_index.py)
 from ingest import Databases, timed  # noqa: E402  (bench/ingest.py)
 from tokkyo.ingest.foreign.entities import ISO_AND_MATHML  # noqa: E402
 from tokkyo.ingest.foreign.xmlsafe import prepared  # noqa: E402
 from tokkyo.ingest.items import SourceItem, walk  # noqa: E402
 from tokkyo.ingest.service import Ingestor  # noqa: E402
-from tokkyo.search.index import backend_named  # noqa: E402
-from tokkyo.search.indexer import BigramIndexer  # noqa: E402
-from tokkyo.search.normalize import normalise_text  # noqa: E402
+from tokkyo.search import outbox  # noqa: E402
+from tokkyo.search.backends.tantivy import TantivyBackend  # noqa: E402
 from tokkyo.store import migrate  # noqa: E402
 from tokkyo.store.blobs import LocalBlobStore  # noqa: E402
 
@@ -142,39 +144,26 @@ def _units(fmt: Format, data: bytes) -> list[tuple[str, int, str]]:
     return units
 
 
-def bare_pipeline(engine: sa.Engine, fmt: Format, inputs: list[bytes]) -> None:
-    sqlite = engine.dialect.name == "sqlite"
+def bare_pipeline(engine: sa.Engine, fmt: Format, inputs: list[bytes], index_dir: Path
+                  ) -> None:
     with engine.begin() as conn:
         conn.exec_driver_sql("CREATE TABLE units (id INTEGER PRIMARY KEY, doc INTEGER, "
                              "field TEXT, pos INTEGER, text TEXT)")
-        if sqlite:
-            conn.exec_driver_sql("CREATE VIRTUAL TABLE units_fts USING fts5(grams, content='',"
-                                 " columnsize=0, tokenize='ascii')")
-        else:
-            conn.exec_driver_sql("CREATE TABLE units_grams (id BIGINT PRIMARY KEY, "
-                                 "grams tsvector)")
-            conn.exec_driver_sql("CREATE INDEX ON units_grams USING gin (grams)")
-    encode = backend_named(engine.dialect.name).encode
-    insert_fts = sa.text("INSERT INTO units_fts(rowid, grams) VALUES (:id, :grams)")
-    insert_pg = sa.text("INSERT INTO units_grams SELECT u.id, CAST(u.grams AS tsvector) "
-                        "FROM unnest(CAST(:ids AS bigint[]), CAST(:grams AS text[])) "
-                        "AS u(id, grams)")
+    index = BareIndex(index_dir)
+    insert = sa.text("INSERT INTO units VALUES (:id, :doc, :field, :pos, :text)")
     next_id = 1
     with engine.begin() as conn:
         for doc, data in enumerate(inputs):
+            units = _units(fmt, data)
             rows = [{"id": next_id + i, "doc": doc, "field": f, "pos": p, "text": t}
-                    for i, (f, p, t) in enumerate(_units(fmt, data))]
+                    for i, (f, p, t) in enumerate(units)]
             next_id += len(rows)
             if not rows:
                 continue
-            conn.execute(sa.text("INSERT INTO units VALUES (:id, :doc, :field, :pos, :text)"),
-                         rows)
-            grams = [{"id": r["id"], "grams": encode(normalise_text(r["text"]))} for r in rows]
-            if sqlite:
-                conn.execute(insert_fts, grams)
-            else:
-                conn.execute(insert_pg, {"ids": [g["id"] for g in grams],
-                                         "grams": [g["grams"] for g in grams]})
+            conn.execute(insert, rows)
+            index.add(doc, units)
+    index.commit()
+    index.close()
 
 
 def copies_of(fmt: Format, copies: int) -> list[SourceItem]:
@@ -189,11 +178,13 @@ def copies_of(fmt: Format, copies: int) -> list[SourceItem]:
     return out
 
 
-def tokkyo_ingest(engine: sa.Engine, blobs: Path, items: list[SourceItem]) -> int:
-    """The real ingest of the items; returns the publications stored."""
-    report = Ingestor(engine, LocalBlobStore(blobs), indexer=BigramIndexer.for_engine(engine),
-                      batch_size=200, workers=0).run(items)
+def tokkyo_ingest(engine: sa.Engine, blobs: Path, items: list[SourceItem], index_dir: Path
+                  ) -> int:
+    """The real ingest of the items, then its index work written to tantivy; returns the
+    publications stored."""
+    report = Ingestor(engine, LocalBlobStore(blobs), batch_size=200, workers=0).run(items)
     assert set(report.counts) <= {"loaded", "replaced"}, report.counts
+    outbox.drain(engine, TantivyBackend(index_dir))
     with engine.connect() as conn:
         return int(conn.exec_driver_sql("SELECT count(*) FROM publications").scalar_one())
 
@@ -242,17 +233,20 @@ def _one(databases: Databases, backend: str, fmt: Format, repeat: int, copies: i
 
     def bare_run() -> float:
         engine = databases.fresh(backend)
+        index_dir = Path(tempfile.mkdtemp(prefix="bare-", dir=work))
         try:
-            return timed(lambda: bare_pipeline(engine, fmt, inputs))
+            return timed(lambda: bare_pipeline(engine, fmt, inputs, index_dir))
         finally:
             engine.dispose()
 
     def tokkyo_run() -> float:
         engine = databases.fresh(backend)
         blobs = work / f"blobs-{len(counted)}-{fmt.name}-{backend}"
+        index_dir = work / f"search-{len(counted)}-{fmt.name}-{backend}"
         try:
             migrate.upgrade(engine)
-            seconds = timed(lambda: counted.append(tokkyo_ingest(engine, blobs, items)))
+            seconds = timed(lambda: counted.append(tokkyo_ingest(engine, blobs, items,
+                                                                 index_dir)))
         finally:
             engine.dispose()
         return seconds

@@ -10,12 +10,14 @@ figures therefore come from real documents, repeated; nothing in their text is m
 Each run prints documents/s and MB/s for
   bare parse      lxml parses each file, nothing else (the physical limit of this machine)
   bare pipeline   parse, pull out the text units with a few XPath lines, insert them into
-                  one plain table and index them with the same normalisation and entries
-                  as tokkyo's search index (FTS5 on SQLite, tsvector + GIN on PostgreSQL),
-                  committing every --batch-size documents
+                  one plain table and add them to a bare tantivy index (bench/bare_index.py:
+                  the bigram and character terms of the same fields tokkyo's tantivy index
+                  holds), committing both every --batch-size documents
   tokkyo ingest   the real Ingestor: detection, full reader, versions and blobs, every
-                  table, the index, quarantine bookkeeping; once in one process (the
-                  like-for-like comparison) and once with --workers reader processes
+                  table, the outbox, quarantine bookkeeping, then the index worker's
+                  drain of the outbox into tokkyo's tantivy index (what `tokkyo ingest`
+                  does before it returns); once in one process (the like-for-like
+                  comparison) and once with --workers reader processes
 and the ratios tokkyo/bare-pipeline (target >= 0.7) and tokkyo/bare-parse.
 Medians of --repeat runs, each on a fresh database.
 
@@ -45,11 +47,13 @@ from lxml import etree
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bare_index import BareIndex  # noqa: E402  (bench/bare_index.py)
 from tokkyo.ingest.items import SourceItem  # noqa: E402
 from tokkyo.ingest.service import Ingestor, default_workers  # noqa: E402
-from tokkyo.search.index import backend_named  # noqa: E402
-from tokkyo.search.indexer import BigramIndexer  # noqa: E402
-from tokkyo.search.normalize import normalise_text  # noqa: E402
+from tokkyo.search import outbox  # noqa: E402
+from tokkyo.search.backends.tantivy import TantivyBackend  # noqa: E402
 from tokkyo.store import migrate  # noqa: E402
 from tokkyo.store.blobs import LocalBlobStore  # noqa: E402
 from tokkyo.store.engine import make_engine, normalise_url  # noqa: E402
@@ -91,47 +95,34 @@ def _units(data: bytes) -> list[tuple[str, int, str]]:
     return units
 
 
-def bare_pipeline(engine: sa.Engine, docs: list[tuple[str, bytes]], batch: int) -> None:
-    sqlite = engine.dialect.name == "sqlite"
+def bare_pipeline(engine: sa.Engine, docs: list[tuple[str, bytes]], batch: int,
+                  index_dir: Path) -> None:
     with engine.begin() as conn:
         conn.exec_driver_sql("CREATE TABLE units (id INTEGER PRIMARY KEY, doc TEXT, field TEXT,"
                              " pos INTEGER, text TEXT)")
-        if sqlite:
-            conn.exec_driver_sql("CREATE VIRTUAL TABLE units_fts USING fts5(grams, content='',"
-                                 " columnsize=0, tokenize='ascii')")
-        else:
-            conn.exec_driver_sql("CREATE TABLE units_grams (id BIGINT PRIMARY KEY, grams tsvector)")
-            conn.exec_driver_sql("CREATE INDEX ON units_grams USING gin (grams)")
-    insert_fts = sa.text("INSERT INTO units_fts(rowid, grams) VALUES (:id, :grams)")
-    insert_pg = sa.text("INSERT INTO units_grams SELECT u.id, CAST(u.grams AS tsvector) "
-                        "FROM unnest(CAST(:ids AS bigint[]), CAST(:grams AS text[])) "
-                        "AS u(id, grams)")
-    encode = backend_named(engine.dialect.name).encode      # tokkyo's index entries
+    index = BareIndex(index_dir)
+    insert = sa.text("INSERT INTO units VALUES (:id, :doc, :field, :pos, :text)")
     next_id = 1
     for start in range(0, len(docs), batch):
         with engine.begin() as conn:
-            for name, data in docs[start:start + batch]:
+            for n, (name, data) in enumerate(docs[start:start + batch], start):
                 units = _units(data)
                 rows = [{"id": next_id + i, "doc": name, "field": f, "pos": p, "text": t}
                         for i, (f, p, t) in enumerate(units)]
                 next_id += len(rows)
-                conn.execute(sa.text("INSERT INTO units VALUES (:id, :doc, :field, :pos, :text)"),
-                             rows)
-                grams = [{"id": r["id"], "grams": encode(normalise_text(r["text"]))}
-                         for r in rows]
-                if sqlite:
-                    conn.execute(insert_fts, grams)
-                else:
-                    conn.execute(insert_pg, {"ids": [g["id"] for g in grams],
-                                             "grams": [g["grams"] for g in grams]})
+                conn.execute(insert, rows)
+                index.add(n, units)
+        index.commit()
+    index.close()
 
 
 def tokkyo_ingest(engine: sa.Engine, blobs: Path, docs: list[tuple[str, bytes]],
-                  batch: int, workers: int) -> None:
-    report = Ingestor(engine, LocalBlobStore(blobs), indexer=BigramIndexer.for_engine(engine),
-                      batch_size=batch, workers=workers).run(
+                  batch: int, workers: int, index_dir: Path) -> None:
+    report = Ingestor(engine, LocalBlobStore(blobs), batch_size=batch, workers=workers).run(
         SourceItem(name, data) for name, data in docs)
     assert report.counts == {"loaded": len(docs)}, report.counts
+    written = outbox.drain(engine, TantivyBackend(index_dir))
+    assert written == len(docs), written
 
 
 class Databases:
@@ -211,15 +202,18 @@ def main() -> None:
                 cpu: dict[str, list[float]] = {"pipeline": [], "ingest": [], "parallel": []}
                 for run in range(args.repeat):
                     engine = databases.fresh(backend)
-                    runs["pipeline"].append(timed(lambda e=engine: bare_pipeline(
-                        e, docs, args.batch_size), cpu["pipeline"]))
+                    bare_dir = Path(tmp) / f"bare-{backend}-{run}"
+                    runs["pipeline"].append(timed(lambda e=engine, d=bare_dir: bare_pipeline(
+                        e, docs, args.batch_size, d), cpu["pipeline"]))
                     engine.dispose()
                     for label, workers in (("ingest", 0), ("parallel", args.workers)):
                         engine = databases.fresh(backend)
                         migrate.upgrade(engine)        # schema set-up is not ingest work
                         blobs = Path(tmp) / f"blobs-{backend}-{label}-{run}"
-                        runs[label].append(timed(lambda e=engine, b=blobs, w=workers:
-                                                 tokkyo_ingest(e, b, docs, args.batch_size, w),
+                        index_dir = Path(tmp) / f"search-{backend}-{label}-{run}"
+                        runs[label].append(timed(lambda e=engine, b=blobs, w=workers,
+                                                 d=index_dir: tokkyo_ingest(
+                                                     e, b, docs, args.batch_size, w, d),
                                                  cpu[label]))
                         engine.dispose()
                 results[backend] = {k: statistics.median(v) for k, v in runs.items()}

@@ -133,14 +133,12 @@ def main() -> None:
     from tokkyo.config import load_settings
     from tokkyo.ingest.items import walk
     from tokkyo.ingest.service import Ingestor
-    from tokkyo.search.indexer import BigramIndexer
     from tokkyo.store.database import Database
 
     data = Path(tempfile.mkdtemp(prefix="tokkyo-bench-ops-"))
     db = Database.open(load_settings(data_dir=str(data)))
     db.upgrade()
-    Ingestor(db.engine, db.blobs, indexer=BigramIndexer.for_engine(db.engine),
-             workers=0).run(walk([REPO / "samples" / "jpo-api" / "real"]))
+    Ingestor(db.engine, db.blobs, workers=0).run(walk([REPO / "samples" / "jpo-api" / "real"]))
     db.close()
     best: dict[bool, dict[str, float]] = {True: {}, False: {}}
     for _ in range(2):

@@ -1,5 +1,5 @@
 """Search on the sphinx backend: build time, index size and query latency (p50/p95) on
-clusters of 1 and 3 shards on loopback, hit counts checked equal to the SQL engine's.
+clusters of 1 and 3 shards on loopback, hit counts checked equal to tantivy's.
 
     python bench/search_sphinx.py [--sizes 20000,100000] [--shards 1,3] [--repeat 20]
                                   [--sqlite-path FILE]
@@ -13,15 +13,17 @@ does: the case documents read from the store (`documents.all_documents`), then w
 RTINDEX (with 3 nodes every shard is held twice: the mirrors). Queries: bench/search.py's,
 tokkyo's whole search on the cluster (parse, compile, one SphinxQL search with its count
 and first page of 50 by relevance, verification where an atom needs it) next to two
-references in the same run: the SQL engine on the same store (hits must be equal), and a
-bare SphinxQL search of the query's first term as a phrase (count only): its pairs'
-phrase, or its character's word, in every field.
+references in the same run: tantivy, the default engine, filled from the same store
+(hits must be equal; until migration 0020 this was the SQL engine), and a bare SphinxQL
+search of the query's first term as a phrase (count only): its pairs' phrase, or its
+character's word, in every field.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import sys
@@ -35,13 +37,15 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO))
 
-from bench.search import QUERIES, build, first_term, p95, timed  # noqa: E402
+from bench.search import QUERIES, build, p95, timed  # noqa: E402
 
 from tests.sphinx_cluster import find_searchd, start_cluster  # noqa: E402
 from tokkyo.config import load_settings  # noqa: E402
-from tokkyo.search import documents, engine  # noqa: E402
+from tokkyo.search import documents, outbox  # noqa: E402
+from tokkyo.search.backends.base import SearchBackend  # noqa: E402
 from tokkyo.search.backends.sphinx import SphinxBackend  # noqa: E402
 from tokkyo.search.backends.sphinx.tokens import phrase, term_phrase  # noqa: E402
+from tokkyo.search.backends.tantivy import TantivyBackend  # noqa: E402
 from tokkyo.search.normalize import normalise_text  # noqa: E402
 from tokkyo.search.query import parse  # noqa: E402
 from tokkyo.store.database import Database  # noqa: E402
@@ -67,6 +71,10 @@ def fill(db: Database, backend: SphinxBackend) -> tuple[float, float, int]:
             count += len(chunk)
 
 
+def first_term(expression: str) -> str:
+    return re.split(r"[*+\-\[\](),/]", expression.strip("["))[0] or "電池"
+
+
 def folder_bytes(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
@@ -88,7 +96,8 @@ def bare_count(backend: SphinxBackend, term: str) -> int:
                          (words,))[1]
 
 
-def run_queries(db: Database, backend: SphinxBackend, repeat: int) -> None:
+def run_queries(db: Database, backend: SphinxBackend, tantivy: SearchBackend,
+                repeat: int) -> None:
     with db.engine.connect() as conn:
         for label, expression in QUERIES:
             tree = parse(expression).tree
@@ -97,24 +106,23 @@ def run_queries(db: Database, backend: SphinxBackend, repeat: int) -> None:
                 with conn.begin():
                     backend.search(conn, tree, limit=50)
 
-            def sql(tree=tree) -> None:
+            def reference_search(tree=tree) -> None:
                 with conn.begin():
-                    engine.search(conn, tree, limit=50)
+                    tantivy.search(conn, tree, limit=50)
 
             with conn.begin():
-                want = engine.search(conn, tree, limit=0).total
+                want = tantivy.search(conn, tree, limit=0).total
                 got = backend.search(conn, tree, limit=0).total
             first = timed(ours, 1)[0]
             times = timed(ours, repeat)
-            reference = timed(sql, max(3, repeat // 4))
+            reference = timed(reference_search, repeat)
             term = first_term(expression)
             bare = timed(lambda t=term: bare_count(backend, t), repeat)
-            same = "equal" if got == want else f"DIFFER (SQL {want})"
+            same = "equal" if got == want else f"DIFFER (tantivy {want})"
             print(f"    {label:<26} {expression:<30} hits {got:>7} {same}  first {first:7.1f} ms"
                   f"  p50 {statistics.median(times):7.1f} ms  p95 {p95(times):7.1f} ms  "
                   f"bare phrase p50 {statistics.median(bare):6.2f} ms  "
-                  f"SQL engine p50 {statistics.median(reference):8.1f} ms  "
-                  f"×{statistics.median(reference) / statistics.median(times):5.1f} faster")
+                  f"tantivy p50 {statistics.median(reference):8.2f} ms")
 
 
 def main() -> None:
@@ -147,6 +155,11 @@ def main() -> None:
                 seconds = build(db, size - built, existing, seed=size)
                 print(f"  store: {size - built:,} generated documents built in {seconds:.1f} s")
                 built = size
+            tantivy = TantivyBackend(Path(tmp) / f"tantivy-{size}")
+            started = time.perf_counter()
+            outbox.reindex(db.engine, tantivy)
+            print(f"  tantivy (the reference): {built:,} cases written in "
+                  f"{time.perf_counter() - started:.1f} s")
             for shards in shard_counts:
                 root = Path(tempfile.mkdtemp(prefix="tokkyo-sphinx-bench-"))
                 cluster = start_cluster(root, searchd, nodes=shards)
@@ -158,7 +171,7 @@ def main() -> None:
                           f"store {reading:.1f} s, written to sphinx {writing:.1f} s "
                           f"({count / writing:.0f} docs/s); index on disk "
                           f"{size_bytes / 1e6:.0f} MB")
-                    run_queries(db, backend, args.repeat)
+                    run_queries(db, backend, tantivy, args.repeat)
                 finally:
                     backend.close()
                     cluster.stop()

@@ -118,19 +118,19 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
 
 
 def searched(database: Database, folder: Path) -> Database:
-    """The store searched with tantivy, the default engine, every search checked against
-    the SQL engine (tests/search_oracle.py)."""
-    from tests.search_oracle import CheckedBackend
+    """The store searched with tantivy, the default engine, caught up with the store's
+    outbox before every search (tests/caught_up.py)."""
+    from tests.caught_up import CaughtUp
     from tokkyo.search import service as search_service
     from tokkyo.search.backends.tantivy import TantivyBackend
 
-    search_service.attach(database.engine, CheckedBackend(TantivyBackend(folder)))
+    search_service.attach(database.engine, CaughtUp(TantivyBackend(folder)))
     return database
 
 
 def open_searched(settings: Settings) -> Database:
     """`Database.open(settings)`, searched with tantivy in the settings' index folder (the
-    one a server started with the same settings opens), checked against the SQL engine."""
+    one a server started with the same settings opens)."""
     return searched(Database.open(settings), settings.search_path)
 
 
@@ -154,13 +154,11 @@ def sqlite_db(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
 
 def ingest(db: Database, *paths: Path, batch_size: int = 50, workers: int = 0,
            tolerant: bool = False):
-    """Load `paths` with the real ingest service and the real search index."""
+    """Load `paths` with the real ingest service, then write the search engine."""
     from tokkyo.ingest.items import walk
     from tokkyo.ingest.service import Ingestor
-    from tokkyo.search.indexer import BigramIndexer
 
-    report = Ingestor(db.engine, db.blobs, indexer=BigramIndexer.for_engine(db.engine),
-                      batch_size=batch_size, workers=workers,
+    report = Ingestor(db.engine, db.blobs, batch_size=batch_size, workers=workers,
                       tolerant=tolerant).run(walk(list(paths)))
     index_due(db)
     return report

@@ -117,7 +117,7 @@ def test_modules_stay_small():
 def test_the_checker_sees_a_wrong_import(tmp_path):
     bad = PACKAGE / "store" / "probe_for_architecture_test.py"
     try:
-        bad.write_text("from tokkyo.search.index import find\n", "utf-8")
+        bad.write_text("from tokkyo.search.outbox import drain\n", "utf-8")
         assert "search" in tokkyo_imports(bad) - ALLOWED["store"]
     finally:
         bad.unlink()

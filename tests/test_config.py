@@ -59,6 +59,12 @@ def test_every_parser_reads_the_environment():
     ("TOKKYO_BLOB_STORE", "/srv/blobs", "TOKKYO_BLOB_STORE='/srv/blobs': give a URL "
      "(file:///srv/tokkyo/blobs) or leave it empty"),
     ("TOKKYO_PORT", "-80", "TOKKYO_PORT='-80': '-80' must be a positive integer"),
+    # an old setting file naming the retired SQL index
+    ("TOKKYO_SEARCH_ENGINE", "sql", "TOKKYO_SEARCH_ENGINE='sql': the store's own SQL search "
+     "index was retired (migration 0020); use tantivy (embedded, the default) or sphinx (a "
+     "SphinxQL cluster)"),
+    ("TOKKYO_SEARCH_ENGINE", "solr", "TOKKYO_SEARCH_ENGINE='solr': 'solr' is not a search "
+     "engine (use tantivy or sphinx)"),
     ("TOKKYO_TRUSTED_PROXIES", "10.0.0.1,proxy", "TOKKYO_TRUSTED_PROXIES='10.0.0.1,proxy': "
      "give IP addresses or networks (10.0.0.0/8) separated by commas"),
     ("TOKKYO_PUBLIC_ORIGIN", "ip-data.example.org", "TOKKYO_PUBLIC_ORIGIN="

@@ -101,8 +101,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # due index work (a crash's leftovers, ingest by another process) goes to the
         # search engine from here unless a `tokkyo search index-worker` does it
-        worker = (Worker(db.engine, backend) if settings.search_worker
-                  and backend.name != "sql" else None)
+        worker = Worker(db.engine, backend) if settings.search_worker else None
         if worker is not None:
             worker.start()
         with db.engine.begin() as conn:

@@ -217,11 +217,16 @@ def _blob_store(text: str) -> str:
     return value
 
 
-SEARCH_ENGINES = ("tantivy", "sphinx", "sql")
+SEARCH_ENGINES = ("tantivy", "sphinx")
 
 
 def _search_engine(text: str) -> str:
     value = text.strip().lower()
+    if value == "sql":
+        # the store's own n-gram index was retired (migration 0020): an old setting file
+        raise ValueError("the store's own SQL search index was retired (migration 0020); "
+                         "use tantivy (embedded, the default) or sphinx (a SphinxQL "
+                         "cluster)")
     if value not in SEARCH_ENGINES:
         raise ValueError(f"{text!r} is not a search engine (use {' or '.join(SEARCH_ENGINES)})")
     return value
@@ -259,8 +264,7 @@ class Settings:
     search_engine: str = setting(
         "tantivy",
         "Search engine: `tantivy` (embedded, an index folder beside the store), `sphinx` "
-        "(a SphinxQL cluster: TOKKYO_SPHINX_SHARDS, TOKKYO_SPHINX_READ), `sql` (the "
-        "store's own n-gram index, kept as the reference until it is retired).",
+        "(a SphinxQL cluster: TOKKYO_SPHINX_SHARDS, TOKKYO_SPHINX_READ).",
         _search_engine)
     search_index_dir: str = setting(
         "",

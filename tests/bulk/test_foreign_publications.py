@@ -31,7 +31,6 @@ from tokkyo.ingest.detect import READERS, Format
 from tokkyo.ingest.items import walk
 from tokkyo.ingest.service import Ingestor
 from tokkyo.model.jst import japan_day
-from tokkyo.search.indexer import BigramIndexer
 from tokkyo.store.database import Database
 from tokkyo.store.repositories import bulk_sources, users
 from tokkyo.store.tables import publications, sources
@@ -74,8 +73,7 @@ class Loaded:
 
 
 def _ingest(db: Database, path: Path) -> dict[str, int]:
-    report = Ingestor(db.engine, db.blobs, indexer=BigramIndexer.for_engine(db.engine),
-                      tolerant=True).run(walk([path]))
+    report = Ingestor(db.engine, db.blobs, tolerant=True).run(walk([path]))
     return dict(report.counts)
 
 

@@ -11,14 +11,12 @@ from tests.conftest import GAZETTE, table_counts
 from tokkyo.ingest.errors import IngestStopped
 from tokkyo.ingest.items import walk
 from tokkyo.ingest.service import Ingestor
-from tokkyo.search.indexer import BigramIndexer
 from tokkyo.store.blobs import LocalBlobStore
 from tokkyo.store.tables import blobs
 
 
 def _ingestor(db, store, batch_size=2):
-    return Ingestor(db.engine, store, indexer=BigramIndexer.for_engine(db.engine),
-                    batch_size=batch_size, workers=0)
+    return Ingestor(db.engine, store, batch_size=batch_size, workers=0)
 
 
 def test_every_blob_a_batch_names_is_stored(sqlite_db):

@@ -14,7 +14,8 @@ import sqlalchemy as sa
 
 from tests.conftest import ingest
 from tests.ingest.builders import write_gazette_copies
-from tokkyo.search.index import find
+from tokkyo.search import service as search_service
+from tokkyo.search.query import parse
 from tokkyo.store.tables import batches, claims, paragraphs, publications
 
 COPIES = 240
@@ -76,17 +77,19 @@ def _kill_during_a_batch(db, folder, env) -> int | None:
 
 
 def _complete(conn) -> None:
-    """Every stored publication has all its claims, paragraphs and index entries."""
+    """Every stored publication has all its claims and paragraphs, and search finds each
+    case by its last claim (its search document is due or written)."""
     rows = conn.execute(sa.select(
-        publications.c.id,
+        publications.c.application_id,
         sa.select(sa.func.count()).where(claims.c.publication_id == publications.c.id)
         .scalar_subquery(),
         sa.select(sa.func.count()).where(paragraphs.c.publication_id == publications.c.id)
         .scalar_subquery())).all()
     assert {(c, p) for _id, c, p in rows} <= {(6, 81)}, "a half-written document"
-    # the last claim of each document is in the index, and nothing else is
-    hits = find(conn, "ガラスのいずれかで構成されることを特徴とする")
-    assert sorted(h.publication_id for h in hits) == sorted(r.id for r in rows)
+    # the last claim of each document is found, and nothing else is
+    claim = parse("ガラスのいずれかで構成されることを特徴とする/CL").tree
+    found = search_service.search(conn, claim, sort="number", limit=1000)
+    assert sorted(found.ids) == sorted(r.application_id for r in rows)
 
 
 def test_kill_mid_batch_then_rerun(db, tmp_path):

@@ -19,7 +19,6 @@ from tokkyo.ingest import quality
 from tokkyo.ingest.items import walk
 from tokkyo.ingest.quality import GroupQuality, QualityReport
 from tokkyo.ingest.service import Ingestor
-from tokkyo.search.indexer import BigramIndexer
 from tokkyo.store.blobs import LocalBlobStore
 from tokkyo.store.database import Database
 from tokkyo.store.engine import make_engine
@@ -56,8 +55,8 @@ def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         db = searched(Database(make_engine(url), LocalBlobStore(folder / "blobs")),
                             folder / "search")
         try:
-            Ingestor(db.engine, db.blobs, indexer=BigramIndexer.for_engine(db.engine),
-                     workers=0, tolerant=tolerant).run(walk([FOREIGN, TRADEMARKS]))
+            Ingestor(db.engine, db.blobs, workers=0, tolerant=tolerant).run(
+                walk([FOREIGN, TRADEMARKS]))
             with db.engine.connect() as conn:
                 yield Loaded(tolerant, quality.build(conn), quality.build(conn, "US"))
         finally:
@@ -318,8 +317,7 @@ def test_missing_parts_are_named(db: Database, tmp_path: Path) -> None:
     }
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
-    Ingestor(db.engine, db.blobs, indexer=BigramIndexer.for_engine(db.engine),
-             workers=0).run(walk([tmp_path]))
+    Ingestor(db.engine, db.blobs, workers=0).run(walk([tmp_path]))
     with db.engine.connect() as conn:
         report = quality.build(conn, "EP")
     lines = {g.label: (g.complete, g.judgement) for g in report.groups}

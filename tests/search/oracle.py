@@ -1,21 +1,20 @@
-"""Recorded answers of the SQL engine, the oracle of the search engines after it is retired.
+"""Recorded answers of the SQL engine, the oracle of the search engines since it was
+retired (migration 0020).
 
 `generate` makes a seeded set of expressions from what the sample corpus holds (terms of
 one to four characters cut from its texts, names, codes and code prefixes, F-term sets,
 numbers, date ranges, statuses, countries and kinds, proximity between terms of one unit,
-folds, and AND / OR / AND-NOT trees of them) on every screen and in every order. `record`
-runs them on the SQL engine and writes what it answered to ORACLE; the tests hold every
-engine to that file (tests/search/test_recorded_oracle.py).
-
-    python -m tests.search.oracle      # record again (while the SQL engine exists)
+folds, and AND / OR / AND-NOT trees of them) on every screen and in every order. The SQL
+engine's answers to them were recorded in ORACLE before it was retired; the tests hold
+every engine to that file, and check that its queries are still what `generate` makes
+(tests/search/test_recorded_oracle.py). It cannot be recorded again: a change of meaning
+is a change of this file, reviewed answer by answer.
 """
 
 from __future__ import annotations
 
-import json
 import random
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,10 +52,9 @@ def load_samples(db: Database) -> None:
     from tests.conftest import FOREIGN, GAZETTE, REAL, TRADEMARK_GAZETTES
     from tokkyo.ingest.items import walk
     from tokkyo.ingest.service import Ingestor
-    from tokkyo.search.indexer import BigramIndexer
 
     for paths, tolerant in (((GAZETTE, REAL), False), ((FOREIGN, TRADEMARK_GAZETTES), True)):
-        Ingestor(db.engine, db.blobs, indexer=BigramIndexer.for_engine(db.engine), workers=0,
+        Ingestor(db.engine, db.blobs, workers=0,
                  tolerant=tolerant).run(walk(list(paths)))
 
 
@@ -164,28 +162,3 @@ def answer(conn: sa.Connection, backend: SearchBackend, query: dict[str, str]
     return {"total": found.total,
             "hits": sorted(hits) if query["sort"] == "relevance" else hits}
 
-
-def record() -> None:
-    from tokkyo.search.backends.sql import SqlBackend
-    from tokkyo.store import migrate
-    from tokkyo.store.blobs import LocalBlobStore
-    from tokkyo.store.engine import make_engine
-
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{tmp}/oracle.sqlite3")
-        migrate.upgrade(engine)
-        db = Database(engine, LocalBlobStore(Path(tmp) / "blobs"))
-        load_samples(db)
-        sql = SqlBackend()
-        with engine.connect() as conn:
-            queries = list(generate(conn))
-            entries = [{**query, **answer(conn, sql, query)} for query in queries]
-        db.close()
-    ORACLE.write_text(json.dumps({"day": DAY, "seed": SEED, "queries": entries},
-                                 ensure_ascii=False, indent=0) + "\n", "utf-8")
-    print(f"{len(entries)} queries recorded in {ORACLE}; "
-          f"{sum(1 for e in entries if e['total'])} with hits")
-
-
-if __name__ == "__main__":
-    record()

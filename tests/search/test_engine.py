@@ -1,11 +1,11 @@
-"""The search engine over the sample corpus, the same queries on SQLite and PostgreSQL
-giving the same document sets: 1–2 character terms, names, FI and F-term codes taken
-from the real gazette files, numbers, dates, proximity, NOT, folds, sorting."""
+"""Search over the sample corpus with the default engine (tantivy), the same queries on
+SQLite and PostgreSQL stores giving the same document sets: 1–2 character terms, names,
+FI and F-term codes taken from the real gazette files, numbers, dates, proximity, NOT,
+folds, sorting."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 
 import pytest
 import sqlalchemy as sa
@@ -13,10 +13,8 @@ import sqlalchemy as sa
 from tests.conftest import EXAMPLES, GAZETTE, REAL, ingest
 from tests.ingest.builders import retitled_copy
 from tokkyo.documents import results
-from tokkyo.search import engine
 from tokkyo.search import query as q
-from tokkyo.search.combine import WEIGHTS
-from tokkyo.search.index import find
+from tokkyo.search import service as search_service
 from tokkyo.search.query import QueryError, parse
 from tokkyo.search.variants import Folds
 from tokkyo.store.tables import applications, publications
@@ -201,7 +199,7 @@ def _expected_order(db, ids, sort):
 def test_sort_by_date_follows_the_stored_dates(corpus, sort):
     expression = "電池+ウェーハ+脱酸素剤+立体配線構造体/TI"
     with corpus.engine.connect() as conn, conn.begin():
-        found = engine.search(conn, parse(expression).tree, sort=sort, limit=100)
+        found = search_service.search(conn, parse(expression).tree, sort=sort, limit=100)
     assert found.total == len(found.ids) >= 6
     assert found.ids == _expected_order(corpus, found.ids, sort)
     # some hits carry the date themselves (API mirror cases: read through the partial
@@ -220,23 +218,6 @@ def test_a_page_past_the_end_still_counts_every_hit(corpus):
         none = results.run(conn, "電池/TI", limit=0)
     assert beyond.total == everything.total == none.total == 4
     assert beyond.rows == [] and none.rows == []
-
-
-def test_relevance_is_the_sum_of_matched_unit_weights_then_date(corpus):
-    """Scores recomputed from the verified units `index.find` returns: every matched unit
-    of each positive term counts its field's weight; ties go to the newest case."""
-    with corpus.engine.connect() as conn, conn.begin():
-        found = engine.search(conn, parse("電池/TI*電池-燃料/TI").tree, sort="relevance",
-                              limit=10)
-        refs = find(conn, "電池", ["TI"]) + find(conn, "電池", ["TI", "AB", "CL", "DE"])
-        owner = {r.id: r.application_id for r in conn.execute(
-            sa.select(publications.c.id, publications.c.application_id))}
-    assert found.total == 3
-    score = Counter()
-    for ref in refs:
-        score[owner[ref.publication_id]] += WEIGHTS[ref.field]
-    by_date = _expected_order(corpus, found.ids, "date")
-    assert found.ids == sorted(by_date, key=lambda i: -score[i])      # stable: date breaks ties
 
 
 def test_dates_beside_and_and_not_filter_the_other_side(corpus):
@@ -267,8 +248,8 @@ def test_proximity_chains_and_one_character_parts(corpus):
 def test_pages_put_together_give_the_whole_order(corpus, sort):
     tree = parse("電池+ウェーハ+脱酸素剤").tree
     with corpus.engine.connect() as conn, conn.begin():
-        whole = engine.search(conn, tree, sort=sort, limit=100)
-        pages = [engine.search(conn, tree, sort=sort, offset=o, limit=2)
+        whole = search_service.search(conn, tree, sort=sort, limit=100)
+        pages = [search_service.search(conn, tree, sort=sort, offset=o, limit=2)
                  for o in range(0, whole.total + 2, 2)]
     assert whole.total >= 6
     assert [i for p in pages for i in p.ids] == whole.ids
@@ -278,7 +259,7 @@ def test_pages_put_together_give_the_whole_order(corpus, sort):
 def _expected_hits(conn, tree):
     """The tree's hit set from each atom's own hits, combined in Python."""
     if isinstance(tree, q.Atom):
-        return set(engine.search(conn, tree, limit=1000).ids)
+        return set(search_service.search(conn, tree, limit=1000).ids)
     left, right = _expected_hits(conn, tree.left), _expected_hits(conn, tree.right)
     if isinstance(tree, q.And):
         return left & right
@@ -300,11 +281,11 @@ def _expected_hits(conn, tree):
     "ディスコ/AP-H01L21/78/FI",
 ])
 def test_operators_combine_the_atoms_own_hits(corpus, expression):
-    """AND, OR and AND-NOT (one grouping with a flag per atom, search/combine.py) find
+    """AND, OR and AND-NOT find
     exactly what the atoms' own hit sets give combined as sets."""
     tree = parse(expression).tree
     with corpus.engine.connect() as conn, conn.begin():
-        found = engine.search(conn, tree, limit=1000)
+        found = search_service.search(conn, tree, limit=1000)
         expected = _expected_hits(conn, tree)
     assert found.total == len(found.ids) == len(expected)
     assert set(found.ids) == expected
@@ -314,8 +295,8 @@ def test_a_term_written_twice_counts_twice(corpus):
     """Relevance sums over the positive terms as written: `電池/TI+電池/TI` scores every
     title hit twice, which leaves the order as `電池/TI` alone gives it."""
     with corpus.engine.connect() as conn, conn.begin():
-        once = engine.search(conn, parse("電池/TI").tree, limit=100)
-        twice = engine.search(conn, parse("電池/TI+電池/TI").tree, limit=100)
-        mixed = engine.search(conn, parse("電池/TI*電池-燃料/TI").tree, limit=100)
+        once = search_service.search(conn, parse("電池/TI").tree, limit=100)
+        twice = search_service.search(conn, parse("電池/TI+電池/TI").tree, limit=100)
+        mixed = search_service.search(conn, parse("電池/TI*電池-燃料/TI").tree, limit=100)
     assert twice.ids == once.ids and twice.total == once.total == 4
     assert mixed.total == 3

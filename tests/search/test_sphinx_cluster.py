@@ -139,7 +139,6 @@ def test_the_outbox_worker_fills_the_cluster_and_check_agrees(cluster, sqlite_db
     from tokkyo.ingest.service import Ingestor
     from tokkyo.search import outbox
     from tokkyo.search import service as search_service
-    from tokkyo.search.indexer import BigramIndexer
 
     running, _ = cluster
     settings = load_settings({"TOKKYO_SEARCH_ENGINE": "sphinx",
@@ -147,8 +146,7 @@ def test_the_outbox_worker_fills_the_cluster_and_check_agrees(cluster, sqlite_db
                               "TOKKYO_SPHINX_READ": running.read_setting})
     backend = search_service.open_backend(settings)
     try:
-        Ingestor(sqlite_db.engine, sqlite_db.blobs, workers=0,
-                 indexer=BigramIndexer.for_engine(sqlite_db.engine)).run(walk([GAZETTE]))
+        Ingestor(sqlite_db.engine, sqlite_db.blobs, workers=0).run(walk([GAZETTE]))
         assert outbox.drain(sqlite_db.engine, backend) == 3
         found = outbox.check(sqlite_db.engine, backend)
         assert found.agrees and found.engine == found.store == 3

@@ -1,8 +1,9 @@
-"""The sphinx backend on a 3-shard cluster (tests/sphinx_cluster.py) gives the SQL
-engine's hit sets and counts for the query set of test_engine.py and the code cases of
-test_criteria.py, on SQLite and PostgreSQL stores holding the sample corpus; the orders
-by date, filing and number are the SQL engine's, ties included, and pages put together
-give the whole order."""
+"""The sphinx backend on a 3-shard cluster (tests/sphinx_cluster.py) gives tantivy's hit
+sets and counts (the default engine, held to the recorded oracle by
+test_recorded_oracle.py) for the query set of test_engine.py and more of each kind of
+atom, on SQLite and PostgreSQL stores holding the sample corpus; the orders by date,
+filing and number are tantivy's, ties included, and pages put together give the whole
+order."""
 
 from __future__ import annotations
 
@@ -19,9 +20,11 @@ from tests.ingest.builders import retitled_copy
 from tests.search.test_engine import TITLES
 from tests.sphinx_cluster import SphinxCluster, sphinx_cluster  # noqa: F401 - the fixture
 from tokkyo.documents.results import parse_for
-from tokkyo.search import documents, engine
+from tokkyo.search import documents
 from tokkyo.search import query as q
+from tokkyo.search import service as search_service
 from tokkyo.search.backends.sphinx import SphinxBackend
+from tokkyo.search.backends.tantivy import TantivyBackend
 from tokkyo.search.variants import Folds
 from tokkyo.store.blobs import LocalBlobStore
 from tokkyo.store.database import Database
@@ -111,7 +114,8 @@ SORTED = ["電池+ウェーハ+脱酸素剤+立体配線構造体/TI", "電池+�
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, sphinx_cluster: SphinxCluster,  # noqa: F811
           tmp_path_factory: pytest.TempPathFactory):
-    """The corpus of test_engine.py in a store, and every case of it in the cluster."""
+    """The corpus of test_engine.py in a store searched with tantivy, and every case of it
+    in the cluster."""
     folder = tmp_path_factory.mktemp(f"sphinx-{request.param}")
     titled = folder / "titled"
     titled.mkdir()
@@ -121,6 +125,8 @@ def store(request: pytest.FixtureRequest, sphinx_cluster: SphinxCluster,  # noqa
         (titled / f"t{serial}.xml").write_bytes(data)
     with fresh_database(request.param, request, folder) as url:
         db = Database(make_engine(url), LocalBlobStore(folder / "blobs"))
+        tantivy = TantivyBackend(folder / "tantivy")
+        search_service.attach(db.engine, tantivy)        # `ingest` writes it
         report = ingest(db, GAZETTE, REAL, titled, FOREIGN, TRADEMARK_GAZETTES, tolerant=True)
         assert report.counts.get("failed", 0) == 0
         backend = sphinx_cluster.backend()
@@ -130,6 +136,7 @@ def store(request: pytest.FixtureRequest, sphinx_cluster: SphinxCluster,  # noqa
                 backend.write(chunk, [])
         yield db, backend
         backend.close()
+        tantivy.close()
         db.engine.dispose()
 
 
@@ -137,10 +144,10 @@ def _both(store, expression: str, law: str = "all", folds: Folds | None = None, 
     db, backend = store
     tree = parse_for(expression, law).tree
     with db.engine.connect() as conn, conn.begin():
-        sql = engine.search(conn, tree, law=law, folds=folds, **options)
+        tantivy = search_service.search(conn, tree, law=law, folds=folds, **options)
     with db.engine.connect() as conn, conn.begin():
         sphinx = backend.search(conn, tree, law=law, folds=folds, **options)
-    return sql, sphinx
+    return tantivy, sphinx
 
 
 def test_the_cluster_holds_every_case(store):
@@ -153,10 +160,10 @@ def test_the_cluster_holds_every_case(store):
 
 
 @pytest.mark.parametrize(("expression", "law", "folds"), QUERIES)
-def test_the_same_hits_and_counts_as_the_sql_engine(store, expression, law, folds):
-    sql, sphinx = _both(store, expression, law, folds, limit=1000, sort="date")
-    assert sphinx.total == sql.total
-    assert sphinx.ids == sql.ids
+def test_the_same_hits_and_counts_as_tantivy(store, expression, law, folds):
+    tantivy, sphinx = _both(store, expression, law, folds, limit=1000, sort="date")
+    assert sphinx.total == tantivy.total
+    assert sphinx.ids == tantivy.ids
 
 
 def test_the_queries_find_something(store):
@@ -170,14 +177,14 @@ def test_the_queries_find_something(store):
 
 @pytest.mark.parametrize("sort", ["date", "filing", "number"])
 @pytest.mark.parametrize("expression", SORTED)
-def test_orders_and_pages_equal_the_sql_engine(store, expression, sort):
-    sql, sphinx = _both(store, expression, sort=sort, limit=100)
-    assert sphinx.total == sql.total >= 2
-    assert sphinx.ids == sql.ids
+def test_orders_and_pages_equal_tantivys(store, expression, sort):
+    tantivy, sphinx = _both(store, expression, sort=sort, limit=100)
+    assert sphinx.total == tantivy.total >= 2
+    assert sphinx.ids == tantivy.ids
     pages = [_both(store, expression, sort=sort, offset=o, limit=2)[1]
-             for o in range(0, sql.total + 2, 2)]
-    assert [i for p in pages for i in p.ids] == sql.ids
-    assert {p.total for p in pages} == {sql.total}
+             for o in range(0, tantivy.total + 2, 2)]
+    assert [i for p in pages for i in p.ids] == tantivy.ids
+    assert {p.total for p in pages} == {tantivy.total}
 
 
 @pytest.mark.parametrize("expression", SORTED)
@@ -201,41 +208,41 @@ def test_a_status_is_read_for_the_day_asked(store):
     for day in (dt.date(2000, 1, 1), dt.date(2027, 12, 1), dt.date(2030, 6, 1),
                 dt.date(2060, 1, 1)):
         for status in ('"in-force"/ST', "expired/ST", "grace/ST", "lapse-presumed/ST"):
-            sql, sphinx = _both(store, status, on=day, limit=1000, sort="date")
-            assert sphinx.ids == sql.ids and sphinx.total == sql.total, (day, status)
+            tantivy, sphinx = _both(store, status, on=day, limit=1000, sort="date")
+            assert sphinx.ids == tantivy.ids and sphinx.total == tantivy.total, (day, status)
 
 
 @pytest.mark.parametrize("value", [
     q.Fterm("3E067", "BA", "C"), q.Fterm("3E067", "B", "B"), q.Fterm("3E067", "", "C"),
     q.Fterm("3E067", "BA", "c"), q.Fterm("3E067", "BA1", "B"), q.Fterm("3E067", "BB", "BB"),
 ])
-def test_a_viewpoint_with_an_additional_code_as_the_sql_engine(store, value):
+def test_a_viewpoint_with_an_additional_code_as_tantivy(store, value):
     """A partial F-term with an additional code (`starts with the stem, ends with .X`),
     which the query language builds for F-term sets' members and parses from no text."""
     db, backend = store
     tree = q.Atom("FT", value)
     with db.engine.connect() as conn, conn.begin():
-        sql = engine.search(conn, tree, sort="date")
+        tantivy = search_service.search(conn, tree, sort="date")
         found = backend.search(conn, tree, sort="date")
-    assert (found.total, found.ids) == (sql.total, sql.ids)
+    assert (found.total, found.ids) == (tantivy.total, tantivy.ids)
 
 
 @pytest.mark.parametrize("parts", [("1", "10"), ("10", "1"), ("0", "10"), ("00", "0")])
-def test_proximity_of_parts_sharing_characters_as_the_sql_engine(store, parts):
+def test_proximity_of_parts_sharing_characters_as_tantivy(store, parts):
     """Parts that share a character (`1,0N,10`): searchd's NEAR pairs occurrences
     greedily and missed such matches, so these are candidates by AND, verified."""
     db, backend = store
     tree = q.Atom("TX", q.Text(parts, (q.Gap(0, False),)))
     with db.engine.connect() as conn, conn.begin():
-        sql = engine.search(conn, tree, sort="date")
+        tantivy = search_service.search(conn, tree, sort="date")
         found = backend.search(conn, tree, sort="date")
-    assert (found.total, found.ids) == (sql.total, sql.ids)
-    assert sql.total > 0 or parts == ("00", "0")
+    assert (found.total, found.ids) == (tantivy.total, tantivy.ids)
+    assert tantivy.total > 0 or parts == ("00", "0")
 
 
 def test_a_page_past_the_end_and_an_empty_page_still_count(store):
-    sql, sphinx = _both(store, "電池/TI", limit=2, offset=10, sort="date")
-    assert sphinx.total == sql.total == 4 and sphinx.ids == []
+    tantivy, sphinx = _both(store, "電池/TI", limit=2, offset=10, sort="date")
+    assert sphinx.total == tantivy.total == 4 and sphinx.ids == []
     _, none = _both(store, "電池/TI", limit=0)
     assert none.total == 4 and none.ids == []
 
@@ -262,7 +269,7 @@ def test_backend_settings_text_is_read_as_written():
         "h1:4", "h2:5"]
 
 
-# --- generated queries against the SQL engine ----------------------------------------------
+# --- generated queries against tantivy --------------------------------------------------------
 
 _PLAIN = re.compile(r"[\w\u3040-\u30ff\u4e00-\u9fff]+")
 
@@ -314,12 +321,12 @@ def _tree(data, texts, fi, depth: int = 0) -> q.Node:
 @settings(max_examples=20, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_generated_queries_give_the_sql_engines_hits(store, material, data):
+def test_generated_queries_give_tantivys_hits(store, material, data):
     db, backend = store
     tree = _tree(data, *material)
     sort = data.draw(st.sampled_from(["date", "filing", "number"]))
     with db.engine.connect() as conn, conn.begin():
-        sql = engine.search(conn, tree, sort=sort, limit=1000)
+        tantivy = search_service.search(conn, tree, sort=sort, limit=1000)
     with db.engine.connect() as conn, conn.begin():
         found = backend.search(conn, tree, sort=sort, limit=1000)
-    assert (found.total, found.ids) == (sql.total, sql.ids)
+    assert (found.total, found.ids) == (tantivy.total, tantivy.ids)

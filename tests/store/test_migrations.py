@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 
 import pytest
 import sqlalchemy as sa
 
-from tokkyo.search.postgres_grams import PostgresGramsBackend
 from tokkyo.store import migrate
 from tokkyo.store.tables import (
     applications,
@@ -17,7 +17,6 @@ from tokkyo.store.tables import (
     parties,
     publications,
     quarantine,
-    search_owners,
     sources,
 )
 
@@ -107,18 +106,61 @@ def _publications(conn: sa.Connection, cases: dict[int, int]) -> None:
             title="", abstract="", language="ja"))
 
 
+#: search_owners as 0007 to 0019 had it (0020 drops it with the SQL index).
+_OWNERS = sa.table("search_owners", sa.column("publication_id"), sa.column("application_id"))
+
+
+def _tables(db) -> set[str]:
+    return set(sa.inspect(db.engine).get_table_names())
+
+
+def _owners(db) -> list[tuple[int, int]]:
+    with db.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(sa.select(_OWNERS).order_by(
+            _OWNERS.c.publication_id))]
+
+
 def test_0007_fills_search_owners_from_the_stored_publications(db):
     """Upgrading a database of 0006 with publications in it notes every publication's
-    case in search_owners (search reads nothing else for it); downgrading drops it."""
+    case in search_owners (what the SQL engine read for it until 0020); downgrading
+    drops it."""
     _downgrade(db, "0006")
-    assert "search_owners" not in sa.inspect(db.engine).get_table_names()
+    assert "search_owners" not in _tables(db)
     with db.engine.begin() as conn:
         _publications(conn, {3: 7, 4: 9, 5: 7})
-    migrate.upgrade(db.engine)
+    migrate.upgrade(db.engine, "0019")
+    assert _owners(db) == [(3, 7), (4, 9), (5, 7)]
+
+
+def _sql_index_tables(db) -> set[str]:
+    return {t for t in _tables(db) if t.startswith(("search_fts", "search_grams",
+                                                      "search_owners"))}
+
+
+def test_0020_drops_the_sql_index_and_keeps_every_stored_row(db):
+    """0020 drops the SQL n-gram index (FTS5 and its shadow tables on SQLite, the gram
+    table on PostgreSQL) and search_owners; every other row stays. Its downgrade makes
+    them again, the index empty (it is gone for good), search_owners from the
+    publications."""
+    from tests.conftest import GAZETTE, ingest, table_counts
+
+    ingest(db, GAZETTE)
+    before = table_counts(db.engine, with_batches=True)
+    _downgrade(db, "0019")
+    index = ({"search_fts", "search_fts_data", "search_fts_idx", "search_fts_config"}
+             if db.engine.dialect.name == "sqlite" else {"search_grams"})
+    assert index | {"search_owners"} <= _sql_index_tables(db)
     with db.engine.connect() as conn:
-        owners = conn.execute(sa.select(search_owners).order_by(
-            search_owners.c.publication_id)).all()
-    assert [tuple(r) for r in owners] == [(3, 7), (4, 9), (5, 7)]
+        # empty: no FTS5 segment (a contentless table cannot be scanned), no gram row
+        name = "search_fts_idx" if db.engine.dialect.name == "sqlite" else "search_grams"
+        assert conn.exec_driver_sql(f"SELECT count(*) FROM {name}").scalar_one() == 0
+        cases = dict(conn.execute(sa.select(publications.c.id,
+                                            publications.c.application_id)).all())
+    assert _owners(db) == sorted(cases.items()) and cases
+    migrate.upgrade(db.engine)
+    assert _sql_index_tables(db) == set()
+    assert table_counts(db.engine, with_batches=True) == before
+    migrate.check(db.engine)
 
 
 def _toast_bytes(conn: sa.Connection) -> int:
@@ -139,7 +181,9 @@ def test_0010_keeps_a_units_tsvector_in_its_row(db):
     there); from 0010 it stays in the row, up to a page."""
     rng = random.Random(10)
     text = "".join(chr(rng.randrange(0x4E00, 0x9FA0)) for _ in range(300))
-    grams = PostgresGramsBackend().encode(text)
+    # a tsvector as the SQL index stored one: a token per bigram, 299 positions
+    grams = " ".join(f"{ord(a):x}z{ord(b):x}:{i + 1}" for i, (a, b) in
+                     enumerate(itertools.pairwise(text)))
 
     def write(conn: sa.Connection, unit_key: int) -> None:
         conn.exec_driver_sql("INSERT INTO search_grams (unit_key, publication_id, grams) "
@@ -151,7 +195,7 @@ def test_0010_keeps_a_units_tsvector_in_its_row(db):
         write(conn, 1)
         toasted = _toast_bytes(conn)
         assert toasted > 0                                    # the default: out of line
-    migrate.upgrade(db.engine)
+    migrate.upgrade(db.engine, "0019")
     with db.engine.begin() as conn:
         write(conn, 2)
         assert _toast_bytes(conn) == toasted                  # the new row added nothing

@@ -64,7 +64,7 @@ def db(pair: tuple[PostgresServer, PostgresServer], tmp_path_factory: pytest.Tem
     settings = load_settings(
         environ={}, data_dir=str(tmp_path_factory.mktemp("replica-data")),
         database_url=primary.url("postgres"), database_replica_urls=replica.url("postgres"),
-        replica_max_lag_s=str(MAX_LAG), secret_key=SECRET, search_engine="sql")
+        replica_max_lag_s=str(MAX_LAG), secret_key=SECRET)
     database = Database.open(settings)
     database.upgrade()
     yield database
@@ -221,7 +221,6 @@ def test_api_calls_read_on_the_replica_and_count_once_on_the_primary(db, tmp_pat
     _add_user(db, "rep-apicall")
     statements = _Statements({"primary": db.engine, "replica": db.replica_engines[0]})
     settings = load_settings(environ={}, data_dir=str(tmp_path), secret_key=SECRET,
-                             search_engine="sql",
                              rate_limit_per_minute="1000")
     with TestClient(create_app(settings, db)) as client:
         token = client.post("/auth/token", data={"grant_type": "password",

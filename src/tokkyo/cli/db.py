@@ -50,7 +50,7 @@ def check() -> None:
         found = constraints.check(db)
         backend = search_service.bound(db.engine)
         searched = (outbox.check(db.engine, backend, sample=SEARCH_SAMPLE)
-                    if backend is not None and backend.name != "sql" else None)
+                    if backend is not None else None)
     problems = list(found.problems)
     if searched is not None and not searched.agrees:
         problems.append(

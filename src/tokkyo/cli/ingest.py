@@ -17,14 +17,12 @@ from tokkyo.ingest.reparse import REREADABLE, NotRereadable, stored_items
 from tokkyo.ingest.service import STATUSES, Ingestor, RunReport, default_workers
 from tokkyo.search import outbox
 from tokkyo.search import service as search_service
-from tokkyo.search.indexer import BigramIndexer
 from tokkyo.store.database import Database
 
 
 def run_ingest(db: Database, paths: list[Path], batch_size: int, workers: int | None,
                quiet: bool = False, tolerant: bool = False) -> RunReport:
-    ingestor = Ingestor(db.engine, db.blobs, indexer=BigramIndexer.for_engine(db.engine),
-                        batch_size=batch_size,
+    ingestor = Ingestor(db.engine, db.blobs, batch_size=batch_size,
                         workers=default_workers() if workers is None else workers,
                         label="ingest " + " ".join(str(p) for p in paths), tolerant=tolerant)
     return _run(ingestor, items.walk(paths), items.count(paths), quiet, "ingest")
@@ -52,7 +50,7 @@ def index_due(engine: sa.Engine, quiet: bool = False) -> None:
     """Write the index work ingest recorded to the search engine now, with a progress bar
     (what ingest loaded is searchable when the command ends)."""
     backend = search_service.bound(engine)
-    if backend is None or backend.name == "sql":
+    if backend is None:
         return
     with Progress(TextColumn("[bold]search index"), BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=context.console, disable=quiet,
@@ -133,8 +131,7 @@ def reparse(
             total, stored = stored_items(db.engine, db.blobs, formats)
         except NotRereadable as exc:
             context.fail(str(exc), code=2)
-        ingestor = Ingestor(db.engine, db.blobs, indexer=BigramIndexer.for_engine(db.engine),
-                            batch_size=config.ingest_batch_size, workers=0,
+        ingestor = Ingestor(db.engine, db.blobs, batch_size=config.ingest_batch_size, workers=0,
                             label="reparse", tolerant=True, reread=True)
         report = _run(ingestor, stored, total, quiet, "reparse")
     print_report(report)

@@ -24,9 +24,9 @@ def register(app: typer.Typer) -> None:
 
 def _backend(db: Database) -> search_service.SearchBackend:
     backend = search_service.bound(db.engine)
-    if backend is None or backend.name == "sql":
-        context.fail("the store is searched with its own SQL index (TOKKYO_SEARCH_ENGINE="
-                     "sql): there is no search engine to write", code=2)
+    if backend is None:
+        context.fail("the store has no search engine attached (TOKKYO_SEARCH_ENGINE: "
+                     "tantivy or sphinx)", code=2)
     return backend
 
 

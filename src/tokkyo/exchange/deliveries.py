@@ -38,14 +38,12 @@ from tokkyo.exchange.partners import get_agreement, get_partner
 from tokkyo.ingest.errors import Rejected, Skipped
 from tokkyo.ingest.foreign.reading import DocumentKey
 from tokkyo.ingest.foreign.xmlsafe import ParseFailure
-from tokkyo.ingest.indexer import Indexer
 from tokkyo.ingest.items import expand
 from tokkyo.ingest.parsed import Delivery, Parsed
 from tokkyo.ingest.prepare import Prepared, SkippedItem, ready
 from tokkyo.ingest.readers import parse
 from tokkyo.ingest.service import Ingestor, RunReport
 from tokkyo.model.documents import Publication
-from tokkyo.search.indexer import BigramIndexer
 from tokkyo.store.blobs import BlobStore
 from tokkyo.store.database import Database
 from tokkyo.store.repositories import exchange as repository
@@ -261,15 +259,15 @@ def _process(db: Database, results: list[FileResult], manifest: Manifest,
             problems.append("all-or-nothing: a quarantined file holds back the whole "
                             "delivery; nothing of it was loaded")
             return "quarantined"
-    ingestor = Ingestor(db.engine, db.blobs, indexer=BigramIndexer.for_engine(db.engine),
-                        workers=0, label=f"exchange {partner} {key}", tolerant=tolerant)
+    ingestor = Ingestor(db.engine, db.blobs, workers=0, label=f"exchange {partner} {key}",
+                        tolerant=tolerant)
     run = ingestor.start()
     try:
         for result in results:
             if result.state in ("verified", "parsed"):
                 # read (again, under all-or-nothing) and loaded file by file: one parse
                 # each, and a file is one batch, whole or not at all
-                items = _read(result, tolerant, prefix, (db.blobs, ingestor.indexer))
+                items = _read(result, tolerant, prefix, db.blobs)
                 if items is not None:
                     _load(ingestor, run, result, items)
     finally:
@@ -287,10 +285,10 @@ def _process(db: Database, results: list[FileResult], manifest: Manifest,
 
 
 def _read(result: FileResult, tolerant: bool, prefix: str,
-          store: tuple[BlobStore, Indexer | None] | None) -> list[Prepared] | None:
+          blobs: BlobStore | None) -> list[Prepared] | None:
     """Parse the file's items (a ZIP's members each); on the first failure the file is
-    quarantined with the error's code and position. With `store` (the blob store and the
-    indexer), the items made ready to load (`Ready`, their bytes in the blob store)."""
+    quarantined with the error's code and position. With `blobs` (the blob store),
+    the items made ready to load (`Ready`, their bytes in the blob store)."""
     data = result.path.read_bytes()
     documents: list[dict[str, Any]] = []
     formats: list[str] = []
@@ -312,8 +310,8 @@ def _read(result: FileResult, tolerant: bool, prefix: str,
             return None
         formats.append(read.format)
         documents += _documents(read)
-        if store is not None:
-            prepared.append(ready(item, read, store[0], store[1]))
+        if blobs is not None:
+            prepared.append(ready(item, read, blobs))
     result.format = ",".join(dict.fromkeys(formats))
     result.documents = documents
     result.records = sum(1 for d in documents if d["outcome"] != "deleted")

@@ -8,7 +8,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tokkyo.ingest.indexer import Indexer
 from tokkyo.ingest.parsed import Delivery
 from tokkyo.ingest.prepare import Ready, Refused
 from tokkyo.model.cases import CaseUpdate, PartyNames
@@ -23,9 +22,6 @@ from tokkyo.store.repositories import (
     sources,
 )
 
-# Publications written in this batch, to index at its end: (publication id, entries).
-IndexQueue = list[tuple[int, Any]]
-
 
 def quarantine(conn: sa.Connection, batch_id: int, entry: Refused) -> None:
     if entry.blob:
@@ -34,8 +30,8 @@ def quarantine(conn: sa.Connection, batch_id: int, entry: Refused) -> None:
                            reason=entry.reason, blob_sha256=entry.blob)
 
 
-def apply(conn: sa.Connection, batch_id: int, entry: Ready, indexer: Indexer | None,
-          to_index: IndexQueue, touched: set[int], *, reread: bool = False) -> str:
+def apply(conn: sa.Connection, batch_id: int, entry: Ready, touched: set[int], *,
+          reread: bool = False) -> str:
     """Record the new version and write its content; returns the outcome status. The
     cases whose content it changed go to `touched` (their summaries are stored again at
     the batch's end). With `reread`, unchanged bytes are written again under their
@@ -46,7 +42,7 @@ def apply(conn: sa.Connection, batch_id: int, entry: Ready, indexer: Indexer | N
         if not reread:
             return "unchanged"
         sources.set_problems(conn, previous.id, "\n".join(parsed.problems))
-        _content(conn, parsed.payload, previous.id, entry, indexer, to_index, touched)
+        _content(conn, parsed.payload, previous.id, entry, touched)
         return "replaced"
     payload = parsed.payload
     new_content = True
@@ -59,18 +55,18 @@ def apply(conn: sa.Connection, batch_id: int, entry: Ready, indexer: Indexer | N
         conn, key=parsed.key, format=parsed.format, name=entry.name,
         blob_sha256=entry.blob, fingerprint=entry.fingerprint, batch_id=batch_id,
         problems="\n".join(parsed.problems), previous=previous)
-    _content(conn, payload, version.id, entry, indexer, to_index, touched)
+    _content(conn, payload, version.id, entry, touched)
     if previous is not None:
         return "replaced"
     return "loaded" if new_content else "unchanged"
 
 
 def _content(conn: sa.Connection, payload: Any, source_id: int, entry: Ready,
-             indexer: Indexer | None, to_index: IndexQueue, touched: set[int]) -> None:
+             touched: set[int]) -> None:
     if isinstance(payload, Publication):
-        _write(conn, payload, source_id, entry.index_entries, indexer, to_index, touched)
+        _write(conn, payload, source_id, touched)
     elif isinstance(payload, Delivery):
-        _deliver(conn, payload, source_id, entry, indexer, to_index, touched)
+        _deliver(conn, payload, source_id, entry, touched)
     elif isinstance(payload, CaseUpdate):
         touched.add(cases.apply_update(conn, payload, source_id, entry.body_blobs))
     elif isinstance(payload, PartyNames):
@@ -80,12 +76,12 @@ def _content(conn: sa.Connection, payload: Any, source_id: int, entry: Ready,
         filings.write(conn, entry.parsed.key, payload, source_id, entry.blob)
 
 
-def _write(conn: sa.Connection, pub: Publication, source_id: int, entries: Any,
-           indexer: Indexer | None, to_index: IndexQueue, touched: set[int]) -> int:
+def _write(conn: sa.Connection, pub: Publication, source_id: int, touched: set[int]) -> int:
+    """Store a publication; its case (and the case it leaves) go to `touched`, whose
+    summaries and search documents are written again at the batch's end."""
     existing = publications.find(conn, pub.country, pub.kind, pub.number)
     if existing is not None:        # a replacement may move it to another case
         touched.add(publications.case_of(conn, existing))
-        _unindex(conn, existing, indexer, to_index)
     pub_id, app_id = publications.write(conn, pub, source_id, existing)
     touched.add(app_id)
     if pub.country == "JP" and pub.application_number:
@@ -93,36 +89,18 @@ def _write(conn: sa.Connection, pub: Publication, source_id: int, entries: Any,
         filings.link_publication(conn, pub.application_number, app_id, pub.number, pub.date)
     if pub.trademark is not None:
         cases.fill_trademark(conn, app_id, pub.trademark)
-    if indexer is not None:
-        to_index.append((pub_id, entries))
     return pub_id
 
 
-def _unindex(conn: sa.Connection, pub_id: int, indexer: Indexer | None,
-             to_index: IndexQueue) -> None:
-    if indexer is None:
-        return
-    if any(item[0] == pub_id for item in to_index):
-        # an earlier version in this batch: its entries are not in the index yet
-        to_index[:] = [item for item in to_index if item[0] != pub_id]
-    else:
-        indexer.remove(conn, pub_id)
-
-
 def _deliver(conn: sa.Connection, delivery: Delivery, source_id: int, entry: Ready,
-             indexer: Indexer | None, to_index: IndexQueue, touched: set[int]) -> None:
+             touched: set[int]) -> None:
     """Every publication of a foreign file, then the records it deletes. A partial
     answer (OPS claims or description) is merged into the stored document: what it
     carries replaces, what it lacks is kept. A bibliographic-only document (a DOCDB
     record, an OPS biblio answer) replaces the stored one but keeps its full text."""
-    entries = entry.index_entries or [None] * len(delivery.publications)
     for i, pub in enumerate(delivery.publications):
-        merged = _merged(conn, pub) if delivery.partial else _with_stored_text(conn, pub)
-        if merged is not pub:
-            pub = merged
-            if indexer is not None:
-                entries[i] = indexer.prepare(pub)
-        pub_id = _write(conn, pub, source_id, entries[i], indexer, to_index, touched)
+        pub = _merged(conn, pub) if delivery.partial else _with_stored_text(conn, pub)
+        pub_id = _write(conn, pub, source_id, touched)
         if i < len(entry.attachment_blobs):
             files = entry.attachment_blobs[i]
             for _name, sha, media_type, size in files:
@@ -134,7 +112,6 @@ def _deliver(conn: sa.Connection, delivery: Delivery, source_id: int, entry: Rea
         existing = publications.find(conn, key.country, key.kind, key.number)
         if existing is None:
             continue
-        _unindex(conn, existing, indexer, to_index)
         app_id = publications.case_of(conn, existing)
         publications.delete(conn, existing)
         if cases.exists(conn, app_id):

@@ -10,8 +10,10 @@ failed and nothing of it is written. While one batch is written, workers read th
 (and a writer thread writes it, so that the ingest process takes the next batch's
 results in meanwhile); reading in the ingest process, the blob files are written on a
 thread beside the reading, and each batch waits for its blobs before it is written.
-Batches are written one at a time, in order. On SQLite, FTS5's work and the disk's
-waits run without the GIL, which is what the threads overlap.
+Batches are written one at a time, in order. The database's work and the disk's waits
+run without the GIL, which is what the threads overlap. Search engines are not written
+here: each batch records its cases in the search outbox, and the index worker writes
+them (search/outbox.py).
 """
 
 from __future__ import annotations
@@ -33,9 +35,8 @@ from typing import BinaryIO
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from tokkyo.ingest.apply import IndexQueue, apply, quarantine
+from tokkyo.ingest.apply import apply, quarantine
 from tokkyo.ingest.errors import IngestStopped
-from tokkyo.ingest.indexer import Indexer
 from tokkyo.ingest.items import SourceItem
 from tokkyo.ingest.prepare import Prepared, Refused, SkippedItem, prepare
 from tokkyo.store.blobs import BlobStat, BlobStore, sha256_hex
@@ -80,9 +81,9 @@ def default_workers() -> int:
 
 
 class Ingestor:
-    def __init__(self, engine: Engine, blob_store: BlobStore, *, indexer: Indexer | None,
-                 batch_size: int = 200, workers: int = 0, label: str = "",
-                 tolerant: bool = False, reread: bool = False) -> None:
+    def __init__(self, engine: Engine, blob_store: BlobStore, *, batch_size: int = 200,
+                 workers: int = 0, label: str = "", tolerant: bool = False,
+                 reread: bool = False) -> None:
         """`workers`: reader processes; 0 reads in this process. They start only when the
         first batch is full, so small runs pay no start-up cost. `tolerant`: repair
         foreign XML that is not well-formed, logging every repair (exchange.md §11.3).
@@ -91,7 +92,6 @@ class Ingestor:
         readers have learnt to read more of a format."""
         self.engine = engine
         self.blobs = blob_store
-        self.indexer = indexer
         self.batch_size = batch_size
         self.workers = workers
         self.label = label
@@ -180,9 +180,9 @@ class Ingestor:
     @contextmanager
     def _writer(self, parallel: bool) -> Iterator[ThreadPoolExecutor | None]:
         """With reader processes, one thread writes the batches, so that this thread can
-        take the next batch's results in (unpickling them: a publication with its index
-        entries is a few hundred kilobytes) while the database writes the current one;
-        the database's own work, the FTS5 index above all, runs without the GIL. Batches
+        take the next batch's results in (unpickling them: a publication is up to a few
+        hundred kilobytes) while the database writes the current one; the database's own
+        work runs without the GIL. Batches
         are still written one after the other, in order, on one connection at a time.
         Reading in this process, a writer thread would only contend with the reading
         for the GIL, so the batches are written here then."""
@@ -195,8 +195,8 @@ class Ingestor:
     def _read(self, pool: ProcessPoolExecutor | None, chunk: list[SourceItem],
               blobs: _BlobsOnAThread) -> list[Future[Prepared] | Prepared]:
         if pool is None:
-            return [prepare(item, blobs, self.indexer, self.tolerant) for item in chunk]
-        work = partial(prepare, blobs=self.blobs, indexer=self.indexer, tolerant=self.tolerant)
+            return [prepare(item, blobs, self.tolerant) for item in chunk]
+        work = partial(prepare, blobs=self.blobs, tolerant=self.tolerant)
         return [pool.submit(work, item) for item in chunk]
 
     def _load(self, prepared: list[Prepared], report: RunReport) -> list[Outcome]:
@@ -231,32 +231,26 @@ class Ingestor:
     def _commit(self, conn: sa.Connection, batch_id: int, prepared: list[Prepared], *,
                 isolate: bool) -> list[Outcome]:
         """One transaction for the batch. Without `isolate`, items share it with no
-        savepoints (savepoints are costly: SQLite's FTS5 flushes its index at each one)."""
+        savepoints (a savepoint per item is work the usual batch, which nothing refuses,
+        does not need)."""
         with conn.begin():
             batches.lock_writer(conn)
-            to_index: IndexQueue = []
             touched: set[int] = set()
-            outcomes = [self._one(conn, batch_id, entry, to_index, touched, isolate)
+            outcomes = [self._one(conn, batch_id, entry, touched, isolate)
                         for entry in prepared]
             # a summary for each case written (one that a refused item's savepoint took
             # back is summarised again as it is: the same)
             case_summaries.refresh(conn, touched)
             # their search documents are due, in this transaction (search/outbox.py)
             search_outbox.record(conn, touched)
-            # Indexed last: on SQLite, FTS5 flushes its pending index at every statement
-            # that opens a statement journal (any INSERT … RETURNING), so index writes
-            # interleaved with the other tables would cost a flush per document.
-            if self.indexer is not None:
-                for pub_id, entries in to_index:
-                    self.indexer.add(conn, pub_id, entries)
             tally = Counter(o.status for o in outcomes)
             batches.finish(conn, batch_id, loaded=tally["loaded"],
                            unchanged=tally["unchanged"], replaced=tally["replaced"],
                            quarantined=tally["quarantined"])
         return outcomes
 
-    def _one(self, conn: sa.Connection, batch_id: int, entry: Prepared, to_index: IndexQueue,
-             touched: set[int], isolate: bool) -> Outcome:
+    def _one(self, conn: sa.Connection, batch_id: int, entry: Prepared, touched: set[int],
+             isolate: bool) -> Outcome:
         if isinstance(entry, SkippedItem):
             return Outcome(entry.name, "skipped", reason=entry.reason)
         if isinstance(entry, Refused):
@@ -265,19 +259,15 @@ class Ingestor:
         parsed = entry.parsed
         if not isolate:
             try:
-                status = apply(conn, batch_id, entry, self.indexer, to_index, touched,
-                               reread=self.reread)
+                status = apply(conn, batch_id, entry, touched, reread=self.reread)
             except _REFUSALS as exc:
                 raise _Refusal from exc
         else:
             savepoint = conn.begin_nested()
-            queued = list(to_index)
             try:
-                status = apply(conn, batch_id, entry, self.indexer, to_index, touched,
-                               reread=self.reread)
+                status = apply(conn, batch_id, entry, touched, reread=self.reread)
             except _REFUSALS as exc:
                 savepoint.rollback()
-                to_index[:] = queued               # the index queue goes back with the rows
                 refused = Refused(entry.name, entry.size,
                                   f"{entry.name}: refused by the store: {_short(exc)}",
                                   parsed.format, entry.blob)

@@ -3,9 +3,9 @@
 A publication's searchable text is stored in parts (its title, its abstract, each claim,
 each description paragraph, each party's name) and indexed one unit per part. Each kind
 of part has a field code of the query language (portal.md §3.3): TI, AB, CL, DE, and AP,
-IN, AG for the names of parties in given roles. The store reads a unit's text back by
-its field (store/repositories/unit_texts.py); search indexes each unit under its field
-(search/units.py) and says which of these fields each query field reads
+IN, AG for the names of parties in given roles. The store reads a case's units back by
+their field (store/repositories/case_documents.py); search indexes each unit under its
+field (search/documents.py) and says which of these fields each query field reads
 (search/query/fields.py). This table is the one place that pairs a code with its stored
 text; it lives in model because the store may import nothing above model.
 """

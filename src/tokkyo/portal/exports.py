@@ -17,7 +17,7 @@ from tokkyo.model import urls
 from tokkyo.model.jst import JST
 from tokkyo.portal.web import T, refuse, render, today, wants_html
 from tokkyo.search import formulas
-from tokkyo.search.engine import SORTS
+from tokkyo.search.backends import SORTS
 from tokkyo.search.formulas import Formula
 from tokkyo.search.variants import Folds
 from tokkyo.translate import crosslingual

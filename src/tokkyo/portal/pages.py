@@ -23,7 +23,7 @@ from tokkyo.model.laws import Law
 from tokkyo.portal.i18n import language_of
 from tokkyo.portal.web import T, refuse, render, today, translator, wants_html
 from tokkyo.search import formulas
-from tokkyo.search.engine import SORTS
+from tokkyo.search.backends import SORTS
 from tokkyo.search.formulas import Formula
 from tokkyo.search.query import FIELDS
 from tokkyo.search.variants import Folds

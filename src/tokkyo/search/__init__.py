@@ -1,1 +1,2 @@
-"""Search: normalisation, the character n-gram index and its backends (SQLite FTS5, PostgreSQL)."""
+"""Search: the query language, normalisation, the case documents the store gives the search
+engines (tantivy embedded, a SphinxQL cluster), and the worker that keeps them current."""

@@ -1,15 +1,14 @@
 """The case document: everything the query language reads of one case, in the form a
 search engine indexes it, built from the store (the source of truth).
 
-A hit is a case (search/engine.py), and AND / OR / AND-NOT combine what a case's
+A hit is a case, and AND / OR / AND-NOT combine what a case's
 publications and its own records say, so an engine holds one document per case. Each
-field answers one kind of atom exactly as the SQL criteria (search/criteria/) answer it:
+field answers one kind of atom exactly (search/semantics.py):
 
 - `texts`: the normalised text units per field code (title, abstract, each claim, each
   paragraph, each party name, readings, goods), one value per unit: a text atom matches
   inside one value, never across two. A case without publications contributes its own
-  title (TI) and every case its own party names (the API mirror's), as the SQL engine
-  scans them;
+  title (TI) and every case its own party names (the API mirror's);
 - `codes`: classification and code values per atom kind (`CODE_FIELDS`), already merged
   where an atom reads several sources (a design class from the case and its codes);
 - `numbers`: one term per number an atom can name (`number_terms`);
@@ -161,7 +160,7 @@ def _codes(rows: CaseRows) -> dict[str, list[str]]:
 
 def number_terms(rows: CaseRows) -> list[str]:
     """`kind:key` for every number a number atom can find the case by, as
-    search/criteria/numbers.py reads them (a JP case's own numbers, its JP publications'
+    the query language reads them (a JP case's own numbers, its JP publications'
     by kind, any registration number of its publications, its appeals, and its foreign
     publications by `foreign:country:number:kind`, see `foreign_terms`)."""
     case = rows.case
@@ -201,7 +200,7 @@ def foreign_terms(country: str, number: str, kind: str) -> list[str]:
 def foreign_query_terms(key: str) -> list[str]:
     """The terms any of which a foreign number atom's key (`country:number:kind`) matches:
     a kind written with its letter only (B) matches every kind of that letter (B1, B2),
-    and a stored one-letter kind matches a written S1 (criteria/numbers.py `_foreign`)."""
+    and a stored one-letter kind matches a written S1"""
     country, number, kind = key.split(":", 2)
     base = f"foreign:{country}:{number}:"
     if not kind:

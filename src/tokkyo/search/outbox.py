@@ -52,7 +52,7 @@ def fill_if_empty(engine: sa.Engine, backend: SearchBackend) -> bool:
     """Record every case when the engine holds nothing while the store holds cases and
     less work is due than it holds cases (a new index folder, one of an older format
     version, a restored store). True if it did."""
-    if backend.name == "sql" or backend.count():
+    if backend.count():
         return False
     with engine.connect() as conn:
         cases = case_documents.count(conn)

@@ -40,12 +40,3 @@ def near(text: str, parts: Sequence[str], gaps: Sequence[tuple[int, bool]]) -> b
                             for a in reachable)]
     return bool(reachable)
 
-
-def near_window(parts: Sequence[str], distances: Sequence[int]) -> int:
-    """The window of an unordered NEAR over the bigram index (one token per character, a
-    phrase of n characters n - 1 tokens, or 1 for one character) that holds every chain
-    of `parts` linked within `distances` characters, in any order: the tokens between the
-    first phrase and the last are each gap plus one, and the middle phrases. Checked
-    against `near` on random texts (tests/search/test_proximity.py); a window too narrow
-    would lose hits, one too wide only costs verification."""
-    return sum(d + 1 for d in distances) + sum(len(p) for p in parts[1:-1])

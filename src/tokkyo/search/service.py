@@ -3,7 +3,7 @@
 A store's engine (sqlalchemy.Engine) is bound to one search backend when the app or the
 CLI opens it (`attach`); every search on a connection of that store goes to that backend
 (`search`), so the portal, CSV, the CLI and the API's lookups share one code path. A store
-nothing was bound to is searched with the SQL index.
+nothing was bound to has no engine to search with: `NoSearchEngine`.
 """
 
 from __future__ import annotations
@@ -15,19 +15,21 @@ from weakref import WeakKeyDictionary
 import sqlalchemy as sa
 
 from tokkyo.config import Settings
+from tokkyo.errors import TerminalError
 from tokkyo.search import query as q
 from tokkyo.search.backends.base import Found, SearchBackend
-from tokkyo.search.backends.sql import SqlBackend
 from tokkyo.search.variants import Folds
 
 _BOUND: WeakKeyDictionary[sa.Engine, SearchBackend] = WeakKeyDictionary()
 _LOCK = threading.Lock()
 
 
+class NoSearchEngine(TerminalError):
+    """A search on a store no search engine was attached to (`open_for`, `attach`)."""
+
+
 def open_backend(settings: Settings) -> SearchBackend:
     """The backend the settings name (`TOKKYO_SEARCH_ENGINE`)."""
-    if settings.search_engine == "sql":
-        return SqlBackend()
     if settings.search_engine == "sphinx":
         from tokkyo.search.backends.sphinx import SphinxBackend
 
@@ -49,7 +51,12 @@ def bound(engine: sa.Engine) -> SearchBackend | None:
 
 
 def backend_of(conn: sa.Connection) -> SearchBackend:
-    return _BOUND.get(conn.engine) or _SQL
+    """The backend the connection's store was attached to; `NoSearchEngine` if none."""
+    backend = _BOUND.get(conn.engine)
+    if backend is None:
+        raise NoSearchEngine("this store has no search engine attached: open it with "
+                             "tokkyo.search.service.open_for (tantivy or sphinx)")
+    return backend
 
 
 def open_for(engine: sa.Engine, settings: Settings) -> SearchBackend:
@@ -72,5 +79,3 @@ def search(conn: sa.Connection, tree: q.Node, *, law: str = "all", folds: Folds 
     return backend_of(conn).search(conn, tree, law=law, folds=folds, sort=sort,
                                    offset=offset, limit=limit, on=on)
 
-
-_SQL = SqlBackend()

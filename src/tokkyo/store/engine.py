@@ -185,11 +185,11 @@ def refresh_statistics(engine: Engine) -> None:
     """Give SQLite's planner fresh statistics (sqlite_stat1) after a load: without them it
     guesses, and once chose a scan where an index seek was right. A bounded ANALYZE
     (ANALYSIS_LIMIT rows per index), so it costs about the same at any size, of the
-    ordinary tables only: ANALYZE counts every row of a table without an index, and the
-    full-text index's shadow tables (search_fts_data: gigabytes at 1 M documents) are
-    such tables, which the planner never needs (queries reach them through the virtual
-    table). Analysing them made the statistics of a 910 k database take 184 s. Nothing
-    on PostgreSQL, where autovacuum analyses tables that changed."""
+    ordinary tables only: ANALYZE counts every row of a table without an index, and a
+    virtual table's shadow tables are such tables, which the planner never needs (a store
+    of revision 0019 or older still has the SQL n-gram index's: search_fts_data was
+    gigabytes at 1 M documents, and analysing it made the statistics of a 910 k database
+    take 184 s). Nothing on PostgreSQL, where autovacuum analyses tables that changed."""
     if engine.dialect.name != "sqlite":
         return
     with write_connection(engine) as conn, conn.begin():

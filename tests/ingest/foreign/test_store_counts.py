@@ -31,7 +31,6 @@ from tokkyo.ingest.items import walk
 from tokkyo.ingest.parsed import Delivery
 from tokkyo.ingest.readers import parse
 from tokkyo.ingest.service import Ingestor, RunReport
-from tokkyo.search.indexer import BigramIndexer
 from tokkyo.store.blobs import LocalBlobStore
 from tokkyo.store.database import Database
 from tokkyo.store.engine import make_engine
@@ -128,8 +127,7 @@ def corpus() -> Corpus:
 def load(db: Database, *paths: Path) -> RunReport:
     """`paths` loaded with the real ingest service, tolerant mode and the search index
     (what `tokkyo ingest --tolerant` does)."""
-    return Ingestor(db.engine, db.blobs, indexer=BigramIndexer.for_engine(db.engine),
-                    batch_size=50, tolerant=True).run(walk(list(paths)))
+    return Ingestor(db.engine, db.blobs, batch_size=50, tolerant=True).run(walk(list(paths)))
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

@@ -31,8 +31,9 @@ class Found:
 class SearchBackend(Protocol):
     """A search engine holding one document per case.
 
-    Hits, counts and the orders by date and number equal the SQL engine's
-    (search/engine.py) for every query; the order by relevance is the engine's own."""
+    Hits, counts and the orders by date and number are the same on every engine (the
+    recorded oracle, tests/search/oracle_samples.json, holds them); the order by
+    relevance is the engine's own."""
 
     name: str
 

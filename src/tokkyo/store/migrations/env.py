@@ -7,22 +7,15 @@ from typing import Any
 from alembic import context
 
 from tokkyo.store.engine import make_engine
-from tokkyo.store.tables import BACKEND_INDEXES, BACKEND_TABLES, metadata
+from tokkyo.store.tables import BACKEND_INDEXES, metadata
 
 config = context.config
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool,
                    compare_to: Any) -> bool:
-    """Leave the backend-specific search index tables (and FTS5's shadow tables) and
-    backend-only indexes alone."""
-    if type_ == "table" and name and name.startswith(BACKEND_TABLES):
-        return False
-    if type_ == "index" and name in BACKEND_INDEXES:
-        return False
-    if type_ in {"index", "column"} and getattr(obj, "table", None) is not None:
-        return not obj.table.name.startswith(BACKEND_TABLES)
-    return True
+    """Leave the backend-only indexes alone (created by migrations outside the MetaData)."""
+    return not (type_ == "index" and name in BACKEND_INDEXES)
 
 
 def run_migrations(connection: Any) -> None:

@@ -62,7 +62,6 @@ from tokkyo.store.tables.publications import (
     publication_texts,
     publications,
     search_outbox,
-    search_owners,
 )
 from tokkyo.store.tables.shared import (
     citations,
@@ -128,7 +127,6 @@ __all__ = [
     "revoked_links",
     "saved_formulas",
     "search_outbox",
-    "search_owners",
     "sources",
     "tokens",
     "trademark_texts",
@@ -138,9 +136,6 @@ __all__ = [
     "users",
 ]
 
-#: Tables the migrations create outside this MetaData, per backend: the bigram index
-#: (FTS5 virtual table and its shadow tables on SQLite, tsvector table on PostgreSQL).
-BACKEND_TABLES = ("search_fts", "search_grams")
 #: Indexes the migrations create outside this MetaData, on one backend only or with
 #: columns that differ by backend: the code-point-order index of classification codes on
 #: PostgreSQL (migration 0004); a case's publications and parties as result lists show

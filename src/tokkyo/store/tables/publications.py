@@ -50,18 +50,6 @@ publications = sa.Table(
                        name="number_digits"),
 )
 
-# The case of each indexed publication, kept by the search indexer beside its index
-# entries (search/indexer.py): search finds the case of every matched text unit here, one
-# narrow row keyed by the publication id (SQLite's rowid), not in the wide publications
-# row (migration 0007).
-search_owners = sa.Table(
-    "search_owners", metadata,
-    sa.Column("publication_id", sa.Integer,
-              sa.ForeignKey("publications.id", ondelete="CASCADE"), primary_key=True,
-              autoincrement=False),
-    sa.Column("application_id", sa.Integer, nullable=False),
-)
-
 # Index work: the cases whose documents a search engine must write again (or delete),
 # recorded in the transaction that changed them and taken off once the engine has them
 # (search/outbox.py), so that a crash on either side loses no update. No foreign key: a

@@ -38,8 +38,8 @@ from tokkyo.search.backends.sphinx.cluster import (
 from tokkyo.search.backends.sphinx.compiler import Compiled, QueryCompiler, tree_expression
 from tokkyo.search.backends.sphinx.schema import KEYS_FIELD, LAWS, PAIR_FIELDS, TEXT_FIELDS
 from tokkyo.search.backends.sphinx.tokens import EVERY
-from tokkyo.search.combine import LAW_GROUPS, WEIGHTS
 from tokkyo.search.documents import CaseDocument
+from tokkyo.search.semantics import LAW_GROUPS, WEIGHTS
 from tokkyo.search.variants import Folds
 
 _ORDER = {"relevance": "WEIGHT() DESC, published DESC, id DESC",

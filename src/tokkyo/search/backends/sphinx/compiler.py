@@ -1,11 +1,11 @@
 """A parsed query as one full-text expression of the sphinx backend's words (tokens.py):
 AND, OR and AND-NOT of the atoms over the whole case document, which is the case-level
-combination the SQL engine makes.
+combination (a hit is a case).
 
 Every atom is exact in the index but three, which it narrows to candidates that
-search.py verifies: proximity (the store's texts, as criteria/texts.py verifies),
+verify.py decides: proximity (on the store's texts),
 marks with a wildcard (the marks stored beside the document) and F-term sets (the F-terms
-stored beside it, paired as criteria/codes.py pairs them). The expression uses only the
+stored beside it, paired as search/semantics.py `pairing` pairs them). The expression uses only the
 extended query syntax Manticore Search also reads (field limits, phrases, `|`, `-`,
 `word*`).
 """
@@ -180,7 +180,7 @@ class QueryCompiler:
         characters for two parts; for a chain, every gap and every part's longest
         spelling, which bounds the words between any two of its parts. The candidates
         are verified all the same. Not with the long-vowel fold, which counts distances
-        on text without its word-final ー (as criteria/texts.py `_near_keys`)."""
+        on text without its word-final ー."""
         distances = [g.distance for g in value.gaps]
         if len(distances) == 1:
             return distances[0] + 1

@@ -1,8 +1,7 @@
-"""The atoms the index only narrows, decided for each candidate case as the SQL engine
-decides them: proximity on the store's normalised texts (criteria/texts.py and
-proximity.py `near`, with the query's folds), wildcard marks by their pattern's
-`fullmatch` on the stored marks, F-term sets by the one-to-one pairing of
-criteria/codes.py on the stored F-terms."""
+"""The atoms the index only narrows, decided for each candidate case: proximity on the
+store's normalised texts (proximity.py `near`, with the query's folds), wildcard marks by
+their pattern's `fullmatch` on the stored marks, F-term sets by the one-to-one pairing of
+search/semantics.py on the stored F-terms."""
 
 from __future__ import annotations
 
@@ -14,9 +13,9 @@ import sqlalchemy as sa
 from tokkyo.search import documents
 from tokkyo.search import query as q
 from tokkyo.search.backends.sphinx.compiler import document_fields
-from tokkyo.search.criteria.codes import _pairing
 from tokkyo.search.normalize import normalise_field
 from tokkyo.search.proximity import near
+from tokkyo.search.semantics import pairing
 from tokkyo.search.variants import Folds, fold
 
 #: Candidates read from the store at a time for a proximity atom.
@@ -53,4 +52,4 @@ def fterm_set(value: q.FtermSet, stored: Mapping[int, str]) -> set[int]:
     with its additional codes."""
     stems = [value.theme + t for t in value.terms]
     return {case_id for case_id, text in stored.items()
-            if _pairing(stems, value.additionals, set(text.split()))}
+            if pairing(stems, value.additionals, set(text.split()))}

@@ -1,8 +1,8 @@
-"""A parsed query as one tantivy query over case documents: the same AST the SQL engine
-compiles (search/criteria/), the same hits.
+"""A parsed query as one tantivy query over case documents: the AST every surface
+parses, with the hits the recorded oracle holds (tests/search/oracle_samples.json).
 
-AND, OR and AND-NOT are boolean queries over whole cases, as the SQL engine's grouping by
-case makes them. Text atoms score (BM25 with tokkyo's field weights, search/combine.py);
+AND, OR and AND-NOT are boolean queries over whole cases (a hit is a case). Text atoms
+score (BM25 with tokkyo's field weights, search/semantics.py);
 every other atom is a filter scoring nothing, and so is the right side of an AND-NOT.
 """
 
@@ -17,10 +17,9 @@ from tokkyo.model.status import Status
 from tokkyo.search import query as q
 from tokkyo.search.backends.tantivy.schema import STATUS_DATES, date_field, day
 from tokkyo.search.backends.tantivy.texts import TextQueries, any_of, rust_escape
-from tokkyo.search.combine import LAW_GROUPS
-from tokkyo.search.criteria.codes import CODE_SCHEMES
 from tokkyo.search.documents import foreign_query_terms
 from tokkyo.search.query.ast import normalise_mark
+from tokkyo.search.semantics import CODE_SCHEMES, LAW_GROUPS
 
 Occur = tantivy.Occur
 Query = tantivy.Query
@@ -116,7 +115,7 @@ class Compiler:
 
     def _fterm_set(self, value: q.FtermSet) -> Query:
         """Some one-to-one pairing of the additional codes with the terms is present
-        (criteria/codes.py `_pairing`): every injective assignment, each an AND."""
+        (search/semantics.py `pairing`): every injective assignment, each an AND."""
         stems = [value.theme + t for t in value.terms]
         pairings = []
         for slots in itertools.permutations(range(len(value.additionals)), len(stems)):

@@ -1,7 +1,7 @@
 """Text atoms as tantivy queries: substrings as phrases of bigrams, proximity as phrases
 with the terms' offsets, verified against the store where offsets cannot say it exactly.
 
-The semantics are those of the SQL engine (search/criteria/texts.py): a term matches a
+The semantics (search/semantics.py, the recorded oracle's): a term matches a
 unit holding one of its spellings under the query's folds (`variants.expand`); a
 proximity atom matches a unit holding every part, linked as the gaps say (`proximity.near`,
 counted on the text with the folds applied).
@@ -19,11 +19,10 @@ import tantivy
 from tokkyo.model.text_fields import NAME_FIELDS
 from tokkyo.search import query as q
 from tokkyo.search.backends.tantivy.schema import GAP, bigram_field, term, unigram_field
-from tokkyo.search.combine import WEIGHTS
-from tokkyo.search.criteria.texts import TEXT_FIELDS
 from tokkyo.search.documents import build
 from tokkyo.search.normalize import normalise_name, normalise_text
 from tokkyo.search.proximity import near
+from tokkyo.search.semantics import TEXT_FIELDS, WEIGHTS
 from tokkyo.search.variants import Folds, expand, fold
 
 #: Phrases one proximity atom may expand to per field before it is verified instead.
@@ -138,7 +137,7 @@ class TextQueries:
 
     def _verified(self, fields: Sequence[str], value: q.Text) -> tantivy.Query:
         """Cases holding every part (any spelling) in some field, their units then
-        checked with `near` on folded text, as the SQL engine checks them."""
+        checked with `near` on folded text."""
         candidates = tantivy.Query.boolean_query([
             (tantivy.Occur.Must, any_of([self._term(f, p) for f in fields]))
             for p in value.parts])

@@ -1,7 +1,7 @@
 """exchange: partners, agreements, deliveries, their files and documents, leases
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 
 Issue 16, items 1, 3 and 4 (exchange.md §1–§6): partner offices and their agreements (one
 row per exchanged product, credentials sealed with the server secret), each delivery
@@ -18,7 +18,7 @@ from alembic import op
 from tokkyo.store.types import UTCDateTime
 
 revision = '0021'
-down_revision = '0019'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
