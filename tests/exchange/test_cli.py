@@ -15,7 +15,7 @@ from tokkyo.cli.main import app
 
 def test_import_list_and_show(database_url, tmp_path):
     env = {"TOKKYO_DATA_DIR": str(tmp_path / "data"), "TOKKYO_DATABASE_URL": database_url,
-           "TOKKYO_SEARCH_ENGINE": "sql", "COLUMNS": "200", "TOKKYO_SECRET_KEY": "k" * 40}
+           "COLUMNS": "200", "TOKKYO_SECRET_KEY": "k" * 40}
     runner = CliRunner()
 
     def tokkyo(*args: str, code: int = 0) -> str:

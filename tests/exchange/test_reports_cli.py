@@ -35,7 +35,7 @@ def store(request, tmp_path):
         db = Database(make_engine(url), LocalBlobStore(tmp_path / "blobs"))
         ingest(db, GAZETTE)
         env = dict(TOKKYO_DATA_DIR=str(tmp_path / "data"), TOKKYO_DATABASE_URL=url,
-                   COLUMNS="250", TOKKYO_SEARCH_ENGINE="sql")
+                   COLUMNS="250")
         yield env, db, tmp_path
         db.close()
 

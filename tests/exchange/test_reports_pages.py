@@ -33,7 +33,7 @@ def site(request, tmp_path_factory) -> Iterator[tuple[str, reports.MemorySource]
     folder = tmp_path_factory.mktemp("exchange-pages")
     with fresh_database(request.param, request, folder) as url:
         settings = load_settings(database_url=url, data_dir=str(folder / "data"),
-                                 secret_key=SECRET, search_engine="sql")
+                                 secret_key=SECRET)
         db = Database.open(settings)
         with db.engine.begin() as conn:
             policy = Policy.from_settings(settings)

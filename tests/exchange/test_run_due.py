@@ -58,7 +58,7 @@ def env(database_url: str, tmp_path: Path) -> dict[str, str]:
     src = str(Path(__file__).resolve().parents[2] / "src")
     return dict(os.environ, TOKKYO_DATA_DIR=str(tmp_path / "data"),
                 TOKKYO_DATABASE_URL=database_url, TOKKYO_SECRET_KEY=SECRET,
-                TOKKYO_SEARCH_ENGINE="sql", COLUMNS="200", TOKKYO_INGEST_WORKERS="0",
+                COLUMNS="200", TOKKYO_INGEST_WORKERS="0",
                 PYTHONPATH=os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH"))
                                            if p))
 
