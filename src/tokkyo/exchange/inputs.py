@@ -91,6 +91,9 @@ class AgreementRow:
     required_sections: frozenset[str] = frozenset()
     legal_status_expected: bool = False
     public_provision: bool = False
+    #: When the agreement took effect: a partner that never delivered is late one
+    #: period (and the grace) after it, not at once.
+    since: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
