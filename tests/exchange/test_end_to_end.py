@@ -6,7 +6,9 @@ and loads it; the documents are searchable; the delivery's quality report (store
 when it was processed) and the partner's row of the status table come out of the store,
 through `tokkyo exchange report` and `tokkyo exchange status`.
 
-One module-scoped setup per protocol and backend: the server, the store, one run."""
+One module-scoped setup per protocol (FTPS on PostgreSQL, SFTP on SQLite): the server,
+the store, one run. `report` and `status` run in this process (Typer's runner): the
+process that matters, run-due, is a real one."""
 
 from __future__ import annotations
 
@@ -23,10 +25,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from tests.conftest import FOREIGN, fresh_database, open_searched
 from tests.search.test_foreign_search import hits
 from tests.transfer_servers import ftps_server, make_certificate, make_ssh_key, sftp_server
+from tokkyo.cli.exchange import app as exchange_app
 from tokkyo.config import load_settings
 from tokkyo.exchange import deliveries, partners, reports
 from tokkyo.store.database import Database
@@ -75,8 +79,12 @@ def cli(env: dict[str, str], *args: str) -> tuple[int, str]:
     return done.returncode, done.stdout + done.stderr
 
 
-@pytest.fixture(scope="module", params=[("ftps", "sqlite"), ("sftp", "postgresql"),
-                                        ("ftps", "postgresql"), ("sftp", "sqlite")],
+def in_process(env: dict[str, str], *args: str) -> tuple[int, str]:
+    done = CliRunner().invoke(exchange_app, list(args), env=env)
+    return done.exit_code, done.output
+
+
+@pytest.fixture(scope="module", params=[("ftps", "postgresql"), ("sftp", "sqlite")],
                 ids=lambda p: "-".join(p))
 def pulled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
            ) -> Iterator[Run]:
@@ -159,7 +167,7 @@ def test_the_quality_report_is_stored_with_the_delivery(pulled):
     assert stored["manifest"] == {"kind": "json", "counts": {
         "documents": {"expected": 14, "delivered": 14, "short": 0}}}
     assert stored["accuracy"]["documents"] == 14
-    code, output = cli(pulled.env, "report", str(shown["id"]), "--json")
+    code, output = in_process(pulled.env, "report", str(shown["id"]), "--json")
     assert code == 0, output
     assert json.loads(output) == stored
     with pulled.db.transaction() as conn:
@@ -168,7 +176,7 @@ def test_the_quality_report_is_stored_with_the_delivery(pulled):
 
 
 def test_the_status_row_comes_out_of_the_store(pulled):
-    code, output = cli(pulled.env, "status", "--json")
+    code, output = in_process(pulled.env, "status", "--json")
     assert code == 0, output
     twin = json.loads(output)
     [row] = twin["partners"]
