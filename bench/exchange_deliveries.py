@@ -159,7 +159,7 @@ def transfer(run: Callable[[Path], None], repeat: int) -> float:
 
 
 def over(protocols: list[str], folder: Path, url: str | None, name: str, repeat: int,
-         size: int, ingest_wall: float) -> None:
+         size: int, ingest_wall: float, ingest_cpu: float) -> None:
     """The pulled runs of `protocols`, each next to the bare transfer of the same files
     from the same server and the bare ingest measured before."""
     names = sorted(p.name for p in folder.iterdir() if p.name != "manifest.json")
@@ -183,14 +183,15 @@ def over(protocols: list[str], folder: Path, url: str | None, name: str, repeat:
                     bare_run = bare_asyncssh(server.port, host.public_line, names)
                     endpoint, key = f"sftp://127.0.0.1:{server.port}/out", host.public_line
                 wall_t = transfer(bare_run, repeat)
-                wall_p, _cpu, docs = measure(pulled(endpoint, key), url, folder, repeat)
+                wall_p, cpu_p, docs = measure(pulled(endpoint, key), url, folder, repeat)
             print(f"{name:10} {protocol} bare transfer {size / wall_t / 1e6:6.2f} MB/s  "
                   f"({wall_t:.2f} s)")
             print(f"{name:10} {protocol} pulled {docs:5} docs  {docs / wall_p:8.1f} docs/s  "
                   f"{size / wall_p / 1e6:6.2f} MB/s  ({wall_p:.2f} s)")
             print(f"{name:10} {protocol} (bare transfer + bare ingest) / pulled: "
-                  f"{(wall_t + ingest_wall) / wall_p:.2f}; bare ingest / pulled: "
-                  f"{ingest_wall / wall_p:.2f}")
+                  f"{(wall_t + ingest_wall) / wall_p:.2f}; bare ingest / pulled: wall "
+                  f"{ingest_wall / wall_p:.2f}, CPU {ingest_cpu / cpu_p:.2f} (this "
+                  "process: the client's side of the transfer, the receive)")
 
 
 def measure(run: Callable[[Database, Path], int], url: str | None, folder: Path,
@@ -235,7 +236,7 @@ def main() -> None:
                       f"{size / wall / 1e6:6.2f} MB/s  ({wall:.2f} s)")
             print(f"{name:10} exchange / bare ingest: wall {wall_b / wall_e:.2f}, "
                   f"CPU {cpu_b / cpu_e:.2f}")
-            over(protocols, folder, url, name, args.repeat, size, wall_b)
+            over(protocols, folder, url, name, args.repeat, size, wall_b, cpu_b)
         if not args.postgres_url:
             print("postgresql: skipped (no --postgres-url or TOKKYO_TEST_POSTGRES_URL)")
 

@@ -136,5 +136,12 @@ def test_an_operator_adds_a_partner_and_an_agreement_and_reads_a_delivery(site):
     assert shown.status_code == 200
     assert "xml-not-well-formed" in shown.text and "96:32" in shown.text
     assert "quarantined" in shown.text and "my-2024-01" in shown.text
+    # its quality report, stored with it, shown and linked; the report page reads it
+    assert received.report["quality"]["delivery"] == str(received.id)
+    assert f'href="/exchange/deliveries/{received.id}/report?lang=en"' in shown.text
+    report = client(server, OPERATOR, "application/json").get(
+        f"/exchange/deliveries/{received.id}/report")
+    assert report.status_code == 200 and report.json() == received.report["quality"]
+    assert operator.get(f"/exchange/deliveries/{received.id}/report").status_code == 200
     listing = operator.get("/exchange/partners/MY")
     assert f'href="/exchange/deliveries/{received.id}?lang=en"' in listing.text
