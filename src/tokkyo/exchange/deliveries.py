@@ -193,10 +193,13 @@ def receive(db: Database, partner_code: str, folder: Path, *, origin: str,
                                    json.dumps(report, ensure_ascii=False, sort_keys=True))
         if agreement is not None and state in LOADED_STATES:
             repository.set_last_success(conn, agreement.id, now_utc())
-        # the quality report, from the rows just written, becomes part of the report
+    # the quality report, computed from the rows just recorded, becomes part of the
+    # delivery's report (a transaction of its own: the record of what was loaded stands
+    # whatever happens to the report)
+    with db.transaction() as conn:
         quality = reports.store_quality(conn, delivery_id)
-        if quality is not None:
-            report["quality"] = quality
+    if quality is not None:
+        report["quality"] = quality
     return Received(delivery_id, partner.code, key, revision, state, report)
 
 
