@@ -103,7 +103,8 @@ def holding_completeness(partner: str, as_json: bool = JSON) -> None:
 
 
 @app.command("report")
-def report(delivery: str,
+def report(delivery: str = typer.Argument(..., help="The delivery's id, as `tokkyo exchange "
+                                                   "deliveries` lists it."),
            as_json: bool = JSON,
            csv_out: Path | None = typer.Option(None, "--csv",
                                                help="Also write the document-level CSV here.")
