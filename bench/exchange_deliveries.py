@@ -2,6 +2,7 @@
 ingest of the same bytes, in one run: what the delivery pipeline's checks and records cost.
 
     python bench/exchange_deliveries.py [--copies 1] [--repeat 3] [--postgres-url URL]
+                                        [--over ftps,sftp]
 
 Input: the real sample files of samples/foreign that load in strict mode (EP grants and
 applications but the four that are not well-formed, US XML, CN, the ST.96 patent
@@ -20,9 +21,17 @@ Runs, each the median of --repeat on a fresh database:
                    every file parsed for its document rows, then loaded by the Ingestor one
                    file per batch (a file loads whole or not at all), the file and document
                    rows and the report written
-Printed: documents/s and MB/s of each, and exchange / bare ingest (wall clock and CPU).
-The search engine is the store's own SQL index in both (written in the load's
-transaction), so "loaded" is "searchable".
+  bare transfer    (with --over) the same files fetched from a real FTPS (pyftpdlib) or
+                   SFTP (asyncssh) server on loopback by a bare client: ftplib, asyncssh
+                   `get` (bench/exchange.py's)
+  pulled           (with --over) arrival to searchable: the same delivery on the
+                   partner's server, `tokkyo exchange fetch` of the partner (the service
+                   it calls: schedule.fetch) lists it, fetches it through tokkyo's
+                   transport into staging and receives it as above
+Printed: documents/s and MB/s of each, exchange / bare ingest (wall clock and CPU), and
+pulled / (bare transfer + bare ingest): what arrival to searchable costs over doing the
+two bare steps one after the other. The search engine is the store's own SQL index
+throughout (written in the load's transaction), so "loaded" is "searchable".
 """
 
 from __future__ import annotations
@@ -31,6 +40,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -40,8 +50,17 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO))
 
-from tokkyo.exchange import deliveries, partners  # noqa: E402
+from bench.exchange import PASSWORD, USER, bare_asyncssh, bare_ftplib  # noqa: E402
+
+from tests.transfer_servers import (  # noqa: E402
+    ftps_server,
+    make_certificate,
+    make_ssh_key,
+    sftp_server,
+)
+from tokkyo.exchange import deliveries, partners, schedule  # noqa: E402
 from tokkyo.ingest.items import walk  # noqa: E402
 from tokkyo.ingest.service import Ingestor  # noqa: E402
 from tokkyo.store import migrate  # noqa: E402
@@ -105,6 +124,74 @@ def exchange(db: Database, folder: Path) -> int:
     return sum(f["records"] or 0 for f in received.report["files"])
 
 
+SECRET = b"bench-exchange-secret-key-0123456789abcdef"
+
+
+def pulled(endpoint: str, host_key: str) -> Callable[[Database, Path], int]:
+    """Arrival to searchable: the partner's agreement pulls from `endpoint`; one fetch."""
+    def run(db: Database, _folder: Path) -> int:
+        with db.transaction() as conn:
+            partners.add_partner(conn, "EP")
+            partners.add_agreement(conn, "EP", {
+                "direction": "receive", "right": "patent", "product": "publication data",
+                "content": "text", "format": "XML", "frequency": "weekly",
+                "transport": endpoint.split(":")[0], "url": endpoint, "username": USER,
+                "password": PASSWORD, "host_key": host_key}, SECRET)
+        with tempfile.TemporaryDirectory() as work:
+            done = schedule.fetch(db, schedule.Places.under(Path(work)), "EP",
+                                  secret=SECRET)
+        assert not done.failures and [r.state for r in done.received] == ["loaded"], \
+            (done.failures, [r.report["problems"] for r in done.received])
+        return sum(f["records"] or 0 for f in done.received[0].report["files"])
+    return run
+
+
+def transfer(run: Callable[[Path], None], repeat: int) -> float:
+    walls = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            wall = time.perf_counter()
+            run(Path(tmp))
+            walls.append(time.perf_counter() - wall)
+    return statistics.median(walls)
+
+
+def over(protocols: list[str], folder: Path, url: str | None, name: str, repeat: int,
+         size: int, ingest_wall: float, ingest_cpu: float) -> None:
+    """The pulled runs of `protocols`, each next to the bare transfer of the same files
+    from the same server and the bare ingest measured before."""
+    names = sorted(p.name for p in folder.iterdir() if p.name != "manifest.json")
+    with tempfile.TemporaryDirectory() as tmp:
+        home, keys = Path(tmp) / "home", Path(tmp) / "keys"
+        (home / "out").mkdir(parents=True)
+        # the partner's server holds the delivery as out/delivery/ (bench/exchange.py's)
+        shutil.copytree(folder, home / "out" / "delivery")
+        for protocol in protocols:
+            if protocol == "ftps":
+                tls = make_certificate(keys)
+                context = ftps_server(Path(tmp), [(USER, PASSWORD, home)], tls)
+            else:
+                host = make_ssh_key(keys, "host")
+                context = sftp_server(Path(tmp), [(USER, PASSWORD, home)], host)
+            with context as server:
+                if protocol == "ftps":
+                    bare_run = bare_ftplib(server.port, tls.pem, names)
+                    endpoint, key = f"ftps://127.0.0.1:{server.port}/out", tls.pem
+                else:
+                    bare_run = bare_asyncssh(server.port, host.public_line, names)
+                    endpoint, key = f"sftp://127.0.0.1:{server.port}/out", host.public_line
+                wall_t = transfer(bare_run, repeat)
+                wall_p, cpu_p, docs = measure(pulled(endpoint, key), url, folder, repeat)
+            print(f"{name:10} {protocol} bare transfer {size / wall_t / 1e6:6.2f} MB/s  "
+                  f"({wall_t:.2f} s)")
+            print(f"{name:10} {protocol} pulled {docs:5} docs  {docs / wall_p:8.1f} docs/s  "
+                  f"{size / wall_p / 1e6:6.2f} MB/s  ({wall_p:.2f} s)")
+            print(f"{name:10} {protocol} (bare transfer + bare ingest) / pulled: "
+                  f"{(wall_t + ingest_wall) / wall_p:.2f}; bare ingest / pulled: wall "
+                  f"{ingest_wall / wall_p:.2f}, CPU {ingest_cpu / cpu_p:.2f} (this "
+                  "process: the client's side of the transfer, the receive)")
+
+
 def measure(run: Callable[[Database, Path], int], url: str | None, folder: Path,
             repeat: int) -> tuple[float, float, int]:
     walls, cpus, documents = [], [], 0
@@ -126,7 +213,10 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--postgres-url", default=os.environ.get("TOKKYO_TEST_POSTGRES_URL"))
+    parser.add_argument("--over", default="ftps,sftp",
+                        help="protocols to pull the delivery over (empty: none)")
     args = parser.parse_args()
+    protocols = [p for p in args.over.split(",") if p]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "delivery"
         files, size = build(folder, args.copies)
@@ -144,6 +234,7 @@ def main() -> None:
                       f"{size / wall / 1e6:6.2f} MB/s  ({wall:.2f} s)")
             print(f"{name:10} exchange / bare ingest: wall {wall_b / wall_e:.2f}, "
                   f"CPU {cpu_b / cpu_e:.2f}")
+            over(protocols, folder, url, name, args.repeat, size, wall_b, cpu_b)
         if not args.postgres_url:
             print("postgresql: skipped (no --postgres-url or TOKKYO_TEST_POSTGRES_URL)")
 

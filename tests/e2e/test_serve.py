@@ -26,6 +26,10 @@ def server(tmp_path_factory):
     loaded = subprocess.run([sys.executable, "-m", "tokkyo.cli.main", "demo", "--no-serve"],
                             env=env, capture_output=True, text=True, timeout=300)
     assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+    # the demo's partners: the status table and each delivery's quality report, printed
+    printed = " ".join(loaded.stdout.split())
+    assert "exchange: SG Singapore: agreement ○, exchange × (never)" in printed
+    assert printed.count("exchange: delivery ") == 4 and printed.count("completeness ") >= 4
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "tokkyo.cli.main", "serve", "--port",
                                 str(port)], env=env, stdout=subprocess.PIPE,

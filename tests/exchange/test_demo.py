@@ -1,6 +1,7 @@
 """The demo's partners (exchange/demo.py) on SQLite: the sample files of every foreign
 format arrive through the EPO's, USPTO's, CNIPA's and WIPO's inboxes and are received
-whole; Singapore has an agreement and nothing delivered; seeding again adds nothing."""
+whole, each with its quality report; Singapore has an agreement and nothing delivered, and
+its row of the status table reads × from that alone; seeding again adds nothing."""
 
 from __future__ import annotations
 
@@ -17,6 +18,19 @@ def test_the_demo_partners_deliver_through_their_inboxes(sqlite_db, tmp_path):
     received = demo.seed(sqlite_db, places, FOREIGN)
     assert sorted(r.partner for r in received) == ["CN", "EP", "US", "WO"]
     assert {r.state for r in received} == {"loaded"}, [r.report for r in received]
+    for r in received:
+        quality = r.report["quality"]
+        assert quality["delivery"] == str(r.id) and quality["partner"] == r.partner
+        assert quality["accuracy"]["documents"] == r.report["documents"]["loaded"]
+    lines = demo.summary(sqlite_db)
+    rows = {line.split()[0]: line for line in lines if not line.startswith((" ", "late"))}
+    assert sorted(rows) == ["CN", "EP", "SG", "US", "WO"]
+    assert rows["SG"].startswith("SG Singapore: agreement ○, exchange × (never), public ○, "
+                                 "last delivery never"), rows["SG"]
+    assert "exchange △ (irregular)" in rows["EP"]     # one weekly delivery so far
+    reported = [line for line in lines if line.startswith("  delivery ")]
+    assert len(reported) == 4 and all("completeness" in line for line in reported)
+    assert not any(line.startswith("late") for line in lines)
     with sqlite_db.engine.connect() as conn:
         documents = conn.execute(sa.select(sa.func.count())
                                  .select_from(exchange_documents)).scalar_one()

@@ -1,5 +1,5 @@
-"""tokkyo's SFTP inbox server, run as its operators run it (`python -m
-tokkyo.exchange.inbox_server`, its own process, stopped by PID): each partner sees only its
+"""tokkyo's SFTP inbox server, run as its operators run it (`tokkyo exchange
+inbox-server`, its own process, stopped by PID): each partner sees only its
 own folder; `..`, absolute paths and links cannot reach another partner's."""
 
 from __future__ import annotations
@@ -39,12 +39,13 @@ def inbox(tmp_path_factory) -> Iterator[dict]:
     root = folder / "exchange"
     (root / "inbox" / "MY" / "d1").mkdir(parents=True)
     (root / "inbox" / "MY" / "d1" / "secret.xml").write_text("<my-only/>")
+    # `tokkyo exchange inbox-server` serving DATA_DIR/exchange/inbox/
     process = subprocess.Popen(
-        [sys.executable, "-m", "tokkyo.exchange.inbox_server", "--root", str(root),
+        [sys.executable, "-m", "tokkyo.cli.main", "exchange", "inbox-server",
          "--accounts", str(accounts), "--host-key", str(host.private), "--host",
          "127.0.0.1", "--port", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONPATH": str(SRC)})
+        env={**os.environ, "PYTHONPATH": str(SRC), "TOKKYO_DATA_DIR": str(folder)})
     assert process.stdout is not None
     line = process.stdout.readline()
     assert "listening on port" in line, process.stderr.read() if process.stderr else ""
@@ -144,3 +145,20 @@ def test_account_file_errors_name_the_entry(tmp_path):
     path.write_text("[]")
     with pytest.raises(ConfigError, match=r"not an inbox account file"):
         load_accounts(path)
+
+
+def test_the_inbox_server_command_refuses_a_missing_host_key(tmp_path):
+    accounts = tmp_path / "inbox.json"
+    accounts.write_text(json.dumps({"accounts": [
+        {"partner": "SG", "username": "ipos", "password_argon2":
+         PasswordHasher().hash("sg-password")}]}))
+    done = subprocess.run(
+        [sys.executable, "-m", "tokkyo.cli.main", "exchange", "inbox-server",
+         "--accounts", str(accounts), "--port", "0"],
+        capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(SRC), "TOKKYO_DATA_DIR": str(tmp_path)})
+    assert done.returncode == 2
+    key = tmp_path / "exchange" / "inbox_host_ed25519"
+    assert " ".join(done.stderr.split()) == (
+        f"{key}: no such host key file (make one with `ssh-keygen -t ed25519 -N '' -f FILE`)")
+    assert not (tmp_path / "exchange" / "inbox").exists()

@@ -5,6 +5,7 @@ sealed and never shown back) and reads a delivery with each file's state and err
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from collections.abc import Iterator
@@ -18,7 +19,7 @@ from tests.api.server import SECRET, Server
 from tests.conftest import FOREIGN, fresh_database
 from tokkyo.accounts import service as accounts
 from tokkyo.accounts.policy import Policy
-from tokkyo.exchange import deliveries
+from tokkyo.exchange import deliveries, partners
 from tokkyo.exchange.credentials import unseal
 from tokkyo.store.blobs import LocalBlobStore
 from tokkyo.store.database import Database
@@ -136,5 +137,41 @@ def test_an_operator_adds_a_partner_and_an_agreement_and_reads_a_delivery(site):
     assert shown.status_code == 200
     assert "xml-not-well-formed" in shown.text and "96:32" in shown.text
     assert "quarantined" in shown.text and "my-2024-01" in shown.text
+    # its quality report, stored with it, shown and linked; the report page reads it
+    assert received.report["quality"]["delivery"] == str(received.id)
+    assert f'href="/exchange/deliveries/{received.id}/report?lang=en"' in shown.text
+    report = client(server, OPERATOR, "application/json").get(
+        f"/exchange/deliveries/{received.id}/report")
+    assert report.status_code == 200 and report.json() == received.report["quality"]
+    assert operator.get(f"/exchange/deliveries/{received.id}/report").status_code == 200
     listing = operator.get("/exchange/partners/MY")
     assert f'href="/exchange/deliveries/{received.id}?lang=en"' in listing.text
+
+
+def test_late_partners_are_announced_on_the_exchange_page(site):
+    """The status table's rule (one weekly period and its grace after the agreement took
+    effect, nothing delivered) announces the partner on /exchange, as run-due says it."""
+    server, url, _work = site
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            partners.add_partner(conn, "TH")
+            partners.add_agreement(conn, "TH", {
+                "direction": "receive", "right": "patent", "product": "publication data",
+                "content": "text", "format": "XML", "frequency": "weekly",
+                "transport": "inbox"})
+            th = conn.execute(sa.select(exchange_partners.c.id)
+                              .where(exchange_partners.c.code == "TH")).scalar_one()
+            conn.execute(sa.update(exchange_agreements)
+                         .where(exchange_agreements.c.partner_id == th)
+                         .values(created_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)))
+    finally:
+        engine.dispose()
+    answer = client(server, OPERATOR, "application/json").get("/exchange").json()
+    [alert] = [a for a in answer["alerts"] if a["partner"] == "TH"]
+    assert alert["message"] == ("TH: no delivery has ever arrived (agreed weekly, due since "
+                                "2020-01-08)")
+    page = client(server, OPERATOR).get("/exchange").text
+    announced = re.search(r'<section[^>]*id="exchange-alerts".*?</section>', page, re.S)
+    assert announced is not None and 'data-partner="TH"' in announced.group(0)
+    assert 'href="/exchange/status?lang=en"' in page

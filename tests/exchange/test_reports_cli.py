@@ -1,4 +1,4 @@
-"""The reports' commands (mounted by the lead under `tokkyo exchange`), run in this
+"""The reports' commands (part of `tokkyo exchange`), run in this
 process by Typer's runner against a real store on SQLite and PostgreSQL: an authority
 file imported (a bad one refused with its line, nothing stored), tokkyo's own exported
 and re-imported, a delivery's report as a table, JSON and CSV, the status table with its
@@ -15,8 +15,9 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from tests.conftest import GAZETTE, fresh_database, ingest, table_counts
+from tests.exchange.stored_records import store_records
 from tests.exchange.test_status_table import NOW, seed_records
-from tokkyo.cli.exchange_reports import app
+from tokkyo.cli.exchange import app
 from tokkyo.exchange import reports
 from tokkyo.store.blobs import LocalBlobStore
 from tokkyo.store.database import Database
@@ -60,43 +61,40 @@ def test_authority_files_through_the_cli(store):
 
 
 def test_report_and_status_through_the_cli(store, monkeypatch):
-    env, _db, folder = store
-    missing = run(env, "status", check=2)
-    assert "the exchange pipeline is not set up" in missing.stderr
+    env, db, folder = store
+    empty = json.loads(run(env, "status", "--json").output)
+    assert empty == {"partners": [], "alerts": []}
     source = seed_records()
-    reports.use_source(source)
+    ids = store_records(db.engine, source)
     monkeypatch.setattr(reports, "now_utc", lambda: NOW)
-    try:
-        delivery = source.delivery_list[-1].delivery_id
-        out = folder / "docs.csv"
-        answer = json.loads(run(env, "report", delivery, "--json", "--csv", str(out)).output)
-        assert answer["delivery"] == delivery and answer["scores"]["accuracy"] == 1.0
-        assert len(list(csv.DictReader(io.StringIO(out.read_text())))) == 4
-        table = run(env, "report", delivery).output
-        assert "completeness" in table and "timeliness" in table
-        assert "no delivery 'nope'" in run(env, "report", "nope", check=1).stderr
-        held = source.holding(None, "ID")  # type: ignore[arg-type]
-        af = folder / "id-af.csv"
-        af.write_text("".join(f"{d.country};{d.number};{d.kind};{d.publication_date:%Y%m%d};\n"
-                              for d in held) + "EP;3999999;A1;20261001;\n"
-                      "EP;3999998;A1;20261001;W\n")
-        run(env, "authority", "import", "ID", str(af))
-        whole = json.loads(run(env, "authority", "completeness", "ID", "--json").output)
-        assert [e["number"] for e in whole["missing"]] == ["3999999"]
-        assert whole["expected_missing"] == [{
-            "country": "EP", "number": "3999998", "kind": "A1", "date": "2026-10-01",
-            "exception": "W", "reason": "application withdrawn before publication"}]
-        assert whole["delivered"] == len(held) == 12 and whole["complete"] == 0
-        assert {tuple(p["missing"]) for p in whole["parts_missing"]} == {
-            ("claims", "description")}
-        assert "no authority file" in run(env, "authority", "completeness", "VN").output
-        run(env, "state", "SG", "preparing a new MOU")
-        shown = run(env, "status", "--record").output
-        assert "preparing a new MOU" in shown
-        assert "late: MY: late by 34 days against its monthly deliveries" in shown
-        twin = json.loads(run(env, "status", "--json").output)
-        assert {p["partner"]: p["data_exchange"] for p in twin["partners"]} == {
-            "ID": "○", "MY": "△", "SG": "×", "TH": "○", "VN": "○"}
-        assert sorted(a["partner"] for a in twin["alerts"]) == ["MY", "SG"]
-    finally:
-        reports.use_source(None)
+    delivery = ids[source.delivery_list[-1].delivery_id]
+    out = folder / "docs.csv"
+    answer = json.loads(run(env, "report", delivery, "--json", "--csv", str(out)).output)
+    assert answer["delivery"] == delivery and answer["scores"]["accuracy"] == 1.0
+    assert len(list(csv.DictReader(io.StringIO(out.read_text())))) == 4
+    table = run(env, "report", delivery).output
+    assert "completeness" in table and "timeliness" in table
+    assert "no delivery 'nope'" in run(env, "report", "nope", check=1).stderr
+    held = source.holding(None, "ID")  # type: ignore[arg-type]
+    af = folder / "id-af.csv"
+    af.write_text("".join(f"{d.country};{d.number};{d.kind};{d.publication_date:%Y%m%d};\n"
+                          for d in held) + "EP;3999999;A1;20261001;\n"
+                  "EP;3999998;A1;20261001;W\n")
+    run(env, "authority", "import", "ID", str(af))
+    whole = json.loads(run(env, "authority", "completeness", "ID", "--json").output)
+    assert [e["number"] for e in whole["missing"]] == ["3999999"]
+    assert whole["expected_missing"] == [{
+        "country": "EP", "number": "3999998", "kind": "A1", "date": "2026-10-01",
+        "exception": "W", "reason": "application withdrawn before publication"}]
+    assert whole["delivered"] == len(held) == 12 and whole["complete"] == 0
+    assert {tuple(p["missing"]) for p in whole["parts_missing"]} == {
+        ("claims", "description")}
+    assert "no authority file" in run(env, "authority", "completeness", "VN").output
+    run(env, "state", "SG", "preparing a new MOU")
+    shown = run(env, "status", "--record").output
+    assert "preparing a new MOU" in shown
+    assert "late: MY: late by 34 days against its monthly deliveries" in shown
+    twin = json.loads(run(env, "status", "--json").output)
+    assert {p["partner"]: p["data_exchange"] for p in twin["partners"]} == {
+        "ID": "○", "MY": "△", "SG": "×", "TH": "○", "VN": "○"}
+    assert sorted(a["partner"] for a in twin["alerts"]) == ["MY", "SG"]

@@ -1,5 +1,6 @@
 """The operators' pages of the exchange reports over real HTTP (the tokkyo app served by
-uvicorn on a loopback port in this process, where the delivery records are installed):
+uvicorn on a loopback port in this process, the seed's delivery records written to the
+pipeline's tables):
 the status table in Japanese and English with its alerts and the state form, the JSON
 twin, a delivery's report page and CSV; operators only."""
 
@@ -15,6 +16,7 @@ import httpx
 import pytest
 
 from tests.conftest import fresh_database
+from tests.exchange.stored_records import store_records
 from tests.exchange.test_status_table import NOW, seed_records
 from tests.server.serving import served_on_loopback
 from tokkyo.accounts import service as accounts
@@ -29,7 +31,7 @@ OPERATOR, USER, PASSWORD = "exchange-op1", "exchange-user1", "exchange-password-
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def site(request, tmp_path_factory) -> Iterator[tuple[str, reports.MemorySource]]:
+def site(request, tmp_path_factory) -> Iterator[tuple[str, str]]:
     folder = tmp_path_factory.mktemp("exchange-pages")
     with fresh_database(request.param, request, folder) as url:
         settings = load_settings(database_url=url, data_dir=str(folder / "data"),
@@ -40,15 +42,14 @@ def site(request, tmp_path_factory) -> Iterator[tuple[str, reports.MemorySource]
             accounts.add_user(conn, policy, OPERATOR, PASSWORD, role="admin")
             accounts.add_user(conn, policy, USER, PASSWORD)
         source = seed_records()
-        reports.use_source(source)
+        ids = store_records(db.engine, source)
         patch = pytest.MonkeyPatch()
         patch.setattr(reports, "now_utc", lambda: NOW)
         try:
             with served_on_loopback(create_app(settings, db)) as base:
-                yield base, source
+                yield base, ids[source.delivery_list[-1].delivery_id]
         finally:
             patch.undo()
-            reports.use_source(None)
             db.close()
 
 
@@ -97,8 +98,7 @@ def test_the_operators_state_text_is_kept(site):
 
 
 def test_a_delivery_report_page_json_and_csv(site):
-    base, source = site
-    delivery = source.delivery_list[-1].delivery_id
+    base, delivery = site
     with client(base, OPERATOR, "ja") as c:
         page = c.get(f"/exchange/deliveries/{delivery}/report")
         assert page.status_code == 200

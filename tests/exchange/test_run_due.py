@@ -172,4 +172,9 @@ def test_a_late_partner_makes_the_exit_status_3(env, database_url):
             created_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)))
     engine.dispose()
     output = cli("exchange", "run-due", env=env, code=3)
-    assert "TH: late: agreement" in output and "nothing received since 2020-01-01" in output
+    # the status table's rule: one weekly period and its grace (2 days) after the
+    # agreement took effect
+    assert ("late: TH: no delivery has ever arrived (agreed weekly, due since 2020-01-08)"
+            in " ".join(output.split()))
+    status = json.loads(cli("exchange", "status", "--json", env=env))
+    assert [a["partner"] for a in status["alerts"]] == ["TH"]

@@ -15,6 +15,7 @@ import datetime as dt
 import pytest
 
 from tests.exchange.corpus_records import delivered
+from tests.exchange.stored_records import store_records
 from tokkyo.exchange import reports
 from tokkyo.exchange.inputs import AgreementRow, Delivery, PartnerInfo
 from tokkyo.exchange.reports import MemorySource
@@ -65,15 +66,12 @@ def seed_records() -> MemorySource:
 
 @pytest.fixture
 def records():
-    source = seed_records()
-    reports.use_source(source)
-    yield source
-    reports.use_source(None)
+    return seed_records()
 
 
-def table(db, now=NOW):
+def table(db, records, now=NOW):
     with db.engine.connect() as conn:
-        return {r.partner: r for r in reports.status_table(conn, now)}
+        return {r.partner: r for r in reports.status_table(conn, now, records=records)}
 
 
 def test_the_seed_situations_come_out_from_the_data_alone(db, records):
@@ -81,7 +79,7 @@ def test_the_seed_situations_come_out_from_the_data_alone(db, records):
         reports.set_state(conn, "SG", "新しいMOUを準備中 / preparing a new MOU", "op1")
         reports.set_state(conn, "MY", "partner site often unreachable; files > 10 MB fail",
                           "op1")
-    rows = table(db)
+    rows = table(db, records)
     got = {code: (r.agreement, r.exchange, r.public_provision, r.regularity, r.content)
            for code, r in rows.items()}
     assert got == {
@@ -105,13 +103,14 @@ def test_the_seed_situations_come_out_from_the_data_alone(db, records):
 
 def test_late_partners_are_alerts(db, records):
     with db.engine.connect() as conn:
-        alerts = {a.partner: a for a in reports.alerts(conn, NOW)}
+        alerts = {a.partner: a for a in reports.alerts(conn, NOW, records=records)}
     assert sorted(alerts) == ["MY", "SG"]
     assert alerts["MY"].message == (
         "MY: late by 34 days against its monthly deliveries (last 2026-09-28)")
     # a month later every partner without a new delivery is late
     with db.engine.connect() as conn:
-        later = {a.partner for a in reports.alerts(conn, NOW + dt.timedelta(days=40))}
+        later = {a.partner for a in reports.alerts(conn, NOW + dt.timedelta(days=40),
+                                                 records=records)}
     assert later == {"SG", "TH", "MY", "VN", "ID"}
 
 
@@ -119,16 +118,17 @@ def test_a_partial_delivery_makes_a_regular_partner_partial(db, records):
     last = records.delivery_list[-1]
     records.delivery_list[-1] = dataclasses.replace(last, state="partially-loaded",
                                                     files_quarantined=1)
-    row = table(db)[last.partner]
+    row = table(db, records)[last.partner]
     assert (row.exchange, row.regularity) == ("△", "partial")
     assert "latest delivery partially-loaded" in row.reasons
 
 
 def test_history_keeps_each_recorded_table(db, records):
     with db.engine.begin() as conn:
-        reports.record(conn, reports.status_table(conn, NOW - dt.timedelta(days=400)),
+        reports.record(conn, reports.status_table(conn, NOW - dt.timedelta(days=400),
+                                                  records=records),
                        NOW - dt.timedelta(days=400))
-        reports.record(conn, reports.status_table(conn, NOW), NOW)
+        reports.record(conn, reports.status_table(conn, NOW, records=records), NOW)
     with db.engine.connect() as conn:
         history = reports.history(conn, "TH")
     assert [(h["computed_at"][:10], h["data_exchange"]) for h in history] == [
@@ -141,11 +141,17 @@ def test_a_bad_state_text_is_refused_and_nothing_changes(db, records):
     with pytest.raises(reports.ReportError, match="at most 2000 characters"), \
             db.engine.begin() as conn:
         reports.set_state(conn, "VN", "x" * 2001, "op1")
-    assert table(db)["VN"].state == "claims, description, figures wanted"
+    assert table(db, records)["VN"].state == "claims, description, figures wanted"
 
 
-def test_without_delivery_records_the_reports_say_so(db):
-    reports.use_source(None)
-    with pytest.raises(reports.NoDeliverySource, match="not set up"), \
-            db.engine.connect() as conn:
-        reports.status_table(conn, NOW)
+def test_the_store_gives_the_same_table_as_the_records_it_holds(db, records):
+    """The pipeline's tables read through `records.STORE` (the seed's deliveries written
+    as the pipeline records them) give the table the records give in memory."""
+    store_records(db.engine, records)
+    with db.engine.connect() as conn:
+        stored = [r.as_json() for r in reports.status_table(conn, NOW)]
+        held = [r.as_json() for r in reports.status_table(conn, NOW, records=records)]
+        alerts = [a.message for a in reports.alerts(conn, NOW)]
+    assert stored == held
+    assert alerts == ["MY: late by 34 days against its monthly deliveries (last 2026-09-28)",
+                      "SG: late by 4171 days against its monthly deliveries (last 2015-06-01)"]

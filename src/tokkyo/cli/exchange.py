@@ -4,7 +4,11 @@ them (exchange.md §1–§6), and `run-due`, what cron or a systemd timer calls.
 Exit status of `run-due`, `fetch` and `import`, for cron and scripts: 0 everything
 received loaded (or was already loaded) and no partner is late; 1 something failed (a
 transfer, or a delivery rejected, quarantined or partially loaded); 3 nothing failed but
-a partner is late against its agreed frequency. A bad argument or record exits 2."""
+a partner is late against its agreed frequency (the status table's alerts: one rule,
+`status.late`). A bad argument or record exits 2.
+
+The reports' commands (`authority`, `report`, `status`, `state`: cli/exchange_reports.py)
+are part of this group, and `inbox-server` runs tokkyo's SFTP inbox for partners."""
 
 from __future__ import annotations
 
@@ -17,10 +21,10 @@ import typer
 from rich.markup import escape
 
 from tokkyo.accounts.policy import server_secret
-from tokkyo.cli import context
+from tokkyo.cli import context, exchange_reports
 from tokkyo.cli.ingest import index_due
-from tokkyo.errors import TokkyoError
-from tokkyo.exchange import deliveries, partners, schedule
+from tokkyo.errors import ConfigError, TokkyoError
+from tokkyo.exchange import deliveries, inbox_server, partners, schedule
 from tokkyo.exchange.deliveries import Received
 from tokkyo.exchange.schedule import PartnerRun, Places
 
@@ -32,6 +36,8 @@ agreements_app = typer.Typer(help="Agreements: one row per exchanged product.",
                              no_args_is_help=True)
 app.add_typer(partners_app, name="partners")
 app.add_typer(agreements_app, name="agreements")
+# the reports' commands (authority, report, status, state) in the same `exchange` group
+app.add_typer(exchange_reports.app)
 
 JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
@@ -298,8 +304,7 @@ def _print_run(run: PartnerRun) -> None:
         context.console.print(f"[red]{run.partner}: failed: {escape(failure)}",
                               highlight=False)
     for late in run.late:
-        context.console.print(f"[yellow]{run.partner}: late: {escape(late)}",
-                              highlight=False)
+        context.console.print(f"[yellow]late: {escape(late)}", highlight=False)
 
 
 def _code(failed: bool, late: bool) -> int:
@@ -398,3 +403,22 @@ def delivery_show(delivery: int = typer.Argument(..., help="The delivery's id.")
     except TokkyoError as exc:
         _bad(exc)
     print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+
+
+@app.command("inbox-server")
+def inbox_server_command(
+        accounts: Path | None = typer.Option(None, help="The partners' accounts (JSON; "
+                                             "default: DATA/exchange/inbox.json)."),
+        host_key: Path | None = typer.Option(None, help="The server's SSH host key "
+                                             "(default: DATA/exchange/inbox_host_ed25519)."),
+        host: str = typer.Option("", help="Address to listen on (default: all)."),
+        port: int = typer.Option(2222, help="Port to listen on.")) -> None:
+    """Run the SFTP inbox partners upload their deliveries to: each account confined to
+    its own `inbox/{partner}/` (see docs/exchange-inbox.md). Runs until stopped."""
+    root = _places().root
+    try:
+        inbox_server.run(root, accounts or root / "inbox.json",
+                         host_key or root / "inbox_host_ed25519", host, port,
+                         lambda line: context.console.print(line, highlight=False))
+    except ConfigError as exc:
+        context.fail(str(exc), code=2)

@@ -1,10 +1,11 @@
 """`tokkyo exchange authority|report|status|state`: partners' ST.37 authority files,
 tokkyo's own exported as one, completeness, a delivery's quality report and the status
-table (exchange.md §7–§8). Mounted under `tokkyo exchange` beside the pipeline's
-commands.
+table (exchange.md §7–§8), read from the delivery pipeline's records in the store.
+Mounted into `tokkyo exchange` (cli/exchange.py) beside the pipeline's commands; a
+delivery is named by the number `tokkyo exchange deliveries` lists.
 
 Exit status: 0 done; 1 the input is refused (a bad authority file, an unknown delivery)
-with one line saying why, nothing stored; 2 the delivery records are not available."""
+with one line saying why, nothing stored."""
 
 from __future__ import annotations
 
@@ -26,8 +27,7 @@ JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
 
 def _refused(exc: Exception) -> None:
-    code = 2 if isinstance(exc, reports.NoDeliverySource) else 1
-    context.fail(str(exc), code=code)
+    context.fail(str(exc), code=1)
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -103,7 +103,8 @@ def holding_completeness(partner: str, as_json: bool = JSON) -> None:
 
 
 @app.command("report")
-def report(delivery: str,
+def report(delivery: str = typer.Argument(..., help="The delivery's id, as `tokkyo exchange "
+                                                   "deliveries` lists it."),
            as_json: bool = JSON,
            csv_out: Path | None = typer.Option(None, "--csv",
                                                help="Also write the document-level CSV here.")
@@ -112,12 +113,13 @@ def report(delivery: str,
     with context.opened(existing=True) as db, db.read() as conn:
         try:
             result = reports.delivery_report(conn, delivery)
+            stored = reports.delivery_report_json(conn, delivery) if as_json else None
         except reports.ReportError as exc:
             _refused(exc)
     if csv_out is not None:
         csv_out.write_text(quality.document_csv(result), "utf-8")
-    if as_json:
-        context.print_json(result.as_json())
+    if stored is not None:
+        context.print_json(stored)
         return
     scores = result.scores
     context.console.print(context.table(

@@ -93,6 +93,9 @@ def demo(
                                            samples / "foreign"):
             context.console.print(f"exchange: {received.partner} {received.delivery} "
                                   f"{received.state}", highlight=False)
+        # the status table and the quality reports of the partners, from the store
+        for line in exchange_demo.summary(db):
+            context.console.print(f"exchange: {line}", highlight=False)
         _demo_account(db, config)
         publish_samples(db, config)
         if no_serve:

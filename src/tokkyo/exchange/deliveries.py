@@ -14,8 +14,9 @@ delivery: loaded | partially-loaded | quarantined | rejected | already-loaded.
   delivery (`held-back`): nothing of it loads.
 - Deletions only as the partner lists them (DOCDB `status="D"`, which the DOCDB reader
   gives as `deletions`); never inferred from absence.
-- Every file and every document the delivery carried gets a row (what the quality report
-  computes from), and the delivery a JSON report.
+- Every file and every document the delivery carried gets a row, and the delivery a JSON
+  report; its quality report (exchange/reports.py), computed from those rows in the same
+  transaction, is part of it (`quality`): one report per delivery.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tokkyo.exchange import manifests, verify
+from tokkyo.exchange import manifests, reports, verify
 from tokkyo.exchange.errors import DeliveryNotFound, ExchangeError
 from tokkyo.exchange.manifests import Manifest, ManifestUnreadable
 from tokkyo.exchange.partners import get_agreement, get_partner
@@ -190,6 +191,13 @@ def receive(db: Database, partner_code: str, folder: Path, *, origin: str,
                                    json.dumps(report, ensure_ascii=False, sort_keys=True))
         if agreement is not None and state in LOADED_STATES:
             repository.set_last_success(conn, agreement.id, now_utc())
+    # the quality report, computed from the rows just recorded, becomes part of the
+    # delivery's report (a transaction of its own: the record of what was loaded stands
+    # whatever happens to the report)
+    with db.transaction() as conn:
+        quality = reports.store_quality(conn, delivery_id)
+    if quality is not None:
+        report["quality"] = quality
     return Received(delivery_id, partner.code, key, revision, state, report)
 
 

@@ -5,7 +5,9 @@ agreement and nothing delivered (seed 002's "data has not arrived since 2015"). 
 is needed: the inbox is a folder.
 
 Seeding is done once per store: partners that exist are left as they are, and a partner
-that has deliveries gets none again."""
+that has deliveries gets none again. `summary` is what `tokkyo demo` prints of it: each
+partner's row of the status table and its latest delivery's quality report, all computed
+from the store."""
 
 from __future__ import annotations
 
@@ -14,8 +16,9 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
+from typing import cast
 
-from tokkyo.exchange import partners, schedule
+from tokkyo.exchange import partners, reports, schedule
 from tokkyo.exchange.deliveries import Received
 from tokkyo.exchange.schedule import Places
 from tokkyo.store.database import Database
@@ -76,3 +79,30 @@ def _inbox(places: Places, code: str, delivery: str, files: list[Path]) -> None:
         {"format": "tokkyo-manifest", "version": 1, "delivery": delivery,
          "files": entries}, indent=1), "utf-8")
     (folder / "READY").write_bytes(b"")
+
+
+def summary(db: Database) -> list[str]:
+    """One line per partner of the status table (○△× for the agreement, the data
+    exchange and public provision, the last delivery, the content, quality C/A/T) and,
+    under it, the quality report of each delivery received, as stored with it."""
+    lines = []
+    with db.read_primary() as conn:
+        rows = reports.status_table(conn)
+        for row in rows:
+            last = row.last_delivery.date().isoformat() if row.last_delivery else "never"
+            lines.append(f"{row.partner} {row.name}: agreement {row.agreement}, exchange "
+                         f"{row.exchange} ({row.regularity}), public {row.public_provision}, "
+                         f"last delivery {last}, content {row.content}, quality C/A/T "
+                         f"{row.quality_text()}")
+            for delivery in reports.STORE.deliveries(conn, row.partner):
+                report = reports.delivery_report_json(conn, delivery.delivery_id)
+                scores = cast(dict[str, float | None], report["scores"])
+                lines.append(f"  delivery {delivery.delivery_id} ({delivery.state}): "
+                             + ", ".join(f"{name} {_pct(value)}"
+                                         for name, value in scores.items()))
+        lines += [f"late: {alert.message}" for alert in reports.alerts(conn)]
+    return lines
+
+
+def _pct(value: object) -> str:
+    return "–" if not isinstance(value, float | int) else f"{100 * value:.0f}%"

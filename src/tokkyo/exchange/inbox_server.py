@@ -21,6 +21,7 @@ import asyncio
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,6 +136,29 @@ async def serve(root: Path, accounts: dict[str, InboxAccount], host_key: Path,
         allow_pty=False)
 
 
+def run(root: Path, accounts_file: Path, host_key: Path, host: str = "", port: int = 2222,
+        on_ready: Callable[[str], None] = print) -> None:
+    """Serve the inbox until the process is stopped: what `tokkyo exchange inbox-server`
+    and `python -m tokkyo.exchange.inbox_server` run. A bad accounts file or host key
+    raises ConfigError (one line, before anything listens)."""
+    accounts = load_accounts(accounts_file)
+    if not host_key.is_file():
+        raise ConfigError(f"{host_key}: no such host key file (make one with "
+                          "`ssh-keygen -t ed25519 -N '' -f FILE`)")
+    try:
+        asyncssh.read_private_key(str(host_key))
+    except (asyncssh.KeyImportError, OSError) as exc:
+        raise ConfigError(f"{host_key}: not a private key: {exc}") from None
+
+    async def serving() -> None:
+        acceptor = await serve(root, accounts, host_key, host, port)
+        bound = acceptor.sockets[0].getsockname()[1]
+        on_ready(f"inbox server listening on port {bound} for {len(accounts)} accounts")
+        await acceptor.wait_closed()
+
+    asyncio.run(serving())
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tokkyo.exchange.inbox_server",
                                      description="tokkyo's SFTP inbox for partners")
@@ -146,18 +170,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=2222)
     args = parser.parse_args(argv)
     try:
-        accounts = load_accounts(args.accounts)
+        run(args.root, args.accounts, args.host_key, args.host, args.port,
+            lambda line: print(line, flush=True))
     except ConfigError as exc:
         parser.exit(2, f"error: {exc}\n")
-
-    async def run() -> None:
-        acceptor = await serve(args.root, accounts, args.host_key, args.host, args.port)
-        port = acceptor.sockets[0].getsockname()[1]
-        print(f"inbox server listening on port {port} for {len(accounts)} accounts",
-              flush=True)
-        await acceptor.wait_closed()
-
-    asyncio.run(run())
 
 
 if __name__ == "__main__":

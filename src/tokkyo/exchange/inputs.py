@@ -4,8 +4,9 @@ document, one per delivery, one per agreement row (issue 16 items 4 and 2). The 
 plain values, so they are computed the same from the store, from a test or from a
 delivery being checked before it is loaded.
 
-`DeliverySource` is how the reports reach the recorded rows of a store: the core's
-repository implements it and the CLI and pages are given one."""
+`DeliverySource` is how the reports reach the recorded rows of a store:
+`records.StoreRecords` implements it over the pipeline's tables (what the CLI and the
+pages read); `reports.MemorySource` holds records in memory."""
 
 from __future__ import annotations
 
@@ -91,6 +92,9 @@ class AgreementRow:
     required_sections: frozenset[str] = frozenset()
     legal_status_expected: bool = False
     public_provision: bool = False
+    #: When the agreement took effect: a partner that never delivered is late one
+    #: period (and the grace) after it, not at once.
+    since: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

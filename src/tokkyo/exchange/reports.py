@@ -3,9 +3,14 @@ quality report, a partner's completeness against its authority file, the status 
 with its alerts and history, the operators' state text.
 
 The deliveries themselves are recorded by the delivery pipeline; these functions read
-them through a `DeliverySource` (exchange/inputs.py) installed with `use_source` when
-the application or a command starts. `MemorySource` holds them in memory: the form a
-delivery checked before it is stored, and a test's, take."""
+them through a `DeliverySource` (exchange/inputs.py) passed as `records`: the store's
+(`records.STORE`) unless the caller gives another. `MemorySource` holds them in memory:
+the form a delivery checked before it is stored, and a test's, take.
+
+A delivery's quality report is computed when the pipeline has recorded it and stored in
+its JSON report under `quality` (`store_quality`); the JSON answers read that stored
+report, and the page and the document-level CSV are computed from the same recorded rows
+as of the same day (the delivery's arrival)."""
 
 from __future__ import annotations
 
@@ -25,6 +30,8 @@ from tokkyo.exchange.inputs import (
     DeliverySource,
     PartnerInfo,
 )
+from tokkyo.exchange.records import STORE
+from tokkyo.store.repositories import exchange as pipeline
 from tokkyo.store.repositories import exchange_reports as repository
 from tokkyo.store.types import now_utc
 
@@ -35,29 +42,6 @@ class ReportError(TerminalError):
 
 class DeliveryNotFound(ReportError):
     status = 404
-
-
-class NoDeliverySource(ReportError):
-    """The delivery pipeline's records are not reachable in this installation."""
-
-    status = 503
-
-
-_SOURCE: list[DeliverySource] = []
-
-
-def use_source(source: DeliverySource | None) -> None:
-    """Install where the recorded deliveries are read from (None removes it)."""
-    _SOURCE.clear()
-    if source is not None:
-        _SOURCE.append(source)
-
-
-def source() -> DeliverySource:
-    if not _SOURCE:
-        raise NoDeliverySource("no delivery records are available: the exchange pipeline "
-                               "is not set up in this installation")
-    return _SOURCE[0]
 
 
 @dataclass
@@ -101,13 +85,44 @@ class MemorySource:
 
 
 def delivery_report(conn: sa.Connection, delivery_id: str, *,
-                    today: dt.date | None = None) -> quality.QualityReport:
-    """The quality report of one delivery (its latest revision)."""
-    records = source()
+                    today: dt.date | None = None, records: DeliverySource = STORE
+                    ) -> quality.QualityReport:
+    """The quality report of one delivery, as of `today` (default: the day it
+    arrived, so that the report reads the same whenever it is asked for)."""
     delivery = records.delivery(conn, delivery_id)
     if delivery is None:
         raise DeliveryNotFound(f"no delivery {delivery_id!r}")
-    return _report(conn, records, delivery, today=today)
+    return _report(conn, records, delivery, today=today or delivery.received_at.date())
+
+
+def delivery_report_json(conn: sa.Connection, delivery_id: str, *,
+                         records: DeliverySource = STORE) -> dict[str, object]:
+    """The delivery's quality report as JSON: the one stored with the delivery when it
+    was processed, or computed now for a delivery recorded without one."""
+    if delivery_id.isdigit():
+        row = pipeline.delivery(conn, int(delivery_id))
+        if row is not None:
+            stored = json.loads(row.report or "{}").get("quality")
+            if stored is not None:
+                return dict(stored)
+    return delivery_report(conn, delivery_id, records=records).as_json()
+
+
+def store_quality(conn: sa.Connection, delivery_row_id: int,
+                  records: DeliverySource = STORE) -> dict[str, object] | None:
+    """Compute the quality report of a delivery the pipeline has just recorded and store
+    it inside the delivery's JSON report (under `quality`); returns it, or None when the
+    delivery is not one the reports count (a re-delivery of what is loaded)."""
+    delivery = records.delivery(conn, str(delivery_row_id))
+    row = pipeline.delivery(conn, delivery_row_id)
+    if delivery is None or row is None:
+        return None
+    report = _report(conn, records, delivery, today=delivery.received_at.date()).as_json()
+    whole = json.loads(row.report or "{}")
+    whole["quality"] = report
+    pipeline.set_report(conn, delivery_row_id,
+                        json.dumps(whole, ensure_ascii=False, sort_keys=True))
+    return report
 
 
 def _report(conn: sa.Connection, records: DeliverySource, delivery: Delivery, *,
@@ -120,9 +135,9 @@ def _report(conn: sa.Connection, records: DeliverySource, delivery: Delivery, *,
                           records.deliveries(conn, delivery.partner), today=today)
 
 
-def holding_completeness(conn: sa.Connection, partner: str) -> completeness.Completeness:
+def holding_completeness(conn: sa.Connection, partner: str, *,
+                         records: DeliverySource = STORE) -> completeness.Completeness:
     """The partner's whole holding against its whole current authority file."""
-    records = source()
     rows = [r for r in records.agreement_rows(conn, partner) if r.direction == "receive"]
     has_file = repository.current_import(conn, partner) is not None
     return completeness.compute(
@@ -132,14 +147,17 @@ def holding_completeness(conn: sa.Connection, partner: str) -> completeness.Comp
         legal_status_expected=any(r.legal_status_expected for r in rows))
 
 
-def status_table(conn: sa.Connection, now: dt.datetime | None = None
+def status_table(conn: sa.Connection, now: dt.datetime | None = None, *,
+                 records: DeliverySource = STORE, only: str | None = None
                  ) -> list[status.StatusRow]:
-    """One row per partner, computed now from its deliveries and agreement."""
-    records = source()
+    """One row per partner (or the one partner `only`), computed now from its
+    deliveries and agreement."""
     now = now or now_utc()
     notes = repository.notes(conn)
     out = []
     for partner in records.partners(conn):
+        if only is not None and partner.code != only:
+            continue
         rows = records.agreement_rows(conn, partner.code)
         # as of `now`: a table computed for an earlier moment ignores what came later
         deliveries = [d for d in records.deliveries(conn, partner.code)
@@ -155,10 +173,23 @@ def status_table(conn: sa.Connection, now: dt.datetime | None = None
     return out
 
 
-def alerts(conn: sa.Connection, now: dt.datetime | None = None) -> list[status.Alert]:
-    """The partners late against their frequency (what the admin page announces and
-    `run-due` prints, exiting non-zero)."""
-    return [r.alert for r in status_table(conn, now) if r.alert is not None]
+def alerts(conn: sa.Connection, now: dt.datetime | None = None, *,
+           records: DeliverySource = STORE, only: str | None = None) -> list[status.Alert]:
+    """The partners (or the one partner `only`) late against their frequency: what the
+    admin pages announce and `run-due` prints, exiting 3. The one rule of lateness
+    (`status.late`)."""
+    now = now or now_utc()
+    out = []
+    for partner in records.partners(conn):
+        if only is not None and partner.code != only:
+            continue
+        deliveries = [d for d in records.deliveries(conn, partner.code)
+                      if d.received_at <= now]
+        alert = status.late(partner.code, deliveries,
+                            records.agreement_rows(conn, partner.code), now)
+        if alert is not None:
+            out.append(alert)
+    return out
 
 
 def record(conn: sa.Connection, rows: Sequence[status.StatusRow],

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tokkyo.errors import TokkyoError
+from tokkyo.exchange import reports
 from tokkyo.exchange.credentials import unseal
 from tokkyo.exchange.deliveries import Received, receive
 from tokkyo.exchange.errors import ExchangeError
@@ -76,7 +77,7 @@ class PartnerRun:
     partner: str
     received: list[Received] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
-    late: list[str] = field(default_factory=list)
+    late: list[str] = field(default_factory=list)     # reports.alerts' messages
     waiting: list[str] = field(default_factory=list)    # inbox folders not ready yet
     busy: bool = False
 
@@ -145,12 +146,8 @@ def run_partner(db: Database, places: Places, partner: PartnerRow, *,
                 continue
             _pull(db, places, partner, agreement, run, secret, name, me)
         with db.read_primary() as conn:
-            current = [repository.agreement(conn, a.id) for a in agreements]
-        for row in current:
-            if row is not None and is_late(row, now or now_utc()):
-                since = row.last_success_at or row.created_at
-                run.late.append(f"agreement {row.id} ({row.product}, {row.frequency}): "
-                                f"nothing received since {since.date().isoformat()}")
+            run.late = [a.message for a in reports.alerts(conn, now or now_utc(),
+                                                          only=partner.code)]
     finally:
         with db.transaction() as conn:
             repository.release_lease(conn, name, me)
@@ -161,14 +158,6 @@ def due(agreement: AgreementRow, now: dt.datetime) -> bool:
     """A pull is due when never fetched, or one period after its last success."""
     last = agreement.last_success_at
     return last is None or now - last >= PERIODS[agreement.frequency]
-
-
-def is_late(agreement: AgreementRow, now: dt.datetime) -> bool:
-    """Nothing received for longer than a period and a day (plus the agreed maximum delay)
-    since the last success, or since the agreement was made."""
-    since = agreement.last_success_at or agreement.created_at
-    grace = dt.timedelta(days=1 + (agreement.max_delay_days or 0))
-    return now - since > PERIODS[agreement.frequency] + grace
 
 
 def _renew(db: Database, name: str, me: str) -> None:

@@ -47,8 +47,10 @@ class Alert:
     @property
     def message(self) -> str:
         if self.last_delivery is None:
+            due = (f", due since {self.due_since.date().isoformat()}"
+                   if self.due_since is not None else "")
             return (f"{self.partner}: no delivery has ever arrived "
-                    f"(agreed {self.frequency})")
+                    f"(agreed {self.frequency}{due})")
         return (f"{self.partner}: late by {self.days_late} days against its {self.frequency} "
                 f"deliveries (last {self.last_delivery.date().isoformat()})")
 
@@ -104,14 +106,23 @@ def agreement_symbol(status: str) -> str:
 
 def late(partner: str, deliveries: Sequence[Delivery], rows: Sequence[AgreementRow],
          now: dt.datetime) -> Alert | None:
-    """The alert for a partner whose next delivery is overdue against its frequency."""
+    """The alert for a partner whose next delivery is overdue against its frequency: one
+    period and the grace after its latest delivery, or, when none ever arrived, after
+    its agreement took effect (at once when that is not known). The one rule of
+    lateness: the status table, the admin pages and `run-due`'s exit status use it."""
     frequency = shortest_frequency(rows)
     if frequency is None:
         return None
     period = dt.timedelta(days=PERIOD_DAYS[frequency])
     arrived = [d.received_at for d in deliveries]
     if not arrived:
-        return Alert(partner, None, None, 0, frequency)
+        started = [r.since for r in rows if r.direction == "receive" and r.since]
+        if not started:
+            return Alert(partner, None, None, 0, frequency)
+        first_due = min(started) + period
+        if now <= first_due + grace(period):
+            return None
+        return Alert(partner, None, first_due, (now - first_due).days, frequency)
     last = max(arrived)
     due = last + period
     if now <= due + grace(period):

@@ -31,7 +31,7 @@ def operator(user: Annotated[Principal, Depends(signed_in_for("exreport.signin")
 Operator = Annotated[Principal, Depends(operator)]
 
 
-def _helpers(request: Request) -> dict[str, Any]:
+def page_helpers(request: Request) -> dict[str, Any]:
     """What the pages print computed values with: `label(prefix, value)`, the catalog's
     word for a computed value (`abstract only` → 要約のみ) or the value itself where the
     catalog has none (a date-bearing `none since 2015`); `pct`, a score in percent."""
@@ -54,7 +54,7 @@ def status_page(request: Request, _: Operator, conn: Reader) -> Response | dict[
         return {"partners": [r.as_json() for r in rows],
                 "alerts": [r.alert.as_json() for r in rows if r.alert]}
     return render(request, "exchange_status.html", rows=rows,
-                  alerts=[r.alert for r in rows if r.alert], **_helpers(request))
+                  alerts=[r.alert for r in rows if r.alert], **page_helpers(request))
 
 
 @router.post("/exchange/status/{partner}/state", response_model=None)
@@ -76,11 +76,12 @@ def partner_history(_: Operator, conn: Reader, partner: str) -> dict[str, Any]:
 @router.get("/exchange/deliveries/{delivery_id}/report", response_model=None)
 def delivery_report(request: Request, _: Operator, conn: Reader, delivery_id: str
                     ) -> Response | dict[str, Any]:
-    """A delivery's quality report: completeness, accuracy, timeliness."""
-    report = reports.delivery_report(conn, delivery_id)
+    """A delivery's quality report: completeness, accuracy, timeliness (the JSON is the
+    report stored with the delivery when it was processed)."""
     if not wants_html(request):
-        return report.as_json()
-    return render(request, "exchange_report.html", report=report, **_helpers(request))
+        return reports.delivery_report_json(conn, delivery_id)
+    report = reports.delivery_report(conn, delivery_id)
+    return render(request, "exchange_report.html", report=report, **page_helpers(request))
 
 
 @router.get("/exchange/deliveries/{delivery_id}/report.csv", response_model=None)

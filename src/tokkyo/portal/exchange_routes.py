@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from tokkyo.accounts.service import Principal
-from tokkyo.exchange import deliveries, partners
+from tokkyo.exchange import deliveries, partners, reports
 from tokkyo.model.exchange import (
     CONTENTS,
     DIRECTIONS,
@@ -22,6 +22,7 @@ from tokkyo.model.exchange import (
     RIGHTS,
     TRANSPORTS,
 )
+from tokkyo.portal.exchange_report_routes import page_helpers
 from tokkyo.portal.web import render, wants_html
 from tokkyo.web.deps import Csrf, Ctx, Posted, Reader, Writer, signed_in_for
 from tokkyo.web.errors import Forbidden
@@ -74,13 +75,16 @@ def _agreement_fields(form: FormData) -> dict[str, Any]:
 
 @router.get("/exchange", response_model=None)
 def exchange_home(request: Request, _: Operator, conn: Reader) -> Response | dict[str, Any]:
-    """The partners and the latest deliveries."""
+    """The partners, the partners late against their frequency (announced, as in the
+    status table) and the latest deliveries."""
     rows = partners.list_partners(conn)
     latest = deliveries.list_deliveries(conn, limit=50)
+    alerts = reports.alerts(conn)
     if not wants_html(request):
-        return {"partners": [partners.partner_json(r) for r in rows], "deliveries": latest}
+        return {"partners": [partners.partner_json(r) for r in rows], "deliveries": latest,
+                "alerts": [a.as_json() for a in alerts]}
     return render(request, "exchange.html", partners=rows, deliveries=latest,
-                  choices=CHOICES)
+                  choices=CHOICES, alerts=alerts, **page_helpers(request))
 
 
 @router.post("/exchange/partners", response_model=None)

@@ -198,6 +198,12 @@ def finish_delivery(conn: sa.Connection, delivery_id: int, state: str, report: s
                  .values(state=state, report=report, finished_at=now_utc()))
 
 
+def set_report(conn: sa.Connection, delivery_id: int, report: str) -> None:
+    """Replace the delivery's JSON report (the quality report is added to it)."""
+    conn.execute(sa.update(exchange_deliveries).where(exchange_deliveries.c.id == delivery_id)
+                 .values(report=report))
+
+
 def delivery(conn: sa.Connection, delivery_id: int) -> DeliveryRow | None:
     row = conn.execute(sa.select(exchange_deliveries)
                        .where(exchange_deliveries.c.id == delivery_id)).first()
