@@ -298,3 +298,51 @@ def test_the_send_command(database_url, tmp_path):
     assert "sent again" in tokkyo("exchange", "send", "SG", "--again", "jp-1-00001")
     assert "was sent no delivery 'jp-1-00009'" in tokkyo(
         "exchange", "send", "SG", "--again", "jp-1-00009", code=2)
+
+
+def test_a_corrected_publication_is_sent_again_in_the_next_delivery(loaded, tmp_path):
+    db = loaded
+    _partner(db)
+    places = Places(tmp_path / "exchange")
+    [first] = outbound.send(db, places, "SG", secret=SECRET, today=TODAY).sent
+    corrected = tmp_path / "corrected" / "jp_example1.xml"
+    corrected.parent.mkdir()
+    corrected.write_bytes((GAZETTE / "jp_example1.xml").read_bytes() + b"\n<!-- fixed -->\n")
+    ingest(db, corrected.parent)
+    [second] = outbound.send(db, places, "SG", secret=SECRET, today=TODAY).sent
+    assert (first.documents, second.documents) == (3, 1)
+    folder = places.root / "outbox" / "SG" / second.delivery
+    [archive] = folder.glob("JP-A-*.zip")
+    with zipfile.ZipFile(archive) as opened:
+        [entry] = opened.infolist()
+        assert opened.read(entry) == corrected.read_bytes()
+    assert (folder / "JP-authority.csv").read_text() == "JP;2021044377;A;20210318;\n"
+
+
+def test_a_push_that_fails_is_recorded_and_placed_later_with_the_same_bytes(
+        loaded, tmp_path, partner_sftp):
+    db = loaded
+    server, host, home = partner_sftp
+    agreement = _partner(db, "AU", transport="sftp",
+                         url=f"sftp://127.0.0.1:{server.port}/in", username="jpo-out",
+                         password="wrong", host_key=host.public_line)
+    places = Places(tmp_path / "exchange")
+    failed = outbound.send(db, places, "AU", secret=SECRET, today=TODAY)
+    assert failed.sent == []
+    [failure] = failed.failures
+    assert failure == (f"agreement {agreement}: sftp://127.0.0.1:{server.port}/in: login "
+                       "refused for user 'jpo-out' (wrong password or key)")
+    with db.engine.connect() as conn:
+        [(key, state, sums)] = conn.execute(sa.text(
+            "SELECT delivery_key, state, sums_sha256 FROM exchange_sent")).all()
+    assert state == "built"
+    assert not (home / "in" / key).exists()
+    with db.engine.begin() as conn:
+        partners.edit_agreement(conn, agreement, {"password": "pw-ω"}, SECRET)
+    run = outbound.send(db, places, "AU", secret=SECRET, today=TODAY + dt.timedelta(days=3))
+    assert [(s.delivery, s.again) for s in run.sent] == [(key, True)]
+    assert run.nothing_new == [agreement]
+    arrived = home / "in" / key
+    assert hashlib.sha256((arrived / "SHA256SUMS").read_bytes()).hexdigest() == sums
+    assert b'date-produced="20261207"' in (arrived / "JP-authority.xml").read_bytes()
+    shutil.rmtree(arrived)
