@@ -1,5 +1,6 @@
 """`tokkyo exchange`: partner offices, their agreements and the deliveries received from
-them (exchange.md §1–§6), and `run-due`, what cron or a systemd timer calls.
+them (exchange.md §1–§6), `send`, the JP data sent to them (§12), and `run-due`, what
+cron or a systemd timer calls.
 
 Exit status of `run-due`, `fetch` and `import`, for cron and scripts: 0 everything
 received loaded (or was already loaded) and no partner is late; 1 something failed (a
