@@ -24,14 +24,18 @@ from typer.testing import CliRunner
 from tests.conftest import GAZETTE, ingest, table_counts
 from tests.transfer_servers import make_ssh_key, sftp_server
 from tokkyo.cli.main import app
-from tokkyo.exchange import authority, manifests, outbound, partners
+from tokkyo.exchange import authority, deliveries, manifests, outbound, partners
 from tokkyo.exchange.errors import ExchangeError
 from tokkyo.exchange.schedule import Places
 from tokkyo.exchange.st37 import AuthorityEntry
+from tokkyo.store.blobs import LocalBlobStore
+from tokkyo.store.database import Database
+from tokkyo.store.engine import make_engine
 from tokkyo.store.tables import publications, sources
 
 SECRET = b"k" * 40
 TODAY = dt.date(2026, 12, 7)
+TODAY_OF_GAZETTE = dt.date(2021, 3, 18)        # the sample gazettes' publication day
 SENDING = {"direction": "send", "right": "patent", "product": "publication data",
            "content": "text", "format": "XML", "kinds": "A,B,U,Y", "frequency": "weekly",
            "transport": "inbox"}
@@ -103,7 +107,7 @@ def test_a_delivery_carries_what_is_covered_as_received_and_builds_twice_the_sam
     read = manifests.read(folder)
     assert (read.kind, read.delivery_id) == ("manifest-json", sent.delivery)
     assert {n: (e.bytes, e.sha256) for n, e in read.entries.items()} == {
-        n: (len(files[n]), sums[n]) for n in sums}
+        n: (len(files[n]), sums[n]) for n in archives}     # the authority files describe it
     manifest = json.loads(files["manifest.json"])
     assert (manifest["format"], manifest["to"], manifest["documents"]) == (
         "tokkyo-manifest", "SG", len(published))
@@ -346,3 +350,32 @@ def test_a_push_that_fails_is_recorded_and_placed_later_with_the_same_bytes(
     assert hashlib.sha256((arrived / "SHA256SUMS").read_bytes()).hexdigest() == sums
     assert b'date-produced="20261207"' in (arrived / "JP-authority.xml").read_bytes()
     shutil.rmtree(arrived)
+
+
+def test_a_partner_running_tokkyo_receives_the_delivery_whole_and_as_sent(loaded, tmp_path,
+                                                              sqlite_template):
+    db = loaded
+    _partner(db)
+    places = Places(tmp_path / "exchange")
+    [sent] = outbound.send(db, places, "SG", secret=SECRET, today=TODAY).sent
+    copy = tmp_path / "partner.sqlite3"
+    copy.write_bytes(sqlite_template.read_bytes())
+    partner_side = Database(make_engine(f"sqlite:///{copy}"),
+                            LocalBlobStore(tmp_path / "partner-blobs"))
+    try:
+        with partner_side.engine.begin() as conn:
+            partners.add_partner(conn, "JP")
+        received = deliveries.receive(partner_side, "JP",
+                                      places.root / "outbox" / "SG" / sent.delivery,
+                                      origin="import", delivery_key=sent.delivery)
+        assert (received.state, received.report["manifest"]) == ("loaded", "manifest-json")
+        assert [(f["name"], f["state"]) for f in received.report["files"]] == [
+            (f"JP-A-{TODAY_OF_GAZETTE:%Y%m%d}.zip", "loaded")]
+        assert received.report["documents"]["loaded"] == sent.documents
+        with partner_side.engine.connect() as conn:
+            theirs = conn.execute(sa.select(publications.c.number, sources.c.blob_sha256)
+                                  .join(sources, sources.c.id == publications.c.source_id)
+                                  .order_by(publications.c.number)).all()
+        assert theirs == [(p.number, p.blob_sha256) for p in _jp_publications(db)]
+    finally:
+        partner_side.close()
