@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -379,3 +381,33 @@ def test_a_partner_running_tokkyo_receives_the_delivery_whole_and_as_sent(loaded
         assert theirs == [(p.number, p.blob_sha256) for p in _jp_publications(db)]
     finally:
         partner_side.close()
+
+
+def test_two_sends_at_once_send_one_delivery(database_url, tmp_path):
+    """Two `tokkyo exchange send` processes at once: one builds and places the delivery,
+    the other finds the partner busy (or, later, nothing new); one delivery recorded."""
+    data = tmp_path / "data"
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    env = dict(os.environ, TOKKYO_DATA_DIR=str(data), TOKKYO_DATABASE_URL=database_url,
+               TOKKYO_SECRET_KEY=SECRET.decode(), TOKKYO_SEARCH_ENGINE="sql",
+               COLUMNS="200", TOKKYO_INGEST_WORKERS="0",
+               PYTHONPATH=os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH"))
+                                          if p))
+    engine = make_engine(database_url)
+    db = Database(engine, LocalBlobStore(data / "blobs"))
+    try:
+        ingest(db, GAZETTE)
+        _partner(db)
+        first, second = (subprocess.Popen(
+            [sys.executable, "-m", "tokkyo.cli.main", "exchange", "send", "SG"], env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(2))
+        outputs = [p.communicate(timeout=300)[0] for p in (first, second)]
+        assert [p.returncode for p in (first, second)] == [0, 0], outputs
+        assert sum("publication(s) in" in out for out in outputs) == 1, outputs
+        assert all("publication(s) in" in out or "busy" in out or "nothing new" in out
+                   for out in outputs), outputs
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT count(*) FROM exchange_sent")).scalar() == 1
+        assert len(list((data / "exchange" / "outbox" / "SG").iterdir())) == 1
+    finally:
+        db.close()
