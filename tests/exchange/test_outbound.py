@@ -302,6 +302,10 @@ def test_the_send_command(database_url, tmp_path):
     assert "SG jp-1-00001: 3 publication(s) in 3 file(s) sent → outbox" in out
     assert "SG: agreement 1: nothing new to send" in tokkyo("exchange", "send", "SG")
     assert "sent again" in tokkyo("exchange", "send", "SG", "--again", "jp-1-00001")
+    [shown] = json.loads(tokkyo("exchange", "partners", "show", "SG"))["sent"]
+    assert (shown["delivery"], shown["state"], shown["placement"], shown["missing"]) == (
+        "jp-1-00001", "placed", "outbox",
+        ["JP-A-20210318.zip", "JP-authority.csv", "JP-authority.xml"])
     assert "was sent no delivery 'jp-1-00009'" in tokkyo(
         "exchange", "send", "SG", "--again", "jp-1-00009", code=2)
 

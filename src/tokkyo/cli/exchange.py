@@ -112,7 +112,7 @@ def partners_edit(code: str = typer.Argument(...), name: str | None = NAME,
 
 @partners_app.command("show")
 def partners_show(code: str = typer.Argument(...)) -> None:
-    """One partner with its agreements and latest deliveries (JSON)."""
+    """One partner with its agreements, latest deliveries received and sent (JSON)."""
     try:
         with context.opened(upgrade=True) as db, db.transaction() as conn:
             row = partners.get_partner(conn, code)
@@ -120,6 +120,7 @@ def partners_show(code: str = typer.Argument(...)) -> None:
             out["agreements"] = [partners.agreement_json(a, row.code)
                                  for a in partners.list_agreements(conn, code)]
             out["deliveries"] = deliveries.list_deliveries(conn, code, limit=20)
+            out["sent"] = outbound.sent_json(conn, code)[:20]
     except TokkyoError as exc:
         _bad(exc)
     context.print_json(out)
