@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from tokkyo.bulk.errors import NotFound
+from tokkyo.model import manifests as tokkyo_manifest
 from tokkyo.model.jst import japan_time
 from tokkyo.store.repositories import bulk_sources
 from tokkyo.store.repositories import products as rows
@@ -30,12 +31,12 @@ def _day(value: dt.date | None) -> str:
 
 
 def file_entry(row: Any) -> dict[str, Any]:
-    return {"id": row.id, "name": row.name, "bytes": row.bytes, "sha256": row.sha256,
-            "media_type": row.media_type,
-            "records": {"total": row.records_total, "new": row.records_new,
-                        "changed": row.records_changed, "deleted": row.records_deleted},
-            "coverage": {"from": _day(row.coverage_from), "to": _day(row.coverage_to)},
-            "status": row.status}
+    return tokkyo_manifest.file_entry(
+        file_id=row.id, name=row.name, size=row.bytes, sha256=row.sha256,
+        media_type=row.media_type, records=row.records_total, new=row.records_new,
+        changed=row.records_changed, deleted=row.records_deleted,
+        coverage_from=_day(row.coverage_from), coverage_to=_day(row.coverage_to),
+        status=row.status)
 
 
 def manifest(conn: sa.Connection, release_id: str) -> dict[str, Any]:
@@ -49,7 +50,8 @@ def manifest(conn: sa.Connection, release_id: str) -> dict[str, Any]:
     superseded = [f for f in everything if f.status != "current"]
     names = {f.name for f in current}
     result: dict[str, Any] = {
-        "format": "tokkyo-manifest", "version": 1, "product": release.product_id,
+        "format": tokkyo_manifest.FORMAT, "version": tokkyo_manifest.VERSION,
+        "product": release.product_id,
         "release": release.id, "revision": release.revision, "type": release.type,
         "period": {"from": _day(release.period_from), "to": _day(release.period_to)},
         "published_at": _jst(release.published_at),
@@ -105,4 +107,5 @@ def sha256sums(conn: sa.Connection, release_id: str) -> str:
     """`<64 hex>  <name>` per current file, as `sha256sum -c` reads it."""
     if rows.release(conn, release_id) is None:
         raise NotFound(f"no release {release_id!r}")
-    return "".join(f"{f.sha256}  {f.name}\n" for f in rows.files_of(conn, release_id))
+    return tokkyo_manifest.sha256sums((f.name, f.sha256)
+                                      for f in rows.files_of(conn, release_id))

@@ -1,5 +1,6 @@
 """`tokkyo exchange`: partner offices, their agreements and the deliveries received from
-them (exchange.md §1–§6), and `run-due`, what cron or a systemd timer calls.
+them (exchange.md §1–§6), `send`, the JP data sent to them (§12), and `run-due`, what
+cron or a systemd timer calls.
 
 Exit status of `run-due`, `fetch` and `import`, for cron and scripts: 0 everything
 received loaded (or was already loaded) and no partner is late; 1 something failed (a
@@ -24,7 +25,7 @@ from tokkyo.accounts.policy import server_secret
 from tokkyo.cli import context, exchange_reports
 from tokkyo.cli.ingest import index_due
 from tokkyo.errors import ConfigError, TokkyoError
-from tokkyo.exchange import deliveries, inbox_server, partners, schedule
+from tokkyo.exchange import deliveries, inbox_server, outbound, partners, schedule
 from tokkyo.exchange.deliveries import Received
 from tokkyo.exchange.schedule import PartnerRun, Places
 
@@ -117,7 +118,7 @@ def partners_edit(code: str = typer.Argument(...), name: str | None = NAME,
 
 @partners_app.command("show")
 def partners_show(code: str = typer.Argument(...)) -> None:
-    """One partner with its agreements and latest deliveries (JSON)."""
+    """One partner with its agreements, latest deliveries received and sent (JSON)."""
     try:
         with context.opened(upgrade=True) as db, db.transaction() as conn:
             row = partners.get_partner(conn, code)
@@ -125,6 +126,7 @@ def partners_show(code: str = typer.Argument(...)) -> None:
             out["agreements"] = [partners.agreement_json(a, row.code)
                                  for a in partners.list_agreements(conn, code)]
             out["deliveries"] = deliveries.list_deliveries(conn, code, limit=20)
+            out["sent"] = outbound.sent_json(conn, code)[:20]
     except TokkyoError as exc:
         _bad(exc)
     context.print_json(out)
@@ -366,12 +368,61 @@ def run_due(quiet_minutes: float = QUIET) -> None:
                                   quiet=dt.timedelta(minutes=quiet_minutes),
                                   on_partner=_print_run)
         index_due(db.engine, quiet=True)
+        sending = outbound.run_due(db, _places(), secret=server_secret(config),
+                                   on_partner=_print_sent)
     received = sum(len(p.received) for p in result.partners)
+    failed = result.failed or any(r.failures for r in sending)
     context.console.print(f"run-due: {len(result.partners)} partner(s), {received} "
-                          f"delivery(ies) received"
-                          + ("; failures above" if result.failed else "")
+                          f"delivery(ies) received, {sum(len(r.sent) for r in sending)} sent"
+                          + ("; failures above" if failed else "")
                           + ("; late partners above" if result.late else ""))
-    raise typer.Exit(_code(result.failed, result.late))
+    raise typer.Exit(_code(failed, result.late))
+
+
+def _print_sent(run: outbound.SendRun) -> None:
+    if run.busy:
+        context.console.print(f"{run.partner}: busy (another send holds its lease)")
+    for sent in run.sent:
+        context.console.print(
+            f"[green]{sent.partner} {escape(sent.delivery)}: {sent.documents} "
+            f"publication(s) in {len(sent.files)} file(s) "
+            f"{'sent again' if sent.again else 'sent'}[/] → {sent.placement} "
+            f"{escape(sent.destination)}", highlight=False)
+    for agreement in run.nothing_new:
+        context.console.print(f"{run.partner}: agreement {agreement}: nothing new to send")
+    for ack in run.acks:
+        state = ("complete" if ack.complete else
+                 "partial, missing " + ", ".join(ack.missing))
+        context.console.print(f"{ack.partner} {escape(ack.delivery)}: ACK {escape(state)}"
+                              + (f"; unknown hashes {len(ack.unknown)}" if ack.unknown
+                                 else ""), highlight=False)
+    for removed in run.removed:
+        context.console.print(f"outbox/{escape(removed)} removed (older than "
+                              f"{outbound.OUTBOX_DAYS} days)", highlight=False)
+    for failure in run.failures:
+        context.console.print(f"[red]{run.partner}: failed: {escape(failure)}",
+                              highlight=False)
+
+
+@app.command("send")
+def send(partner: str = typer.Argument(..., help="The partner's ST.3 code."),
+         again: str | None = typer.Option(None, "--again", help="Send this delivery "
+                                          "again (the same bytes as the first time).")
+         ) -> None:
+    """Build and place what a partner's sending agreements have not sent yet (pushed to
+    its server or left in its outbox), and record its ACK files."""
+    config = context.settings()
+    with context.opened(config, upgrade=True) as db:
+        try:
+            if again:
+                run = outbound.send_again(db, _places(), partner, again,
+                                          secret=server_secret(config))
+            else:
+                run = outbound.send(db, _places(), partner, secret=server_secret(config))
+        except TokkyoError as exc:
+            _bad(exc)
+    _print_sent(run)
+    raise typer.Exit(1 if run.failures else 0)
 
 
 @app.command("deliveries")

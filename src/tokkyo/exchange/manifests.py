@@ -23,6 +23,9 @@ from tokkyo.ingest.foreign.xmlsafe import ParseFailure
 MARKER = "READY"
 METADATA_NAMES = frozenset({MARKER, "manifest.json", "manifest.csv", "SHA256SUMS", "ACK"})
 _STATISTICS = re.compile(r"^statistics.*\.csv$", re.IGNORECASE)
+#: The WIPO ST.37 authority file a tokkyo delivery carries of what it holds (exchange.md
+#: §12, `exchange.outbound`): it describes the delivery, it is not data to load.
+_AUTHORITY = re.compile(r"^[A-Z]{2}-authority\.(csv|xml|json)$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 CSV_HEADER = ("file", "bytes", "sha256", "records")
 
@@ -52,7 +55,8 @@ class Manifest:
 
 def is_metadata(name: str) -> bool:
     """Whether a delivery's file (path relative to it) describes the delivery."""
-    return name in METADATA_NAMES or (_STATISTICS.match(name) is not None)
+    return (name in METADATA_NAMES or _STATISTICS.match(name) is not None
+            or _AUTHORITY.match(name) is not None)
 
 
 def read(folder: Path) -> Manifest:
@@ -88,6 +92,8 @@ def _json(path: Path) -> Manifest:
     for i, item in enumerate(data["files"], start=1):
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             raise ManifestUnreadable(f"manifest.json: files[{i}] has no name")
+        if is_metadata(item["name"]):
+            continue                  # listed with its checksum, not data to load
         records = item.get("records")
         if isinstance(records, dict):
             records = records.get("total")

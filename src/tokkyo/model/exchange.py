@@ -18,3 +18,9 @@ DELIVERY_STATES = ("received", "loaded", "partially-loaded", "quarantined", "rej
 FILE_STATES = ("received", "verified", "parsed", "loaded", "quarantined", "duplicate",
                "held-back")
 DOCUMENT_OUTCOMES = ("loaded", "unchanged", "deleted", "held-back")
+#: What became of a delivery tokkyo sent (exchange.md §12): built and recorded, placed
+#: (pushed to the partner's server or written to its outbox), removed from the outbox
+#: after its retention.
+SENT_STATES = ("built", "placed", "removed")
+#: How a sent delivery reaches the partner: pushed to its server, or left in the outbox.
+PLACEMENTS = ("push", "outbox")

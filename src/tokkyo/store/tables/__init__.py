@@ -34,6 +34,11 @@ from tokkyo.store.tables.exchange import (
     exchange_leases,
     exchange_partners,
 )
+from tokkyo.store.tables.exchange_outbound import (
+    exchange_sent,
+    exchange_sent_documents,
+    exchange_sent_files,
+)
 from tokkyo.store.tables.exchange_quality import (
     authority_entries,
     authority_imports,
@@ -99,6 +104,9 @@ __all__ = [
     "exchange_files",
     "exchange_leases",
     "exchange_partners",
+    "exchange_sent",
+    "exchange_sent_documents",
+    "exchange_sent_files",
     "exchange_status_history",
     "exchange_status_notes",
     "family_divisionals",
