@@ -38,7 +38,6 @@ from tokkyo.exchange import outbound, partners  # noqa: E402
 from tokkyo.exchange.schedule import Places  # noqa: E402
 from tokkyo.ingest.items import SourceItem  # noqa: E402
 from tokkyo.ingest.service import Ingestor  # noqa: E402
-from tokkyo.search.indexer import BigramIndexer  # noqa: E402
 from tokkyo.store import migrate  # noqa: E402
 from tokkyo.store.blobs import LocalBlobStore  # noqa: E402
 from tokkyo.store.database import Database  # noqa: E402
@@ -94,8 +93,8 @@ def main() -> None:
                 engine = databases.fresh(backend)
                 migrate.upgrade(engine)
                 blobs = LocalBlobStore(work / f"blobs-{backend}")
-                Ingestor(engine, blobs, indexer=BigramIndexer.for_engine(engine),
-                         batch_size=100, workers=0).run(SourceItem(n, d) for n, d in docs)
+                Ingestor(engine, blobs, batch_size=100, workers=0).run(
+                    SourceItem(n, d) for n, d in docs)
                 db = Database(engine, blobs)
                 places = Places(work / f"exchange-{backend}")
                 runs: dict[str, list[tuple[float, float]]] = {"bare": [], "send": [],

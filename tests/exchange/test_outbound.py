@@ -284,7 +284,7 @@ def test_a_push_to_sftp_arrives_whole_and_verifies_and_its_ack_is_fetched(
 
 def test_the_send_command(database_url, tmp_path):
     env = {"TOKKYO_DATA_DIR": str(tmp_path / "data"), "TOKKYO_DATABASE_URL": database_url,
-           "TOKKYO_SEARCH_ENGINE": "sql", "COLUMNS": "200",
+           "COLUMNS": "200",
            "TOKKYO_SECRET_KEY": SECRET.decode()}
     runner = CliRunner()
 
@@ -393,7 +393,7 @@ def test_two_sends_at_once_send_one_delivery(database_url, tmp_path):
     data = tmp_path / "data"
     src = str(Path(__file__).resolve().parents[2] / "src")
     env = dict(os.environ, TOKKYO_DATA_DIR=str(data), TOKKYO_DATABASE_URL=database_url,
-               TOKKYO_SECRET_KEY=SECRET.decode(), TOKKYO_SEARCH_ENGINE="sql",
+               TOKKYO_SECRET_KEY=SECRET.decode(),
                COLUMNS="200", TOKKYO_INGEST_WORKERS="0",
                PYTHONPATH=os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH"))
                                           if p))
