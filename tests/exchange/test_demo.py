@@ -8,8 +8,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from tests.conftest import FOREIGN
-from tokkyo.exchange import demo
+from tokkyo.exchange import demo, reports
 from tokkyo.exchange.schedule import Places
+from tokkyo.ingest.items import SourceItem
+from tokkyo.ingest.parsed import Delivery
+from tokkyo.ingest.readers import parse
+from tokkyo.model.documents import Publication
 from tokkyo.store.tables import exchange_deliveries, exchange_documents, exchange_partners
 
 
@@ -41,3 +45,21 @@ def test_the_demo_partners_deliver_through_their_inboxes(sqlite_db, tmp_path):
     with sqlite_db.engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count())
                             .select_from(exchange_deliveries)).scalar_one() == 4
+
+
+def test_the_epo_authority_file_names_the_document_its_delivery_left_out(sqlite_db, tmp_path):
+    """The demo's EP authority file lists every EP sample; the delivery leaves the last
+    file out, and the holding's completeness names exactly that file's publication."""
+    demo.seed(sqlite_db, Places.under(tmp_path / "data"), FOREIGN)
+    files = [p for p in sorted((FOREIGN / "ep").rglob("*"))
+             if p.is_file() and p.suffix.lower() in demo.DATA_SUFFIXES]
+    payload = parse(SourceItem(files[-1].name, files[-1].read_bytes()), tolerant=True).payload
+    assert isinstance(payload, Publication | Delivery)
+    (left_out,) = (payload,) if isinstance(payload, Publication) else payload.publications
+    with sqlite_db.engine.connect() as conn:
+        held = reports.holding_completeness(conn, "EP")
+    assert held.has_authority_file and held.listed >= len(files) - 1
+    assert [(e.number, e.kind) for e in held.missing] == [
+        (left_out.number.lstrip("0"), left_out.kind)]
+    line = next(x for x in demo.summary(sqlite_db) if x.startswith("  authority file"))
+    assert line.endswith(f"missing EP{left_out.number.lstrip('0')}{left_out.kind}"), line

@@ -159,3 +159,21 @@ def test_periods_missed_before_a_delivery():
     assert (t.periods_missed, t.previous_delivery) == (4, earlier.received_at)
     weekly = quality.timeliness([], now, agreement(frequency="weekly"), [earlier])
     assert weekly.periods_missed == 20      # 153 days: 21 whole weeks, less the one due next
+
+
+def test_what_tokkyo_does_not_keep_is_not_the_partners_error(docs):
+    """Reader lines about tokkyo's own model (opponents, CPC combination sets not kept)
+    and about the nature of a record (a DOCDB bibliographic record) do not fail accuracy;
+    a symbol the partner wrote wrong does."""
+    base = next(d for d in docs if d.kind == "A1" and not d.bibliographic_only)
+    base = dataclasses.replace(base, file=f"EP{base.number}A1.xml")
+    informing = (
+        f"EP {base.number} B2: opponents are not kept (the model has no opponent role): X.",
+        f"EP{base.number}: 2 CPC combination sets are kept as their separate codes; which "
+        "codes combine is not held.",
+        f"EP {base.number} A: a DOCDB bibliographic record: no claims or description.")
+    assert quality.document_checks(dataclasses.replace(base, problems=informing),
+                                   TODAY) == []
+    wrong = f"EP{base.number}: IPC symbol 'H01M 99/XX' could not be read."
+    assert quality.document_checks(dataclasses.replace(base, problems=(wrong,)),
+                                   TODAY) == [wrong]

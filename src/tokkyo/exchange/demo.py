@@ -4,6 +4,12 @@ with a `manifest.json`, and `run-due` receives them, as cron would; Singapore ha
 agreement and nothing delivered (seed 002's "data has not arrived since 2015"). No server
 is needed: the inbox is a folder.
 
+The EPO also has an ST.37 authority file, imported before its delivery arrives. No real
+authority file is in the corpus, so the demo writes one from the EP sample documents
+themselves (each read by the EP reader: its number, kind and date), and the delivery
+leaves the last of them out, so the quality report and the completeness of the holding
+name one listed document as missing.
+
 Seeding is done once per store: partners that exist are left as they are, and a partner
 that has deliveries gets none again. `summary` is what `tokkyo demo` prints of it: each
 partner's row of the status table and its latest delivery's quality report, all computed
@@ -18,9 +24,13 @@ import shutil
 from pathlib import Path
 from typing import cast
 
-from tokkyo.exchange import partners, reports, schedule
+from tokkyo.exchange import authority, partners, reports, schedule, st37
 from tokkyo.exchange.deliveries import Received
 from tokkyo.exchange.schedule import Places
+from tokkyo.ingest.errors import Rejected, Skipped
+from tokkyo.ingest.items import SourceItem
+from tokkyo.ingest.readers import parse
+from tokkyo.model.documents import Publication
 from tokkyo.store.database import Database
 from tokkyo.store.repositories import exchange as repository
 
@@ -34,6 +44,8 @@ PARTNERS = (
     ("SG", "publication data", "XML", "quarterly", (), "new MOU being prepared"),
 )
 DATA_SUFFIXES = (".xml", ".greenbook")
+#: The partner whose authority file the demo writes, and who leaves its last file out.
+WITH_AUTHORITY_FILE = "EP"
 
 
 def seed(db: Database, places: Places, foreign: Path) -> list[Received]:
@@ -57,11 +69,37 @@ def seed(db: Database, places: Places, foreign: Path) -> list[Received]:
     today = dt.date.today().isoformat()
     for code, _product, _fmt, _frequency, folders, _state in PARTNERS:
         if code in delivered:
-            _inbox(places, code, f"{code.lower()}-{today}",
-                   [p for folder in folders for p in sorted((foreign / folder).rglob("*"))
-                    if p.is_file() and p.suffix.lower() in DATA_SUFFIXES])
+            files = [p for folder in folders for p in sorted((foreign / folder).rglob("*"))
+                     if p.is_file() and p.suffix.lower() in DATA_SUFFIXES]
+            if code == WITH_AUTHORITY_FILE and len(files) > 1:
+                with db.transaction() as conn:
+                    authority.import_file(conn, code, f"{code}-authority.csv",
+                                          st37.write_csv(_listed(files)), "csv")
+                files = files[:-1]
+            _inbox(places, code, f"{code.lower()}-{today}", files)
     result = schedule.run_due(db, places, secret=None, quiet=dt.timedelta(0))
     return [r for p in result.partners for r in p.received]
+
+
+def _listed(files: list[Path]) -> list[st37.AuthorityEntry]:
+    """Authority file entries for the publications the sample `files` carry."""
+    entries: dict[tuple[str, str, str], st37.AuthorityEntry] = {}
+    for path in files:
+        try:
+            read = parse(SourceItem(path.name, path.read_bytes()), tolerant=True)
+        except (Rejected, Skipped):
+            continue
+        payload = read.payload
+        pubs = (payload,) if isinstance(payload, Publication) else getattr(
+            payload, "publications", ())
+        for pub in pubs:
+            try:
+                entry = st37.entry(pub.country, pub.number, pub.kind, pub.date,
+                                   where=path.name)
+            except st37.AuthorityFileError:
+                continue                 # a sample without a listable number or kind
+            entries.setdefault(entry.key, entry)
+    return sorted(entries.values(), key=lambda e: e.key)
 
 
 def _inbox(places: Places, code: str, delivery: str, files: list[Path]) -> None:
@@ -94,6 +132,12 @@ def summary(db: Database) -> list[str]:
                          f"{row.exchange} ({row.regularity}), public {row.public_provision}, "
                          f"last delivery {last}, content {row.content}, quality C/A/T "
                          f"{row.quality_text()}")
+            held = reports.holding_completeness(conn, row.partner)
+            if held.has_authority_file:
+                lines.append(f"  authority file: {held.listed} listed, {held.delivered} "
+                             f"held, missing "
+                             + (", ".join(f"{e.country}{e.number}{e.kind}"
+                                          for e in held.missing) or "none"))
             for delivery in reports.STORE.deliveries(conn, row.partner):
                 report = reports.delivery_report_json(conn, delivery.delivery_id)
                 scores = cast(dict[str, float | None], report["scores"])

@@ -47,11 +47,22 @@ _JP_KINDS = frozenset({k.st16 for k in GAZETTE_KINDS.values() if k.st16}
 _FILE_NUMBER = re.compile(r"[0-9]{6,}")
 
 
+#: Reader findings that are not the partner's errors: what tokkyo's model does not keep
+#: ("opponents are not kept", "CPC combination sets are kept as their separate codes"),
+#: what a kind of record is by nature (a DOCDB or OPS bibliographic record, an ST.96
+#: application instance), and the missing parts completeness judges ("carries no
+#: claims"), by kind and against the agreement.
+NOT_ACCURACY = re.compile(
+    r"not kept|not held|no place in|does not hold|not read as text|content is not text"
+    r"|carries no |carry no |a DOCDB bibliographic record|an OPS [a-z -]*answer"
+    r"|application instance; its number is|an OPS search result")
+
+
 def _accuracy_problem(problem: str) -> bool:
-    """Whether a finding of the pipeline counts against accuracy: not the informational
-    ones, and not the readers' "carries no claims" lines, which completeness judges (by
-    kind, against the agreement)."""
-    return problem not in INFORMATIONAL and "carries no " not in problem
+    """Whether a finding of the pipeline counts against accuracy: a deviation of the
+    partner's data (a symbol that cannot be read, a missing kind code or date, an element
+    outside the format), not an informational line nor one of NOT_ACCURACY."""
+    return problem not in INFORMATIONAL and NOT_ACCURACY.search(problem) is None
 
 
 def document_checks(doc: DeliveredDocument, today: dt.date) -> list[str]:
