@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -93,6 +95,29 @@ def delivery_report(conn: sa.Connection, delivery_id: str, *,
     if delivery is None:
         raise DeliveryNotFound(f"no delivery {delivery_id!r}")
     return _report(conn, records, delivery, today=today or delivery.received_at.date())
+
+
+def place_for_partner(conn: sa.Connection, delivery_row_id: int, folder: Path) -> Path:
+    """Write the quality report of one delivery where its partner fetches it (exchange.md
+    §7: "partners receive it where the agreement says so"): `{folder}/{delivery}.{id}/`
+    with `quality.json` and the document-level `documents.csv`, written under a temporary
+    name and renamed whole, so a partner never fetches half a report."""
+    row = pipeline.delivery(conn, delivery_row_id)
+    if row is None:
+        raise DeliveryNotFound(f"no delivery {delivery_row_id!r}")
+    target = folder / f"{row.delivery_key}.{row.id}"
+    scratch = folder / f".{row.delivery_key}.{row.id}.partial"
+    if target.exists():
+        return target
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    report = delivery_report_json(conn, str(row.id))
+    (scratch / "quality.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True), "utf-8")
+    (scratch / "documents.csv").write_text(
+        quality.document_csv(delivery_report(conn, str(row.id))), "utf-8")
+    scratch.rename(target)
+    return target
 
 
 def delivery_report_json(conn: sa.Connection, delivery_id: str, *,

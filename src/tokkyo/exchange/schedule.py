@@ -21,6 +21,7 @@ run-due`, called by cron or a systemd timer, does every transfer that is due, an
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import socket
@@ -68,6 +69,10 @@ class Places:
 
     def received(self, partner: str) -> Path:
         return self.root / "received" / partner
+
+    def reports(self, partner: str) -> Path:
+        """Where a partner fetches the quality reports of its deliveries."""
+        return self.root / "outbox" / partner / "reports"
 
 
 @dataclass
@@ -202,6 +207,29 @@ def _inbox(db: Database, places: Places, partner: PartnerRow, run: PartnerRun,
             continue
         run.received.append(result)
         _keep(folder, places.received(partner.code), f"{folder.name}.{result.id}")
+        _report_back(db, places, partner, result)
+
+
+def sends_reports(agreement: AgreementRow) -> bool:
+    """Whether an agreement row asks for the quality reports to be sent to the partner:
+    `"send_reports": true` in its free fields (exchange.md §7, "partners receive it where
+    the agreement says so")."""
+    try:
+        extra = json.loads(agreement.extra or "{}")
+    except ValueError:
+        return False
+    return isinstance(extra, dict) and extra.get("send_reports") in (True, "yes", "true")
+
+
+def _report_back(db: Database, places: Places, partner: PartnerRow, result: Received) -> None:
+    """The delivery's quality report into the partner's outbox when an agreement row of
+    the partner asks for it (a re-delivery of what is loaded already gets none)."""
+    if result.state == "already-loaded":
+        return
+    with db.transaction() as conn:
+        if any(sends_reports(a) for a in repository.agreements(conn, partner.id)
+               if a.direction == "receive" and a.active):
+            reports.place_for_partner(conn, result.id, places.reports(partner.code))
 
 
 def _keep(folder: Path, into: Path, name: str) -> None:
@@ -263,6 +291,7 @@ def _pull(db: Database, places: Places, partner: PartnerRow, agreement: Agreemen
                              source=f"{agreement.endpoint_url.rstrip('/')}/{key}")
             run.received.append(result)
             _keep(staging, places.received(partner.code), f"{key or '_loose'}.{result.id}")
+            _report_back(db, places, partner, result)
     except TokkyoError as exc:
         run.failures.append(f"{where}: {exc}")
     finally:
