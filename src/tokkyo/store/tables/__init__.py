@@ -71,7 +71,12 @@ from tokkyo.store.tables.shared import (
     parties,
     party_names,
 )
-from tokkyo.store.tables.translations import translate_calls, translation_cache
+from tokkyo.store.tables.translations import (
+    stored_translations,
+    translate_calls,
+    translation_cache,
+    translation_queue,
+)
 
 __all__ = [
     "access_log",
@@ -130,10 +135,12 @@ __all__ = [
     "search_outbox",
     "search_owners",
     "sources",
+    "stored_translations",
     "tokens",
     "trademark_texts",
     "translate_calls",
     "translation_cache",
+    "translation_queue",
     "user_ids",
     "users",
 ]
