@@ -8,6 +8,7 @@ translation stays searchable, and a reader during the swap always finds the docu
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -189,3 +190,31 @@ def test_no_route_is_reported_and_nothing_is_lost(store) -> None:
     assert report.publications == 0 and report.left == len(english(store))
     assert "no translation engine is configured for en→ja" in report.failures[0]
     assert count(store, stored_translations) == 0
+
+
+def test_the_cli_runs_the_queue(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from tokkyo.cli.main import app
+
+    runner = CliRunner()
+    routes = tmp_path / "routes.toml"
+    routes.write_text(ROUTES.format(version="1"), "utf-8")
+    env = {"TOKKYO_DATA_DIR": str(tmp_path / "data"), "TOKKYO_DATABASE_URL": "",
+           "TOKKYO_TRANSLATE_ROUTES": str(routes), "TOKKYO_TRANSLATE_GLOSSARY": "",
+           "COLUMNS": "200"}
+    loaded = runner.invoke(app, ["ingest", str(FOREIGN / "ep" / "grant")], env=env)
+    assert loaded.exit_code == 0, loaded.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[engines.x]\ntype = 'nope'\n", "utf-8")
+    refused = runner.invoke(app, ["translate", "run"],
+                            env={**env, "TOKKYO_TRANSLATE_ROUTES": str(bad)})
+    assert refused.exit_code == 2
+    assert "engine 'x' has type 'nope'" in refused.output
+    first = runner.invoke(app, ["translate", "run", "--limit", "3", "--json"], env=env)
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.stdout)
+    assert report["publications"] == 3 and report["queued"] == 9 and report["failures"] == []
+    rest = runner.invoke(app, ["translate", "run"], env=env)
+    assert rest.exit_code == 0, rest.output
+    assert "9 publication(s) translated" in rest.output and "0 still queued" in rest.output
