@@ -8,6 +8,8 @@ translation stays searchable, and a reader during the swap always finds the docu
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 import threading
 from collections.abc import Iterator
@@ -218,3 +220,37 @@ def test_the_cli_runs_the_queue(tmp_path) -> None:
     rest = runner.invoke(app, ["translate", "run"], env=env)
     assert rest.exit_code == 0, rest.output
     assert "9 publication(s) translated" in rest.output and "0 still queued" in rest.output
+
+
+def test_the_bulk_product_publishes_the_translations(store, tmp_path) -> None:
+    from tokkyo.bulk import catalog, manifests, publish
+
+    accumulate.run(store, platform("1", "ペプチド"))
+    now = dt.datetime.now(dt.UTC)
+    with store.engine.begin() as conn:
+        catalog.ensure_products(conn)
+        done = publish.publish(conn, store.blobs, "machine-translations",
+                               release_type="backfile", now=now, workdir=tmp_path / "work")
+        assert done.release_id is not None
+        manifest = manifests.manifest(conn, done.release_id)
+        rows = conn.execute(sa.select(stored_translations)).all()
+    assert manifest["product"] == "machine-translations"
+    [entry] = manifest["files"]
+    assert entry["name"].startswith("machine-translations-ja-") and entry["name"].endswith(
+        ".jsonl")
+    assert entry["records"]["total"] == len(english(store))
+    body = store.blobs.get(entry["sha256"])
+    assert hashlib.sha256(body).hexdigest() == entry["sha256"]
+    lines = [json.loads(line) for line in body.decode("utf-8").splitlines()]
+    assert len(lines) == len(english(store))
+    assert {line["source_language"] for line in lines} == {"en"}
+    assert all(line["machine_translation"] and line["target"] == "ja" for line in lines)
+    sections = sum(len(line["sections"]) for line in lines)
+    assert sections == len(rows)
+    titled = [line for line in lines if "ペプチド" in line["sections"]["title"]["units"][0]]
+    assert titled and titled[0]["sections"]["title"]["engine"] == "identity"
+    # nothing translated since: a delta has nothing new
+    with store.engine.begin() as conn:
+        again = publish.publish(conn, store.blobs, "machine-translations",
+                                now=now + dt.timedelta(minutes=1), workdir=tmp_path / "work")
+    assert again.release_id is None
