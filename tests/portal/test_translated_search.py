@@ -8,7 +8,6 @@ is only in the translation."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -23,6 +22,7 @@ from tokkyo.translate import accumulate, routing
 from tokkyo.translate.glossary import Entry, Glossary
 from tokkyo.translate.service import Platform
 
+HEADERS = {"Accept": "text/html", "Accept-Language": "en"}
 ROUTES = """
 [engines.id]
 type = "identity"
@@ -57,7 +57,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def page(base: str, flags: str = "") -> str:
-    with httpx.Client(base_url=base, timeout=60, headers={"Accept": "text/html", "Accept-Language": "en"}) as c:
+    with httpx.Client(base_url=base, timeout=60, headers=HEADERS) as c:
         answer = c.get("/q/patent", params={"e": "ペプチド/TI", "n": flags})
     assert answer.status_code == 200, answer.text
     return answer.text
@@ -79,7 +79,7 @@ def test_originals_only_finds_no_translation(base: str) -> None:
 
 
 def test_the_form_offers_the_three_scopes(base: str) -> None:
-    with httpx.Client(base_url=base, timeout=60, headers={"Accept": "text/html", "Accept-Language": "en"}) as c:
+    with httpx.Client(base_url=base, timeout=60, headers=HEADERS) as c:
         form = c.get("/search/patent").text
     for label in ("originals and stored translations", "originals only",
                   "translations only"):

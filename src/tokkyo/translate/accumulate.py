@@ -118,7 +118,7 @@ def _translate(database: Database, platform: Platform, entry: Due, clock: Clock,
     with database.read_primary() as conn:
         texts = stored_translations.sources(conn, entry.publication_id)
         held = stored_translations.stored(conn, entry.publication_id, entry.target)
-    new: list[tuple[Stored, int]] = []
+    new: list[tuple[Stored, int]] = []       # a section's translation, its unit count
     for section, units in texts.items():
         kind = SECTION_KINDS[section]
         digest = source_sha256(units)
@@ -141,8 +141,8 @@ def _translate(database: Database, platform: Platform, entry: Due, clock: Clock,
         if {s: source_sha256(u) for s, u in current.items()} != {
                 s: source_sha256(u) for s, u in texts.items()}:
             return          # the document changed meanwhile: stays queued, done next time
-        for item, units in new:
-            stored_translations.save(conn, entry.publication_id, entry.target, item, units)
+        for item, count in new:
+            stored_translations.save(conn, entry.publication_id, entry.target, item, count)
         stored_translations.remove(conn, entry.publication_id, entry.target, gone)
         if new or gone:
             search_outbox.record(conn, [entry.application_id])

@@ -40,10 +40,11 @@ WRITER_WAIT_S = 60.0
 _ID_MASK = 0xFFFFFFFF
 
 
-def _text_atoms(node: q.Node) -> list[q.Atom]:
-    """The text atoms of a query tree (those on the right of an AND-NOT left out)."""
+def _text_atoms(node: q.Node) -> list[tuple[str, q.Text]]:
+    """(field, value) of the text atoms of a query tree (those on the right of an AND-NOT
+    left out)."""
     if isinstance(node, q.Atom):
-        return [node] if isinstance(node.value, q.Text) else []
+        return [(node.field, node.value)] if isinstance(node.value, q.Text) else []
     if isinstance(node, q.AndNot):
         return _text_atoms(node.left)
     return _text_atoms(node.left) + _text_atoms(node.right)
@@ -125,8 +126,8 @@ class TantivyBackend:
         query = tantivy.Query.boolean_query([
             (tantivy.Occur.Must, tantivy.Query.term_set_query(self.schema, "id", page)),
             (tantivy.Occur.Must, tantivy.Query.boolean_query(
-                [(tantivy.Occur.Should, texts.atom(a.field, a.value, "translation-only"))
-                 for a in atoms]))])
+                [(tantivy.Occur.Should, texts.atom(field, value, "translation-only"))
+                 for field, value in atoms]))])
         found = set(self._all_ids(searcher, query))
         return [i for i in page if i in found]
 
