@@ -59,18 +59,20 @@ class Stored:
 def enqueue_cases(conn: sa.Connection, case_ids: Iterable[int], now: dt.datetime,
                   pairs: Sequence[tuple[str, str]] = DEFAULT_PAIRS) -> int:
     """Queue the foreign publications of these cases whose language is a source of
-    `pairs`, each for its target (one not already queued). Returns how many."""
+    `pairs`, each for its targets (one not already queued). One read per chunk of cases
+    (ingest calls this for every batch). Returns how many."""
     ids = sorted(set(case_ids))
-    added = 0
-    for source in {s for s, _ in pairs}:
-        targets = [t for s, t in pairs if s == source]
-        for start in range(0, len(ids), CHUNK):
-            rows = conn.execute(sa.select(_p.id, _p.date).where(
+    by_source: dict[str, list[str]] = {}
+    for source, target in pairs:
+        by_source.setdefault(source, []).append(target)
+    due: dict[str, list[tuple[int, dt.date | None]]] = {}
+    for start in range(0, len(ids), CHUNK):
+        for row in conn.execute(sa.select(_p.id, _p.date, _p.language).where(
                 _p.application_id.in_(ids[start:start + CHUNK]), _p.country != "JP",
-                _p.language == source)).all()
-            for target in targets:
-                added += enqueue(conn, [(r.id, r.date) for r in rows], target, "new", now)
-    return added
+                _p.language.in_(sorted(by_source)))):
+            for target in by_source[row.language]:
+                due.setdefault(target, []).append((row.id, row.date))
+    return sum(enqueue(conn, items, target, "new", now) for target, items in due.items())
 
 
 def enqueue(conn: sa.Connection, items: Sequence[tuple[int, dt.date | None]], target: str,
