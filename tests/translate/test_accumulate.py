@@ -19,6 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import FOREIGN, index_due, ingest
+from tokkyo.search import outbox
 from tokkyo.search import query as q
 from tokkyo.search import service as search_service
 from tokkyo.search.backends.tantivy import TantivyBackend
@@ -116,6 +117,9 @@ def test_ingest_queues_foreign_documents_and_run_stores_and_indexes(store) -> No
     found, marked = hits(store, "ペプチド/TI")
     assert found and marked == found == about_peptides(store)
 
+    # the index agrees with the store, translations included (`tokkyo search check`)
+    check = outbox.check(store.engine, search_service.bound(store.engine))
+    assert check.agrees and check.sampled == check.store and not check.stale
     # a second run finds everything stored: nothing to do
     again = accumulate.run(store, platform("1", "ペプチド"))
     assert again.publications == 0 and again.requeued == 0
