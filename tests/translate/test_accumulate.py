@@ -29,7 +29,7 @@ from tokkyo.store.database import Database
 from tokkyo.store.engine import make_engine
 from tokkyo.store.tables import publications, stored_translations, translation_queue
 from tokkyo.translate import accumulate, routing
-from tokkyo.translate.glossary import Entry, Glossary
+from tokkyo.translate.glossary import Entry, Glossary, dump
 from tokkyo.translate.service import Platform
 
 ROUTES = """
@@ -206,8 +206,10 @@ def test_the_cli_runs_the_queue(tmp_path) -> None:
     runner = CliRunner()
     routes = tmp_path / "routes.toml"
     routes.write_text(ROUTES.format(version="1"), "utf-8")
+    terms = tmp_path / "glossary.tsv"
+    terms.write_text(dump([Entry("ペプチド", "peptide")]), "utf-8")
     env = {"TOKKYO_DATA_DIR": str(tmp_path / "data"), "TOKKYO_DATABASE_URL": "",
-           "TOKKYO_TRANSLATE_ROUTES": str(routes), "TOKKYO_TRANSLATE_GLOSSARY": "",
+           "TOKKYO_TRANSLATE_ROUTES": str(routes), "TOKKYO_TRANSLATE_GLOSSARY": str(terms),
            "COLUMNS": "200"}
     loaded = runner.invoke(app, ["ingest", str(FOREIGN / "ep" / "grant")], env=env)
     assert loaded.exit_code == 0, loaded.output
@@ -224,6 +226,17 @@ def test_the_cli_runs_the_queue(tmp_path) -> None:
     rest = runner.invoke(app, ["translate", "run"], env=env)
     assert rest.exit_code == 0, rest.output
     assert "9 publication(s) translated" in rest.output and "0 still queued" in rest.output
+    # tokkyo search offers the same choice and says where a hit matched
+    with_texts = runner.invoke(app, ["search", "ペプチド/TI", "--texts", "translation"],
+                               env=env)
+    assert with_texts.exit_code == 0, with_texts.output
+    assert "1 hit:" in with_texts.output
+    assert "matched in machine translation" in with_texts.output
+    originals = runner.invoke(app, ["search", "ペプチド/TI", "--texts", "original"], env=env)
+    assert originals.exit_code == 0 and "0 hits" in originals.output
+    wrong = runner.invoke(app, ["search", "ペプチド/TI", "--texts", "all"], env=env)
+    assert wrong.exit_code == 2 and "'all' is not one of both, original, translation" in (
+        wrong.output)
 
 
 def test_the_bulk_product_publishes_the_translations(store, tmp_path) -> None:
