@@ -232,6 +232,13 @@ def test_the_cli_runs_the_queue(tmp_path) -> None:
     assert with_texts.exit_code == 0, with_texts.output
     assert "1 hit:" in with_texts.output
     assert "matched in machine translation" in with_texts.output
+    as_json = runner.invoke(app, ["search", "ペプチド/TI", "--json"], env=env)
+    assert as_json.exit_code == 0, as_json.output
+    [hit] = json.loads(as_json.stdout)["hits"]
+    assert hit["machine_translation"] is True and hit["country"] == "EP"
+    plain = runner.invoke(app, ["search", "peptide/TI", "--json", "--texts", "original"],
+                          env=env)
+    assert all("machine_translation" not in h for h in json.loads(plain.stdout)["hits"])
     originals = runner.invoke(app, ["search", "ペプチド/TI", "--texts", "original"], env=env)
     assert originals.exit_code == 0 and "0 hits" in originals.output
     wrong = runner.invoke(app, ["search", "ペプチド/TI", "--texts", "all"], env=env)
