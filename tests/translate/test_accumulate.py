@@ -278,3 +278,13 @@ def test_the_bulk_product_publishes_the_translations(store, tmp_path) -> None:
         again = publish.publish(conn, store.blobs, "machine-translations",
                                 now=now + dt.timedelta(minutes=1), workdir=tmp_path / "work")
     assert again.release_id is None
+
+
+def test_only_the_routed_sections_are_translated(store) -> None:
+    claims_only = Platform(routing.parse(ROUTES.format(version="1").replace(
+        'kinds = ["*"]', 'kinds = ["claims"]'), "test"))
+    report = accumulate.run(store, claims_only)
+    assert report.left == 0 and not report.failures
+    with store.engine.connect() as conn:
+        sections = set(conn.execute(sa.select(stored_translations.c.section)).scalars())
+    assert sections == {"claims"}

@@ -5,7 +5,8 @@ Ingest queues the foreign publications of the accumulated languages (CN, KR, EN 
 default: `stored_translations.DEFAULT_PAIRS`). `run` first queues again every stored
 translation an engine of another version made (an engine upgrade: newest publications
 first), then takes the queue newest first: each section's units go through the platform
-(segmentation, placeholders, glossary, cache, the routed engine) and the translated
+(segmentation, placeholders, glossary, cache, the routed engine; a section whose kind has
+no route is left untranslated, a publication with none routed stays queued) and the translated
 sections of a publication are written in one transaction with the case's search outbox
 entry, so the search engine writes the case's document again, old translation out and
 new one in, in one commit of its own. Until then the old translation is what search
@@ -119,10 +120,15 @@ def _translate(database: Database, platform: Platform, entry: Due, clock: Clock,
         texts = stored_translations.sources(conn, entry.publication_id)
         held = stored_translations.stored(conn, entry.publication_id, entry.target)
     new: list[tuple[Stored, int]] = []       # a section's translation, its unit count
+    unrouted: list[NoRoute] = []
     for section, units in texts.items():
         kind = SECTION_KINDS[section]
         digest = source_sha256(units)
-        _route, engine = platform.route(entry.language, entry.target, kind)
+        try:
+            _route, engine = platform.route(entry.language, entry.target, kind)
+        except NoRoute as exc:                 # a kind the operator does not route
+            unrouted.append(exc)
+            continue
         before = held.get(section)
         if (before is not None and before.source_sha256 == digest
                 and (before.engine, before.version) == (engine.name, engine.version)):
@@ -135,6 +141,8 @@ def _translate(database: Database, platform: Platform, entry: Due, clock: Clock,
         text = "\n".join(one_line(u.text) for u in result.units)
         new.append((Stored(section, entry.language, text, result.engine, result.version,
                            clock(), digest), len(result.units)))
+    if texts and len(unrouted) == len(texts):
+        raise unrouted[0]                      # nothing of it is routed: stays queued
     gone = [s for s in held if s not in texts]
     with database.transaction() as conn:
         current = stored_translations.sources(conn, entry.publication_id)
