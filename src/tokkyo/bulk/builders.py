@@ -24,7 +24,7 @@ from tokkyo.model.jst import japan_day
 from tokkyo.model.laws import Law
 from tokkyo.model.wire import encode
 from tokkyo.store.blobs import BlobStore
-from tokkyo.store.repositories import bulk_sources, case_reader
+from tokkyo.store.repositories import bulk_sources, case_reader, stored_translations
 
 
 @dataclass(slots=True)
@@ -197,6 +197,49 @@ def foreign(conn: sa.Connection, request: BuildRequest) -> Built:
     return built
 
 
+def translations(conn: sa.Connection, request: BuildRequest) -> Built:
+    """The accumulated machine translations (translation.md §4), one JSON Lines file per
+    target language: a line per publication with its identity, source language and each
+    translated section's units (one per claim, per paragraph) with the engine, version,
+    time and source SHA-256 that made it. A delta holds the publications translated
+    since the last release."""
+    built = Built()
+    rows = stored_translations.published_since(conn, request.since)
+    for target, of_target in groupby(rows, key=lambda r: r.target):
+        name = f"{request.product_id}-{target}-{request.today:%Y%m%d}.jsonl"
+        path = request.workdir / name
+        out = BuiltFile(name, path, "application/x-ndjson")
+        with path.open("w", encoding="utf-8", newline="\n") as handle:
+            for (country, number, kind), sections in groupby(
+                    of_target, key=lambda r: (r.country, r.number, r.kind)):
+                items = list(sections)
+                date = items[0].date
+                record = {
+                    "country": country, "number": number, "kind": kind,
+                    "date": date.isoformat() if date else None,
+                    "source_language": items[0].source_language, "target": target,
+                    "machine_translation": True,
+                    "sections": {r.section: {
+                        "units": r.text.split("\n"), "engine": r.engine,
+                        "version": r.version,
+                        "translated_at": r.translated_at.isoformat(),
+                        "source_sha256": r.source_sha256} for r in items}}
+                handle.write(json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+                             + "\n")
+                out.total += 1
+                if date is not None:
+                    out.coverage_from = _earliest(out.coverage_from, date)
+                    out.coverage_to = _latest(out.coverage_to, date)
+        out.new = out.total
+        built.files.append(out)
+        built.period_from = _earliest(built.period_from, out.coverage_from)
+        built.period_to = _latest(built.period_to, out.coverage_to)
+    if built.files and request.since is not None:
+        built.period_from = japan_day(request.since)
+    built.period_to = built.period_to or (request.today if built.files else None)
+    return built
+
+
 def _plain_name(received: str, source_id: int) -> str:
     """The file's name as received, without its folders (a published name is plain)."""
     name = received.replace("\\", "/").rsplit("/", 1)[-1].lstrip(".")
@@ -222,5 +265,6 @@ def _latest(a: dt.date | None, b: dt.date | None) -> dt.date | None:
 
 
 BUILDERS: dict[str, Builder] = {"gazette": gazette, "progress": progress,
-                                "legal-status": legal_status, "foreign": foreign}
+                                "legal-status": legal_status, "foreign": foreign,
+                                "translations": translations}
 

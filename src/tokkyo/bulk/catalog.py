@@ -88,6 +88,23 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         "daily", "each day by 07:00 JST", "foreign-publications",
         Schedule("daily", dt.time(7, 0)),
         "受領したままのファイル（XML、テキスト、ZIP）", "毎日、7:00 JSTまで"),
+    ProductSpec(
+        "machine-translations", "translations",
+        "蓄積機械翻訳", "Accumulated machine translations",
+        "外国文献（中国語・韓国語・英語など）の蓄積された機械翻訳を、翻訳先の言語ごとの JSON Lines "
+        "で提供します。1行が1公報で、請求項・段落ごとの訳文と、翻訳エンジン、バージョン、翻訳日時、"
+        "原文の SHA-256 を付します。機械翻訳であり、正文ではありません。差分はその間に翻訳された"
+        "公報のみを含みます。",
+        "The stored machine translations of foreign documents (Chinese, Korean, English ...), "
+        "one JSON Lines file per target language: a line per publication with its "
+        "translated sections unit by unit (each claim, each paragraph) and the engine, "
+        "version, time and SHA-256 of the source of each. Machine translation, not "
+        "authoritative. A delta holds the publications translated since the previous "
+        "release.",
+        "patent utility", "JSON Lines (UTF-8), one file per target language",
+        "tokkyo machine-translations v1", "daily", "each day by 07:00 JST",
+        "foreign-publications", Schedule("daily", dt.time(7, 0)),
+        "JSON Lines (UTF-8)、翻訳先の言語ごとに1ファイル", "毎日、7:00 JSTまで"),
 )
 
 BY_ID = {p.id: p for p in PRODUCTS}

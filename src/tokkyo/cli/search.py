@@ -25,7 +25,7 @@ from tokkyo.model.jst import japan_day
 from tokkyo.portal.i18n import Translator
 from tokkyo.search.backends import SORTS
 from tokkyo.search.query import QueryError
-from tokkyo.search.variants import Folds
+from tokkyo.search.variants import SCOPES, Folds
 
 #: Exit status of an expression that does not parse (a usage error, as typer's own).
 MALFORMED = 2
@@ -77,7 +77,11 @@ def search(expression: str = typer.Argument(
            country: list[str] = typer.Option(
                [], "--country", "-c",
                help="Only the cases of this office (ST.3 code: JP, EP, US, CN, WO ...); "
-                    "repeat for several. The same as adding [EP/CC+US/CC].")
+                    "repeat for several. The same as adding [EP/CC+US/CC]."),
+           texts: str = typer.Option("both", "--texts", callback=_one_of(tuple(SCOPES)),
+                                     help="Foreign documents: search the originals and "
+                                          "their stored machine translations (both), the "
+                                          "originals only, or the translations only.")
            ) -> None:
     """Search the store with a logical expression: a table of the hits (application,
     document, kind, title, applicants, dates, status), or --json / --csv for programs.
@@ -96,7 +100,8 @@ def search(expression: str = typer.Argument(
         with context.opened(config, upgrade=True, existing=True) as db, \
                 db.engine.connect() as conn:
             if as_csv:
-                _, ids = searching.all_ids(conn, expression, law=law, folds=Folds(),
+                _, ids = searching.all_ids(conn, expression, law=law,
+                                           folds=Folds(scope=texts),
                                            sort=sort, limit=limit, on=on)
                 rows = summaries(conn, ids, on, appeals=True)
                 origin = config.public_origin or config.bound_origin
@@ -106,8 +111,8 @@ def search(expression: str = typer.Argument(
                 sys.stdout.buffer.write(body)
                 sys.stdout.flush()
                 return
-            found = searching.run(conn, expression, law=law, sort=sort, limit=limit,
-                                  on=on, lang=lang)
+            found = searching.run(conn, expression, law=law, folds=Folds(scope=texts),
+                                  sort=sort, limit=limit, on=on, lang=lang)
             as_of = service.data_as_of(conn) if as_json else []
     except QueryError as exc:
         _malformed(exc, expression, lang)
@@ -123,16 +128,20 @@ def search(expression: str = typer.Argument(
     context.console.print(context.table(
         f"{shown} {'hit' if found.total == 1 else 'hits'}: {found.expression} ({law})",
         COLUMNS,
-        [_row(r) for r in found.rows], ids=("application", "document")))
+        [_row(r, r.id in found.translated) for r in found.rows],
+        ids=("application", "document")))
 
 
-def _row(row: CaseSummary) -> tuple[str, ...]:
+def _row(row: CaseSummary, translated: bool = False) -> tuple[str, ...]:
+    """A hit as a table row; `translated`: it matched in a stored machine translation,
+    said under its title."""
     dates = [f"filed {slash_date(row.filing_date)}" if row.filing_date else "",
              f"published {slash_date(row.publication_date)}" if row.publication_date else "",
              f"registered {slash_date(row.registration_date)}"
              if row.registration_date else ""]
     document = document_label(row) if row.document_kind else registration_label(row)
-    return (app_label(row), document, row.document_kind, row.title,
+    title = f"{row.title}\n(matched in machine translation)" if translated else row.title
+    return (app_label(row), document, row.document_kind, title,
             "\n".join(row.applicants), "\n".join(d for d in dates if d),
             row.status.status.value if row.status else "")
 

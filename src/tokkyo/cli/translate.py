@@ -13,7 +13,7 @@ import typer
 from tokkyo.accounts import service as accounts
 from tokkyo.cli import context
 from tokkyo.config import Settings
-from tokkyo.translate import glossary, routing, setup
+from tokkyo.translate import accumulate, glossary, routing, setup
 from tokkyo.translate.errors import GlossaryError, RoutingError, TranslationError
 from tokkyo.translate.glossary import Glossary
 from tokkyo.translate.kinds import ContentKind, kind_of, language
@@ -100,6 +100,47 @@ def text(text: str = typer.Argument(..., help="The text, or - to read it from st
     print(result.text)
     context.errors.print(f"machine translation: {result.engine} {result.version}, "
                          f"{result.segments} segments", highlight=False)
+
+
+@app.command(name="run")
+def run_(limit: int = typer.Option(0, "--limit", min=0,
+                                   help="Translate at most this many publications (0: "
+                                        "every queued one)."),
+         as_json: bool = typer.Option(False, "--json", help="Print the report as JSON.")
+         ) -> None:
+    """Accumulated translation: queue again what an older engine version translated, then
+    translate the queued foreign publications (newest first) through the routing table,
+    store them per section and make them searchable. Exit 1 when some stay queued
+    because their translation failed (each is named)."""
+    from tokkyo.cli.ingest import index_due
+
+    config = context.settings()
+    with context.opened(config, upgrade=True) as db:
+        try:
+            platform = setup.platform(config, db)
+        except (RoutingError, GlossaryError) as exc:
+            context.fail(str(exc), code=2)
+        try:
+            report = accumulate.run(db, platform, limit=limit or None)
+        finally:
+            platform.table.close()
+        index_due(db.engine, quiet=as_json)
+    if as_json:
+        context.print_json({"requeued": report.requeued, "publications": report.publications,
+                            "sections": report.sections, "unchanged": report.unchanged,
+                            "segments": report.segments, "cached": report.cached,
+                            "queued": report.left, "failures": report.failures})
+    else:
+        for failure in report.failures:
+            context.errors.print(f"[red]not translated[/red] {failure}", soft_wrap=True,
+                                 highlight=False)
+        context.console.print(
+            f"{report.publications} publication(s) translated ({report.sections} "
+            f"section(s) stored, {report.unchanged} unchanged, {report.segments} "
+            f"segment(s), {report.cached} from the cache); {report.requeued} queued again "
+            f"for a new engine version; {report.left} still queued", highlight=False)
+    if report.failures:
+        raise typer.Exit(1)
 
 
 def _user_glossary(config: Settings, login_id: str) -> Glossary:

@@ -61,4 +61,6 @@ def results_json(found: Results, *, permalink: str, as_of: Sequence[SourceFreshn
             "numbers": [{"kind": x.kind.value, "key": x.key, "note": x.note}
                         for x in numbers],
             "coverage": [c.as_json() for c in coverage],
-            "hits": [hit_json(r) for r in found.rows]}
+            # a hit a text term matched in a stored machine translation says so
+            "hits": [hit_json(r) | ({"machine_translation": True} if r.id in found.translated
+                                    else {}) for r in found.rows]}

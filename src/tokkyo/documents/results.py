@@ -45,6 +45,8 @@ class Results:
     warnings: list[str] = field(default_factory=list)
     numbers: list[JPNumber] = field(default_factory=list)
     data_as_of: dt.datetime | None = None
+    #: cases of this page a text atom matched in a stored machine translation
+    translated: set[int] = field(default_factory=set)
 
     @property
     def page(self) -> int:
@@ -147,7 +149,8 @@ def run(conn: sa.Connection, expression: str, *, law: str = "all", folds: Folds 
     return Results(expression=show(parsed.tree), law=law, folds=folds, sort=sort,
                    total=found.total, offset=offset, limit=limit,
                    rows=summaries(conn, found.ids, on),
-                   warnings=[w.message(lang) for w in parsed.warnings])
+                   warnings=[w.message(lang) for w in parsed.warnings],
+                   translated=set(found.translated))
 
 
 def all_ids(conn: sa.Connection, expression: str, *, law: str, folds: Folds, sort: str,

@@ -18,6 +18,7 @@ them (search/outbox.py).
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 import threading
@@ -41,7 +42,12 @@ from tokkyo.ingest.items import SourceItem
 from tokkyo.ingest.prepare import Prepared, Refused, SkippedItem, prepare
 from tokkyo.store.blobs import BlobStat, BlobStore, sha256_hex
 from tokkyo.store.engine import refresh_statistics, write_connection
-from tokkyo.store.repositories import batches, case_summaries, search_outbox
+from tokkyo.store.repositories import (
+    batches,
+    case_summaries,
+    search_outbox,
+    stored_translations,
+)
 from tokkyo.store.snapshots import sqlite_file
 
 STATUSES = ("loaded", "unchanged", "replaced", "skipped", "quarantined", "failed")
@@ -243,6 +249,9 @@ class Ingestor:
             case_summaries.refresh(conn, touched)
             # their search documents are due, in this transaction (search/outbox.py)
             search_outbox.record(conn, touched)
+            # foreign documents of the accumulated languages are due for translation
+            # (translate/accumulate.py), in this transaction too
+            stored_translations.enqueue_cases(conn, touched, dt.datetime.now(dt.UTC))
             tally = Counter(o.status for o in outcomes)
             batches.finish(conn, batch_id, loaded=tally["loaded"],
                            unchanged=tally["unchanged"], replaced=tally["replaced"],

@@ -43,6 +43,16 @@ _SCHEME_FIELDS = {"fi": "fi", "ipc": "ipc", "cpc": "cpc", "f-term": "fterm", "th
                   "jp-design": "dc", "d-term": "dt", "locarno": "lc", "nice": "nc",
                   "similar-group": "sc", "vienna": "vc"}
 DATE_FIELDS = ("AD", "PD", "RD")
+#: Fields of which stored machine translations are indexed, by the section they are
+#: stored as, and the languages they are indexed in (translation.md §4): a translation
+#: is a language-tagged copy of its field, `translated_key(field, language)`.
+TRANSLATED_FIELDS = {"title": "TI", "abstract": "AB", "claims": "CL", "description": "DE"}
+TRANSLATION_LANGUAGES = ("ja", "en")
+
+
+def translated_key(field_code: str, language: str) -> str:
+    """The key of a field's translation into `language` (`TI_ja`)."""
+    return f"{field_code}_{language}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +84,8 @@ class CaseDocument:
     published: dt.date | None = None          # the sort by date: own, else latest publication
     filed: dt.date | None = None              # the sort by filing: own, else first publication
     status: StatusFacts | None = None         # None: no stored summary (no ST atom matches)
+    #: stored machine translations: normalised units per `translated_key` (TI_ja ...)
+    translated: dict[str, list[str]] = field(default_factory=dict)
 
 
 def build(conn: sa.Connection, ids: Sequence[int]) -> tuple[list[CaseDocument], list[int]]:
@@ -118,6 +130,14 @@ def document(rows: CaseRows) -> CaseDocument:
     for goods in rows.goods:
         add("GS", goods.names)
     doc.texts = texts
+    for row in rows.translations:
+        code = TRANSLATED_FIELDS.get(row.section)
+        if code is None or row.target not in TRANSLATION_LANGUAGES:
+            continue
+        for unit in row.text.split("\n"):
+            value = normalise_field(code, unit)
+            if value:
+                doc.translated.setdefault(translated_key(code, row.target), []).append(value)
     doc.codes = _codes(rows)
     doc.numbers = number_terms(rows)
     doc.dates = _dates(rows)
@@ -232,6 +252,9 @@ def digest(doc: CaseDocument) -> str:
                            doc.status.known, doc.status.registered, doc.status.refused,
                            doc.status.withdrawn, doc.status.disappearance_date,
                            doc.status.expire_date, doc.status.next_annuity_date,
-                           doc.status.grace_end)]],
+                           doc.status.grace_end)],
+                       # (only when present: a document without translations keeps the
+                       # digest it had before translations were indexed)
+                       *([doc.translated] if doc.translated else [])],
                       ensure_ascii=False, sort_keys=True)
     return hashlib.blake2b(body.encode(), digest_size=12).hexdigest()

@@ -24,23 +24,35 @@ _VU = {"ヴァ": "バ", "ヴィ": "ビ", "ヴェ": "ベ", "ヴォ": "ボ", "ヴ"
 _WORD_FINAL_LONG = re.compile(r"(?<=[ァ-ヺ])ー+(?![ァ-ヺー])|(?<=[ぁ-ゖ])ー+(?![ぁ-ゖー])")
 
 
+#: Which texts a text atom reads where stored machine translations exist (translation.md
+#: §4): originals and translations, originals only, translations only; with the flag
+#: each has in the permalink ("" for the default).
+SCOPES = {"both": "", "original": "o", "translation": "t"}
+
+
 @dataclass(frozen=True, slots=True)
 class Folds:
-    """Which optional folds a query uses: N4 kana, N5 long vowel, N6 ヴ."""
+    """Which optional folds a query uses: N4 kana, N5 long vowel, N6 ヴ; and `scope`,
+    whether its text atoms read the originals, their stored translations or both."""
 
     kana: bool = False
     long_vowel: bool = False
     vu: bool = False
+    scope: str = "both"
 
     @property
     def flags(self) -> str:
-        """The permalink form: the numbers of the folds that are on (`456`, `` for none)."""
+        """The permalink form: the numbers of the folds that are on (`456`, `` for none),
+        then `o` (originals only) or `t` (translations only)."""
         return "".join(n for n, on in (("4", self.kana), ("5", self.long_vowel),
-                                       ("6", self.vu)) if on)
+                                       ("6", self.vu)) if on) + SCOPES[self.scope]
 
     @classmethod
     def from_flags(cls, flags: str) -> Folds:
-        return cls(kana="4" in flags, long_vowel="5" in flags, vu="6" in flags)
+        scope = ("translation" if "t" in flags and "o" not in flags
+                 else "original" if "o" in flags and "t" not in flags else "both")
+        return cls(kana="4" in flags, long_vowel="5" in flags, vu="6" in flags,
+                   scope=scope)
 
 
 def _vu_spellings(text: str) -> list[str]:

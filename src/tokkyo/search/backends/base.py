@@ -26,6 +26,10 @@ class Found:
     offset: int = 0
     limit: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: the ids of this page a text atom matched in a stored machine translation (the
+    #: result list marks them "machine translation"); engines that index no
+    #: translations leave it empty
+    translated: list[int] = field(default_factory=list)
 
 
 class SearchBackend(Protocol):

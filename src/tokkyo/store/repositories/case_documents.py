@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from tokkyo.model.text_fields import ROLE_FIELDS
+from tokkyo.store.repositories import stored_translations
 from tokkyo.store.tables import (
     applications,
     case_summaries,
@@ -51,6 +52,8 @@ class CaseRows:
     registrations: list[Row] = field(default_factory=list)
     appeals: list[str] = field(default_factory=list)            # dossier group numbers
     summary: Row | None = None
+    #: stored machine translations of its publications (section, target, text)
+    translations: list[Row] = field(default_factory=list)
 
 
 def chunks(ids: Sequence[int]) -> Iterable[list[int]]:
@@ -160,6 +163,8 @@ def _publication_units(conn: sa.Connection, pub_ids: list[int], pub_case: dict[i
     for row in conn.execute(sa.select(parties.c.publication_id, parties.c.role, parties.c.name)
                             .where(parties.c.publication_id.in_(pub_ids))):
         add(row.publication_id, ROLE_FIELDS[row.role], row.name)
+    for row in stored_translations.of_publications(conn, pub_ids):
+        out[pub_case[row.publication_id]].translations.append(row)
 
 
 def sample_ids(conn: sa.Connection, size: int) -> list[int]:

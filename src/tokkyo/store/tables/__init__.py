@@ -75,7 +75,12 @@ from tokkyo.store.tables.shared import (
     parties,
     party_names,
 )
-from tokkyo.store.tables.translations import translate_calls, translation_cache
+from tokkyo.store.tables.translations import (
+    stored_translations,
+    translate_calls,
+    translation_cache,
+    translation_queue,
+)
 
 __all__ = [
     "access_log",
@@ -136,10 +141,12 @@ __all__ = [
     "saved_formulas",
     "search_outbox",
     "sources",
+    "stored_translations",
     "tokens",
     "trademark_texts",
     "translate_calls",
     "translation_cache",
+    "translation_queue",
     "user_ids",
     "users",
 ]

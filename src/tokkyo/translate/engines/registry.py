@@ -33,7 +33,8 @@ def _identity(spec: Mapping[str, Any]) -> Translator:
     from tokkyo.translate.engines.identity import IdentityEngine
     return IdentityEngine(_pairs(spec), delay_ms=int(spec.get("delay_ms", 0)),
                           fail=str(spec.get("fail", "")),
-                          max_batch=int(spec.get("max_batch", 256)))
+                          max_batch=int(spec.get("max_batch", 256)),
+                          version=str(spec.get("version", "1")))
 
 
 def _ctranslate2(spec: Mapping[str, Any]) -> Translator:

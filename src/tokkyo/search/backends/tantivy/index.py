@@ -40,6 +40,16 @@ WRITER_WAIT_S = 60.0
 _ID_MASK = 0xFFFFFFFF
 
 
+def _text_atoms(node: q.Node) -> list[tuple[str, q.Text]]:
+    """(field, value) of the text atoms of a query tree (those on the right of an AND-NOT
+    left out)."""
+    if isinstance(node, q.Atom):
+        return [(node.field, node.value)] if isinstance(node.value, q.Text) else []
+    if isinstance(node, q.AndNot):
+        return _text_atoms(node.left)
+    return _text_atoms(node.left) + _text_atoms(node.right)
+
+
 class IndexBusy(TokkyoError):
     """Another process holds the index's writer (a retry later can succeed)."""
 
@@ -101,7 +111,25 @@ class TantivyBackend:
             ids = [key & _ID_MASK for key, _ in result.hits]
         counted = getattr(result, "count", None)      # not in tantivy-py's type stubs
         total = counted if counted is not None else len(ids)
-        return Found(total, ids[:limit] if limit > 0 else [], sort, offset, limit)
+        page = ids[:limit] if limit > 0 else []
+        translated = (self._in_translations(searcher, texts, tree, page)
+                      if texts.folds.scope != "original" else [])
+        return Found(total, page, sort, offset, limit, translated=translated)
+
+    def _in_translations(self, searcher: tantivy.Searcher, texts: TextQueries,
+                         tree: q.Node, page: list[int]) -> list[int]:
+        """The cases of `page` where one of the query's text atoms matches in a stored
+        translation (marked "machine translation" on the result list)."""
+        atoms = _text_atoms(tree)
+        if not page or not atoms:
+            return []
+        query = tantivy.Query.boolean_query([
+            (tantivy.Occur.Must, tantivy.Query.term_set_query(self.schema, "id", page)),
+            (tantivy.Occur.Must, tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, texts.atom(field, value, "translation-only"))
+                 for field, value in atoms]))])
+        found = set(self._all_ids(searcher, query))
+        return [i for i in page if i in found]
 
     def _all_ids(self, searcher: tantivy.Searcher, query: tantivy.Query) -> list[int]:
         """Every case a query matches, ascending (the candidates of a verified atom)."""

@@ -9,6 +9,8 @@ and cannot serve phrases. Units are separated by `GAP` filler positions, so no p
 bigrams spans two units, and a proximity phrase whose links allow fewer than `GAP`
 characters between terms cannot either (longer links are verified against the store).
 `uni_XX` holds each character a field's units contain, for terms of one character.
+Stored machine translations are language-tagged copies of their fields, `bi_ti_ja` and
+`uni_ti_ja` for the Japanese translation of the title (translation.md §4).
 
 Tokens are joined by spaces and read by tantivy's whitespace tokenizer; a space inside
 the text (normalised text has single spaces) is written `SPACE`, a character that
@@ -23,11 +25,20 @@ from collections.abc import Iterable
 
 import tantivy
 
-from tokkyo.search.documents import CODE_FIELDS, DATE_FIELDS, TEXT_FIELDS, CaseDocument, digest
+from tokkyo.search.documents import (
+    CODE_FIELDS,
+    DATE_FIELDS,
+    TEXT_FIELDS,
+    TRANSLATED_FIELDS,
+    TRANSLATION_LANGUAGES,
+    CaseDocument,
+    digest,
+    translated_key,
+)
 
 #: Bumped whenever the fields or the way documents are written change: an index of
 #: another version is rebuilt from the store (backends/tantivy/index.py).
-VERSION = 1
+VERSION = 2
 END = "\x1e"
 SPACE = "\x1f"
 FILLER = "\x1d"
@@ -36,6 +47,11 @@ _GAP_TEXT = " " + " ".join([FILLER] * GAP) + " "
 
 STATUS_DATES = {"disappearance": "st_disappearance", "expire": "st_expire",
                 "annuity": "st_annuity", "grace": "st_grace"}
+
+
+#: The translated copies of text fields the index holds (`TI_ja` ...).
+TRANSLATION_KEYS = tuple(translated_key(code, language) for code in TRANSLATED_FIELDS.values()
+                         for language in TRANSLATION_LANGUAGES)
 
 
 def bigram_field(code: str) -> str:
@@ -55,6 +71,11 @@ def build_schema() -> tantivy.Schema:
     sb.add_unsigned_field("id", stored=True, indexed=True, fast=True)
     sb.add_text_field("digest", stored=True, tokenizer_name="raw", index_option="basic")
     for code in TEXT_FIELDS:
+        sb.add_text_field(bigram_field(code), tokenizer_name="whitespace",
+                          index_option="position")
+        sb.add_text_field(unigram_field(code), tokenizer_name="whitespace",
+                          index_option="freq")
+    for code in TRANSLATION_KEYS:
         sb.add_text_field(bigram_field(code), tokenizer_name="whitespace",
                           index_option="position")
         sb.add_text_field(unigram_field(code), tokenizer_name="whitespace",
@@ -126,6 +147,9 @@ def to_document(doc: CaseDocument) -> tantivy.Document:
     out.add_unsigned("id", doc.id)
     out.add_text("digest", digest(doc))
     for code, values in doc.texts.items():
+        out.add_text(bigram_field(code), bigram_text(values))
+        out.add_text(unigram_field(code), unigram_text(values))
+    for code, values in doc.translated.items():
         out.add_text(bigram_field(code), bigram_text(values))
         out.add_text(unigram_field(code), unigram_text(values))
     for name, codes in doc.codes.items():

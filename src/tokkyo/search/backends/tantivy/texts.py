@@ -19,7 +19,13 @@ import tantivy
 from tokkyo.model.text_fields import NAME_FIELDS
 from tokkyo.search import query as q
 from tokkyo.search.backends.tantivy.schema import GAP, bigram_field, term, unigram_field
-from tokkyo.search.documents import build
+from tokkyo.search.documents import (
+    TRANSLATED_FIELDS,
+    TRANSLATION_LANGUAGES,
+    CaseDocument,
+    build,
+    translated_key,
+)
 from tokkyo.search.normalize import normalise_name, normalise_text
 from tokkyo.search.proximity import near
 from tokkyo.search.semantics import TEXT_FIELDS, WEIGHTS
@@ -37,6 +43,36 @@ def fields_of(field_code: str) -> tuple[str, ...]:
     spec = TEXT_FIELDS[field_code]
     extra = {"reading": ("CN",), "goods": ("GS",)}.get(spec.case, ())
     return (*spec.units, *extra)
+
+
+def translated_of(fields: Sequence[str]) -> tuple[str, ...]:
+    """The translated copies (`TI_ja` ...) of those of `fields` that have them."""
+    return tuple(translated_key(f, lang) for f in fields if f in TRANSLATED_FIELDS.values()
+                 for lang in TRANSLATION_LANGUAGES)
+
+
+def scoped(fields: Sequence[str], scope: str) -> tuple[str, ...]:
+    """The index fields a text atom over `fields` reads under a scope (variants.SCOPES):
+    the originals, their translations, or both. Fields without translations (names,
+    readings) are read as originals whatever the scope; `translation-only` reads the
+    translations and nothing else (which hits matched in a translation)."""
+    copies = translated_of(fields)
+    if scope == "translation-only":
+        return copies
+    if scope == "original" or not copies:
+        return tuple(fields)
+    kept = tuple(f for f in fields if f not in TRANSLATED_FIELDS.values())
+    return (*kept, *copies) if scope == "translation" else (*fields, *copies)
+
+
+def base_code(key: str) -> str:
+    """The field code of an index text field key (`TI_ja` → `TI`)."""
+    return key.split("_", 1)[0]
+
+
+def units_of(doc: CaseDocument, key: str) -> list[str]:
+    """The document's units of an index text field key (original or translation)."""
+    return doc.texts.get(key, []) if key in doc.texts else doc.translated.get(key, [])
 
 
 def normalise(field_code: str, text: str) -> str:
@@ -80,8 +116,11 @@ class TextQueries:
         self.conn = conn
         self.ids = ids                     # the case ids a query matches (for verifying)
 
-    def atom(self, field_code: str, value: q.Text) -> tantivy.Query:
-        fields = fields_of(field_code)
+    def atom(self, field_code: str, value: q.Text, scope: str | None = None
+             ) -> tantivy.Query:
+        """The atom over the fields its field code reads, originals and stored
+        translations as `scope` (default: the query's) says."""
+        fields = scoped(fields_of(field_code), scope or self.folds.scope)
         if not value.gaps:
             return any_of([self._weighted(f, self._term(f, value.parts[0])) for f in fields])
         exact = None if any((self.folds.kana, self.folds.long_vowel, self.folds.vu)) else \
@@ -91,7 +130,7 @@ class TextQueries:
         return self._verified(fields, value)
 
     def _weighted(self, field_code: str, query: tantivy.Query) -> tantivy.Query:
-        return tantivy.Query.boost_query(query, float(WEIGHTS.get(field_code, 1)))
+        return tantivy.Query.boost_query(query, float(WEIGHTS.get(base_code(field_code), 1)))
 
     def _term(self, field_code: str, part: str) -> tantivy.Query:
         spellings = [s for s in expand(normalise(field_code, part), self.folds) if s]
@@ -148,7 +187,7 @@ class TextQueries:
             docs, _ = build(self.conn, ids[start:start + 500])
             for doc in docs:
                 if any(self._unit_matches(f, unit, value.parts, gaps)
-                       for f in fields for unit in doc.texts.get(f, ())):
+                       for f in fields for unit in units_of(doc, f)):
                     matched.append(doc.id)
         return tantivy.Query.term_set_query(self.schema, "id", matched)
 
