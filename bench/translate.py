@@ -234,7 +234,7 @@ def measure_accumulated(name: str, table: routing.RoutingTable, repeat: int,
 
 
 def accumulated_all(repeat: int, database: Database, folder: Path) -> None:
-    Ingestor(database.engine, database.blobs, indexer=None).run(walk([EP_GRANTS]))
+    Ingestor(database.engine, database.blobs).run(walk([EP_GRANTS]))
     index = TantivyBackend(folder / "search")
     identity = routing.parse("[engines.e]\ntype='identity'\npairs=['en-ja']\n"
                              "[[routes]]\nsource='en'\ntarget='ja'\nengine='e'\n", "bench")

@@ -1,8 +1,8 @@
 """Everything a search engine indexes of a set of cases, read in bulk: one statement per
 table for a chunk of case ids, rows grouped by case (search/documents.py assembles them).
 
-The reads mirror what the query language's SQL criteria read (search/criteria/), so that
-an engine holding these facts answers every atom as they do.
+They are every fact an atom of the query language reads (portal.md §3), so that an engine
+holding them answers every atom without going back to the store.
 """
 
 from __future__ import annotations
