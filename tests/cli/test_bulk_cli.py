@@ -12,6 +12,7 @@ import httpx
 from tests.api.server import SECRET, Server
 from tests.cli.test_cli import tokkyo
 from tests.conftest import GAZETTE, REAL
+from tokkyo.bulk.catalog import PRODUCTS
 
 
 def test_publish_replace_announce_and_download(database_url, tmp_path):
@@ -24,7 +25,7 @@ def test_publish_replace_announce_and_download(database_url, tmp_path):
     first = tokkyo("bulk", "publish", "all", "--backfile", env=env, check=0).stdout
     assert "jp-gazette-a: release jp-gazette-a-" in first
     again = tokkyo("bulk", "publish", "all", env=env, check=0).stdout
-    assert again.count("nothing new to publish") == 4      # every product of the catalogue
+    assert again.count("nothing new to publish") == len(PRODUCTS)   # every product
     bad = tokkyo("bulk", "publish", "nope", env=env, check=1)
     assert "no product 'nope'" in bad.stderr
     release = first.split("jp-gazette-a: release ")[1].split()[0]
