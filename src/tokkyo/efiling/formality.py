@@ -132,7 +132,7 @@ def _lines(app: Application, places: Places) -> list[Finding]:
     first document."""
     out: list[Finding] = []
     refused = not_allowed().search
-    for document, item, paragraph, line in _walk(app):
+    for document, item, paragraph, line in (() if _plain(app) else _walk(app)):
         text = line.text
         if refused(text):                # each line's text, entities read (&copy; is ©)
             for i in bad_characters(text):
@@ -157,6 +157,28 @@ def _lines(app: Application, places: Places) -> list[Finding]:
                            first.text[:20] if first else "", item="【書類名】",
                            document="出願書類", document_en="application"))
     return out
+
+
+def _plain(app: Application) -> bool:
+    """Whether `_lines` would find nothing in any line: every character allowed, and 【 】
+    only once each on an item's own line. The same tests as `_lines`, without placing
+    each line in its document and paragraph, which only a finding needs: the walk is
+    run only when a line fails here."""
+    refused = not_allowed().search
+    for line in app.stray:
+        text = line.text
+        if refused(text) or "【" in text or "】" in text:
+            return False
+    for document in app.documents:
+        for item in (document.head, *document.items):
+            text = item.line.text
+            if refused(text) or text.count("【") != 1 or text.count("】") != 1:
+                return False
+            for line in item.body:
+                text = line.text
+                if refused(text) or "【" in text or "】" in text:
+                    return False
+    return True
 
 
 def _documents(app: Application, places: Places) -> list[Finding]:

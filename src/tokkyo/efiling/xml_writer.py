@@ -217,8 +217,10 @@ def _description(document: Document, images: ImageNames) -> str:
         if item.name == PARAGRAPH:   # the commonest item, written here without calls
             if paragraph is not None:
                 out.append("<br/>".join(paragraph) + "</p>\n")
+            line, body = item.line, item.body
+            text = (line_xml(body[0], images) if len(body) == 1 and not line.pictured
+                    and item.value_from >= len(line.text) else item_text(item, images))
             out.append(f'<p num="{item.label.translate(_DIGITS)}">')
-            text = item_text(item, images)
             paragraph = [text] if text else []
             continue
         spec = form.spec(item.name, item.number is not None) if form else None
