@@ -221,11 +221,10 @@ def _items(document: Document, form: Form, places: Places) -> list[Finding]:
     seen: set[str] = set()
     highest: tuple[int, Item] | None = None
     for item in document.items:
-        def where(item: Item = item) -> Position:
-            return places.at(item.line, None, document, item)
-        if item.name == PARAGRAPH:
+        if item.name == PARAGRAPH:       # the commonest item: nothing more to look at
             if not form.paragraphs:
-                out.append(finding("item-unknown", where(), item.bracketed, item=item.bracketed,
+                out.append(finding("item-unknown", places.at(item.line, None, document, item),
+                                   item.bracketed, item=item.bracketed,
                                    document=form.name, document_en=form.en,
                                    hint="段落番号は明細書にだけ付けます。",
                                    hint_en="Paragraph numbers belong in the description "
@@ -233,6 +232,9 @@ def _items(document: Document, form: Form, places: Places) -> list[Finding]:
             continue
         if is_floating(item, form):
             continue
+
+        def where(item: Item = item) -> Position:
+            return places.at(item.line, None, document, item)
         spec = form.spec(item.name, item.number is not None)
         if spec is None or (item.number is not None and item.name not in form.numbered):
             out.append(finding("item-unknown", where(), item.bracketed, item=item.bracketed,
@@ -294,9 +296,10 @@ def _text_outside_paragraphs(document: Document, form: Form, places: Places
     (【技術分野】) before any 【０００１】 has none."""
     out: list[Finding] = []
     for item in document.items:
+        if item.name in (PARAGRAPH, "発明の名称") or is_floating(item, form):
+            continue                     # (most items: no need to look their spec up)
         spec = form.spec(item.name, item.number is not None)
-        if (item.name in (PARAGRAPH, "発明の名称") or is_floating(item, form) or spec is None
-                or spec.under):
+        if spec is None or spec.under:
             continue
         for line in item.body:
             if line.text.strip(" \u3000"):

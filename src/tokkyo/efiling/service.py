@@ -160,9 +160,7 @@ def _converted(result: Result) -> dict[str, bytes]:
     app = result.application
     names = ImageNames()
     out: dict[str, bytes] = {}
-    for line in app.lines():
-        if not line.pictured:                # most lines: no image to look at
-            continue
+    for line in [line for line in app.lines() if line.pictured]:   # most hold none
         for image in line.images():
             name = imaging.find(result.upload.files, image.src)
             if name is None or image.src in names.placed:
