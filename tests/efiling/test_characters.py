@@ -48,3 +48,34 @@ def test_a_text_fails_where_its_characters_fail():
     assert jis_ok(text.replace("\t", ""), source=True) is False
     assert jis_ok("電池～〜∥‖－−￠¢\tと\n", source=True)
     assert not jis_ok("電池\t") and jis_ok("電池\t", source=True)
+
+
+def test_the_xml_is_encoded_as_to_cp932_then_cp932_would():
+    """`xml_writer.encode` maps the dual characters inside the codec (one pass): for every
+    character of the basic plane it gives the bytes of `to_cp932` and cp932, or the same
+    error, alone and between others (the codec hands a run of them to its handler)."""
+    from tokkyo.efiling.xml_writer import encode
+
+    def reference(text: str) -> bytes | None:
+        try:
+            return to_cp932(text).encode("cp932")
+        except UnicodeEncodeError:
+            return None
+
+    def ours(text: str) -> bytes | None:
+        try:
+            return encode(text)
+        except UnicodeEncodeError:
+            return None
+
+    for code in range(0x10000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        assert ours(char) == reference(char), hex(code)
+    runs = ["\u301c\u2212\u2016", "a\u301c\u2212b", "\u2014\u00a2\u00a3\u00ac", "\u301c\u2460",
+            "\u2460\u301c", "x\u301c\u2460\u2212y", "【\u2212】&lt;", "x\u301c\u00e9y",
+            "\u00e9\u2212", "\u2212\U0001f600"]
+    assert ours("x\u301c\u00e9y") is None
+    for text in runs:
+        assert ours(text) == reference(text), text

@@ -132,7 +132,7 @@ def _lines(app: Application, places: Places) -> list[Finding]:
     first document."""
     out: list[Finding] = []
     refused = not_allowed().search
-    for document, item, paragraph, line in _walk(app):
+    for document, item, paragraph, line in (() if _plain(app) else _walk(app)):
         text = line.text
         if refused(text):                # each line's text, entities read (&copy; is ©)
             for i in bad_characters(text):
@@ -157,6 +157,28 @@ def _lines(app: Application, places: Places) -> list[Finding]:
                            first.text[:20] if first else "", item="【書類名】",
                            document="出願書類", document_en="application"))
     return out
+
+
+def _plain(app: Application) -> bool:
+    """Whether `_lines` would find nothing in any line: every character allowed, and 【 】
+    only once each on an item's own line. The same tests as `_lines`, without placing
+    each line in its document and paragraph, which only a finding needs: the walk is
+    run only when a line fails here."""
+    refused = not_allowed().search
+    for line in app.stray:
+        text = line.text
+        if refused(text) or "【" in text or "】" in text:
+            return False
+    for document in app.documents:
+        for item in (document.head, *document.items):
+            text = item.line.text
+            if refused(text) or text.count("【") != 1 or text.count("】") != 1:
+                return False
+            for line in item.body:
+                text = line.text
+                if refused(text) or "【" in text or "】" in text:
+                    return False
+    return True
 
 
 def _documents(app: Application, places: Places) -> list[Finding]:
@@ -199,11 +221,10 @@ def _items(document: Document, form: Form, places: Places) -> list[Finding]:
     seen: set[str] = set()
     highest: tuple[int, Item] | None = None
     for item in document.items:
-        def where(item: Item = item) -> Position:
-            return places.at(item.line, None, document, item)
-        if item.name == PARAGRAPH:
+        if item.name == PARAGRAPH:       # the commonest item: nothing more to look at
             if not form.paragraphs:
-                out.append(finding("item-unknown", where(), item.bracketed, item=item.bracketed,
+                out.append(finding("item-unknown", places.at(item.line, None, document, item),
+                                   item.bracketed, item=item.bracketed,
                                    document=form.name, document_en=form.en,
                                    hint="段落番号は明細書にだけ付けます。",
                                    hint_en="Paragraph numbers belong in the description "
@@ -211,6 +232,9 @@ def _items(document: Document, form: Form, places: Places) -> list[Finding]:
             continue
         if is_floating(item, form):
             continue
+
+        def where(item: Item = item) -> Position:
+            return places.at(item.line, None, document, item)
         spec = form.spec(item.name, item.number is not None)
         if spec is None or (item.number is not None and item.name not in form.numbered):
             out.append(finding("item-unknown", where(), item.bracketed, item=item.bracketed,
@@ -272,9 +296,10 @@ def _text_outside_paragraphs(document: Document, form: Form, places: Places
     (【技術分野】) before any 【０００１】 has none."""
     out: list[Finding] = []
     for item in document.items:
+        if item.name in (PARAGRAPH, "発明の名称") or is_floating(item, form):
+            continue                     # (most items: no need to look their spec up)
         spec = form.spec(item.name, item.number is not None)
-        if (item.name in (PARAGRAPH, "発明の名称") or is_floating(item, form) or spec is None
-                or spec.under):
+        if spec is None or spec.under:
             continue
         for line in item.body:
             if line.text.strip(" \u3000"):

@@ -301,6 +301,13 @@ def _scan(source: Source) -> tuple[list[Line], list[Finding]]:
         if found == 1:                   # plain lines, each with its end: </p><p>
             parts = _PLAIN_END.split(m.group(1))
             at = start
+            if not current and not pre:  # the usual case: nothing below can change that
+                pairs = iter(parts)      # (a blank line is passed over, as run() would)
+                for chunk, end in zip(pairs, pairs, strict=False):   # last: "" alone
+                    if chunk and not chunk.isspace():
+                        lines.append(Line([Text(chunk, frozen, at, chunk)], chunk, _FIRST))
+                    at += len(chunk) + len(end)
+                continue
             for i in range(0, len(parts) - 1, 2):
                 chunk = parts[i]
                 if chunk and not current and not pre and not chunk.isspace():

@@ -10,12 +10,13 @@ are not public, and a declaration naming one would promise a validation nobody c
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from tokkyo.efiling.characters import to_cp932
+from tokkyo.efiling.characters import DUAL, TO_CP932
 from tokkyo.efiling.forms import DESCRIPTION_ELEMENTS, FLOATING_ELEMENTS
 from tokkyo.efiling.html_reader import Image, Line, Text
 from tokkyo.efiling.items import PARAGRAPH, Application, Document, Item, is_floating
@@ -61,9 +62,27 @@ class ImageNames:
                 'orientation="portrait" inline="no"/>')
 
 
+def _to_cp932(error: UnicodeError) -> tuple[str, int]:
+    """The codec's error handler for `encode`: a character JIS X 0208 holds in the form
+    cp932 does not map (〜 U+301C, − U+2212 …) in cp932's form; anything else stays an
+    error."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    run = error.object[error.start:error.end]
+    if DUAL.sub("", run):
+        raise error
+    return run.translate(TO_CP932), error.end
+
+
+_CP932_ERRORS = "tokkyo-efiling-cp932"
+codecs.register_error(_CP932_ERRORS, _to_cp932)
+
+
 def encode(text: str) -> bytes:
-    """XML text in Shift_JIS as the JPO writes it (Microsoft's cp932 mapping)."""
-    return to_cp932(text).encode("cp932")
+    """XML text in Shift_JIS as the JPO writes it (Microsoft's cp932 mapping): `to_cp932`
+    done by the codec as it meets a dual character, so the text is encoded in one pass
+    (no scan of it beforehand)."""
+    return text.encode("cp932", _CP932_ERRORS)
 
 
 def inline(segments: Iterable[Text | Image], images: ImageNames, content: str = "drawing"
@@ -101,16 +120,35 @@ def after(line: Line, index: int) -> list[Text | Image]:
     return out
 
 
+def line_xml(line: Line, images: ImageNames, content: str = "drawing") -> str:
+    """A whole line as `inline` writes it; a line of one run of plain text, most lines
+    of an application, without the general loop."""
+    segments = line.segments
+    if len(segments) == 1:
+        only = segments[0]
+        if isinstance(only, Text) and not only.styles:
+            text = only.text
+            return escape(text) if "&" in text or "<" in text or ">" in text else text
+    return inline(segments, images, content)
+
+
 def item_text(item: Item, images: ImageNames, content: str = "drawing") -> str:
     """The item's value and the lines after it, joined by `<br/>`; leading ASCII blanks
     of the value dropped."""
-    first = after(item.line, item.value_from)
-    if first and isinstance(first[0], Text):
-        head = first[0]
-        first[0] = Text(head.text.lstrip(" \t"), head.styles, head.start, head.raw)
-    parts = [inline(first, images, content)] if any(
-        isinstance(s, Image) or s.text for s in first) else []
-    parts += [inline(line.segments, images, content) for line in item.body]
+    line = item.line
+    if item.value_from < len(line.text) or line.pictured:
+        first = after(line, item.value_from)
+        if first and isinstance(first[0], Text):
+            head = first[0]
+            first[0] = Text(head.text.lstrip(" \t"), head.styles, head.start, head.raw)
+        parts = [inline(first, images, content)] if any(
+            isinstance(s, Image) or s.text for s in first) else []
+    else:                           # nothing after the item's name (【０００１】 alone)
+        body = item.body
+        if len(body) == 1:
+            return line_xml(body[0], images, content)
+        parts = []
+    parts += [line_xml(line, images, content) for line in item.body]
     return "<br/>".join(parts)
 
 
@@ -176,10 +214,13 @@ def _description(document: Document, images: ImageNames) -> str:
 
     form = document.form
     for item in document.items:
-        if item.name == PARAGRAPH:
-            close_paragraph()
+        if item.name == PARAGRAPH:   # the commonest item, written here without calls
+            if paragraph is not None:
+                out.append("<br/>".join(paragraph) + "</p>\n")
+            line, body = item.line, item.body
+            text = (line_xml(body[0], images) if len(body) == 1 and not line.pictured
+                    and item.value_from >= len(line.text) else item_text(item, images))
             out.append(f'<p num="{item.label.translate(_DIGITS)}">')
-            text = item_text(item, images)
             paragraph = [text] if text else []
             continue
         spec = form.spec(item.name, item.number is not None) if form else None
