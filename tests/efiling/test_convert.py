@@ -4,7 +4,6 @@ the same items and text. Bad input is refused with its reason and nothing is wri
 
 from __future__ import annotations
 
-import gc
 import io
 import zipfile
 from pathlib import Path
@@ -190,20 +189,3 @@ def test_formulas_and_tables_as_images_round_trip():
     again = service.check(service.Upload("r.html", review.to_html(package).encode(), package))
     assert again.findings == [] and items(again) == items(checked)
 
-
-def test_check_and_convert_leave_the_garbage_collector_as_they_found_it(files):
-    """They hold the cyclic collector off while they work, and start it again after,
-    also when the input is refused; one called while it is off leaves it off."""
-    upload = service.Upload("a.html", word_html(CLEAN), images())
-    assert gc.isenabled()
-    service.convert(service.check(upload))
-    assert gc.isenabled()
-    with pytest.raises(UnreadableHtml):
-        service.check(service.Upload("a.html", b"\xff\xfe\x00 not html", {}))
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        assert service.convert(service.check(upload)) == files
-        assert not gc.isenabled()
-    finally:
-        gc.enable()

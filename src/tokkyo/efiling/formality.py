@@ -331,8 +331,10 @@ def _list_of_documents(app: Application, request: Document, places: Places
                         "which the application does not hold. Add it or take it off "
                         "the list."))
     head = listing[0]
-    for name in sorted(present - set(listed), key=lambda n: ORDER.index(n)
-                       if n in ORDER else 99):
+    # the known documents in their order, then any others by name (a set's order
+    # depends on the hash seed: the findings must not)
+    for name in sorted(present - set(listed), key=lambda n: (ORDER.index(n)
+                       if n in ORDER else len(ORDER), n)):
         out.append(finding(
             "list-of-documents-mismatch", places.at(head.line, None, request, head), name,
             what_ja=f"書類「{name}」が提出物件の目録にありません。【物件名】{name}　１ を"

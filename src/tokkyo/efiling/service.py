@@ -7,15 +7,12 @@ checked application without errors into the XML package (file name → bytes), w
 
 from __future__ import annotations
 
-import gc
 import io
 import os
 import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
@@ -78,32 +75,13 @@ class Result:
                 "findings": [f.as_json() for f in self.findings]}
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector held off while an application is read or
-    written. The model (lines, segments, items) holds no reference cycles, so the
-    collector finds nothing in it, yet the tens of thousands of objects a long
-    application makes set it off some thirty times a check (a tenth of its time); they
-    are freed by their reference counts as before. Whoever paused it first starts it
-    again (a check running beside it in another thread leaves it as it found it)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def check(upload: Upload) -> Result:
-    with _collector_paused():
-        read = read_html(upload.html)
-        app = build(read)
-        found = located(app, read.findings) + check_text(app)
-        checked: dict[str, imaging.Checked] = {}
-        found += _check_images(app, upload.files, checked)
-        return Result(upload, app, ordered(found), checked)
+    read = read_html(upload.html)
+    app = build(read)
+    found = located(app, read.findings) + check_text(app)
+    checked: dict[str, imaging.Checked] = {}
+    found += _check_images(app, upload.files, checked)
+    return Result(upload, app, ordered(found), checked)
 
 
 def _check_images(app: Application, files: dict[str, bytes],
@@ -152,8 +130,7 @@ def convert(result: Result) -> dict[str, bytes]:
         errors = result.count(Severity.ERROR)
         raise NotConverted(f"{result.upload.name}: {errors} error{'s' if errors > 1 else ''}; "
                            "correct them first (`tokkyo efile check` lists them)")
-    with _collector_paused():
-        return _converted(result)
+    return _converted(result)
 
 
 def _converted(result: Result) -> dict[str, bytes]:
