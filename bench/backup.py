@@ -185,7 +185,8 @@ def main() -> None:
                 migrate.upgrade(engine)
                 blobs = work / f"blobs-{backend}"
                 start = time.perf_counter()
-                tokkyo_ingest(engine, blobs, docs, 100, args.workers)
+                tokkyo_ingest(engine, blobs, docs, 100, args.workers,
+                              work / f"index-{backend}")
                 print(f"{backend}: store built by tokkyo ingest in "
                       f"{time.perf_counter() - start:.0f} s")
                 measure(backend, engine, blobs, work, databases, args.repeat)

@@ -14,7 +14,10 @@ blobs the new backup no longer names: an interrupted backup leaves the earlier o
 whole, or a manifest whose checksums say it is not (`verify`).
 
 Blob files are copied on a few threads, written without an fsync each, and synced once
-at the end (`os.sync`): one flush instead of one per file.
+at the end (`os.sync`): one flush instead of one per file. The SQLite copy, whole once
+the backup API is done with it and only read afterwards, is hashed on a thread while its
+rows are counted and its blobs listed (two passes over it at once instead of one after
+the other); a PostgreSQL dump is hashed once `pg_dump` has written it, beside the blobs.
 """
 
 from __future__ import annotations
@@ -87,6 +90,7 @@ def _create(db: Database, folder: Path, new: bool, reporter: Reporter) -> Create
     name = f"database-{stamp:%Y%m%dT%H%M%S%fZ}." + ("sqlite3" if backend == "sqlite"
                                                     else "pgdump")
     target = folder / name
+    pool = ThreadPoolExecutor(COPIERS, thread_name_prefix="tokkyo-backup")
     try:
         if backend == "sqlite":
             source = snapshots.sqlite_file(db.engine)
@@ -94,22 +98,23 @@ def _create(db: Database, folder: Path, new: bool, reporter: Reporter) -> Create
                 raise BackupError("an in-memory SQLite database cannot be backed up")
             copying = reporter.stage("copying the database", None, in_bytes=True)
             snapshots.copy_sqlite(source, target, copying.update)
+            # the copy is whole now and only read from here on: hashed while it is counted
+            hashing = pool.submit(hash_file, target)
             with snapshots.reading(target) as conn:
                 revision, counts, blobs = _read(conn)
         else:
             dumping = reporter.stage("dumping the database (tables)", None)
             with snapshots.postgres_dump(db.engine, target, dumping.update) as conn:
                 revision, counts, blobs = _read(conn)
+            hashing = pool.submit(hash_file, target)        # the dump's, once written
         if revision is None:
             raise BackupError("the store has no tokkyo schema: nothing to back up")
         created = Created(Manifest(
             tokkyo_version(), stamp.isoformat().replace("+00:00", "Z"), backend, revision,
             name, "", 0, counts, 0, 0, ""))
-        with ThreadPoolExecutor(COPIERS, thread_name_prefix="tokkyo-backup") as pool:
-            hashing = pool.submit(hash_file, target)        # the copy's, meanwhile
-            stored = _copy_blobs(pool, db.blobs, folder, blobs, created, reporter)
-            created.manifest.database_sha256, created.manifest.database_size = \
-                hashing.result()
+        stored = _copy_blobs(pool, db.blobs, folder, blobs, created, reporter)
+        created.manifest.database_sha256, created.manifest.database_size = hashing.result()
+        pool.shutdown()
         os.sync()
         created.manifest.blob_count = len(stored)
         created.manifest.blob_bytes = sum(blobs[sha] for sha in stored)
@@ -118,6 +123,7 @@ def _create(db: Database, folder: Path, new: bool, reporter: Reporter) -> Create
                      *((sha, blob_path(sha)) for sha in stored)])
         created.manifest.write(folder)
     except BaseException:
+        pool.shutdown(cancel_futures=True)
         if new:                    # a folder made now holds nothing else: none of it stays
             shutil.rmtree(folder, ignore_errors=True)
         else:                      # the earlier backup stays whole (its blobs are kept)

@@ -60,6 +60,10 @@ def copy_sqlite(source: Path, target: Path, progress: Progress | None = None) ->
         total = pages * page_size
         dst = sqlite3.connect(target, check_same_thread=False)
         try:
+            # a new file, removed when the copy fails, and synced by the caller before
+            # anything names it: no rollback journal of its own, no fsync of its own
+            dst.execute("PRAGMA journal_mode=OFF")
+            dst.execute("PRAGMA synchronous=OFF")
             _watched(lambda: src.backup(dst), target, total, progress)
             dst.execute("PRAGMA journal_mode=DELETE")   # one file, whatever the source's
         finally:
