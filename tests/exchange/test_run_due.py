@@ -160,6 +160,16 @@ def test_partner_and_agreement_records_refused_or_sealed(env, database_url):
     assert "hunter2" not in json.dumps(shown)
     assert shown["contacts"] == ["Ms A (MyIPO)"] and shown["status"] == "signed"
 
+    # edit changes only the options given; the sealed password stays
+    assert cli("exchange", "agreements", "edit", str(agreement.id), "--frequency", "weekly",
+               "--max-delay", "9", "--per-file", env=env).strip() == (
+        f"agreement {agreement.id} updated")
+    [edited] = rows(database_url, exchange_agreements)
+    assert (edited.frequency, edited.max_delay_days, edited.all_or_nothing) == (
+        "weekly", 9, False)
+    assert edited.password_sealed == agreement.password_sealed
+    assert edited.endpoint_url == agreement.endpoint_url
+
 
 def test_a_late_partner_makes_the_exit_status_3(env, database_url):
     engine = make_engine(database_url)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -160,29 +161,38 @@ def agreements_list(partner: str | None = typer.Argument(None, help="Only this p
           r["last_success_at"] or "never") for r in rows], ids=("id", "partner")))
 
 
-def _agreement_options(direction: str | None, right: str | None, product: str | None,
-                       content: str | None, format: str | None, schema: str | None,
-                       kinds: str | None, coverage_from: str | None,
-                       coverage_to: str | None, frequency: str | None,
-                       transport: str | None, url: str | None, username: str | None,
-                       password_stdin: bool, key_file: Path | None, host_key: str | None,
-                       plain_ftp: bool | None, required: str | None,
-                       legal_status: bool | None, max_delay: int | None,
-                       all_or_nothing: bool | None, tolerant: bool | None,
-                       extra: str | None, active: bool | None) -> dict[str, Any]:
-    password = typer.prompt("partner password", hide_input=True) if password_stdin else None
-    key = key_file.read_text("utf-8") if key_file is not None else None
-    return _agreement_fields({
-        "direction": direction, "right": right, "product": product, "content": content,
-        "format": format, "schema": schema, "kinds": kinds, "coverage_from": coverage_from,
-        "coverage_to": coverage_to, "frequency": frequency, "transport": transport,
-        "url": url, "username": username, "password": password, "private_key": key,
-        "host_key": host_key, "allow_plain_ftp": plain_ftp, "required_sections": required,
-        "legal_status": legal_status, "max_delay_days": max_delay,
-        "all_or_nothing": all_or_nothing, "tolerant": tolerant, "extra": extra,
-        "active": active})
+_OPTION_FIELDS = {"plain_ftp": "allow_plain_ftp", "required": "required_sections",
+                  "max_delay": "max_delay_days"}
+"""CLI option names whose agreement field is named differently."""
 
 
+def _agreement_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The agreement fields the `add` and `edit` commands were given, by field name.
+
+    `options` holds the command's parameters; the partner or agreement argument is dropped.
+    `--password` asks for the password here (never on the command line) and `--key-file`
+    is read, so both reach the store only sealed.
+    """
+    given = {name: value for name, value in options.items()
+             if name not in ("partner", "agreement", "password", "key_file")}
+    fields = {_OPTION_FIELDS.get(name, name): value for name, value in given.items()}
+    fields["password"] = (typer.prompt("partner password", hide_input=True)
+                          if options["password"] else None)
+    key_file: Path | None = options["key_file"]
+    fields["private_key"] = key_file.read_text("utf-8") if key_file is not None else None
+    return _agreement_fields(fields)
+
+
+def _save_agreement(change: Callable[[Any, bytes | None], Any], message: str) -> None:
+    """Run one agreement change in a transaction, with the server secret that seals
+    credentials; bad input ends the command with exit code 2."""
+    config = context.settings()
+    try:
+        with context.opened(config, upgrade=True) as db, db.transaction() as conn:
+            row = change(conn, server_secret(config))
+    except TokkyoError as exc:
+        _bad(exc)
+    context.console.print(message.format(id=row.id))
 
 
 @agreements_app.command("add")
@@ -223,18 +233,9 @@ def agreements_add(
     extra: str | None = typer.Option(None, help="Free fields, a JSON object."),
 ) -> None:
     """Add an agreement row for a partner."""
-    fields = _agreement_options(direction, right, product, content, format, schema, kinds,
-                                coverage_from, coverage_to, frequency, transport, url,
-                                username, password, key_file, host_key, plain_ftp, required,
-                                legal_status, max_delay, all_or_nothing, tolerant, extra,
-                                None)
-    config = context.settings()
-    try:
-        with context.opened(config, upgrade=True) as db, db.transaction() as conn:
-            row = partners.add_agreement(conn, partner, fields, server_secret(config))
-    except TokkyoError as exc:
-        _bad(exc)
-    context.console.print(f"agreement {row.id} added for {partner.upper()}")
+    fields = _agreement_options(locals())
+    _save_agreement(lambda conn, secret: partners.add_agreement(conn, partner, fields, secret),
+                    f"agreement {{id}} added for {partner.upper()}")
 
 
 @agreements_app.command("edit")
@@ -258,18 +259,9 @@ def agreements_edit(
     active: bool | None = typer.Option(None, "--active/--inactive"),
 ) -> None:
     """Change an agreement row (only the options given)."""
-    fields = _agreement_options(direction, right, product, content, format, schema, kinds,
-                                coverage_from, coverage_to, frequency, transport, url,
-                                username, password, key_file, host_key, plain_ftp, required,
-                                legal_status, max_delay, all_or_nothing, tolerant, extra,
-                                active)
-    config = context.settings()
-    try:
-        with context.opened(config, upgrade=True) as db, db.transaction() as conn:
-            row = partners.edit_agreement(conn, agreement, fields, server_secret(config))
-    except TokkyoError as exc:
-        _bad(exc)
-    context.console.print(f"agreement {row.id} updated")
+    fields = _agreement_options(locals())
+    _save_agreement(lambda conn, secret: partners.edit_agreement(conn, agreement, fields, secret),
+                    "agreement {id} updated")
 
 
 # --- deliveries -------------------------------------------------------------------------
