@@ -130,6 +130,11 @@ class DeliverySource(Protocol):
         """The delivered documents of the delivery's latest revision."""
         ...
 
+    def documents_of(self, conn: sa.Connection, delivery_ids: Sequence[str]
+                     ) -> Sequence[DeliveredDocument]:
+        """The delivered documents of several deliveries at once, in their order."""
+        ...
+
     def holding(self, conn: sa.Connection, partner: str) -> Sequence[DeliveredDocument]:
         """The latest delivered row of every document the partner ever delivered and
         that is held now (not deleted)."""

@@ -82,7 +82,13 @@ class StoreRecords:
                   ) -> Sequence[DeliveredDocument]:
         if not delivery_id.isdigit():
             return []
-        return [_document(d) for d in repository.delivery_documents(conn, int(delivery_id))]
+        return self.documents_of(conn, [delivery_id])
+
+    def documents_of(self, conn: sa.Connection, delivery_ids: Sequence[str]
+                     ) -> Sequence[DeliveredDocument]:
+        order = {int(d): i for i, d in enumerate(delivery_ids) if d.isdigit()}
+        rows = repository.delivery_documents(conn, list(order))
+        return [_document(d) for d in sorted(rows, key=lambda r: order[r["delivery_id"]])]
 
     def holding(self, conn: sa.Connection, partner: str) -> Sequence[DeliveredDocument]:
         row = pipeline.partner_by_code(conn, partner)

@@ -77,6 +77,10 @@ class MemorySource:
                   ) -> Sequence[DeliveredDocument]:
         return [d for d in self.document_list if d.delivery_id == delivery_id]
 
+    def documents_of(self, conn: sa.Connection, delivery_ids: Sequence[str]
+                     ) -> Sequence[DeliveredDocument]:
+        return [d for delivery_id in delivery_ids for d in self.documents(conn, delivery_id)]
+
     def holding(self, conn: sa.Connection, partner: str) -> Sequence[DeliveredDocument]:
         ids = {d.delivery_id for d in self.deliveries(conn, partner)}
         latest: dict[tuple[str, str, str], DeliveredDocument] = {}
@@ -187,8 +191,8 @@ def status_table(conn: sa.Connection, now: dt.datetime | None = None, *,
         # as of `now`: a table computed for an earlier moment ignores what came later
         deliveries = [d for d in records.deliveries(conn, partner.code)
                       if d.received_at <= now]
-        recent = [d for delivery in deliveries if now - delivery.received_at <= status.YEAR
-                  for d in records.documents(conn, delivery.delivery_id)]
+        recent = records.documents_of(conn, [d.delivery_id for d in deliveries
+                                             if now - d.received_at <= status.YEAR])
         latest = _report(conn, records, deliveries[-1], today=now.date()) \
             if deliveries else None
         note = notes.get(partner.code)
