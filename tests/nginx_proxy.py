@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-CONFIG = """\
-worker_processes 1;
+PREAMBLE = """\
+{user}worker_processes 1;
 pid {folder}/nginx.pid;
 error_log {folder}/error.log warn;
 daemon on;
@@ -33,6 +33,10 @@ http {{
     fastcgi_temp_path {folder}/fastcgi;
     uwsgi_temp_path {folder}/uwsgi;
     scgi_temp_path {folder}/scgi;
+"""
+"""What every test nginx has: one worker, everything it writes inside its folder."""
+
+PROXY = """\
     upstream tokkyo {{
 {servers}
     }}
@@ -55,7 +59,6 @@ http {{
             proxy_read_timeout 300s;
         }}
     }}
-}}
 """
 
 
@@ -78,15 +81,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def nginx_proxy(folder: Path, upstream_ports: Sequence[int]) -> Iterator[str]:
-    """The base URL of nginx proxying to `upstream_ports` on loopback while the block
-    runs."""
+def running_nginx(folder: Path, http_block: str, *, user: str = "") -> Iterator[int]:
+    """Start nginx with the common preamble and `http_block` (the inside of `http`),
+    yield its master's PID, and stop it gracefully (SIGQUIT: finish what is in flight),
+    killing it if it has not gone after 10 s."""
     binary = nginx_binary()
     folder.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in upstream_ports)
     config = folder / "nginx.conf"
-    config.write_text(CONFIG.format(folder=folder, port=port, servers=servers))
+    config.write_text(PREAMBLE.format(folder=folder, user=user) + http_block + "}\n")
     started = subprocess.run([binary, "-c", str(config), "-p", str(folder)],
                              capture_output=True, text=True, timeout=30)
     assert started.returncode == 0, started.stderr
@@ -97,11 +99,21 @@ def nginx_proxy(folder: Path, upstream_ports: Sequence[int]) -> Iterator[str]:
         time.sleep(0.05)
     pid = int(pid_file.read_text().split()[0])
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield pid
     finally:
-        os.kill(pid, signal.SIGQUIT)            # graceful: finish what is in flight
+        os.kill(pid, signal.SIGQUIT)
         deadline = time.monotonic() + 10
         while pid_file.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         if pid_file.exists():
             os.kill(pid, signal.SIGKILL)
+
+
+@contextmanager
+def nginx_proxy(folder: Path, upstream_ports: Sequence[int]) -> Iterator[str]:
+    """The base URL of nginx proxying to `upstream_ports` on loopback while the block
+    runs."""
+    port = _free_port()
+    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in upstream_ports)
+    with running_nginx(folder, PROXY.format(port=port, servers=servers)):
+        yield f"http://127.0.0.1:{port}"

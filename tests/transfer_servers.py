@@ -12,7 +12,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests.nginx_proxy import _free_port, nginx_binary
+from tests.nginx_proxy import _free_port, running_nginx
 
 SCRIPT = Path(__file__).with_name("transfer_server.py")
 
@@ -156,19 +155,7 @@ def sftp_server(folder: Path, users: Sequence[tuple[str, str, Path]], host_key: 
         server.stop()
 
 
-HTTPS_CONFIG = """\
-{user}worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log warn;
-daemon on;
-events {{ worker_connections 256; }}
-http {{
-    access_log {folder}/access.log;
-    client_body_temp_path {folder}/body;
-    proxy_temp_path {folder}/proxy;
-    fastcgi_temp_path {folder}/fastcgi;
-    uwsgi_temp_path {folder}/uwsgi;
-    scgi_temp_path {folder}/scgi;
+HTTPS_SERVER = """\
     types {{ application/json json; application/xml xml; }}
     default_type application/octet-stream;
     sendfile on;
@@ -188,7 +175,6 @@ http {{
             limit_rate {rate};
         }}
     }}
-}}
 """
 
 
@@ -203,32 +189,12 @@ class HttpsServer:
 def https_server(folder: Path, root: Path, tls: Tls, users: Sequence[tuple[str, str]],
                  rate: str = "0") -> Iterator[HttpsServer]:
     """Debian's nginx serving `root` over TLS (basic auth, JSON index, PUT/MOVE)."""
-    binary = nginx_binary()
     folder.mkdir(parents=True, exist_ok=True)
     root.mkdir(parents=True, exist_ok=True)
     (folder / "htpasswd").write_text("".join(f"{u}:{{PLAIN}}{p}\n" for u, p in users))
     port = _free_port()
-    config = folder / "nginx.conf"
-    config.write_text(HTTPS_CONFIG.format(folder=folder, port=port, cert=tls.cert,
-                                          key=tls.key, root=root, rate=rate,
-                                          # pytest's folders are private to their owner:
-                                          # the worker serves files as that owner
-                                          user="user root;\n" if os.geteuid() == 0 else ""))
-    started = subprocess.run([binary, "-c", str(config), "-p", str(folder)],
-                             capture_output=True, text=True, timeout=30)
-    assert started.returncode == 0, started.stderr
-    pid_file = folder / "nginx.pid"
-    deadline = time.monotonic() + 10
-    while not pid_file.exists():
-        assert time.monotonic() < deadline, "nginx wrote no pid file"
-        time.sleep(0.05)
-    pid = int(pid_file.read_text().split()[0])
-    try:
+    block = HTTPS_SERVER.format(folder=folder, port=port, cert=tls.cert, key=tls.key,
+                                root=root, rate=rate)
+    # pytest's folders are private to their owner: the worker serves files as that owner
+    with running_nginx(folder, block, user="user root;\n" if os.geteuid() == 0 else "") as pid:
         yield HttpsServer(f"https://127.0.0.1:{port}", folder, pid)
-    finally:
-        os.kill(pid, signal.SIGQUIT)
-        deadline = time.monotonic() + 10
-        while pid_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        if pid_file.exists():
-            os.kill(pid, signal.SIGKILL)
