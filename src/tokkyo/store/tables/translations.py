@@ -73,3 +73,14 @@ translation_queue = sa.Table(
     sa.UniqueConstraint("publication_id", "target"),
     sa.Index("ix_translation_queue_published_id", "published", "id"),
 )
+
+#: How often each publication's page was read (translation.md §4: re-translation takes
+#: the most viewed documents first). Each server process counts its page views in memory
+#: and adds them here in batches (`documents.views`), one row per publication ever viewed,
+#: so the count is approximate: a process that dies loses its last seconds of views.
+publication_views = sa.Table(
+    "publication_views", metadata,
+    sa.Column("publication_id", sa.Integer,
+              sa.ForeignKey("publications.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("views", sa.Integer, nullable=False),
+)
