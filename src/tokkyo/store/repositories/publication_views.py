@@ -3,7 +3,7 @@ processes, added in batches, read to order the re-translation queue."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,7 +13,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from tokkyo.store.tables import publication_views, publications
 
 _v = publication_views.c
-CHUNK = 500
 
 
 def _add_statement(insert: Any) -> sa.Insert:
@@ -38,12 +37,3 @@ def add(conn: sa.Connection, counts: Mapping[int, int]) -> None:
     if rows:
         conn.execute(_ADD[conn.dialect.name], rows)
 
-
-def of(conn: sa.Connection, publication_ids: Sequence[int]) -> dict[int, int]:
-    """The views counted so far of these publications (those never viewed left out)."""
-    found: dict[int, int] = {}
-    ids = sorted(set(publication_ids))
-    for start in range(0, len(ids), CHUNK):
-        found.update(conn.execute(sa.select(_v.publication_id, _v.views).where(
-            _v.publication_id.in_(ids[start:start + CHUNK]))).tuples())
-    return found
