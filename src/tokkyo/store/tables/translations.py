@@ -61,7 +61,8 @@ stored_translations = sa.Table(
 
 #: Publications due for accumulated translation into `target`: filled at ingest for the
 #: foreign languages set to accumulate, and when an engine version changes; taken off
-#: once their translations are stored. Served newest publication first (`published`).
+#: once their translations are stored. Served most viewed publication first
+#: (`publication_views`), then newest (`published`).
 translation_queue = sa.Table(
     "translation_queue", metadata,
     id_column(),
