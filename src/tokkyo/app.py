@@ -26,6 +26,7 @@ from tokkyo.api.caching import NO_STORE
 from tokkyo.bulk import web as bulk_web
 from tokkyo.bulk.access import BulkContext
 from tokkyo.config import Settings, load_settings
+from tokkyo.documents.views import ViewCounter
 from tokkyo.errors import TokkyoError
 from tokkyo.monitoring import exposition, logs, pool, probes
 from tokkyo.monitoring.maintenance import Answer, MaintenanceGate, Windows
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         if worker is not None:
             worker.stop()
         app.state.translate_pages.close()
+        app.state.document_views.close()
         app.state.translate.table.close()
         if database is None:
             db.close()
@@ -131,6 +133,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     pool.watch(db.engine)
     app.state.translate = translate_setup.platform(settings, db)
     app.state.translate_pages = Realtime(app.state.translate)
+    app.state.document_views = ViewCounter(db)
     app.state.query_expansion = Expander(app.state.translate.glossary)
     app.state.translate_limit = translate_setup.rate_limit(settings, db)
     db.limit_waits(settings.api_timeout_ms)

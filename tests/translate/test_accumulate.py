@@ -288,3 +288,65 @@ def test_only_the_routed_sections_are_translated(store) -> None:
     with store.engine.connect() as conn:
         sections = set(conn.execute(sa.select(stored_translations.c.section)).scalars())
     assert sections == {"claims"}
+
+
+def test_re_translation_takes_the_most_viewed_first_then_the_newest(store) -> None:
+    """Views counted by the pages' counter (written in one batch) order the queue: an
+    older publication read three times is re-translated before a newer one read once,
+    which goes before the newest, never read."""
+    from tokkyo.documents.views import ViewCounter
+
+    accumulate.run(store, platform("1", "ペプチド"))
+    with store.engine.connect() as conn:
+        dated = conn.execute(sa.select(publications.c.id).where(
+            publications.c.language == "en", publications.c.date.is_not(None))
+            .order_by(publications.c.date, publications.c.id)).scalars().all()
+    oldest, newer, newest = dated[0], dated[-2], dated[-1]
+    counter = ViewCounter(store)
+    for pub in (oldest, oldest, newer, oldest, 10**9):      # 10**9: no such publication
+        counter.record(pub)
+    assert counter.pending() == 5
+    assert counter.flush() == 5 and counter.pending() == 0
+    counter.close()
+    with store.engine.connect() as conn:
+        assert publication_views_of(conn) == {oldest: 3, newer: 1}
+
+    def version_2() -> list[int]:
+        with store.engine.connect() as conn:
+            return sorted(conn.execute(sa.select(stored_translations.c.publication_id)
+                                       .where(stored_translations.c.version == "2")
+                                       .distinct()).scalars())
+
+    upgraded = platform("2", "ペプタイド")
+    first = accumulate.run(store, upgraded, limit=1)
+    assert first.publications == 1 and version_2() == [oldest]
+    accumulate.run(store, upgraded, limit=1)
+    assert version_2() == sorted([oldest, newer])
+    accumulate.run(store, upgraded, limit=1)
+    assert version_2() == sorted([oldest, newer, newest])
+
+
+def publication_views_of(conn: sa.Connection) -> dict[int, int]:
+    from tokkyo.store.tables import publication_views
+
+    return {r.publication_id: r.views for r in conn.execute(
+        sa.select(publication_views.c.publication_id, publication_views.c.views))}
+
+
+def test_a_failed_write_of_views_never_reaches_the_page(tmp_path, caplog) -> None:
+    """A store that cannot take the views (here: no such table) loses the batch's write,
+    not the page: `record` and `flush` raise nothing; the counts are kept for the next
+    batch within `max_pending`, dropped beyond it."""
+    from tokkyo.documents.views import ViewCounter
+
+    empty = Database(make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}"),
+                     LocalBlobStore(tmp_path / "blobs"))
+    counter = ViewCounter(empty, max_pending=2)
+    counter.record(1)
+    counter.record(2)
+    assert counter.flush() == 0 and counter.pending() == 2      # kept
+    counter.record(3)
+    assert counter.flush() == 0 and counter.pending() == 0      # 3 publications: dropped
+    assert "not written" in caplog.text and "dropped" in caplog.text
+    counter.close()
+    empty.close()

@@ -109,8 +109,8 @@ def run_(limit: int = typer.Option(0, "--limit", min=0,
          as_json: bool = typer.Option(False, "--json", help="Print the report as JSON.")
          ) -> None:
     """Accumulated translation: queue again what an older engine version translated, then
-    translate the queued foreign publications (newest first) through the routing table,
-    store them per section and make them searchable. Exit 1 when some stay queued
+    translate the queued foreign publications (most viewed, then newest first) through the
+    routing table, store them per section and make them searchable. Exit 1 when some stay queued
     because their translation failed (each is named)."""
     from tokkyo.cli.ingest import index_due
 

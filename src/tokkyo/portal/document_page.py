@@ -5,6 +5,7 @@ the case's documents and its fixed addresses, built from the documents service's
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,9 +20,13 @@ from tokkyo.model.code_labels import citation_type_label, st27_label
 from tokkyo.model.headings import with_headings
 from tokkyo.model.laws import Law
 from tokkyo.portal.i18n import Translator
-from tokkyo.store.repositories import case_reader, cases
+from tokkyo.store.repositories import case_reader, cases, publications, stored_translations
+from tokkyo.store.repositories.stored_translations import Stored
+from tokkyo.translate.accumulate import SECTION_KINDS, source_sha256
+from tokkyo.translate.errors import TranslationError
 from tokkyo.translate.kinds import ContentKind
 from tokkyo.translate.realtime import Part, Realtime, State
+from tokkyo.translate.service import Platform
 
 CLASS_FIELDS = {"fi": "FI", "ipc": "IP", "f-term": "FT", "theme": "TC", "cpc": "CP",
                 "locarno": "LC", "jp-design": "DC", "d-term": "DT", "nice": "NC",
@@ -81,8 +86,11 @@ def language_name(code: str, t: Translator) -> str:
     return code if name == key else name
 
 
-def section_json(d: dict[str, Any], section: str) -> dict[str, Any]:
-    """A section address answering a program (Accept: application/json)."""
+def section_json(d: dict[str, Any], section: str,
+                 stored: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A section address answering a program (Accept: application/json), with the
+    section's stored translations under `machine_translation` when there are any
+    (`stored_translation_json`)."""
     body: dict[str, Any] = {"address": d["address"], "section": section,
                             "heading": d["heading"], "title": d["title"]}
     if section == "claims":
@@ -96,6 +104,8 @@ def section_json(d: dict[str, Any], section: str) -> dict[str, Any]:
         body["status_data_date"] = jsonable(d["status_data_date"])
         body["events"] = jsonable(d["events"])
     body["case"] = d["case"]
+    if stored:
+        body["machine_translation"] = stored
     return body
 
 
@@ -200,7 +210,16 @@ def page(conn: sa.Connection, view: dict[str, Any], *, law: str, stage: str, num
         "base": base,
         "tabs": tabs(present, base, only, t.lang),
         "case": view.get("case") or (base if is_case else ""), "is_case": is_case,
+        "publication_id": None if is_case else publication_id(conn, view),
     }
+
+
+def publication_id(conn: sa.Connection, view: dict[str, Any]) -> int | None:
+    """The stored id of a publication view (its stored translations and page views are
+    kept by it); None for a case view."""
+    if "progress" in view:
+        return None
+    return publications.find(conn, view.get("country", "JP"), view["kind"], view["number"])
 
 
 #: What a page of a document in another language translates, in page order, and the
@@ -247,19 +266,108 @@ def translation_parts(d: dict[str, Any], source: str, only: str = ""
     return parts, positions
 
 
-def machine_translation(realtime: Realtime, d: dict[str, Any], t: Translator,
-                        wait: float | None = None) -> dict[str, Any] | None:
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A publication's stored (accumulated) translations into a page's language, by
+    section, with what tells whether each is current: the engine and version routed now
+    for its section, and why the publication is queued again ("" when it is not)."""
+
+    sections: dict[str, Stored]
+    routed: dict[str, tuple[str, str]]
+    queued: str
+
+
+def held_translations(conn: sa.Connection, d: dict[str, Any], target: str,
+                      platform: Platform) -> Held | None:
+    """The stored translations a page of `d` in `target` shows (translation.md §4), None
+    when it translates nothing or nothing of it is stored. Two reads by the publication's
+    id; no engine is called (the routing table only names the engine of each section)."""
+    source = translation_source(d, target)
+    pub_id = d.get("publication_id")
+    if not source or not pub_id:
+        return None
+    sections = stored_translations.stored(conn, pub_id, target)
+    if not sections:
+        return None
+    routed: dict[str, tuple[str, str]] = {}
+    for section in sections:
+        try:
+            _route, engine = platform.route(source, target, SECTION_KINDS[section])
+        except TranslationError:                # no route now: the stored one still shows
+            continue
+        routed[section] = (engine.name, engine.version)
+    return Held(sections, routed, stored_translations.queued_reason(conn, pub_id, target))
+
+
+def stored_units(d: dict[str, Any], source: str) -> dict[str, list[tuple[int, str]]]:
+    """Per stored section, the page's units its translation is aligned with (position in
+    the page's list, text): the units accumulation translated
+    (`stored_translations.sources`): the title, the abstract, the claims in the
+    document's own language and every paragraph, one stored line each."""
+    return {
+        "title": [(0, d["title"])] if (d.get("title") or "").strip() else [],
+        "abstract": [(0, d["abstract"])] if (d.get("abstract") or "").strip() else [],
+        "claims": [(i, c["text"]) for i, c in enumerate(d.get("claims", []))
+                   if (c.get("language") or source) == source],
+        "description": [(i, p["text"]) for i, p in enumerate(d.get("paragraphs", []))],
+    }
+
+
+def _sizes(d: dict[str, Any]) -> dict[str, int]:
+    return {"title": 1, "abstract": 1, "claims": len(d.get("claims", [])),
+            "description": len(d.get("paragraphs", [])), "history": len(d.get("history", []))}
+
+
+def _stored_part(name: str, item: Stored, units: list[tuple[int, str]], size: int,
+                 held: Held, t: Translator) -> dict[str, Any]:
+    """A stored section as the page shows it: the real-time part's keys, its lines placed
+    at their originals' positions, plus `stored`, `translated_at` and `stale` ("source":
+    the original changed since; "version": another engine or version is routed now, the
+    publication is queued again), said in `notice` rather than hidden."""
+    cells: list[str | None] = [None] * size
+    for (at, _text), line in zip(units, item.text.split("\n"), strict=False):
+        cells[at] = line
+    stale = ""
+    if source_sha256([text for _, text in units]) != item.source_sha256:
+        stale = "source"
+    elif name in held.routed:
+        stale = "version" if held.routed[name] != (item.engine, item.version) else ""
+    elif held.queued == "engine version":
+        stale = "version"
+    when = item.translated_at.astimezone(dt.UTC)
+    return {"state": State.DONE.value, "engine": item.engine, "version": item.version,
+            "notice": t(f"mt.stale.{stale}") if stale else "", "units": cells,
+            "untranslated": [False] * size,
+            "label": t("mt.stored", engine=item.engine, version=item.version,
+                       time=when.strftime("%Y-%m-%d %H:%M UTC")),
+            "stored": True, "translated_at": when.isoformat(), "stale": stale}
+
+
+def machine_translation(realtime: Realtime | None, d: dict[str, Any], t: Translator,
+                        wait: float | None = None, held: Held | None = None
+                        ) -> dict[str, Any] | None:
     """What the page shows beside the original (`d["mt"]`): per part its state, engine,
     version, notice and the translated units placed at their originals' positions (None
-    where a unit is not translated); None when the page is in the document's language."""
+    where a unit is not translated); None when the page is in the document's language.
+    A part with a stored translation (`held`) shows it, and no engine is asked for it;
+    the others are translated in real time (`realtime`; None: left out, for an answer
+    that must not wait for an engine)."""
     source = translation_source(d, t.lang)
     if not source:
         return None
-    parts, positions = translation_parts(d, source, d.get("only", ""))
-    done = realtime.translate(parts, source=source, target=t.lang, wait=wait)
-    sizes = {"title": 1, "abstract": 1, "claims": len(d.get("claims", [])),
-             "description": len(d.get("paragraphs", [])), "history": len(d.get("history", []))}
+    only = d.get("only", "")
+    parts, positions = translation_parts(d, source, only)
+    sizes = _sizes(d)
+    wanted = PARTS_OF.get(only, tuple(name for name, _ in TRANSLATED_PARTS))
     shown: dict[str, dict[str, Any]] = {}
+    if held is not None:
+        aligned = stored_units(d, source)
+        for name, item in held.sections.items():
+            if name in wanted and aligned.get(name):
+                shown[name] = _stored_part(name, item, aligned[name], sizes[name], held, t)
+    parts = [p for p in parts if p.name not in shown]
+    done = [] if realtime is None else realtime.translate(parts, source=source,
+                                                          target=t.lang, wait=wait)
     for part in done:
         units: list[str | None] = [None] * sizes[part.name]
         flags = [False] * sizes[part.name]
@@ -270,13 +378,49 @@ def machine_translation(realtime: Realtime, d: dict[str, Any], t: Translator,
                             "version": part.version, "notice": part.notice,
                             "units": units, "untranslated": flags,
                             "label": t("mt.by", engine=part.engine, version=part.version)
-                            if part.state is State.DONE else ""}
+                            if part.state is State.DONE else "", "stored": False}
     states = {p.state for p in done}
-    query = {"lang": t.lang, **({"only": d["only"]} if d.get("only") else {})}
-    return {"source": source, "target": t.lang, "parts": shown,
+    query = {"lang": t.lang, **({"only": only} if only else {})}
+    order = [name for name, _ in TRANSLATED_PARTS]
+    return {"source": source, "target": t.lang,
+            "parts": {name: shown[name] for name in order if name in shown},
             "source_name": language_name(source, t), "target_name": language_name(t.lang, t),
             "pending": State.PENDING in states,
             "url": f"{d['base']}/translation?{urlencode(query)}"}
+
+
+def page_translation(conn: sa.Connection, d: dict[str, Any], t: Translator,
+                     platform: Platform, realtime: Realtime | None) -> dict[str, Any] | None:
+    """`machine_translation` with the publication's stored translations read first."""
+    return machine_translation(realtime, d, t,
+                               held=held_translations(conn, d, t.lang, platform))
+
+
+def stored_translation_json(conn: sa.Connection, d: dict[str, Any], t: Translator,
+                            platform: Platform) -> dict[str, Any] | None:
+    """The stored translations of a document's JSON answer (`machine_translation`): the
+    translation endpoint's keys and `url` (where the parts not stored are translated in
+    real time); None when none is stored for the page's language."""
+    mt = page_translation(conn, d, t, platform, None)
+    if mt is None or not mt["parts"]:
+        return None
+    return {**translation_json(mt), "url": mt["url"]}
+
+
+def document_json(conn: sa.Connection, view: dict[str, Any], t: Translator,
+                  platform: Platform, base: str) -> dict[str, Any]:
+    """A document's JSON answer (the page's twin): the documents service's view, with the
+    stored translations into the page's language under `machine_translation` when there
+    are any (a case view as it is)."""
+    if "progress" in view:
+        return view
+    country = view.get("country", "JP")
+    d = {"title": view.get("title", ""), "abstract": view.get("abstract", ""),
+         "claims": view.get("claims", []), "paragraphs": view.get("paragraphs", []),
+         "text_lang": view.get("language") or ("ja" if country == "JP" else ""),
+         "publication_id": publication_id(conn, view), "only": "", "base": base}
+    mt = stored_translation_json(conn, d, t, platform)
+    return {**view, "machine_translation": mt} if mt else view
 
 
 def translation_json(mt: dict[str, Any] | None) -> dict[str, Any]:

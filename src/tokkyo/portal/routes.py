@@ -41,8 +41,8 @@ def document_translation(request: Request, ctx: Ctx, conn: Reader, t: T, country
     section = only if only in document_page.ADDRESSABLE else ""
     _known(law, stage, section)
     d = _page(request, ctx, conn, t, country, law, stage, number, section)
-    return document_page.translation_json(
-        document_page.machine_translation(request.app.state.translate_pages, d, t))
+    return document_page.translation_json(document_page.page_translation(
+        conn, d, t, request.app.state.translate, request.app.state.translate_pages))
 
 
 @router.get("/d/{country}/{law}/{stage}/{number}/{section}",
@@ -58,13 +58,20 @@ def _document(request: Request, ctx: Ctx, conn: Reader, t: T, country: str, law:
               stage: str, number: str, section: str) -> dict[str, Any] | Response:
     _known(law, stage, section)
     html = wants_html(request)
+    platform = request.app.state.translate
     if not html and not section:
-        return service.document(conn, service.DocumentRef(country.upper(), law, stage,
+        view = service.document(conn, service.DocumentRef(country.upper(), law, stage,
                                                           number))
+        return document_page.document_json(conn, view, t, platform,
+                                           urls.document(law, stage, number, country.upper()))
     d = _page(request, ctx, conn, t, country, law, stage, number, section)
     if not html:
-        return document_page.section_json(d, section)
-    d["mt"] = document_page.machine_translation(request.app.state.translate_pages, d, t)
+        return document_page.section_json(
+            d, section, document_page.stored_translation_json(conn, d, t, platform))
+    d["mt"] = document_page.page_translation(conn, d, t, platform,
+                                             request.app.state.translate_pages)
+    if d["publication_id"]:            # counted in memory, written in batches (never fails)
+        request.app.state.document_views.record(d["publication_id"])
     return render(request, "document.html", d=d)
 
 

@@ -3,15 +3,15 @@ per publication, section and target language, and searched beside their original
 
 Ingest queues the foreign publications of the accumulated languages (CN, KR, EN → JA by
 default: `stored_translations.DEFAULT_PAIRS`). `run` first queues again every stored
-translation an engine of another version made (an engine upgrade: newest publications
-first), then takes the queue newest first: each section's units go through the platform
-(segmentation, placeholders, glossary, cache, the routed engine; a section whose kind has
-no route is left untranslated, a publication with none routed stays queued) and the translated
-sections of a publication are written in one transaction with the case's search outbox
-entry, so the search engine writes the case's document again, old translation out and
-new one in, in one commit of its own. Until then the old translation is what search
-finds; a reader sees the old document or the new one, never neither. The originals are
-only read.
+translation an engine of another version made (an engine upgrade), then takes the queue
+most viewed publication first (the pages' view counts), then newest first: each
+section's units go through the platform (segmentation, placeholders, glossary, cache, the
+routed engine; a section whose kind has no route is left untranslated, a publication with
+none routed stays queued) and the translated sections of a publication are written in
+one transaction with the case's search outbox entry, so the search engine writes the
+case's document again, old translation out and new one in, in one commit of its own.
+Until then the old translation is what search finds; a reader sees the old document or
+the new one, never neither. The originals are only read.
 """
 
 from __future__ import annotations
@@ -90,9 +90,9 @@ def queue_upgrades(database: Database, platform: Platform,
 def run(database: Database, platform: Platform, *, limit: int | None = None,
         pairs: Sequence[tuple[str, str]] = DEFAULT_PAIRS, clock: Clock = _utc_now,
         batch: int = BATCH) -> RunReport:
-    """Translate and store the queued publications (at most `limit`), newest first. An
-    entry whose translation fails stays queued (the failure is reported) and the run goes
-    on with the next."""
+    """Translate and store the queued publications (at most `limit`), most viewed
+    then newest first (`stored_translations.due`). An entry whose translation fails stays
+    queued (the failure is reported) and the run goes on with the next."""
     report = RunReport(requeued=queue_upgrades(database, platform, pairs, clock))
     skipped: set[int] = set()
     while limit is None or report.publications < limit:

@@ -113,6 +113,7 @@ document.querySelectorAll("select[data-autosubmit]").forEach(function (s) {
   if (!banner || banner.dataset.pending !== "1") return;
   var tries = 0, MAX_TRIES = 60, PAUSE_MS = 1500;
   function fill(name, part) {
+    if (part.stored) return;   // a stored translation is on the page as served
     var note = document.querySelector("[data-mt-note='" + name + "']");
     if (part.state === "done") {
       part.units.forEach(function (text, i) {

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from tokkyo.store.tables import (
     claims,
     paragraphs,
+    publication_views,
     publications,
     stored_translations,
     translation_queue,
@@ -23,6 +24,7 @@ from tokkyo.store.tables import (
 _t = stored_translations.c
 _q = translation_queue.c
 _p = publications.c
+_v = publication_views.c
 #: The sections a publication is translated by, in the order pages show them.
 SECTIONS = ("title", "abstract", "claims", "description")
 #: The foreign languages translated into Japanese and stored by default (CN, KR, EN
@@ -107,16 +109,29 @@ def outdated(conn: sa.Connection, source: str, target: str, section: str, engine
 
 
 def due(conn: sa.Connection, limit: int, skip: Sequence[int] = ()) -> list[Due]:
-    """The next `limit` queue entries but those `skip` names (failed in this run):
-    newest publication first, undated ones last."""
-    query = (sa.select(_q.id, _q.publication_id, _q.target, _q.reason, _p.application_id,
-                       _p.language)
-             .select_from(translation_queue.join(publications,
-                                                 publications.c.id == _q.publication_id))
-             .order_by(_q.published.desc().nulls_last(), _q.id).limit(limit))
+    """The next `limit` queue entries but those `skip` names (failed in this run): most
+    viewed first, then newest publication first (undated ones last), then in queue order.
+
+    Two reads, so that neither sorts the whole queue: the queued publications ever viewed
+    (a few among many: the join starts from `publication_views`) by their views, then, if
+    the batch is not full, the others newest first along the queue's (published, id)
+    index. A never-viewed publication thus waits behind every viewed one, and the
+    publications of one day are taken most viewed first."""
+    columns = (_q.id, _q.publication_id, _q.target, _q.reason, _p.application_id, _p.language)
+    queued = translation_queue.join(publications, publications.c.id == _q.publication_id)
+    newest = (_q.published.desc().nulls_last(), _q.id)
+    viewed = (sa.select(*columns).select_from(queued.join(
+                  publication_views, _v.publication_id == _q.publication_id))
+              .where(_v.views > 0).order_by(_v.views.desc(), *newest).limit(limit))
+    rest = (sa.select(*columns).select_from(queued)
+            .where(~sa.exists().where(_v.publication_id == _q.publication_id, _v.views > 0))
+            .order_by(*newest))
     if skip:
-        query = query.where(_q.id.not_in(list(skip)))
-    rows = conn.execute(query).all()
+        viewed = viewed.where(_q.id.not_in(list(skip)))
+        rest = rest.where(_q.id.not_in(list(skip)))
+    rows = list(conn.execute(viewed))
+    if len(rows) < limit:
+        rows += conn.execute(rest.limit(limit - len(rows))).all()
     return [Due(r.id, r.publication_id, r.application_id, r.target, r.reason, r.language)
             for r in rows]
 
@@ -162,6 +177,13 @@ def stored(conn: sa.Connection, publication_id: int, target: str) -> dict[str, S
                                   _t.version, _t.translated_at, _t.source_sha256)
                         .where(_t.publication_id == publication_id, _t.target == target))
     return {r.section: Stored(*r) for r in rows}
+
+
+def queued_reason(conn: sa.Connection, publication_id: int, target: str) -> str:
+    """Why the publication is queued for translation into `target` ("new", "engine
+    version"), "" when it is not."""
+    return conn.execute(sa.select(_q.reason).where(
+        _q.publication_id == publication_id, _q.target == target)).scalar_one_or_none() or ""
 
 
 def save(conn: sa.Connection, publication_id: int, target: str, item: Stored,

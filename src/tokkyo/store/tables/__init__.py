@@ -76,6 +76,7 @@ from tokkyo.store.tables.shared import (
     party_names,
 )
 from tokkyo.store.tables.translations import (
+    publication_views,
     stored_translations,
     translate_calls,
     translation_cache,
@@ -130,6 +131,7 @@ __all__ = [
     "publication_events",
     "publication_files",
     "publication_texts",
+    "publication_views",
     "publications",
     "quarantine",
     "quota_counters",

@@ -61,7 +61,8 @@ stored_translations = sa.Table(
 
 #: Publications due for accumulated translation into `target`: filled at ingest for the
 #: foreign languages set to accumulate, and when an engine version changes; taken off
-#: once their translations are stored. Served newest publication first (`published`).
+#: once their translations are stored. Served most viewed publication first
+#: (`publication_views`), then newest (`published`).
 translation_queue = sa.Table(
     "translation_queue", metadata,
     id_column(),
@@ -72,4 +73,15 @@ translation_queue = sa.Table(
     sa.Column("queued_at", UTCDateTime, nullable=False),
     sa.UniqueConstraint("publication_id", "target"),
     sa.Index("ix_translation_queue_published_id", "published", "id"),
+)
+
+#: How often each publication's page was read (translation.md §4: re-translation takes
+#: the most viewed documents first). Each server process counts its page views in memory
+#: and adds them here in batches (`documents.views`), one row per publication ever viewed,
+#: so the count is approximate: a process that dies loses its last seconds of views.
+publication_views = sa.Table(
+    "publication_views", metadata,
+    sa.Column("publication_id", sa.Integer,
+              sa.ForeignKey("publications.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("views", sa.Integer, nullable=False),
 )
