@@ -121,8 +121,13 @@ def after(line: Line, index: int) -> list[Text | Image]:
 
 
 def line_xml(line: Line, images: ImageNames, content: str = "drawing") -> str:
-    """A whole line as `inline` writes it; a line of one run of plain text, most lines
-    of an application, without the general loop."""
+    """A whole line as `inline` writes it. A bare line (`Line.markup`: plain text, or
+    text with unnested U, SUP and SUB pairs), most lines of an application, is its
+    source: the XML's tags for the styles are the HTML's, and the text holds no `&` or
+    `<` (nor `>` once it has a tag)."""
+    markup = line.markup
+    if markup is not None:          # a bare line: as written, but a ">" in plain text
+        return markup if ">" not in line.text else escape(markup)
     segments = line.segments
     if len(segments) == 1:
         only = segments[0]
