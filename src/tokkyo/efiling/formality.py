@@ -12,7 +12,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from tokkyo.efiling.characters import bad_characters, not_allowed, suggestion
+from tokkyo.efiling.characters import (
+    bad_characters,
+    not_allowed,
+    not_allowed_but_newline,
+    suggestion,
+)
 from tokkyo.efiling.claims import Report, check_claims
 from tokkyo.efiling.findings import Finding, Position, finding
 from tokkyo.efiling.forms import ORDER, REQUIRED_WITH_REQUEST, Form
@@ -163,7 +168,16 @@ def _plain(app: Application) -> bool:
     """Whether `_lines` would find nothing in any line: every character allowed, and 【 】
     only once each on an item's own line. The same tests as `_lines`, without placing
     each line in its document and paragraph, which only a finding needs: the walk is
-    run only when a line fails here."""
+    run only when a line fails here.
+
+    First the whole input at once, which is enough for most: no character in it that is
+    not allowed (`not_allowed_but_newline`) and no entity, and as many 【 and as many 】
+    as there are items (each item's line holds one of each, so no other line can)."""
+    source = app.source.text
+    items = len(app.documents) + sum(len(d.items) for d in app.documents)
+    if ("&" not in source and source.count("【") == items == source.count("】")
+            and not not_allowed_but_newline().search(source)):
+        return True
     refused = not_allowed().search
     for line in app.stray:
         text = line.text

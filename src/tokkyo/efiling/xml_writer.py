@@ -223,8 +223,13 @@ def _description(document: Document, images: ImageNames) -> str:
             if paragraph is not None:
                 out.append("<br/>".join(paragraph) + "</p>\n")
             line, body = item.line, item.body
-            text = (line_xml(body[0], images) if len(body) == 1 and not line.pictured
-                    and item.value_from >= len(line.text) else item_text(item, images))
+            if len(body) == 1 and not line.pictured and item.value_from >= len(line.text):
+                only = body[0]       # one line under the number: most paragraphs
+                text = only.markup
+                if text is None or ">" in only.text:
+                    text = line_xml(only, images)
+            else:
+                text = item_text(item, images)
             out.append(f'<p num="{item.label.translate(_DIGITS)}">')
             paragraph = [text] if text else []
             continue
