@@ -68,12 +68,18 @@ def not_allowed(source: bool = False) -> re.Pattern[str]:
     return _refused("\t\n\r" if source else "")
 
 
-def not_allowed_but_newline() -> re.Pattern[str]:
-    """A character that is not allowed, a line feed aside: a whole input in which it
-    finds nothing and which holds no entity (`&`) cannot give a line a character that is
-    not allowed, since a line's text is made of the input's characters but line feeds
-    (and spaces)."""
-    return _refused("\n")
+def allowed_but_newlines(text: str) -> bool:
+    """Whether every character of `text` is allowed or a line feed: a whole input for
+    which this holds and which holds no entity (`&`) cannot give a line a character that
+    is not allowed, since a line's text is made of the input's characters but line feeds
+    (and spaces). One possessive run of the allowed characters, which the regular
+    expression engine tests twice as fast as it searches for one that is not."""
+    return _allowed_run("\n").fullmatch(text) is not None
+
+
+@functools.cache
+def _allowed_run(blanks: str) -> re.Pattern[str]:
+    return re.compile(f"[{blanks} -~{_allowed_ranges()}]*+")
 
 
 @functools.cache

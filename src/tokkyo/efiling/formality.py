@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from tokkyo.efiling.characters import (
+    allowed_but_newlines,
     bad_characters,
     not_allowed,
-    not_allowed_but_newline,
     suggestion,
 )
 from tokkyo.efiling.claims import Report, check_claims
@@ -170,13 +170,13 @@ def _plain(app: Application) -> bool:
     each line in its document and paragraph, which only a finding needs: the walk is
     run only when a line fails here.
 
-    First the whole input at once, which is enough for most: no character in it that is
-    not allowed (`not_allowed_but_newline`) and no entity, and as many 【 and as many 】
-    as there are items (each item's line holds one of each, so no other line can)."""
+    First the whole input at once, which is enough for most: every character in it
+    allowed (`allowed_but_newlines`) and no entity, and as many 【 and as many 】 as there
+    are items (each item's line holds one of each, so no other line can)."""
     source = app.source.text
     items = len(app.documents) + sum(len(d.items) for d in app.documents)
     if ("&" not in source and source.count("【") == items == source.count("】")
-            and not not_allowed_but_newline().search(source)):
+            and allowed_but_newlines(source)):
         return True
     refused = not_allowed().search
     for line in app.stray:

@@ -20,6 +20,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, compress, repeat
+from operator import contains
 
 from tokkyo.efiling.errors import UnreadableHtml
 from tokkyo.efiling.findings import Finding, Position, Severity, finding
@@ -390,6 +392,33 @@ def _scan(source: Source) -> tuple[list[Line], list[Finding]]:
             content = True
         return True
 
+    def bare_lines(chunks: list[str], starts: list[int], tagged: bool) -> int:
+        """The lines of a run of bare lines (`chunks`, each starting at its `starts`)
+        when no line is open and no style is in force: made in C's loops as plain lines,
+        a blank one dropped, then a line with tags made again (`Line.bare`, or read as
+        any styled text). Returns how many were read: all of them, or up to a line that
+        leaves a style open (the rest are read one by one)."""
+        nonlocal current, content
+        made: list[Line | None] = list(map(Line, chunks, starts, repeat(None),
+                                           repeat(_FIRST), repeat(False), chunks))
+        for i in compress(range(len(chunks)), map(str.isspace, chunks)):
+            made[i] = None
+        if tagged:
+            for i in compress(range(len(chunks)), map(contains, chunks, repeat("<"))):
+                chunk = chunks[i]
+                if _BARE_LINE.fullmatch(chunk):
+                    made[i] = Line.bare(chunk, starts[i])
+                    continue
+                read = bare_styles(chunk, starts[i])      # (bare tags only: it reads it)
+                assert read
+                made[i] = Line.of(current) if content else None
+                current, content = [], False
+                if frozen:
+                    lines.extend(line for line in made[:i + 1] if line is not None)
+                    return i + 1
+        lines.extend(line for line in made if line is not None)
+        return len(chunks)
+
     def styled(begin: int, end: int) -> None:
         """Text from `begin` with U, SUP or SUB in it, split at them (`end`: one past the
         text, so that a blank before the next tag is seen as one)."""
@@ -437,43 +466,27 @@ def _scan(source: Source) -> tuple[list[Line], list[Finding]]:
             continue
         found = m.lastindex
         if found == 1:                   # bare lines, each with its end: </p><p>
-            parts = _PLAIN_END.split(m.group(1))
-            at = start
-            if not current and not pre:  # the usual case: one line each, nothing open
-                pairs = iter(parts)      # (a blank line is passed over, as run() would)
-                for chunk, end in zip(pairs, pairs, strict=False):   # last: "" alone
-                    if "<" not in chunk:
-                        if chunk and not chunk.isspace():
-                            lines.append(Line(chunk, at, None, _FIRST, False, chunk)
-                                         if not frozen else
-                                         Line(chunk, at, [Text(chunk, frozen, at, chunk)]))
-                    elif not frozen and _BARE_LINE.fullmatch(chunk):
-                        lines.append(Line.bare(chunk, at))
-                    else:                # a style left open, or one nested, empty …
-                        bare_styles(chunk, at)
-                        if content:
-                            flush()
-                        elif current:
-                            current = []
-                    at += len(chunk) + len(end)
-                continue
-            for i in range(0, len(parts) - 1, 2):
-                chunk = parts[i]
-                if chunk and not current and not pre and "<" not in chunk and (
-                        not chunk.isspace()):
+            bare = m.group(1)
+            parts = _PLAIN_END.split(bare)
+            chunks = parts[0:-1:2]       # (the last part is "", after the last end)
+            starts = list(accumulate(map(len, parts), initial=start))[0:-2:2]
+            done = 0
+            if not current and not pre and not frozen:   # the usual case: nothing open
+                done = bare_lines(chunks, starts, "<" in bare)
+            for chunk, at in zip(chunks[done:], starts[done:], strict=True):
+                if not current and not pre and "<" not in chunk and not chunk.isspace():
                     lines.append(Line(chunk, at, None, _FIRST, False, chunk) if not frozen
                                  else Line(chunk, at, [Text(chunk, frozen, at, chunk)]))
+                    continue
+                if "<" in chunk:
+                    if pre or not bare_styles(chunk, at):
+                        styled(at, at + len(chunk) + 1)
                 else:
-                    if "<" in chunk:
-                        if pre or not bare_styles(chunk, at):
-                            styled(at, at + len(chunk) + 1)
-                    elif chunk:
-                        run(chunk, at)
-                    if content:
-                        flush()
-                    elif current:
-                        current = []
-                at += len(chunk) + len(parts[i + 1])
+                    run(chunk, at)
+                if content:
+                    flush()
+                elif current:
+                    current = []
             continue
         if found == 2 or found == 3:     # text, perhaps with the line end after it
             chunk = m.group(2)
