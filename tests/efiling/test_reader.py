@@ -119,4 +119,4 @@ def test_the_templates_bare_lines_read_as_any_other_line(line):
 
     bulk, alone = read("</p>"), read("<br>")
     assert bulk == alone
-    assert [text for text, *_ in bulk][0] == "前" and bulk[-1][0] == "x"
+    assert bulk[0][0] == "前" and bulk[-1][0] == "x"
