@@ -55,10 +55,15 @@ _TOKEN = re.compile(
 #: A style tag as the template writes it, nothing in it but its name.
 _BARE_STYLE = re.compile(r"<(/?)(u|sub|sup)>")
 #: A line `Line.bare` can stand for (no `&`, line break or no-break space in it either):
-#: text with bare style pairs, none nested, each around text that is not blank; no blank
-#: run between them and no `>` in the text.
+#: text with bare style pairs, none nested, each around text that is not blank, and no
+#: `>` in the text.
 _BARE_TEXT = r"\s*[^<>\s][^<>]*"
-_BARE_LINE = re.compile(rf"(?:{_BARE_TEXT})?(?:<(u|sub|sup)>{_BARE_TEXT}</\1>(?:{_BARE_TEXT})?)*")
+_BARE_LINE = re.compile(rf"[^<>]*(?:<(u|sub|sup)>{_BARE_TEXT}</\1>[^<>]*)*")
+#: A blank run between two tags of a bare line, or between one and an end of it: passed
+#: over, as everywhere (`\s` is `str.isspace`).
+_BLANK_RUN = re.compile(r"(?<![^>])\s+(?![^<])")
+#: The tags and blank runs before a bare line's first text.
+_LEAD = re.compile(r"(?:\s*<(?:u|sub|sup)>)*")
 #: Where the lines of a token of plain lines end.
 _PLAIN_END = re.compile(r"(</[pP]>[ \t\r\n]*<[pP]>[ \t\r\n]*)")
 #: A run of text split at its style tags: 1-3 a word in one style (<sub>2</sub>) and the
@@ -138,10 +143,12 @@ class Line:
     _starts: Sequence[int] = _FIRST           # text index where each segment starts
     #: whether a segment is an image: few lines hold one, and the checks ask every line
     pictured: bool = False
-    #: the source of a bare line (above): text with no `&` or `<` but bare `<u>`, `<sub>`
-    #: and `<sup>` pairs, each around text, and no `>` in the text when it has a tag;
-    #: the XML writes such a line as it stands. None for any other line.
+    #: a bare line (above) as markup: its text with no `&` or `<`, but bare `<u>`,
+    #: `<sub>` and `<sup>` pairs, each around text, and no `>` in the text when it has a
+    #: tag; the source, a blank run between tags dropped. The XML writes such a line as
+    #: it stands. None for any other line.
     markup: str | None = None
+    _source: str | None = None                # a bare line's source, if not `markup`
 
     @classmethod
     def of(cls, segments: list[Segment]) -> Line:
@@ -163,41 +170,48 @@ class Line:
 
     @classmethod
     def bare(cls, source: str, start: int) -> Line:
-        """A bare line (plain text, or text with bare style pairs: `BARE_LINE`) from its
-        source at `start`."""
+        """A bare line (plain text, or text with bare style pairs: `_BARE_LINE`) from its
+        source at `start`. A blank run between its tags (or between one and either end)
+        is passed over, as in any line: not in its text, segments or markup."""
         if "<" not in source:
             return cls(source, start, None, _FIRST, False, source)
-        if source[0] == "<":             # the line starts at its first text, in the tag
-            start += source.index(">") + 1
-        return cls(_BARE_STYLE.sub("", source), start, None, _FIRST, False, source)
+        markup = _BLANK_RUN.sub("", source)
+        lead = _LEAD.match(source)              # (it matches "" at least)
+        assert lead is not None
+        start += lead.end()
+        return cls(_BARE_STYLE.sub("", markup), start, None, _FIRST, False, markup,
+                   None if markup == source else source)
 
     @property
     def segments(self) -> list[Segment]:
         """Its runs of text and its images, in order."""
         segments = self._segments
         if segments is None:
-            segments = self._segments = self._from_markup()
+            segments = self._segments = self._from_source()
         return segments
 
-    def _from_markup(self) -> list[Segment]:
-        markup, start = self.markup, self.start
-        assert markup is not None
-        if "<" not in markup:
-            return [Text(markup, _UNSTYLED, start, markup)]
-        if markup[0] == "<":             # `start` is that of the text in the first tag
-            start -= markup.index(">") + 1
-        parts = _BARE_STYLE.split(markup)
+    def _from_source(self) -> list[Segment]:
+        """A bare line's segments, read from its source as `bare_styles` would."""
+        source = self._source if self._source is not None else self.markup
+        assert source is not None
+        start = self.start
+        if "<" not in source:
+            return [Text(source, _UNSTYLED, start, source)]
+        lead = _LEAD.match(source)
+        assert lead is not None
+        start -= lead.end()
+        parts = _BARE_STYLE.split(source)
         segments: list[Segment] = []
         starts: list[int] = []
         at = index = 0
         styles = _UNSTYLED
         for i in range(0, len(parts), 3):
             part = parts[i]
-            if part:
+            if part and not part.isspace():
                 starts.append(index)
                 segments.append(Text(part, styles, start + at, part))
                 index += len(part)
-                at += len(part)
+            at += len(part)
             if i + 1 < len(parts):
                 closing, name = parts[i + 1], parts[i + 2]
                 at += len(closing) + len(name) + 2
