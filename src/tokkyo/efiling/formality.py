@@ -10,6 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from typing import Any
 
 from tokkyo.efiling.characters import (
@@ -289,9 +290,12 @@ def _hint_en(form: Form) -> str:
 
 def _paragraph_numbers(document: Document, places: Places) -> list[Finding]:
     """【０００１】 first, then one more each time."""
+    numbered = document.named(PARAGRAPH)
+    if list(map(attrgetter("number"), numbered)) == list(range(1, len(numbered) + 1)):
+        return []                        # (most documents: each in turn, no finding)
     out: list[Finding] = []
     previous = 0
-    for item in document.named(PARAGRAPH):
+    for item in numbered:
         n = item.number or 0
         expected = previous + 1
         code = ("paragraph-number-repeat" if n == previous else
