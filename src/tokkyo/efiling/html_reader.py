@@ -42,7 +42,9 @@ _LINE_END = rf"(?:<(?:/?(?i:p|div)|(?i:br))(?=[\s/>]){_ATTRS}>[ \t\r\n]*)+"
 #: tag names are matched without case where they are named.
 _TOKEN = re.compile(
     # 1 bare lines (the template's): text, and bare U/SUB/SUP tags, ending </p><p>
-    r"((?:(?:[^<&\n\r\xa0]++|</?(?:u|sub|sup)>)++</[pP]>[ \t\r\n]*<[pP]>[ \t\r\n]*)+)"
+    # (the loop unrolled, so that Word's text, which is not one, is given up at once)
+    r"((?:(?:[^<&\n\r\xa0]++(?:</?(?:u|sub|sup)>[^<&\n\r\xa0]*+)*+"
+    r"|(?:</?(?:u|sub|sup)>[^<&\n\r\xa0]*+)++)</[pP]>[ \t\r\n]*<[pP]>[ \t\r\n]*)+)"
     r"|<!--.*?(?:-->|\Z)"                             # comments, Word's VML conditionals
     r"|<!\[[^\]]*\]>"                                  # <![if !vml]> <![endif]>
     r"|<![^>]*>|<\?.*?\?>"                             # doctype, processing instructions
@@ -54,6 +56,7 @@ _TOKEN = re.compile(
     r"|<", re.S)
 #: A style tag as the template writes it, nothing in it but its name.
 _BARE_STYLE = re.compile(r"<(/?)(u|sub|sup)>")
+_NOT_BARE_STYLE = re.compile(r"<(?!/?(?:u|sub|sup)>)")
 #: A line `Line.bare` can stand for (no `&`, line break or no-break space in it either):
 #: text with bare style pairs, none nested, each around text that is not blank, and no
 #: `>` in the text.
@@ -382,11 +385,10 @@ def _scan(source: Source) -> tuple[list[Line], list[Finding]]:
         its runs as written, a run of blanks passed over; False, and nothing read, for
         any other text."""
         nonlocal content, frozen
-        if "&" in chunk or "\n" in chunk or "\r" in chunk or "\xa0" in chunk:
+        if ("&" in chunk or "\n" in chunk or "\r" in chunk or "\xa0" in chunk
+                or _NOT_BARE_STYLE.search(chunk)):   # (Word's spans: at once)
             return False
         parts = _BARE_STYLE.split(chunk)
-        if len(parts) != 3 * chunk.count("<") + 1:
-            return False
         at = start
         for i in range(0, len(parts) - 1, 3):
             part, closing, name = parts[i], parts[i + 1], parts[i + 2]
