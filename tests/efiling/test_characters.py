@@ -79,3 +79,14 @@ def test_the_xml_is_encoded_as_to_cp932_then_cp932_would():
     assert ours("x\u301c\u00e9y") is None
     for text in runs:
         assert ours(text) == reference(text), text
+
+
+def test_the_whole_input_test_says_what_the_characters_say():
+    """`allowed_but_newlines` (the check's test of a whole input at once) holds for a
+    character exactly when it is allowed or a line feed."""
+    from tokkyo.efiling.characters import allowed_but_newlines
+
+    chars = [chr(i) for i in range(0x10000) if not 0xD800 <= i < 0xE000]
+    assert [c for c in chars if allowed_but_newlines(c) != (c == "\n" or jis_ok(c))] == []
+    assert allowed_but_newlines("電池\nと～〜\n") and allowed_but_newlines("")
+    assert not allowed_but_newlines("電池\n①") and not allowed_but_newlines("電池\r\n")

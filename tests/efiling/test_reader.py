@@ -98,3 +98,25 @@ def test_not_an_application():
     with pytest.raises(UnreadableHtml,
                        match=r"not valid Shift_JIS \(cp932\): byte 29 \(0x81\)"):
         read_html(b'<meta charset="shift_jis"><p>\x81\xff</p>')
+
+
+@pytest.mark.parametrize("line", [
+    "a<u>b</u>c", "<u>a</u> <u>b</u>", "<sub>2</sub>x<sup>3</sup>", "a<u>b<sup>c</sup></u>d",
+    "a<u>b", "x>y<u>z</u>", "<u>\u3000</u>a", "a<u></u>b", "\u3000", "a>b"])
+def test_the_templates_bare_lines_read_as_any_other_line(line):
+    """A run of the template's lines (text and bare U/SUB/SUP, each ending `</p><p>`) is
+    read in bulk, a line's segments made only when asked for: the same lines, segments,
+    offsets and XML as the same line read alone (ending `<br>`, which the bulk path does
+    not take)."""
+    from tokkyo.efiling.xml_writer import ImageNames, line_xml
+
+    def read(end: str) -> list[tuple[object, ...]]:
+        html = f"<p>前</p>\n<p>{line}{end}\n<p>後</p>\n<p>x</p>"
+        return [(ln.text, ln.start, [(s.text, sorted(s.styles), s.start, s.raw)
+                                     for s in ln.segments if isinstance(s, Text)],
+                 [ln.offset(i) for i in range(len(ln.text))], line_xml(ln, ImageNames()))
+                for ln in read_html(html.encode()).lines]
+
+    bulk, alone = read("</p>"), read("<br>")
+    assert bulk == alone
+    assert bulk[0][0] == "前" and bulk[-1][0] == "x"

@@ -10,9 +10,15 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from typing import Any
 
-from tokkyo.efiling.characters import bad_characters, not_allowed, suggestion
+from tokkyo.efiling.characters import (
+    allowed_but_newlines,
+    bad_characters,
+    not_allowed,
+    suggestion,
+)
 from tokkyo.efiling.claims import Report, check_claims
 from tokkyo.efiling.findings import Finding, Position, finding
 from tokkyo.efiling.forms import ORDER, REQUIRED_WITH_REQUEST, Form
@@ -163,7 +169,16 @@ def _plain(app: Application) -> bool:
     """Whether `_lines` would find nothing in any line: every character allowed, and 【 】
     only once each on an item's own line. The same tests as `_lines`, without placing
     each line in its document and paragraph, which only a finding needs: the walk is
-    run only when a line fails here."""
+    run only when a line fails here.
+
+    First the whole input at once, which is enough for most: every character in it
+    allowed (`allowed_but_newlines`) and no entity, and as many 【 and as many 】 as there
+    are items (each item's line holds one of each, so no other line can)."""
+    source = app.source.text
+    items = len(app.documents) + sum(len(d.items) for d in app.documents)
+    if ("&" not in source and source.count("【") == items == source.count("】")
+            and allowed_but_newlines(source)):
+        return True
     refused = not_allowed().search
     for line in app.stray:
         text = line.text
@@ -275,9 +290,12 @@ def _hint_en(form: Form) -> str:
 
 def _paragraph_numbers(document: Document, places: Places) -> list[Finding]:
     """【０００１】 first, then one more each time."""
+    numbered = document.named(PARAGRAPH)
+    if list(map(attrgetter("number"), numbered)) == list(range(1, len(numbered) + 1)):
+        return []                        # (most documents: each in turn, no finding)
     out: list[Finding] = []
     previous = 0
-    for item in document.named(PARAGRAPH):
+    for item in numbered:
         n = item.number or 0
         expected = previous + 1
         code = ("paragraph-number-repeat" if n == previous else

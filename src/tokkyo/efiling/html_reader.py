@@ -20,6 +20,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, compress, repeat
+from operator import contains
 
 from tokkyo.efiling.errors import UnreadableHtml
 from tokkyo.efiling.findings import Finding, Position, Severity, finding
@@ -39,7 +41,10 @@ _LINE_END = rf"(?:<(?:/?(?i:p|div)|(?i:br))(?=[\s/>]){_ATTRS}>[ \t\r\n]*)+"
 #: The scanner's tokens. No global IGNORECASE (it slows every character of the text):
 #: tag names are matched without case where they are named.
 _TOKEN = re.compile(
-    r"((?:[^<&\n\r\xa0]+</[pP]>[ \t\r\n]*<[pP]>[ \t\r\n]*)+)"  # 1 plain lines (the template's)
+    # 1 bare lines (the template's): text, and bare U/SUB/SUP tags, ending </p><p>
+    # (the loop unrolled, so that Word's text, which is not one, is given up at once)
+    r"((?:(?:[^<&\n\r\xa0]++(?:</?(?:u|sub|sup)>[^<&\n\r\xa0]*+)*+"
+    r"|(?:</?(?:u|sub|sup)>[^<&\n\r\xa0]*+)++)</[pP]>[ \t\r\n]*<[pP]>[ \t\r\n]*)+)"
     r"|<!--.*?(?:-->|\Z)"                             # comments, Word's VML conditionals
     r"|<!\[[^\]]*\]>"                                  # <![if !vml]> <![endif]>
     r"|<![^>]*>|<\?.*?\?>"                             # doctype, processing instructions
@@ -49,6 +54,19 @@ _TOKEN = re.compile(
     rf"|<(/?)((?i:[A-Za-z])[\w:.-]*)({_ATTRS})>"        # 5-7 another tag,
     r"([ \t\r\n]+(?=<))?"                              # 8 and the blank up to the next
     r"|<", re.S)
+#: A style tag as the template writes it, nothing in it but its name.
+_BARE_STYLE = re.compile(r"<(/?)(u|sub|sup)>")
+_NOT_BARE_STYLE = re.compile(r"<(?!/?(?:u|sub|sup)>)")
+#: A line `Line.bare` can stand for (no `&`, line break or no-break space in it either):
+#: text with bare style pairs, none nested, each around text that is not blank, and no
+#: `>` in the text.
+_BARE_TEXT = r"\s*[^<>\s][^<>]*"
+_BARE_LINE = re.compile(rf"[^<>]*(?:<(u|sub|sup)>{_BARE_TEXT}</\1>[^<>]*)*")
+#: A blank run between two tags of a bare line, or between one and an end of it: passed
+#: over, as everywhere (`\s` is `str.isspace`).
+_BLANK_RUN = re.compile(r"(?<![^>])\s+(?![^<])")
+#: The tags and blank runs before a bare line's first text.
+_LEAD = re.compile(r"(?:\s*<(?:u|sub|sup)>)*")
 #: Where the lines of a token of plain lines end.
 _PLAIN_END = re.compile(r"(</[pP]>[ \t\r\n]*<[pP]>[ \t\r\n]*)")
 #: A run of text split at its style tags: 1-3 a word in one style (<sub>2</sub>) and the
@@ -104,18 +122,36 @@ class Image:
 
 Segment = Text | Image
 _FIRST = (0,)                                 # the starts of a line of one segment
+_UNSTYLED = frozenset[str]()
+_ONLY = {name: frozenset((name,)) for name in ("u", "sub", "sup")}
 
 
 @dataclass(slots=True)
 class Line:
     """One line of the application as the JPO reads it: a paragraph, or a part of one
-    between line breaks."""
+    between line breaks.
 
-    segments: list[Segment]
-    text: str = ""                            # the plain text, images left out
-    _starts: Sequence[int] = ()               # text index where each segment starts
+    Most lines of an application are written bare: plain text, or text with `<u>`,
+    `<sub>` and `<sup>` around some of its words (none nested, none empty), with no
+    entity or other tag. Such a line is this one object: its text, where it starts, and
+    its source (`markup`); its segments are made from the source when first asked for.
+    A 200-page application is some 4,000 lines and the check and the conversion need no
+    more of a bare line than its text and its source, so they make no per-line list of
+    `Text` objects, which Python would otherwise allocate and its garbage collector walk.
+    """
+
+    text: str                                 # the plain text, images left out
+    start: int                                # the input offset of its first segment
+    _segments: list[Segment] | None = None    # None: made from `markup` when asked for
+    _starts: Sequence[int] = _FIRST           # text index where each segment starts
     #: whether a segment is an image: few lines hold one, and the checks ask every line
     pictured: bool = False
+    #: a bare line (above) as markup: its text with no `&` or `<`, but bare `<u>`,
+    #: `<sub>` and `<sup>` pairs, each around text, and no `>` in the text when it has a
+    #: tag; the source, a blank run between tags dropped. The XML writes such a line as
+    #: it stands. None for any other line.
+    markup: str | None = None
+    _source: str | None = None                # a bare line's source, if not `markup`
 
     @classmethod
     def of(cls, segments: list[Segment]) -> Line:
@@ -123,8 +159,8 @@ class Line:
         if len(segments) == 1:
             only = segments[0]
             if isinstance(only, Text):
-                return cls(segments, only.text, _FIRST)
-            return cls(segments, "", _FIRST, True)
+                return cls(only.text, only.start, segments)
+            return cls("", only.start, segments, _FIRST, True)
         parts, starts, at, pictured = [], [], 0, False
         for s in segments:
             starts.append(at)
@@ -133,20 +169,71 @@ class Line:
                 at += len(s.text)
             else:
                 pictured = True
-        return cls(segments, "".join(parts), starts, pictured)
+        return cls("".join(parts), segments[0].start, segments, starts, pictured)
+
+    @classmethod
+    def bare(cls, source: str, start: int) -> Line:
+        """A bare line (plain text, or text with bare style pairs: `_BARE_LINE`) from its
+        source at `start`. A blank run between its tags (or between one and either end)
+        is passed over, as in any line: not in its text, segments or markup."""
+        if "<" not in source:
+            return cls(source, start, None, _FIRST, False, source)
+        markup = _BLANK_RUN.sub("", source)
+        lead = _LEAD.match(source)              # (it matches "" at least)
+        assert lead is not None
+        start += lead.end()
+        return cls(_BARE_STYLE.sub("", markup), start, None, _FIRST, False, markup,
+                   None if markup == source else source)
 
     @property
-    def start(self) -> int:
-        return self.segments[0].start
+    def segments(self) -> list[Segment]:
+        """Its runs of text and its images, in order."""
+        segments = self._segments
+        if segments is None:
+            segments = self._segments = self._from_source()
+        return segments
+
+    def _from_source(self) -> list[Segment]:
+        """A bare line's segments, read from its source as `bare_styles` would."""
+        source = self._source if self._source is not None else self.markup
+        assert source is not None
+        start = self.start
+        if "<" not in source:
+            return [Text(source, _UNSTYLED, start, source)]
+        lead = _LEAD.match(source)
+        assert lead is not None
+        start -= lead.end()
+        parts = _BARE_STYLE.split(source)
+        segments: list[Segment] = []
+        starts: list[int] = []
+        at = index = 0
+        styles = _UNSTYLED
+        for i in range(0, len(parts), 3):
+            part = parts[i]
+            if part and not part.isspace():
+                starts.append(index)
+                segments.append(Text(part, styles, start + at, part))
+                index += len(part)
+            at += len(part)
+            if i + 1 < len(parts):
+                closing, name = parts[i + 1], parts[i + 2]
+                at += len(closing) + len(name) + 2
+                styles = _UNSTYLED if closing else _ONLY[name]
+        self._starts = starts
+        return segments
 
     def offset(self, index: int) -> int:
         """The input offset of character `index` of the line's text."""
+        segments = self.segments
+        if len(segments) == 1:
+            only = segments[0]
+            return only.offset(index) if isinstance(only, Text) else only.start
         i = max(bisect_right(self._starts, index) - 1, 0)
-        while i < len(self.segments) and not isinstance(self.segments[i], Text):
+        while i < len(segments) and not isinstance(segments[i], Text):
             i += 1
-        if i >= len(self.segments):
-            return self.segments[-1].start
-        segment = self.segments[i]
+        if i >= len(segments):
+            return segments[-1].start
+        segment = segments[i]
         assert isinstance(segment, Text)
         return segment.offset(index - self._starts[i])
 
@@ -293,33 +380,129 @@ def _scan(source: Source) -> tuple[list[Line], list[Finding]]:
         if not content and segment.text.strip(" \u3000"):
             content = True
 
+    def bare_styles(chunk: str, start: int) -> bool:
+        """Text with bare style tags only (`<u>`, `</sub>`, no entity, no line break):
+        its runs as written, a run of blanks passed over; False, and nothing read, for
+        any other text."""
+        nonlocal content, frozen
+        if ("&" in chunk or "\n" in chunk or "\r" in chunk or "\xa0" in chunk
+                or _NOT_BARE_STYLE.search(chunk)):   # (Word's spans: at once)
+            return False
+        parts = _BARE_STYLE.split(chunk)
+        at = start
+        for i in range(0, len(parts) - 1, 3):
+            part, closing, name = parts[i], parts[i + 1], parts[i + 2]
+            if part and not part.isspace():
+                current.append(Text(part, frozen, at, part))
+                content = True
+            at += len(part) + len(closing) + len(name) + 2
+            if closing:
+                if name in styles:
+                    del styles[len(styles) - 1 - styles[::-1].index(name)]
+            else:
+                styles.append(name)
+            frozen = frozenset(styles)
+        part = parts[-1]
+        if part and not part.isspace():
+            current.append(Text(part, frozen, at, part))
+            content = True
+        return True
+
+    def bare_lines(chunks: list[str], starts: list[int], tagged: bool) -> int:
+        """The lines of a run of bare lines (`chunks`, each starting at its `starts`)
+        when no line is open and no style is in force: made in C's loops as plain lines,
+        a blank one dropped, then a line with tags made again (`Line.bare`, or read as
+        any styled text). Returns how many were read: all of them, or up to a line that
+        leaves a style open (the rest are read one by one)."""
+        nonlocal current, content
+        made: list[Line | None] = list(map(Line, chunks, starts, repeat(None),
+                                           repeat(_FIRST), repeat(False), chunks))
+        for i in compress(range(len(chunks)), map(str.isspace, chunks)):
+            made[i] = None
+        if tagged:
+            for i in compress(range(len(chunks)), map(contains, chunks, repeat("<"))):
+                chunk = chunks[i]
+                if _BARE_LINE.fullmatch(chunk):
+                    made[i] = Line.bare(chunk, starts[i])
+                    continue
+                read = bare_styles(chunk, starts[i])      # (bare tags only: it reads it)
+                assert read
+                made[i] = Line.of(current) if content else None
+                current, content = [], False
+                if frozen:
+                    lines.extend(line for line in made[:i + 1] if line is not None)
+                    return i + 1
+        lines.extend(line for line in made if line is not None)
+        return len(chunks)
+
+    def styled(begin: int, end: int) -> None:
+        """Text from `begin` with U, SUP or SUB in it, split at them (`end`: one past the
+        text, so that a blank before the next tag is seen as one)."""
+        nonlocal content, frozen
+        for piece in _PIECES.finditer(text, begin, end):
+            shape = piece.lastindex
+            if shape == 2 or shape == 3:     # <u>text</u>: one segment
+                name, part, blank = piece.group(1, 2, 3)
+                inside = _WITH.get((frozen, name))
+                if inside is None:
+                    inside = _WITH[frozen, name] = frozen | {name}
+                if pre or part.isspace():
+                    outside, frozen = frozen, inside
+                    run(part, piece.start(2))
+                    frozen = outside
+                    if pre and blank and "\n" in blank:
+                        flush()
+                else:
+                    current.append(Text(part, inside, piece.start(2), part))
+                    content = True
+                continue
+            if shape == 4:                   # text
+                part = piece.group(4)
+                if pre or "<" in part or "\n" in part or "&" in part or (
+                        "\xa0" in part or part.isspace()):
+                    run(part, piece.start())
+                else:
+                    current.append(Text(part, frozen, piece.start(), part))
+                    content = True
+                continue
+            closing, name, blank = piece.group(5, 6, 8)
+            if pre and blank and "\n" in blank:
+                flush()          # a line break between two tags in PRE
+            name = name.lower()
+            if closing:
+                if name in styles:
+                    del styles[len(styles) - 1 - styles[::-1].index(name)]
+            else:
+                styles.append(name)
+            frozen = frozenset(styles)
+
     for m in _TOKEN.finditer(text):
         start = m.start()
         if start < skip_until:
             continue
         found = m.lastindex
-        if found == 1:                   # plain lines, each with its end: </p><p>
-            parts = _PLAIN_END.split(m.group(1))
-            at = start
-            if not current and not pre:  # the usual case: nothing below can change that
-                pairs = iter(parts)      # (a blank line is passed over, as run() would)
-                for chunk, end in zip(pairs, pairs, strict=False):   # last: "" alone
-                    if chunk and not chunk.isspace():
-                        lines.append(Line([Text(chunk, frozen, at, chunk)], chunk, _FIRST))
-                    at += len(chunk) + len(end)
-                continue
-            for i in range(0, len(parts) - 1, 2):
-                chunk = parts[i]
-                if chunk and not current and not pre and not chunk.isspace():
-                    lines.append(Line([Text(chunk, frozen, at, chunk)], chunk, _FIRST))
+        if found == 1:                   # bare lines, each with its end: </p><p>
+            bare = m.group(1)
+            parts = _PLAIN_END.split(bare)
+            chunks = parts[0:-1:2]       # (the last part is "", after the last end)
+            starts = list(accumulate(map(len, parts), initial=start))[0:-2:2]
+            done = 0
+            if not current and not pre and not frozen:   # the usual case: nothing open
+                done = bare_lines(chunks, starts, "<" in bare)
+            for chunk, at in zip(chunks[done:], starts[done:], strict=True):
+                if not current and not pre and "<" not in chunk and not chunk.isspace():
+                    lines.append(Line(chunk, at, None, _FIRST, False, chunk) if not frozen
+                                 else Line(chunk, at, [Text(chunk, frozen, at, chunk)]))
+                    continue
+                if "<" in chunk:
+                    if pre or not bare_styles(chunk, at):
+                        styled(at, at + len(chunk) + 1)
                 else:
-                    if chunk:
-                        run(chunk, at)
-                    if content:
-                        flush()
-                    elif current:
-                        current = []
-                at += len(chunk) + len(parts[i + 1])
+                    run(chunk, at)
+                if content:
+                    flush()
+                elif current:
+                    current = []
             continue
         if found == 2 or found == 3:     # text, perhaps with the line end after it
             chunk = m.group(2)
@@ -327,48 +510,15 @@ def _scan(source: Source) -> tuple[list[Line], list[Finding]]:
                 if found == 3 and not current and not pre and not (
                         "\n" in chunk or "&" in chunk or "\xa0" in chunk or chunk.isspace()):
                     # a whole line of plain text, and its end
-                    lines.append(Line([Text(chunk, frozen, start, chunk)], chunk, _FIRST))
+                    lines.append(Line(chunk, start, None, _FIRST, False, chunk)
+                                 if not frozen else
+                                 Line(chunk, start, [Text(chunk, frozen, start, chunk)]))
                     continue
                 run(chunk, start)
             elif not _HAS_STYLE.search(chunk):
                 run(chunk, start)        # Word's spans, no style
-            else:                        # split at U, SUP and SUB
-                for piece in _PIECES.finditer(text, start, m.end(2) + 1):
-                    shape = piece.lastindex
-                    if shape == 2 or shape == 3:     # <u>text</u>: one segment
-                        name, part, blank = piece.group(1, 2, 3)
-                        inside = _WITH.get((frozen, name))
-                        if inside is None:
-                            inside = _WITH[frozen, name] = frozen | {name}
-                        if pre or part.isspace():
-                            outside, frozen = frozen, inside
-                            run(part, piece.start(2))
-                            frozen = outside
-                            if pre and blank and "\n" in blank:
-                                flush()
-                        else:
-                            current.append(Text(part, inside, piece.start(2), part))
-                            content = True
-                        continue
-                    if shape == 4:                   # text
-                        part = piece.group(4)
-                        if pre or "<" in part or "\n" in part or "&" in part or (
-                                "\xa0" in part or part.isspace()):
-                            run(part, piece.start())
-                        else:
-                            current.append(Text(part, frozen, piece.start(), part))
-                            content = True
-                        continue
-                    closing, name, blank = piece.group(5, 6, 8)
-                    if pre and blank and "\n" in blank:
-                        flush()          # a line break between two tags in PRE
-                    name = name.lower()
-                    if closing:
-                        if name in styles:
-                            del styles[len(styles) - 1 - styles[::-1].index(name)]
-                    else:
-                        styles.append(name)
-                    frozen = frozenset(styles)
+            elif pre or not bare_styles(chunk, start):
+                styled(start, m.end(2) + 1)
             if found == 2:
                 continue
         if found == 3 or found == 4:     # </p><p …>, <br>: the line ends

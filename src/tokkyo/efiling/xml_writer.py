@@ -121,8 +121,13 @@ def after(line: Line, index: int) -> list[Text | Image]:
 
 
 def line_xml(line: Line, images: ImageNames, content: str = "drawing") -> str:
-    """A whole line as `inline` writes it; a line of one run of plain text, most lines
-    of an application, without the general loop."""
+    """A whole line as `inline` writes it. A bare line (`Line.markup`: plain text, or
+    text with unnested U, SUP and SUB pairs), most lines of an application, is its
+    source: the XML's tags for the styles are the HTML's, and the text holds no `&` or
+    `<` (nor `>` once it has a tag)."""
+    markup = line.markup
+    if markup is not None:          # a bare line: as written, but a ">" in plain text
+        return markup if ">" not in line.text else escape(markup)
     segments = line.segments
     if len(segments) == 1:
         only = segments[0]
@@ -218,8 +223,13 @@ def _description(document: Document, images: ImageNames) -> str:
             if paragraph is not None:
                 out.append("<br/>".join(paragraph) + "</p>\n")
             line, body = item.line, item.body
-            text = (line_xml(body[0], images) if len(body) == 1 and not line.pictured
-                    and item.value_from >= len(line.text) else item_text(item, images))
+            if len(body) == 1 and not line.pictured and item.value_from >= len(line.text):
+                only = body[0]       # one line under the number: most paragraphs
+                text = only.markup
+                if text is None or ">" in only.text:
+                    text = line_xml(only, images)
+            else:
+                text = item_text(item, images)
             out.append(f'<p num="{item.label.translate(_DIGITS)}">')
             paragraph = [text] if text else []
             continue
