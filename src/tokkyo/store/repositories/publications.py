@@ -58,6 +58,8 @@ _CASE_OF = sa.select(publications.c.application_id).where(publications.c.id == _
 _INSERT = sa.insert(publications).returning(publications.c.id)
 _UPDATE = sa.update(publications).where(publications.c.id == _PUB)
 _CLEAR = tuple(sa.delete(t).where(t.c.publication_id == _PUB) for t in _CHILDREN + _OWNED)
+_HELD = sa.select(*(sa.exists().where(t.c.publication_id == _PUB).label(f"in_{t.name}")
+                    for t in _CHILDREN + _OWNED))
 _TEXT_HELD = sa.select(sa.or_(*(sa.exists().where(t.c.publication_id == _PUB)
                                 for t in (claims, paragraphs, drawings))))
 _ROWS_OF = {t.name: sa.select(t).where(t.c.publication_id == _PUB).order_by(t.c.position)
@@ -217,9 +219,20 @@ def files_of(conn: sa.Connection, pub_id: int) -> list[sa.Row]:
                              .order_by(publication_files.c.position)))
 
 
+def _held(conn: sa.Connection, pub_id: int) -> set[str]:
+    """The names of the tables that hold rows of the publication, asked in one statement
+    (an indexed EXISTS per table), so that clearing or loading it runs no statement for
+    the tables it has nothing in: a bibliographic record has no claims, paragraphs,
+    drawings, amendments or parent, and most documents no other-language texts."""
+    row = conn.execute(_HELD, {"b_pub": pub_id}).one()
+    return {t.name for t, held in zip(_CHILDREN + _OWNED, row, strict=True) if held}
+
+
 def _clear(conn: sa.Connection, pub_id: int) -> None:
-    for statement in _CLEAR:
-        conn.execute(statement, {"b_pub": pub_id})
+    held = _held(conn, pub_id)
+    for table, statement in zip(_CHILDREN + _OWNED, _CLEAR, strict=True):
+        if table.name in held:
+            conn.execute(statement, {"b_pub": pub_id})
 
 
 def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
@@ -272,11 +285,15 @@ def stored_text(conn: sa.Connection, pub_id: int
 def load(conn: sa.Connection, pub_id: int) -> Publication:
     row = conn.execute(_LOAD, {"b_pub": pub_id}).one()
     app_id = row.application_id
+    held = _held(conn, pub_id)
 
     def children(table: sa.Table) -> Sequence[sa.Row]:
+        if table.name not in held:
+            return ()
         return conn.execute(_ROWS_OF[table.name], {"b_pub": pub_id}).all()
 
-    parent = conn.execute(_PARENT_OF, {"b_pub": pub_id}).first()
+    parent = (conn.execute(_PARENT_OF, {"b_pub": pub_id}).first()
+              if family_parents.name in held else None)
     cites = children(citations)
     rename = {"order": "citation_order"}
     return Publication(
@@ -290,7 +307,8 @@ def load(conn: sa.Connection, pub_id: int) -> Publication:
         paragraphs=tuple(obj_of(Paragraph, r._mapping) for r in children(paragraphs)),
         drawings=tuple(obj_of(Drawing, r._mapping) for r in children(drawings)),
         amendments=tuple(obj_of(Amendment, r._mapping) for r in children(amendments)),
-        parties=parties.select(conn, app_id, pub_id, tuple(PartyRole)),
+        parties=(parties.select(conn, app_id, pub_id, tuple(PartyRole))
+                 if parties_table.name in held else ()),
         priorities=tuple(obj_of(Priority, r._mapping) for r in children(priorities)),
         classifications=tuple(obj_of(Classification, r._mapping, scheme=Scheme(r.scheme))
                               for r in children(classifications)),
