@@ -24,7 +24,10 @@ For each format, the medians of --repeat runs on fresh databases:
                   with its safety checks, versions and blobs, every table, the outbox;
                   then the index worker's drain into tokkyo's tantivy index
 and documents/s, MB/s, the ratio tokkyo / bare pipeline (target >= 0.7) and tokkyo / bare
-parse.
+parse. The three runs of a repeat follow each other (their order turned round at every
+repeat), so that the machine's load falls on all three alike; the ratio of their CPU
+time (this process and its threads), which that load disturbs far less, is printed
+beside the wall-clock one.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ import os
 import statistics
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -189,15 +192,12 @@ def tokkyo_ingest(engine: sa.Engine, blobs: Path, items: list[SourceItem], index
         return int(conn.exec_driver_sql("SELECT count(*) FROM publications").scalar_one())
 
 
-def median_of(repeat: int, run: Callable[[], float]) -> float:
-    return statistics.median(run() for _ in range(repeat))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--copies", type=int, default=10)
-    parser.add_argument("--formats", default="", help="comma-separated names (default: all)")
+    parser.add_argument("--formats", "--only", default="",
+                        help="comma-separated names (default: all)")
     parser.add_argument("--postgres-url", default=os.environ.get("TOKKYO_TEST_POSTGRES_URL"))
     args = parser.parse_args()
     chosen = [f for f in FORMATS if not args.formats or f.name in args.formats.split(",")]
@@ -213,7 +213,7 @@ def main() -> None:
                 print(f"\n{backend}")
                 print(f"{'format':22} {'files':>5} {'docs':>5} {'MB':>6} "
                       f"{'parse docs/s':>12} {'bare docs/s':>11} {'tokkyo docs/s':>13} "
-                      f"{'tokkyo MB/s':>11} {'/bare':>6} {'/parse':>7}")
+                      f"{'tokkyo MB/s':>11} {'/bare':>6} {'CPU /bare':>9} {'/parse':>7}")
                 for fmt in chosen:
                     _one(databases, backend, fmt, args.repeat, args.copies, Path(work))
         finally:
@@ -228,6 +228,9 @@ def _one(databases: Databases, backend: str, fmt: Format, repeat: int, copies: i
     megabytes = sum(len(d) for d in raw) * copies / 1e6
     counted: list[int] = []
 
+    bare_cpu: list[float] = []
+    tokkyo_cpu: list[float] = []
+
     def parse_run() -> float:
         return timed(lambda: bare_parse(fmt, inputs))
 
@@ -235,7 +238,7 @@ def _one(databases: Databases, backend: str, fmt: Format, repeat: int, copies: i
         engine = databases.fresh(backend)
         index_dir = Path(tempfile.mkdtemp(prefix="bare-", dir=work))
         try:
-            return timed(lambda: bare_pipeline(engine, fmt, inputs, index_dir))
+            return timed(lambda: bare_pipeline(engine, fmt, inputs, index_dir), bare_cpu)
         finally:
             engine.dispose()
 
@@ -246,18 +249,23 @@ def _one(databases: Databases, backend: str, fmt: Format, repeat: int, copies: i
         try:
             migrate.upgrade(engine)
             seconds = timed(lambda: counted.append(tokkyo_ingest(engine, blobs, items,
-                                                                 index_dir)))
+                                                                 index_dir)), tokkyo_cpu)
         finally:
             engine.dispose()
         return seconds
 
-    parse_s = median_of(repeat, parse_run)
-    bare_s = median_of(repeat, bare_run)
-    tokkyo_s = median_of(repeat, tokkyo_run)
+    runs: dict[str, list[float]] = {"parse": [], "bare": [], "tokkyo": []}
+    order = [("parse", parse_run), ("bare", bare_run), ("tokkyo", tokkyo_run)]
+    for n in range(repeat):
+        for name, run in (order if n % 2 == 0 else order[::-1]):
+            runs[name].append(run())
+    parse_s, bare_s, tokkyo_s = (statistics.median(runs[k]) for k in ("parse", "bare", "tokkyo"))
+    cpu_ratio = statistics.median(bare_cpu) / statistics.median(tokkyo_cpu)
     docs = counted[-1] * copies
     print(f"{fmt.name:22} {len(raw) * copies:>5} {docs:>5} {megabytes:>6.2f} "
           f"{docs / parse_s:>12.0f} {docs / bare_s:>11.0f} {docs / tokkyo_s:>13.1f} "
-          f"{megabytes / tokkyo_s:>11.2f} {bare_s / tokkyo_s:>6.2f} {parse_s / tokkyo_s:>7.3f}")
+          f"{megabytes / tokkyo_s:>11.2f} {bare_s / tokkyo_s:>6.2f} {cpu_ratio:>9.2f} "
+          f"{parse_s / tokkyo_s:>7.3f}")
 
 
 if __name__ == "__main__":

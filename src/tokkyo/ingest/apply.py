@@ -64,7 +64,8 @@ def apply(conn: sa.Connection, batch_id: int, entry: Ready, touched: set[int], *
 def _content(conn: sa.Connection, payload: Any, source_id: int, entry: Ready,
              touched: set[int]) -> None:
     if isinstance(payload, Publication):
-        _write(conn, payload, source_id, touched)
+        _write(conn, payload, source_id, touched,
+               publications.find(conn, payload.country, payload.kind, payload.number))
     elif isinstance(payload, Delivery):
         _deliver(conn, payload, source_id, entry, touched)
     elif isinstance(payload, CaseUpdate):
@@ -76,10 +77,11 @@ def _content(conn: sa.Connection, payload: Any, source_id: int, entry: Ready,
         filings.write(conn, entry.parsed.key, payload, source_id, entry.blob)
 
 
-def _write(conn: sa.Connection, pub: Publication, source_id: int, touched: set[int]) -> int:
-    """Store a publication; its case (and the case it leaves) go to `touched`, whose
-    summaries and search documents are written again at the batch's end."""
-    existing = publications.find(conn, pub.country, pub.kind, pub.number)
+def _write(conn: sa.Connection, pub: Publication, source_id: int, touched: set[int],
+           existing: int | None) -> int:
+    """Store a publication; `existing` is the stored one of its number (`find`), which
+    it replaces. Its case (and the case it leaves) go to `touched`, whose summaries and
+    search documents are written again at the batch's end."""
     if existing is not None:        # a replacement may move it to another case
         touched.add(publications.case_of(conn, existing))
     pub_id, app_id = publications.write(conn, pub, source_id, existing)
@@ -99,8 +101,10 @@ def _deliver(conn: sa.Connection, delivery: Delivery, source_id: int, entry: Rea
     carries replaces, what it lacks is kept. A bibliographic-only document (a DOCDB
     record, an OPS biblio answer) replaces the stored one but keeps its full text."""
     for i, pub in enumerate(delivery.publications):
-        pub = _merged(conn, pub) if delivery.partial else _with_stored_text(conn, pub)
-        pub_id = _write(conn, pub, source_id, touched)
+        existing = publications.find(conn, pub.country, pub.kind, pub.number)
+        pub = (_merged(conn, pub, existing) if delivery.partial
+               else _with_stored_text(conn, pub, existing))
+        pub_id = _write(conn, pub, source_id, touched, existing)
         if i < len(entry.attachment_blobs):
             files = entry.attachment_blobs[i]
             for _name, sha, media_type, size in files:
@@ -140,8 +144,7 @@ def _events(conn: sa.Connection, delivery: Delivery) -> None:
             publications.replace_events(conn, pub_id, events)
 
 
-def _merged(conn: sa.Connection, pub: Publication) -> Publication:
-    existing = publications.find(conn, pub.country, pub.kind, pub.number)
+def _merged(conn: sa.Connection, pub: Publication, existing: int | None) -> Publication:
     if existing is None:
         return pub
     stored = publications.load(conn, existing)
@@ -149,14 +152,15 @@ def _merged(conn: sa.Connection, pub: Publication) -> Publication:
     return dataclasses.replace(stored, **changes)
 
 
-def _with_stored_text(conn: sa.Connection, pub: Publication) -> Publication:
-    """`pub` with the claims, description and drawings of the stored document of its
-    number when it carries none of them itself: a bibliographic record says nothing
-    about the text, so replacing the document by it must not delete the text the store
-    received from another file (an OPS claims answer, an EP full-text document)."""
+def _with_stored_text(conn: sa.Connection, pub: Publication, existing: int | None
+                      ) -> Publication:
+    """`pub` with the claims, description and drawings of `existing`, the stored
+    document of its number, when it carries none of them itself: a bibliographic record
+    says nothing about the text, so replacing the document by it must not delete the
+    text the store received from another file (an OPS claims answer, an EP full-text
+    document)."""
     if pub.claims or pub.paragraphs or pub.drawings:
         return pub
-    existing = publications.find(conn, pub.country, pub.kind, pub.number)
     if existing is None:
         return pub
     stored = publications.stored_text(conn, existing)

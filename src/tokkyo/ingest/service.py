@@ -8,8 +8,9 @@ that transaction is rolled back and the batch is loaded again with a savepoint p
 item, so only the refused item is quarantined. A batch that cannot commit is marked
 failed and nothing of it is written. While one batch is written, workers read the next
 (and a writer thread writes it, so that the ingest process takes the next batch's
-results in meanwhile); reading in the ingest process, the blob files are written on a
-thread beside the reading, and each batch waits for its blobs before it is written.
+results in meanwhile); reading in the ingest process, the blob files are written on
+threads beside the reading, their fsyncs side by side, and each batch waits for its
+blobs before it is written.
 Batches are written one at a time, in order. The database's work and the disk's waits
 run without the GIL, which is what the threads overlap. Search engines are not written
 here: each batch records its cases in the search outbox, and the index worker writes
@@ -51,6 +52,10 @@ from tokkyo.store.repositories import (
 from tokkyo.store.snapshots import sqlite_file
 
 STATUSES = ("loaded", "unchanged", "replaced", "skipped", "quarantined", "failed")
+
+#: Threads writing blob files when reading in the ingest process: fsyncs waiting together
+#: share the filesystem's journal commit (see `_BlobsOnThreads`).
+BLOB_WRITERS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +121,7 @@ class Ingestor:
         writing: list[Future[list[Outcome]]] = []
         try:
             with self._pool(parallel) as pool, self._writer(parallel) as writer, \
-                    _BlobsOnAThread(self.blobs) as blobs:
+                    _BlobsOnThreads(self.blobs) as blobs:
                 reading = self._read(pool, first, blobs)
                 while reading:
                     prepared = [_result(r, on_item) for r in reading]
@@ -199,7 +204,7 @@ class Ingestor:
             yield writer
 
     def _read(self, pool: ProcessPoolExecutor | None, chunk: list[SourceItem],
-              blobs: _BlobsOnAThread) -> list[Future[Prepared] | Prepared]:
+              blobs: _BlobsOnThreads) -> list[Future[Prepared] | Prepared]:
         if pool is None:
             return [prepare(item, blobs, self.tolerant) for item in chunk]
         work = partial(prepare, blobs=self.blobs, tolerant=self.tolerant)
@@ -288,20 +293,29 @@ class Ingestor:
                        problems=parsed.problems)
 
 
-class _BlobsOnAThread:
+class _BlobsOnThreads:
     """The blob store as reading in the ingest process uses it: a blob's file is written
-    and fsynced on a thread of its own while reading goes on (the fsync waits for the
-    disk, not for the CPU; it was about a twelfth of an in-process ingest). `put` answers
-    the SHA-256 at once; `settle` waits until every blob put so far is on disk, and the
-    ingest settles before it writes a batch that names them, so a committed batch never
-    names a blob that is not stored. A failed write is raised by `settle`."""
+    and fsynced on threads of their own while reading goes on (the fsync waits for the
+    disk, not for the CPU). `put` answers the SHA-256 at once; `settle` waits until every
+    blob put so far is on disk, and the ingest settles before it writes a batch that
+    names them, so a committed batch never names a blob that is not stored. A failed
+    write is raised by `settle`.
+
+    Several threads, so that a batch's fsyncs wait side by side: the filesystem commits
+    fsyncs that are waiting together in one journal commit (ext4's jbd2, XFS's log), so
+    eight of them cost about one. One after the other, each file waited for a journal
+    commit of its own, a few milliseconds each: most of a small-document format's ingest
+    (80 blobs of 20 KB on this machine: 359 ms one by one, 25 ms eight at a time). Every
+    blob is still written as `LocalBlobStore.put` writes it (temporary file, fsync,
+    rename), so the crash guarantee is the one above, blob by blob."""
 
     def __init__(self, store: BlobStore) -> None:
         self.store = store
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="tokkyo-ingest-blobs")
+        self._thread = ThreadPoolExecutor(BLOB_WRITERS,
+                                          thread_name_prefix="tokkyo-ingest-blobs")
         self._pending: list[Future[None]] = []
 
-    def __enter__(self) -> _BlobsOnAThread:
+    def __enter__(self) -> _BlobsOnThreads:
         return self
 
     def __exit__(self, *exc: object) -> None:

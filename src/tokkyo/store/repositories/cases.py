@@ -40,12 +40,28 @@ from tokkyo.store.tables import (
 )
 from tokkyo.store.tables import parties as parties_table
 
+# Statements ingest runs for every document, built once (a built statement keeps its
+# cache key; see repositories/publications.py).
+_APPLICATION_ID = sa.select(applications.c.id).where(
+    applications.c.country == sa.bindparam("b_country"),
+    applications.c.law == sa.bindparam("b_law"),
+    applications.c.application_number == sa.bindparam("b_number"))
+_NEW_APPLICATION = sa.insert(applications).returning(applications.c.id)
+_TRADEMARK_SECTION = sa.select(case_sections.c.section).where(
+    case_sections.c.application_id == sa.bindparam("b_app"),
+    case_sections.c.section == "trademark")
+_CLEAR_TRADEMARK_TEXTS = sa.delete(trademark_texts).where(
+    trademark_texts.c.application_id == sa.bindparam("b_app"))
+_CLEAR_GOODS = sa.delete(goods_services).where(
+    goods_services.c.application_id == sa.bindparam("b_app"))
+_INSERT_TRADEMARK_TEXTS = sa.insert(trademark_texts)
+_INSERT_GOODS = sa.insert(goods_services)
+
 
 def application_id(conn: sa.Connection, law: Law, number: str, country: str = "JP"
                    ) -> int | None:
-    return conn.execute(sa.select(applications.c.id).where(
-        applications.c.country == country, applications.c.law == law.value,
-        applications.c.application_number == number)).scalar_one_or_none()
+    return conn.execute(_APPLICATION_ID, {"b_country": country, "b_law": law.value,
+                                          "b_number": number}).scalar_one_or_none()
 
 
 def exists(conn: sa.Connection, app_id: int) -> bool:
@@ -62,9 +78,8 @@ def ensure_application(conn: sa.Connection, law: Law, number: str, country: str 
     found = application_id(conn, law, number, country)
     if found is not None:
         return found
-    return conn.execute(sa.insert(applications).values(country=country, law=law.value,
-                                                       application_number=number)
-                        .returning(applications.c.id)).scalar_one()
+    return conn.execute(_NEW_APPLICATION, {"country": country, "law": law.value,
+                                           "application_number": number}).scalar_one()
 
 
 def apply_update(conn: sa.Connection, update: CaseUpdate, source_id: int,
@@ -214,9 +229,7 @@ def fill_trademark(conn: sa.Connection, app_id: int, info: TrademarkInfo) -> Non
     reading and goods searches find a case the API mirror has not described. The
     mirror's own trademark section, when the case has one or it arrives later, wins.
     Vienna codes stay with the gazette's classifications."""
-    has_section = conn.execute(sa.select(case_sections.c.section).where(
-        case_sections.c.application_id == app_id,
-        case_sections.c.section == "trademark")).first()
+    has_section = conn.execute(_TRADEMARK_SECTION, {"b_app": app_id}).first()
     if has_section is None:
         _trademark_texts(conn, app_id, info)
 
@@ -234,14 +247,14 @@ def _trademark(conn: sa.Connection, app_id: int, info: TrademarkInfo) -> None:
 
 
 def _trademark_texts(conn: sa.Connection, app_id: int, info: TrademarkInfo) -> None:
-    conn.execute(sa.delete(trademark_texts).where(trademark_texts.c.application_id == app_id))
-    conn.execute(sa.delete(goods_services).where(goods_services.c.application_id == app_id))
+    conn.execute(_CLEAR_TRADEMARK_TEXTS, {"b_app": app_id})
+    conn.execute(_CLEAR_GOODS, {"b_app": app_id})
     texts = [{"application_id": app_id, "kind": "display", "position": 0, "text": info.display}]
     texts += [{"application_id": app_id, "kind": "reading", "position": i, "text": t}
               for i, t in enumerate(info.readings)]
-    conn.execute(sa.insert(trademark_texts), texts)
+    conn.execute(_INSERT_TRADEMARK_TEXTS, texts)
     if info.goods_services:
-        conn.execute(sa.insert(goods_services), [
+        conn.execute(_INSERT_GOODS, [
             {"application_id": app_id, "position": i, "nice_class": g.nice_class,
              "names": g.names, "similar_codes": " ".join(g.similar_codes)}
             for i, g in enumerate(info.goods_services)])

@@ -104,15 +104,20 @@ def set_application_number(conn: sa.Connection, filing_id: int, number: str) -> 
                  .values(application_number=number, updated_at=now_utc()))
 
 
+# run for every JP publication ingested: built once (it keeps its cache key)
+_LINK_PUBLICATION = sa.update(filings).where(
+    filings.c.application_number == sa.bindparam("b_number"),
+    filings.c.application_id.is_(None))
+
+
 def link_publication(conn: sa.Connection, application_number: str, application_id: int,
                      publication_number: str, published_on: dt.date | None) -> None:
     """The gazette published the application of that number: its filing (if the office
     gave that number to one) is linked to the case, once; a later publication of the
     same case (its registration) keeps the first."""
-    conn.execute(sa.update(filings).where(filings.c.application_number == application_number,
-                                          filings.c.application_id.is_(None))
-                 .values(application_id=application_id,
-                         publication_number=publication_number, published_on=published_on))
+    conn.execute(_LINK_PUBLICATION, {
+        "b_number": application_number, "application_id": application_id,
+        "publication_number": publication_number, "published_on": published_on})
 
 
 def first_publication(conn: sa.Connection, application_id: int

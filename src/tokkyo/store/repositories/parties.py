@@ -12,6 +12,13 @@ from tokkyo.store.tables import parties, party_names
 
 _RANK = {"gazette": 1, "case": 2, "lookup": 3}
 
+# Statements ingest runs for every document, built once (a built statement keeps its
+# cache key; see repositories/publications.py).
+_NAMES_OF = sa.select(party_names.c.code, party_names.c.name, party_names.c.origin).where(
+    party_names.c.code.in_(sa.bindparam("b_codes", expanding=True)))
+_NEW_NAMES = sa.insert(party_names)
+_RENAME = sa.update(party_names).where(party_names.c.code == sa.bindparam("b_code"))
+
 
 def insert(conn: sa.Connection, app_id: int, publication_id: int | None,
            rows: Sequence[Party]) -> None:
@@ -41,19 +48,16 @@ def learn_names(conn: sa.Connection, rows: Sequence[Party | PartyName], origin: 
             seen[row.code] = row.name
     if not seen:
         return
-    existing = {r.code: r for r in conn.execute(
-        sa.select(party_names.c.code, party_names.c.name, party_names.c.origin)
-        .where(party_names.c.code.in_(list(seen))))}
+    existing = {r.code: r for r in conn.execute(_NAMES_OF, {"b_codes": list(seen)})}
     new = [{"code": code, "name": name, "origin": origin}
            for code, name in seen.items() if code not in existing]
     if new:
-        conn.execute(sa.insert(party_names), new)
+        conn.execute(_NEW_NAMES, new)
     for code, name in seen.items():
         old = existing.get(code)
         if old is not None and _RANK[origin] >= _RANK[old.origin] and (old.name, old.origin) != (
                 name, origin):
-            conn.execute(sa.update(party_names).where(party_names.c.code == code)
-                         .values(name=name, origin=origin))
+            conn.execute(_RENAME, {"b_code": code, "name": name, "origin": origin})
 
 
 def name_of(conn: sa.Connection, code: str) -> str | None:

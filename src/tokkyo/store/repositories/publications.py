@@ -45,11 +45,37 @@ _SCALARS = ("country", "kind", "st16_kind", "law", "number", "date", "filing_dat
 _CHILDREN = (claims, paragraphs, drawings, amendments, publication_texts)
 _OWNED = (parties_table, priorities, classifications, citations, family_parents)
 
+# The statements ingest runs for every document, built once: building a Core statement
+# and its cache key on each call cost more than SQLite's execution of it (a small
+# document runs a dozen or more of them). A built statement keeps its cache key, so
+# executing it again goes straight to the compiled form.
+_PUB: sa.BindParameter[int] = sa.bindparam("b_pub")
+_FIND = sa.select(publications.c.id).where(
+    publications.c.country == sa.bindparam("b_country"),
+    publications.c.kind == sa.bindparam("b_kind"),
+    publications.c.number == sa.bindparam("b_number"))
+_CASE_OF = sa.select(publications.c.application_id).where(publications.c.id == _PUB)
+_INSERT = sa.insert(publications).returning(publications.c.id)
+_UPDATE = sa.update(publications).where(publications.c.id == _PUB)
+_CLEAR = tuple(sa.delete(t).where(t.c.publication_id == _PUB) for t in _CHILDREN + _OWNED)
+_HELD = sa.select(*(sa.exists().where(t.c.publication_id == _PUB).label(f"in_{t.name}")
+                    for t in _CHILDREN + _OWNED))
+_TEXT_HELD = sa.select(sa.or_(*(sa.exists().where(t.c.publication_id == _PUB)
+                                for t in (claims, paragraphs, drawings))))
+_ROWS_OF = {t.name: sa.select(t).where(t.c.publication_id == _PUB).order_by(t.c.position)
+            for t in (*_CHILDREN, priorities, classifications, citations)}
+_PARENT_OF = sa.select(family_parents).where(family_parents.c.publication_id == _PUB)
+_LOAD = (sa.select(publications, applications.c.application_number)
+         .join(applications, applications.c.id == publications.c.application_id)
+         .where(publications.c.id == _PUB))
+_CLEAR_FILES = sa.delete(publication_files).where(publication_files.c.publication_id == _PUB)
+_CLEAR_EVENTS = sa.delete(publication_events).where(
+    publication_events.c.publication_id == _PUB)
+
 
 def find(conn: sa.Connection, country: str, kind: str, number: str) -> int | None:
-    return conn.execute(sa.select(publications.c.id).where(
-        publications.c.country == country, publications.c.kind == kind,
-        publications.c.number == number)).scalar_one_or_none()
+    return conn.execute(_FIND, {"b_country": country, "b_kind": kind, "b_number": number}
+                        ).scalar_one_or_none()
 
 
 def find_of_kinds(conn: sa.Connection, country: str, kinds: Sequence[str], number: str
@@ -111,8 +137,7 @@ def newest(conn: sa.Connection, limit: int, offset: int) -> list[sa.Row]:
 
 def case_of(conn: sa.Connection, pub_id: int) -> int:
     """The application id of a stored publication."""
-    return conn.execute(sa.select(publications.c.application_id)
-                        .where(publications.c.id == pub_id)).scalar_one()
+    return conn.execute(_CASE_OF, {"b_pub": pub_id}).scalar_one()
 
 
 def write(conn: sa.Connection, pub: Publication, source_id: int, existing: int | None
@@ -125,15 +150,14 @@ def write(conn: sa.Connection, pub: Publication, source_id: int, existing: int |
     values["law"] = pub.law.value
     values["trademark"] = (json.dumps(dataclasses.asdict(pub.trademark), ensure_ascii=False)
                            if pub.trademark is not None else None)
+    values["application_id"] = app_id
+    values["source_id"] = source_id
     if existing is None:
-        pub_id = conn.execute(sa.insert(publications).values(
-            application_id=app_id, source_id=source_id, **values)
-            .returning(publications.c.id)).scalar_one()
+        pub_id = conn.execute(_INSERT, values).scalar_one()
     else:
         pub_id = existing
         _clear(conn, pub_id)
-        conn.execute(sa.update(publications).where(publications.c.id == pub_id).values(
-            application_id=app_id, source_id=source_id, **values))
+        conn.execute(_UPDATE, {"b_pub": pub_id, **values})
     _children(conn, app_id, pub_id, pub)
     parties.learn_names(conn, pub.parties, origin="gazette")
     return pub_id, app_id
@@ -163,7 +187,7 @@ def attach_files(conn: sa.Connection, pub_id: int,
                  files: Sequence[tuple[str, str | None, str]]) -> None:
     """The files that came with a publication: (name, blob SHA-256 or None when it was
     missing from the delivery, media type)."""
-    conn.execute(sa.delete(publication_files).where(publication_files.c.publication_id == pub_id))
+    conn.execute(_CLEAR_FILES, {"b_pub": pub_id})
     _insert(conn, publication_files, [
         {"publication_id": pub_id, "position": i, "name": name, "blob_sha256": sha,
          "media_type": media_type} for i, (name, sha, media_type) in enumerate(files)])
@@ -173,8 +197,7 @@ def replace_events(conn: sa.Connection, pub_id: int,
                    events: Sequence[tuple[dt.date | None, str, str, str]]) -> None:
     """A publication's legal events as its latest report gives them: (date, code,
     description, category)."""
-    conn.execute(sa.delete(publication_events)
-                 .where(publication_events.c.publication_id == pub_id))
+    conn.execute(_CLEAR_EVENTS, {"b_pub": pub_id})
     _insert(conn, publication_events, [
         {"publication_id": pub_id, "position": i, "date": date, "code": code,
          "description": description, "category": category}
@@ -196,9 +219,20 @@ def files_of(conn: sa.Connection, pub_id: int) -> list[sa.Row]:
                              .order_by(publication_files.c.position)))
 
 
+def _held(conn: sa.Connection, pub_id: int) -> set[str]:
+    """The names of the tables that hold rows of the publication, asked in one statement
+    (an indexed EXISTS per table), so that clearing or loading it runs no statement for
+    the tables it has nothing in: a bibliographic record has no claims, paragraphs,
+    drawings, amendments or parent, and most documents no other-language texts."""
+    row = conn.execute(_HELD, {"b_pub": pub_id}).one()
+    return {t.name for t, held in zip(_CHILDREN + _OWNED, row, strict=True) if held}
+
+
 def _clear(conn: sa.Connection, pub_id: int) -> None:
-    for table in _CHILDREN + _OWNED:
-        conn.execute(sa.delete(table).where(table.c.publication_id == pub_id))
+    held = _held(conn, pub_id)
+    for table, statement in zip(_CHILDREN + _OWNED, _CLEAR, strict=True):
+        if table.name in held:
+            conn.execute(statement, {"b_pub": pub_id})
 
 
 def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
@@ -237,14 +271,11 @@ def stored_text(conn: sa.Connection, pub_id: int
                 ) -> tuple[tuple[Claim, ...], tuple[Paragraph, ...], tuple[Drawing, ...]] | None:
     """The claims, paragraphs and drawings of a stored publication, or None when it has
     none of them (one indexed EXISTS, the common case of a bibliographic record)."""
-    owned = [sa.exists().where(t.c.publication_id == pub_id)
-             for t in (claims, paragraphs, drawings)]
-    if not conn.execute(sa.select(sa.or_(*owned))).scalar_one():
+    if not conn.execute(_TEXT_HELD, {"b_pub": pub_id}).scalar_one():
         return None
 
     def rows(table: sa.Table) -> Sequence[sa.Row]:
-        return conn.execute(sa.select(table).where(table.c.publication_id == pub_id)
-                            .order_by(table.c.position)).all()
+        return conn.execute(_ROWS_OF[table.name], {"b_pub": pub_id}).all()
 
     return (tuple(obj_of(Claim, r._mapping) for r in rows(claims)),
             tuple(obj_of(Paragraph, r._mapping) for r in rows(paragraphs)),
@@ -252,17 +283,17 @@ def stored_text(conn: sa.Connection, pub_id: int
 
 
 def load(conn: sa.Connection, pub_id: int) -> Publication:
-    row = conn.execute(sa.select(publications, applications.c.application_number)
-                       .join(applications, applications.c.id == publications.c.application_id)
-                       .where(publications.c.id == pub_id)).one()
+    row = conn.execute(_LOAD, {"b_pub": pub_id}).one()
     app_id = row.application_id
+    held = _held(conn, pub_id)
 
     def children(table: sa.Table) -> Sequence[sa.Row]:
-        return conn.execute(sa.select(table).where(table.c.publication_id == pub_id)
-                            .order_by(table.c.position)).all()
+        if table.name not in held:
+            return ()
+        return conn.execute(_ROWS_OF[table.name], {"b_pub": pub_id}).all()
 
-    parent = conn.execute(sa.select(family_parents).where(
-        family_parents.c.publication_id == pub_id)).first()
+    parent = (conn.execute(_PARENT_OF, {"b_pub": pub_id}).first()
+              if family_parents.name in held else None)
     cites = children(citations)
     rename = {"order": "citation_order"}
     return Publication(
@@ -276,7 +307,8 @@ def load(conn: sa.Connection, pub_id: int) -> Publication:
         paragraphs=tuple(obj_of(Paragraph, r._mapping) for r in children(paragraphs)),
         drawings=tuple(obj_of(Drawing, r._mapping) for r in children(drawings)),
         amendments=tuple(obj_of(Amendment, r._mapping) for r in children(amendments)),
-        parties=parties.select(conn, app_id, pub_id, tuple(PartyRole)),
+        parties=(parties.select(conn, app_id, pub_id, tuple(PartyRole))
+                 if parties_table.name in held else ()),
         priorities=tuple(obj_of(Priority, r._mapping) for r in children(priorities)),
         classifications=tuple(obj_of(Classification, r._mapping, scheme=Scheme(r.scheme))
                               for r in children(classifications)),

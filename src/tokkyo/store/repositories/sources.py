@@ -28,15 +28,24 @@ class SourceVersion:
     superseded_at: dt.datetime | None
 
 
+# Statements ingest runs for every file, built once (a built statement keeps its cache
+# key; see repositories/publications.py).
+_BLOB_HELD = sa.select(blobs.c.sha256).where(blobs.c.sha256 == sa.bindparam("b_sha"))
+_NEW_BLOB = sa.insert(blobs)
+_CURRENT = sa.select(sources).where(sources.c.key == sa.bindparam("b_key"),
+                                    sources.c.superseded_at.is_(None))
+_SUPERSEDE = sa.update(sources).where(sources.c.id == sa.bindparam("b_id"))
+_NEW_VERSION = sa.insert(sources).returning(sources.c.id)
+
+
 def record_blob(conn: sa.Connection, sha256: str, size: int, media_type: str = "") -> None:
-    exists = conn.execute(sa.select(blobs.c.sha256).where(blobs.c.sha256 == sha256)).first()
+    exists = conn.execute(_BLOB_HELD, {"b_sha": sha256}).first()
     if not exists:
-        conn.execute(sa.insert(blobs).values(sha256=sha256, size=size, media_type=media_type))
+        conn.execute(_NEW_BLOB, {"sha256": sha256, "size": size, "media_type": media_type})
 
 
 def current(conn: sa.Connection, key: str) -> SourceVersion | None:
-    row = conn.execute(sa.select(sources).where(sources.c.key == key,
-                                                sources.c.superseded_at.is_(None))).first()
+    row = conn.execute(_CURRENT, {"b_key": key}).first()
     return _version(row) if row else None
 
 
@@ -47,13 +56,12 @@ def add_version(conn: sa.Connection, *, key: str, format: str, name: str, blob_s
     history); the caller passes the current version it has already read, or None."""
     now = now_utc()
     if previous is not None:
-        conn.execute(sa.update(sources).where(sources.c.id == previous.id)
-                     .values(superseded_at=now))
+        conn.execute(_SUPERSEDE, {"b_id": previous.id, "superseded_at": now})
     version = previous.version + 1 if previous else 1
-    new_id = conn.execute(sa.insert(sources).values(
-        key=key, version=version, format=format, name=name, blob_sha256=blob_sha256,
-        fingerprint=fingerprint, batch_id=batch_id, ingested_at=now, problems=problems)
-        .returning(sources.c.id)).scalar_one()
+    new_id = conn.execute(_NEW_VERSION, {
+        "key": key, "version": version, "format": format, "name": name,
+        "blob_sha256": blob_sha256, "fingerprint": fingerprint, "batch_id": batch_id,
+        "ingested_at": now, "problems": problems}).scalar_one()
     return SourceVersion(new_id, key, version, format, name, blob_sha256, fingerprint, now, None)
 
 
