@@ -24,7 +24,7 @@ from tokkyo.errors import TokkyoError
 from tokkyo.model.jst import japan_day
 from tokkyo.search import query as q
 from tokkyo.search.backends.base import SORTS, Found
-from tokkyo.search.backends.tantivy.compiler import Compiler
+from tokkyo.search.backends.tantivy.compiler import Compiler, Regexes
 from tokkyo.search.backends.tantivy.schema import (
     VERSION,
     build_schema,
@@ -74,6 +74,7 @@ class TantivyBackend:
         self.writer_wait = writer_wait
         self._loaded = self._stamp()
         self._reload_lock = threading.Lock()
+        self.regexes = Regexes(self.schema)
 
     # --- reading --------------------------------------------------------------------
 
@@ -100,7 +101,7 @@ class TantivyBackend:
         searcher = self.searcher()
         texts = TextQueries(self.schema, folds or Folds(), conn,
                             lambda query: self._all_ids(searcher, query))
-        compiler = Compiler(self.schema, texts, on or japan_day())
+        compiler = Compiler(self.schema, texts, on or japan_day(), self.regexes)
         query = compiler.with_law(compiler.tree(tree), law)
         wanted = max(limit, 1)
         if sort == "relevance":
@@ -129,12 +130,19 @@ class TantivyBackend:
         atoms = _text_atoms(tree)
         if not page or not atoms:
             return []
+        in_translations = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, texts.atom(field, value, "translation-only"))
+             for field, value in atoms])
+        # whether any translation matches at all first: a few postings read (none in
+        # an index without translations), where a set of ids costs a walk of the id
+        # field (0.5 ms at 10 k documents, as much as the search itself)
+        if not getattr(searcher.search(in_translations, 1, count=True), "count", 0):
+            return []
         query = tantivy.Query.boolean_query([
             (tantivy.Occur.Must, tantivy.Query.term_set_query(self.schema, "id", page)),
-            (tantivy.Occur.Must, tantivy.Query.boolean_query(
-                [(tantivy.Occur.Should, texts.atom(field, value, "translation-only"))
-                 for field, value in atoms]))])
-        found = set(self._all_ids(searcher, query))
+            (tantivy.Occur.Must, in_translations)])
+        result = searcher.search(query, len(page), count=False, order_by_field="sort_date")
+        found = {key & _ID_MASK for key, _ in result.hits}
         return [i for i in page if i in found]
 
     def _all_ids(self, searcher: tantivy.Searcher, query: tantivy.Query) -> list[int]:

@@ -115,6 +115,9 @@ class TextQueries:
         self.folds = folds
         self.conn = conn
         self.ids = ids                     # the case ids a query matches (for verifying)
+        #: (a name field, part) -> its spellings: an atom reads up to 20 fields, and
+        #: the part is normalised and expanded once, not once per field
+        self._spellings: dict[tuple[bool, str], list[str]] = {}
 
     def atom(self, field_code: str, value: q.Text, scope: str | None = None
              ) -> tantivy.Query:
@@ -133,7 +136,11 @@ class TextQueries:
         return tantivy.Query.boost_query(query, float(WEIGHTS.get(base_code(field_code), 1)))
 
     def _term(self, field_code: str, part: str) -> tantivy.Query:
-        spellings = [s for s in expand(normalise(field_code, part), self.folds) if s]
+        key = (field_code in NAME_FIELDS, part)
+        spellings = self._spellings.get(key)
+        if spellings is None:
+            spellings = self._spellings[key] = [
+                s for s in expand(normalise(field_code, part), self.folds) if s]
         return any_of([substring(self.schema, field_code, s) for s in spellings])
 
     # --- proximity ------------------------------------------------------------------
