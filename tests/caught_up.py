@@ -11,7 +11,8 @@ through unchanged."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 
 import sqlalchemy as sa
 
@@ -54,6 +55,9 @@ class CaughtUp:
 
     def clear(self) -> None:
         self.real.clear()
+
+    def bulk(self) -> AbstractContextManager[Callable[[Sequence[CaseDocument]], None]]:
+        return self.real.bulk()
 
     def count(self) -> int:
         return self.real.count()

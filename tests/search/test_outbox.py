@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -20,7 +21,7 @@ from tests.conftest import GAZETTE, REAL, SAMPLES, table_counts
 from tests.e2e.test_serve import free_port
 from tokkyo.ingest.items import walk
 from tokkyo.ingest.service import Ingestor
-from tokkyo.search import outbox
+from tokkyo.search import documents, outbox
 from tokkyo.search.backends.tantivy import IndexBusy, TantivyBackend
 from tokkyo.store.tables import applications, publications, search_outbox
 
@@ -95,6 +96,27 @@ def test_check_names_what_differs_and_reindex_repairs_it(db, tmp_path):
     assert found.stale == [case_id] and not found.missing and not found.extra
     assert outbox.reindex(db.engine, backend) == _cases(db)
     assert outbox.check(db.engine, backend).agrees
+
+
+def test_a_reindex_is_seen_whole_once_it_ends_and_not_at_all_if_it_fails(db, tmp_path):
+    """The reindex writer commits at its end: a failure midway leaves the index as it was;
+    a reindex that ends replaces each case's document (none twice)."""
+    backend = TantivyBackend(tmp_path / "index")
+    _load_without_indexing(db, GAZETTE)
+    outbox.drain(db.engine, backend)
+    held = backend.digests(backend.ids())
+    with db.engine.connect() as conn:
+        docs, _ = documents.build(conn, list(held))
+    changed = [replace(d, texts={"TI": ["written by a reindex"]}) for d in docs]
+    with pytest.raises(RuntimeError), backend.bulk() as add:
+        add(changed)
+        raise RuntimeError("the store went away")
+    assert backend.digests(backend.ids()) == held
+    with backend.bulk() as add:
+        add(changed[:1])
+        add(changed[1:])
+    assert backend.count() == len(held) > 0
+    assert backend.digests(backend.ids()) == {d.id: documents.digest(d) for d in changed}
 
 
 def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -72,9 +72,9 @@ def reindex(engine: sa.Engine, backend: SearchBackend, *,
         total = case_documents.count(conn)
     written = 0
     kept: set[int] = set()
-    with engine.connect() as conn:
+    with engine.connect() as conn, backend.bulk() as add:
         for docs in documents.all_documents(conn):
-            backend.write(docs, [])
+            add(docs)
             kept.update(d.id for d in docs)
             written += len(docs)
             if progress is not None:

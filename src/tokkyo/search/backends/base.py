@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -55,6 +56,12 @@ class SearchBackend(Protocol):
 
     def clear(self) -> None:
         """Delete every document (before a reindex)."""
+        ...
+
+    def bulk(self) -> AbstractContextManager[Callable[[Sequence[CaseDocument]], None]]:
+        """A writer for a reindex: the function it yields adds or replaces documents, many
+        calls in a row, without the cost of a durable write per call; everything is
+        durable when the context exits normally (an engine may also commit on the way)."""
         ...
 
     def count(self) -> int:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -282,6 +283,11 @@ class SphinxBackend:
 
     def write(self, documents: Sequence[CaseDocument], removed: Sequence[int]) -> None:
         writer.write(self.connections, self.shards, documents, removed)
+
+    @contextmanager
+    def bulk(self) -> Iterator[Callable[[Sequence[CaseDocument]], None]]:
+        """Each call is a write of its own: a real-time index has no commit to put off."""
+        yield lambda documents: self.write(documents, [])
 
     def clear(self) -> None:
         for shard in self.shards:

@@ -115,6 +115,13 @@ class TextQueries:
         self.folds = folds
         self.conn = conn
         self.ids = ids                     # the case ids a query matches (for verifying)
+        #: (a name field, part) -> its spellings: an atom reads up to 20 fields, and
+        #: the part is normalised and expanded once, not once per field
+        self._spellings: dict[tuple[bool, str], list[str]] = {}
+        #: (parts, links) -> their placements (`_placements`), the same for every field
+        #: of one normalisation
+        self._placed: dict[tuple[tuple[str, ...], tuple[tuple[int, bool], ...]],
+                           list[list[tuple[int, str, bool]]] | None] = {}
 
     def atom(self, field_code: str, value: q.Text, scope: str | None = None
              ) -> tantivy.Query:
@@ -133,7 +140,11 @@ class TextQueries:
         return tantivy.Query.boost_query(query, float(WEIGHTS.get(base_code(field_code), 1)))
 
     def _term(self, field_code: str, part: str) -> tantivy.Query:
-        spellings = [s for s in expand(normalise(field_code, part), self.folds) if s]
+        key = (field_code in NAME_FIELDS, part)
+        spellings = self._spellings.get(key)
+        if spellings is None:
+            spellings = self._spellings[key] = [
+                s for s in expand(normalise(field_code, part), self.folds) if s]
         return any_of([substring(self.schema, field_code, s) for s in spellings])
 
     # --- proximity ------------------------------------------------------------------
@@ -149,7 +160,10 @@ class TextQueries:
             parts = [normalise(field_code, p) for p in value.parts]
             if not all(parts):
                 continue
-            phrases = _placements(parts, [(g.distance, g.ordered) for g in value.gaps])
+            key = (tuple(parts), tuple((g.distance, g.ordered) for g in value.gaps))
+            if key not in self._placed:
+                self._placed[key] = _placements(*key)
+            phrases = self._placed[key]
             if phrases is None:
                 return None
             queries = [self._phrase(field_code, tokens) for tokens in phrases]
