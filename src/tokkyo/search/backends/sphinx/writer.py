@@ -93,10 +93,16 @@ def key_words(doc: CaseDocument) -> list[str]:
     return words + status_words(doc.status)
 
 
+def units_of(doc: CaseDocument, key: str) -> list[str]:
+    """The document's units of a text field key: an original field's (`TI`) or its
+    stored translations' (`TI_ja`)."""
+    return doc.texts.get(key, []) if key in doc.texts else doc.translated.get(key, [])
+
+
 def row(doc: CaseDocument) -> tuple[Any, ...]:
     """The values of COLUMNS for one document."""
-    texts = [tokens.units_text(doc.texts.get(code, ())) for code in TEXT_FIELDS]
-    texts += [tokens.units_pairs(doc.texts.get(code, ())) for code in PAIR_FIELDS]
+    texts = [tokens.units_text(units_of(doc, key)) for key in TEXT_FIELDS]
+    texts += [tokens.units_pairs(units_of(doc, key)) for key in PAIR_FIELDS]
     law = LAWS.index(doc.law) + 1 if doc.law in LAWS else 0
     return (doc.id, *texts, tokens.marks_text(doc.marks), " ".join(dict.fromkeys(key_words(doc))),
             law, day_number(doc.published), day_number(doc.filed), doc.application_number,
@@ -188,65 +194,3 @@ class _Copy:
             self._pool.shutdown(wait=True)
         return self.failure
 
-
-def _length(values: tuple[Any, ...]) -> int:
-    return sum(len(v) for v in values if isinstance(v, str))
-
-
-class _Copy:
-    """The statements for one shard copy, sent in order by one thread (created on the
-    first statement); after a failure the rest are skipped and the failure is kept."""
-
-    def __init__(self, connections: Connections, shard: Index, node: Any) -> None:
-        self.connections = connections
-        self.shard = shard
-        self.node = node
-        self.failure: SphinxError | None = None
-        self._pool: ThreadPoolExecutor | None = None
-
-    def _submit(self, sql: str, args: list[Any] | None) -> None:
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=1,
-                                            thread_name_prefix="tokkyo-sphinx-write")
-        self._pool.submit(self._execute, sql, args)
-
-    def replace(self, batch: list[tuple[Any, ...]]) -> None:
-        one = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
-        self._submit(f"REPLACE INTO {self.shard.name} ({', '.join(COLUMNS)}) VALUES "
-                     + ", ".join([one] * len(batch)), [v for values in batch for v in values])
-
-    def delete(self, ids: list[int]) -> None:
-        self._submit(f"DELETE FROM {self.shard.name} WHERE id IN ("
-                     + ", ".join(str(int(i)) for i in ids) + ")", None)
-
-    def _execute(self, sql: str, args: list[Any] | None) -> None:
-        if self.failure is not None:
-            return
-        try:
-            with self.connections.cursor(self.node) as cur:
-                cur.execute(sql, args)
-        except pymysql.MySQLError as exc:
-            self.failure = SphinxError(f"sphinx shard {self.shard.name} at {self.node} was "
-                                       f"not written: {reason(exc)}")
-            self.failure.__cause__ = exc
-
-    def finish(self) -> SphinxError | None:
-        """Wait for every statement sent; the failure, if one failed."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-        return self.failure
-
-
-def _batches(rows: list[tuple[Any, ...]]) -> list[list[tuple[Any, ...]]]:
-    """The rows in statements of at most BATCH_ROWS rows and BATCH_BYTES of text (a
-    larger row alone)."""
-    out: list[list[tuple[Any, ...]]] = [[]]
-    size = 0
-    for values in rows:
-        length = _length(values)
-        if out[-1] and (size + length > BATCH_BYTES or len(out[-1]) >= BATCH_ROWS):
-            out.append([])
-            size = 0
-        out[-1].append(values)
-        size += length
-    return [b for b in out if b]
