@@ -159,7 +159,7 @@ class _Copy:
         self.connections = connections
         self.shard = shard
         self.node = node
-        self.failure: SphinxError | None = None
+        self.failure: Exception | None = None
         self._pool: ThreadPoolExecutor | None = None
 
     def _submit(self, sql: str, args: list[Any] | None) -> None:
@@ -187,8 +187,10 @@ class _Copy:
             self.failure = SphinxError(f"sphinx shard {self.shard.name} at {self.node} was "
                                        f"not written: {reason(exc)}")
             self.failure.__cause__ = exc
+        except Exception as exc:         # not the cluster's: raised as it is, not lost
+            self.failure = exc
 
-    def finish(self) -> SphinxError | None:
+    def finish(self) -> Exception | None:
         """Wait for every statement sent; the failure, if one failed."""
         if self._pool is not None:
             self._pool.shutdown(wait=True)
