@@ -25,7 +25,7 @@ import calendar
 import datetime as dt
 import hashlib
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 UNIT_BREAK = "zz"          # between two text units (never in a query phrase)
 MARK_START, MARK_END = "mb", "mf"
@@ -79,12 +79,24 @@ def units_text(units: Iterable[str]) -> str:
 
 def _unit_pairs(unit: str) -> str:
     points = unit.translate(_HEX).split()
-    return " ".join([f"y{a}_{b}" for a, b in itertools.pairwise(points)])
+    return " ".join(map("y{}_{}".format, points, itertools.islice(points, 1, None)))
 
 
 def units_pairs(units: Iterable[str]) -> str:
     """A pairs field's value: the units' pair words, units apart."""
     return f" {UNIT_BREAK} ".join(_unit_pairs(u) for u in units)
+
+
+def units_words(units: Sequence[str]) -> tuple[str, str]:
+    """`units_text` and `units_pairs` of the same units at once (what the writer
+    indexes), each character's code point spelled once."""
+    texts: list[str] = []
+    pairs: list[str] = []
+    for unit in units:
+        points = unit.translate(_HEX).split()
+        texts.append("x" + " x".join(points) if points else "")
+        pairs.append(" ".join(map("y{}_{}".format, points, itertools.islice(points, 1, None))))
+    return f" {UNIT_BREAK} ".join(texts), f" {UNIT_BREAK} ".join(pairs)
 
 
 def marks_text(marks: Iterable[str]) -> str:

@@ -101,8 +101,8 @@ def units_of(doc: CaseDocument, key: str) -> list[str]:
 
 def row(doc: CaseDocument) -> tuple[Any, ...]:
     """The values of COLUMNS for one document."""
-    texts = [tokens.units_text(units_of(doc, key)) for key in TEXT_FIELDS]
-    texts += [tokens.units_pairs(units_of(doc, key)) for key in PAIR_FIELDS]
+    words = [tokens.units_words(units_of(doc, key)) for key in TEXT_FIELDS]
+    texts = [text for text, _ in words] + [pairs for _, pairs in words]
     law = LAWS.index(doc.law) + 1 if doc.law in LAWS else 0
     return (doc.id, *texts, tokens.marks_text(doc.marks), " ".join(dict.fromkeys(key_words(doc))),
             law, day_number(doc.published), day_number(doc.filed), doc.application_number,
