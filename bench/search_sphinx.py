@@ -2,7 +2,7 @@
 clusters of 1 and 3 shards on loopback, hit counts checked equal to tantivy's.
 
     python bench/search_sphinx.py [--sizes 20000,100000] [--shards 1,3] [--repeat 20]
-                                  [--sqlite-path FILE]
+                                  [--sqlite-path FILE] [--fill-only [--rounds 2]]
 
 The corpus is bench/search.py's GENERATED one (seeded; see its docstring), built into a
 SQLite store (`--sqlite-path` keeps and reuses it). For each size and shard count a fresh
@@ -17,6 +17,10 @@ references in the same run: tantivy, the default engine, filled from the same st
 (hits must be equal; until migration 0020 this was the SQL engine), and a bare SphinxQL
 search of the query's first term as a phrase (count only): its pairs' phrase, or its
 character's word, in every field.
+
+`--fill-only` measures the fill alone (`fill_ratios`): tokkyo's write path against a
+bare multi-row REPLACE of the same prepared rows over PyMySQL and against the writer
+before 2026-12-07, interleaved, each run into a fresh cluster.
 """
 
 from __future__ import annotations
@@ -43,7 +47,8 @@ from tests.sphinx_cluster import find_searchd, start_cluster  # noqa: E402
 from tokkyo.config import load_settings  # noqa: E402
 from tokkyo.search import documents, outbox  # noqa: E402
 from tokkyo.search.backends.base import SearchBackend  # noqa: E402
-from tokkyo.search.backends.sphinx import SphinxBackend  # noqa: E402
+from tokkyo.search.backends.sphinx import SphinxBackend, writer  # noqa: E402
+from tokkyo.search.backends.sphinx.cluster import shard_of  # noqa: E402
 from tokkyo.search.backends.sphinx.tokens import phrase, term_phrase  # noqa: E402
 from tokkyo.search.backends.tantivy import TantivyBackend  # noqa: E402
 from tokkyo.search.normalize import normalise_text  # noqa: E402
@@ -69,6 +74,102 @@ def fill(db: Database, backend: SphinxBackend) -> tuple[float, float, int]:
             backend.write(chunk, [])
             writing += time.perf_counter() - started
             count += len(chunk)
+
+
+def _statement(index: str, batch: list[tuple]) -> str:
+    one = "(" + ", ".join(["%s"] * len(writer.COLUMNS)) + ")"
+    return (f"REPLACE INTO {index} ({', '.join(writer.COLUMNS)}) VALUES "
+            + ", ".join([one] * len(batch)))
+
+
+def bare_replace(backend: SphinxBackend, rows: list[tuple]) -> None:
+    """The reference: the same prepared rows (writer.row) sent by hand over PyMySQL, a
+    multi-row REPLACE of writer.BATCH_ROWS rows per statement, one copy after the other
+    on one connection each, no tokkyo layers (no threads, no row making)."""
+    by_shard: dict[int, list[tuple]] = {}
+    for values in rows:
+        by_shard.setdefault(shard_of(int(values[0]), len(backend.shards)), []).append(values)
+    for n, shard_rows in sorted(by_shard.items()):
+        shard = backend.shards[n]
+        for node in shard.nodes:
+            with backend.connections.cursor(node) as cur:
+                for start in range(0, len(shard_rows), writer.BATCH_ROWS):
+                    batch = shard_rows[start:start + writer.BATCH_ROWS]
+                    cur.execute(_statement(shard.name, batch), [v for r in batch for v in r])
+
+
+def before_write(backend: SphinxBackend, docs: list) -> None:
+    """The writer before 2026-12-07 (commit 832f920), for the ratio: rows made first,
+    then each copy in turn in one transaction of 2 MB statements."""
+    rows: dict[int, list[tuple]] = {}
+    for doc in docs:
+        rows.setdefault(shard_of(doc.id, len(backend.shards)), []).append(writer.row(doc))
+    for n, shard_rows in sorted(rows.items()):
+        shard = backend.shards[n]
+        for node in shard.nodes:
+            with backend.connections.cursor(node) as cur:
+                cur.execute("BEGIN")
+                batch: list[tuple] = []
+                size = 0
+                for values in [*shard_rows, None]:
+                    length = 0 if values is None else sum(
+                        len(v) for v in values if isinstance(v, str))
+                    if batch and (values is None or size + length > 2_000_000):
+                        cur.execute(_statement(shard.name, batch),
+                                    [v for r in batch for v in r])
+                        batch, size = [], 0
+                    if values is not None:
+                        batch.append(values)
+                        size += length
+                cur.execute("COMMIT")
+
+
+def fill_ratios(db: Database, searchd: str, shard_counts: list[int], rounds: int) -> None:
+    """Docs/s of tokkyo's fill (SphinxBackend.write, 2000 documents a call as a reindex
+    does, rows made from the documents included), of a bare multi-row REPLACE of the same
+    prepared rows, and of the writer before this change, interleaved round by round,
+    each into a fresh cluster; the documents are read from the store once beforehand."""
+    with db.engine.connect() as conn:
+        docs = [d for chunk in documents.all_documents(conn, chunk=2000) for d in chunk]
+    started = time.perf_counter()
+    rows = [writer.row(d) for d in docs]
+    making = time.perf_counter() - started
+    print(f"  fill: {len(docs):,} documents; rows made in {making:.1f} s "
+          f"({len(docs) / making:.0f} docs/s, one thread); load {os.getloadavg()[0]:.2f}")
+
+    def tokkyo(backend: SphinxBackend) -> None:
+        for start in range(0, len(docs), 2000):
+            backend.write(docs[start:start + 2000], [])
+
+    runs = {"tokkyo fill": tokkyo, "bare REPLACE": lambda b: bare_replace(b, rows),
+            "before (832f920)": lambda b: before_write(b, docs)}
+    for shards in shard_counts:
+        rates: dict[str, list[float]] = {label: [] for label in runs}
+        for _ in range(rounds):
+            for label, run in runs.items():
+                root = Path(tempfile.mkdtemp(prefix="tokkyo-sphinx-fill-"))
+                cluster = start_cluster(root, searchd, nodes=shards)
+                backend = cluster.backend()
+                try:
+                    began = time.perf_counter()
+                    run(backend)
+                    seconds = time.perf_counter() - began
+                    assert backend.count() == len(docs)
+                    rates[label].append(len(docs) / seconds)
+                finally:
+                    backend.close()
+                    cluster.stop()
+                    shutil.rmtree(root, ignore_errors=True)
+        bare = statistics.median(rates["bare REPLACE"])
+        ours = statistics.median(rates["tokkyo fill"])
+        print(f"  {shards} shard(s), median of {rounds} interleaved rounds, load "
+              f"{os.getloadavg()[0]:.2f}:")
+        for label, values in rates.items():
+            rate = statistics.median(values)
+            print(f"    {label:<18} {rate:7.0f} docs/s  (rounds: "
+                  f"{', '.join(f'{v:.0f}' for v in values)})  tokkyo / this "
+                  f"{ours / rate:5.2f}")
+        print(f"    tokkyo fill / bare REPLACE {ours / bare:.2f}")
 
 
 def first_term(expression: str) -> str:
@@ -130,6 +231,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="20000")
     parser.add_argument("--shards", default="1,3")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--fill-only", action="store_true", help="measure the fill "
+                        "only: tokkyo's, a bare multi-row REPLACE of the same rows and the "
+                        "writer before 2026-12-07, interleaved (no queries)")
+    parser.add_argument("--rounds", type=int, default=2, help="interleaved fill rounds")
     parser.add_argument("--sqlite-path", help="keep the SQLite store in this file and reuse "
                         "it (documents already in it are not built again)")
     args = parser.parse_args()
@@ -155,6 +260,9 @@ def main() -> None:
                 seconds = build(db, size - built, existing, seed=size)
                 print(f"  store: {size - built:,} generated documents built in {seconds:.1f} s")
                 built = size
+            if args.fill_only:
+                fill_ratios(db, searchd, shard_counts, args.rounds)
+                continue
             tantivy = TantivyBackend(Path(tmp) / f"tantivy-{size}")
             started = time.perf_counter()
             outbox.reindex(db.engine, tantivy)
@@ -169,7 +277,8 @@ def main() -> None:
                     size_bytes = flushed_size(cluster, backend)
                     print(f"  {count:,} cases, {shards} shard(s): documents read from the "
                           f"store {reading:.1f} s, written to sphinx {writing:.1f} s "
-                          f"({count / writing:.0f} docs/s); index on disk "
+                          f"({count / writing:.0f} docs/s; with the reading "
+                          f"{count / (reading + writing):.0f} docs/s); index on disk "
                           f"{size_bytes / 1e6:.0f} MB")
                     run_queries(db, backend, tantivy, args.repeat)
                 finally:

@@ -15,7 +15,15 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import FOREIGN, GAZETTE, REAL, TRADEMARK_GAZETTES, fresh_database, ingest
+from tests.conftest import (
+    FOREIGN,
+    GAZETTE,
+    REAL,
+    TRADEMARK_GAZETTES,
+    fresh_database,
+    index_due,
+    ingest,
+)
 from tests.ingest.builders import retitled_copy
 from tests.search.test_engine import TITLES
 from tests.sphinx_cluster import SphinxCluster, sphinx_cluster  # noqa: F401 - the fixture
@@ -29,7 +37,24 @@ from tokkyo.search.variants import Folds
 from tokkyo.store.blobs import LocalBlobStore
 from tokkyo.store.database import Database
 from tokkyo.store.engine import make_engine
+from tokkyo.translate import accumulate, routing
+from tokkyo.translate.glossary import Entry, Glossary
+from tokkyo.translate.service import Platform
 
+#: Every foreign language of the corpus to Japanese by the identity engine.
+ROUTES = """
+[engines.id]
+type = "identity"
+pairs = ["en-ja", "zh-ja", "ko-ja", "de-ja"]
+version = "1"
+""" + "".join(f"""
+[[routes]]
+source = "{language}"
+target = "ja"
+kinds = ["*"]
+engine = "id"
+mode = "accumulate"
+""" for language in ("en", "zh", "ko", "de"))
 KANA, LONG, BOTH = Folds(kana=True), Folds(long_vowel=True), Folds(kana=True, long_vowel=True)
 #: (expression, law, folds): test_engine.py's queries, and more of each kind of atom.
 QUERIES = [
@@ -129,6 +154,12 @@ def store(request: pytest.FixtureRequest, sphinx_cluster: SphinxCluster,  # noqa
         search_service.attach(db.engine, tantivy)        # `ingest` writes it
         report = ingest(db, GAZETTE, REAL, titled, FOREIGN, TRADEMARK_GAZETTES, tolerant=True)
         assert report.counts.get("failed", 0) == 0
+        # stored Japanese translations of the English documents (the identity engine,
+        # the glossary pinning peptide as ペプチド), in tantivy through the outbox
+        translated = accumulate.run(db, Platform(routing.parse(ROUTES, "test"),
+                                                 glossary=Glossary([Entry("ペプチド", "peptide")])))
+        assert translated.publications > 0 and not translated.failures
+        index_due(db)
         backend = sphinx_cluster.backend()
         backend.clear()
         with db.engine.connect() as conn:
@@ -164,6 +195,47 @@ def test_the_same_hits_and_counts_as_tantivy(store, expression, law, folds):
     tantivy, sphinx = _both(store, expression, law, folds, limit=1000, sort="date")
     assert sphinx.total == tantivy.total
     assert sphinx.ids == tantivy.ids
+
+
+#: Text atoms over stored translations (the identity engine keeps the English, the
+#: glossary writes peptide as ペプチド): terms, proximity, and with other atoms.
+TRANSLATED = ["ペプチド/TX", "ペプチド/TI", "ペプチド/CL", "ペプチド/AP", "peptide/TX",
+              "ペプチド,20N,peptide/TX", "ペプチド,10C,a/TX", "ペプチド/TX*EP/CC",
+              "ペプチド/TX-ペプチド/TI", "ペプチド/TI+電池/TI", "ペプ/TX", "チ/TI"]
+
+
+@pytest.mark.parametrize("scope", ["both", "translation", "original"])
+@pytest.mark.parametrize("expression", TRANSLATED)
+def test_stored_translations_as_tantivy(store, expression, scope):
+    """Hit sets, counts and the "machine translation" marks of each scope are
+    tantivy's."""
+    tantivy, sphinx = _both(store, expression, folds=Folds(scope=scope), limit=1000,
+                            sort="date")
+    assert (sphinx.total, sphinx.ids) == (tantivy.total, tantivy.ids)
+    assert sphinx.translated == tantivy.translated
+
+
+def test_a_stored_translation_is_found_in_its_scopes(store):
+    """A Japanese translation of foreign documents is found by a TX query in the
+    translation and both scopes, marked, and not in the original scope."""
+    db, backend = store
+    tree = parse_for("ペプチド/TX", "all").tree
+    with db.engine.connect() as conn:
+        found = {scope: backend.search(conn, tree, folds=Folds(scope=scope), limit=1000)
+                 for scope in ("both", "translation", "original")}
+        docs = [d for chunk in documents.all_documents(conn) for d in chunk]
+    holding = {d.id for d in docs
+               if any("ペプチド" in u for k, units in d.translated.items() for u in units)}
+    assert holding and not any("ペプチド" in u for d in docs for units in d.texts.values()
+                               for u in units)
+    assert set(found["both"].ids) == set(found["translation"].ids) == holding
+    assert set(found["both"].translated) == holding == set(found["translation"].translated)
+    assert found["original"].total == 0 and found["original"].ids == []
+    # an English term in the originals is not marked as found in a translation
+    with db.engine.connect() as conn:
+        original = backend.search(conn, parse_for("peptide/TX", "all").tree,
+                                  folds=Folds(scope="original"), limit=1000)
+    assert original.total > 0 and original.translated == []
 
 
 def test_the_queries_find_something(store):

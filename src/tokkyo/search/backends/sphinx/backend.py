@@ -36,7 +36,12 @@ from tokkyo.search.backends.sphinx.cluster import (
     parse_indexes,
     reason,
 )
-from tokkyo.search.backends.sphinx.compiler import Compiled, QueryCompiler, tree_expression
+from tokkyo.search.backends.sphinx.compiler import (
+    NOTHING,
+    Compiled,
+    QueryCompiler,
+    tree_expression,
+)
 from tokkyo.search.backends.sphinx.schema import KEYS_FIELD, LAWS, PAIR_FIELDS, TEXT_FIELDS
 from tokkyo.search.backends.sphinx.tokens import EVERY
 from tokkyo.search.documents import CaseDocument
@@ -48,8 +53,10 @@ _ORDER = {"relevance": "WEIGHT() DESC, published DESC, id DESC",
           "number": "appno ASC, id DESC"}
 #: The expression of every case (what a query of filters and negations stands on).
 EVERYTHING = f"(@{KEYS_FIELD} {EVERY})"
-_FIELD_WEIGHTS = ", ".join(f"{fields[f]}={w}" for fields in (TEXT_FIELDS, PAIR_FIELDS)
-                           for f, w in WEIGHTS.items())
+#: tokkyo's weights per field, a translation weighing as its original (`TI_ja` as `TI`).
+_FIELD_WEIGHTS = ", ".join(f"{column}={WEIGHTS[key.split('_')[0]]}"
+                           for fields in (TEXT_FIELDS, PAIR_FIELDS)
+                           for key, column in fields.items() if key.split("_")[0] in WEIGHTS)
 #: Pauses before a partial answer is asked again (searchd pings its mirrors every 100 ms).
 _PARTIAL_RETRIES = (0.05, 0.1, 0.2, 0.4, 0.8)
 #: Ids read per statement when a whole set is needed (candidates, digests).
@@ -92,6 +99,15 @@ def _conjuncts(tree: q.Node, wanted: bool = True) -> list[tuple[q.Node, bool]]:
     if isinstance(tree, q.AndNot) and wanted:
         return [*_conjuncts(tree.left), (tree.right, False)]
     return [(tree, wanted)]
+
+
+def _text_atoms(node: q.Node) -> list[q.Atom]:
+    """The text atoms of a query tree (those on the right of an AND-NOT left out)."""
+    if isinstance(node, q.Atom):
+        return [node] if isinstance(node.value, q.Text) else []
+    if isinstance(node, q.AndNot):
+        return _text_atoms(node.left)
+    return _text_atoms(node.left) + _text_atoms(node.right)
 
 
 def _ids(values: Iterable[int]) -> str:
@@ -233,7 +249,37 @@ class SphinxBackend:
         hits = [_Hit(int(r[0]), int(r[1]), int(r[2]), int(r[3]), str(r[4])) for r in rows]
         if extras:
             hits = sorted(hits + extras, key=_key(sort))[offset:]
-        return Found(total + len(extras), [h.id for h in hits[:limit]], sort, offset, limit)
+        page = [h.id for h in hits[:limit]] if limit > 0 else []
+        translated = (self._in_translations(conn, tree, folds, compiler.on, page)
+                      if folds.scope != "original" else [])
+        return Found(total + len(extras), page, sort, offset, limit, translated=translated)
+
+    def _in_translations(self, conn: sa.Connection, tree: q.Node, folds: Folds,
+                         on: dt.date, page: list[int]) -> list[int]:
+        """The cases of `page` where one of the query's text atoms (those on the right of
+        an AND-NOT left out) matches in a stored translation: the result list marks them
+        "machine translation", as the tantivy backend's."""
+        atoms = list(dict.fromkeys(_text_atoms(tree)))
+        if not page or not atoms:
+            return []
+        compiler = QueryCompiler(folds, on, scope="translation-only")
+        within = set(page)
+        exact: list[str] = []
+        found: set[int] = set()
+        for atom in atoms:
+            compiled = compiler.atom(atom)
+            if compiled.expression == NOTHING:
+                continue
+            if not compiled.verify:
+                exact.append(compiled.expression)
+                continue
+            candidates = {int(r[0]) for r in self._every(compiled.expression, within=within)}
+            found |= verify.proximity(conn, atom, folds, sorted(candidates),
+                                      scope="translation-only")
+        if exact:
+            found |= {int(r[0]) for r in self._every(
+                "(" + " | ".join(exact) + ")" if len(exact) > 1 else exact[0], within=within)}
+        return [i for i in page if i in found]
 
     def _decide(self, conn: sa.Connection, atom: q.Atom, compiled: Compiled,
                 folds: Folds) -> tuple[set[int], set[int]]:

@@ -25,7 +25,12 @@ from tokkyo.search.backends.sphinx.schema import (
     PAIR_FIELDS,
     TEXT_FIELDS,
 )
-from tokkyo.search.documents import foreign_query_terms
+from tokkyo.search.documents import (
+    TRANSLATED_FIELDS,
+    TRANSLATION_LANGUAGES,
+    foreign_query_terms,
+    translated_key,
+)
 from tokkyo.search.normalize import normalise_field
 from tokkyo.search.query.ast import normalise_mark
 from tokkyo.search.variants import Folds, expand
@@ -48,6 +53,24 @@ class Compiled:
 def document_fields(field_code: str) -> tuple[str, ...]:
     """The document's text fields a text field of the query reads (CN and GS: its own)."""
     return q.FIELDS[field_code].units or (field_code,)
+
+
+def scoped_fields(field_code: str, scope: str) -> tuple[str, ...]:
+    """The document's text fields (TEXT_FIELDS keys) a text field of the query reads under
+    a scope (variants.SCOPES), as the tantivy backend reads them (its texts.py `scoped`):
+    the originals, their stored translations (`TI_ja` ...), or both. Fields without
+    translations (names, readings) are read as originals whatever the scope;
+    `translation-only` reads the translations and nothing else (which hits matched in a
+    translation)."""
+    fields = document_fields(field_code)
+    copies = tuple(translated_key(f, language) for f in fields
+                   if f in TRANSLATED_FIELDS.values() for language in TRANSLATION_LANGUAGES)
+    if scope == "translation-only":
+        return copies
+    if scope == "original" or not copies:
+        return fields
+    kept = tuple(f for f in fields if f not in TRANSLATED_FIELDS.values())
+    return (*kept, *copies) if scope == "translation" else (*fields, *copies)
 
 
 def _any(expressions: Sequence[str]) -> str:
@@ -77,10 +100,12 @@ def _fields(names: Sequence[str], pairs: bool = False) -> str:
 
 @dataclass
 class QueryCompiler:
-    """Compiles the atoms of one search (its folds, and the day statuses are read for)."""
+    """Compiles the atoms of one search (its folds, and the day statuses are read for);
+    text atoms read the fields of `scope` (None: the folds' scope)."""
 
     folds: Folds
     on: dt.date
+    scope: str | None = None
 
     def atom(self, atom: q.Atom) -> Compiled:
         value = atom.value
@@ -144,7 +169,7 @@ class QueryCompiler:
         every part has two characters or more) near each other in one field, verified
         afterwards."""
         groups: dict[tuple[tuple[str, ...], ...], list[str]] = {}
-        for name in document_fields(field_code):
+        for name in scoped_fields(field_code, self.scope or self.folds.scope):
             parts = tuple(tuple(self.spellings(name, p)) for p in value.parts)
             if all(parts):
                 groups.setdefault(parts, []).append(name)

@@ -14,10 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-#: Full-text fields: one per text field of the case document (character words), then
-#: the same as pairs, the marks and the keys (codes, numbers, dates, status facts).
+from tokkyo.search.documents import TRANSLATED_FIELDS, TRANSLATION_LANGUAGES, translated_key
+
+#: Full-text fields: one per text field of the case document (character words), and one
+#: per language-tagged copy holding its stored machine translations (`TI_ja`: `t_ti_ja`,
+#: documents.TRANSLATED_FIELDS, as the tantivy backend indexes them), then the same as
+#: pairs, the marks and the keys (codes, numbers, dates, status facts).
 TEXT_FIELDS = {"TI": "t_ti", "AB": "t_ab", "CL": "t_cl", "DE": "t_de", "AP": "t_ap",
-               "IN": "t_in", "AG": "t_ag", "CN": "t_cn", "GS": "t_gs"}
+               "IN": "t_in", "AG": "t_ag", "CN": "t_cn", "GS": "t_gs",
+               **{translated_key(code, language): f"t_{code.lower()}_{language}"
+                  for code in TRANSLATED_FIELDS.values() for language in TRANSLATION_LANGUAGES}}
 #: The same texts as words of character pairs (tokens.py), what terms of two characters
 #: or more are searched in.
 PAIR_FIELDS = {code: "p" + name[1:] for code, name in TEXT_FIELDS.items()}

@@ -25,7 +25,7 @@ import calendar
 import datetime as dt
 import hashlib
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 UNIT_BREAK = "zz"          # between two text units (never in a query phrase)
 MARK_START, MARK_END = "mb", "mf"
@@ -53,14 +53,50 @@ def term_phrase(text: str) -> str:
     return '"' + " ".join(pair_words(text)) + '"'
 
 
+class _Spelled(dict[int, str]):
+    """Code point -> a word's spelling, filled as characters are met: `str.translate`
+    looks every character up in it (C speed, where a document's tens of thousands of
+    characters would otherwise each be formatted in Python)."""
+
+    def __init__(self, template: str) -> None:
+        super().__init__()
+        self.template = template
+
+    def __missing__(self, point: int) -> str:
+        value = self.template.format(point)
+        self[point] = value
+        return value
+
+
+_CHAR_WORD = _Spelled("x{:x} ")        # translate: each character its word and a space
+_HEX = _Spelled("{:x} ")               # each character its code point and a space
+
+
 def units_text(units: Iterable[str]) -> str:
     """A field's value: the units' character words, units apart."""
-    return f" {UNIT_BREAK} ".join(" ".join(char_words(u)) for u in units)
+    return f" {UNIT_BREAK} ".join(u.translate(_CHAR_WORD)[:-1] for u in units)
+
+
+def _unit_pairs(unit: str) -> str:
+    points = unit.translate(_HEX).split()
+    return " ".join(map("y{}_{}".format, points, itertools.islice(points, 1, None)))
 
 
 def units_pairs(units: Iterable[str]) -> str:
     """A pairs field's value: the units' pair words, units apart."""
-    return f" {UNIT_BREAK} ".join(" ".join(pair_words(u)) for u in units)
+    return f" {UNIT_BREAK} ".join(_unit_pairs(u) for u in units)
+
+
+def units_words(units: Sequence[str]) -> tuple[str, str]:
+    """`units_text` and `units_pairs` of the same units at once (what the writer
+    indexes), each character's code point spelled once."""
+    texts: list[str] = []
+    pairs: list[str] = []
+    for unit in units:
+        points = unit.translate(_HEX).split()
+        texts.append("x" + " x".join(points) if points else "")
+        pairs.append(" ".join(map("y{}_{}".format, points, itertools.islice(points, 1, None))))
+    return f" {UNIT_BREAK} ".join(texts), f" {UNIT_BREAK} ".join(pairs)
 
 
 def marks_text(marks: Iterable[str]) -> str:

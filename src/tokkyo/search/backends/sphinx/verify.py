@@ -1,7 +1,7 @@
 """The atoms the index only narrows, decided for each candidate case: proximity on the
-store's normalised texts (proximity.py `near`, with the query's folds), wildcard marks by
-their pattern's `fullmatch` on the stored marks, F-term sets by the one-to-one pairing of
-search/semantics.py on the stored F-terms."""
+store's normalised texts and stored translations (proximity.py `near`, with the query's
+folds), wildcard marks by their pattern's `fullmatch` on the stored marks, F-term sets
+by the one-to-one pairing of search/semantics.py on the stored F-terms."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import sqlalchemy as sa
 
 from tokkyo.search import documents
 from tokkyo.search import query as q
-from tokkyo.search.backends.sphinx.compiler import document_fields
+from tokkyo.search.backends.sphinx.compiler import scoped_fields
+from tokkyo.search.backends.sphinx.writer import units_of
 from tokkyo.search.normalize import normalise_field
 from tokkyo.search.proximity import near
 from tokkyo.search.semantics import pairing
@@ -22,20 +23,22 @@ from tokkyo.search.variants import Folds, fold
 CHUNK = 500
 
 
-def proximity(conn: sa.Connection, atom: q.Atom, folds: Folds, ids: list[int]) -> set[int]:
-    """The candidate cases with a text unit of the atom's fields holding its parts linked
+def proximity(conn: sa.Connection, atom: q.Atom, folds: Folds, ids: list[int],
+              scope: str | None = None) -> set[int]:
+    """The candidate cases with a text unit of the atom's fields (originals, stored
+    translations or both, as `scope`, default the folds', says) holding its parts linked
     as its gaps say."""
     assert isinstance(atom.value, q.Text)
     value = atom.value
     gaps = [(g.distance, g.ordered) for g in value.gaps]
-    names = document_fields(atom.field)
+    names = scoped_fields(atom.field, scope or folds.scope)
     parts = {n: [fold(normalise_field(n, p), folds) for p in value.parts] for n in names}
     found: set[int] = set()
     for start in range(0, len(ids), CHUNK):
         docs, _ = documents.build(conn, ids[start:start + CHUNK])
         for doc in docs:
             if any(near(fold(unit, folds), parts[n], gaps)
-                   for n in names for unit in doc.texts.get(n, ())):
+                   for n in names for unit in units_of(doc, n)):
                 found.add(doc.id)
     return found
 

@@ -1,21 +1,29 @@
 """Case documents as rows of the shards' real-time indexes, and writing them: each case
-to the shard its id hashes to, on every copy of that shard, in one transaction per copy
-(REPLACE INTO the documents, DELETE the removed cases).
+to the shard its id hashes to, on every copy of that shard (the copies written at once,
+one connection each), as multi-row REPLACE statements of at most BATCH_ROWS documents,
+each its own transaction, then a DELETE of the removed cases.
+
+Why small statements and not one transaction per copy: searchd builds a transaction's
+documents into one segment, and its cost grows faster than the documents do (the
+dictionary of character pairs, tokens.py, is large): measured on the same prepared rows,
+3,000 documents in one transaction went in at a third of the rate of 100 at a time
+(bench/RESULTS.md, 2026-12-07). A search therefore sees each document whole, the old or
+the new one (the swap of a case's stored translation is per document), and a large write
+lands in steps of up to BATCH_ROWS documents per copy.
 
 A copy that cannot be written fails the whole write with a SphinxError naming it: the
 caller (the index worker) keeps the work and retries, and REPLACE makes the retry
-harmless for the copies that already took it. A search sees one copy's transaction all
-or nothing; a write spanning shards is not atomic across them (searchd has no
-distributed transaction), and until the retry succeeds the copies that took it answer
-newer than the one that did not.
+harmless for the copies and statements that already took it. A write spanning shards is
+not atomic across them (searchd has no distributed transaction), and until the retry
+succeeds the copies that took it answer newer than the one that did not.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pymysql
@@ -42,8 +50,11 @@ COLUMNS = ("id", *TEXT_FIELDS.values(), *PAIR_FIELDS.values(), MARKS_FIELD, "k",
 #: The date kinds of the case's dates (AD, PD, RD) and of its status facts.
 DATE_KINDS = {"AD": "dad", "PD": "dpd", "RD": "drd"}
 STATUS_DATES = ("sdi", "sex", "sna", "sge")   # disappearance, expiry, next annuity, grace end
-#: Bytes of row text sent in one statement (searchd's max_packet_size is 8 MB).
+#: Bytes of row text sent in one statement (schema.py sets searchd's max_packet_size to
+#: 128 MB; 8 MB is the default of a searchd configured otherwise).
 BATCH_BYTES = 2_000_000
+#: Documents in one statement and transaction (see the module's docstring).
+BATCH_ROWS = 100
 
 
 def day_number(day: dt.date | None) -> int:
@@ -82,10 +93,16 @@ def key_words(doc: CaseDocument) -> list[str]:
     return words + status_words(doc.status)
 
 
+def units_of(doc: CaseDocument, key: str) -> list[str]:
+    """The document's units of a text field key: an original field's (`TI`) or its
+    stored translations' (`TI_ja`)."""
+    return doc.texts.get(key, []) if key in doc.texts else doc.translated.get(key, [])
+
+
 def row(doc: CaseDocument) -> tuple[Any, ...]:
     """The values of COLUMNS for one document."""
-    texts = [tokens.units_text(doc.texts.get(code, ())) for code in TEXT_FIELDS]
-    texts += [tokens.units_pairs(doc.texts.get(code, ())) for code in PAIR_FIELDS]
+    words = [tokens.units_words(units_of(doc, key)) for key in TEXT_FIELDS]
+    texts = [text for text, _ in words] + [pairs for _, pairs in words]
     law = LAWS.index(doc.law) + 1 if doc.law in LAWS else 0
     return (doc.id, *texts, tokens.marks_text(doc.marks), " ".join(dict.fromkeys(key_words(doc))),
             law, day_number(doc.published), day_number(doc.filed), doc.application_number,
@@ -95,51 +112,87 @@ def row(doc: CaseDocument) -> tuple[Any, ...]:
 
 def write(connections: Connections, shards: Sequence[Index],
           documents: Sequence[CaseDocument], removed: Sequence[int]) -> None:
-    """Replace `documents` and delete `removed` on every copy of their shards."""
-    rows: dict[int, list[tuple[Any, ...]]] = {}
+    """Replace `documents` and delete `removed` on every copy of their shards.
+
+    Each copy is written by a thread of its own, statement after statement, while this
+    thread makes the next statements' rows: searchd indexes (on its own threads, one per
+    connection) while Python prepares, and the copies are indexed at once."""
     gone: dict[int, list[int]] = {}
-    for doc in documents:
-        rows.setdefault(shard_of(doc.id, len(shards)), []).append(row(doc))
     for case_id in removed:
         gone.setdefault(shard_of(case_id, len(shards)), []).append(case_id)
-    for n in sorted(rows.keys() | gone.keys()):
-        shard = shards[n]
-        for node in shard.nodes:
-            try:
-                _write_copy(connections, node, shard.name, rows.get(n, []), gone.get(n, []))
-            except pymysql.MySQLError as exc:
-                raise SphinxError(f"sphinx shard {shard.name} at {node} was not written: "
-                                  f"{reason(exc)}") from exc
+    copies = [_Copy(connections, shard, node) for shard in shards for node in shard.nodes]
+    by_shard = {n: [c for c in copies if c.shard is shard] for n, shard in enumerate(shards)}
+    try:
+        pending: dict[int, list[tuple[Any, ...]]] = {}
+        sizes: dict[int, int] = {}
+        for doc in documents:
+            n = shard_of(doc.id, len(shards))
+            values = row(doc)
+            pending.setdefault(n, []).append(values)
+            sizes[n] = sizes.get(n, 0) + _length(values)
+            if len(pending[n]) >= BATCH_ROWS or sizes[n] >= BATCH_BYTES:
+                for copy in by_shard[n]:
+                    copy.replace(pending[n])
+                pending[n], sizes[n] = [], 0
+        for n, batch in pending.items():
+            for copy in by_shard[n]:
+                if batch:
+                    copy.replace(batch)
+        for n, ids in gone.items():
+            for copy in by_shard[n]:
+                copy.delete(ids)
+    finally:
+        failures = [failure for copy in copies if (failure := copy.finish()) is not None]
+    if failures:
+        raise failures[0]
 
 
-def _batches(rows: list[tuple[Any, ...]]) -> list[list[tuple[Any, ...]]]:
-    out: list[list[tuple[Any, ...]]] = [[]]
-    size = 0
-    for values in rows:
-        length = sum(len(v) for v in values if isinstance(v, str))
-        if out[-1] and size + length > BATCH_BYTES:
-            out.append([])
-            size = 0
-        out[-1].append(values)
-        size += length
-    return [b for b in out if b]
+def _length(values: tuple[Any, ...]) -> int:
+    return sum(len(v) for v in values if isinstance(v, str))
 
 
-def _write_copy(connections: Connections, node: Any, index: str,
-                rows: list[tuple[Any, ...]], removed: list[int]) -> None:
-    one = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
-    with connections.cursor(node) as cur:
-        cur.execute("BEGIN")
+class _Copy:
+    """The statements for one shard copy, sent in order by one thread (created on the
+    first statement); after a failure the rest are skipped and the failure is kept."""
+
+    def __init__(self, connections: Connections, shard: Index, node: Any) -> None:
+        self.connections = connections
+        self.shard = shard
+        self.node = node
+        self.failure: Exception | None = None
+        self._pool: ThreadPoolExecutor | None = None
+
+    def _submit(self, sql: str, args: list[Any] | None) -> None:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1,
+                                            thread_name_prefix="tokkyo-sphinx-write")
+        self._pool.submit(self._execute, sql, args)
+
+    def replace(self, batch: list[tuple[Any, ...]]) -> None:
+        one = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
+        self._submit(f"REPLACE INTO {self.shard.name} ({', '.join(COLUMNS)}) VALUES "
+                     + ", ".join([one] * len(batch)), [v for values in batch for v in values])
+
+    def delete(self, ids: list[int]) -> None:
+        self._submit(f"DELETE FROM {self.shard.name} WHERE id IN ("
+                     + ", ".join(str(int(i)) for i in ids) + ")", None)
+
+    def _execute(self, sql: str, args: list[Any] | None) -> None:
+        if self.failure is not None:
+            return
         try:
-            for batch in _batches(rows):
-                cur.execute(f"REPLACE INTO {index} ({', '.join(COLUMNS)}) VALUES "
-                            + ", ".join([one] * len(batch)),
-                            [v for values in batch for v in values])
-            if removed:
-                cur.execute(f"DELETE FROM {index} WHERE id IN ("
-                            + ", ".join(str(int(i)) for i in removed) + ")")
-            cur.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(pymysql.MySQLError):
-                cur.execute("ROLLBACK")
-            raise
+            with self.connections.cursor(self.node) as cur:
+                cur.execute(sql, args)
+        except pymysql.MySQLError as exc:
+            self.failure = SphinxError(f"sphinx shard {self.shard.name} at {self.node} was "
+                                       f"not written: {reason(exc)}")
+            self.failure.__cause__ = exc
+        except Exception as exc:         # not the cluster's: raised as it is, not lost
+            self.failure = exc
+
+    def finish(self) -> Exception | None:
+        """Wait for every statement sent; the failure, if one failed."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+        return self.failure
+
