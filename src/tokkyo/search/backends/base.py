@@ -50,8 +50,11 @@ class SearchBackend(Protocol):
         ...
 
     def write(self, documents: Sequence[CaseDocument], removed: Sequence[int]) -> None:
-        """Add or replace `documents` and delete the cases `removed`, durably and at
-        once: a search sees all of it or none of it."""
+        """Add or replace `documents` and delete the cases `removed`, durably. Each case's
+        document is replaced whole (a search sees its old or its new document, never
+        neither). tantivy commits the whole call at once; a Sphinx cluster lands it up to
+        100 documents at a time per copy, and a write spanning shards was never atomic
+        there."""
         ...
 
     def clear(self) -> None:
