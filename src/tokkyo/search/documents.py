@@ -55,6 +55,27 @@ def translated_key(field_code: str, language: str) -> str:
     return f"{field_code}_{language}"
 
 
+def translated_of(fields: Sequence[str]) -> tuple[str, ...]:
+    """The translated copies (`TI_ja` ...) of those of `fields` that have them."""
+    return tuple(translated_key(f, lang) for f in fields if f in TRANSLATED_FIELDS.values()
+                 for lang in TRANSLATION_LANGUAGES)
+
+
+def scoped(fields: Sequence[str], scope: str) -> tuple[str, ...]:
+    """The document fields a text atom over `fields` reads under a scope
+    (variants.SCOPES): the originals, their stored translations, or both; every engine
+    reads them so. Fields without translations (names, readings) are read as originals
+    whatever the scope; `translation-only` reads the translations and nothing else (which
+    hits matched in a translation)."""
+    copies = translated_of(fields)
+    if scope == "translation-only":
+        return copies
+    if scope == "original" or not copies:
+        return tuple(fields)
+    kept = tuple(f for f in fields if f not in TRANSLATED_FIELDS.values())
+    return (*kept, *copies) if scope == "translation" else (*fields, *copies)
+
+
 @dataclass(frozen=True, slots=True)
 class StatusFacts:
     """The stored summary's facts that the status of a day is read from

@@ -26,10 +26,8 @@ from tokkyo.search.backends.sphinx.schema import (
     TEXT_FIELDS,
 )
 from tokkyo.search.documents import (
-    TRANSLATED_FIELDS,
-    TRANSLATION_LANGUAGES,
     foreign_query_terms,
-    translated_key,
+    scoped,
 )
 from tokkyo.search.normalize import normalise_field
 from tokkyo.search.query.ast import normalise_mark
@@ -57,20 +55,8 @@ def document_fields(field_code: str) -> tuple[str, ...]:
 
 def scoped_fields(field_code: str, scope: str) -> tuple[str, ...]:
     """The document's text fields (TEXT_FIELDS keys) a text field of the query reads under
-    a scope (variants.SCOPES), as the tantivy backend reads them (its texts.py `scoped`):
-    the originals, their stored translations (`TI_ja` ...), or both. Fields without
-    translations (names, readings) are read as originals whatever the scope;
-    `translation-only` reads the translations and nothing else (which hits matched in a
-    translation)."""
-    fields = document_fields(field_code)
-    copies = tuple(translated_key(f, language) for f in fields
-                   if f in TRANSLATED_FIELDS.values() for language in TRANSLATION_LANGUAGES)
-    if scope == "translation-only":
-        return copies
-    if scope == "original" or not copies:
-        return fields
-    kept = tuple(f for f in fields if f not in TRANSLATED_FIELDS.values())
-    return (*kept, *copies) if scope == "translation" else (*fields, *copies)
+    a scope, as every engine reads them (search/documents.py `scoped`)."""
+    return scoped(document_fields(field_code), scope)
 
 
 def _any(expressions: Sequence[str]) -> str:

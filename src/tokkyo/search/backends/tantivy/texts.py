@@ -20,11 +20,9 @@ from tokkyo.model.text_fields import NAME_FIELDS
 from tokkyo.search import query as q
 from tokkyo.search.backends.tantivy.schema import GAP, bigram_field, term, unigram_field
 from tokkyo.search.documents import (
-    TRANSLATED_FIELDS,
-    TRANSLATION_LANGUAGES,
     CaseDocument,
     build,
-    translated_key,
+    scoped,
 )
 from tokkyo.search.normalize import normalise_name, normalise_text
 from tokkyo.search.proximity import near
@@ -43,26 +41,6 @@ def fields_of(field_code: str) -> tuple[str, ...]:
     spec = TEXT_FIELDS[field_code]
     extra = {"reading": ("CN",), "goods": ("GS",)}.get(spec.case, ())
     return (*spec.units, *extra)
-
-
-def translated_of(fields: Sequence[str]) -> tuple[str, ...]:
-    """The translated copies (`TI_ja` ...) of those of `fields` that have them."""
-    return tuple(translated_key(f, lang) for f in fields if f in TRANSLATED_FIELDS.values()
-                 for lang in TRANSLATION_LANGUAGES)
-
-
-def scoped(fields: Sequence[str], scope: str) -> tuple[str, ...]:
-    """The index fields a text atom over `fields` reads under a scope (variants.SCOPES):
-    the originals, their translations, or both. Fields without translations (names,
-    readings) are read as originals whatever the scope; `translation-only` reads the
-    translations and nothing else (which hits matched in a translation)."""
-    copies = translated_of(fields)
-    if scope == "translation-only":
-        return copies
-    if scope == "original" or not copies:
-        return tuple(fields)
-    kept = tuple(f for f in fields if f not in TRANSLATED_FIELDS.values())
-    return (*kept, *copies) if scope == "translation" else (*fields, *copies)
 
 
 def base_code(key: str) -> str:
