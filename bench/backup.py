@@ -14,8 +14,8 @@ removed as soon as it has been measured, so the disk holds the store, one backup
 restored copy at a time.
 
 The store: --docs documents loaded by the real ingest (the generator of bench/ingest.py:
-the three real gazette files of samples/jp-gazette, copied and renumbered), one blob per
-document. For each database, in one run, alternating the order each repeat:
+the three real gazette files of samples/jp-gazette, copied and renumbered), about 1.4
+blobs per document. For each database, in one run, alternating the order each repeat:
 
   backup   bare:   SQLite: copy the database file and every blob file (shutil), one sync
                    PostgreSQL: `pg_dump -Fc` and the same copy of the blob files
@@ -25,10 +25,11 @@ document. For each database, in one run, alternating the order each repeat:
   restore  bare:   SQLite: copy the backup's database file and blob files into a new folder
                    PostgreSQL: `pg_restore` into an empty database and the same blob copy
            tokkyo: `tokkyo backup restore` into an empty store: checks, every blob
-                   re-hashed and written by the blob store (fsync each), the database
-                   checked against its SHA-256, the row counts compared
+                   re-hashed as the blob store writes it (one sync for all), the database
+                   checked against its SHA-256 as it is copied, the row counts compared
 Printed: MB/s (database file or dump plus blobs) and the ratio tokkyo / bare, by time
-(target >= 0.8); the best of --repeat runs of each. Also an incremental backup into the
+(target >= 0.8); the best of --repeat runs of each (every run's seconds printed too), and
+the load average before and after each turn. Also an incremental backup into the
 same folder (nothing new to copy) and `tokkyo backup verify`.
 """
 
