@@ -19,8 +19,9 @@ must be the blob's name, else it is reported as damaged and not kept), on a few 
 once all is written, before SHA256SUMS and the manifest name any of it. SQLite: the
 rows are counted and the blobs listed in the read transaction the backup API then copies
 from (`snapshots.sqlite_snapshot`), so the database's copy (then its hash) runs on a
-thread of its own while the blobs are copied. PostgreSQL: the dump is hashed once
-`pg_dump` has written it, beside the blobs.
+thread of its own while the blobs are copied. PostgreSQL: the rows are counted and the
+blobs listed on the snapshot `pg_dump` reads, and the blobs copied while it runs; the
+dump is hashed once written.
 """
 
 from __future__ import annotations
@@ -117,10 +118,11 @@ def _create(db: Database, folder: Path, new: bool, reporter: Reporter) -> Create
             dumping = reporter.stage("dumping the database (tables)", None)
             with snapshots.postgres_dump(db.engine, target, dumping.update) as conn:
                 revision, counts, blobs = _read(conn)
-            _check_revision(revision)
+                _check_revision(revision)
+                created = _created(stamp, backend, revision, name, counts)
+                # the blobs the snapshot names are copied while pg_dump writes it
+                stored = _copy_blobs(pool, db.blobs, folder, blobs, created, reporter, new)
             hashing = beside.submit(hash_file, target)        # the dump's, once written
-            created = _created(stamp, backend, revision, name, counts)
-            stored = _copy_blobs(pool, db.blobs, folder, blobs, created, reporter, new)
         created.manifest.database_sha256, created.manifest.database_size = hashing.result()
         pool.shutdown()
         beside.shutdown()
