@@ -13,11 +13,15 @@ the checksums and the manifest, and only then removes the old database copy and 
 blobs the new backup no longer names: an interrupted backup leaves the earlier one
 whole, or a manifest whose checksums say it is not (`verify`).
 
-Blob files are copied on a few threads, written without an fsync each, and synced once
-at the end (`os.sync`): one flush instead of one per file. The SQLite copy, whole once
-the backup API is done with it and only read afterwards, is hashed on a thread while its
-rows are counted and its blobs listed (two passes over it at once instead of one after
-the other); a PostgreSQL dump is hashed once `pg_dump` has written it, beside the blobs.
+Every byte is read once: each blob is hashed buffer by buffer as it is copied (the hash
+must be the blob's name, else it is reported as damaged and not kept), on a few threads
+(hashlib and file I/O run without the GIL). Nothing is fsynced per file: one `os.sync`
+once all is written, before SHA256SUMS and the manifest name any of it. SQLite: the
+rows are counted and the blobs listed in the read transaction the backup API then copies
+from (`snapshots.sqlite_snapshot`), so the database's copy (then its hash) runs on a
+thread of its own while the blobs are copied. PostgreSQL: the rows are counted and the
+blobs listed on the snapshot `pg_dump` reads, and the blobs copied while it runs; the
+dump is hashed once written.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ import datetime as dt
 import hashlib
 import os
 import shutil
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -37,7 +42,6 @@ from tokkyo.operations.errors import BackupError
 from tokkyo.operations.folders import COPIERS, Folders
 from tokkyo.operations.manifest import (
     BLOBS,
-    CHUNK,
     MANIFEST,
     SUMS,
     Manifest,
@@ -46,7 +50,7 @@ from tokkyo.operations.manifest import (
     read_sums,
     write_sums,
 )
-from tokkyo.operations.progress import Quiet, Reporter
+from tokkyo.operations.progress import Quiet, Reporter, Stage
 from tokkyo.store import migrate, snapshots
 from tokkyo.store.blobs import BlobMissing, BlobStore
 from tokkyo.store.database import Database
@@ -91,30 +95,37 @@ def _create(db: Database, folder: Path, new: bool, reporter: Reporter) -> Create
                                                     else "pgdump")
     target = folder / name
     pool = ThreadPoolExecutor(COPIERS, thread_name_prefix="tokkyo-backup")
+    beside = ThreadPoolExecutor(1, thread_name_prefix="tokkyo-backup-database")
     try:
         if backend == "sqlite":
             source = snapshots.sqlite_file(db.engine)
             if source is None:
                 raise BackupError("an in-memory SQLite database cannot be backed up")
-            copying = reporter.stage("copying the database", None, in_bytes=True)
-            snapshots.copy_sqlite(source, target, copying.update)
-            # the copy is whole now and only read from here on: hashed while it is counted
-            hashing = pool.submit(hash_file, target)
-            with snapshots.reading(target) as conn:
-                revision, counts, blobs = _read(conn)
+            with snapshots.sqlite_snapshot(source) as snapshot:
+                revision, counts, blobs = _read(snapshot.conn)
+                _check_revision(revision)
+                copying = reporter.stage("copying the database", None, in_bytes=True)
+                # the database is copied and then hashed on a thread of its own while the
+                # blobs are copied: the longest chain starts first, the blobs fill the CPUs
+                hashing = beside.submit(_copy_and_hash, snapshot, target, copying)
+                try:
+                    created = _created(stamp, backend, revision, name, counts)
+                    stored = _copy_blobs(pool, db.blobs, folder, blobs, created, reporter,
+                                         new)
+                finally:
+                    wait([hashing])            # the snapshot ends once the copy is made
         else:
             dumping = reporter.stage("dumping the database (tables)", None)
             with snapshots.postgres_dump(db.engine, target, dumping.update) as conn:
                 revision, counts, blobs = _read(conn)
-            hashing = pool.submit(hash_file, target)        # the dump's, once written
-        if revision is None:
-            raise BackupError("the store has no tokkyo schema: nothing to back up")
-        created = Created(Manifest(
-            tokkyo_version(), stamp.isoformat().replace("+00:00", "Z"), backend, revision,
-            name, "", 0, counts, 0, 0, ""))
-        stored = _copy_blobs(pool, db.blobs, folder, blobs, created, reporter)
+                _check_revision(revision)
+                created = _created(stamp, backend, revision, name, counts)
+                # the blobs the snapshot names are copied while pg_dump writes it
+                stored = _copy_blobs(pool, db.blobs, folder, blobs, created, reporter, new)
+            hashing = beside.submit(hash_file, target)        # the dump's, once written
         created.manifest.database_sha256, created.manifest.database_size = hashing.result()
         pool.shutdown()
+        beside.shutdown()
         os.sync()
         created.manifest.blob_count = len(stored)
         created.manifest.blob_bytes = sum(blobs[sha] for sha in stored)
@@ -124,6 +135,7 @@ def _create(db: Database, folder: Path, new: bool, reporter: Reporter) -> Create
         created.manifest.write(folder)
     except BaseException:
         pool.shutdown(cancel_futures=True)
+        beside.shutdown(cancel_futures=True)
         if new:                    # a folder made now holds nothing else: none of it stays
             shutil.rmtree(folder, ignore_errors=True)
         else:                      # the earlier backup stays whole (its blobs are kept)
@@ -141,21 +153,53 @@ def _check_folder(folder: Path) -> None:
                           "folder, or the folder of an earlier backup (its blobs are reused)")
 
 
+def _check_revision(revision: str | None) -> None:
+    if revision is None:
+        raise BackupError("the store has no tokkyo schema: nothing to back up")
+
+
+def _created(stamp: dt.datetime, backend: str, revision: str | None, name: str,
+             counts: dict[str, int]) -> Created:
+    assert revision is not None
+    return Created(Manifest(tokkyo_version(), stamp.isoformat().replace("+00:00", "Z"),
+                            backend, revision, name, "", 0, counts, 0, 0, ""))
+
+
+def _copy_and_hash(snapshot: snapshots.SqliteSnapshot, target: Path, stage: Stage
+                   ) -> tuple[str, int]:
+    """The snapshot copied into `target`, then the copy's SHA-256 and size (read back
+    from the page cache: the backup API writes the file, it cannot hash what it writes)."""
+    snapshot.copy(target, stage.update)
+    return hash_file(target)
+
+
 def _read(conn: sa.Connection) -> tuple[str | None, dict[str, int], dict[str, int]]:
     return (migrate.current_revision_on(conn), inventory.table_counts(conn),
             inventory.referenced_blobs(conn))
 
 
 def _copy_blobs(pool: ThreadPoolExecutor, store: BlobStore, folder: Path,
-                blobs: dict[str, int], created: Created, reporter: Reporter) -> list[str]:
+                blobs: dict[str, int], created: Created, reporter: Reporter,
+                new: bool) -> list[str]:
     """Copy every blob of `blobs` the folder does not hold, on the pool's threads (the
-    hashing and the file system's work run without the GIL); the SHA-256s now held."""
+    hashing and the file system's work run without the GIL); the SHA-256s now held.
+    In a new folder a blob is written under its own name at once (an interrupted backup
+    leaves a folder without a manifest, which no later backup reuses); into an earlier
+    backup's folder, under a temporary name renamed once its bytes are checked (that
+    folder's blobs are reused by name, so a name must never hold a partial file)."""
     stage = reporter.stage("copying blobs", sum(blobs.values()), in_bytes=True)
     folders = Folders()
+    buffers = threading.local()
 
     def one(sha: str) -> str:
         target = folder / blob_path(sha)
-        outcome = "reused" if target.exists() else _copy_blob(store, sha, target, folders)
+        if not new and target.exists():
+            outcome = "reused"
+        else:
+            buffer = getattr(buffers, "buffer", None)
+            if buffer is None:
+                buffer = buffers.buffer = memoryview(bytearray(BLOB_BUFFER))
+            outcome = _copy_blob(store, sha, target, folders, buffer, direct=new)
         stage.advance(blobs[sha])
         return outcome
 
@@ -172,27 +216,45 @@ def _copy_blobs(pool: ThreadPoolExecutor, store: BlobStore, folder: Path,
     return stored
 
 
-def _copy_blob(store: BlobStore, sha: str, target: Path, folders: Folders) -> str:
-    """Copy one blob, checking its bytes as they go: "copied", "missing" or "bad" (its
-    bytes are not those of its name; nothing is kept of it)."""
+#: Bytes each copying thread reads at a time, into a buffer of its own that is hashed and
+#: written as it is (most blobs are read in one call; no allocation per blob).
+BLOB_BUFFER = 4 << 20
+
+
+def _copy_blob(store: BlobStore, sha: str, target: Path, folders: Folders,
+               buffer: memoryview, *, direct: bool) -> str:
+    """Copy one blob, hashing each buffer it reads before writing that same buffer:
+    "copied", "missing" or "bad" (its bytes are not those of its name; nothing is kept
+    of it). `direct`: written under its own name, else under a temporary one renamed once
+    checked."""
     folders.make(target.parent)
-    tmp = target.with_name(f".incoming-{sha}")
+    out_path = target if direct else target.with_name(f".incoming-{sha}")
     digest = hashlib.sha256()
     try:
-        with store.open(sha) as source, tmp.open("wb") as out:
-            while chunk := source.read(CHUNK):
+        with store.open(sha) as source, out_path.open("wb") as out:
+            readinto = getattr(source, "readinto", None)
+            while True:
+                if readinto is not None:
+                    got = readinto(buffer)
+                    chunk = buffer[:got]
+                else:
+                    chunk = memoryview(source.read(len(buffer)))
+                    got = len(chunk)
+                if not got:
+                    break
                 digest.update(chunk)
                 out.write(chunk)
     except BlobMissing:
-        tmp.unlink(missing_ok=True)
+        out_path.unlink(missing_ok=True)
         return "missing"
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        out_path.unlink(missing_ok=True)
         raise
     if digest.hexdigest() != sha:
-        tmp.unlink()
+        out_path.unlink()
         return "bad"
-    os.replace(tmp, target)
+    if not direct:
+        os.replace(out_path, target)
     return "copied"
 
 

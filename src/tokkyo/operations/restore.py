@@ -4,13 +4,15 @@ Refused, with nothing written, when the store or its blob store is not empty, wh
 backup is of another kind of database, or when its schema revision is not this
 tokkyo's (unless told to upgrade: then the restored store is migrated afterwards; a
 revision this tokkyo does not know, from a newer version, is refused even so).
-Blobs go in first, on a few threads, each checked against its name (written without an
-fsync each, and synced once when all are in, with the database's copy checked and staged
-meanwhile), then the database (SQLite: the file
-checked against its SHA-256 and moved into place; PostgreSQL: `pg_restore` in one
-transaction), so a store with rows never lacks their blobs. When anything fails, the
-blobs written are removed again. It ends by counting the rows of every table and
-comparing them with the manifest's counts.
+Every byte is read once and checked as it is copied. Blobs go in first, on a few threads,
+each hashed as it is written and checked against its name (no fsync each: one sync when
+all are in). Meanwhile, on a thread of its own, the database's copy is checked against
+its SHA-256 (SQLite: hashed buffer by buffer as it is copied beside the store's file,
+then its rows counted). Then the database goes in (SQLite: the staged file moved into
+place; PostgreSQL: `pg_restore` in one transaction), so a store with rows never lacks
+their blobs. When anything fails, the blobs written are removed again. It ends by
+comparing the rows of every table (SQLite: of the staged file, the very bytes moved into
+place; PostgreSQL: of the restored database) with the manifest's counts.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 
 from tokkyo.operations.errors import BackupError, RestoreFailed, RestoreRefused
 from tokkyo.operations.folders import COPIERS
-from tokkyo.operations.manifest import BLOBS, CHUNK, Manifest, hash_file, read_sums
+from tokkyo.operations.manifest import BLOBS, Manifest, hash_file, read_sums
 from tokkyo.operations.progress import Quiet, Reporter
 from tokkyo.store import migrate, snapshots
 from tokkyo.store.database import Database
@@ -54,18 +56,21 @@ def restore(db: Database, folder: Path, *, upgrade: bool = False,
     blobs = [(sha, path) for sha, path in entries if path.startswith(BLOBS + "/")]
     written: list[str] = []
     staged: Path | None = None
+    counted: dict[str, int] | None = None
+    beside = ThreadPoolExecutor(1, thread_name_prefix="tokkyo-restore-database")
     try:
         with ThreadPoolExecutor(COPIERS, thread_name_prefix="tokkyo-restore") as pool:
-            # the database is copied aside and checked while the blobs go in
-            staging = pool.submit(_stage_database, db, folder, manifest, database[0],
-                                  reporter)
+            # the database is copied aside, checked and (SQLite) counted on a thread of its
+            # own while the blobs go in
+            staging = beside.submit(_stage_database, db, folder, manifest, database[0],
+                                    reporter)
             try:
                 _put_blobs(pool, db, folder, blobs, written, reporter, manifest.blob_bytes)
             finally:
                 wait([staging])
                 if staging.exception() is None:
-                    staged = staging.result()
-            staged = staging.result()           # the staging's own failure, if any
+                    staged, counted = staging.result()
+            staged, counted = staging.result()      # the staging's own failure, if any
         os.sync()       # once for every blob put above, before the rows that name them
         _put_database(db, folder, manifest, staged, reporter)
     except BaseException:
@@ -74,9 +79,13 @@ def restore(db: Database, folder: Path, *, upgrade: bool = False,
         if staged is not None:
             staged.unlink(missing_ok=True)
         raise
+    finally:
+        beside.shutdown()
     result = Restored(manifest, blobs=len(written))
-    with db.read() as conn:
-        result.counts = inventory.table_counts(conn)
+    if counted is None:
+        with db.read() as conn:
+            counted = inventory.table_counts(conn)
+    result.counts = counted
     result.differences = [(table, rows, result.counts.get(table, 0))
                           for table, rows in sorted(manifest.counts.items())
                           if result.counts.get(table, 0) != rows]
@@ -157,10 +166,18 @@ def _put_blobs(pool: ThreadPoolExecutor, db: Database, folder: Path,
         raise failures[0]
 
 
+#: Bytes the database's copy is read at a time, into one buffer that is hashed and written
+#: as it is.
+DATABASE_BUFFER = 4 << 20
+
+
 def _stage_database(db: Database, folder: Path, manifest: Manifest, sha: str,
-                    reporter: Reporter) -> Path | None:
+                    reporter: Reporter) -> tuple[Path | None, dict[str, int] | None]:
     """Check the backup's database copy against its SHA-256; for SQLite, copy it beside
-    the store's file as it is read (returned: moved into place once the blobs are in)."""
+    the store's file as it is read, each buffer hashed and written as it was read, and
+    count the rows of the copy once checked (the file moved into place once the blobs
+    are in: the same bytes). Returned: the staged file and its counts (None, None for
+    PostgreSQL, which is counted once restored)."""
     source = folder / manifest.database_file
     damaged = RestoreFailed(f"{manifest.database_file} in the backup does not match its "
                             "SHA-256: the backup is damaged (see `tokkyo backup verify`); "
@@ -168,26 +185,30 @@ def _stage_database(db: Database, folder: Path, manifest: Manifest, sha: str,
     if manifest.backend == "postgresql":
         if hash_file(source)[0] != sha:
             raise damaged
-        return None
+        return None, None
     target = snapshots.sqlite_file(db.engine)
     if target is None:
         raise RestoreRefused("restore refused: an in-memory SQLite database cannot be "
                              "restored into")
     stage = reporter.stage("copying the database", manifest.database_size, in_bytes=True)
     tmp = target.with_name(f".{target.name}.restoring")
+    buffer = memoryview(bytearray(DATABASE_BUFFER))
     try:
         digest = hashlib.sha256()
         with source.open("rb") as handle, tmp.open("wb") as out:
-            while chunk := handle.read(CHUNK):
+            while got := handle.readinto(buffer):
+                chunk = buffer[:got]
                 digest.update(chunk)
                 out.write(chunk)
-                stage.advance(len(chunk))
+                stage.advance(got)
         if digest.hexdigest() != sha:
             raise damaged
+        with snapshots.reading(tmp) as conn:
+            counts = inventory.table_counts(conn)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return tmp
+    return tmp, counts
 
 
 def _put_database(db: Database, folder: Path, manifest: Manifest, staged: Path | None,

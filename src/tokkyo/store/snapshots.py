@@ -1,7 +1,9 @@
 """Consistent copies of the database while it is in use, and putting one back.
 
-SQLite: the online backup API copies the file page by page under one read transaction
-(WAL: writers go on meanwhile; the copy is the database as of the moment it began).
+SQLite: the online backup API copies the file page by page inside a read transaction of
+ours (WAL: writers go on meanwhile; the copy is the database as of the moment that
+transaction began), so that what the backup counts and lists on that transaction before
+the copy is exactly what the copy holds, and the blobs can be copied beside the database.
 PostgreSQL: `pg_dump` in the custom format, reading a snapshot exported by a
 transaction of ours (`pg_export_snapshot`), so that what the backup counts and lists is
 exactly what the dump holds; `pg_restore` puts it back in one transaction.
@@ -48,31 +50,69 @@ def sqlite_file(engine: Engine) -> Path | None:
 
 # --- SQLite ----------------------------------------------------------------------------------
 
-def copy_sqlite(source: Path, target: Path, progress: Progress | None = None) -> None:
-    """Copy the SQLite database at `source` into the new file `target` with the online
-    backup API, in one step (a stepwise copy starts over whenever another connection
-    writes, which under a steady ingest may be never done); `progress(bytes, total)` is
-    fed from a watch on the target's size meanwhile."""
-    src = sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True, check_same_thread=False)
-    try:
-        pages, page_size = (src.execute("PRAGMA page_count").fetchone()[0],
-                            src.execute("PRAGMA page_size").fetchone()[0])
-        total = pages * page_size
-        dst = sqlite3.connect(target, check_same_thread=False)
+class SqliteSnapshot:
+    """The SQLite database as of one moment: one read transaction, held open on a
+    read-only connection. What is read on `conn` and what `copy` writes are that same
+    moment, whatever other connections commit meanwhile (WAL: they go on writing)."""
+
+    def __init__(self, conn: sa.Connection, raw: sqlite3.Connection, source: Path) -> None:
+        self.conn, self._raw, self.source = conn, raw, source
+
+    def copy(self, target: Path, progress: Progress | None = None) -> None:
+        """Copy the snapshot into the new file `target` with the online backup API, in one
+        step (a stepwise copy may start over), from this snapshot's own read transaction;
+        `progress(bytes, total)` is fed from a watch on the target's size meanwhile. Call
+        it from one thread at a time, and not while `conn` is in use."""
+        raw = self._raw
         try:
-            # a new file, removed when the copy fails, and synced by the caller before
-            # anything names it: no rollback journal of its own, no fsync of its own
-            dst.execute("PRAGMA journal_mode=OFF")
-            dst.execute("PRAGMA synchronous=OFF")
-            _watched(lambda: src.backup(dst), target, total, progress)
-            dst.execute("PRAGMA journal_mode=DELETE")   # one file, whatever the source's
-        finally:
-            dst.close()
+            pages, page_size = (raw.execute("PRAGMA page_count").fetchone()[0],
+                                raw.execute("PRAGMA page_size").fetchone()[0])
+            total = pages * page_size
+            dst = sqlite3.connect(target, check_same_thread=False)
+            try:
+                # a new file, removed when the copy fails, and synced by the caller before
+                # anything names it: no rollback journal of its own, no fsync of its own
+                dst.execute("PRAGMA journal_mode=OFF")
+                dst.execute("PRAGMA synchronous=OFF")
+                _watched(lambda: raw.backup(dst), target, total, progress)
+                dst.execute("PRAGMA journal_mode=DELETE")   # one file, whatever the source's
+            finally:
+                dst.close()
+        except sqlite3.Error as exc:
+            target.unlink(missing_ok=True)
+            raise SnapshotError(f"could not copy the SQLite database {self.source}: {exc}"
+                                ) from exc
+
+
+#: The source's pages are read through a memory map while a snapshot is copied (no read
+#: system call per page); SQLite maps at most this much, and pages past it are read.
+SNAPSHOT_MMAP = 1 << 40
+
+
+@contextmanager
+def sqlite_snapshot(source: Path) -> Iterator[SqliteSnapshot]:
+    """A snapshot of the SQLite database at `source` (see SqliteSnapshot), ended when the
+    block ends. SnapshotError when the file cannot be opened or read."""
+    try:
+        raw = sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True,
+                              check_same_thread=False, isolation_level=None)
     except sqlite3.Error as exc:
-        target.unlink(missing_ok=True)
-        raise SnapshotError(f"could not copy the SQLite database {source}: {exc}") from exc
+        raise SnapshotError(f"could not open the SQLite database {source}: {exc}") from exc
+    engine = sa.create_engine("sqlite://", poolclass=sa.pool.NullPool, creator=lambda: raw)
+    try:
+        with engine.connect() as conn:
+            try:
+                raw.execute(f"PRAGMA mmap_size={SNAPSHOT_MMAP}")
+                raw.execute("BEGIN")
+                # the read transaction, and so the snapshot, starts with the first read
+                raw.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+            except sqlite3.Error as exc:
+                raise SnapshotError(f"could not read the SQLite database {source}: {exc}"
+                                    ) from exc
+            yield SqliteSnapshot(conn, raw, source)
     finally:
-        src.close()
+        engine.dispose()
+        raw.close()
 
 
 def _watched(work: Callable[[], None], target: Path, total: int,
