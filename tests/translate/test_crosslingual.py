@@ -14,6 +14,7 @@ from tokkyo.search.query import parse, show
 from tokkyo.translate import jmdict
 from tokkyo.translate.crosslingual import Expander, Rewrite, dropped_of, skeleton
 from tokkyo.translate.glossary import Entry, Glossary
+from tokkyo.translate.glossary import parse as parse_glossary
 
 JP_DOCUMENT = "2021044377"          # 特開2021-044377: ウェーハの加工方法 (semiconductor wafers)
 
@@ -131,3 +132,31 @@ def test_the_committed_tables_are_what_the_export_writes(tmp_path) -> None:
                                   "Dictionary Research and Development Group, CC BY-SA 4.0")
     for table in (jmdict.DATA, jmdict.REVERSE):
         assert (tmp_path / table.name).read_bytes() == table.read_bytes()
+
+
+@pytest.fixture
+def chinese(db):
+    report = ingest(db, FOREIGN / "cn" / "cn_old3.xml")
+    assert report.ok, [o.reason for o in report.outcomes if o.reason]
+    return db
+
+
+def test_a_japanese_query_finds_a_chinese_document_through_the_glossarys_zh_column(
+        chinese) -> None:
+    # 製造方法 (Japanese) is 制造方法 in simplified Chinese: no substring of one is in the
+    # other, and JMdict knows no Chinese; the operator's glossary pins it
+    glossary = parse_glossary("ja\ten\tcontext\tsource\tzh\n"
+                              "製造方法\tproduction method\tclaims\toperator\t制造方法\n")
+    expander = Expander(glossary)
+    with chinese.engine.connect() as conn:
+        plain = searching.run(conn, "製造方法/TI", law="patent")
+        rewrite = Rewrite(expander)
+        crossed = searching.run(conn, "製造方法/TI", law="patent", rewrite=rewrite)
+        # and back: a Chinese query reaches the Japanese term
+        back = Rewrite(expander)
+        searching.run(conn, "制造方法/TI", law="patent", rewrite=back)
+    assert plain.total == 0
+    assert {r.country for r in crossed.rows} == {"CN"} and crossed.total == 1
+    assert rewrite.as_json()["expansions"][0]["added"][0] == "制造方法"
+    assert rewrite.as_json()["expansions"][0]["from"][0] == "glossary zh"
+    assert "製造方法" in back.as_json()["expansions"][0]["added"]

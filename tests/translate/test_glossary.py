@@ -25,7 +25,28 @@ def test_round_trip(tmp_path):
     assert glossary.load(tmp_path / "none.tsv").entries == ()
 
 
+def test_further_language_columns_pin_chinese_and_korean_terms(tmp_path):
+    g = glossary.parse("ja\ten\tcontext\tsource\tzh\tko\n"
+                       "製造方法\tproduction method\t\toperator\t制造方法\t제조 방법\n"
+                       "電池\tbattery\t\t\t电池\n")
+    assert g.entries[1] == Entry("電池", "battery", others=(("zh", "电池"),))
+    assert g.pins("ja", "zh")[0] == {"製造方法": "制造方法", "電池": "电池"}
+    assert g.pins("zh", "ja")[0] == {"制造方法": "製造方法", "电池": "電池"}
+    assert g.pins("ko", "en")[0] == {"제조 방법": "production method"}
+    assert g.pins("ja", "en")[0] == {"製造方法": "production method", "電池": "battery"}
+    glossary.save(tmp_path / "g.tsv", g)
+    assert glossary.load(tmp_path / "g.tsv").entries == g.entries
+    assert (tmp_path / "g.tsv").read_text("utf-8").splitlines()[2] == (
+        "電池\tbattery\t\t\t\t电池")          # ko before zh, as sorted
+
+
 @pytest.mark.parametrize(("text", "message"), [
+    ("ja\ten\tcontext\tsource\tchinese\na\tb\n",
+     "g.tsv, line 1: columns after ja, en, context, source must be distinct two-letter "
+     "language codes (zh, ko), found ['chinese']"),
+    ("ja\ten\tcontext\tsource\tzh\na\tb\t\t\tc\td\n",
+     "g.tsv, line 2: expected 2 to 5 tab-separated columns (ja, en, context, source, zh), "
+     "found 6"),
     ("ウェーハ\n", "g.tsv, line 1: expected 2 to 4 tab-separated columns (ja, en, context, "
                   "source), found 1"),
     ("a\tb\n\tc\n", "g.tsv, line 2: the ja and en columns must not be empty"),

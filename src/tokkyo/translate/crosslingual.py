@@ -1,8 +1,9 @@
 """Cross-language search by query translation (translation.md §2, issue 17 item 5): a
 parsed query's text atoms over document text (TX, TI, AB, CL, DE) become the OR of the
 atom as typed and the translations of its terms, before the query reaches the search
-service, so a Japanese query finds English (or Chinese, through its English) documents
-and an English query Japanese ones. The original atom always stays first: substring
+service, so a Japanese query finds English documents (and Chinese or Korean ones through
+the terms the operator's glossary pins in those languages, or their stored Japanese
+translations) and an English query Japanese ones. The original atom always stays first: substring
 matching on the original text is never replaced, only widened.
 
 Where translations come from, the first that knows a term winning its place first:
@@ -81,8 +82,16 @@ class Vocabulary:
                  jm_en_ja: dict[str, str] | None = None) -> None:
         self._ja_en: dict[str, dict[str, str]] = defaultdict(dict)
         self._en_ja: dict[str, dict[str, str]] = defaultdict(dict)
+        #: the glossary's further languages: Japanese → their terms, and back
+        self._ja_other: dict[str, dict[str, str]] = defaultdict(dict)
+        self._other_ja: dict[str, dict[str, str]] = defaultdict(dict)
         for g in (glossary.entries if glossary is not None else ()):
             self._add(g.ja, g.en, "glossary")
+            for language, term in g.others:
+                ja, other = _key(g.ja), _key(term)
+                if ja and other and ja != other:
+                    self._ja_other[ja].setdefault(other, f"glossary {language}")
+                    self._other_ja[other].setdefault(ja, f"glossary {language}")
         for d in dictionary.entries():
             self._add(d.ja, d.en, "dictionary")
         self.jm_ja_en = jmdict.load(jmdict.DATA) if jm_ja_en is None else jm_ja_en
@@ -105,6 +114,13 @@ class Vocabulary:
         for en in filter(None, self.jm_ja_en.get(key, "").split("|")):
             found.setdefault(jmdict.term(en), "JMdict")
         return list(found.items())
+
+    def other_languages(self, term: str) -> list[tuple[str, str]]:
+        """(term, where from) in the glossary's further languages for a Japanese term,
+        and the Japanese of a term in one of those languages (a Chinese query finds
+        Japanese documents as a Japanese one finds Chinese ones)."""
+        key = _key(term)
+        return [*self._ja_other.get(key, {}).items(), *self._other_ja.get(key, {}).items()]
 
     def japanese(self, en: str) -> list[tuple[str, str]]:
         """(Japanese, where from) for an English term, best first."""
@@ -169,6 +185,7 @@ class Expander:
             spellings = [term, *self.variants(term)]
             out += [(s, "variant") for s in spellings[1:]]
             for s in spellings:
+                out += v.other_languages(s)
                 out += v.english(s)
             if not any(how != "variant" for _, how in out):
                 words = self.terms(term)

@@ -1,7 +1,12 @@
 """Glossaries (translation.md §3): terms pinned by the operator and by each user, read from
 and written to UTF-8 TSV `ja⇥en⇥context⇥source`. A pinned term is taken out of a segment as
 a placeholder and comes back as its pinned translation, so it reads the same in every
-document and from every engine."""
+document and from every engine.
+
+Further languages follow `source` as columns named by the header line
+(`ja⇥en⇥context⇥source⇥zh⇥ko`, ISO 639-1 codes), so an operator can pin the Chinese or
+Korean term of a Japanese one: cross-language search then finds Chinese documents by their
+own words (`製造方法` → `制造方法`), which no bundled dictionary knows."""
 
 from __future__ import annotations
 
@@ -18,6 +23,8 @@ from pathlib import Path
 from tokkyo.translate.errors import GlossaryError
 
 COLUMNS = ("ja", "en", "context", "source")
+#: A further language column's name: an ISO 639-1 code.
+_LANGUAGE = re.compile(r"^[a-z]{2}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +33,14 @@ class Entry:
     en: str
     context: str = ""
     source: str = ""
+    #: (language, term) for the further language columns, by language.
+    others: tuple[tuple[str, str], ...] = ()
+
+    def term(self, language: str) -> str:
+        """The entry's term in `language` ("" when it has none)."""
+        if language in ("ja", "en"):
+            return self.ja if language == "ja" else self.en
+        return next((t for lang, t in self.others if lang == language), "")
 
 
 class Glossary:
@@ -58,9 +73,9 @@ class Glossary:
         key = (source, target)
         if key not in self._pins:
             table: dict[str, str] = {}
-            if {source, target} == {"ja", "en"}:
+            if source != target:
                 for e in self.entries:
-                    term, pinned = (e.ja, e.en) if source == "ja" else (e.en, e.ja)
+                    term, pinned = e.term(source), e.term(target)
                     if term and pinned:
                         table.setdefault(term, pinned)
             terms = sorted(table, key=len, reverse=True)
@@ -70,24 +85,38 @@ class Glossary:
 
 
 def parse(text: str, name: str = "glossary") -> Glossary:
-    """Entries of a TSV text (a header line `ja⇥en⇥context⇥source` is optional; blank
-    lines and lines starting with # are skipped); GlossaryError naming the first bad line."""
+    """Entries of a TSV text (a header line `ja⇥en⇥context⇥source` is optional, and
+    names any further language columns; blank lines and lines starting with # are
+    skipped); GlossaryError naming the first bad line."""
     entries: list[Entry] = []
     seen: dict[tuple[str, str], int] = {}
+    languages: tuple[str, ...] = ()
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.rstrip("\r")
         if not line.strip() or line.startswith("#"):
             continue
         cells = [unicodedata.normalize("NFC", c.strip()) for c in line.split("\t")]
         if number == 1 and tuple(c.lower() for c in cells[:2]) == COLUMNS[:2]:
+            languages = tuple(c.lower() for c in cells[4:])
+            bad = [c for c in languages if not _LANGUAGE.match(c) or c in COLUMNS[:2]]
+            if bad or len(set(languages)) != len(languages) or (
+                    languages and tuple(c.lower() for c in cells[:4]) != COLUMNS):
+                raise GlossaryError(
+                    f"{name}, line 1: columns after ja, en, context, source must be "
+                    f"distinct two-letter language codes (zh, ko), found {cells[4:]}")
             continue
-        if len(cells) < 2 or len(cells) > 4:
-            raise GlossaryError(f"{name}, line {number}: expected 2 to 4 tab-separated "
-                                f"columns (ja, en, context, source), found {len(cells)}")
+        most = len(COLUMNS) + len(languages)
+        if len(cells) < 2 or len(cells) > most:
+            named = ", ".join((*COLUMNS, *languages))
+            raise GlossaryError(f"{name}, line {number}: expected 2 to {most} tab-separated "
+                                f"columns ({named}), found {len(cells)}")
         if not cells[0] or not cells[1]:
             raise GlossaryError(f"{name}, line {number}: the ja and en columns must not be "
                                 "empty")
-        entry = Entry(*cells)
+        others = tuple(sorted((lang, t) for lang, t in zip(languages, cells[4:], strict=False)
+                              if t))
+        context, source = [*cells[2:4], "", ""][:2]
+        entry = Entry(cells[0], cells[1], context, source, others)
         key = (entry.ja, entry.context)
         if key in seen:
             raise GlossaryError(f"{name}, line {number}: {entry.ja!r} is already pinned on "
@@ -111,10 +140,13 @@ def load(path: Path) -> Glossary:
 
 def dump(entries: Iterable[Entry]) -> str:
     """The TSV text of `entries`, with its header line."""
+    entries = list(entries)
+    languages = sorted({lang for e in entries for lang, _ in e.others})
     out = io.StringIO()
-    out.write("\t".join(COLUMNS) + "\n")
+    out.write("\t".join((*COLUMNS, *languages)) + "\n")
     for e in entries:
-        out.write(f"{e.ja}\t{e.en}\t{e.context}\t{e.source}\n")
+        out.write("\t".join((e.ja, e.en, e.context, e.source,
+                             *(e.term(lang) for lang in languages))) + "\n")
     return out.getvalue()
 
 
