@@ -6,7 +6,6 @@ every document, old or new, never neither."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 
 from tests.conftest import FOREIGN, index_due, ingest
 from tests.sphinx_cluster import SphinxCluster, sphinx_cluster  # noqa: F401 - the fixture
+from tests.swap import seen_during
 from tests.translate.test_accumulate import about_peptides, english, platform
 from tokkyo.search import outbox
 from tokkyo.search import query as q
@@ -73,21 +73,8 @@ def test_scopes_marks_and_the_swap_on_a_version_change(
     assert hits(db, "ペプチド/TI")[0] == peptides
     assert hits(db, "ペプタイド/TI")[0] == set()
 
-    seen: list[set[int]] = []
-    stop = threading.Event()
-
-    def reader() -> None:
-        while not stop.is_set():
-            seen.append(hits(db, "ペプチド/TI+ペプタイド/TI")[0])
-
-    thread = threading.Thread(target=reader)
-    thread.start()
-    try:
-        index_due(db)
-    finally:
-        stop.set()
-        thread.join()
-    seen.append(hits(db, "ペプチド/TI+ペプタイド/TI")[0])
+    seen = seen_during(lambda: hits(db, "ペプチド/TI+ペプタイド/TI")[0],
+                       lambda: index_due(db))
     assert len(seen) >= 2 and all(s == peptides for s in seen)
     assert hits(db, "ペプタイド/TI") == (peptides, peptides)
     assert hits(db, "ペプチド/TI") == (set(), set())

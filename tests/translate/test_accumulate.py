@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import FOREIGN, index_due, ingest
+from tests.swap import seen_during
 from tokkyo.search import outbox
 from tokkyo.search import query as q
 from tokkyo.search import service as search_service
@@ -161,21 +161,8 @@ def test_a_version_change_swaps_atomically(store) -> None:
     assert hits(store, "ペプタイド/TI")[0] == set()
 
     # a reader searching for either translation during the swap finds every document
-    seen: list[set[int]] = []
-    stop = threading.Event()
-
-    def reader() -> None:
-        while not stop.is_set():
-            seen.append(hits(store, "ペプチド/TI+ペプタイド/TI")[0])
-
-    thread = threading.Thread(target=reader)
-    thread.start()
-    try:
-        index_due(store)
-    finally:
-        stop.set()
-        thread.join()
-    seen.append(hits(store, "ペプチド/TI+ペプタイド/TI")[0])
+    seen = seen_during(lambda: hits(store, "ペプチド/TI+ペプタイド/TI")[0],
+                       lambda: index_due(store))
     assert len(seen) >= 2 and all(s == old for s in seen)
     assert hits(store, "ペプタイド/TI")[0] == old
     assert hits(store, "ペプチド/TI")[0] == set()
