@@ -14,12 +14,10 @@ import pytest
 from tests.conftest import FOREIGN, index_due, ingest
 from tests.sphinx_cluster import SphinxCluster, sphinx_cluster  # noqa: F401 - the fixture
 from tests.swap import seen_during
-from tests.translate.test_accumulate import about_peptides, english, platform
+from tests.translate.test_accumulate import about_peptides, english, hits, platform
 from tokkyo.search import outbox
-from tokkyo.search import query as q
 from tokkyo.search import service as search_service
 from tokkyo.search.backends.sphinx import SphinxBackend
-from tokkyo.search.variants import Folds
 from tokkyo.store.blobs import LocalBlobStore
 from tokkyo.store.database import Database
 from tokkyo.store.engine import make_engine
@@ -39,14 +37,6 @@ def store(database_url: str, tmp_path: Path,
     yield database, backend
     backend.close()
     database.close()
-
-
-def hits(db: Database, expression: str, scope: str = "both") -> tuple[set[int], set[int]]:
-    """(the cases found, those of them marked as found in a translation)."""
-    with db.engine.connect() as conn:
-        found = search_service.search(conn, q.parse(expression).tree, folds=Folds(scope=scope),
-                                      limit=100)
-    return set(found.ids), set(found.translated)
 
 
 def test_scopes_marks_and_the_swap_on_a_version_change(
