@@ -2,7 +2,8 @@
 clusters of 1 and 3 shards on loopback, hit counts checked equal to tantivy's.
 
     python bench/search_sphinx.py [--sizes 20000,100000] [--shards 1,3] [--repeat 20]
-                                  [--sqlite-path FILE] [--fill-only [--rounds 2]]
+                                  [--sqlite-path FILE] [--keep DIR]
+                                  [--fill-only [--rounds 2]]
 
 The corpus is bench/search.py's GENERATED one (seeded; see its docstring), built into a
 SQLite store (`--sqlite-path` keeps and reuses it). For each size and shard count a fresh
@@ -17,6 +18,12 @@ references in the same run: tantivy, the default engine, filled from the same st
 (hits must be equal; until migration 0020 this was the SQL engine), and a bare SphinxQL
 search of the query's first term as a phrase (count only): its pairs' phrase, or its
 character's word, in every field.
+
+`--keep DIR` keeps the tantivy index and the filled cluster of each size and shard count
+in DIR (with the SQLite store of `--sqlite-path`), and a later run with the same DIR
+restarts the cluster on them and only queries: a change to the query path is measured
+on a 1 M cluster without filling it again (the fill of a kept cluster is printed from
+its record).
 
 `--fill-only` measures the fill alone (`fill_ratios`): tokkyo's write path against a
 bare multi-row REPLACE of the same prepared rows over PyMySQL and against the writer
@@ -237,6 +244,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="interleaved fill rounds")
     parser.add_argument("--sqlite-path", help="keep the SQLite store in this file and reuse "
                         "it (documents already in it are not built again)")
+    parser.add_argument("--keep", help="keep the tantivy index and filled clusters in this "
+                        "folder, and reuse them (query only) when a later run finds them")
     args = parser.parse_args()
     searchd, reason = find_searchd()
     if searchd is None:
@@ -263,28 +272,50 @@ def main() -> None:
             if args.fill_only:
                 fill_ratios(db, searchd, shard_counts, args.rounds)
                 continue
-            tantivy = TantivyBackend(Path(tmp) / f"tantivy-{size}")
-            started = time.perf_counter()
-            outbox.reindex(db.engine, tantivy)
-            print(f"  tantivy (the reference): {built:,} cases written in "
-                  f"{time.perf_counter() - started:.1f} s")
+            keep = Path(args.keep).resolve() if args.keep else None
+            tantivy_dir = (keep or Path(tmp)) / f"tantivy-{size}"
+            tantivy_done = tantivy_dir.with_suffix(".done")
+            kept_index = keep is not None and tantivy_done.exists()
+            if not kept_index:
+                shutil.rmtree(tantivy_dir, ignore_errors=True)
+                tantivy = TantivyBackend(tantivy_dir)
+                started = time.perf_counter()
+                outbox.reindex(db.engine, tantivy)
+                seconds = time.perf_counter() - started
+                if keep is not None:
+                    tantivy_done.write_text(f"{seconds:.1f}\n")
+            else:
+                tantivy = TantivyBackend(tantivy_dir)
+                seconds = float(tantivy_done.read_text())
+            print(f"  tantivy (the reference): {built:,} cases written in {seconds:.1f} s"
+                  + (" (kept index)" if kept_index else ""))
             for shards in shard_counts:
-                root = Path(tempfile.mkdtemp(prefix="tokkyo-sphinx-bench-"))
-                cluster = start_cluster(root, searchd, nodes=shards)
+                root = ((keep / f"sphinx-{size}-{shards}") if keep
+                        else Path(tempfile.mkdtemp(prefix="tokkyo-sphinx-bench-")))
+                done = root.with_suffix(".done")
+                reuse = done.exists()
+                if not reuse:
+                    shutil.rmtree(root, ignore_errors=True)
+                cluster = start_cluster(root, searchd, nodes=shards, reuse=reuse)
                 backend = cluster.backend()
                 try:
-                    reading, writing, count = fill(db, backend)
-                    size_bytes = flushed_size(cluster, backend)
-                    print(f"  {count:,} cases, {shards} shard(s): documents read from the "
-                          f"store {reading:.1f} s, written to sphinx {writing:.1f} s "
-                          f"({count / writing:.0f} docs/s; with the reading "
-                          f"{count / (reading + writing):.0f} docs/s); index on disk "
-                          f"{size_bytes / 1e6:.0f} MB")
+                    if reuse:
+                        print(done.read_text().rstrip() + " (kept cluster, filled earlier)")
+                    else:
+                        reading, writing, count = fill(db, backend)
+                        size_bytes = flushed_size(cluster, backend)
+                        line = (f"  {count:,} cases, {shards} shard(s): documents read from "
+                                f"the store {reading:.1f} s, written to sphinx {writing:.1f} s "
+                                f"({count / writing:.0f} docs/s; with the reading "
+                                f"{count / (reading + writing):.0f} docs/s); index on disk "
+                                f"{size_bytes / 1e6:.0f} MB")
+                        print(line)
+                        if keep is not None:
+                            done.write_text(line + "\n")
                     run_queries(db, backend, tantivy, args.repeat)
                 finally:
                     backend.close()
-                    cluster.stop()
-                    shutil.rmtree(root, ignore_errors=True)
+                    cluster.stop(keep=keep is not None)
         db.close()
 
 

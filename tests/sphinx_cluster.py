@@ -100,7 +100,9 @@ class SphinxCluster:
             process.wait(timeout=20)
         self.nodes[n].process = None
 
-    def stop(self) -> None:
+    def stop(self, *, keep: bool = False) -> None:
+        """Stop every node (SIGTERM: searchd saves its RAM chunks); the folders are
+        removed unless `keep` (a benchmark restarts the cluster on them later)."""
         for n, node in enumerate(self.nodes):
             if node.process is not None and node.process.poll() is None:
                 os.kill(node.process.pid, signal.SIGTERM)
@@ -108,7 +110,8 @@ class SphinxCluster:
                     node.process.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     self.kill_node(n)
-        shutil.rmtree(self.root, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(self.root, ignore_errors=True)
 
 
 def find_searchd() -> tuple[str | None, str]:
@@ -119,9 +122,11 @@ def find_searchd() -> tuple[str | None, str]:
     return found, ""
 
 
-def start_cluster(root: Path, searchd: str, nodes: int = NODES) -> SphinxCluster:
+def start_cluster(root: Path, searchd: str, nodes: int = NODES, *, reuse: bool = False
+                  ) -> SphinxCluster:
     """`nodes` searchd, each holding shard n and (with more than one node) the mirror of
-    shard n - 1; the distributed index on each."""
+    shard n - 1; the distributed index on each. With `reuse`, on the index files a
+    cluster stopped with `keep` left in `root` (new ports, the same data)."""
     ports = [(_free_port(), _free_port()) for _ in range(nodes)]
     agents = [Agent("127.0.0.1", api) for _, api in ports]
     layout = [(f"s{n}", list(dict.fromkeys([agents[n], agents[(n + 1) % nodes]])))
@@ -129,7 +134,7 @@ def start_cluster(root: Path, searchd: str, nodes: int = NODES) -> SphinxCluster
     cluster = SphinxCluster(root, searchd)
     for n, (sql_port, api_port) in enumerate(ports):
         folder = root / f"node{n}"
-        folder.mkdir(parents=True)
+        folder.mkdir(parents=True, exist_ok=reuse)
         # its own shard, and the copy of the previous node's shard it mirrors
         shards = list(dict.fromkeys([f"s{n}", f"s{(n - 1) % nodes}"]))
         config = NodeConfig(folder, sql_port, api_port, shards, DISTRIBUTED, layout)
@@ -139,7 +144,7 @@ def start_cluster(root: Path, searchd: str, nodes: int = NODES) -> SphinxCluster
         for n in range(nodes):
             cluster.start_node(n)
     except BaseException:
-        cluster.stop()
+        cluster.stop(keep=reuse)
         raise
     return cluster
 
