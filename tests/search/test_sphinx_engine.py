@@ -8,6 +8,7 @@ order."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
@@ -32,6 +33,7 @@ from tokkyo.search import documents
 from tokkyo.search import query as q
 from tokkyo.search import service as search_service
 from tokkyo.search.backends.sphinx import SphinxBackend
+from tokkyo.search.backends.sphinx.compiler import QueryCompiler
 from tokkyo.search.backends.tantivy import TantivyBackend
 from tokkyo.search.variants import Folds
 from tokkyo.store.blobs import LocalBlobStore
@@ -310,6 +312,47 @@ def test_proximity_of_parts_sharing_characters_as_tantivy(store, parts):
         found = backend.search(conn, tree, sort="date")
     assert (found.total, found.ids) == (tantivy.total, tantivy.ids)
     assert tantivy.total > 0 or parts == ("00", "0")
+
+
+def test_proximity_across_a_unit_break_is_verified_and_left_out(store):
+    """`A,0C,B` where A ends one claim and B begins the next: an exact phrase `"A * B"`
+    matches it across the break word between the claims; the case is among the doubtful
+    (`doubt`), verified on the store's texts and left out, as tantivy leaves it out."""
+    db, backend = store
+    with db.engine.connect() as conn:
+        docs = [d for chunk in documents.all_documents(conn) for d in chunk]
+    word = re.compile(r"\w\w")
+    crossing = next((d, a[-2:], b[:2]) for d in docs
+                    for a, b in itertools.pairwise(d.texts.get("CL", ()))
+                    if word.fullmatch(a[-2:]) and word.fullmatch(b[:2])
+                    and not any(a[-2:] + b[:2] in u for x in docs
+                                for u in x.texts.get("CL", ())))
+    doc, left, right = crossing
+    atom = q.Atom("CL", q.Text((left, right), (q.Gap(0, True),)))
+    compiled = QueryCompiler(Folds(), dt.date(2026, 1, 1)).atom(atom)
+    assert compiled.verify == "near" and compiled.doubt
+    assert doc.id in {int(r[0]) for r in backend._every(compiled.expression)}
+    assert doc.id in {int(r[0]) for r in backend._every(compiled.doubt)}
+    with db.engine.connect() as conn, conn.begin():
+        tantivy = search_service.search(conn, atom, sort="date")
+        found = backend.search(conn, atom, sort="date")
+    assert doc.id not in found.ids
+    assert (found.total, found.ids) == (tantivy.total, tantivy.ids)
+
+
+@pytest.mark.parametrize(("distance", "chain", "folds", "exact"), [
+    (5, False, Folds(), True), (20, False, Folds(kana=True), True), (21, False, Folds(), False),
+    (5, True, Folds(), False), (5, False, Folds(long_vowel=True), False)])
+def test_which_proximities_compile_to_exact_phrases(distance, chain, folds, exact):
+    """Two parts up to 20 characters apart without the long-vowel fold: exact phrases,
+    only the unit-crossing ones verified; otherwise NEAR candidates, all verified."""
+    parts = ("ウェーハ", "分割", "装置") if chain else ("ウェーハ", "分割")
+    atom = q.Atom("TX", q.Text(parts, tuple(q.Gap(distance, True) for _ in parts[1:])))
+    compiled = QueryCompiler(folds, dt.date(2026, 1, 1)).atom(atom)
+    assert compiled.verify == "near"
+    assert (compiled.doubt is not None) == exact
+    # "ウェーハ" then "分割" with no character between: one pair word between them
+    assert ('"y30a6_30a7 y30a7_30fc y30fc_30cf * y5206_5272"' in compiled.expression) == exact
 
 
 def test_a_page_past_the_end_and_an_empty_page_still_count(store):
