@@ -64,14 +64,14 @@ def test_fterms_are_turned_round_at_the_last_dot():
 
 def test_text_is_words_of_characters_and_of_pairs_and_units_stay_apart():
     assert tokens.char_words("a 電") == ["x61", "x20", "x96fb"]
-    assert tokens.units_text(["ab", "c"]) == "x61 x62 zz x63"
+    assert tokens.units_text(["ab", "c"]) == "x61 x62 . x63"
     assert tokens.pair_words("電池") == ["y96fb_6c60"] and tokens.pair_words("池") == []
-    assert tokens.units_pairs(["abc", "d", "ef"]) == "y61_62 y62_63 zz  zz y65_66"
+    assert tokens.units_pairs(["abc", "d", "ef"]) == "y61_62 y62_63 .  . y65_66"
     # what the writer indexes: both at once, the same words (spaces, empty units and
     # characters past the BMP included)
     units = ["a 電", "", "d", "\U0002000b池"]
     assert tokens.units_words(units) == (
-        "x61 x20 x96fb zz  zz x64 zz x2000b x6c60", "y61_20 y20_96fb zz  zz  zz y2000b_6c60")
+        "x61 x20 x96fb .  . x64 . x2000b x6c60", "y61_20 y20_96fb .  .  . y2000b_6c60")
     assert tokens.units_words(units) == (tokens.units_text(units), tokens.units_pairs(units))
     assert tokens.term_phrase("abc") == '"y61_62 y62_63"'
     assert tokens.phrase("池") == '"x6c60"'

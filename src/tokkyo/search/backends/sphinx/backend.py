@@ -274,8 +274,8 @@ class SphinxBackend:
                 exact.append(compiled.expression)
                 continue
             candidates = {int(r[0]) for r in self._every(compiled.expression, within=within)}
-            found |= self._near(conn, atom, compiled, folds, candidates, within=within,
-                                scope="translation-only")
+            found |= verify.proximity(conn, atom, folds, sorted(candidates),
+                                      scope="translation-only")
         if exact:
             found |= {int(r[0]) for r in self._every(
                 "(" + " | ".join(exact) + ")" if len(exact) > 1 else exact[0], within=within)}
@@ -284,31 +284,15 @@ class SphinxBackend:
     def _decide(self, conn: sa.Connection, atom: q.Atom, compiled: Compiled,
                 folds: Folds) -> tuple[set[int], set[int]]:
         """(the cases the atom matches, its candidates)."""
-        if compiled.verify == "near":
-            candidates = {int(r[0]) for r in self._every(compiled.expression)}
-            return self._near(conn, atom, compiled, folds, candidates), candidates
         rows = self._every(compiled.expression, "id, marks, fterms")
         candidates = {int(r[0]) for r in rows}
+        if compiled.verify == "near":
+            return verify.proximity(conn, atom, folds, sorted(candidates)), candidates
         if compiled.verify == "mark":
             assert isinstance(atom.value, q.Mark)
             return verify.marks(atom.value, {int(r[0]): str(r[1]) for r in rows}), candidates
         assert isinstance(atom.value, q.FtermSet)
         return verify.fterm_set(atom.value, {int(r[0]): str(r[2]) for r in rows}), candidates
-
-    def _near(self, conn: sa.Connection, atom: q.Atom, compiled: Compiled, folds: Folds,
-              candidates: set[int], *, within: set[int] | None = None,
-              scope: str | None = None) -> set[int]:
-        """The candidates of a proximity atom that it matches: every one verified on the
-        store's texts, or, compiled exactly, only those that its `doubt` expression
-        also matches (a match that may run across a unit break); the rest hold."""
-        if compiled.doubt is None:
-            return verify.proximity(conn, atom, folds, sorted(candidates), scope=scope)
-        if not compiled.doubt or not candidates:
-            return candidates
-        doubtful = {int(r[0]) for r in self._every(compiled.doubt, within=within)}
-        doubtful &= candidates
-        return (candidates - doubtful) | verify.proximity(conn, atom, folds, sorted(doubtful),
-                                                          scope=scope)
 
     def _doubtful(self, tree: q.Node, compiled: dict[q.Atom, Compiled],
                   decided: dict[q.Atom, set[int]], doubtful: set[int],

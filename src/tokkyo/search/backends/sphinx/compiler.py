@@ -41,25 +41,22 @@ _NUMBER_KINDS = ("application", "publication", "national-publication", "examined
 
 
 #: Proximity of two parts at most this far apart is compiled to exact phrases, one per
-#: gap width (`"A * * B"`: sphinx's `*` in a phrase is exactly one word), so that only
-#: the cases where a match may run from one text unit into the next are verified; a
-#: larger distance, a chain of three parts or more and the long-vowel fold are NEAR
+#: gap width (`"A * * B"`: sphinx's `*` in a phrase is exactly one word; a phrase of
+#: fewer than tokens.BREAK_STEP words stays inside one text unit), nothing to verify;
+#: a larger distance, a chain of three parts or more and the long-vowel fold are NEAR
 #: candidates, every one verified.
 EXACT_DISTANCE = 20
 #: At most this many phrases (spellings x gap widths x orders) for an exact proximity.
 EXACT_PHRASES = 240
+assert EXACT_DISTANCE + 2 < tokens.BREAK_STEP
 
 
 @dataclass(frozen=True, slots=True)
 class Compiled:
-    """An atom's expression; `verify` is set when it gives candidates only. For a
-    proximity compiled exactly, `doubt` is the expression of the candidates that may
-    match only across a unit break (a `zz` among the gap's words), the only ones
-    verified (empty: none can); None: every candidate is verified."""
+    """An atom's expression; `verify` is set when it gives candidates only."""
 
     expression: str
     verify: str = ""          # "", "near", "mark", "fterm-set"
-    doubt: str | None = None
 
 
 def document_fields(field_code: str) -> tuple[str, ...]:
@@ -216,35 +213,27 @@ class QueryCompiler:
 
     def _exact_near(self, value: q.Text,
                     groups: dict[tuple[tuple[str, ...], ...], list[str]]) -> Compiled:
-        """`A,nC,B` as the phrases "A" then g other characters then "B" for g = 0..n
-        (and B then A for `nN`), in the pairs fields when both spellings have two
-        characters or more (g characters between are g + 1 pair words), else in the
-        character fields (g words). A phrase's `*` may stand on the `zz` between two
-        units: `doubt` is the same phrases with `zz` on each `*` in turn, the cases that
-        proximity.py must decide."""
+        """`A,nC,B` as the phrases "A", g other characters, "B" for g = 0..n (and B
+        before A for `nN`), in the pairs fields when both spellings have two characters
+        or more (g characters between are g + 1 pair words), else in the character
+        fields (g words): exactly proximity.py's `near` within one unit, which the
+        phrase boundary between units keeps a phrase in."""
         gap = value.gaps[0]
-        exact: list[str] = []
-        doubt: list[str] = []
+        expressions: list[str] = []
         for parts, names in groups.items():
-            by_space: dict[bool, tuple[list[str], list[str]]] = {}
+            by_space: dict[bool, list[str]] = {}
             for first in parts[0]:
                 for second in parts[1]:
                     pairs = len(first) > 1 and len(second) > 1
                     words = tokens.pair_words if pairs else tokens.char_words
-                    found, crossing = by_space.setdefault(pairs, ([], []))
                     orders = [(first, second)] + ([] if gap.ordered else [(second, first)])
-                    for left, right in orders:
-                        for between in range(gap.distance + 1):
-                            stars = between + pairs
-                            found.append(_gapped(words(left), ["*"] * stars, words(right)))
-                            crossing += [_gapped(words(left), ["*"] * at + [tokens.UNIT_BREAK]
-                                                 + ["*"] * (stars - at - 1), words(right))
-                                         for at in range(stars)]
-            for pairs, (found, crossing) in by_space.items():
-                exact.append(f"({_fields(names, pairs=pairs)} {_any(found)})")
-                if crossing:
-                    doubt.append(f"({_fields(names, pairs=pairs)} {_any(crossing)})")
-        return Compiled(_any(exact), "near", _any(doubt) if doubt else "")
+                    by_space.setdefault(pairs, []).extend(
+                        '"' + " ".join([*words(left), *["*"] * (between + pairs),
+                                        *words(right)]) + '"'
+                        for left, right in orders for between in range(gap.distance + 1))
+            expressions += [f"({_fields(names, pairs=pairs)} {_any(found)})"
+                            for pairs, found in by_space.items()]
+        return Compiled(_any(expressions))
 
     @staticmethod
     def _window(value: q.Text, groups: dict[tuple[tuple[str, ...], ...], list[str]]) -> int:
@@ -273,10 +262,6 @@ class QueryCompiler:
         phrases += [tokens.char_words(p) for p in pieces[1:-1] if p]
         body = " ".join('"' + " ".join(words) + '"' for words in phrases)
         return Compiled(f"(@{MARKS_FIELD} {body})", "mark")
-
-
-def _gapped(left: Sequence[str], between: Sequence[str], right: Sequence[str]) -> str:
-    return '"' + " ".join([*left, *between, *right]) + '"'
 
 
 def number_terms(value: q.NumberValue) -> list[str]:

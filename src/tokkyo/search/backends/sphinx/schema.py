@@ -5,7 +5,8 @@ The schema and the configuration use only what Manticore Search (Sphinx's mainta
 fork, the engine meant for production) also reads; they are exercised here against
 Sphinx 2.2. Every field holds words of `tokens.py`: the charset table is exactly the
 word characters, case kept (codes are case-sensitive), with no morphology or stop words,
-and `dict = keywords` so that a code prefix is a wildcard word.
+and `dict = keywords` so that a code prefix is a wildcard word; `.` is the phrase
+boundary between two text units (tokens.BREAK_STEP positions apart).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tokkyo.search.backends.sphinx import tokens
 from tokkyo.search.documents import TRANSLATED_FIELDS, TRANSLATION_LANGUAGES, translated_key
 
 #: Full-text fields: one per text field of the case document (character words), and one
@@ -63,7 +65,8 @@ class NodeConfig:
 def rt_index(name: str, folder: Path) -> str:
     lines = [f"index {name}", "{", "    type = rt", f"    path = {folder / name}",
              "    rt_mem_limit = 128M", "    dict = keywords", "    min_prefix_len = 3",
-             "    charset_table = 0..9, A..Z, a..z, _"]
+             "    charset_table = 0..9, A..Z, a..z, _", "    phrase_boundary = U+2E",
+             f"    phrase_boundary_step = {tokens.BREAK_STEP}"]
     lines += [f"    rt_field = {f}" for f in FIELDS]
     lines += [f"    rt_attr_{kind} = {name_}" for name_, kind in ATTRIBUTES]
     return "\n".join([*lines, "}"])

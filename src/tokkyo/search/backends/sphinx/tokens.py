@@ -8,8 +8,10 @@ nothing depends on how the engine splits, folds or escapes text.
   phrase of its pairs' words, which matches exactly where the term is a substring of the
   normalised text (tokkyo normalises, as documents.py does). Pairs are far rarer than
   characters: a phrase of pairs reads short lists (as the bigram index of the issue's
-  measurement did). `zz` between two units, which no query phrase holds, so a phrase
-  never runs from one unit into the next.
+  measurement did). Between two units a `.`, which the index's `phrase_boundary` turns
+  into a jump of BREAK_STEP word positions (no word is indexed for it): a phrase with
+  fewer than BREAK_STEP words never runs from one unit into the next, gaps (`*`)
+  included, and NEAR with a smaller window never links two units.
 - Codes: a three-letter kind, then the code with every character that is not an ASCII
   letter or digit escaped (`_` and two hex digits, `__` and six for the others). The
   escape keeps prefixes: a code starts with a prefix exactly when its word starts with
@@ -27,7 +29,8 @@ import hashlib
 import itertools
 from collections.abc import Iterable, Sequence
 
-UNIT_BREAK = "zz"          # between two text units (never in a query phrase)
+UNIT_BREAK = "."           # between two text units: the index's phrase boundary
+BREAK_STEP = 100           # word positions a phrase boundary adds (phrase_boundary_step)
 MARK_START, MARK_END = "mb", "mf"
 EVERY = "zall"             # in every document: what a negation stands on
 NOTHING = "znothing"       # in no document: an atom that matches no case
