@@ -1,6 +1,7 @@
 """Backup and restore throughput of tokkyo next to bare copies of the same files.
 
     python bench/backup.py [--docs 2000] [--repeat 2] [--workers N] [--store DIR]
+                           [--two-copies]
                            [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
                            [--only sqlite|postgresql] [--work DIR]
 
@@ -243,20 +244,79 @@ def bare_restore_once(made: Path, manifest: backup.Manifest, backend: str, work:
 
 
 def tokkyo_restore_once(made: Path, backend: str, work: Path,
-                        databases: BenchDatabases) -> float:
-    """Seconds of one `tokkyo backup restore` of `made` into an empty store, removed after."""
+                        databases: BenchDatabases, keep_as: Path | None = None) -> float:
+    """Seconds of one `tokkyo backup restore` of `made` into an empty store, removed after
+    (SQLite: moved to `keep_as` instead, a folder holding tokkyo.sqlite3 and blobs/)."""
     target = fresh_folder(work, "restored")
     target.mkdir()
     empty = databases.fresh(backend) if backend == "postgresql" else make_engine(
         f"sqlite:///{target / 'tokkyo.sqlite3'}")
     restored = Database(empty, LocalBlobStore(target / "blobs"))
     try:
-        return timed(partial(tokkyo_restore, restored, made))
+        seconds = timed(partial(tokkyo_restore, restored, made))
+        restored.close()
+        if keep_as is not None:
+            os.replace(target / "tokkyo.sqlite3", keep_as / "tokkyo.sqlite3")
+            os.replace(target / "blobs", keep_as / "blobs")
+        return seconds
     finally:
         restored.close()
         shutil.rmtree(target, ignore_errors=True)
         if backend == "postgresql":
             databases.drop(str(empty.url.database))
+
+
+def measure_in_two_copies(store: Store, work: Path, databases: BenchDatabases,
+                          repeat: int) -> None:
+    """SQLite, for a disk that holds the store and one copy but not a third: the backups
+    first (each removed once measured, but the last tokkyo one), `verify`; then the store
+    is removed and the restores read that backup (each removed once measured, but the
+    last tokkyo one, which becomes the store again: the very files a restore gives).
+    Within each phase the order alternates turn by turn, ending with tokkyo's. The
+    incremental backup is not measured (it would write a third copy of the database)."""
+    db = Database(store.engine, LocalBlobStore(store.blobs))
+    file = snapshots.sqlite_file(store.engine)
+    assert file is not None and file.parent == store.folder, file
+    runs: dict[str, list[float]] = {k: [] for k in ("bare backup", "tokkyo backup",
+                                                     "bare restore", "tokkyo restore")}
+    loads = [load_average()]
+    made = fresh_folder(work, "backup")
+    for turn in range(repeat):
+        last = turn == repeat - 1
+        for who in (("bare", "tokkyo") if (repeat - 1 - turn) % 2 == 0 else ("tokkyo", "bare")):
+            target = fresh_folder(work, who)
+            run = (partial(bare_backup, file, "", {}, store.blobs, target) if who == "bare"
+                   else partial(backup.create, db, target))
+            runs[f"{who} backup"].append(timed(run))
+            if who == "tokkyo" and last:
+                made = target
+            else:
+                shutil.rmtree(target, ignore_errors=True)
+        loads.append(load_average())
+    manifest = backup.Manifest.read(made)
+    verify = timed(partial(backup.verify, made))
+    db.close()
+    store.engine.dispose()
+    for name in (file.name, file.name + "-wal", file.name + "-shm"):
+        (store.folder / name).unlink(missing_ok=True)
+    shutil.rmtree(store.blobs)
+    print(f"sqlite: the store removed; restores read {made.name}, the last becomes the store",
+          flush=True)
+    for turn in range(repeat):
+        last = turn == repeat - 1
+        for who in (("bare", "tokkyo") if (repeat - 1 - turn) % 2 == 0 else ("tokkyo", "bare")):
+            if who == "bare":
+                runs["bare restore"].append(bare_restore_once(made, manifest, "sqlite", work,
+                                                              databases))
+            else:
+                runs["tokkyo restore"].append(tokkyo_restore_once(
+                    made, "sqlite", work, databases, keep_as=store.folder if last else None))
+        loads.append(load_average())
+    shutil.rmtree(made, ignore_errors=True)
+    report("sqlite", manifest, repeat, loads, runs)
+    print(f"  incremental backup: not measured (--two-copies);  verify: "
+          f"{(manifest.database_size + manifest.blob_bytes) / 1e6 / verify:.1f} MB/s "
+          f"({verify:.2f} s)", flush=True)
 
 
 def measure(backend: str, engine: sa.Engine, blobs: Path, work: Path, databases: BenchDatabases,
@@ -288,6 +348,14 @@ def measure(backend: str, engine: sa.Engine, blobs: Path, work: Path, databases:
         shutil.rmtree(made, ignore_errors=True)
         loads.append(load_average())
 
+    report(backend, manifest, repeat, loads, runs)
+    print(f"  incremental backup, nothing new: {incremental:.2f} s;  verify: "
+          f"{(manifest.database_size + manifest.blob_bytes) / 1e6 / verify:.1f} MB/s "
+          f"({verify:.2f} s)", flush=True)
+
+
+def report(backend: str, manifest: backup.Manifest, repeat: int, loads: list[str],
+           runs: dict[str, list[float]]) -> None:
     size = manifest.database_size + manifest.blob_bytes
     megabytes = size / 1e6
     print(f"{backend}: {megabytes:,.1f} MB (database {manifest.database_size / 1e6:,.1f} MB "
@@ -301,8 +369,6 @@ def measure(backend: str, engine: sa.Engine, blobs: Path, work: Path, databases:
         print(f"  {what:8s} tokkyo {megabytes / t:8.1f} MB/s ({t:6.2f} s)   ratio tokkyo / bare"
               f" {b / t:.2f} (target >= 0.8); all: "
               f"{' '.join(f'{x:.2f}' for x in runs[f'tokkyo {what}'])}")
-    print(f"  incremental backup, nothing new: {incremental:.2f} s;  verify: "
-          f"{megabytes / verify:.1f} MB/s ({verify:.2f} s)", flush=True)
 
 
 def main() -> None:
@@ -317,6 +383,10 @@ def main() -> None:
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     parser.add_argument("--load-only", action="store_true",
                         help="load the --store up to --docs and stop")
+    parser.add_argument("--two-copies", action="store_true",
+                        help="SQLite: never more than the store and one copy on disk (the "
+                             "store is removed for the restores and replaced by the last "
+                             "one; see measure_in_two_copies)")
     parser.add_argument("--postgres-url", default=os.environ.get("TOKKYO_TEST_POSTGRES_URL"))
     args = parser.parse_args()
     backends = ["sqlite"] + (["postgresql"] if args.postgres_url else [])
@@ -348,7 +418,10 @@ def main() -> None:
                 if store.documents != args.docs:
                     print(f"{backend}: the store holds {store.documents:,} documents, not "
                           f"{args.docs:,}: measured as it is")
-                measure(backend, store.engine, store.blobs, work, databases, args.repeat)
+                if args.two_copies and backend == "sqlite":
+                    measure_in_two_copies(store, work, databases, args.repeat)
+                else:
+                    measure(backend, store.engine, store.blobs, work, databases, args.repeat)
                 store.engine.dispose()
         finally:
             databases.drop_all()
