@@ -280,10 +280,10 @@ def measure_in_two_copies(store: Store, work: Path, databases: BenchDatabases,
     runs: dict[str, list[float]] = {k: [] for k in ("bare backup", "tokkyo backup",
                                                      "bare restore", "tokkyo restore")}
     loads = [load_average()]
-    made = fresh_folder(work, "backup")
+    made: Path | None = None
     for turn in range(repeat):
         last = turn == repeat - 1
-        for who in (("bare", "tokkyo") if (repeat - 1 - turn) % 2 == 0 else ("tokkyo", "bare")):
+        for who in _ending_with_tokkyo(turn, repeat):
             target = fresh_folder(work, who)
             run = (partial(bare_backup, file, "", {}, store.blobs, target) if who == "bare"
                    else partial(backup.create, db, target))
@@ -293,6 +293,7 @@ def measure_in_two_copies(store: Store, work: Path, databases: BenchDatabases,
             else:
                 shutil.rmtree(target, ignore_errors=True)
         loads.append(load_average())
+    assert made is not None
     manifest = backup.Manifest.read(made)
     verify = timed(partial(backup.verify, made))
     db.close()
@@ -304,7 +305,7 @@ def measure_in_two_copies(store: Store, work: Path, databases: BenchDatabases,
           flush=True)
     for turn in range(repeat):
         last = turn == repeat - 1
-        for who in (("bare", "tokkyo") if (repeat - 1 - turn) % 2 == 0 else ("tokkyo", "bare")):
+        for who in _ending_with_tokkyo(turn, repeat):
             if who == "bare":
                 runs["bare restore"].append(bare_restore_once(made, manifest, "sqlite", work,
                                                               databases))
@@ -313,10 +314,12 @@ def measure_in_two_copies(store: Store, work: Path, databases: BenchDatabases,
                     made, "sqlite", work, databases, keep_as=store.folder if last else None))
         loads.append(load_average())
     shutil.rmtree(made, ignore_errors=True)
-    report("sqlite", manifest, repeat, loads, runs)
-    print(f"  incremental backup: not measured (--two-copies);  verify: "
-          f"{(manifest.database_size + manifest.blob_bytes) / 1e6 / verify:.1f} MB/s "
-          f"({verify:.2f} s)", flush=True)
+    report("sqlite", manifest, repeat, loads, runs, verify, None)
+
+
+def _ending_with_tokkyo(turn: int, repeat: int) -> tuple[str, str]:
+    """The order of a turn: alternating turn by turn, the last turn's ending with tokkyo."""
+    return ("bare", "tokkyo") if (repeat - 1 - turn) % 2 == 0 else ("tokkyo", "bare")
 
 
 def measure(backend: str, engine: sa.Engine, blobs: Path, work: Path, databases: BenchDatabases,
@@ -348,14 +351,11 @@ def measure(backend: str, engine: sa.Engine, blobs: Path, work: Path, databases:
         shutil.rmtree(made, ignore_errors=True)
         loads.append(load_average())
 
-    report(backend, manifest, repeat, loads, runs)
-    print(f"  incremental backup, nothing new: {incremental:.2f} s;  verify: "
-          f"{(manifest.database_size + manifest.blob_bytes) / 1e6 / verify:.1f} MB/s "
-          f"({verify:.2f} s)", flush=True)
+    report(backend, manifest, repeat, loads, runs, verify, incremental)
 
 
 def report(backend: str, manifest: backup.Manifest, repeat: int, loads: list[str],
-           runs: dict[str, list[float]]) -> None:
+           runs: dict[str, list[float]], verify: float, incremental: float | None) -> None:
     size = manifest.database_size + manifest.blob_bytes
     megabytes = size / 1e6
     print(f"{backend}: {megabytes:,.1f} MB (database {manifest.database_size / 1e6:,.1f} MB "
@@ -369,6 +369,10 @@ def report(backend: str, manifest: backup.Manifest, repeat: int, loads: list[str
         print(f"  {what:8s} tokkyo {megabytes / t:8.1f} MB/s ({t:6.2f} s)   ratio tokkyo / bare"
               f" {b / t:.2f} (target >= 0.8); all: "
               f"{' '.join(f'{x:.2f}' for x in runs[f'tokkyo {what}'])}")
+    increment = (f"incremental backup, nothing new: {incremental:.2f} s" if incremental
+                 is not None else "incremental backup: not measured (--two-copies)")
+    print(f"  {increment};  verify: {megabytes / verify:.1f} MB/s ({verify:.2f} s)",
+          flush=True)
 
 
 def main() -> None:
