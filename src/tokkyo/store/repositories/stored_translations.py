@@ -221,6 +221,22 @@ def of_publications(conn: sa.Connection, pub_ids: Sequence[int]) -> list[Row]:
     return out
 
 
+def translated_cases(conn: sa.Connection, case_ids: Sequence[int],
+                     sections: Sequence[str], targets: Sequence[str]) -> set[int]:
+    """Those of `case_ids` (applications) with a stored translation of one of `sections`
+    into one of `targets` in one of their publications: the only cases whose search
+    documents hold translated text, so a search asks its engine about no others."""
+    out: set[int] = set()
+    for start in range(0, len(case_ids), CHUNK):
+        out.update(conn.execute(
+            sa.select(_p.application_id).distinct()
+            .select_from(publications.join(stored_translations,
+                                           _t.publication_id == _p.id))
+            .where(_p.application_id.in_(case_ids[start:start + CHUNK]),
+                   _t.section.in_(sections), _t.target.in_(targets))).scalars())
+    return out
+
+
 def published_since(conn: sa.Connection, since: dt.datetime | None) -> list[Row]:
     """Every stored translation (translated since `since` when given) with its
     publication's identity, by target language, country, number and section."""

@@ -44,9 +44,10 @@ from tokkyo.search.backends.sphinx.compiler import (
 )
 from tokkyo.search.backends.sphinx.schema import KEYS_FIELD, LAWS, PAIR_FIELDS, TEXT_FIELDS
 from tokkyo.search.backends.sphinx.tokens import EVERY
-from tokkyo.search.documents import CaseDocument
+from tokkyo.search.documents import TRANSLATED_FIELDS, TRANSLATION_LANGUAGES, CaseDocument
 from tokkyo.search.semantics import LAW_GROUPS, WEIGHTS
 from tokkyo.search.variants import Folds
+from tokkyo.store.repositories import stored_translations
 
 _ORDER = {"relevance": "WEIGHT() DESC, published DESC, id DESC",
           "date": "published DESC, id DESC", "filing": "filed DESC, id DESC",
@@ -258,12 +259,18 @@ class SphinxBackend:
                          on: dt.date, page: list[int]) -> list[int]:
         """The cases of `page` where one of the query's text atoms (those on the right of
         an AND-NOT left out) matches in a stored translation: the result list marks them
-        "machine translation", as the tantivy backend's."""
+        "machine translation", as the tantivy backend's. Only the cases the store holds
+        translations of are asked about: the engine evaluates a text atom over its whole
+        lists whatever the id filter, which is the cost of a second search, while a page
+        of cases none of which is translated (the common case) needs no search at all."""
         atoms = list(dict.fromkeys(_text_atoms(tree)))
         if not page or not atoms:
             return []
+        within = stored_translations.translated_cases(
+            conn, page, list(TRANSLATED_FIELDS), TRANSLATION_LANGUAGES)
+        if not within:
+            return []
         compiler = QueryCompiler(folds, on, scope="translation-only")
-        within = set(page)
         exact: list[str] = []
         found: set[int] = set()
         for atom in atoms:
