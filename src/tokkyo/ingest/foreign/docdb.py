@@ -181,9 +181,10 @@ def _identity(record: etree._Element) -> tuple[str, str, str]:
     if not (country and number):
         found = _best_id(record.findall("{*}bibliographic-data/{*}publication-reference"))
         if found is not None:
-            country = country or found.findtext("{*}country", "").strip()
-            number = number or found.findtext("{*}doc-number", "").strip()
-            kind = kind or found.findtext("{*}kind", "").strip()
+            parts = children(found)
+            country = country or text_of(parts, "country").strip()
+            number = number or text_of(parts, "doc-number").strip()
+            kind = kind or text_of(parts, "kind").strip()
     return country, number, kind
 
 
@@ -218,6 +219,7 @@ def publication_of(record: etree._Element, *, repaired: bool = False
         if (lang, text) != (abstract_lang, abstract))
     language = (title_lang or abstract_lang
                 or bib.findtext("{*}language-of-publication", "").strip().lower())
+    citations = _citations(bib)
     publication = Publication(
         country=country, kind=kind, st16_kind=kind, law=law_of(kind), number=number,
         date=date,
@@ -228,8 +230,8 @@ def publication_of(record: etree._Element, *, repaired: bool = False
         parties=parties(bib),
         priorities=priorities(bib),
         classifications=classifications(bib, problems, f"{country} {number} {kind}"),
-        patent_citations=tuple(_patent_citations(bib)),
-        non_patent_citations=tuple(_non_patent_citations(bib)),
+        patent_citations=tuple(_patent_citations(citations)),
+        non_patent_citations=tuple(_non_patent_citations(citations)),
         family_id=record.get("family-id", ""),
         repaired=repaired,
         other_texts=others,
@@ -245,6 +247,25 @@ def publication_of(record: etree._Element, *, repaired: bool = False
         problems.append(f"{name}: {len(states)} designated states (designation-of-states) "
                         "are not kept.")
     return publication, problems
+
+
+def children(element: etree._Element) -> dict[str, etree._Element]:
+    """An element's child elements by local name, the first of each name: what
+    `find("{*}name")` returns, for all names in one pass over the children (a find per
+    name costs several times more, and records ask for most of their children)."""
+    found: dict[str, etree._Element] = {}
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str):
+            found.setdefault(tag[tag.find("}") + 1:], child)
+    return found
+
+
+def text_of(found: dict[str, etree._Element], name: str) -> str:
+    """The text of the child `name` in `children(...)`'s answer, "" when it is absent or
+    empty: what `findtext("{*}name", "")` returns."""
+    child = found.get(name)
+    return (child.text or "") if child is not None else ""
 
 
 def fold(element: etree._Element) -> str:
@@ -335,12 +356,13 @@ def priorities(bib: etree._Element) -> tuple[Priority, ...]:
     for document_id, form in chosen:
         if document_id is None:
             continue
-        country = document_id.findtext("{*}country", "").strip()
-        number = document_id.findtext("{*}doc-number", "").strip()
+        parts = children(document_id)
+        country = text_of(parts, "country").strip()
+        number = text_of(parts, "doc-number").strip()
         if not country and form == "epodoc" and len(number) > 2 and number[:2].isalpha():
             country, number = number[:2], number[2:]
         out.append(Priority(paris_application_number=number,
-                            paris_date=parse_date(document_id.findtext("{*}date", "")),
+                            paris_date=parse_date(text_of(parts, "date")),
                             paris_country=country))
     return tuple(out)
 
@@ -419,19 +441,19 @@ def classifications(bib: etree._Element, problems: list[str], name: str
 
 def _patent_classification(element: etree._Element, problems: list[str], name: str
                            ) -> Classification | None:
-    scheme_element = element.find("{*}classification-scheme")
+    found = children(element)
+    scheme_element = found.get("classification-scheme")
     scheme = scheme_element.get("scheme", "") if scheme_element is not None else ""
     office = scheme_element.get("office", "") if scheme_element is not None else ""
-    raw = (element.findtext("{*}classification-symbol") or "").strip()
+    raw = text_of(found, "classification-symbol").strip()
     if not raw:
-        parts = [element.findtext(tag, "").strip()
-                 for tag in ("{*}section", "{*}class", "{*}subclass", "{*}main-group",
-                             "{*}subgroup")]
+        parts = [text_of(found, tag).strip()
+                 for tag in ("section", "class", "subclass", "main-group", "subgroup")]
         raw = f"{''.join(parts[:3])}{parts[3]}/{parts[4]}" if all(parts) else ""
     if not raw:
         problems.append(f"{name}: a {scheme or 'classification'} entry without a symbol.")
         return None
-    main = element.findtext("{*}symbol-position", "").strip() == "F"
+    main = text_of(found, "symbol-position").strip() == "F"
     if scheme.upper().startswith("CPC"):
         cpc = _CPC.match(raw)
         if cpc is None:
@@ -449,32 +471,42 @@ def _patent_classification(element: etree._Element, problems: list[str], name: s
                           facet=office)
 
 
-def _citation_type(citation: etree._Element) -> str:
+def _citation_type(citation: etree._Element, parts: dict[str, etree._Element]) -> str:
     phase = citation.get("cited-phase", "")
-    category = citation.findtext("{*}category", "").strip()
+    category = text_of(parts, "category").strip()
     return f"{phase} {category}".strip()
 
 
-def _patent_citations(bib: etree._Element) -> Iterable[PatentCitation]:
-    for citation in bib.findall("{*}references-cited/{*}citation"):
-        patcit = citation.find("{*}patcit")
+def _citations(bib: etree._Element) -> list[tuple[etree._Element, dict[str, etree._Element]]]:
+    """The record's citations, each with its children by name (read once for the patent
+    and the non-patent citations)."""
+    return [(citation, children(citation))
+            for citation in bib.findall("{*}references-cited/{*}citation")]
+
+
+def _patent_citations(citations: list[tuple[etree._Element, dict[str, etree._Element]]]
+                      ) -> Iterable[PatentCitation]:
+    for citation, parts in citations:
+        patcit = parts.get("patcit")
         if patcit is None:
             continue
         number = patcit.get("dnum", "")
         if not number:
             document_id = _best_id([patcit])
             if document_id is not None:
-                number = "".join(document_id.findtext(tag, "").strip()
-                                 for tag in ("{*}country", "{*}doc-number", "{*}kind"))
+                found = children(document_id)
+                number = "".join(text_of(found, tag).strip()
+                                 for tag in ("country", "doc-number", "kind"))
         sequence = citation.get("sequence", "")
         yield PatentCitation(number, draft_date=parse_date(citation.get("cited-date", "")),
-                             citation_type=_citation_type(citation),
+                             citation_type=_citation_type(citation, parts),
                              order=int(sequence) if sequence.isdigit() else None)
 
 
-def _non_patent_citations(bib: etree._Element) -> Iterable[NonPatentCitation]:
-    for citation in bib.findall("{*}references-cited/{*}citation"):
-        nplcit = citation.find("{*}nplcit")
+def _non_patent_citations(citations: list[tuple[etree._Element, dict[str, etree._Element]]]
+                          ) -> Iterable[NonPatentCitation]:
+    for citation, parts in citations:
+        nplcit = parts.get("nplcit")
         if nplcit is None:
             continue
         sequence = citation.get("sequence", "")
@@ -497,7 +529,7 @@ def _non_patent_citations(bib: etree._Element) -> Iterable[NonPatentCitation]:
             pages = f"{first}-{last}" if first and last else first
         yield NonPatentCitation(
             draft_date=parse_date(citation.get("cited-date", "")),
-            citation_type=_citation_type(citation),
+            citation_type=_citation_type(citation, parts),
             order=int(sequence) if sequence.isdigit() else None,
             document_type=nplcit.get("npl-type", ""), author=author,
             # the full citation as printed when its parts are not given, so no text is lost

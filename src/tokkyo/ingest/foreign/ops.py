@@ -29,6 +29,7 @@ from lxml import etree
 from tokkyo.ingest.foreign import xmlsafe
 from tokkyo.ingest.foreign.docdb import (
     REFERENCE_FORMS,
+    children,
     document_number,
     fold,
     label,
@@ -36,6 +37,7 @@ from tokkyo.ingest.foreign.docdb import (
     parse_date,
     priorities,
     publication_of,
+    text_of,
 )
 from tokkyo.ingest.foreign.reading import DocumentKey, ForeignEvent, ForeignRead
 from tokkyo.model.documents import Claim, Paragraph, Publication
@@ -93,8 +95,10 @@ def _exchange_documents(root: etree._Element, result: ForeignRead) -> None:
                                f"{' only' if parts else ''}, no claims or description.")
 
 
-def _key(reference: etree._Element | None) -> tuple[str, str, str, etree._Element | None]:
-    """Country, number, kind and the document-id of a reference's preferred form."""
+def _key(reference: etree._Element | None
+         ) -> tuple[str, str, str, dict[str, etree._Element] | None]:
+    """Country, number, kind and the children (`children`) of the document-id of a
+    reference's preferred form."""
     if reference is None:
         return "", "", "", None
     found: dict[str, etree._Element] = {}
@@ -105,10 +109,11 @@ def _key(reference: etree._Element | None) -> tuple[str, str, str, etree._Elemen
                        next(iter(found.values()), None))
     if document_id is None:
         return "", "", "", None
-    country = document_id.findtext("{*}country", "").strip()
-    kind = document_id.findtext("{*}kind", "").strip()
-    number = document_number(country, document_id.findtext("{*}doc-number", "").strip(), kind)
-    return country, number, kind, document_id
+    parts = children(document_id)
+    country = text_of(parts, "country").strip()
+    kind = text_of(parts, "kind").strip()
+    number = document_number(country, text_of(parts, "doc-number").strip(), kind)
+    return country, number, kind, parts
 
 
 def _reference_publication(reference: etree._Element | None, *, family_id: str = "",
@@ -118,10 +123,10 @@ def _reference_publication(reference: etree._Element | None, *, family_id: str =
     _, application_number, _, application_id = _key(application)
     return Publication(
         country=country, kind=kind, st16_kind=kind, law=law_of(kind), number=number,
-        date=parse_date(document_id.findtext("{*}date", "")) if document_id is not None else None,
-        application_number=(application_id.findtext("{*}doc-number", "").strip()
+        date=parse_date(text_of(document_id, "date")) if document_id is not None else None,
+        application_number=(text_of(application_id, "doc-number").strip()
                             if application_id is not None else application_number),
-        filing_date=(parse_date(application_id.findtext("{*}date", ""))
+        filing_date=(parse_date(text_of(application_id, "date"))
                      if application_id is not None else None),
         title="", language="",
         priorities=priorities(member) if member is not None else (),
@@ -217,13 +222,14 @@ def legal_event(document: DocumentKey, legal: etree._Element) -> ForeignEvent:
     description followed by the event's detail fields (`Designated State(s): AT BE`).
     INPADOC's influence flag (`infl`, + or -) is not an ST.27 category and is kept in the
     description."""
-    code = legal.get("code", "").strip() or legal.findtext("{*}L008EP", "").strip()
-    date = legal.findtext("{*}L007EP", "").strip()
+    parts = children(legal)
+    code = legal.get("code", "").strip() or text_of(parts, "L008EP").strip()
+    date = text_of(parts, "L007EP").strip()
     if not date:
-        parsed = parse_date(legal.findtext("{*}L525EP", ""))
+        parsed = parse_date(text_of(parts, "L525EP"))
         date = parsed.isoformat() if parsed else ""
     details = []
-    group = legal.find("{*}L500EP")
+    group = parts.get("L500EP")
     if group is not None:
         for field in group:
             value = fold(field)
