@@ -75,21 +75,31 @@ class Element:
         return "".join(c if isinstance(c, str) else c.text() for c in self.children)
 
     def elements(self) -> Iterator[Element]:
-        return (c for c in self.children if isinstance(c, Element))
+        return iter([c for c in self.children if isinstance(c, Element)])
 
     def find(self, name: str) -> Element | None:
         """The first child element of that type."""
-        return next((c for c in self.elements() if c.name == name), None)
+        for child in self.children:
+            if isinstance(child, Element) and child.name == name:
+                return child
+        return None
 
     def findall(self, name: str) -> list[Element]:
-        return [c for c in self.elements() if c.name == name]
+        return [c for c in self.children if isinstance(c, Element) and c.name == name]
 
     def iter(self, name: str | None = None) -> Iterator[Element]:
-        """This element and its descendants in document order (of one type if named)."""
-        if name is None or self.name == name:
-            yield self
-        for child in self.elements():
-            yield from child.iter(name)
+        """This element and its descendants in document order (of one type if named).
+        Walked with a stack of the children still to visit, not by nested generators
+        (one per element, each resumed once per descendant)."""
+        pending: list[Element] = [self]
+        while pending:
+            element = pending.pop()
+            if name is None or element.name == name:
+                yield element
+            children = [c for c in element.children if isinstance(c, Element)]
+            if children:
+                children.reverse()
+                pending += children
 
 
 @dataclass
