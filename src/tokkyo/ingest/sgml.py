@@ -131,6 +131,14 @@ class _Builder:
         self.problems: list[str] = []
         self.expanded: dict[str, str] = {}
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        # how many open elements declare inclusions or exclusions (TR.DTD: none), so
+        # that `start` asks the open elements only when one does
+        self.marked = 0
+
+    def push(self, element: Element, decl: ElementDecl) -> None:
+        self.stack.append((element, decl))
+        if decl.inclusions or decl.exclusions:
+            self.marked += 1
 
     def position(self, index: int) -> tuple[int, int]:
         """Line and column of an offset, by bisection (elements are many; `_position`
@@ -194,21 +202,24 @@ class _Builder:
     # structure
     def close_top(self, index: int) -> None:
         element, decl = self.stack.pop()
+        if decl.inclusions or decl.exclusions:
+            self.marked -= 1
         if decl.pattern is not None:
-            sequence = "".join(f"<{c.name}>" for c in element.elements())
+            names = [c.name for c in element.children if isinstance(c, Element)]
+            sequence = f"<{'><'.join(names)}>" if names else ""
             if not decl.pattern.fullmatch(sequence):
-                names = ", ".join(c.name for c in element.elements()) or "nothing"
+                listed = ", ".join(names) or "nothing"
                 self.problems.append(
-                    f"line {element.line}: {element.name} holds {names}, which does not "
+                    f"line {element.line}: {element.name} holds {listed}, which does not "
                     "follow its content model in the DTD")
         if not self.stack:
             self.closed = True
 
     def excluded(self, child: str) -> bool:
-        return any(child in d.exclusions for _, d in self.stack)
+        return bool(self.marked) and any(child in d.exclusions for _, d in self.stack)
 
     def included(self, child: str) -> bool:
-        return any(child in d.inclusions for _, d in self.stack)
+        return bool(self.marked) and any(child in d.inclusions for _, d in self.stack)
 
     def start(self, tag: str, attributes: dict[str, str], index: int) -> None:
         decl = self.dtd.elements.get(tag)
@@ -216,7 +227,7 @@ class _Builder:
             raise self.fail(index, "sgml-invalid", f"element {tag} is not declared in the DTD")
         if self.root is None:
             self.root = Element(tag, attributes, *self.position(index))
-            self.stack.append((self.root, decl))
+            self.push(self.root, decl)
             return
         while True:
             if not self.stack:
@@ -232,13 +243,16 @@ class _Builder:
         element = Element(tag, attributes, *self.position(index))
         parent.children.append(element)
         if decl.content != "EMPTY":
-            self.stack.append((element, decl))
+            self.push(element, decl)
 
     def end(self, tag: str, index: int) -> None:
         if not tag:                               # </> closes the open element
             if not self.stack:
                 raise self.fail(index, "sgml-not-well-formed", "</> with no open element")
             tag = self.stack[-1][0].name
+        if self.stack and self.stack[-1][0].name == tag:     # the usual case: the open one
+            self.close_top(index)
+            return
         open_names = [e.name for e, _ in self.stack]
         if tag not in open_names:
             decl = self.dtd.elements.get(tag)
