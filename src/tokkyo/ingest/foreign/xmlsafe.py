@@ -129,7 +129,16 @@ def declared_entities(name: str, text: str) -> dict[str, str]:
     """The text entities of the internal subset, expanded (capped); external text
     entities fail with `external-entity`. NDATA entities and parameter entities that are
     not used in the document are left alone."""
-    doctype = _DOCTYPE.search(text, 0, 65536 * 4)
+    return _declared_entities(name, text, _doctype(text))
+
+
+def _doctype(text: str) -> re.Match[str] | None:
+    """The DOCTYPE declaration in the first 256 Ki characters."""
+    return _DOCTYPE.search(text, 0, 65536 * 4)
+
+
+def _declared_entities(name: str, text: str, doctype: re.Match[str] | None
+                       ) -> dict[str, str]:
     if doctype is None or not doctype.group("subset"):
         return {}
     subset_start = doctype.start("subset")
@@ -187,8 +196,12 @@ def resolve_references(name: str, text: str, table: Mapping[str, str]) -> str:
     """`&name;` replaced by its text from the internal subset or `table`; any other name
     fails with `unknown-entity` at its line and column. Markup-significant expansions
     (`&lt;`) are kept as character references so that they stay text."""
+    return _resolve_references(name, text, table, _doctype(text))
+
+
+def _resolve_references(name: str, text: str, table: Mapping[str, str],
+                        doctype: re.Match[str] | None) -> str:
     body_start = 0
-    doctype = _DOCTYPE.search(text, 0, 65536 * 4)
     if doctype is not None:
         body_start = doctype.end()
     skip = [(m.start(), m.end()) for m in _COMMENT_OR_CDATA.finditer(text, body_start)]
@@ -221,11 +234,14 @@ def prepared(name: str, data: bytes, entities: Mapping[str, str] | None = None) 
     """UTF-8 bytes lxml can parse exactly: decoded, entities resolved or refused, the
     XML declaration rewritten to UTF-8 (the DOCTYPE stays; it is never loaded)."""
     text = decode(name, data)
+    doctype = _doctype(text)                  # looked for once, for both steps
     table = dict(entities or {})
-    table.update(declared_entities(name, text))
+    table.update(_declared_entities(name, text, doctype))
     if "&" in text:
-        text = resolve_references(name, text, table)
-    text = _DECLARATION.sub('<?xml version="1.0" encoding="UTF-8"?>', text, count=1)
+        text = _resolve_references(name, text, table, doctype)
+    declaration = _DECLARATION.match(text)    # anchored at the start: what sub(count=1) did
+    if declaration is not None:
+        text = '<?xml version="1.0" encoding="UTF-8"?>' + text[declaration.end():]
     return text.encode("utf-8")
 
 
