@@ -48,7 +48,6 @@ from tokkyo.ingest.sgml_dtd import (
     _ATTRIBUTE,
     _ENTITY_REF,
     _NAME,
-    _NAME_RE,
     _SPACE,
     MAX_ENTITY_EXPANSION,
     Dtd,
@@ -60,7 +59,7 @@ from tokkyo.ingest.sgml_dtd import (
 
 # --- the document --------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class Element:
     """An element of the parsed document; `children` mixes elements and text strings."""
 
@@ -234,7 +233,9 @@ class _Builder:
                 raise self.fail(index, "sgml-not-well-formed", f"<{tag}> after the end of "
                                 f"the document element {self.root.name}")
             parent, parent_decl = self.stack[-1]
-            if (parent_decl.allows(tag) or self.included(tag)) and not self.excluded(tag):
+            # ElementDecl.allows, inlined: asked for every start tag
+            if ((tag in parent_decl.names or parent_decl.content == "ANY"
+                 or self.included(tag)) and not self.excluded(tag)):
                 break
             if not parent_decl.omit_end:
                 raise self.fail(index, "sgml-invalid", f"<{tag}> is not allowed in "
@@ -332,6 +333,8 @@ def _attributes(builder: _Builder, tag: str, body: str, index: int) -> dict[str,
     return out
 
 
+#: The characters a name starts with (`_NAME`): after "<", they open a start tag.
+_NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _START = re.compile(r"<(?P<name>" + _NAME + r")(?P<attrs>(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)>")
 _END = re.compile(r"</(?P<name>" + _NAME + r")?\s*>")
 
@@ -395,7 +398,27 @@ def parse(name: str, text: str, dtd: Dtd, *, format: str = "sgml") -> SgmlDocume
             builder.data(_record_ends(text, index, lt), index)
         if lt >= length:
             break
-        if text.startswith("</", lt):
+        # what follows "<" decides the markup: one character, looked at once
+        after = text[lt + 1:lt + 2]
+        if after in _NAME_START:
+            m = _START.match(text, lt)
+            if m is None:
+                raise _unreadable(name, text, lt, "start tag", format)
+            tag = m.group("name").upper()
+            attrs = m.group("attrs")
+            builder.start(tag, _attributes(builder, tag, attrs, lt) if attrs else {}, lt)
+            index = m.end()
+            decl = dtd.elements[tag]
+            if decl.content in ("CDATA", "RCDATA"):
+                close = text.find("</", index)
+                if close < 0:
+                    raise _fail(name, text, length, "truncated",
+                                f"the file ends inside {tag}", format)
+                chunk = text[index:close]
+                builder.stack[-1][0].children.append(
+                    builder.references(chunk, index) if decl.content == "RCDATA" else chunk)
+                index = close
+        elif after == "/":
             m = _END.match(text, lt)
             if m is None:
                 raise _unreadable(name, text, lt, "end tag", format)
@@ -409,29 +432,12 @@ def parse(name: str, text: str, dtd: Dtd, *, format: str = "sgml") -> SgmlDocume
         elif text.startswith("<![", lt):
             raise _fail(name, text, lt, "sgml-not-well-formed",
                         "marked sections are not supported", format)
-        elif text.startswith("<?", lt):
+        elif after == "?":
             close = text.find(">", lt)
             if close < 0:
                 raise _fail(name, text, lt, "truncated", "the file ends in a processing "
                             "instruction", format)
             index = close + 1
-        elif _NAME_RE.match(text, lt + 1):
-            m = _START.match(text, lt)
-            if m is None:
-                raise _unreadable(name, text, lt, "start tag", format)
-            tag = m.group("name").upper()
-            builder.start(tag, _attributes(builder, tag, m.group("attrs"), lt), lt)
-            index = m.end()
-            decl = dtd.elements[tag]
-            if decl.content in ("CDATA", "RCDATA"):
-                close = text.find("</", index)
-                if close < 0:
-                    raise _fail(name, text, length, "truncated",
-                                f"the file ends inside {tag}", format)
-                chunk = text[index:close]
-                builder.stack[-1][0].children.append(
-                    builder.references(chunk, index) if decl.content == "RCDATA" else chunk)
-                index = close
         else:
             builder.data("<", lt)                   # a "<" that opens no markup is data
             index = lt + 1
