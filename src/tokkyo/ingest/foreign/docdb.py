@@ -256,8 +256,10 @@ def children(element: etree._Element) -> dict[str, etree._Element]:
     found: dict[str, etree._Element] = {}
     for child in element:
         tag = child.tag
-        if isinstance(tag, str):
-            found.setdefault(tag[tag.find("}") + 1:], child)
+        if tag.__class__ is str:                  # an element (not a comment or PI)
+            local = tag.rpartition("}")[2]        # as xmlsafe.local names it
+            if local not in found:
+                found[local] = child
     return found
 
 
