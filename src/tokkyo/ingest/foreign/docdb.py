@@ -195,9 +195,12 @@ def label(publication: Publication) -> str:
 
 def publication_of(record: etree._Element, *, repaired: bool = False
                    ) -> tuple[Publication, list[str]]:
-    """One `exchange-document` (namespaces stripped) as a publication, with problem lines
+    """One `exchange-document` as a publication, with problem lines
     for what it carries that a publication cannot hold. Shared with the OPS reader, whose
-    biblio answers carry the same record."""
+    biblio answers carry the same record. Elements are matched by local name (`{*}name`):
+    DOCDB deliveries prefix some of them (`exch:`), OPS answers put all of them in the
+    exchange namespace, single records use none; the tree is read as it is, never
+    renamed."""
     problems: list[str] = []
     country, number, kind = _identity(record)
     number = document_number(country, number, kind)
