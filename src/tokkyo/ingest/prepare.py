@@ -71,5 +71,6 @@ def ready(item: SourceItem, parsed: Parsed, blobs: BlobStore) -> Ready:
         attachment_blobs = tuple(
             tuple((a.name, blobs.put(a.data) if a.data is not None else None, a.media_type,
                    len(a.data or b"")) for a in files) for files in payload.attachments)
-    return Ready(item.name, len(item.data), parsed, blobs.put(item.data),
-                 fingerprint(parsed, item.data), body_blobs, attachment_blobs)
+    blob = blobs.put(item.data)          # the SHA-256 of the bytes (content-addressed)
+    return Ready(item.name, len(item.data), parsed, blob, fingerprint(parsed, item.data, blob),
+                 body_blobs, attachment_blobs)

@@ -96,9 +96,11 @@ def _media_type(name: str) -> str:
             "WAV": "audio/wav", "MP3": "audio/mpeg"}.get(suffix, "application/octet-stream")
 
 
-def fingerprint(parsed: Parsed, data: bytes) -> str:
+def fingerprint(parsed: Parsed, data: bytes, sha256: str | None = None) -> str:
     """What decides "unchanged": JSON answers compare without their remainAccessCount,
-    e-filing packages by their files, whatever container brought them."""
+    e-filing packages by their files, whatever container brought them; anything else by
+    the SHA-256 of its bytes (`sha256`, when the caller has it already: the blob store
+    named the item's blob by it)."""
     if parsed.format == Format.API_JSON:
         result = dict(json.loads(data.decode("utf-8-sig"))["result"])
         result.pop("remainAccessCount", None)
@@ -106,4 +108,4 @@ def fingerprint(parsed: Parsed, data: bytes) -> str:
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     if parsed.format == Format.EFILING:
         return filing_package.fingerprint(data)
-    return hashlib.sha256(data).hexdigest()
+    return sha256 if sha256 is not None else hashlib.sha256(data).hexdigest()

@@ -48,7 +48,6 @@ from tokkyo.ingest.sgml_dtd import (
     _ATTRIBUTE,
     _ENTITY_REF,
     _NAME,
-    _NAME_RE,
     _SPACE,
     MAX_ENTITY_EXPANSION,
     Dtd,
@@ -60,7 +59,7 @@ from tokkyo.ingest.sgml_dtd import (
 
 # --- the document --------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class Element:
     """An element of the parsed document; `children` mixes elements and text strings."""
 
@@ -75,21 +74,31 @@ class Element:
         return "".join(c if isinstance(c, str) else c.text() for c in self.children)
 
     def elements(self) -> Iterator[Element]:
-        return (c for c in self.children if isinstance(c, Element))
+        return iter([c for c in self.children if isinstance(c, Element)])
 
     def find(self, name: str) -> Element | None:
         """The first child element of that type."""
-        return next((c for c in self.elements() if c.name == name), None)
+        for child in self.children:
+            if isinstance(child, Element) and child.name == name:
+                return child
+        return None
 
     def findall(self, name: str) -> list[Element]:
-        return [c for c in self.elements() if c.name == name]
+        return [c for c in self.children if isinstance(c, Element) and c.name == name]
 
     def iter(self, name: str | None = None) -> Iterator[Element]:
-        """This element and its descendants in document order (of one type if named)."""
-        if name is None or self.name == name:
-            yield self
-        for child in self.elements():
-            yield from child.iter(name)
+        """This element and its descendants in document order (of one type if named).
+        Walked with a stack of the children still to visit, not by nested generators
+        (one per element, each resumed once per descendant)."""
+        pending: list[Element] = [self]
+        while pending:
+            element = pending.pop()
+            if name is None or element.name == name:
+                yield element
+            children = [c for c in element.children if isinstance(c, Element)]
+            if children:
+                children.reverse()
+                pending += children
 
 
 @dataclass
@@ -121,6 +130,14 @@ class _Builder:
         self.problems: list[str] = []
         self.expanded: dict[str, str] = {}
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        # how many open elements declare inclusions or exclusions (TR.DTD: none), so
+        # that `start` asks the open elements only when one does
+        self.marked = 0
+
+    def push(self, element: Element, decl: ElementDecl) -> None:
+        self.stack.append((element, decl))
+        if decl.inclusions or decl.exclusions:
+            self.marked += 1
 
     def position(self, index: int) -> tuple[int, int]:
         """Line and column of an offset, by bisection (elements are many; `_position`
@@ -184,21 +201,24 @@ class _Builder:
     # structure
     def close_top(self, index: int) -> None:
         element, decl = self.stack.pop()
+        if decl.inclusions or decl.exclusions:
+            self.marked -= 1
         if decl.pattern is not None:
-            sequence = "".join(f"<{c.name}>" for c in element.elements())
+            names = [c.name for c in element.children if isinstance(c, Element)]
+            sequence = f"<{'><'.join(names)}>" if names else ""
             if not decl.pattern.fullmatch(sequence):
-                names = ", ".join(c.name for c in element.elements()) or "nothing"
+                listed = ", ".join(names) or "nothing"
                 self.problems.append(
-                    f"line {element.line}: {element.name} holds {names}, which does not "
+                    f"line {element.line}: {element.name} holds {listed}, which does not "
                     "follow its content model in the DTD")
         if not self.stack:
             self.closed = True
 
     def excluded(self, child: str) -> bool:
-        return any(child in d.exclusions for _, d in self.stack)
+        return bool(self.marked) and any(child in d.exclusions for _, d in self.stack)
 
     def included(self, child: str) -> bool:
-        return any(child in d.inclusions for _, d in self.stack)
+        return bool(self.marked) and any(child in d.inclusions for _, d in self.stack)
 
     def start(self, tag: str, attributes: dict[str, str], index: int) -> None:
         decl = self.dtd.elements.get(tag)
@@ -206,14 +226,16 @@ class _Builder:
             raise self.fail(index, "sgml-invalid", f"element {tag} is not declared in the DTD")
         if self.root is None:
             self.root = Element(tag, attributes, *self.position(index))
-            self.stack.append((self.root, decl))
+            self.push(self.root, decl)
             return
         while True:
             if not self.stack:
                 raise self.fail(index, "sgml-not-well-formed", f"<{tag}> after the end of "
                                 f"the document element {self.root.name}")
             parent, parent_decl = self.stack[-1]
-            if (parent_decl.allows(tag) or self.included(tag)) and not self.excluded(tag):
+            # ElementDecl.allows, inlined: asked for every start tag
+            if ((tag in parent_decl.names or parent_decl.content == "ANY"
+                 or self.included(tag)) and not self.excluded(tag)):
                 break
             if not parent_decl.omit_end:
                 raise self.fail(index, "sgml-invalid", f"<{tag}> is not allowed in "
@@ -222,13 +244,16 @@ class _Builder:
         element = Element(tag, attributes, *self.position(index))
         parent.children.append(element)
         if decl.content != "EMPTY":
-            self.stack.append((element, decl))
+            self.push(element, decl)
 
     def end(self, tag: str, index: int) -> None:
         if not tag:                               # </> closes the open element
             if not self.stack:
                 raise self.fail(index, "sgml-not-well-formed", "</> with no open element")
             tag = self.stack[-1][0].name
+        if self.stack and self.stack[-1][0].name == tag:     # the usual case: the open one
+            self.close_top(index)
+            return
         open_names = [e.name for e, _ in self.stack]
         if tag not in open_names:
             decl = self.dtd.elements.get(tag)
@@ -308,6 +333,8 @@ def _attributes(builder: _Builder, tag: str, body: str, index: int) -> dict[str,
     return out
 
 
+#: The characters a name starts with (`_NAME`): after "<", they open a start tag.
+_NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _START = re.compile(r"<(?P<name>" + _NAME + r")(?P<attrs>(?:[^<>\"']|\"[^\"]*\"|'[^']*')*)>")
 _END = re.compile(r"</(?P<name>" + _NAME + r")?\s*>")
 
@@ -371,7 +398,27 @@ def parse(name: str, text: str, dtd: Dtd, *, format: str = "sgml") -> SgmlDocume
             builder.data(_record_ends(text, index, lt), index)
         if lt >= length:
             break
-        if text.startswith("</", lt):
+        # what follows "<" decides the markup: one character, looked at once
+        after = text[lt + 1:lt + 2]
+        if after in _NAME_START:
+            m = _START.match(text, lt)
+            if m is None:
+                raise _unreadable(name, text, lt, "start tag", format)
+            tag = m.group("name").upper()
+            attrs = m.group("attrs")
+            builder.start(tag, _attributes(builder, tag, attrs, lt) if attrs else {}, lt)
+            index = m.end()
+            decl = dtd.elements[tag]
+            if decl.content in ("CDATA", "RCDATA"):
+                close = text.find("</", index)
+                if close < 0:
+                    raise _fail(name, text, length, "truncated",
+                                f"the file ends inside {tag}", format)
+                chunk = text[index:close]
+                builder.stack[-1][0].children.append(
+                    builder.references(chunk, index) if decl.content == "RCDATA" else chunk)
+                index = close
+        elif after == "/":
             m = _END.match(text, lt)
             if m is None:
                 raise _unreadable(name, text, lt, "end tag", format)
@@ -385,29 +432,12 @@ def parse(name: str, text: str, dtd: Dtd, *, format: str = "sgml") -> SgmlDocume
         elif text.startswith("<![", lt):
             raise _fail(name, text, lt, "sgml-not-well-formed",
                         "marked sections are not supported", format)
-        elif text.startswith("<?", lt):
+        elif after == "?":
             close = text.find(">", lt)
             if close < 0:
                 raise _fail(name, text, lt, "truncated", "the file ends in a processing "
                             "instruction", format)
             index = close + 1
-        elif _NAME_RE.match(text, lt + 1):
-            m = _START.match(text, lt)
-            if m is None:
-                raise _unreadable(name, text, lt, "start tag", format)
-            tag = m.group("name").upper()
-            builder.start(tag, _attributes(builder, tag, m.group("attrs"), lt), lt)
-            index = m.end()
-            decl = dtd.elements[tag]
-            if decl.content in ("CDATA", "RCDATA"):
-                close = text.find("</", index)
-                if close < 0:
-                    raise _fail(name, text, length, "truncated",
-                                f"the file ends inside {tag}", format)
-                chunk = text[index:close]
-                builder.stack[-1][0].children.append(
-                    builder.references(chunk, index) if decl.content == "RCDATA" else chunk)
-                index = close
         else:
             builder.data("<", lt)                   # a "<" that opens no markup is data
             index = lt + 1

@@ -175,12 +175,26 @@ class _Reader:
         self.root = document.root
         self.problems: list[str] = []
         self.label = name
+        # every element in document order, and the document element's children by name
+        # (the first of each): walked and looked up once, not once per question
+        self.elements = list(self.root.iter())
+        self.top: dict[str, Element] = {}
+        for child in self.root.children:
+            if isinstance(child, Element):
+                self.top.setdefault(child.name, child)
 
     def text(self, element: Element | None) -> str:
         return _clean(element.text()) if element is not None else ""
 
     def child_text(self, parent: Element, tag: str) -> str:
         return self.text(parent.find(tag))
+
+    def find(self, tag: str) -> Element | None:
+        """The document element's first child `tag` (`Element.find`, from the index)."""
+        return self.top.get(tag)
+
+    def top_text(self, tag: str) -> str:
+        return self.text(self.top.get(tag))
 
     def problem(self, sentence: str) -> None:
         self.problems.append(f"Trademark gazette {self.label}: {sentence}")
@@ -210,7 +224,7 @@ class _Reader:
         return ad_date or era_date
 
     def number(self) -> tuple[str, bool]:
-        element = self.root.find("REGISTRATION-NUMBER")
+        element = self.find("REGISTRATION-NUMBER")
         printed = self.text(element)
         compact = normalise_digits(printed).replace(" ", "")
         m = _REGISTRATION.search(compact) or _PRINTED_REGISTRATION.search(compact)
@@ -234,20 +248,19 @@ class _Reader:
         return number, protection
 
     def read(self) -> TrademarkGazetteRead:
-        root = self.root
         number, protection = self.number()
         self.label = number
         self.problems += [f"Trademark gazette {number}: {p}" for p in self.document.problems]
-        country = self.child_text(root, "PUBLICATION-COUNTRY")
+        country = self.top_text("PUBLICATION-COUNTRY")
         if country and "JP" not in normalise_digits(country):
             self.problem(f"the publishing office is {country!r}, not the JPO")
-        gazette = self.child_text(root, "KIND-OF-OFFICIAL-GAZETTE")
+        gazette = self.top_text("KIND-OF-OFFICIAL-GAZETTE")
         if gazette and gazette != "商標公報":
             self.problem(f"the gazette is a {gazette!r}, read as a trademark gazette (商標公報)")
         files, notations, images, sounds = self.files()
         info, classifications = self.trademark(protection, images, sounds)
         application = ""
-        printed_application = self.child_text(root, "APPLICATION-NUMBER")
+        printed_application = self.top_text("APPLICATION-NUMBER")
         if printed_application:
             try:
                 application = parse_one(printed_application.split("（")[0].split("(")[0],
@@ -258,17 +271,17 @@ class _Reader:
         else:
             self.problem("the gazette gives no application number")
         explanation = "\n".join(
-            t for t in (self.child_text(root, "DETAIL-EXPLANATION-OF-THE-TRADEMARK"),
-                        self.child_text(root, "DETAIL-EXPLANATION-OF-THE-DEFENSIVE-MARK")) if t)
+            t for t in (self.top_text("DETAIL-EXPLANATION-OF-THE-TRADEMARK"),
+                        self.top_text("DETAIL-EXPLANATION-OF-THE-DEFENSIVE-MARK")) if t)
         publication = Publication(
             country="JP", kind="TM", st16_kind="", law=Law.TRADEMARK, number=number,
-            date=self.date(root.find("PUBLICATION-DATE"), "publication date"),
+            date=self.date(self.find("PUBLICATION-DATE"), "publication date"),
             application_number=application,
-            filing_date=self.date(root.find("FILING-DATE"), "filing date"),
+            filing_date=self.date(self.find("FILING-DATE"), "filing date"),
             title=info.display, abstract=explanation, language="ja",
             parties=self.parties(), priorities=self.priorities(),
             classifications=classifications, registration_number=number,
-            registration_date=self.date(root.find("REGISTRATION-DATE"), "registration date"),
+            registration_date=self.date(self.find("REGISTRATION-DATE"), "registration date"),
             trademark=info)
         self.unread()
         return TrademarkGazetteRead(FORMAT, publication, files, notations, self.problems)
@@ -282,7 +295,7 @@ class _Reader:
         images: list[str] = []
         sounds: list[str] = []
         used: set[str] = set()
-        for element in self.root.iter():
+        for element in self.elements:
             entity = element.attributes.get("FILE-NAME")
             if entity is None:
                 continue
@@ -305,10 +318,10 @@ class _Reader:
     def trademark(self, protection: bool, images: tuple[str, ...], sounds: tuple[str, ...]
                   ) -> tuple[TrademarkInfo, tuple[Classification, ...]]:
         root = self.root
-        mark = root.find("TRADEMARK")
+        mark = self.find("TRADEMARK")
         kind_attr = mark.attributes.get("KIND-OF-TRADEMARK", "") if mark else ""
         character = self.child_text(mark, "CHARACTER") if mark else ""
-        indication = self.child_text(root, "TRADEMARK-FOR-INDICATION")
+        indication = self.top_text("TRADEMARK-FOR-INDICATION")
         display = character or indication
         if character and indication and character != indication:
             self.problem(f"the mark text for indication {indication!r} differs from the "
@@ -334,15 +347,15 @@ class _Reader:
         regional = flags.get("REGIONAL-TRADEMARK-INDICATION", {}).get(
             "REGIONAL-TRADEMARK-FLAG") == "TRUE"
         for element, provision in _PROVISIONS.items():
-            found = root.find(element)
+            found = self.find(element)
             if found is not None and any(v == "TRUE" for v in found.attributes.values()):
                 self.problem(f"the registration applies {provision}, which tokkyo's model "
                              "cannot hold")
         readings = tuple(r.strip() for r in
-                         self.child_text(root, "PRONUNCIATION").split("、") if r.strip())
+                         self.top_text("PRONUNCIATION").split("、") if r.strip())
         goods, classifications = self.goods()
         vienna_printed = [v.strip() for v in
-                          self.child_text(root, "VIENNA-FIGURE-CLASSIFICATION").split("；")
+                          self.top_text("VIENNA-FIGURE-CLASSIFICATION").split("；")
                           if v.strip()]
         vienna = tuple(normalise_digits(v).replace(" ", "") for v in vienna_printed)
         classifications += tuple(Classification(Scheme.VIENNA, code, raw=raw)
@@ -354,17 +367,16 @@ class _Reader:
         return info, classifications
 
     def goods(self) -> tuple[tuple[GoodsServices, ...], tuple[Classification, ...]]:
-        root = self.root
-        block = root.find("CLASS-OF-GOODS-AND-SERVICE")
-        if block is None and root.find("REPLACED-CLASS-OF-GOODS") is not None:
-            block = root.find("REPLACED-CLASS-OF-GOODS")
-        before = root.find("BEFORE-REPLACED-CLASS-OF-GOODS")
+        block = self.find("CLASS-OF-GOODS-AND-SERVICE")
+        if block is None and self.find("REPLACED-CLASS-OF-GOODS") is not None:
+            block = self.find("REPLACED-CLASS-OF-GOODS")
+        before = self.find("BEFORE-REPLACED-CLASS-OF-GOODS")
         if before is not None:
             self.problem(f"the goods before their replacement ({self.text(before)[:200]!r}) "
                          "are not stored")
         japanese = block is not None and block.attributes.get("CLASSIFICATION") == "JAPANESE"
         similar: dict[str, list[tuple[str, str]]] = {}
-        group_block = root.find("SIMILAR-GROUP-CODE-GROUP")
+        group_block = self.find("SIMILAR-GROUP-CODE-GROUP")
         for group in group_block.findall("SIMILAR-GROUP") if group_block else []:
             cls = self.class_code(self.child_text(group, "SIMILAR-GROUP-CLASSIFICATION"))
             for printed in self.child_text(group, "SIMILAR-GROUP-CODE").split("、"):
@@ -391,7 +403,7 @@ class _Reader:
             if cls not in classes:
                 self.problem(f"similar group codes are given for class {cls}, which has no "
                              "goods or services; they are kept as classifications only")
-        stated = normalise_digits(self.child_text(root, "NUMBER-OF-GOODS-SERVICE-CLASS"))
+        stated = normalise_digits(self.top_text("NUMBER-OF-GOODS-SERVICE-CLASS"))
         if stated.isdigit() and int(stated) != len(goods):
             self.problem(f"the gazette says it has {stated} classes of goods and services "
                          f"but lists {len(goods)}")
@@ -408,7 +420,7 @@ class _Reader:
         return m["cls"].zfill(2)
 
     def parties(self) -> tuple[Party, ...]:
-        group = self.root.find("RIGHT-HOLDER-GROUP")
+        group = self.find("RIGHT-HOLDER-GROUP")
         parties: list[Party] = []
         for sequence, element in enumerate(group.elements() if group else [], 1):
             name = self.child_text(element, "NAME")
@@ -432,7 +444,7 @@ class _Reader:
         return tuple(parties)
 
     def priorities(self) -> tuple[Priority, ...]:
-        article = self.root.find("PARIS-PRIORITY-CLAIM-ARTICLE")
+        article = self.find("PARIS-PRIORITY-CLAIM-ARTICLE")
         out: list[Priority] = []
         for group in article.findall("PARIS-PRIORITY-GROUP") if article else []:
             # paris_country: the country as printed (a Japanese name); there is no ST.3 code
@@ -445,7 +457,7 @@ class _Reader:
 
     def unread(self) -> None:
         """A problem line for each text-bearing element this reader does not store."""
-        for element in self.root.iter():
+        for element in self.elements:
             if element.name in _READ or element.name in IGNORED or element is self.root:
                 continue
             own = _clean("".join(c for c in element.children if isinstance(c, str)))
@@ -456,7 +468,7 @@ class _Reader:
             self.problem(f"{element.name} {own[:200]!r} is not stored")
         for tag, what in (("EXAMINER-GROUP", "examiner"),
                           ("APPEAL-EXAMINER-GROUP", "appeal examiner")):
-            group = self.root.find(tag)
+            group = self.find(tag)
             names = [self.text(n) for n in group.iter("NAME")] if group else []
             titles = [self.text(t) for t in group.iter("OFFICIAL-TITLE")] if group else []
             if names or titles:

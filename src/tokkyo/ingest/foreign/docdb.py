@@ -102,7 +102,6 @@ def read(name: str, data: bytes, *, tolerant: bool = False) -> ForeignRead:
                 delivery = element.get("file", "")
                 continue
             records += 1
-            strip_namespaces(element)
             _record(element, result, repaired)
     except xmlsafe.ParseFailure as failure:
         if not result.repairs:
@@ -154,16 +153,6 @@ def _in_original(failure: xmlsafe.ParseFailure, repair: Repair) -> xmlsafe.Parse
                                 format=FORMAT)
 
 
-def strip_namespaces(element: etree._Element) -> None:
-    """Element names without their namespace: DOCDB deliveries prefix some elements
-    (`exch:`), single records and OPS answers use other or no namespaces, and the
-    reading code should not care."""
-    for item in element.iter():
-        tag = item.tag
-        if isinstance(tag, str) and tag.startswith("{"):
-            item.tag = tag.rsplit("}", 1)[1]
-
-
 def _record(record: etree._Element, result: ForeignRead, repaired: bool) -> None:
     status = record.get("status", "C")
     if status == "D":
@@ -179,7 +168,7 @@ def _record(record: etree._Element, result: ForeignRead, repaired: bool) -> None
     publication, problems = publication_of(record, repaired=repaired)
     result.publications.append(publication)
     result.problems.extend(problems)
-    if not any(record.iter("claims", "description")):
+    if not any(record.iter("{*}claims", "{*}description")):
         missing = "" if publication.abstract else " and no abstract"
         result.problems.append(f"{label(publication)}: a DOCDB bibliographic record: no "
                                f"claims or description{missing}.")
@@ -190,11 +179,12 @@ def _identity(record: etree._Element) -> tuple[str, str, str]:
     number = record.get("doc-number", "")
     kind = record.get("kind", "")
     if not (country and number):
-        found = _best_id(record.findall("bibliographic-data/publication-reference"))
+        found = _best_id(record.findall("{*}bibliographic-data/{*}publication-reference"))
         if found is not None:
-            country = country or found.findtext("country", "").strip()
-            number = number or found.findtext("doc-number", "").strip()
-            kind = kind or found.findtext("kind", "").strip()
+            parts = children(found)
+            country = country or text_of(parts, "country").strip()
+            number = number or text_of(parts, "doc-number").strip()
+            kind = kind or text_of(parts, "kind").strip()
     return country, number, kind
 
 
@@ -205,22 +195,25 @@ def label(publication: Publication) -> str:
 
 def publication_of(record: etree._Element, *, repaired: bool = False
                    ) -> tuple[Publication, list[str]]:
-    """One `exchange-document` (namespaces stripped) as a publication, with problem lines
+    """One `exchange-document` as a publication, with problem lines
     for what it carries that a publication cannot hold. Shared with the OPS reader, whose
-    biblio answers carry the same record."""
+    biblio answers carry the same record. Elements are matched by local name (`{*}name`):
+    DOCDB deliveries prefix some of them (`exch:`), OPS answers put all of them in the
+    exchange namespace, single records use none; the tree is read as it is, never
+    renamed."""
     problems: list[str] = []
     country, number, kind = _identity(record)
     number = document_number(country, number, kind)
-    bib = record.find("bibliographic-data")
+    bib = record.find("{*}bibliographic-data")
     if bib is None:
         bib = etree.Element("bibliographic-data")
-    published = _best_id(bib.findall("publication-reference"))
+    published = _best_id(bib.findall("{*}publication-reference"))
     date = parse_date(record.get("date-publ") or
-                      (published.findtext("date", "") if published is not None else ""))
-    application = _best_id(bib.findall("application-reference"))
-    filed = _first_date(bib.findall("application-reference"))
-    titles = [(_lang(t), fold(t)) for t in bib.findall("invention-title")]
-    abstracts = [(_lang(a), _abstract_text(a)) for a in record.findall("abstract")]
+                      (published.findtext("{*}date", "") if published is not None else ""))
+    application = _best_id(bib.findall("{*}application-reference"))
+    filed = _first_date(bib.findall("{*}application-reference"))
+    titles = [(_lang(t), fold(t)) for t in bib.findall("{*}invention-title")]
+    abstracts = [(_lang(a), _abstract_text(a)) for a in record.findall("{*}abstract")]
     title_lang, title = _pick(titles, ())
     abstract_lang, abstract = _pick(abstracts, (title_lang,) if title_lang else ())
     others = tuple(LocalText("title", lang, text) for lang, text in titles
@@ -228,34 +221,56 @@ def publication_of(record: etree._Element, *, repaired: bool = False
         LocalText("abstract", lang, text) for lang, text in abstracts
         if (lang, text) != (abstract_lang, abstract))
     language = (title_lang or abstract_lang
-                or bib.findtext("language-of-publication", "").strip().lower())
+                or bib.findtext("{*}language-of-publication", "").strip().lower())
+    citations = _citations(bib)
     publication = Publication(
         country=country, kind=kind, st16_kind=kind, law=law_of(kind), number=number,
         date=date,
-        application_number=(application.findtext("doc-number", "").strip()
+        application_number=(application.findtext("{*}doc-number", "").strip()
                             if application is not None else ""),
         filing_date=filed,
         title=title, abstract=abstract, language=language,
         parties=parties(bib),
         priorities=priorities(bib),
         classifications=classifications(bib, problems, f"{country} {number} {kind}"),
-        patent_citations=tuple(_patent_citations(bib)),
-        non_patent_citations=tuple(_non_patent_citations(bib)),
+        patent_citations=tuple(_patent_citations(citations)),
+        non_patent_citations=tuple(_non_patent_citations(citations)),
         family_id=record.get("family-id", ""),
         repaired=repaired,
         other_texts=others,
     )
     name = label(publication)
-    family = record.findall("patent-family/family-member")
+    family = record.findall("{*}patent-family/{*}family-member")
     if family:
         problems.append(f"{name}: the record lists {len(family)} family members "
                         "(patent-family), which a publication does not hold; the family id "
                         f"{publication.family_id or '(none)'} links those tokkyo holds.")
-    states = bib.findall("designation-of-states//country")
+    states = bib.findall("{*}designation-of-states//{*}country")
     if states:
         problems.append(f"{name}: {len(states)} designated states (designation-of-states) "
                         "are not kept.")
     return publication, problems
+
+
+def children(element: etree._Element) -> dict[str, etree._Element]:
+    """An element's child elements by local name, the first of each name: what
+    `find("{*}name")` returns, for all names in one pass over the children (a find per
+    name costs several times more, and records ask for most of their children)."""
+    found: dict[str, etree._Element] = {}
+    for child in element:
+        tag = child.tag
+        if tag.__class__ is str:                  # an element (not a comment or PI)
+            local = tag.rpartition("}")[2]        # as xmlsafe.local names it
+            if local not in found:
+                found[local] = child
+    return found
+
+
+def text_of(found: dict[str, etree._Element], name: str) -> str:
+    """The text of the child `name` in `children(...)`'s answer, "" when it is absent or
+    empty: what `findtext("{*}name", "")` returns."""
+    child = found.get(name)
+    return (child.text or "") if child is not None else ""
 
 
 def fold(element: etree._Element) -> str:
@@ -264,7 +279,7 @@ def fold(element: etree._Element) -> str:
 
 
 def _abstract_text(abstract: etree._Element) -> str:
-    paragraphs = abstract.findall("p")
+    paragraphs = abstract.findall("{*}p")
     if not paragraphs:
         return fold(abstract)
     return "\n".join(text for text in (fold(p) for p in paragraphs) if text)
@@ -297,7 +312,7 @@ def _ids(references: Iterable[etree._Element]) -> dict[str, etree._Element]:
     reference element, OPS several document-ids in one reference)."""
     found: dict[str, etree._Element] = {}
     for reference in references:
-        for document_id in reference.findall("document-id"):
+        for document_id in reference.findall("{*}document-id"):
             found.setdefault(_form(reference, document_id), document_id)
     return found
 
@@ -307,7 +322,7 @@ def _first_date(references: Iterable[etree._Element]) -> dt.date | None:
     found = _ids(references)
     for form in (*REFERENCE_FORMS, *found):
         if form in found:
-            date = parse_date(found[form].findtext("date", ""))
+            date = parse_date(found[form].findtext("{*}date", ""))
             if date is not None:
                 return date
     return None
@@ -324,13 +339,14 @@ def _best_id(references: Iterable[etree._Element]) -> etree._Element | None:
 def priorities(bib: etree._Element) -> tuple[Priority, ...]:
     """Priority claims in their `docdb` form (else `epodoc`, else `original`): DOCDB lists
     each claim once per form, OPS gives each claim its forms as document-ids."""
-    claims = bib.findall("priority-claims/priority-claim") or bib.findall("priority-claim")
+    claims = (bib.findall("{*}priority-claims/{*}priority-claim")
+              or bib.findall("{*}priority-claim"))
     if not claims:
         return ()
     if all(claim.get("data-format") for claim in claims):
         present = {claim.get("data-format") for claim in claims}
         form = next((f for f in REFERENCE_FORMS if f in present), None)
-        chosen = [(claim.find("document-id"), claim.get("data-format", ""))
+        chosen = [(claim.find("{*}document-id"), claim.get("data-format", ""))
                   for claim in claims if claim.get("data-format") == form]
     else:
         chosen = []
@@ -345,12 +361,13 @@ def priorities(bib: etree._Element) -> tuple[Priority, ...]:
     for document_id, form in chosen:
         if document_id is None:
             continue
-        country = document_id.findtext("country", "").strip()
-        number = document_id.findtext("doc-number", "").strip()
+        parts = children(document_id)
+        country = text_of(parts, "country").strip()
+        number = text_of(parts, "doc-number").strip()
         if not country and form == "epodoc" and len(number) > 2 and number[:2].isalpha():
             country, number = number[:2], number[2:]
         out.append(Priority(paris_application_number=number,
-                            paris_date=parse_date(document_id.findtext("date", "")),
+                            paris_date=parse_date(text_of(parts, "date")),
                             paris_country=country))
     return tuple(out)
 
@@ -365,15 +382,18 @@ def chosen_parties(group: Iterable[etree._Element]) -> list[etree._Element]:
     return items
 
 
+_PARTY_PATHS = ((PartyRole.APPLICANT, "{*}applicant", "{*}applicant-name/{*}name"),
+                (PartyRole.INVENTOR, "{*}inventor", "{*}inventor-name/{*}name"),
+                (PartyRole.ATTORNEY, "{*}agent", "{*}agent-name/{*}name"))
+
+
 def parties(bib: etree._Element) -> tuple[Party, ...]:
     out: list[Party] = []
-    for role, tag, name_tag in ((PartyRole.APPLICANT, "applicant", "applicant-name"),
-                                (PartyRole.INVENTOR, "inventor", "inventor-name"),
-                                (PartyRole.ATTORNEY, "agent", "agent-name")):
+    for role, tag, name_path in _PARTY_PATHS:
         for item in chosen_parties(bib.iter(tag)):
-            name_element = item.find(f"{name_tag}/name")
+            name_element = item.find(name_path)
             if name_element is None:
-                name_element = item.find(".//name")
+                name_element = item.find(".//{*}name")
             name = fold(name_element) if name_element is not None else fold(item)
             sequence = item.get("sequence", "")
             out.append(Party(role, name.rstrip(" ,"),
@@ -386,7 +406,7 @@ def classifications(bib: etree._Element, problems: list[str], name: str
     """IPC (edition 1–7), IPCR, CPC (also inside combination sets) and other schemes,
     each entry as listed."""
     out: list[Classification] = []
-    for ipc in bib.findall("classification-ipc"):
+    for ipc in bib.findall("{*}classification-ipc"):
         for element in ipc:
             tag = xmlsafe.local(element.tag)
             if tag not in ("main-classification", "further-classification", "text"):
@@ -400,8 +420,8 @@ def classifications(bib: etree._Element, problems: list[str], name: str
                     f"{match['subgroup'].ljust(2, '0')}")
             out.append(Classification(Scheme.IPC, code, main=tag == "main-classification",
                                       raw=raw))
-    for element in bib.findall("classifications-ipcr/classification-ipcr"):
-        raw = (element.findtext("text") or "").strip()
+    for element in bib.findall("{*}classifications-ipcr/{*}classification-ipcr"):
+        raw = (element.findtext("{*}text") or "").strip()
         try:
             code = normalise_ipc(raw)
         except ClassificationError:
@@ -413,11 +433,11 @@ def classifications(bib: etree._Element, problems: list[str], name: str
     # CPC combination sets (`combination-set/combination-rank/patent-classification`)
     # are read in document order with the plain codes: each code is searchable, only the
     # grouping is lost, and the problem line says so.
-    for element in bib.findall("patent-classifications//patent-classification"):
+    for element in bib.findall("{*}patent-classifications//{*}patent-classification"):
         found = _patent_classification(element, problems, name)
         if found is not None:
             out.append(found)
-    sets = bib.findall("patent-classifications/combination-set")
+    sets = bib.findall("{*}patent-classifications/{*}combination-set")
     if sets:
         problems.append(f"{name}: {len(sets)} CPC combination sets are kept as their "
                         "separate codes; which codes combine is not held.")
@@ -426,18 +446,19 @@ def classifications(bib: etree._Element, problems: list[str], name: str
 
 def _patent_classification(element: etree._Element, problems: list[str], name: str
                            ) -> Classification | None:
-    scheme_element = element.find("classification-scheme")
+    found = children(element)
+    scheme_element = found.get("classification-scheme")
     scheme = scheme_element.get("scheme", "") if scheme_element is not None else ""
     office = scheme_element.get("office", "") if scheme_element is not None else ""
-    raw = (element.findtext("classification-symbol") or "").strip()
+    raw = text_of(found, "classification-symbol").strip()
     if not raw:
-        parts = [element.findtext(tag, "").strip()
+        parts = [text_of(found, tag).strip()
                  for tag in ("section", "class", "subclass", "main-group", "subgroup")]
         raw = f"{''.join(parts[:3])}{parts[3]}/{parts[4]}" if all(parts) else ""
     if not raw:
         problems.append(f"{name}: a {scheme or 'classification'} entry without a symbol.")
         return None
-    main = element.findtext("symbol-position", "").strip() == "F"
+    main = text_of(found, "symbol-position").strip() == "F"
     if scheme.upper().startswith("CPC"):
         cpc = _CPC.match(raw)
         if cpc is None:
@@ -455,54 +476,65 @@ def _patent_classification(element: etree._Element, problems: list[str], name: s
                           facet=office)
 
 
-def _citation_type(citation: etree._Element) -> str:
+def _citation_type(citation: etree._Element, parts: dict[str, etree._Element]) -> str:
     phase = citation.get("cited-phase", "")
-    category = citation.findtext("category", "").strip()
+    category = text_of(parts, "category").strip()
     return f"{phase} {category}".strip()
 
 
-def _patent_citations(bib: etree._Element) -> Iterable[PatentCitation]:
-    for citation in bib.findall("references-cited/citation"):
-        patcit = citation.find("patcit")
+def _citations(bib: etree._Element) -> list[tuple[etree._Element, dict[str, etree._Element]]]:
+    """The record's citations, each with its children by name (read once for the patent
+    and the non-patent citations)."""
+    return [(citation, children(citation))
+            for citation in bib.findall("{*}references-cited/{*}citation")]
+
+
+def _patent_citations(citations: list[tuple[etree._Element, dict[str, etree._Element]]]
+                      ) -> Iterable[PatentCitation]:
+    for citation, parts in citations:
+        patcit = parts.get("patcit")
         if patcit is None:
             continue
         number = patcit.get("dnum", "")
         if not number:
             document_id = _best_id([patcit])
             if document_id is not None:
-                number = "".join(document_id.findtext(tag, "").strip()
+                found = children(document_id)
+                number = "".join(text_of(found, tag).strip()
                                  for tag in ("country", "doc-number", "kind"))
         sequence = citation.get("sequence", "")
         yield PatentCitation(number, draft_date=parse_date(citation.get("cited-date", "")),
-                             citation_type=_citation_type(citation),
+                             citation_type=_citation_type(citation, parts),
                              order=int(sequence) if sequence.isdigit() else None)
 
 
-def _non_patent_citations(bib: etree._Element) -> Iterable[NonPatentCitation]:
-    for citation in bib.findall("references-cited/citation"):
-        nplcit = citation.find("nplcit")
+def _non_patent_citations(citations: list[tuple[etree._Element, dict[str, etree._Element]]]
+                          ) -> Iterable[NonPatentCitation]:
+    for citation, parts in citations:
+        nplcit = parts.get("nplcit")
         if nplcit is None:
             continue
         sequence = citation.get("sequence", "")
-        text = fold(nplcit.find("text")) if nplcit.find("text") is not None else fold(nplcit)
-        source = nplcit.find("article")
+        text_element = nplcit.find("{*}text")
+        text = fold(text_element) if text_element is not None else fold(nplcit)
+        source = nplcit.find("{*}article")
         if source is None:
-            source = nplcit.find("online")
+            source = nplcit.find("{*}online")
         author = title = serial = issue = pages = ""
         if source is not None:
-            author = "; ".join(fold(a) for a in source.findall("author/name"))
-            title_element = source.find("atl")
+            author = "; ".join(fold(a) for a in source.findall("{*}author/{*}name"))
+            title_element = source.find("{*}atl")
             if title_element is None:
-                title_element = source.find("online-title")
+                title_element = source.find("{*}online-title")
             title = fold(title_element) if title_element is not None else ""
-            serial = source.findtext("serial/sertitle", "").strip()
-            issue = (source.findtext(".//sdate", "") or "").strip()
-            first = source.findtext("location/pp/ppf", "").strip()
-            last = source.findtext("location/pp/ppl", "").strip()
+            serial = source.findtext("{*}serial/{*}sertitle", "").strip()
+            issue = (source.findtext(".//{*}sdate", "") or "").strip()
+            first = source.findtext("{*}location/{*}pp/{*}ppf", "").strip()
+            last = source.findtext("{*}location/{*}pp/{*}ppl", "").strip()
             pages = f"{first}-{last}" if first and last else first
         yield NonPatentCitation(
             draft_date=parse_date(citation.get("cited-date", "")),
-            citation_type=_citation_type(citation),
+            citation_type=_citation_type(citation, parts),
             order=int(sequence) if sequence.isdigit() else None,
             document_type=nplcit.get("npl-type", ""), author=author,
             # the full citation as printed when its parts are not given, so no text is lost

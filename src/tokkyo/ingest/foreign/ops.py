@@ -29,6 +29,7 @@ from lxml import etree
 from tokkyo.ingest.foreign import xmlsafe
 from tokkyo.ingest.foreign.docdb import (
     REFERENCE_FORMS,
+    children,
     document_number,
     fold,
     label,
@@ -36,7 +37,7 @@ from tokkyo.ingest.foreign.docdb import (
     parse_date,
     priorities,
     publication_of,
-    strip_namespaces,
+    text_of,
 )
 from tokkyo.ingest.foreign.reading import DocumentKey, ForeignEvent, ForeignRead
 from tokkyo.model.documents import Claim, Paragraph, Publication
@@ -52,10 +53,9 @@ def read(name: str, data: bytes, *, tolerant: bool = False) -> ForeignRead:
     """The publications (and legal events) an OPS answer carries; `tolerant` changes
     nothing (OPS answers are generated XML; none of the corpus needs a repair)."""
     root = xmlsafe.parse(name, data, format=FORMAT)
-    strip_namespaces(root)
     result = ForeignRead(format=FORMAT)
     answers = [child for child in root if isinstance(child.tag, str)]
-    kinds = {child.tag for child in answers}
+    kinds = {xmlsafe.local(child.tag) for child in answers}
     if "exchange-documents" in kinds:
         _exchange_documents(root, result)
     elif "fulltext-documents" in kinds:
@@ -74,8 +74,8 @@ def read(name: str, data: bytes, *, tolerant: bool = False) -> ForeignRead:
 
 
 def _exchange_documents(root: etree._Element, result: ForeignRead) -> None:
-    for record in root.iter("exchange-document"):
-        if record.get("status") and record.find("bibliographic-data") is None:
+    for record in root.iter("{*}exchange-document"):
+        if record.get("status") and record.find("{*}bibliographic-data") is None:
             result.problems.append(f"{record.get('country', '')} {record.get('doc-number', '')}"
                                    f" {record.get('kind', '')}: OPS answered "
                                    f"{record.get('status')!r} and no record.")
@@ -83,9 +83,9 @@ def _exchange_documents(root: etree._Element, result: ForeignRead) -> None:
         publication, problems = publication_of(record)
         result.publications.append(publication)
         result.problems.extend(problems)
-        bib = record.find("bibliographic-data")
-        complete = bib is not None and (bib.find("invention-title") is not None
-                                        or bib.find("classifications-ipcr") is not None)
+        bib = record.find("{*}bibliographic-data")
+        complete = bib is not None and (bib.find("{*}invention-title") is not None
+                                        or bib.find("{*}classifications-ipcr") is not None)
         if not complete:
             result.partial = True
         parts = [part for part, present in (("title", publication.title),
@@ -95,22 +95,25 @@ def _exchange_documents(root: etree._Element, result: ForeignRead) -> None:
                                f"{' only' if parts else ''}, no claims or description.")
 
 
-def _key(reference: etree._Element | None) -> tuple[str, str, str, etree._Element | None]:
-    """Country, number, kind and the document-id of a reference's preferred form."""
+def _key(reference: etree._Element | None
+         ) -> tuple[str, str, str, dict[str, etree._Element] | None]:
+    """Country, number, kind and the children (`children`) of the document-id of a
+    reference's preferred form."""
     if reference is None:
         return "", "", "", None
     found: dict[str, etree._Element] = {}
-    for document_id in reference.iter("document-id"):
+    for document_id in reference.iter("{*}document-id"):
         form = reference.get("data-format") or document_id.get("document-id-type", "")
         found.setdefault(form, document_id)
     document_id = next((found[f] for f in REFERENCE_FORMS if f in found),
                        next(iter(found.values()), None))
     if document_id is None:
         return "", "", "", None
-    country = document_id.findtext("country", "").strip()
-    kind = document_id.findtext("kind", "").strip()
-    number = document_number(country, document_id.findtext("doc-number", "").strip(), kind)
-    return country, number, kind, document_id
+    parts = children(document_id)
+    country = text_of(parts, "country").strip()
+    kind = text_of(parts, "kind").strip()
+    number = document_number(country, text_of(parts, "doc-number").strip(), kind)
+    return country, number, kind, parts
 
 
 def _reference_publication(reference: etree._Element | None, *, family_id: str = "",
@@ -120,10 +123,10 @@ def _reference_publication(reference: etree._Element | None, *, family_id: str =
     _, application_number, _, application_id = _key(application)
     return Publication(
         country=country, kind=kind, st16_kind=kind, law=law_of(kind), number=number,
-        date=parse_date(document_id.findtext("date", "")) if document_id is not None else None,
-        application_number=(application_id.findtext("doc-number", "").strip()
+        date=parse_date(text_of(document_id, "date")) if document_id is not None else None,
+        application_number=(text_of(application_id, "doc-number").strip()
                             if application_id is not None else application_number),
-        filing_date=(parse_date(application_id.findtext("date", ""))
+        filing_date=(parse_date(text_of(application_id, "date"))
                      if application_id is not None else None),
         title="", language="",
         priorities=priorities(member) if member is not None else (),
@@ -132,20 +135,20 @@ def _reference_publication(reference: etree._Element | None, *, family_id: str =
 
 def _fulltext(root: etree._Element, result: ForeignRead) -> None:
     result.partial = True
-    for document in root.iter("fulltext-document"):
-        reference = document.find("bibliographic-data/publication-reference")
+    for document in root.iter("{*}fulltext-document"):
+        reference = document.find("{*}bibliographic-data/{*}publication-reference")
         base = _reference_publication(reference)
         claims: list[Claim] = []
         languages: list[str] = []
-        for group in document.findall("claims"):
+        for group in document.findall("{*}claims"):
             language = group.get("lang", "").lower()
             languages.append(language)
-            for text in group.iter("claim-text"):
+            for text in group.iter("{*}claim-text"):
                 claims.extend(split_claims(text, language))
         paragraphs: list[Paragraph] = []
-        for description in document.findall("description"):
+        for description in document.findall("{*}description"):
             languages.append(description.get("lang", "").lower())
-            for p in description.iter("p"):
+            for p in description.iter("{*}p"):
                 paragraphs.append(paragraph(p))
         language = next((lang for lang in languages if lang), "")
         own = [c if c.language != language else Claim(c.number, c.text) for c in claims]
@@ -187,26 +190,26 @@ def paragraph(element: etree._Element) -> Paragraph:
 
 def _family(root: etree._Element, result: ForeignRead) -> None:
     result.partial = True
-    family = root.find("patent-family")
-    members = root.findall("patent-family/family-member")
+    family = root.find("{*}patent-family")
+    members = root.findall("{*}patent-family/{*}family-member")
     for member in members:
         family_id = member.get("family-id", "")
-        record = member.find(".//exchange-document")
+        record = member.find(".//{*}exchange-document")
         if record is not None:
             publication, problems = publication_of(record)
             result.problems.extend(problems)
         else:
-            publication = _reference_publication(member.find("publication-reference"),
+            publication = _reference_publication(member.find("{*}publication-reference"),
                                                  family_id=family_id,
                                                  application=member.find(
-                                                     "application-reference"),
+                                                     "{*}application-reference"),
                                                  member=member)
             result.problems.append(f"{label(publication)}: an OPS family answer names the "
                                    "publication only (number, date, application, "
                                    "priorities): no title, abstract, claims or description.")
         result.publications.append(publication)
         key = DocumentKey(publication.country, publication.kind, publication.number)
-        for legal in member.findall("legal"):
+        for legal in member.findall("{*}legal"):
             result.events.append(legal_event(key, legal))
     total = family.get("total-result-count", "") if family is not None else ""
     if total.isdigit() and int(total) != len(members):
@@ -219,20 +222,21 @@ def legal_event(document: DocumentKey, legal: etree._Element) -> ForeignEvent:
     description followed by the event's detail fields (`Designated State(s): AT BE`).
     INPADOC's influence flag (`infl`, + or -) is not an ST.27 category and is kept in the
     description."""
-    code = legal.get("code", "").strip() or legal.findtext("L008EP", "").strip()
-    date = legal.findtext("L007EP", "").strip()
+    parts = children(legal)
+    code = legal.get("code", "").strip() or text_of(parts, "L008EP").strip()
+    date = text_of(parts, "L007EP").strip()
     if not date:
-        parsed = parse_date(legal.findtext("L525EP", ""))
+        parsed = parse_date(text_of(parts, "L525EP"))
         date = parsed.isoformat() if parsed else ""
     details = []
-    group = legal.find("L500EP")
+    group = parts.get("L500EP")
     if group is not None:
         for field in group:
             value = fold(field)
             if not value:
                 continue
             meaning = field.get("descData")
-            details.append(f"{field.get('desc', field.tag)}: {value}"
+            details.append(f"{field.get('desc', xmlsafe.local(field.tag))}: {value}"
                            + (f" ({meaning})" if meaning else ""))
     description = legal.get("desc", "").strip()
     influence = legal.get("infl", "").strip()
@@ -245,15 +249,15 @@ def legal_event(document: DocumentKey, legal: etree._Element) -> ForeignEvent:
 
 def _search(root: etree._Element, result: ForeignRead) -> None:
     result.partial = True
-    search = root.find("biblio-search")
-    found = root.findall("biblio-search/search-result/publication-reference")
+    search = root.find("{*}biblio-search")
+    found = root.findall("{*}biblio-search/{*}search-result/{*}publication-reference")
     for reference in found:
         family_id = reference.get("family-id", "")
         publication = _reference_publication(reference, family_id=family_id)
         result.publications.append(publication)
         result.problems.append(f"{label(publication)}: an OPS search result names the "
                                "publication only (number, kind, family id).")
-    for record in root.iter("exchange-document"):
+    for record in root.iter("{*}exchange-document"):
         publication, problems = publication_of(record)
         result.publications.append(publication)
         result.problems.extend(problems)

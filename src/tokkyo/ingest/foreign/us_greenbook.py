@@ -71,7 +71,10 @@ class Field:
     def value(self) -> str:
         if self.tag.startswith("TBL"):
             return "\n".join(line.rstrip() for line in self.lines if line.strip()).strip()
-        return fold(" ".join(self.lines))
+        # the spaces that open a continuation line (and end a line) join the run the
+        # line break makes, which folding turns into one space: dropped first, so that
+        # most fields have no run left to fold (same text, a third of the cost)
+        return fold(" ".join(line.strip(" ") for line in self.lines))
 
     @property
     def raw(self) -> str:

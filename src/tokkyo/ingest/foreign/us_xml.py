@@ -49,6 +49,8 @@ BLOCKS = frozenset({
 INLINE = frozenset({"dependent-claim-reference", "claim-ref", "CLREF"})
 
 _SPACE = re.compile(r"[ \t\r\n\u00a0]+")
+#: ASCII characters `str.split()` splits at that `_SPACE` does not fold.
+_OTHER_SPLIT_SPACE = re.compile(r"[\x0b\x0c\x1c-\x1f]")
 _DECLARATION_AT_LINE_START = re.compile(rb"(?:\A|(?<=\n))[ \t]*<\?xml[ \t]")
 
 
@@ -56,7 +58,18 @@ _DECLARATION_AT_LINE_START = re.compile(rb"(?:\A|(?<=\n))[ \t]*<\?xml[ \t]")
 
 
 def fold(text: str) -> str:
-    """Whitespace runs (the source's own line breaks included) folded to one space."""
+    """Whitespace runs (the source's own line breaks included) folded to one space.
+
+    Text whose runs are all single spaces is only stripped; ASCII text without the
+    control characters `str.split` also splits at (form feed, vertical tab,
+    file/group/record/unit separators) is split and joined. Both give the same text as
+    the `_SPACE` substitution, at a fraction of its cost (APS Green Book text is folded
+    field by field)."""
+    if ("  " not in text and "\t" not in text and "\n" not in text and "\r" not in text
+            and "\u00a0" not in text):
+        return text.strip()                # every run is one space already
+    if text.isascii() and _OTHER_SPLIT_SPACE.search(text) is None:
+        return " ".join(text.split())
     return _SPACE.sub(" ", text).strip()
 
 

@@ -38,6 +38,7 @@ XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _CP932_ALIASES = {"shift_jis", "shift-jis", "sjis", "x-sjis", "windows-31j", "cp932", "ms932",
                   "ms_kanji", "csshiftjis"}
 _DECLARATION = re.compile(r"\A\s*<\?xml\b[^>]*?\?>")
+_UTF8_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'
 _ENCODING = re.compile(rb"\A\s*<\?xml[^>]*?encoding\s*=\s*[\"'](?P<enc>[A-Za-z0-9_.:-]+)[\"']")
 _DOCTYPE = re.compile(r"<!DOCTYPE\s+[^\[>]*(?:\[(?P<subset>.*?)\]\s*)?>", re.DOTALL)
 _ENTITY_DECL = re.compile(
@@ -82,9 +83,7 @@ def decode(name: str, data: bytes) -> str:
                            f"{MAX_BYTES} bytes one file may have")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    match = _ENCODING.match(data[:512])
-    encoding = match.group("enc").decode("ascii").lower() if match else "utf-8"
-    codec = "cp932" if encoding in _CP932_ALIASES else encoding
+    match, encoding, codec = _encoding(data)
     try:
         codecs.lookup(codec)
     except LookupError:
@@ -98,6 +97,14 @@ def decode(name: str, data: bytes) -> str:
                            f"{encoding}" + (" (declared in the XML declaration)" if match
                                              else " (no encoding is declared)"),
                            line=line, column=column) from None
+
+
+def _encoding(data: bytes) -> tuple[re.Match[bytes] | None, str, str]:
+    """The XML declaration's encoding (its match, the name as declared in lower case,
+    the codec `decode` uses), UTF-8 if none; `data` without its byte order mark."""
+    match = _ENCODING.match(data[:512])
+    encoding = match.group("enc").decode("ascii").lower() if match else "utf-8"
+    return match, encoding, "cp932" if encoding in _CP932_ALIASES else encoding
 
 
 def position_of(data: bytes, offset: int, encoding: str = "utf-8") -> tuple[int, int]:
@@ -129,7 +136,16 @@ def declared_entities(name: str, text: str) -> dict[str, str]:
     """The text entities of the internal subset, expanded (capped); external text
     entities fail with `external-entity`. NDATA entities and parameter entities that are
     not used in the document are left alone."""
-    doctype = _DOCTYPE.search(text, 0, 65536 * 4)
+    return _declared_entities(name, text, _doctype(text))
+
+
+def _doctype(text: str) -> re.Match[str] | None:
+    """The DOCTYPE declaration in the first 256 Ki characters."""
+    return _DOCTYPE.search(text, 0, 65536 * 4)
+
+
+def _declared_entities(name: str, text: str, doctype: re.Match[str] | None
+                       ) -> dict[str, str]:
     if doctype is None or not doctype.group("subset"):
         return {}
     subset_start = doctype.start("subset")
@@ -187,8 +203,12 @@ def resolve_references(name: str, text: str, table: Mapping[str, str]) -> str:
     """`&name;` replaced by its text from the internal subset or `table`; any other name
     fails with `unknown-entity` at its line and column. Markup-significant expansions
     (`&lt;`) are kept as character references so that they stay text."""
+    return _resolve_references(name, text, table, _doctype(text))
+
+
+def _resolve_references(name: str, text: str, table: Mapping[str, str],
+                        doctype: re.Match[str] | None) -> str:
     body_start = 0
-    doctype = _DOCTYPE.search(text, 0, 65536 * 4)
     if doctype is not None:
         body_start = doctype.end()
     skip = [(m.start(), m.end()) for m in _COMMENT_OR_CDATA.finditer(text, body_start)]
@@ -221,12 +241,23 @@ def prepared(name: str, data: bytes, entities: Mapping[str, str] | None = None) 
     """UTF-8 bytes lxml can parse exactly: decoded, entities resolved or refused, the
     XML declaration rewritten to UTF-8 (the DOCTYPE stays; it is never loaded)."""
     text = decode(name, data)
-    table = dict(entities or {})
-    table.update(declared_entities(name, text))
-    if "&" in text:
-        text = resolve_references(name, text, table)
-    text = _DECLARATION.sub('<?xml version="1.0" encoding="UTF-8"?>', text, count=1)
-    return text.encode("utf-8")
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    # UTF-8 bytes are the text's UTF-8 as they are: a DOCTYPE in the text is in them (the
+    # text is not searched when they hold none), and when no entity was resolved they
+    # are what encoding the text again would give (only the declaration is rewritten)
+    utf8 = codecs.lookup(_encoding(body)[2]).name == "utf-8"
+    doctype = _doctype(text) if not utf8 or b"<!DOCTYPE" in body else None
+    declared = _declared_entities(name, text, doctype)
+    table = {**(entities or {}), **declared} if declared else (entities or {})
+    resolved = _resolve_references(name, text, table, doctype) if "&" in text else text
+    declaration = _DECLARATION.match(resolved)   # anchored at the start (sub(count=1))
+    if utf8 and resolved == text:
+        if declaration is None:
+            return body
+        return _UTF8_DECLARATION + body[len(text[:declaration.end()].encode("utf-8")):]
+    if declaration is not None:
+        resolved = _UTF8_DECLARATION.decode("ascii") + resolved[declaration.end():]
+    return resolved.encode("utf-8")
 
 
 def parser() -> etree.XMLParser:
