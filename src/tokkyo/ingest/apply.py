@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from tokkyo.ingest.parsed import Delivery
 from tokkyo.ingest.prepare import Ready, Refused
 from tokkyo.model.cases import CaseUpdate, PartyNames
-from tokkyo.model.documents import Publication
+from tokkyo.model.documents import Claim, Drawing, Paragraph, Publication
 from tokkyo.model.filings import Filing
 from tokkyo.store.repositories import (
     cases,
@@ -86,12 +86,18 @@ def _write(conn: sa.Connection, pub: Publication, source_id: int, touched: set[i
         touched.add(publications.case_of(conn, existing))
     pub_id, app_id = publications.write(conn, pub, source_id, existing)
     touched.add(app_id)
+    _linked(conn, pub, app_id)
+    return pub_id
+
+
+def _linked(conn: sa.Connection, pub: Publication, app_id: int) -> None:
+    """What a written publication tells its case: a JP application published links the
+    filing received earlier; a trademark gazette fills the case's mark."""
     if pub.country == "JP" and pub.application_number:
         # the application of a filing received earlier is published: linked to its case
         filings.link_publication(conn, pub.application_number, app_id, pub.number, pub.date)
     if pub.trademark is not None:
         cases.fill_trademark(conn, app_id, pub.trademark)
-    return pub_id
 
 
 def _deliver(conn: sa.Connection, delivery: Delivery, source_id: int, entry: Ready,
@@ -99,18 +105,14 @@ def _deliver(conn: sa.Connection, delivery: Delivery, source_id: int, entry: Rea
     """Every publication of a foreign file, then the records it deletes. A partial
     answer (OPS claims or description) is merged into the stored document: what it
     carries replaces, what it lacks is kept. A bibliographic-only document (a DOCDB
-    record, an OPS biblio answer) replaces the stored one but keeps its full text."""
-    for i, pub in enumerate(delivery.publications):
-        existing = publications.find(conn, pub.country, pub.kind, pub.number)
-        pub = (_merged(conn, pub, existing) if delivery.partial
-               else _with_stored_text(conn, pub, existing))
-        pub_id = _write(conn, pub, source_id, touched, existing)
-        if i < len(entry.attachment_blobs):
-            files = entry.attachment_blobs[i]
-            for _name, sha, media_type, size in files:
-                if sha is not None:
-                    sources.record_blob(conn, sha, size, media_type)
-            publications.attach_files(conn, pub_id, [(n, sha, m) for n, sha, m, _s in files])
+    record, an OPS biblio answer) replaces the stored one but keeps its full text.
+    The documents are written together, table by table; a file that holds one number
+    twice is written one by one, each replacing the one before."""
+    keys = [(p.country, p.kind, p.number) for p in delivery.publications]
+    if len(set(keys)) == len(keys):
+        _publish_together(conn, delivery, source_id, entry, touched)
+    else:
+        _publish_each(conn, delivery, source_id, entry, touched)
     _events(conn, delivery)
     for key in delivery.deletions:
         existing = publications.find(conn, key.country, key.kind, key.number)
@@ -123,6 +125,63 @@ def _deliver(conn: sa.Connection, delivery: Delivery, source_id: int, entry: Rea
         else:
             touched.discard(app_id)
             search_outbox.record(conn, [app_id])      # its search document goes too
+
+
+def _publish_each(conn: sa.Connection, delivery: Delivery, source_id: int, entry: Ready,
+                  touched: set[int]) -> None:
+    """The delivery's publications one by one, each seeing what the one before wrote."""
+    for i, pub in enumerate(delivery.publications):
+        existing = publications.find(conn, pub.country, pub.kind, pub.number)
+        pub = (_merged(conn, pub, existing) if delivery.partial
+               else _with_stored_text(conn, pub, existing))
+        pub_id = _write(conn, pub, source_id, touched, existing)
+        if i < len(entry.attachment_blobs):
+            files = entry.attachment_blobs[i]
+            for _name, sha, media_type, size in files:
+                if sha is not None:
+                    sources.record_blob(conn, sha, size, media_type)
+            publications.attach_files(conn, pub_id, [(n, sha, m) for n, sha, m, _s in files])
+
+
+def _publish_together(conn: sa.Connection, delivery: Delivery, source_id: int, entry: Ready,
+                      touched: set[int]) -> None:
+    """What `_publish_each` does, for publications of distinct numbers, table by table:
+    a statement per table for the whole file rather than a dozen per document (a DOCDB
+    file holds many records, an OPS answer many documents). No document's write reads
+    another's rows, so writing them together stores what writing them in turn stores;
+    the cases go to `touched`, the filing links and trademark fills are made, in the
+    documents' order."""
+    pubs = delivery.publications
+    if not pubs:
+        return
+    found = publications.find_many(conn, [(p.country, p.kind, p.number) for p in pubs])
+    stored = [found.get((p.country, p.kind, p.number)) for p in pubs]
+    held = {s.id: s for s in publications.held_many(conn, [s for s in stored if s is not None])}
+    stored = [held[s.id] if s is not None else None for s in stored]
+    replaced = [s for s in stored if s is not None]
+    if delivery.partial:
+        loaded = publications.load_many(conn, replaced)
+        pubs = tuple(_merged_into(loaded[s.id], pub) if s is not None else pub
+                     for pub, s in zip(pubs, stored, strict=True))
+    else:
+        texts = publications.stored_texts(conn, [s for s, pub in zip(stored, pubs, strict=True)
+                                                 if s is not None and not _has_text(pub)])
+        pubs = tuple(_with_text(pub, texts.get(s.id)) if s is not None else pub
+                     for pub, s in zip(pubs, stored, strict=True))
+    written = publications.write_many(conn, pubs, source_id, stored)
+    for pub, old, (_pub_id, app_id) in zip(pubs, stored, written, strict=True):
+        if old is not None:
+            touched.add(old.application_id)
+        touched.add(app_id)
+        _linked(conn, pub, app_id)
+    attached = []
+    for files, (pub_id, _app_id) in zip(entry.attachment_blobs, written, strict=False):
+        for _name, sha, media_type, size in files:
+            if sha is not None:
+                sources.record_blob(conn, sha, size, media_type)
+        attached.append((pub_id, [(n, sha, m) for n, sha, m, _s in files]))
+    if attached:
+        publications.attach_files_many(conn, attached)
 
 
 def _events(conn: sa.Connection, delivery: Delivery) -> None:
@@ -138,16 +197,22 @@ def _events(conn: sa.Connection, delivery: Delivery) -> None:
             day = None
         by_document.setdefault(key, []).append(
             (day, event.code, event.description, event.category))
-    for (country, kind, number), events in by_document.items():
-        pub_id = publications.find(conn, country, kind, number)
-        if pub_id is not None:
-            publications.replace_events(conn, pub_id, events)
+    if not by_document:
+        return
+    found = publications.find_many(conn, list(by_document))
+    publications.replace_events_many(conn, [(found[key].id, events)
+                                            for key, events in by_document.items()
+                                            if key in found])
 
 
 def _merged(conn: sa.Connection, pub: Publication, existing: int | None) -> Publication:
     if existing is None:
         return pub
-    stored = publications.load(conn, existing)
+    return _merged_into(publications.load(conn, existing), pub)
+
+
+def _merged_into(stored: Publication, pub: Publication) -> Publication:
+    """The stored document with what the partial answer `pub` carries."""
     changes = {name: getattr(pub, name) for name in _MERGED if getattr(pub, name)}
     return dataclasses.replace(stored, **changes)
 
@@ -159,12 +224,22 @@ def _with_stored_text(conn: sa.Connection, pub: Publication, existing: int | Non
     says nothing about the text, so replacing the document by it must not delete the
     text the store received from another file (an OPS claims answer, an EP full-text
     document)."""
-    if pub.claims or pub.paragraphs or pub.drawings:
+    if _has_text(pub):
         return pub
     if existing is None:
         return pub
-    stored = publications.stored_text(conn, existing)
-    if stored is None:
+    return _with_text(pub, publications.stored_text(conn, existing))
+
+
+def _has_text(pub: Publication) -> bool:
+    return bool(pub.claims or pub.paragraphs or pub.drawings)
+
+
+def _with_text(pub: Publication, stored: tuple[tuple[Claim, ...], tuple[Paragraph, ...],
+                                              tuple[Drawing, ...]] | None) -> Publication:
+    """`pub` with the stored claims, paragraphs and drawings, when it carries none and the
+    store holds some (`stored`)."""
+    if stored is None or _has_text(pub):
         return pub
     kept_claims, kept_paragraphs, kept_drawings = stored
     return dataclasses.replace(pub, claims=kept_claims, paragraphs=kept_paragraphs,

@@ -4,18 +4,21 @@ PostgreSQL: COPY through the same connection and transaction (executemany would 
 statement per row). SQLite: the driver's executemany with plain tuples; dates go in as
 ISO strings and booleans as 0/1, the forms SQLAlchemy's SQLite types store and read.
 Rows are dicts with the same keys; columns they leave out take their server defaults.
+`chunked` cuts the values of an `IN (...)` list into slices a statement can take.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
 import sqlalchemy as sa
 
 from tokkyo.store.errors import busy_error
+
+T = TypeVar("T")
 
 
 def insert_rows(conn: sa.Connection, table: sa.Table | str, rows: Sequence[dict[str, Any]]
@@ -63,3 +66,9 @@ def _date_columns(table: sa.Table | str, columns: list[str]) -> set[str]:
 
 def _iso(value: dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+def chunked(values: Sequence[T], size: int = 500) -> list[Sequence[T]]:
+    """`values` in slices of at most `size`: the length of one `IN (...)` list, well
+    under SQLite's and PostgreSQL's limits on bound parameters."""
+    return [values[i:i + size] for i in range(0, len(values), size)]

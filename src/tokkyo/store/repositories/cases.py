@@ -20,7 +20,7 @@ from tokkyo.model.laws import Law
 from tokkyo.model.parties import Party, PartyRole
 from tokkyo.model.registrations import Registration
 from tokkyo.model.trademarks import TrademarkInfo
-from tokkyo.store.bulk import insert_rows
+from tokkyo.store.bulk import chunked, insert_rows
 from tokkyo.store.repositories import legal_events, parties
 from tokkyo.store.repositories.rows import row_of
 from tokkyo.store.tables import (
@@ -47,6 +47,14 @@ _APPLICATION_ID = sa.select(applications.c.id).where(
     applications.c.law == sa.bindparam("b_law"),
     applications.c.application_number == sa.bindparam("b_number"))
 _NEW_APPLICATION = sa.insert(applications).returning(applications.c.id)
+_APPLICATION_IDS = sa.select(applications.c.id, applications.c.country, applications.c.law,
+                             applications.c.application_number).where(
+    applications.c.country.in_(sa.bindparam("b_countries", expanding=True)),
+    applications.c.law.in_(sa.bindparam("b_laws", expanding=True)),
+    applications.c.application_number.in_(sa.bindparam("b_numbers", expanding=True)))
+# one multi-row INSERT … RETURNING, the ids in the order of the rows given
+_NEW_APPLICATIONS = sa.insert(applications).returning(applications.c.id,
+                                                      sort_by_parameter_order=True)
 _TRADEMARK_SECTION = sa.select(case_sections.c.section).where(
     case_sections.c.application_id == sa.bindparam("b_app"),
     case_sections.c.section == "trademark")
@@ -80,6 +88,31 @@ def ensure_application(conn: sa.Connection, law: Law, number: str, country: str 
         return found
     return conn.execute(_NEW_APPLICATION, {"country": country, "law": law.value,
                                            "application_number": number}).scalar_one()
+
+
+def ensure_applications(conn: sa.Connection, wanted: Sequence[tuple[Law, str, str]]
+                        ) -> list[int]:
+    """The application ids of (law, number, country) cases, in order, each created when
+    the store has none: what `ensure_application` does for each in turn, in one lookup
+    and one insert for a whole delivery. New cases are inserted in the order of their
+    first mention, so they get the ids one-by-one creation would give them."""
+    keys = [(country, law.value, number) for law, number, country in wanted]
+    distinct = list(dict.fromkeys(keys))
+    found: dict[tuple[str, str, str], int] = {}
+    for chunk in chunked(distinct):
+        for row in conn.execute(_APPLICATION_IDS, {
+                "b_countries": sorted({k[0] for k in chunk}),
+                "b_laws": sorted({k[1] for k in chunk}),
+                "b_numbers": sorted({k[2] for k in chunk})}):
+            found[(row.country, row.law, row.application_number)] = row.id
+    missing = [k for k in distinct if k not in found]
+    if missing:
+        new_ids = conn.execute(_NEW_APPLICATIONS, [
+            {"country": country, "law": law, "application_number": number}
+            for country, law, number in missing]).scalars().all()
+        found.update(zip(missing, new_ids, strict=True))
+    return [found[k] for k in keys]
+
 
 
 def apply_update(conn: sa.Connection, update: CaseUpdate, source_id: int,
