@@ -20,7 +20,7 @@ from tokkyo.model.laws import Law
 from tokkyo.model.parties import Party, PartyRole
 from tokkyo.model.registrations import Registration
 from tokkyo.model.trademarks import TrademarkInfo
-from tokkyo.store.bulk import chunked, insert_rows
+from tokkyo.store.bulk import SizedIn, chunked, insert_rows
 from tokkyo.store.repositories import legal_events, parties
 from tokkyo.store.repositories.rows import row_of
 from tokkyo.store.tables import (
@@ -47,11 +47,11 @@ _APPLICATION_ID = sa.select(applications.c.id).where(
     applications.c.law == sa.bindparam("b_law"),
     applications.c.application_number == sa.bindparam("b_number"))
 _NEW_APPLICATION = sa.insert(applications).returning(applications.c.id)
-_APPLICATION_IDS = sa.select(applications.c.id, applications.c.country, applications.c.law,
-                             applications.c.application_number).where(
-    applications.c.country.in_(sa.bindparam("b_countries", expanding=True)),
-    applications.c.law.in_(sa.bindparam("b_laws", expanding=True)),
-    applications.c.application_number.in_(sa.bindparam("b_numbers", expanding=True)))
+_APPLICATION_IDS = SizedIn(lambda countries, laws, numbers: sa.select(
+    applications.c.id, applications.c.country, applications.c.law,
+    applications.c.application_number).where(
+        applications.c.country.in_(countries), applications.c.law.in_(laws),
+        applications.c.application_number.in_(numbers)), "countries", "laws", "numbers")
 # one multi-row INSERT … RETURNING, the ids in the order of the rows given
 _NEW_APPLICATIONS = sa.insert(applications).returning(applications.c.id,
                                                       sort_by_parameter_order=True)
@@ -100,10 +100,10 @@ def ensure_applications(conn: sa.Connection, wanted: Sequence[tuple[Law, str, st
     distinct = list(dict.fromkeys(keys))
     found: dict[tuple[str, str, str], int] = {}
     for chunk in chunked(distinct):
-        for row in conn.execute(_APPLICATION_IDS, {
-                "b_countries": sorted({k[0] for k in chunk}),
-                "b_laws": sorted({k[1] for k in chunk}),
-                "b_numbers": sorted({k[2] for k in chunk})}):
+        for row in _APPLICATION_IDS.execute(conn, {
+                "countries": sorted({k[0] for k in chunk}),
+                "laws": sorted({k[1] for k in chunk}),
+                "numbers": sorted({k[2] for k in chunk})}):
             found[(row.country, row.law, row.application_number)] = row.id
     missing = [k for k in distinct if k not in found]
     if missing:

@@ -17,7 +17,7 @@ from tokkyo.model.documents import Amendment, Claim, Drawing, LocalText, Paragra
 from tokkyo.model.laws import Law
 from tokkyo.model.parties import Party, PartyRole
 from tokkyo.model.trademarks import GoodsServices, TrademarkInfo
-from tokkyo.store.bulk import chunked, insert_rows
+from tokkyo.store.bulk import SizedIn, chunked, insert_rows
 from tokkyo.store.repositories import parties
 from tokkyo.store.repositories.cases import ensure_application, ensure_applications
 from tokkyo.store.repositories.rows import obj_of, row_of
@@ -72,27 +72,29 @@ _CLEAR_FILES = sa.delete(publication_files).where(publication_files.c.publicatio
 _CLEAR_EVENTS = sa.delete(publication_events).where(
     publication_events.c.publication_id == _PUB)
 
-# The same for a delivery's documents together (`IN` lists cut by `chunked`).
-_PUBS: sa.BindParameter[list[int]] = sa.bindparam("b_pubs", expanding=True)
-_FIND_MANY = sa.select(publications.c.id, publications.c.application_id, publications.c.country,
-                       publications.c.kind, publications.c.number).where(
-    publications.c.country.in_(sa.bindparam("b_countries", expanding=True)),
-    publications.c.kind.in_(sa.bindparam("b_kinds", expanding=True)),
-    publications.c.number.in_(sa.bindparam("b_numbers", expanding=True)))
+# The same for a delivery's documents together, with IN lists (`SizedIn`, cut by
+# `chunked`).
+_FIND_MANY = SizedIn(lambda countries, kinds, numbers: sa.select(
+    publications.c.id, publications.c.application_id, publications.c.country,
+    publications.c.kind, publications.c.number).where(
+        publications.c.country.in_(countries), publications.c.kind.in_(kinds),
+        publications.c.number.in_(numbers)), "countries", "kinds", "numbers")
 _INSERT_MANY = sa.insert(publications).returning(publications.c.id, sort_by_parameter_order=True)
-_HELD_MANY = sa.union_all(*(
+_HELD_MANY = SizedIn(lambda pubs: sa.union_all(*(
     sa.select(sa.literal(t.name).label("name"), t.c.publication_id)
-    .where(t.c.publication_id.in_(_PUBS)).distinct() for t in _CHILDREN + _OWNED))
-_CLEAR_MANY = {t.name: sa.delete(t).where(t.c.publication_id.in_(_PUBS))
+    .where(t.c.publication_id.in_(pubs)).distinct() for t in _CHILDREN + _OWNED)), "pubs")
+_CLEAR_MANY = {t.name: SizedIn(lambda pubs, t=t: sa.delete(t).where(t.c.publication_id.in_(pubs)),
+                               "pubs")
                for t in (*_CHILDREN, *_OWNED, publication_files, publication_events)}
-_ROWS_OF_MANY = {t.name: sa.select(t).where(t.c.publication_id.in_(_PUBS))
-                 .order_by(t.c.publication_id, t.c.position)
+_ROWS_OF_MANY = {t.name: SizedIn(lambda pubs, t=t: sa.select(t).where(t.c.publication_id.in_(pubs))
+                                 .order_by(t.c.publication_id, t.c.position), "pubs")
                  for t in (*_CHILDREN, priorities, classifications, citations, parties_table)}
-_PARENTS_OF_MANY = (sa.select(family_parents).where(family_parents.c.publication_id.in_(_PUBS))
-                    .order_by(family_parents.c.publication_id, family_parents.c.id))
-_LOAD_MANY = (sa.select(publications, applications.c.application_number)
-              .join(applications, applications.c.id == publications.c.application_id)
-              .where(publications.c.id.in_(_PUBS)))
+_PARENTS_OF_MANY = SizedIn(lambda pubs: sa.select(family_parents)
+                           .where(family_parents.c.publication_id.in_(pubs))
+                           .order_by(family_parents.c.publication_id, family_parents.c.id), "pubs")
+_LOAD_MANY = SizedIn(lambda pubs: sa.select(publications, applications.c.application_number)
+                     .join(applications, applications.c.id == publications.c.application_id)
+                     .where(publications.c.id.in_(pubs)), "pubs")
 _INSERT_PARENT = sa.insert(family_parents)
 
 #: (country, kind, number): what identifies a stored publication.
@@ -236,9 +238,9 @@ def find_many(conn: sa.Connection, keys: Sequence[Key]) -> dict[Key, Stored]:
     wanted = set(keys)
     found: dict[Key, Stored] = {}
     for chunk in chunked(list(dict.fromkeys(keys))):
-        rows = conn.execute(_FIND_MANY, {"b_countries": sorted({k[0] for k in chunk}),
-                                         "b_kinds": sorted({k[1] for k in chunk}),
-                                         "b_numbers": sorted({k[2] for k in chunk})})
+        rows = _FIND_MANY.execute(conn, {"countries": sorted({k[0] for k in chunk}),
+                                         "kinds": sorted({k[1] for k in chunk}),
+                                         "numbers": sorted({k[2] for k in chunk})})
         for row in rows:
             key = (row.country, row.kind, row.number)
             if key in wanted:
@@ -251,8 +253,8 @@ def held_many(conn: sa.Connection, found: Sequence[Stored]) -> list[Stored]:
     statement), which its clearing, stored text and loading read."""
     held: dict[int, set[str]] = {s.id: set() for s in found}
     for chunk in chunked(list(held)):
-        for name, pub_id in conn.execute(_HELD_MANY, {"b_pubs": list(chunk)}):
-            held[pub_id].add(name)
+        for row in _HELD_MANY.execute(conn, {"pubs": chunk}):
+            held[row.publication_id].add(row.name)
     return [dataclasses.replace(s, held=frozenset(held[s.id])) for s in found]
 
 
@@ -360,7 +362,7 @@ def _clear_many(conn: sa.Connection, found: Sequence[Stored]) -> None:
 
 def _clear_ids(conn: sa.Connection, table: sa.Table, pub_ids: Sequence[int]) -> None:
     for chunk in chunked(pub_ids):
-        conn.execute(_CLEAR_MANY[table.name], {"b_pubs": list(chunk)})
+        _CLEAR_MANY[table.name].execute(conn, {"pubs": chunk})
 
 
 def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict]) -> None:
@@ -437,7 +439,7 @@ def load_many(conn: sa.Connection, found: Sequence[Stored]) -> dict[int, Publica
     publications and one per child table that holds rows of any of them."""
     ids = [s.id for s in found]
     rows = {row.id: row for chunk in chunked(ids)
-            for row in conn.execute(_LOAD_MANY, {"b_pubs": list(chunk)})}
+            for row in _LOAD_MANY.execute(conn, {"pubs": chunk})}
 
     def children(table: sa.Table) -> dict[int, list[sa.Row]]:
         return _rows_by_publication(conn, table, [s.id for s in found if table.name in s.held])
@@ -446,7 +448,7 @@ def load_many(conn: sa.Connection, found: Sequence[Stored]) -> dict[int, Publica
                                            parties_table)}
     parents: dict[int, sa.Row] = {}
     for chunk in chunked([s.id for s in found if family_parents.name in s.held]):
-        for parent in conn.execute(_PARENTS_OF_MANY, {"b_pubs": list(chunk)}):
+        for parent in _PARENTS_OF_MANY.execute(conn, {"pubs": chunk}):
             parents.setdefault(parent.publication_id, parent)
     return {pub_id: _publication(rows[pub_id], {name: rows_of.get(pub_id, [])
                                                  for name, rows_of in parts.items()},
@@ -459,7 +461,7 @@ def _rows_by_publication(conn: sa.Connection, table: sa.Table, pub_ids: Sequence
     """The rows of `table` of those publications, each one's in the order of position."""
     found: dict[int, list[sa.Row]] = {}
     for chunk in chunked(pub_ids):
-        for row in conn.execute(_ROWS_OF_MANY[table.name], {"b_pubs": list(chunk)}):
+        for row in _ROWS_OF_MANY[table.name].execute(conn, {"pubs": chunk}):
             found.setdefault(row.publication_id, []).append(row)
     return found
 
