@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,19 +31,68 @@ def quarantine(conn: sa.Connection, batch_id: int, entry: Refused) -> None:
                            reason=entry.reason, blob_sha256=entry.blob)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Queued:
+    """A publication to write: the source version it comes from, whether it is a
+    partial answer to merge, and the files that came with it (None: no list given)."""
+
+    pub: Publication
+    source_id: int
+    partial: bool
+    files: tuple[tuple[str, str | None, str], ...] | None
+
+
+class Pending:
+    """Publications of foreign files applied but not yet written, so that the files of
+    a batch that each hold one document (a trademark gazette, a Green Book patent, an
+    OPS answer) are written together, table by table, like one delivery's documents.
+
+    `apply` queues a file's publications here when nothing it does depends on them:
+    they are written (`flush`) before any item that is not such a file, before a
+    publication of a number already queued, and at the batch's end, all within the
+    batch's transaction. Writing them later than one by one changes nothing stored: the
+    items in between only record their source versions and blobs, which the
+    publications' writing does not read, and the blobs are recorded at once, in the
+    items' order. Only for batches without savepoints: an item refused by the database
+    takes the batch back anyway, and the batch loaded again item by item (savepoints)
+    writes each at once."""
+
+    def __init__(self) -> None:
+        self._queued: list[_Queued] = []
+        self._keys: set[tuple[str, str, str]] = set()
+
+    def add(self, conn: sa.Connection, queued: Sequence[_Queued], touched: set[int]) -> None:
+        keys = [(q.pub.country, q.pub.kind, q.pub.number) for q in queued]
+        if not self._keys.isdisjoint(keys):
+            self.flush(conn, touched)
+        self._queued += queued
+        self._keys.update(keys)
+
+    def flush(self, conn: sa.Connection, touched: set[int]) -> None:
+        """Write what is queued."""
+        if self._queued:
+            queued, self._queued = self._queued, []
+            self._keys = set()
+            _publish_together(conn, queued, touched)
+
+
 def apply(conn: sa.Connection, batch_id: int, entry: Ready, touched: set[int], *,
-          reread: bool = False) -> str:
+          reread: bool = False, pending: Pending | None = None) -> str:
     """Record the new version and write its content; returns the outcome status. The
     cases whose content it changed go to `touched` (their summaries are stored again at
     the batch's end). With `reread`, unchanged bytes are written again under their
-    current version (its problems updated) and count as replaced."""
+    current version (its problems updated) and count as replaced. With `pending`, a
+    foreign file's publications may be queued there rather than written at once (see
+    `Pending`; the caller flushes it)."""
     parsed = entry.parsed
+    if pending is not None and not isinstance(parsed.payload, Delivery):
+        pending.flush(conn, touched)
     previous = sources.current(conn, parsed.key)
     if previous is not None and previous.fingerprint == entry.fingerprint:
         if not reread:
             return "unchanged"
         sources.set_problems(conn, previous.id, "\n".join(parsed.problems))
-        _content(conn, parsed.payload, previous.id, entry, touched)
+        _content(conn, parsed.payload, previous.id, entry, touched, pending)
         return "replaced"
     payload = parsed.payload
     new_content = True
@@ -55,19 +105,19 @@ def apply(conn: sa.Connection, batch_id: int, entry: Ready, touched: set[int], *
         conn, key=parsed.key, format=parsed.format, name=entry.name,
         blob_sha256=entry.blob, fingerprint=entry.fingerprint, batch_id=batch_id,
         problems="\n".join(parsed.problems), previous=previous)
-    _content(conn, payload, version.id, entry, touched)
+    _content(conn, payload, version.id, entry, touched, pending)
     if previous is not None:
         return "replaced"
     return "loaded" if new_content else "unchanged"
 
 
 def _content(conn: sa.Connection, payload: Any, source_id: int, entry: Ready,
-             touched: set[int]) -> None:
+             touched: set[int], pending: Pending | None) -> None:
     if isinstance(payload, Publication):
         _write(conn, payload, source_id, touched,
                publications.find(conn, payload.country, payload.kind, payload.number))
     elif isinstance(payload, Delivery):
-        _deliver(conn, payload, source_id, entry, touched)
+        _deliver(conn, payload, source_id, entry, touched, pending)
     elif isinstance(payload, CaseUpdate):
         touched.add(cases.apply_update(conn, payload, source_id, entry.body_blobs))
     elif isinstance(payload, PartyNames):
@@ -101,18 +151,26 @@ def _linked(conn: sa.Connection, pub: Publication, app_id: int) -> None:
 
 
 def _deliver(conn: sa.Connection, delivery: Delivery, source_id: int, entry: Ready,
-             touched: set[int]) -> None:
+             touched: set[int], pending: Pending | None) -> None:
     """Every publication of a foreign file, then the records it deletes. A partial
     answer (OPS claims or description) is merged into the stored document: what it
     carries replaces, what it lacks is kept. A bibliographic-only document (a DOCDB
     record, an OPS biblio answer) replaces the stored one but keeps its full text.
-    The documents are written together, table by table; a file that holds one number
-    twice is written one by one, each replacing the one before."""
-    keys = [(p.country, p.kind, p.number) for p in delivery.publications]
-    if len(set(keys)) == len(keys):
-        _publish_together(conn, delivery, source_id, entry, touched)
-    else:
+    The documents are written together, table by table (queued in `pending` with the
+    batch's other files when the file has no events or deletions); a file that holds
+    one number twice is written one by one, each replacing the one before."""
+    if not _distinct(delivery):
+        if pending is not None:
+            pending.flush(conn, touched)
         _publish_each(conn, delivery, source_id, entry, touched)
+    else:
+        queued = _queued(conn, delivery, source_id, entry)
+        if pending is not None and not delivery.events and not delivery.deletions:
+            pending.add(conn, queued, touched)
+            return
+        if pending is not None:
+            pending.flush(conn, touched)
+        _publish_together(conn, queued, touched)
     _events(conn, delivery)
     for key in delivery.deletions:
         existing = publications.find(conn, key.country, key.kind, key.number)
@@ -127,9 +185,17 @@ def _deliver(conn: sa.Connection, delivery: Delivery, source_id: int, entry: Rea
             search_outbox.record(conn, [app_id])      # its search document goes too
 
 
+def _distinct(delivery: Delivery) -> bool:
+    """Whether the delivery's publications all have numbers of their own."""
+    keys = [(p.country, p.kind, p.number) for p in delivery.publications]
+    return len(set(keys)) == len(keys)
+
+
 def _publish_each(conn: sa.Connection, delivery: Delivery, source_id: int, entry: Ready,
                   touched: set[int]) -> None:
-    """The delivery's publications one by one, each seeing what the one before wrote."""
+    """The delivery's publications one by one, each seeing what the one before wrote:
+    the path of a file that holds one number twice, and the reference that
+    tests/ingest/foreign/test_delivery_writes.py compares writing together with."""
     for i, pub in enumerate(delivery.publications):
         existing = publications.find(conn, pub.country, pub.kind, pub.number)
         pub = (_merged(conn, pub, existing) if delivery.partial
@@ -143,43 +209,53 @@ def _publish_each(conn: sa.Connection, delivery: Delivery, source_id: int, entry
             publications.attach_files(conn, pub_id, [(n, sha, m) for n, sha, m, _s in files])
 
 
-def _publish_together(conn: sa.Connection, delivery: Delivery, source_id: int, entry: Ready,
-                      touched: set[int]) -> None:
+def _queued(conn: sa.Connection, delivery: Delivery, source_id: int, entry: Ready
+            ) -> list[_Queued]:
+    """The delivery's publications to write (`_publish_together`), the blobs of their
+    files recorded now, in the order writing them one by one records them."""
+    queued = []
+    for i, pub in enumerate(delivery.publications):
+        files = None
+        if i < len(entry.attachment_blobs):
+            for _name, sha, media_type, size in entry.attachment_blobs[i]:
+                if sha is not None:
+                    sources.record_blob(conn, sha, size, media_type)
+            files = tuple((n, sha, m) for n, sha, m, _s in entry.attachment_blobs[i])
+        queued.append(_Queued(pub, source_id, delivery.partial, files))
+    return queued
+
+
+def _publish_together(conn: sa.Connection, queued: Sequence[_Queued], touched: set[int]
+                      ) -> None:
     """What `_publish_each` does, for publications of distinct numbers, table by table:
-    a statement per table for the whole file rather than a dozen per document (a DOCDB
-    file holds many records, an OPS answer many documents). No document's write reads
-    another's rows, so writing them together stores what writing them in turn stores;
-    the cases go to `touched`, the filing links and trademark fills are made, in the
-    documents' order."""
-    pubs = delivery.publications
-    if not pubs:
+    a statement per table for them all rather than a dozen per document (a DOCDB file
+    holds many records, an OPS answer many documents, a batch many files). No
+    document's write reads another's rows, so writing them together stores what writing
+    them in turn stores; the cases go to `touched`, the filing links and trademark
+    fills are made, in the documents' order."""
+    if not queued:
         return
+    pubs = [q.pub for q in queued]
     found = publications.find_many(conn, [(p.country, p.kind, p.number) for p in pubs])
     stored = [found.get((p.country, p.kind, p.number)) for p in pubs]
     held = {s.id: s for s in publications.held_many(conn, [s for s in stored if s is not None])}
     stored = [held[s.id] if s is not None else None for s in stored]
-    replaced = [s for s in stored if s is not None]
-    if delivery.partial:
-        loaded = publications.load_many(conn, replaced)
-        pubs = tuple(_merged_into(loaded[s.id], pub) if s is not None else pub
-                     for pub, s in zip(pubs, stored, strict=True))
-    else:
-        texts = publications.stored_texts(conn, [s for s, pub in zip(stored, pubs, strict=True)
-                                                 if s is not None and not _has_text(pub)])
-        pubs = tuple(_with_text(pub, texts.get(s.id)) if s is not None else pub
-                     for pub, s in zip(pubs, stored, strict=True))
-    written = publications.write_many(conn, pubs, source_id, stored)
+    loaded = publications.load_many(conn, [s for s, q in zip(stored, queued, strict=True)
+                                           if s is not None and q.partial])
+    texts = publications.stored_texts(conn, [
+        s for s, q in zip(stored, queued, strict=True)
+        if s is not None and not q.partial and not _has_text(q.pub)])
+    pubs = [(_merged_into(loaded[s.id], q.pub) if q.partial else _with_text(q.pub,
+                                                                           texts.get(s.id)))
+            if s is not None else q.pub for q, s in zip(queued, stored, strict=True)]
+    written = publications.write_many(conn, pubs, [q.source_id for q in queued], stored)
     for pub, old, (_pub_id, app_id) in zip(pubs, stored, written, strict=True):
         if old is not None:
             touched.add(old.application_id)
         touched.add(app_id)
         _linked(conn, pub, app_id)
-    attached = []
-    for files, (pub_id, _app_id) in zip(entry.attachment_blobs, written, strict=False):
-        for _name, sha, media_type, size in files:
-            if sha is not None:
-                sources.record_blob(conn, sha, size, media_type)
-        attached.append((pub_id, [(n, sha, m) for n, sha, m, _s in files]))
+    attached = [(pub_id, q.files) for q, (pub_id, _app_id) in zip(queued, written, strict=True)
+                if q.files is not None]
     if attached:
         publications.attach_files_many(conn, attached)
 

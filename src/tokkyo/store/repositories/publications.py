@@ -196,11 +196,12 @@ def write(conn: sa.Connection, pub: Publication, source_id: int, existing: int |
     return pub_id, app_id
 
 
-def write_many(conn: sa.Connection, pubs: Sequence[Publication], source_id: int,
+def write_many(conn: sa.Connection, pubs: Sequence[Publication], source_ids: Sequence[int],
                stored: Sequence[Stored | None]) -> list[tuple[int, int]]:
-    """`write` for the documents of one delivery, table by table: `stored[i]` is the
-    stored publication `pubs[i]` replaces (`find_many`, `held_many`), None for a new
-    one. Their numbers must differ (a number twice is written one by one, each replacing
+    """`write` for several documents (one delivery's, or a batch's files'), table by
+    table: `pubs[i]` from source version `source_ids[i]`, `stored[i]` the stored
+    publication it replaces (`find_many`, `held_many`), None for a new one. Their
+    numbers must differ (a number twice is written one by one, each replacing
     the one before). One lookup and at most one insert for their cases, one clear per
     table holding replaced rows, one update of the replaced publications, one
     multi-row insert of the new ones (their ids in the delivery's order, as one by one)
@@ -208,7 +209,8 @@ def write_many(conn: sa.Connection, pubs: Sequence[Publication], source_id: int,
     turn (only the child rows' own ids, which nothing refers to, may come out in
     another order). Returns (publication id, case id) of each."""
     app_ids = ensure_applications(conn, [(p.law, case_number(p), p.country) for p in pubs])
-    values = [_values(p, source_id, app_id) for p, app_id in zip(pubs, app_ids, strict=True)]
+    values = [_values(p, source_id, app_id)
+              for p, source_id, app_id in zip(pubs, source_ids, app_ids, strict=True)]
     replaced = [(old, row) for old, row in zip(stored, values, strict=True) if old is not None]
     _clear_many(conn, [old for old, _row in replaced])
     if replaced:
