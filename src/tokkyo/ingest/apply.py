@@ -249,11 +249,19 @@ def _publish_together(conn: sa.Connection, queued: Sequence[_Queued], touched: s
                                                                            texts.get(s.id)))
             if s is not None else q.pub for q, s in zip(queued, stored, strict=True)]
     written = publications.write_many(conn, pubs, [q.source_id for q in queued], stored)
-    for pub, old, (_pub_id, app_id) in zip(pubs, stored, written, strict=True):
+    for old, (_pub_id, app_id) in zip(stored, written, strict=True):
         if old is not None:
             touched.add(old.application_id)
         touched.add(app_id)
-        _linked(conn, pub, app_id)
+    # `_linked` for them all: filings and marks are tables of their own, each written in
+    # the documents' order
+    filings.link_publications(conn, [
+        (pub.application_number, app_id, pub.number, pub.date)
+        for pub, (_pub_id, app_id) in zip(pubs, written, strict=True)
+        if pub.country == "JP" and pub.application_number])
+    cases.fill_trademarks(conn, [(app_id, pub.trademark)
+                                 for pub, (_pub_id, app_id) in zip(pubs, written, strict=True)
+                                 if pub.trademark is not None])
     attached = [(pub_id, q.files) for q, (pub_id, _app_id) in zip(queued, written, strict=True)
                 if q.files is not None]
     if attached:

@@ -24,11 +24,14 @@ from tokkyo.store.engine import make_engine
 from tokkyo.store.tables import metadata
 
 DOCDB = FOREIGN / "docdb"
-# Rows of a document's parts: their own id is a surrogate nothing refers to, and a
-# replaced document's rows are deleted and inserted again in either path.
+# Rows of a document's parts and of a case's mark: their own id is a surrogate nothing
+# refers to, and a replaced document's (or refilled mark's) rows are deleted and
+# inserted again in either path, in another order (a mark filled twice in one batch is
+# inserted once).
 _CHILD_TABLES = {"claims", "paragraphs", "drawings", "amendments", "publication_texts",
                  "parties", "priorities", "classifications", "citations", "family_parents",
-                 "publication_files", "publication_events"}
+                 "publication_files", "publication_events", "trademark_texts",
+                 "goods_services"}
 
 
 # Columns that hold a case's or publication's id without a foreign key (the search
@@ -226,6 +229,15 @@ def test_a_batch_mixing_formats_and_copies(pair: Pair, monkeypatch: pytest.Monke
     after what is queued), copies of the same files (a number queued again), and a
     DOCDB file deleting a record; then again, the copies changed; then in batches of 3."""
     singles = list(walk([TRADEMARK_GAZETTES, FOREIGN / "us" / "greenbook"]))
+    # a second registration of one application (another number and reading): two marks
+    # for one case in one batch, the later one kept
+    mark = next(i for i in singles if i.name.endswith("TRADEMARK(5721010).SGM"))
+    text = mark.data.decode("euc_jp")
+    assert text.count("５７２１０１０") == 2 and "コダイコーソ" in text
+    second = replace(mark, name=mark.name.replace("5721010", "5721019"),
+                     data=text.replace("５７２１０１０", "５７２１０１９")
+                     .replace("コダイコーソ", "コダイコウソ").encode("euc_jp"))
+    singles.insert(singles.index(mark) + 1, second)
     others = list(walk([GAZETTE, *sorted(REAL.glob("*.json"))[:6]]))
     backfile = (DOCDB / "DE-backfile.xml").read_bytes()
     deleting = backfile.replace(b'doc-number="1258189" kind="B"',

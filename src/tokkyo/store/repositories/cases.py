@@ -63,6 +63,12 @@ _CLEAR_TRADEMARK_TEXTS = sa.delete(trademark_texts).where(
 _CLEAR_GOODS = sa.delete(goods_services).where(
     goods_services.c.application_id == sa.bindparam("b_app"))
 _INSERT_TRADEMARK_TEXTS = sa.insert(trademark_texts)
+_TRADEMARK_SECTIONS = SizedIn(lambda apps: sa.select(case_sections.c.application_id).where(
+    case_sections.c.application_id.in_(apps), case_sections.c.section == "trademark"), "apps")
+_CLEAR_TRADEMARK_TEXTS_MANY = SizedIn(lambda apps: sa.delete(trademark_texts).where(
+    trademark_texts.c.application_id.in_(apps)), "apps")
+_CLEAR_GOODS_MANY = SizedIn(lambda apps: sa.delete(goods_services).where(
+    goods_services.c.application_id.in_(apps)), "apps")
 _INSERT_GOODS = sa.insert(goods_services)
 
 
@@ -267,6 +273,30 @@ def fill_trademark(conn: sa.Connection, app_id: int, info: TrademarkInfo) -> Non
         _trademark_texts(conn, app_id, info)
 
 
+def fill_trademarks(conn: sa.Connection, fills: Sequence[tuple[int, TrademarkInfo]]) -> None:
+    """`fill_trademark` for several (case id, mark) in turn, in a statement per table:
+    one read of which cases have the mirror's section, one clear per table, one insert
+    per table. A case filled twice keeps the later mark, as filling in turn leaves it."""
+    last: dict[int, TrademarkInfo] = {}
+    for app_id, info in fills:
+        last.pop(app_id, None)      # in the order of the fills that stay
+        last[app_id] = info
+    if not last:
+        return
+    described = {row.application_id for chunk in chunked(list(last))
+                 for row in _TRADEMARK_SECTIONS.execute(conn, {"apps": chunk})}
+    filled = [(app_id, info) for app_id, info in last.items() if app_id not in described]
+    for chunk in chunked([app_id for app_id, _info in filled]):
+        _CLEAR_TRADEMARK_TEXTS_MANY.execute(conn, {"apps": chunk})
+        _CLEAR_GOODS_MANY.execute(conn, {"apps": chunk})
+    texts = [row for app_id, info in filled for row in _text_rows(app_id, info)]
+    if texts:
+        conn.execute(_INSERT_TRADEMARK_TEXTS, texts)
+    goods = [row for app_id, info in filled for row in _goods_rows(app_id, info)]
+    if goods:
+        conn.execute(_INSERT_GOODS, goods)
+
+
 def _trademark(conn: sa.Connection, app_id: int, info: TrademarkInfo) -> None:
     _trademark_texts(conn, app_id, info)
     conn.execute(sa.delete(classifications).where(
@@ -282,15 +312,23 @@ def _trademark(conn: sa.Connection, app_id: int, info: TrademarkInfo) -> None:
 def _trademark_texts(conn: sa.Connection, app_id: int, info: TrademarkInfo) -> None:
     conn.execute(_CLEAR_TRADEMARK_TEXTS, {"b_app": app_id})
     conn.execute(_CLEAR_GOODS, {"b_app": app_id})
-    texts = [{"application_id": app_id, "kind": "display", "position": 0, "text": info.display}]
+    conn.execute(_INSERT_TRADEMARK_TEXTS, _text_rows(app_id, info))
+    if info.goods_services:
+        conn.execute(_INSERT_GOODS, _goods_rows(app_id, info))
+
+
+def _text_rows(app_id: int, info: TrademarkInfo) -> list[dict[str, object]]:
+    texts: list[dict[str, object]] = [
+        {"application_id": app_id, "kind": "display", "position": 0, "text": info.display}]
     texts += [{"application_id": app_id, "kind": "reading", "position": i, "text": t}
               for i, t in enumerate(info.readings)]
-    conn.execute(_INSERT_TRADEMARK_TEXTS, texts)
-    if info.goods_services:
-        conn.execute(_INSERT_GOODS, [
-            {"application_id": app_id, "position": i, "nice_class": g.nice_class,
+    return texts
+
+
+def _goods_rows(app_id: int, info: TrademarkInfo) -> list[dict[str, object]]:
+    return [{"application_id": app_id, "position": i, "nice_class": g.nice_class,
              "names": g.names, "similar_codes": " ".join(g.similar_codes)}
-            for i, g in enumerate(info.goods_services)])
+            for i, g in enumerate(info.goods_services)]
 
 
 def _bodies(conn: sa.Connection, app_id: int, bodies: Sequence[DocumentBody],
