@@ -1,4 +1,5 @@
-"""Writing one prepared item to the store, inside its batch's transaction."""
+"""Writing one prepared item to the store, inside its batch's transaction; a foreign
+file's publications may wait there to be written with the batch's others (`Pending`)."""
 
 from __future__ import annotations
 
