@@ -37,7 +37,7 @@ from typing import BinaryIO
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from tokkyo.ingest.apply import apply, quarantine
+from tokkyo.ingest.apply import Pending, apply, quarantine
 from tokkyo.ingest.errors import IngestStopped
 from tokkyo.ingest.items import SourceItem
 from tokkyo.ingest.prepare import Prepared, Refused, SkippedItem, prepare
@@ -247,8 +247,16 @@ class Ingestor:
         with conn.begin():
             batches.lock_writer(conn)
             touched: set[int] = set()
-            outcomes = [self._one(conn, batch_id, entry, touched, isolate)
+            # foreign files' publications written together (apply.Pending), not item by
+            # item; item by item (savepoints) each is written at once
+            pending = None if isolate else Pending()
+            outcomes = [self._one(conn, batch_id, entry, touched, pending)
                         for entry in prepared]
+            if pending is not None:
+                try:
+                    pending.flush(conn, touched)
+                except _REFUSALS as exc:
+                    raise _Refusal from exc
             # a summary for each case written (one that a refused item's savepoint took
             # back is summarised again as it is: the same)
             case_summaries.refresh(conn, touched)
@@ -264,16 +272,24 @@ class Ingestor:
         return outcomes
 
     def _one(self, conn: sa.Connection, batch_id: int, entry: Prepared, touched: set[int],
-             isolate: bool) -> Outcome:
+             pending: Pending | None) -> Outcome:
+        """Apply one item; with `pending` (no savepoints), a refusal by the database is
+        raised as `_Refusal` (the batch is loaded again item by item)."""
         if isinstance(entry, SkippedItem):
             return Outcome(entry.name, "skipped", reason=entry.reason)
         if isinstance(entry, Refused):
+            if pending is not None:
+                try:
+                    pending.flush(conn, touched)
+                except _REFUSALS as exc:
+                    raise _Refusal from exc
             quarantine(conn, batch_id, entry)
             return Outcome(entry.name, "quarantined", format=entry.format, reason=entry.reason)
         parsed = entry.parsed
-        if not isolate:
+        if pending is not None:
             try:
-                status = apply(conn, batch_id, entry, touched, reread=self.reread)
+                status = apply(conn, batch_id, entry, touched, reread=self.reread,
+                               pending=pending)
             except _REFUSALS as exc:
                 raise _Refusal from exc
         else:

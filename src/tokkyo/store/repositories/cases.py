@@ -20,7 +20,7 @@ from tokkyo.model.laws import Law
 from tokkyo.model.parties import Party, PartyRole
 from tokkyo.model.registrations import Registration
 from tokkyo.model.trademarks import TrademarkInfo
-from tokkyo.store.bulk import insert_rows
+from tokkyo.store.bulk import SizedIn, chunked, insert_rows
 from tokkyo.store.repositories import legal_events, parties
 from tokkyo.store.repositories.rows import row_of
 from tokkyo.store.tables import (
@@ -47,6 +47,14 @@ _APPLICATION_ID = sa.select(applications.c.id).where(
     applications.c.law == sa.bindparam("b_law"),
     applications.c.application_number == sa.bindparam("b_number"))
 _NEW_APPLICATION = sa.insert(applications).returning(applications.c.id)
+_APPLICATION_IDS = SizedIn(lambda countries, laws, numbers: sa.select(
+    applications.c.id, applications.c.country, applications.c.law,
+    applications.c.application_number).where(
+        applications.c.country.in_(countries), applications.c.law.in_(laws),
+        applications.c.application_number.in_(numbers)), "countries", "laws", "numbers")
+# one multi-row INSERT … RETURNING, the ids in the order of the rows given
+_NEW_APPLICATIONS = sa.insert(applications).returning(applications.c.id,
+                                                      sort_by_parameter_order=True)
 _TRADEMARK_SECTION = sa.select(case_sections.c.section).where(
     case_sections.c.application_id == sa.bindparam("b_app"),
     case_sections.c.section == "trademark")
@@ -55,6 +63,12 @@ _CLEAR_TRADEMARK_TEXTS = sa.delete(trademark_texts).where(
 _CLEAR_GOODS = sa.delete(goods_services).where(
     goods_services.c.application_id == sa.bindparam("b_app"))
 _INSERT_TRADEMARK_TEXTS = sa.insert(trademark_texts)
+_TRADEMARK_SECTIONS = SizedIn(lambda apps: sa.select(case_sections.c.application_id).where(
+    case_sections.c.application_id.in_(apps), case_sections.c.section == "trademark"), "apps")
+_CLEAR_TRADEMARK_TEXTS_MANY = SizedIn(lambda apps: sa.delete(trademark_texts).where(
+    trademark_texts.c.application_id.in_(apps)), "apps")
+_CLEAR_GOODS_MANY = SizedIn(lambda apps: sa.delete(goods_services).where(
+    goods_services.c.application_id.in_(apps)), "apps")
 _INSERT_GOODS = sa.insert(goods_services)
 
 
@@ -80,6 +94,31 @@ def ensure_application(conn: sa.Connection, law: Law, number: str, country: str 
         return found
     return conn.execute(_NEW_APPLICATION, {"country": country, "law": law.value,
                                            "application_number": number}).scalar_one()
+
+
+def ensure_applications(conn: sa.Connection, wanted: Sequence[tuple[Law, str, str]]
+                        ) -> list[int]:
+    """The application ids of (law, number, country) cases, in order, each created when
+    the store has none: what `ensure_application` does for each in turn, in one lookup
+    and one insert for a whole delivery. New cases are inserted in the order of their
+    first mention, so they get the ids one-by-one creation would give them."""
+    keys = [(country, law.value, number) for law, number, country in wanted]
+    distinct = list(dict.fromkeys(keys))
+    found: dict[tuple[str, str, str], int] = {}
+    for chunk in chunked(distinct):
+        for row in _APPLICATION_IDS.execute(conn, {
+                "countries": sorted({k[0] for k in chunk}),
+                "laws": sorted({k[1] for k in chunk}),
+                "numbers": sorted({k[2] for k in chunk})}):
+            found[(row.country, row.law, row.application_number)] = row.id
+    missing = [k for k in distinct if k not in found]
+    if missing:
+        new_ids = conn.execute(_NEW_APPLICATIONS, [
+            {"country": country, "law": law, "application_number": number}
+            for country, law, number in missing]).scalars().all()
+        found.update(zip(missing, new_ids, strict=True))
+    return [found[k] for k in keys]
+
 
 
 def apply_update(conn: sa.Connection, update: CaseUpdate, source_id: int,
@@ -234,6 +273,30 @@ def fill_trademark(conn: sa.Connection, app_id: int, info: TrademarkInfo) -> Non
         _trademark_texts(conn, app_id, info)
 
 
+def fill_trademarks(conn: sa.Connection, fills: Sequence[tuple[int, TrademarkInfo]]) -> None:
+    """`fill_trademark` for several (case id, mark) in turn, in a statement per table:
+    one read of which cases have the mirror's section, one clear per table, one insert
+    per table. A case filled twice keeps the later mark, as filling in turn leaves it."""
+    last: dict[int, TrademarkInfo] = {}
+    for app_id, info in fills:
+        last.pop(app_id, None)      # in the order of the fills that stay
+        last[app_id] = info
+    if not last:
+        return
+    described = {row.application_id for chunk in chunked(list(last))
+                 for row in _TRADEMARK_SECTIONS.execute(conn, {"apps": chunk})}
+    filled = [(app_id, info) for app_id, info in last.items() if app_id not in described]
+    for chunk in chunked([app_id for app_id, _info in filled]):
+        _CLEAR_TRADEMARK_TEXTS_MANY.execute(conn, {"apps": chunk})
+        _CLEAR_GOODS_MANY.execute(conn, {"apps": chunk})
+    texts = [row for app_id, info in filled for row in _text_rows(app_id, info)]
+    if texts:
+        conn.execute(_INSERT_TRADEMARK_TEXTS, texts)
+    goods = [row for app_id, info in filled for row in _goods_rows(app_id, info)]
+    if goods:
+        conn.execute(_INSERT_GOODS, goods)
+
+
 def _trademark(conn: sa.Connection, app_id: int, info: TrademarkInfo) -> None:
     _trademark_texts(conn, app_id, info)
     conn.execute(sa.delete(classifications).where(
@@ -249,15 +312,23 @@ def _trademark(conn: sa.Connection, app_id: int, info: TrademarkInfo) -> None:
 def _trademark_texts(conn: sa.Connection, app_id: int, info: TrademarkInfo) -> None:
     conn.execute(_CLEAR_TRADEMARK_TEXTS, {"b_app": app_id})
     conn.execute(_CLEAR_GOODS, {"b_app": app_id})
-    texts = [{"application_id": app_id, "kind": "display", "position": 0, "text": info.display}]
+    conn.execute(_INSERT_TRADEMARK_TEXTS, _text_rows(app_id, info))
+    if info.goods_services:
+        conn.execute(_INSERT_GOODS, _goods_rows(app_id, info))
+
+
+def _text_rows(app_id: int, info: TrademarkInfo) -> list[dict[str, object]]:
+    texts: list[dict[str, object]] = [
+        {"application_id": app_id, "kind": "display", "position": 0, "text": info.display}]
     texts += [{"application_id": app_id, "kind": "reading", "position": i, "text": t}
               for i, t in enumerate(info.readings)]
-    conn.execute(_INSERT_TRADEMARK_TEXTS, texts)
-    if info.goods_services:
-        conn.execute(_INSERT_GOODS, [
-            {"application_id": app_id, "position": i, "nice_class": g.nice_class,
+    return texts
+
+
+def _goods_rows(app_id: int, info: TrademarkInfo) -> list[dict[str, object]]:
+    return [{"application_id": app_id, "position": i, "nice_class": g.nice_class,
              "names": g.names, "similar_codes": " ".join(g.similar_codes)}
-            for i, g in enumerate(info.goods_services)])
+            for i, g in enumerate(info.goods_services)]
 
 
 def _bodies(conn: sa.Connection, app_id: int, bodies: Sequence[DocumentBody],

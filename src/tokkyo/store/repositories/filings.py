@@ -5,6 +5,7 @@ Only the operators' pages read these rows; nothing public does (see the table's 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -118,6 +119,18 @@ def link_publication(conn: sa.Connection, application_number: str, application_i
     conn.execute(_LINK_PUBLICATION, {
         "b_number": application_number, "application_id": application_id,
         "publication_number": publication_number, "published_on": published_on})
+
+
+def link_publications(conn: sa.Connection,
+                      links: Sequence[tuple[str, int, str, dt.date | None]]) -> None:
+    """`link_publication` for several (application number, case id, publication number,
+    date) in turn, in one statement (executed for each in order)."""
+    if links:
+        conn.execute(_LINK_PUBLICATION, [
+            {"b_number": application_number, "application_id": application_id,
+             "publication_number": publication_number, "published_on": published_on}
+            for application_number, application_id, publication_number, published_on
+            in links])
 
 
 def first_publication(conn: sa.Connection, application_id: int

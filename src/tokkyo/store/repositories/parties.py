@@ -22,11 +22,23 @@ _RENAME = sa.update(party_names).where(party_names.c.code == sa.bindparam("b_cod
 
 def insert(conn: sa.Connection, app_id: int, publication_id: int | None,
            rows: Sequence[Party]) -> None:
-    insert_rows(conn, parties, [
-        {"application_id": app_id, "publication_id": publication_id, "role": p.role.value,
-         "position": i, "sequence": p.sequence, "code": p.code, "name": p.name,
-         "address": p.address, "agent_kind": p.agent_kind}
-        for i, p in enumerate(rows)])
+    insert_rows(conn, parties, _rows(app_id, publication_id, rows))
+
+
+def insert_many(conn: sa.Connection,
+                owners: Sequence[tuple[int, int | None, Sequence[Party]]]) -> None:
+    """`insert` for several owners (application id, publication id, their parties) in
+    one statement: a foreign delivery's documents written together."""
+    insert_rows(conn, parties, [row for app_id, publication_id, rows in owners
+                                for row in _rows(app_id, publication_id, rows)])
+
+
+def _rows(app_id: int, publication_id: int | None, rows: Sequence[Party]
+          ) -> list[dict[str, object]]:
+    return [{"application_id": app_id, "publication_id": publication_id, "role": p.role.value,
+             "position": i, "sequence": p.sequence, "code": p.code, "name": p.name,
+             "address": p.address, "agent_kind": p.agent_kind}
+            for i, p in enumerate(rows)]
 
 
 def select(conn: sa.Connection, app_id: int, publication_id: int | None,
