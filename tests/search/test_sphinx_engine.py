@@ -32,7 +32,7 @@ from tokkyo.documents.results import parse_for
 from tokkyo.search import documents
 from tokkyo.search import query as q
 from tokkyo.search import service as search_service
-from tokkyo.search.backends.sphinx import SphinxBackend
+from tokkyo.search.backends.sphinx import SphinxBackend, tokens
 from tokkyo.search.backends.sphinx.compiler import QueryCompiler
 from tokkyo.search.backends.tantivy import TantivyBackend
 from tokkyo.search.variants import Folds
@@ -314,6 +314,26 @@ def test_proximity_of_parts_sharing_characters_as_tantivy(store, parts):
     assert tantivy.total > 0 or parts == ("00", "0")
 
 
+def test_a_covering_phrase_finds_what_the_phrase_of_every_pair_finds(store):
+    """A term's phrase leaves every other inner pair a `*` (tokens.covering_words): on
+    the cluster it finds exactly the cases the phrase of all its pairs finds, for
+    substrings of the documents' units of 3 to 9 characters and for strings that run
+    across the break between two units (found by neither)."""
+    db, backend = store
+    with db.engine.connect() as conn:
+        docs = [d for chunk in documents.all_documents(conn) for d in chunk]
+    units = [u for d in docs for values in d.texts.values() for u in values if len(u) >= 9]
+    terms = {u[i:i + n] for k, u in enumerate(units[:400:7])
+             for n, i in ((3 + k % 7, k % 5),)}
+    terms |= {a[-3:] + b[:4] for d in docs[:20] for values in d.texts.values()
+              for a, b in itertools.pairwise(values) if len(a) >= 3 and len(b) >= 4}
+    assert len(terms) > 40
+    for term in sorted(terms):
+        every = {int(r[0]) for r in backend._every(tokens.term_phrase(term))}
+        covering = {int(r[0]) for r in backend._every(tokens.covering_phrase(term))}
+        assert covering == every, term
+
+
 def test_proximity_across_a_unit_break_is_not_a_match(store):
     """`A,0C,B` where A ends one claim and B begins the next is no match: its exact
     phrase (`"A * B"`: B one pair word after A) does not reach across the phrase
@@ -350,8 +370,9 @@ def test_which_proximities_compile_to_exact_phrases(distance, chain, folds, exac
     atom = q.Atom("TX", q.Text(parts, tuple(q.Gap(distance, True) for _ in parts[1:])))
     compiled = QueryCompiler(folds, dt.date(2026, 1, 1)).atom(atom)
     assert compiled.verify == ("" if exact else "near")
-    # "ウェーハ" then "分割" with no character between: one pair word between them
-    assert ('"y30a6_30a7 y30a7_30fc y30fc_30cf * y5206_5272"' in compiled.expression) == exact
+    # "ウェーハ" (its covering pairs ウェ and ーハ) then "分割" with no character
+    # between: one pair word between them
+    assert ('"y30a6_30a7 * y30fc_30cf * y5206_5272"' in compiled.expression) == exact
 
 
 def test_a_page_past_the_end_and_an_empty_page_still_count(store):

@@ -74,5 +74,11 @@ def test_text_is_words_of_characters_and_of_pairs_and_units_stay_apart():
         "x61 x20 x96fb .  . x64 . x2000b x6c60", "y61_20 y20_96fb .  .  . y2000b_6c60")
     assert tokens.units_words(units) == (tokens.units_text(units), tokens.units_pairs(units))
     assert tokens.term_phrase("abc") == '"y61_62 y62_63"'
+    # every other inner pair left to `*`, the first and the last kept
+    assert tokens.covering_words("ab") == ["y61_62"]
+    assert tokens.covering_words("abc") == ["y61_62", "y62_63"]
+    assert tokens.covering_words("abcd") == ["y61_62", "*", "y63_64"]
+    assert tokens.covering_phrase("abcde") == '"y61_62 * y63_64 y64_65"'
+    assert tokens.covering_words("abcdef") == ["y61_62", "*", "y63_64", "*", "y65_66"]
     assert tokens.phrase("池") == '"x6c60"'
     assert tokens.marks_text(["", "A"]) == "mb mf mb x41 mf"

@@ -161,8 +161,8 @@ class QueryCompiler:
         return [s for s in expand(normalise_field(field_code, part), self.folds) if s]
 
     def text(self, field_code: str, value: q.Text) -> Compiled:
-        """A term: its pairs' phrase in the pairs fields, or its character's word (fields
-        normalising it alike share one group). Proximity: the parts' phrases (of pairs when
+        """A term: its covering pairs' phrase in the pairs fields, or its character's word
+        (fields normalising it alike share one group). Proximity: the parts' phrases (of pairs when
         every part has two characters or more) near each other in one field, verified
         afterwards."""
         groups: dict[tuple[tuple[str, ...], ...], list[str]] = {}
@@ -177,7 +177,7 @@ class QueryCompiler:
                   else 0)
         for parts, names in groups.items():
             if not value.gaps:      # a term: its pairs' phrase, or its one character
-                long = [tokens.term_phrase(s) for s in parts[0] if len(s) > 1]
+                long = [tokens.covering_phrase(s) for s in parts[0] if len(s) > 1]
                 short = [tokens.phrase(s) for s in parts[0] if len(s) == 1]
                 if long:
                     expressions.append(f"({_fields(names, pairs=True)} {_any(long)})")
@@ -215,8 +215,8 @@ class QueryCompiler:
                     groups: dict[tuple[tuple[str, ...], ...], list[str]]) -> Compiled:
         """`A,nC,B` as the phrases "A", g other characters, "B" for g = 0..n (and B
         before A for `nN`), in the pairs fields when both spellings have two characters
-        or more (g characters between are g + 1 pair words), else in the character
-        fields (g words): exactly proximity.py's `near` within one unit, which the
+        or more (their covering pairs; g characters between are g + 1 pair words), else
+        in the character fields (g words): exactly proximity.py's `near` within one unit, which the
         phrase boundary between units keeps a phrase in."""
         gap = value.gaps[0]
         expressions: list[str] = []
@@ -225,7 +225,7 @@ class QueryCompiler:
             for first in parts[0]:
                 for second in parts[1]:
                     pairs = len(first) > 1 and len(second) > 1
-                    words = tokens.pair_words if pairs else tokens.char_words
+                    words = tokens.covering_words if pairs else tokens.char_words
                     orders = [(first, second)] + ([] if gap.ordered else [(second, first)])
                     by_space.setdefault(pairs, []).extend(
                         '"' + " ".join([*words(left), *["*"] * (between + pairs),

@@ -8,10 +8,12 @@ nothing depends on how the engine splits, folds or escapes text.
   phrase of its pairs' words, which matches exactly where the term is a substring of the
   normalised text (tokkyo normalises, as documents.py does). Pairs are far rarer than
   characters: a phrase of pairs reads short lists (as the bigram index of the issue's
-  measurement did). Between two units a `.`, which the index's `phrase_boundary` turns
-  into a jump of BREAK_STEP word positions (no word is indexed for it): a phrase with
-  fewer than BREAK_STEP words never runs from one unit into the next, gaps (`*`)
-  included, and NEAR with a smaller window never links two units.
+  measurement did); every other inner pair of such a phrase may be a `*`
+  (`covering_words`), which fixes the same characters. Between two units a `.`, which
+  the index's `phrase_boundary` turns into a jump of BREAK_STEP word positions (no
+  word is indexed for it): a phrase with fewer than BREAK_STEP words never runs from
+  one unit into the next, gaps (`*`) included, and NEAR with a smaller window never
+  links two units.
 - Codes: a three-letter kind, then the code with every character that is not an ASCII
   letter or digit escaped (`_` and two hex digits, `__` and six for the others). The
   escape keeps prefixes: a code starts with a prefix exactly when its word starts with
@@ -54,6 +56,22 @@ def pair_words(text: str) -> list[str]:
 def term_phrase(text: str) -> str:
     """A term of two characters or more as the phrase of its pairs' words."""
     return '"' + " ".join(pair_words(text)) + '"'
+
+
+def covering_words(text: str) -> list[str]:
+    """`pair_words` with every other inner pair a `*` (any one word): the first, third,
+    fifth … pair and the last. A unit's pair words stand at consecutive positions, one
+    per character, so pairs two positions apart fix the pair between them (its
+    characters are theirs): the phrase of these words matches exactly where the phrase
+    of all pairs does, while reading about half of the lists (searchd reads each
+    word's list once per phrase)."""
+    words = pair_words(text)
+    return [w if i % 2 == 0 or i == len(words) - 1 else "*" for i, w in enumerate(words)]
+
+
+def covering_phrase(text: str) -> str:
+    """A term of two characters or more as the phrase of `covering_words`."""
+    return '"' + " ".join(covering_words(text)) + '"'
 
 
 class _Spelled(dict[int, str]):
