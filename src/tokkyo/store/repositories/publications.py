@@ -63,7 +63,7 @@ _HELD = sa.select(*(sa.exists().where(t.c.publication_id == _PUB).label(f"in_{t.
 _TEXT_HELD = sa.select(sa.or_(*(sa.exists().where(t.c.publication_id == _PUB)
                                 for t in (claims, paragraphs, drawings))))
 _ROWS_OF = {t.name: sa.select(t).where(t.c.publication_id == _PUB).order_by(t.c.position)
-            for t in (*_CHILDREN, priorities, classifications, citations)}
+            for t in (*_CHILDREN, priorities, classifications, citations, parties_table)}
 _PARENT_OF = sa.select(family_parents).where(family_parents.c.publication_id == _PUB)
 _LOAD = (sa.select(publications, applications.c.application_number)
          .join(applications, applications.c.id == publications.c.application_id)
@@ -474,7 +474,7 @@ _ROLES = frozenset(r.value for r in PartyRole)
 
 def _publication(row: sa.Row, children: dict[str, list[sa.Row]], parent: sa.Row | None
                  ) -> Publication:
-    """A publication as `load` builds it, from its row and its child rows by table."""
+    """A publication from its row and its child rows by table (`load`, `load_many`)."""
     app_id = row.application_id
     cites = children[citations.name]
     rename = {"order": "citation_order"}
@@ -509,42 +509,13 @@ def _publication(row: sa.Row, children: dict[str, list[sa.Row]], parent: sa.Row 
 
 def load(conn: sa.Connection, pub_id: int) -> Publication:
     row = conn.execute(_LOAD, {"b_pub": pub_id}).one()
-    app_id = row.application_id
     held = _held(conn, pub_id)
-
-    def children(table: sa.Table) -> Sequence[sa.Row]:
-        if table.name not in held:
-            return ()
-        return conn.execute(_ROWS_OF[table.name], {"b_pub": pub_id}).all()
-
+    children = {t.name: (list(conn.execute(_ROWS_OF[t.name], {"b_pub": pub_id}))
+                         if t.name in held else [])
+                for t in (*_CHILDREN, priorities, classifications, citations, parties_table)}
     parent = (conn.execute(_PARENT_OF, {"b_pub": pub_id}).first()
               if family_parents.name in held else None)
-    cites = children(citations)
-    rename = {"order": "citation_order"}
-    return Publication(
-        **{name: getattr(row, name) for name in _SCALARS if name != "law"},
-        law=Law(row.law),
-        application_number=("" if row.country != "JP" and row.application_number.startswith("P")
-                            else row.application_number),
-        other_texts=tuple(obj_of(LocalText, r._mapping) for r in children(publication_texts)),
-        trademark=trademark_of(row.trademark),
-        claims=tuple(obj_of(Claim, r._mapping) for r in children(claims)),
-        paragraphs=tuple(obj_of(Paragraph, r._mapping) for r in children(paragraphs)),
-        drawings=tuple(obj_of(Drawing, r._mapping) for r in children(drawings)),
-        amendments=tuple(obj_of(Amendment, r._mapping) for r in children(amendments)),
-        parties=(parties.select(conn, app_id, pub_id, tuple(PartyRole))
-                 if parties_table.name in held else ()),
-        priorities=tuple(obj_of(Priority, r._mapping) for r in children(priorities)),
-        classifications=tuple(obj_of(Classification, r._mapping, scheme=Scheme(r.scheme))
-                              for r in children(classifications)),
-        patent_citations=tuple(obj_of(PatentCitation, r._mapping, rename) for r in cites
-                               if r.kind == "patent"),
-        non_patent_citations=tuple(obj_of(NonPatentCitation, r._mapping, rename) for r in cites
-                                   if r.kind == "non-patent"),
-        parent=obj_of(ParentApplication, parent._mapping,
-                      rename={"application_number": "parent_application_number"})
-        if parent else None,
-    )
+    return _publication(row, children, parent)
 
 
 def trademark_of(stored: str | None) -> TrademarkInfo | None:
