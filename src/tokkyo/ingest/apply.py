@@ -1,5 +1,5 @@
-"""Writing one prepared item to the store, inside its batch's transaction; a foreign
-file's publications may wait there to be written with the batch's others (`Pending`)."""
+"""Writing one prepared item to the store, inside its batch's transaction; a file's
+publications may wait there to be written with the batch's others (`Pending`)."""
 
 from __future__ import annotations
 
@@ -35,18 +35,21 @@ def quarantine(conn: sa.Connection, batch_id: int, entry: Refused) -> None:
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Queued:
     """A publication to write: the source version it comes from, whether it is a
-    partial answer to merge, and the files that came with it (None: no list given)."""
+    partial answer to merge, the files that came with it (None: no list given), and
+    whether it replaces the stored one whole (a JP gazette) rather than keeping the
+    stored text when it carries none (a foreign bibliographic record)."""
 
     pub: Publication
     source_id: int
     partial: bool
     files: tuple[tuple[str, str | None, str], ...] | None
+    whole: bool = False
 
 
 class Pending:
-    """Publications of foreign files applied but not yet written, so that the files of
-    a batch that each hold one document (a trademark gazette, a Green Book patent, an
-    OPS answer) are written together, table by table, like one delivery's documents.
+    """Publications applied but not yet written, so that the files of a batch that each
+    hold one document (a JP gazette, a trademark gazette, a Green Book patent, an OPS
+    answer) are written together, table by table, like one delivery's documents.
 
     `apply` queues a file's publications here when nothing it does depends on them:
     they are written (`flush`) before any item that is not such a file, before a
@@ -86,7 +89,7 @@ def apply(conn: sa.Connection, batch_id: int, entry: Ready, touched: set[int], *
     foreign file's publications may be queued there rather than written at once (see
     `Pending`; the caller flushes it)."""
     parsed = entry.parsed
-    if pending is not None and not isinstance(parsed.payload, Delivery):
+    if pending is not None and not isinstance(parsed.payload, Delivery | Publication):
         pending.flush(conn, touched)
     previous = sources.current(conn, parsed.key)
     if previous is not None and previous.fingerprint == entry.fingerprint:
@@ -115,8 +118,12 @@ def apply(conn: sa.Connection, batch_id: int, entry: Ready, touched: set[int], *
 def _content(conn: sa.Connection, payload: Any, source_id: int, entry: Ready,
              touched: set[int], pending: Pending | None) -> None:
     if isinstance(payload, Publication):
-        _write(conn, payload, source_id, touched,
-               publications.find(conn, payload.country, payload.kind, payload.number))
+        if pending is not None:
+            pending.add(conn, [_Queued(payload, source_id, partial=False, files=None,
+                                       whole=True)], touched)
+        else:
+            _write(conn, payload, source_id, touched,
+                   publications.find(conn, payload.country, payload.kind, payload.number))
     elif isinstance(payload, Delivery):
         _deliver(conn, payload, source_id, entry, touched, pending)
     elif isinstance(payload, CaseUpdate):
@@ -228,7 +235,8 @@ def _queued(conn: sa.Connection, delivery: Delivery, source_id: int, entry: Read
 
 def _publish_together(conn: sa.Connection, queued: Sequence[_Queued], touched: set[int]
                       ) -> None:
-    """What `_publish_each` does, for publications of distinct numbers, table by table:
+    """What `_publish_each` does (`_write` for a whole publication), for publications of
+    distinct numbers, table by table:
     a statement per table for them all rather than a dozen per document (a DOCDB file
     holds many records, an OPS answer many documents, a batch many files). No
     document's write reads another's rows, so writing them together stores what writing
@@ -245,10 +253,10 @@ def _publish_together(conn: sa.Connection, queued: Sequence[_Queued], touched: s
                                            if s is not None and q.partial])
     texts = publications.stored_texts(conn, [
         s for s, q in zip(stored, queued, strict=True)
-        if s is not None and not q.partial and not _has_text(q.pub)])
-    pubs = [(_merged_into(loaded[s.id], q.pub) if q.partial else _with_text(q.pub,
-                                                                           texts.get(s.id)))
-            if s is not None else q.pub for q, s in zip(queued, stored, strict=True)]
+        if s is not None and not q.partial and not q.whole and not _has_text(q.pub)])
+    pubs = [q.pub if s is None or q.whole else
+            _merged_into(loaded[s.id], q.pub) if q.partial else
+            _with_text(q.pub, texts.get(s.id)) for q, s in zip(queued, stored, strict=True)]
     written = publications.write_many(conn, pubs, [q.source_id for q in queued], stored)
     for old, (_pub_id, app_id) in zip(stored, written, strict=True):
         if old is not None:

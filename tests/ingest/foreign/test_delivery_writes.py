@@ -1,5 +1,6 @@
-"""A foreign delivery's documents written together, table by table, store exactly what
-writing them one by one stores: the same rows in every table, the same publication and
+"""A foreign delivery's documents, and a batch's one-document files (JP gazettes among
+them), written together, table by table, store exactly what writing them one by one
+stores: the same rows in every table, the same publication and
 case ids (only the child rows' own ids, which nothing refers to, may differ), on both
 databases. Each case is loaded into two fresh stores, one with the one-by-one path as
 the reference, and every table compared after every run."""
@@ -16,11 +17,13 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import FOREIGN, GAZETTE, REAL, TRADEMARK_GAZETTES, fresh_database
+from tests.ingest.builders import gazette_copy
 from tokkyo.ingest import apply
 from tokkyo.ingest.items import SourceItem, walk
 from tokkyo.ingest.service import Ingestor
 from tokkyo.store.blobs import LocalBlobStore
 from tokkyo.store.engine import make_engine
+from tokkyo.store.repositories import publications
 from tokkyo.store.tables import metadata
 
 DOCDB = FOREIGN / "docdb"
@@ -56,7 +59,7 @@ class Pair:
         for path in ("together", "each"):
             with monkeypatch.context() as patched:
                 if path == "each":
-                    patched.setattr(apply, "_distinct", lambda delivery: False)
+                    _one_by_one(patched)
                 reports[path] = Ingestor(self.engines[path],
                                          LocalBlobStore(self.folder / f"blobs-{path}"),
                                          batch_size=batch_size, workers=0).run(items)
@@ -73,6 +76,22 @@ class Pair:
     def close(self) -> None:
         for engine in self.engines.values():
             engine.dispose()
+
+
+def _one_by_one(patched: pytest.MonkeyPatch) -> None:
+    """The reference path: every delivery's documents written one by one
+    (`_publish_each`), every JP gazette's publication written when its file is applied
+    (`_write`), as before files were written together."""
+    def write_at_once(pending: apply.Pending, conn: sa.Connection,
+                      queued: list[apply._Queued], touched: set[int]) -> None:
+        pending.flush(conn, touched)
+        for q in queued:
+            assert q.whole, "a delivery written one by one queues nothing"
+            apply._write(conn, q.pub, q.source_id, touched,
+                         publications.find(conn, q.pub.country, q.pub.kind, q.pub.number))
+
+    patched.setattr(apply, "_distinct", lambda delivery: False)
+    patched.setattr(apply.Pending, "add", write_at_once)
 
 
 def dump(engine: sa.Engine, same_ids: bool = True) -> dict[str, list[tuple[object, ...]]]:
@@ -212,7 +231,7 @@ def test_a_delivery_is_written_in_a_few_statements_per_table(
         try:
             with monkeypatch.context() as patched:
                 if path == "each":
-                    patched.setattr(apply, "_distinct", lambda delivery: False)
+                    _one_by_one(patched)
                 Ingestor(engine, LocalBlobStore(pair.folder / f"blobs-{path}"),
                          batch_size=200, workers=0).run([_item("DE-backfile.xml",
                                                                 backfile + b"\n")])
@@ -249,6 +268,34 @@ def test_a_batch_mixing_formats_and_copies(pair: Pair, monkeypatch: pytest.Monke
     again = [replace(i, data=i.data + b"\n\n") for i in items]
     pair.load(again, monkeypatch)
     pair.load([replace(i, data=i.data + b"\n\n\n") for i in items], monkeypatch, batch_size=3)
+
+
+def _without_text(data: bytes) -> bytes:
+    """A JP gazette without its claims, description and drawings."""
+    for tag in (b"claims", b"description", b"drawings"):
+        data = re.sub(b"<" + tag + b">.*?</" + tag + b">", b"", data, count=1, flags=re.S)
+    return data
+
+
+def test_jp_gazettes_written_together(pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    """JP gazettes, one publication a file, queued and written together like the
+    one-document foreign files: new ones; the same files changed (replacements), one
+    publication's number in a second file of the batch (the later replaces the
+    earlier) and a replacement without claims, description or drawings (a JP gazette
+    replaces the stored publication whole, so its text goes, where a foreign
+    bibliographic record keeps it); then again in batches of two."""
+    gazettes = [*walk([GAZETTE]), *(_item(f"copy{n}.xml", gazette_copy(n)) for n in range(4))]
+    pair.load(gazettes, monkeypatch)
+    changed = [replace(i, data=i.data + b"\n") for i in gazettes]
+    pair.load([*changed, _item("again.xml", gazette_copy(1)),
+               _item("copy2.xml", _without_text(gazette_copy(2)))], monkeypatch)
+    with pair.engines["together"].connect() as conn:
+        claims = conn.exec_driver_sql(
+            "SELECT count(*) FROM claims JOIN publications p ON p.id = publication_id "
+            "WHERE p.number = '2021900002'").scalar_one()
+    assert claims == 0
+    pair.load([replace(i, data=i.data + b"\n\n") for i in gazettes], monkeypatch,
+              batch_size=2)
 
 
 _REFUSE = {
