@@ -121,12 +121,40 @@ def case_of_number_key(key: str) -> int:
 
 def bigram_text(values: Iterable[str]) -> str:
     """The bigram tokens of `values`, one unit after the other with `GAP` fillers between."""
-    units = []
-    for value in values:
-        text = value.replace(" ", SPACE) + END
+    texts = [value.replace(" ", SPACE) + END for value in values]
+    joined = "".join(texts)
+    if len(joined) < _SHORT:
         # each character joined to the next by map: half the time of slicing text[i:i + 2]
-        units.append(" ".join(map(operator.add, text, text[1:])))
+        return _GAP_TEXT.join([" ".join(map(operator.add, text, text[1:])) for text in texts])
+    pairs = _pairs(joined)
+    units = []
+    start = 0                   # the first pair of the unit, in `pairs` (3 characters each)
+    for text in texts:
+        end = start + len(text) - 1
+        units.append(pairs[3 * start:3 * end - 1] if end > start else "")
+        start = end + 1         # past the pair of its END and the next unit's first character
     return _GAP_TEXT.join(units)
+
+
+# Below this many characters a field's bigrams are quicker made one by one (`bigram_text`).
+_SHORT = 48
+_UTF32 = 4
+
+
+def _pairs(text: str) -> str:
+    """Every character of `text` but the last, followed by the next and a space: "abc" →
+    "ab bc " less its last space. Made in C, as UTF-32 code units interleaved by slice
+    assignment (each byte lane of the 4-byte units in turn), rather than a string object
+    per bigram: a third of the time of `map` over a description's units."""
+    raw = text.encode("utf-32-le", "surrogatepass")
+    count = len(text) - 1
+    out = bytearray(b" \0\0\0" * (3 * count))
+    step = 3 * _UTF32
+    for lane in range(_UTF32):
+        lane_bytes = raw[lane::_UTF32]
+        out[lane::step] = lane_bytes[:-1]
+        out[_UTF32 + lane::step] = lane_bytes[1:]
+    return out.decode("utf-32-le", "surrogatepass")
 
 
 def unigram_text(values: Iterable[str]) -> str:

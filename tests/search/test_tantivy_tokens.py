@@ -1,0 +1,43 @@
+"""The tantivy backend's bigram text (search/backends/tantivy/schema.py) in Python alone:
+made in C from interleaved UTF-32 units for long fields, it holds exactly the tokens of
+the definition, each character paired with the next and a unit's last with `END`, the
+units `GAP` fillers apart."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tokkyo.search.backends.tantivy.schema import END, FILLER, GAP, SPACE, bigram_text
+
+
+def tokens_of(text: str) -> list[str]:
+    """What tantivy's whitespace tokenizer reads (an empty unit leaves two spaces)."""
+    return [token for token in text.split(" ") if token]
+
+
+def by_definition(values: list[str]) -> list[str]:
+    tokens: list[str] = []
+    for i, value in enumerate(values):
+        if i:
+            tokens += [FILLER] * GAP
+        text = value.replace(" ", SPACE) + END
+        tokens += [text[j:j + 2] for j in range(len(text) - 1)]
+    return tokens
+
+
+# Japanese, Latin, astral characters, NUL and lone surrogates (a JSON answer can carry
+# them) and spaces, in units short and long (the C path starts at 48 characters a field).
+CHARACTERS = st.sampled_from("あ漢字カＡａAb1１é \x00\ud800\udc00\U0001F600")
+UNITS = st.lists(st.text(CHARACTERS, max_size=120), max_size=6)
+
+
+@settings(max_examples=400, deadline=None)
+@given(values=UNITS)
+def test_bigram_text_holds_the_tokens_of_the_definition(values: list[str]) -> None:
+    assert tokens_of(bigram_text(values)) == by_definition(values)
+
+
+def test_a_description_sized_field() -> None:
+    values = ["半導体ウェーハを分割予定ラインに沿って分割する方法 " * 40, "a", "", "ＬｉＮｉ０．８"]
+    assert tokens_of(bigram_text(values)) == by_definition(values)
