@@ -180,6 +180,9 @@ def _collect_text(element: etree._Element) -> str:
     string operations; the tree is read, not changed. The element itself keeps no label
     (a citation read on its own is its text).
     """
+    if not len(element):        # no child: its own text (most fields, many paragraphs)
+        text = (element.text or "").strip()
+        return _SOURCE_NEWLINE.sub(" ", text) if "\n" in text else text
     marks: dict[etree._Element, str] = {}
     prefixes: dict[etree._Element, str] = {}
     entities = False
