@@ -1,14 +1,22 @@
-"""The tantivy backend's bigram text (search/backends/tantivy/schema.py) in Python alone:
-made in C from interleaved UTF-32 units for long fields, it holds exactly the tokens of
-the definition, each character paired with the next and a unit's last with `END`, the
-units `GAP` fillers apart."""
+"""The tantivy backend's text tokens (search/backends/tantivy/schema.py) in Python alone.
+The bigram text, made in C from interleaved UTF-32 units for long fields, holds exactly
+the tokens of the definition, each character paired with the next and a unit's last
+with `END`, the units `GAP` fillers apart; the character text (numpy's distinct code
+points for long fields) holds each character once."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tokkyo.search.backends.tantivy.schema import END, FILLER, GAP, SPACE, bigram_text
+from tokkyo.search.backends.tantivy.schema import (
+    END,
+    FILLER,
+    GAP,
+    SPACE,
+    bigram_text,
+    unigram_text,
+)
 
 
 def tokens_of(text: str) -> list[str]:
@@ -36,6 +44,14 @@ UNITS = st.lists(st.text(CHARACTERS, max_size=120), max_size=6)
 @given(values=UNITS)
 def test_bigram_text_holds_the_tokens_of_the_definition(values: list[str]) -> None:
     assert tokens_of(bigram_text(values)) == by_definition(values)
+
+
+@settings(max_examples=400, deadline=None)
+@given(values=st.lists(st.text(CHARACTERS, max_size=400), max_size=4))
+def test_unigram_text_holds_each_character_once(values: list[str]) -> None:
+    tokens = tokens_of(unigram_text(values))
+    assert len(tokens) == len(set(tokens))
+    assert set(tokens) == set("".join(values)) - {" "}
 
 
 def test_a_description_sized_field() -> None:

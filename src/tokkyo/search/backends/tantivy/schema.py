@@ -23,6 +23,7 @@ import datetime as dt
 import operator
 from collections.abc import Iterable
 
+import numpy as np
 import tantivy
 
 from tokkyo.search.documents import (
@@ -160,9 +161,20 @@ def _pairs(text: str) -> str:
 def unigram_text(values: Iterable[str]) -> str:
     """Each character of `values` once, in no particular order (the field keeps no
     positions, and each term's frequency is 1 in any order)."""
-    chars = set("".join(values))
-    chars.discard(" ")
-    return " ".join(chars)
+    joined = "".join(values)
+    if len(joined) < _SHORT_SET:
+        chars = set(joined)
+        chars.discard(" ")
+        return " ".join(chars)
+    # the distinct code points sorted in C (numpy) rather than a string object for each
+    # character of the field: a quarter of the time for a description
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    distinct = np.unique(codes).tobytes().decode("utf-32-le", "surrogatepass")
+    return " ".join(distinct.replace(" ", ""))
+
+
+# Below this many characters a set of them is the quicker way to the distinct ones.
+_SHORT_SET = 200
 
 
 def term(text: str) -> str:
