@@ -11,6 +11,7 @@ Rows are dicts with the same keys; columns they leave out take their server defa
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -52,8 +53,10 @@ def insert_rows(conn: sa.Connection, table: sa.Table | str, rows: Sequence[dict[
     dates = _date_columns(table, columns)
     if dates:
         values = [tuple(_iso(row[c]) if c in dates else row[c] for c in columns) for row in rows]
+    elif len(columns) == 1:
+        values = [(row[columns[0]],) for row in rows]
     else:
-        values = [tuple(row[c] for c in columns) for row in rows]
+        values = list(map(operator.itemgetter(*columns), rows))   # tuples, made in C
     conn.exec_driver_sql(f'INSERT INTO "{name}" ({quoted}) VALUES ({marks})', values)
 
 

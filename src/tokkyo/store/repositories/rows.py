@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from typing import Any, TypeAlias, TypeVar
 
 import sqlalchemy as sa
@@ -29,9 +30,19 @@ def row_of(obj: Any, exclude: tuple[str, ...] = (), rename: Mapping[str, str] | 
         rename = rename or {}
         row = {rename.get(n, n): getattr(obj, n) for n in names if n not in exclude}
     else:
-        row = {n: getattr(obj, n) for n in names}
+        row = dict(zip(names, _values_of(kind)(obj), strict=True))
     row.update(extra)
     return row
+
+
+@functools.cache
+def _values_of(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    """A function giving the field values of a `cls` as a tuple, read in C (attrgetter)."""
+    names = field_names(cls)
+    if len(names) == 1:
+        name = names[0]
+        return lambda obj: (getattr(obj, name),)
+    return operator.attrgetter(*names)
 
 
 def obj_of(cls: type[T], row: sa.RowMapping, rename: Mapping[str, str] | None = None,
