@@ -176,8 +176,9 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=600)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=100)
-    parser.add_argument("--workers", type=int, default=default_workers(),
-                        help="reader processes for the parallel tokkyo run")
+    parser.add_argument("--workers", type=int, default=max(1, default_workers()),
+                        help="reader processes for the parallel tokkyo run (default: "
+                             "tokkyo's, at least one)")
     parser.add_argument("--postgres-url", default=os.environ.get("TOKKYO_TEST_POSTGRES_URL"))
     args = parser.parse_args()
 

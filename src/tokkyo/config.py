@@ -279,8 +279,9 @@ class Settings:
         200, "Files loaded per batch; a batch commits whole or not at all.", _positive_int)
     ingest_workers: int | None = setting(
         None,
-        "Reader processes beside the writer during ingest: `auto` (one per CPU, at most "
-        "4), or a number; 0 reads in the ingest process itself.", _workers)
+        "Reader processes beside the writer during ingest: `auto` (one per CPU beyond "
+        "two, at most 4: none on a machine of one or two CPUs), or a number; 0 reads in "
+        "the ingest process itself.", _workers)
     sql_echo: bool = setting(False, "Log every SQL statement (debugging).", _bool)
     secret_key: str = setting(
         "",

@@ -64,6 +64,7 @@ def _kill_during_a_batch(db, folder, env) -> int | None:
             if done and started:
                 time.sleep(0.05)          # well inside the batch's transaction
                 readers = _children(process.pid)
+                assert readers, "the ingest runs without reader processes"
                 os.kill(process.pid, signal.SIGKILL)
                 process.wait()
                 _assert_gone(readers)
@@ -96,7 +97,8 @@ def test_kill_mid_batch_then_rerun(db, tmp_path):
     folder = tmp_path / "in"
     write_gazette_copies(folder, COPIES)
     env = dict(os.environ, TOKKYO_DATABASE_URL=db.engine.url.render_as_string(False),
-               TOKKYO_BLOB_DIR=str(db.blobs.root), TOKKYO_DATA_DIR=str(tmp_path / "data"))
+               TOKKYO_BLOB_DIR=str(db.blobs.root), TOKKYO_DATA_DIR=str(tmp_path / "data"),
+               TOKKYO_INGEST_WORKERS="2")      # reader processes, whatever the CPUs
     interrupted = _kill_during_a_batch(db, folder, env)
     assert interrupted is not None, "the ingest finished before it could be interrupted"
     with db.engine.connect() as conn:

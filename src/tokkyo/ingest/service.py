@@ -86,9 +86,13 @@ class RunReport:
 
 
 def default_workers() -> int:
-    """Reader processes beside the writer: one per CPU, at most four. The writer spends
-    much of its time waiting on the database, so it does not need a CPU of its own."""
-    return max(1, min(4, os.cpu_count() or 1))
+    """Reader processes beside the ingest process: one per CPU beyond two, at most four;
+    0 (reading in the ingest process) on a machine of one or two CPUs. The ingest process
+    writes the batches and then drains the outbox into the search index, most of the
+    work, while the search engine indexes on a thread of its own: it keeps two CPUs, and
+    readers beside it on two CPUs only compete with it (slower than reading in it, with
+    one reader or two: bench/RESULTS.md)."""
+    return max(0, min(4, (os.cpu_count() or 1) - 2))
 
 
 class Ingestor:
