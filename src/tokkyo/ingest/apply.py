@@ -86,8 +86,8 @@ def apply(conn: sa.Connection, batch_id: int, entry: Ready, touched: set[int], *
     cases whose content it changed go to `touched` (their summaries are stored again at
     the batch's end). With `reread`, unchanged bytes are written again under their
     current version (its problems updated) and count as replaced. With `pending`, a
-    foreign file's publications may be queued there rather than written at once (see
-    `Pending`; the caller flushes it)."""
+    file's publications may be queued there rather than written at once (see `Pending`;
+    the caller flushes it)."""
     parsed = entry.parsed
     if pending is not None and not isinstance(parsed.payload, Delivery | Publication):
         pending.flush(conn, touched)

@@ -176,8 +176,9 @@ def _collect_text(element: etree._Element) -> str:
     document or figure on a line of its own after its printed label.
 
     Line breaks in the XML source are layout and fold to a space; only `<br/>` (and a
-    labelled item) breaks a line. The work is done by lxml's `itertext` and C-level
-    string operations; the tree is read, not changed. The element itself keeps no label
+    labelled item) breaks a line. The work is done by libxml2's text serialiser (or lxml's
+    `itertext`) and C-level string operations where nothing is marked; the tree is read,
+    not changed. The element itself keeps no label
     (a citation read on its own is its text).
     """
     if not len(element):        # no child: its own text (most fields, many paragraphs)

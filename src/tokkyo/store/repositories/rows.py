@@ -39,10 +39,9 @@ def row_of(obj: Any, exclude: tuple[str, ...] = (), rename: Mapping[str, str] | 
 def _values_of(cls: type) -> Callable[[Any], tuple[Any, ...]]:
     """A function giving the field values of a `cls` as a tuple, read in C (attrgetter)."""
     names = field_names(cls)
-    if len(names) == 1:
-        name = names[0]
-        return lambda obj: (getattr(obj, name),)
-    return operator.attrgetter(*names)
+    if len(names) > 1:
+        return operator.attrgetter(*names)
+    return lambda obj: tuple(getattr(obj, name) for name in names)     # attrgetter: no tuple
 
 
 def obj_of(cls: type[T], row: sa.RowMapping, rename: Mapping[str, str] | None = None,

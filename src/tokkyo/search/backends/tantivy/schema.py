@@ -23,7 +23,6 @@ import datetime as dt
 import operator
 from collections.abc import Iterable
 
-import numpy as np
 import tantivy
 
 from tokkyo.search.documents import (
@@ -146,7 +145,7 @@ def _pairs(text: str) -> str:
     """Every character of `text` but the last, followed by the next and a space: "abc" →
     "ab bc " less its last space. Made in C, as UTF-32 code units interleaved by slice
     assignment (each byte lane of the 4-byte units in turn), rather than a string object
-    per bigram: a third of the time of `map` over a description's units."""
+    per bigram."""
     raw = text.encode("utf-32-le", "surrogatepass")
     count = len(text) - 1
     out = bytearray(b" \0\0\0" * (3 * count))
@@ -166,8 +165,11 @@ def unigram_text(values: Iterable[str]) -> str:
         chars = set(joined)
         chars.discard(" ")
         return " ".join(chars)
-    # the distinct code points sorted in C (numpy) rather than a string object for each
-    # character of the field: a quarter of the time for a description
+    # the distinct code points sorted in C rather than a string object for each character
+    # of the field; numpy is imported here, by what indexes, not by every process that
+    # reads this module
+    import numpy as np
+
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
     distinct = np.unique(codes).tobytes().decode("utf-32-le", "surrogatepass")
     return " ".join(distinct.replace(" ", ""))
