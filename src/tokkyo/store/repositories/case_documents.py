@@ -145,24 +145,25 @@ def _publication_units(conn: sa.Connection, pub_ids: list[int], pub_case: dict[i
                        out: dict[int, CaseRows]) -> None:
     """Claims, paragraphs, party names and other-language titles and abstracts of the
     publications `pub_ids`, as (field, raw text) units of their publication."""
-    def add(pub_id: int, field_code: str, text: str) -> None:
-        out[pub_case[pub_id]].units[pub_id].append((field_code, text))
-
+    # each publication's list of units, and rows unpacked as tuples: a description has
+    # hundreds of paragraphs
+    units = {pub_id: out[pub_case[pub_id]].units[pub_id] for pub_id in pub_ids}
     row: Any
-
-    for row in conn.execute(sa.select(publication_texts.c.publication_id,
-                                      publication_texts.c.part, publication_texts.c.text)
-                            .where(publication_texts.c.publication_id.in_(pub_ids))):
-        add(row.publication_id, "TI" if row.part == "title" else "AB", row.text)
-    for row in conn.execute(sa.select(claims.c.publication_id, claims.c.text)
-                            .where(claims.c.publication_id.in_(pub_ids))):
-        add(row.publication_id, "CL", row.text)
-    for row in conn.execute(sa.select(paragraphs.c.publication_id, paragraphs.c.text)
-                            .where(paragraphs.c.publication_id.in_(pub_ids))):
-        add(row.publication_id, "DE", row.text)
-    for row in conn.execute(sa.select(parties.c.publication_id, parties.c.role, parties.c.name)
-                            .where(parties.c.publication_id.in_(pub_ids))):
-        add(row.publication_id, ROLE_FIELDS[row.role], row.name)
+    for pub_id, part, text in conn.execute(
+            sa.select(publication_texts.c.publication_id, publication_texts.c.part,
+                      publication_texts.c.text)
+            .where(publication_texts.c.publication_id.in_(pub_ids))):
+        units[pub_id].append(("TI" if part == "title" else "AB", text))
+    for pub_id, text in conn.execute(sa.select(claims.c.publication_id, claims.c.text)
+                                     .where(claims.c.publication_id.in_(pub_ids))):
+        units[pub_id].append(("CL", text))
+    for pub_id, text in conn.execute(sa.select(paragraphs.c.publication_id, paragraphs.c.text)
+                                     .where(paragraphs.c.publication_id.in_(pub_ids))):
+        units[pub_id].append(("DE", text))
+    for pub_id, role, name in conn.execute(
+            sa.select(parties.c.publication_id, parties.c.role, parties.c.name)
+            .where(parties.c.publication_id.in_(pub_ids))):
+        units[pub_id].append((ROLE_FIELDS[role], name))
     for row in stored_translations.of_publications(conn, pub_ids):
         out[pub_case[row.publication_id]].translations.append(row)
 

@@ -165,13 +165,17 @@ def unigram_text(values: Iterable[str]) -> str:
         chars = set(joined)
         chars.discard(" ")
         return " ".join(chars)
-    # the distinct code points sorted in C rather than a string object for each character
+    # the distinct code points found in C rather than a string object for each character
     # of the field; numpy is imported here, by what indexes, not by every process that
     # reads this module
     import numpy as np
 
-    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    distinct = np.unique(codes).tobytes().decode("utf-32-le", "surrogatepass")
+    if joined.isascii():        # Latin text: which of the 128 bytes occur, counted
+        counts = np.bincount(np.frombuffer(joined.encode("ascii"), dtype=np.uint8))
+        distinct = bytes(np.flatnonzero(counts).astype(np.uint8)).decode("ascii")
+    else:                       # sorted, each once
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        distinct = np.unique(codes).tobytes().decode("utf-32-le", "surrogatepass")
     return " ".join(distinct.replace(" ", ""))
 
 
