@@ -331,6 +331,17 @@ def failure(name: str, exc: etree.XMLSyntaxError, source: bytes, *, format: str 
 
 def local(tag: object) -> str:
     """An element's name without its namespace."""
-    if not isinstance(tag, str):
-        return ""
-    return tag.rsplit("}", 1)[-1]
+    name = _LOCAL.get(tag)
+    if name is None:
+        if not isinstance(tag, str):
+            return ""
+        name = tag.rsplit("}", 1)[-1]
+        if len(_LOCAL) < _LOCAL_KEPT:
+            _LOCAL[tag] = name
+    return name
+
+
+# Names already split (a document has a few dozen distinct ones and thousands of
+# elements), up to a bound: a file with endless new names adds nothing past it.
+_LOCAL: dict[object, str] = {}
+_LOCAL_KEPT = 4096
