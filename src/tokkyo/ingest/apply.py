@@ -10,6 +10,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tokkyo.ingest.foreign.reading import ForeignEvent
 from tokkyo.ingest.parsed import Delivery
 from tokkyo.ingest.prepare import Ready, Refused
 from tokkyo.model.cases import CaseUpdate, PartyNames
@@ -49,35 +50,50 @@ class _Queued:
 class Pending:
     """Publications applied but not yet written, so that the files of a batch that each
     hold one document (a JP gazette, a trademark gazette, a Green Book patent, an OPS
-    answer) are written together, table by table, like one delivery's documents.
+    answer, a WIPO ST.96 instance) are written together, table by table, like one
+    delivery's documents; with the legal events the files report, written after them.
 
-    `apply` queues a file's publications here when nothing it does depends on them:
-    they are written (`flush`) before any item that is not such a file, before a
-    publication of a number already queued, and at the batch's end, all within the
-    batch's transaction. Writing them later than one by one changes nothing stored: the
-    items in between only record their source versions and blobs, which the
-    publications' writing does not read, and the blobs are recorded at once, in the
-    items' order. Only for batches without savepoints: an item refused by the database
-    takes the batch back anyway, and the batch loaded again item by item (savepoints)
-    writes each at once."""
+    `apply` queues a file's publications (and events) here when nothing it does depends
+    on them: they are written (`flush`) before any item that is not such a file, before
+    a publication of a number already queued or of a document whose events are queued,
+    and at the batch's end, all within the batch's transaction. Writing them later than
+    one by one changes nothing stored: the items in between only record their source
+    versions and blobs, which the publications' writing does not read, and the blobs
+    are recorded at once, in the items' order. The events are written after all the
+    queued publications, file by file in order: each file's events find the documents
+    they would have found written at once (those queued before them; one that a later
+    file brings is not queued with them, as the flush before it says). Only for batches
+    without savepoints: an item refused by the database takes the batch back anyway,
+    and the batch loaded again item by item (savepoints) writes each at once."""
 
     def __init__(self) -> None:
         self._queued: list[_Queued] = []
         self._keys: set[tuple[str, str, str]] = set()
+        self._events: list[Sequence[ForeignEvent]] = []
+        self._event_keys: set[tuple[str, str, str]] = set()
 
-    def add(self, conn: sa.Connection, queued: Sequence[_Queued], touched: set[int]) -> None:
+    def add(self, conn: sa.Connection, queued: Sequence[_Queued], touched: set[int],
+            events: Sequence[ForeignEvent] = ()) -> None:
         keys = [(q.pub.country, q.pub.kind, q.pub.number) for q in queued]
-        if not self._keys.isdisjoint(keys):
+        if not (self._keys.isdisjoint(keys) and self._event_keys.isdisjoint(keys)):
             self.flush(conn, touched)
         self._queued += queued
         self._keys.update(keys)
+        if events:
+            self._events.append(events)
+            self._event_keys.update((e.document.country, e.document.kind, e.document.number)
+                                    for e in events)
 
     def flush(self, conn: sa.Connection, touched: set[int]) -> None:
         """Write what is queued."""
-        if self._queued:
+        if self._queued or self._events:
             queued, self._queued = self._queued, []
+            events, self._events = self._events, []
             self._keys = set()
+            self._event_keys = set()
             _publish_together(conn, queued, touched)
+            for reported in events:
+                _events(conn, reported)
 
 
 def apply(conn: sa.Connection, batch_id: int, entry: Ready, touched: set[int], *,
@@ -165,21 +181,21 @@ def _deliver(conn: sa.Connection, delivery: Delivery, source_id: int, entry: Rea
     carries replaces, what it lacks is kept. A bibliographic-only document (a DOCDB
     record, an OPS biblio answer) replaces the stored one but keeps its full text.
     The documents are written together, table by table (queued in `pending` with the
-    batch's other files when the file has no events or deletions); a file that holds
-    one number twice is written one by one, each replacing the one before."""
+    batch's other files, with its events, when the file deletes nothing); a file that
+    holds one number twice is written one by one, each replacing the one before."""
     if not _distinct(delivery):
         if pending is not None:
             pending.flush(conn, touched)
         _publish_each(conn, delivery, source_id, entry, touched)
     else:
         queued = _queued(conn, delivery, source_id, entry)
-        if pending is not None and not delivery.events and not delivery.deletions:
-            pending.add(conn, queued, touched)
+        if pending is not None and not delivery.deletions:
+            pending.add(conn, queued, touched, delivery.events)
             return
         if pending is not None:
             pending.flush(conn, touched)
         _publish_together(conn, queued, touched)
-    _events(conn, delivery)
+    _events(conn, delivery.events)
     for key in delivery.deletions:
         existing = publications.find(conn, key.country, key.kind, key.number)
         if existing is None:
@@ -277,12 +293,12 @@ def _publish_together(conn: sa.Connection, queued: Sequence[_Queued], touched: s
         publications.attach_files_many(conn, attached)
 
 
-def _events(conn: sa.Connection, delivery: Delivery) -> None:
+def _events(conn: sa.Connection, reported: Sequence[ForeignEvent]) -> None:
     """The legal events a delivery reports (an OPS family answer), each document's list
     replacing what an earlier report said; events of documents the store does not hold
     are left out (the delivery's problems say what it held)."""
     by_document: dict[tuple[str, str, str], list[tuple[dt.date | None, str, str, str]]] = {}
-    for event in delivery.events:
+    for event in reported:
         key = (event.document.country, event.document.kind, event.document.number)
         try:
             day = dt.date.fromisoformat(event.date) if event.date else None

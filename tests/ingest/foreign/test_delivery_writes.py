@@ -19,8 +19,11 @@ import sqlalchemy as sa
 from tests.conftest import FOREIGN, GAZETTE, REAL, TRADEMARK_GAZETTES, fresh_database
 from tests.ingest.builders import gazette_copy
 from tokkyo.ingest import apply
+from tokkyo.ingest.foreign.reading import DocumentKey, ForeignEvent
 from tokkyo.ingest.items import SourceItem, walk
 from tokkyo.ingest.service import Ingestor
+from tokkyo.model.documents import Publication
+from tokkyo.model.laws import Law
 from tokkyo.store.blobs import LocalBlobStore
 from tokkyo.store.engine import make_engine
 from tokkyo.store.repositories import publications
@@ -197,6 +200,21 @@ def test_ops_answers_merged_with_events(pair: Pair, monkeypatch: pytest.MonkeyPa
     pair.load([replace(i, data=i.data + b"\n<!-- again -->\n") for i in items], monkeypatch)
 
 
+def test_files_with_events_queued_together(pair: Pair,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """WIPO ST.96 instances (two of them report events) and OPS answers (family answers
+    with legal events) queued with the batch's other files, their events written after
+    the queued documents; in reverse order too, and in batches of 2."""
+    st96 = list(walk(sorted(p for p in (FOREIGN / "st96").glob("*/*.xml")
+                            if p.name != "GIApplication_Example.xml")))
+    ops = list(walk(sorted((FOREIGN / "epo-ops").glob("*/*.xml"), reverse=True)))
+    items = [*st96, *ops]
+    pair.load(items, monkeypatch)
+    pair.load([replace(i, data=i.data + b"\n<!-- again -->\n") for i in items], monkeypatch)
+    pair.load([replace(i, data=i.data + b"\n<!-- and again -->\n") for i in reversed(items)],
+              monkeypatch, batch_size=2)
+
+
 def test_full_text_and_one_document_deliveries(pair: Pair,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """EP full text and Green Book (one document a file), then OPS bibliographic
@@ -328,3 +346,34 @@ def test_items_the_database_refuses_are_quarantined_alone(
     with pair.engines["together"].connect() as conn:
         stored = set(conn.exec_driver_sql("SELECT number FROM publications").scalars())
     assert len(stored) == 9 and not {"3937375", "5722115"} & stored
+
+
+def test_events_naming_a_document_a_later_file_brings_are_written_before_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The queue's rule for events (the readers report events of their own file's
+    documents today): a file whose publication is named by queued events flushes them
+    first, so those events are written before it, as writing at once would."""
+    written: list[object] = []
+    monkeypatch.setattr(apply, "_publish_together",
+                        lambda conn, queued, touched: written.append(
+                            [q.pub.number for q in queued]))
+    monkeypatch.setattr(apply, "_events",
+                        lambda conn, reported: written.append(
+                            [e.document.number for e in reported]))
+
+    def queued(number: str) -> apply._Queued:
+        return apply._Queued(Publication(country="US", kind="B2", st16_kind="B2",
+                                         law=Law.PATENT, number=number, date=None,
+                                         application_number="", filing_date=None,
+                                         title=""), 1, partial=False, files=None)
+
+    event = ForeignEvent(DocumentKey("US", "B2", "2"), "X", "2020-01-01")
+    pending = apply.Pending()
+    conn: sa.Connection = None  # type: ignore[assignment]   # the writes are replaced
+    pending.add(conn, [queued("1")], set(), [event])        # events of another's document
+    pending.add(conn, [queued("3")], set())
+    assert written == []
+    pending.add(conn, [queued("2")], set())                 # the document they name
+    assert written == [["1", "3"], ["2"]]
+    pending.flush(conn, set())
+    assert written == [["1", "3"], ["2"], ["2"]]
