@@ -227,3 +227,28 @@ def test_claim_elements_stay_on_lines_of_their_own():
     assert claim[0] == "1. A device manufacture method, comprising:"
     assert claim[1].startswith("sputtering a first surface")
     assert len(claim) == 4
+
+
+def test_paths_walked_without_xpath_select_what_xpath_selects(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every (element, path) the reader asks for while reading the examples selects the
+    same elements, in the same order, walked by lxml's iterators as evaluated by XPath;
+    and the walked paths are most of them."""
+    asked: list[tuple[etree._Element, str]] = []
+    walk = st96._x
+
+    def recording(element: etree._Element | None, path: str) -> list[etree._Element]:
+        if element is not None:
+            asked.append((element, path))
+        return walk(element, path)
+
+    monkeypatch.setattr(st96, "_x", recording)
+    roots = [etree.fromstring((ST96 / name).read_bytes()) for name in PUBLICATIONS]
+    for name in PUBLICATIONS:
+        st96.read(name, (ST96 / name).read_bytes())
+    asked += [(e, p) for root in roots for e in root.iter() if isinstance(e.tag, str)
+              for p in (".//com:P", "com:FileName", "pat:Claims/pat:Claim", ".//tmk:Priority")]
+    walked = [(e, p) for e, p in asked if st96._plan(p) is not None]
+    assert len(walked) > 0.8 * len(asked), (len(walked), len(asked))
+    for element, path in asked:
+        assert walk(element, path) == st96._xpath(element, path), path

@@ -79,11 +79,48 @@ def _compiled(path: str) -> etree.XPath:
     return etree.XPath(path, namespaces=NS)
 
 
+_STEP = re.compile(r"([a-z]+):([A-Za-z]+)")
+
+
+@cache
+def _plan(path: str) -> tuple[bool, tuple[str, ...]] | None:
+    """How `_x` walks a path without XPath: a path of child steps (`pat:Claims/pat:Claim`)
+    as (False, their names), a single descendant step (`.//com:P`) as (True, its name);
+    None for any other path (XPath)."""
+    descendant = path.startswith(".//")
+    steps = (path[3:] if descendant else path).split("/")
+    if descendant and len(steps) != 1:
+        return None
+    names = []
+    for step in steps:
+        matched = _STEP.fullmatch(step)
+        if matched is None or matched.group(1) not in NS:
+            return None
+        names.append(f"{{{NS[matched.group(1)]}}}{matched.group(2)}")
+    return descendant, tuple(names)
+
+
 def _x(element: etree._Element | None, path: str) -> list[etree._Element]:
-    """The elements a path selects (compiled once per path: the readers use a few
-    dozen paths many times)."""
+    """The elements a path selects, in document order. Child and descendant steps by name
+    (most of the readers' paths, used many times a document) are walked with lxml's
+    iterators, each a C loop, rather than evaluated by XPath; other paths are compiled
+    once."""
     if element is None:
         return []
+    plan = _plan(path)
+    if plan is None:
+        return _xpath(element, path)
+    descendant, names = plan
+    if descendant:
+        return list(element.iterdescendants(names[0]))
+    found = [element]
+    for name in names:
+        found = [child for parent in found for child in parent.iterchildren(name)]
+    return found
+
+
+def _xpath(element: etree._Element, path: str) -> list[etree._Element]:
+    """The elements XPath selects with `path`."""
     found = _compiled(path)(element)
     return [e for e in found if isinstance(e, etree._Element)] if isinstance(found, list) else []
 
