@@ -15,7 +15,7 @@ from tokkyo.search.normalize import normalise_text
 
 #: Every character `\s` matches, and some that NFKC turns into spaces or that are not
 #: whitespace at all but look like it.
-WHITESPACE = "".join(chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch(r"\s", chr(c)))
+WHITESPACE = "".join(re.findall(r"\s", "".join(map(chr, range(sys.maxunicode + 1)))))
 CHARACTERS = st.sampled_from(WHITESPACE + "\u200b\ufeff\u3000\u00a0aZé漢ｶＡ\x00\ud800")
 
 
