@@ -26,8 +26,9 @@ from tokkyo.model.documents import Publication
 from tokkyo.model.laws import Law
 from tokkyo.store.blobs import LocalBlobStore
 from tokkyo.store.engine import make_engine
-from tokkyo.store.repositories import publications
-from tokkyo.store.tables import metadata
+from tokkyo.store.repositories import publications, sources
+from tokkyo.store.tables import metadata, publication_events
+from tokkyo.store.tables import publications as publications_table
 
 DOCDB = FOREIGN / "docdb"
 # Rows of a document's parts and of a case's mark: their own id is a surrogate nothing
@@ -348,32 +349,42 @@ def test_items_the_database_refuses_are_quarantined_alone(
     assert len(stored) == 9 and not {"3937375", "5722115"} & stored
 
 
-def test_events_naming_a_document_a_later_file_brings_are_written_before_it(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_events_naming_a_document_a_later_file_brings_are_not_written_to_it(
+        database_url: str) -> None:
     """The queue's rule for events (the readers report events of their own file's
-    documents today): a file whose publication is named by queued events flushes them
-    first, so those events are written before it, as writing at once would."""
-    written: list[object] = []
-    monkeypatch.setattr(apply, "_publish_together",
-                        lambda conn, queued, touched: written.append(
-                            [q.pub.number for q in queued]))
-    monkeypatch.setattr(apply, "_events",
-                        lambda conn, reported: written.append(
-                            [e.document.number for e in reported]))
+    documents today, so no real file reaches it): queued events that name a document a
+    later file brings are written before that file's document, which they therefore do
+    not find, as writing each file at once would; a file's events of its own document
+    are written after it."""
+    engine = make_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            sources.record_blob(conn, "0" * 64, 1)
+            source = sources.add_version(conn, key="k", format="test", name="n",
+                                         blob_sha256="0" * 64, fingerprint="0" * 64,
+                                         batch_id=None).id
 
-    def queued(number: str) -> apply._Queued:
-        return apply._Queued(Publication(country="US", kind="B2", st16_kind="B2",
-                                         law=Law.PATENT, number=number, date=None,
-                                         application_number="", filing_date=None,
-                                         title=""), 1, partial=False, files=None)
+            def queued(number: str) -> apply._Queued:
+                return apply._Queued(
+                    Publication(country="US", kind="B2", st16_kind="B2", law=Law.PATENT,
+                                number=number, date=None, application_number=f"9{number}",
+                                filing_date=None, title=f"title {number}"),
+                    source, partial=False, files=None)
 
-    event = ForeignEvent(DocumentKey("US", "B2", "2"), "X", "2020-01-01")
-    pending = apply.Pending()
-    conn: sa.Connection = None  # type: ignore[assignment]   # the writes are replaced
-    pending.add(conn, [queued("1")], set(), [event])        # events of another's document
-    pending.add(conn, [queued("3")], set())
-    assert written == []
-    pending.add(conn, [queued("2")], set())                 # the document they name
-    assert written == [["1", "3"], ["2"]]
-    pending.flush(conn, set())
-    assert written == [["1", "3"], ["2"], ["2"]]
+            def event(number: str) -> ForeignEvent:
+                return ForeignEvent(DocumentKey("US", "B2", number), "X", "2020-01-01")
+
+            pending, touched = apply.Pending(), set[int]()
+            pending.add(conn, [queued("1")], touched, [event("2")])   # another's document
+            pending.add(conn, [queued("2")], touched)                 # the document named
+            pending.add(conn, [queued("3")], touched, [event("3")])   # its own document
+            pending.flush(conn, touched)
+            p, e = publications_table.c, publication_events.c
+            held = {number: events for number, events in conn.execute(
+                sa.select(p.number, sa.func.count(e.publication_id))
+                .select_from(publications_table.outerjoin(
+                    publication_events, e.publication_id == p.id))
+                .group_by(p.number))}
+        assert held == {"1": 0, "2": 0, "3": 1}
+    finally:
+        engine.dispose()
