@@ -301,12 +301,15 @@ def _pattern(digits: str, *, wide: bool = False) -> re.Pattern[bytes]:
     return re.compile(rb"(?<![0-9])" + digits.encode() + rb"(?![0-9])")
 
 
-def tokkyo_ingest(engine: sa.Engine, blobs: Path, items: list[SourceItem], index_dir: Path,
-                  outcomes: frozenset[str] = frozenset({"loaded"})) -> int:
+def tokkyo_ingest(engine: sa.Engine, blobs: Path, items: list[SourceItem], index_dir: Path
+                  ) -> int:
     """The real ingest of the items, then its index work written to tantivy; returns the
-    publications stored. Every item's outcome must be one of `outcomes`."""
+    publications stored. Every item is loaded or replaces what it stored ("replaced" in a
+    renumbered run too: OPS answers of one document, biblio, claims and description, are
+    versions of one source; the caller's count of publications checks that every copy's
+    are new)."""
     report = Ingestor(engine, LocalBlobStore(blobs), batch_size=200, workers=0).run(items)
-    assert set(report.counts) <= outcomes, report.counts
+    assert set(report.counts) <= {"loaded", "replaced"}, report.counts
     outbox.drain(engine, TantivyBackend(index_dir))
     with engine.connect() as conn:
         return int(conn.exec_driver_sql("SELECT count(*) FROM publications").scalar_one())
@@ -347,10 +350,6 @@ def main() -> None:
 
 def _one(databases: Databases, backend: str, fmt: Format, repeat: int, copies: int,
          work: Path, *, replacing: bool) -> None:
-    # "replaced" in a renumbered run too: OPS answers of one document (biblio, claims,
-    # description) are versions of one source; the count of publications below checks
-    # that every copy's are new
-    outcomes = frozenset({"loaded", "replaced"})
     if replacing:
         items, per_copy = copies_of(fmt, copies), 0
     else:
@@ -379,8 +378,8 @@ def _one(databases: Databases, backend: str, fmt: Format, repeat: int, copies: i
         index_dir = work / f"search-{len(counted)}-{fmt.name}-{backend}"
         try:
             migrate.upgrade(engine)
-            seconds = timed(lambda: counted.append(tokkyo_ingest(
-                engine, blobs, items, index_dir, outcomes)), tokkyo_cpu)
+            seconds = timed(lambda: counted.append(tokkyo_ingest(engine, blobs, items,
+                                                                 index_dir)), tokkyo_cpu)
         finally:
             engine.dispose()
         return seconds
