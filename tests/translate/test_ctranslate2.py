@@ -6,7 +6,10 @@ translation quality."""
 from __future__ import annotations
 
 import multiprocessing
+import os
 import re
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +17,8 @@ import pytest
 
 from tests.conftest import GAZETTE
 from tokkyo.translate import fixture_model, routing
-from tokkyo.translate.errors import RoutingError
+from tokkyo.translate.engines.ct2 import CTranslate2Engine
+from tokkyo.translate.errors import RoutingError, TransientTranslationError
 from tokkyo.translate.kinds import ContentKind as K
 from tokkyo.translate.service import Platform
 
@@ -90,3 +94,58 @@ def test_a_folder_without_a_model(tmp_path):
         table.engine("nmt")
     assert str(raised.value) == (f"engine 'nmt': {tmp_path} is not a CTranslate2 model "
                                  "directory (no model.bin)")
+
+
+def _children() -> set[int]:
+    return {p.pid for p in multiprocessing.active_children()}
+
+
+def _settled(expected: set[int]) -> set[int]:
+    """This process's children once they are `expected`, or after 5 s: a stopped worker
+    is reaped by whichever thread waits for it first (the engine's or the pool's own),
+    and until then may still be listed."""
+    deadline = time.monotonic() + 5
+    while (children := _children()) != expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return children
+
+
+def test_a_batch_past_its_timeout_stops_its_worker_and_the_retry_is_served(model):
+    engine = CTranslate2Engine.from_spec({"model": str(model), "timeout": 0.001,
+                                          "max_decoding_length": 24}, {("ja", "en")})
+    before = _children()
+    try:
+        with pytest.raises(TransientTranslationError) as raised:
+            engine.translate(["基板を加工する。"], source="ja", target="en", kind=K.DESCRIPTION)
+        assert str(raised.value) == "ctranslate2: no result within 0.001 s"
+        assert _settled(before) == before   # the worker that was busy with it is stopped
+        engine.timeout = 120.0
+        out = engine.translate(["基板を加工する。"], source="ja", target="en",
+                               kind=K.DESCRIPTION)
+        assert len(out) == 1 and out[0].text and out[0].engine == "ctranslate2"
+    finally:
+        engine.close()
+
+
+def test_a_dead_worker_is_replaced(model):
+    engine = CTranslate2Engine.from_spec({"model": str(model), "max_decoding_length": 24},
+                                         {("ja", "en")})
+    before = _children()
+    try:
+        first = engine.translate(["保護膜を形成する。"], source="ja", target="en",
+                                 kind=K.DESCRIPTION)
+        (worker,) = _children() - before
+        os.kill(worker, signal.SIGKILL)
+        with pytest.raises(TransientTranslationError) as raised:
+            # the pool learns of the death at once or at the next batch
+            for _ in range(50):
+                engine.translate(["保護膜を形成する。"], source="ja", target="en",
+                                 kind=K.DESCRIPTION)
+                time.sleep(0.1)
+        assert str(raised.value) == "ctranslate2: a worker process died"
+        again = engine.translate(["保護膜を形成する。"], source="ja", target="en",
+                                 kind=K.DESCRIPTION)
+        assert [t.text for t in again] == [t.text for t in first]
+        assert worker not in _settled(_children() - {worker})
+    finally:
+        engine.close()

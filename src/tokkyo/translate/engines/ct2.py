@@ -8,6 +8,12 @@ Options: `model` (the directory), `source_spm` / `target_spm` (default `source.s
 `max_decoding_length` (256), `max_batch` (32), `timeout` (seconds per batch, 120),
 `target_prefix` (a table language → token, for NLLB/M2M100: `{en = "eng_Latn"}`).
 The version is a hash of the model and SentencePiece files: a new model is a new version.
+
+A batch past its timeout would go on decoding in its worker, and every later batch would
+wait behind it; a worker that died (killed, out of memory) leaves its pool broken for
+good. In both cases the workers are stopped and new ones started (they load the model
+again) before the transient error is raised, so the retry finds working workers; a batch
+of another caller caught in the old workers fails as transient too.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import hashlib
 import multiprocessing
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -77,10 +84,31 @@ class CTranslate2Engine:
         for file in (model / "model.bin", source_spm, target_spm):
             digest.update(file.read_bytes())
         self.version = digest.hexdigest()[:12]
-        self.pool = cf.ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_load, initargs=(str(model), str(source_spm), str(target_spm),
-                                         device, threads))
+        self._workers = workers
+        self._load_args = (str(model), str(source_spm), str(target_spm), device, threads)
+        self._swap = threading.Lock()
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> cf.ProcessPoolExecutor:
+        return cf.ProcessPoolExecutor(
+            max_workers=self._workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_load, initargs=self._load_args)
+
+    def _restart(self, stuck: cf.ProcessPoolExecutor) -> None:
+        """Stop the workers of `stuck` (one of them still decodes a batch past its time)
+        and put a new pool in its place, unless another caller already has."""
+        with self._swap:
+            if self.pool is not stuck:
+                return
+            self.pool = self._new_pool()
+        # ProcessPoolExecutor has no public way to stop a busy worker before Python 3.14
+        # (`terminate_workers`); its worker table is read for that.
+        workers = dict(getattr(stuck, "_processes", None) or {})
+        for process in workers.values():
+            process.terminate()
+        stuck.shutdown(wait=False, cancel_futures=True)
+        for process in workers.values():
+            process.join(timeout=5)
 
     @classmethod
     def from_spec(cls, spec: Mapping[str, Any], pairs: set[Pair]) -> CTranslate2Engine:
@@ -105,16 +133,22 @@ class CTranslate2Engine:
 
     def translate(self, segments: Sequence[str], *, source: str, target: str,
                   kind: ContentKind) -> list[Translation]:
-        future = self.pool.submit(_translate, list(segments), self.prefix.get(target, ""),
-                                  self.beam_size, self.max_length)
+        pool = self.pool
         try:
+            future = pool.submit(_translate, list(segments), self.prefix.get(target, ""),
+                                 self.beam_size, self.max_length)
             texts = future.result(timeout=self.timeout)
         except cf.TimeoutError:
+            self._restart(pool)
             raise TransientTranslationError(
                 f"ctranslate2: no result within {self.timeout:g} s") from None
         except cf.process.BrokenProcessPool:
+            self._restart(pool)
             raise TransientTranslationError("ctranslate2: a worker process died") from None
         except (RuntimeError, ValueError, OSError) as exc:
+            if pool is not self.pool:       # shut down by a restart after it was read
+                raise TransientTranslationError(
+                    "ctranslate2: its workers were restarted") from None
             raise TerminalTranslationError(f"ctranslate2: {exc}") from None
         return [Translation(t, self.name, self.version) for t in texts]
 
