@@ -101,8 +101,12 @@ class CTranslate2Engine:
             if self.pool is not stuck:
                 return
             self.pool = self._new_pool()
-        # ProcessPoolExecutor has no public way to stop a busy worker before Python 3.14
-        # (`terminate_workers`); its worker table is read for that.
+        terminate_workers = getattr(stuck, "terminate_workers", None)   # Python >= 3.14
+        if terminate_workers is not None:
+            terminate_workers()
+            return
+        # before 3.14 ProcessPoolExecutor has no public way to stop a busy worker; its
+        # worker table is read for that
         workers = dict(getattr(stuck, "_processes", None) or {})
         for process in workers.values():
             process.terminate()
