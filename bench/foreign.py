@@ -44,7 +44,7 @@ it does after reading (blobs, tables, the index) cost nothing; below 0.7 it says
 work outside the reader brings the format to the target.
 
 The four runs of a repeat follow each other (their order turned round at every
-repeat), so that the machine's load falls on all three alike; the ratio of their CPU
+repeat), so that the machine's load falls on all four alike; the ratio of their CPU
 time (this process and its threads), which that load disturbs far less, is printed
 beside the wall-clock one.
 """
